@@ -1,0 +1,261 @@
+//! Calendar dates as the court counts them: ISO 8601 calendar dates in the
+//! court's time zone (Europe/Paris), never timestamps. A date is never derived
+//! from a UTC instant, so no day can shift.
+
+use std::fmt;
+
+use chrono::{Datelike, IsoWeek, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A calendar date (alias kept short because it is everywhere).
+pub type Date = NaiveDate;
+
+/// Why a string is not a calendar date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("date « {0} » invalide : attendu AAAA-MM-JJ, jour existant (exemple : 2027-01-04)")]
+pub struct DateError(pub String);
+
+/// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day).
+pub fn parse_date(raw: &str) -> Result<Date, DateError> {
+    let well_formed = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Err(DateError(raw.to_owned()));
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| DateError(raw.to_owned()))
+}
+
+/// The ISO week (year and number) a date falls in; weekly caps count per ISO week.
+pub fn iso_week(date: Date) -> IsoWeek {
+    date.iso_week()
+}
+
+/// An inclusive range of dates with `from <= to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "RawDateRange", into = "RawDateRange")]
+pub struct DateRange {
+    from: Date,
+    to: Date,
+}
+
+/// Why two dates do not make a range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("période inversée : du {from} au {to} (la date de début doit précéder ou égaler la date de fin)")]
+pub struct InvertedRange {
+    /// First day given.
+    pub from: Date,
+    /// Last day given.
+    pub to: Date,
+}
+
+impl DateRange {
+    /// A range from `from` to `to`, both included; refused when `from > to`.
+    pub fn new(from: Date, to: Date) -> Result<Self, InvertedRange> {
+        if from <= to { Ok(Self { from, to }) } else { Err(InvertedRange { from, to }) }
+    }
+
+    /// A single day.
+    pub fn day(date: Date) -> Self {
+        Self { from: date, to: date }
+    }
+
+    /// First day, included.
+    pub fn from(self) -> Date {
+        self.from
+    }
+
+    /// Last day, included.
+    pub fn to(self) -> Date {
+        self.to
+    }
+
+    /// Whether `date` lies in the range.
+    pub fn contains(self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// Whether the two ranges share at least one day.
+    pub fn overlaps(self, other: DateRange) -> bool {
+        self.from <= other.to && other.from <= self.to
+    }
+
+    /// Number of days in the range, both ends included.
+    pub fn n_days(self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
+impl fmt::Display for DateRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {}", self.from, self.to)
+    }
+}
+
+/// The JSON shape of a range: `{"from": "...", "to": "..."}`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDateRange {
+    /// First day, included.
+    pub from: Date,
+    /// Last day, included.
+    pub to: Date,
+}
+
+impl TryFrom<RawDateRange> for DateRange {
+    type Error = InvertedRange;
+    fn try_from(raw: RawDateRange) -> Result<Self, InvertedRange> {
+        Self::new(raw.from, raw.to)
+    }
+}
+
+impl From<DateRange> for RawDateRange {
+    fn from(range: DateRange) -> Self {
+        Self { from: range.from, to: range.to }
+    }
+}
+
+/// Morning or afternoon sitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HalfDay {
+    /// Morning.
+    Am,
+    /// Afternoon.
+    Pm,
+}
+
+impl HalfDay {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Am => "am",
+            Self::Pm => "pm",
+        }
+    }
+
+    /// Parses `am` or `pm`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "am" => Some(Self::Am),
+            "pm" => Some(Self::Pm),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for HalfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The planning horizon: the days a plan covers, and optionally the day its
+/// notices can go out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Horizon {
+    range: DateRange,
+    publication_date: Option<Date>,
+}
+
+impl Horizon {
+    /// A horizon over `range`, notices going out on `publication_date` if given.
+    pub fn new(range: DateRange, publication_date: Option<Date>) -> Self {
+        Self { range, publication_date }
+    }
+
+    /// First day of the horizon.
+    pub fn start(self) -> Date {
+        self.range.from()
+    }
+
+    /// Last day of the horizon.
+    pub fn end(self) -> Date {
+        self.range.to()
+    }
+
+    /// The days of the horizon.
+    pub fn range(self) -> DateRange {
+        self.range
+    }
+
+    /// The day the plan's notices can go out, when stated.
+    pub fn publication_date(self) -> Option<Date> {
+        self.publication_date
+    }
+
+    /// `end − start` in days, the denominator of the benchmark objective
+    /// (53 for 2027-01-04 → 2027-02-26).
+    pub fn horizon_days(self) -> i64 {
+        (self.end() - self.start()).num_days()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn d(raw: &str) -> Date {
+        parse_date(raw).expect("valid test date")
+    }
+
+    #[test]
+    fn parse_date_is_strict() {
+        assert_eq!(d("2027-01-04").weekday(), chrono::Weekday::Mon);
+        for bad in ["2027-1-4", "2027-02-30", "04/01/2027", "2027-01-04T00:00", "", "+2027-01-04"] {
+            assert!(parse_date(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(d("2028-02-29").day(), 29);
+        assert!(parse_date("2027-02-29").is_err());
+    }
+
+    #[test]
+    fn horizon_days_matches_the_planning_brief() {
+        let horizon = Horizon::new(DateRange::new(d("2027-01-04"), d("2027-02-26")).expect("ordered"), None);
+        assert_eq!(horizon.horizon_days(), 53);
+    }
+
+    #[test]
+    fn ranges_refuse_inversion_also_through_serde() {
+        assert!(DateRange::new(d("2027-01-05"), d("2027-01-04")).is_err());
+        let err = serde_json::from_str::<DateRange>(r#"{"from":"2027-01-05","to":"2027-01-04"}"#);
+        assert!(err.is_err());
+        let ok: DateRange = serde_json::from_str(r#"{"from":"2027-01-04","to":"2027-01-04"}"#).expect("one day");
+        assert_eq!(ok.n_days(), 1);
+    }
+
+    fn any_date() -> impl Strategy<Value = Date> {
+        (0i64..200_000).prop_map(|offset| d("1900-01-01") + chrono::Duration::days(offset))
+    }
+
+    proptest! {
+        #[test]
+        fn range_new_accepts_exactly_ordered_pairs(a in any_date(), b in any_date()) {
+            let range = DateRange::new(a, b);
+            prop_assert_eq!(range.is_ok(), a <= b);
+            if let Ok(range) = range {
+                prop_assert!(range.contains(a) && range.contains(b));
+                prop_assert_eq!(range.n_days(), (b - a).num_days() + 1);
+                prop_assert!(range.overlaps(range));
+            }
+        }
+
+        #[test]
+        fn overlap_is_symmetric_and_matches_day_membership(a in any_date(), len_a in 0i64..30, b in any_date(), len_b in 0i64..30) {
+            let first = DateRange::new(a, a + chrono::Duration::days(len_a)).expect("ordered");
+            let second = DateRange::new(b, b + chrono::Duration::days(len_b)).expect("ordered");
+            prop_assert_eq!(first.overlaps(second), second.overlaps(first));
+            let shares_a_day = (0..=len_a).any(|i| second.contains(a + chrono::Duration::days(i)));
+            prop_assert_eq!(first.overlaps(second), shares_a_day);
+        }
+
+        #[test]
+        fn date_format_round_trips(date in any_date()) {
+            prop_assert_eq!(parse_date(&date.to_string()), Ok(date));
+        }
+    }
+}

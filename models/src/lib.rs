@@ -1,0 +1,35 @@
+//! # greffe-models
+//!
+//! The typed domain model of greffe — chambers, magistrates, formations,
+//! hearings, dossiers, plans — and the JSON interchange format through which
+//! instances and plans travel (`docs/formats.md`).
+//!
+//! **Invariant: this crate does no I/O.** It reads and writes JSON *text*;
+//! files, sockets and databases belong to the edges (`scheduler-api`).
+//! Values with rules are newtypes built only through `parse`/`TryFrom`, and an
+//! [`Instance`] exists only once [`format::validate`] has checked every
+//! reference.
+
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod court;
+pub mod dates;
+pub mod dossier;
+pub mod format;
+pub mod formation;
+pub mod hearing;
+pub mod ids;
+pub mod instance;
+pub mod plan;
+pub mod pourvoi;
+
+pub use court::{Chamber, Magistrate, Role};
+pub use dates::{Date, DateRange, HalfDay, Horizon};
+pub use dossier::{Circuit, Dossier, Recusal};
+pub use formation::{FormationCode, FormationRule};
+pub use hearing::Hearing;
+pub use ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, MatterCode, SectionId};
+pub use instance::{ChamberSummary, Instance, Summary};
+pub use plan::{Assignment, Bench, Plan, Unscheduled, UnscheduledReason};
+pub use pourvoi::PourvoiNumber;

@@ -1,0 +1,88 @@
+//! The `greffe` command line.
+//!
+//! Exit codes, everywhere: `0` success; `1` the input was read but is refused
+//! (problems listed); `2` wrong arguments, or a file that cannot be read or
+//! parsed.
+
+mod files;
+mod fixtures;
+mod instance;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the input was read and refused, problems listed.
+pub const EXIT_REFUSED: u8 = 1;
+/// Exit code: wrong arguments, unreadable or unparsable file.
+pub const EXIT_USAGE: u8 = 2;
+
+/// greffe — registre et audiencement de la Cour de cassation.
+#[derive(Debug, Parser)]
+#[command(name = "greffe", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate realistic court instances.
+    #[command(subcommand)]
+    Fixtures(fixtures::FixturesCommand),
+    /// Read and check planning instances.
+    #[command(subcommand)]
+    Instance(instance::InstanceCommand),
+}
+
+/// A failure that ends the command with a message and an exit code.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self { code: EXIT_USAGE, message: message.into() }
+    }
+}
+
+/// Where a command writes: standard output and standard error.
+pub(crate) struct Io<'a> {
+    pub(crate) out: &'a mut dyn Write,
+    pub(crate) err: &'a mut dyn Write,
+}
+
+/// Runs the command line `args` (program name first), writing to `out` and
+/// `err`; returns the exit code. Never panics on input.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE);
+            let text = error.render().ansi().to_string();
+            let _ = if code == EXIT_OK { write!(out, "{text}") } else { write!(err, "{text}") };
+            return code;
+        }
+    };
+    let mut io = Io { out, err };
+    let result = match cli.command {
+        Command::Fixtures(command) => fixtures::run(command, &mut io),
+        Command::Instance(command) => instance::run(command, &mut io),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            let _ = writeln!(io.err, "greffe : {}", failure.message);
+            failure.code
+        }
+    }
+}
