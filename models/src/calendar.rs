@@ -203,7 +203,8 @@ pub fn easter_sunday(year: i32) -> Date {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     // The computus always yields a day of March or April.
-    NaiveDate::from_ymd_opt(year, month as u32, day as u32).unwrap_or_else(|| unreachable!("Easter {year}-{month}-{day}"))
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+        .unwrap_or_else(|| unreachable!("Easter {year}-{month}-{day}"))
 }
 
 /// The holidays of `year` at `place`, sorted by date; two holidays on one
@@ -260,7 +261,14 @@ mod tests {
     #[test]
     fn easter_matches_known_years() {
         // Published Easter dates.
-        for (year, date) in [(1900, "1900-04-15"), (2008, "2008-03-23"), (2024, "2024-03-31"), (2027, "2027-03-28"), (2038, "2038-04-25"), (2200, "2200-04-06")] {
+        for (year, date) in [
+            (1900, "1900-04-15"),
+            (2008, "2008-03-23"),
+            (2024, "2024-03-31"),
+            (2027, "2027-03-28"),
+            (2038, "2038-04-25"),
+            (2200, "2200-04-06"),
+        ] {
             assert_eq!(easter_sunday(year), d(date), "{year}");
         }
     }

@@ -81,12 +81,8 @@ impl FormationRule {
     /// The default rules of the planning model (version 1), with the article
     /// each size rests on.
     pub fn defaults() -> [FormationRule; 5] {
-        let rule = |code, bench_size, min_voices, max_voices| FormationRule {
-            code,
-            bench_size,
-            min_voices,
-            max_voices,
-        };
+        let rule =
+            |code, bench_size, min_voices, max_voices| FormationRule { code, bench_size, min_voices, max_voices };
         [
             // R421-4-3 COJ: president, doyen, rapporteur.
             rule(FormationCode::Restreinte, 2, 3, 3),

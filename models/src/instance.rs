@@ -142,19 +142,20 @@ impl Instance {
             entry.joined += usize::from(dossier.joined_group.is_some());
         }
         let chambers: Vec<ChamberSummary> = chambers.into_values().collect();
-        let total = chambers.iter().fold(ChamberSummary { chamber: "total".into(), ..Default::default() }, |mut total, c| {
-            total.sitting_magistrates += c.sitting_magistrates;
-            total.avocats_generaux += c.avocats_generaux;
-            total.hearings += c.hearings;
-            total.dossiers += c.dossiers;
-            total.dossier_weight += c.dossier_weight;
-            total.capacity_weight += c.capacity_weight;
-            total.capacity_count += c.capacity_count;
-            total.with_deadline += c.with_deadline;
-            total.with_recusal += c.with_recusal;
-            total.joined += c.joined;
-            total
-        });
+        let total =
+            chambers.iter().fold(ChamberSummary { chamber: "total".into(), ..Default::default() }, |mut total, c| {
+                total.sitting_magistrates += c.sitting_magistrates;
+                total.avocats_generaux += c.avocats_generaux;
+                total.hearings += c.hearings;
+                total.dossiers += c.dossiers;
+                total.dossier_weight += c.dossier_weight;
+                total.capacity_weight += c.capacity_weight;
+                total.capacity_count += c.capacity_count;
+                total.with_deadline += c.with_deadline;
+                total.with_recusal += c.with_recusal;
+                total.joined += c.joined;
+                total
+            });
         Summary {
             horizon_start: self.horizon.start().to_string(),
             horizon_end: self.horizon.end().to_string(),

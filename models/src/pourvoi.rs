@@ -32,8 +32,7 @@ impl PourvoiNumber {
     /// Builds a number from its parts: an ASCII capital letter, a year
     /// 0–99 and a serial 0–99 999.
     pub fn new(letter: char, year: u8, number: u32) -> Option<Self> {
-        (letter.is_ascii_uppercase() && year < 100 && number < 100_000)
-            .then_some(Self { year, number, letter })
+        (letter.is_ascii_uppercase() && year < 100 && number < 100_000).then_some(Self { year, number, letter })
     }
 
     /// Parses `L YY-NN.NNN` exactly (no surrounding blanks).
@@ -73,14 +72,7 @@ impl PourvoiNumber {
 
 impl fmt::Display for PourvoiNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {:02}-{:02}.{:03}",
-            self.letter,
-            self.year,
-            self.number / 1000,
-            self.number % 1000
-        )
+        write!(f, "{} {:02}-{:02}.{:03}", self.letter, self.year, self.number / 1000, self.number % 1000)
     }
 }
 
@@ -120,8 +112,17 @@ mod tests {
     #[test]
     fn refuses_near_misses() {
         for raw in [
-            "", "Y15-26.094", "y 15-26.094", "Y 15-26094", "Y 15-26.94", "Y 15/26.094",
-            " Y 15-26.094", "Y 1a-26.094", "Y 15-26.0945", "É 15-26.094", "Y +5-26.094",
+            "",
+            "Y15-26.094",
+            "y 15-26.094",
+            "Y 15-26094",
+            "Y 15-26.94",
+            "Y 15/26.094",
+            " Y 15-26.094",
+            "Y 1a-26.094",
+            "Y 15-26.0945",
+            "É 15-26.094",
+            "Y +5-26.094",
         ] {
             assert!(PourvoiNumber::parse(raw).is_err(), "{raw:?} should be refused");
         }

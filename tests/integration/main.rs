@@ -1,1 +1,9 @@
+//! Cross-crate integration tests of greffe: the interchange format, the
+//! generator and the command line, driven in process. One test binary.
 
+#![forbid(unsafe_code)]
+
+mod cli;
+mod format;
+mod generator;
+mod helpers;

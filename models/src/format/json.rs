@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn names_path_line_and_cause() {
-        let error = from_json_text::<Sample>("{\"items\": [{\"weight\": 1},\n {\"weight\": \"x\"}]}").expect_err("wrong type");
+        let error =
+            from_json_text::<Sample>("{\"items\": [{\"weight\": 1},\n {\"weight\": \"x\"}]}").expect_err("wrong type");
         assert_eq!(error.path, "items[1].weight");
         assert_eq!(error.line, 2);
         assert!(error.message.contains("type invalide"), "{}", error.message);

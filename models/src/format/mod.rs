@@ -60,7 +60,10 @@ impl Instance {
             chambers: self
                 .chambers
                 .iter()
-                .map(|c| ChamberDoc { id: c.id.to_string(), sections: c.sections.iter().map(ToString::to_string).collect() })
+                .map(|c| ChamberDoc {
+                    id: c.id.to_string(),
+                    sections: c.sections.iter().map(ToString::to_string).collect(),
+                })
                 .collect(),
             magistrates: self
                 .magistrates
@@ -133,5 +136,6 @@ impl Instance {
 pub fn doc_to_json(doc: &InstanceDoc) -> String {
     // Every field is a string, a finite number, a list or a map with string
     // keys: serialisation cannot fail.
-    serde_json::to_string_pretty(doc).unwrap_or_else(|error| unreachable!("instance documents always serialise: {error}"))
+    serde_json::to_string_pretty(doc)
+        .unwrap_or_else(|error| unreachable!("instance documents always serialise: {error}"))
 }

@@ -58,18 +58,28 @@ struct Reader {
 }
 
 impl Reader {
-    fn push(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+    fn push(
+        &mut self,
+        path: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
         self.problems.push(path, code, message, fix);
     }
 
     fn id<T>(&mut self, raw: &str, path: &str, parse: fn(&str) -> Result<T, IdError>) -> Option<T> {
         parse(raw)
-            .map_err(|error| self.push(path, "invalid_id", error.to_string(), "donner un identifiant non vide, sans espace autour"))
+            .map_err(|error| {
+                self.push(path, "invalid_id", error.to_string(), "donner un identifiant non vide, sans espace autour")
+            })
             .ok()
     }
 
     fn date(&mut self, raw: &str, path: &str) -> Option<Date> {
-        parse_date(raw).map_err(|error| self.push(path, "invalid_date", error.to_string(), "écrire la date au format AAAA-MM-JJ")).ok()
+        parse_date(raw)
+            .map_err(|error| self.push(path, "invalid_date", error.to_string(), "écrire la date au format AAAA-MM-JJ"))
+            .ok()
     }
 
     fn range(&mut self, raw: &RangeDoc, path: &str) -> Option<DateRange> {
@@ -162,12 +172,19 @@ impl Reader {
                 continue;
             };
             if rules.iter().any(|rule| rule.code == code) {
-                self.push(&path, "duplicate_id", format!("formation {code} décrite deux fois"), "ne garder qu'une ligne par formation");
+                self.push(
+                    &path,
+                    "duplicate_id",
+                    format!("formation {code} décrite deux fois"),
+                    "ne garder qu'une ligne par formation",
+                );
                 continue;
             }
             let bench_size = self.small_integer(raw.bench_size, 1, &format!("{path}.bench_size"), "taille du siège");
-            let min_voices = self.small_integer(raw.min_voices, 1, &format!("{path}.min_voices"), "nombre minimal de voix");
-            let max_voices = self.small_integer(raw.max_voices, 1, &format!("{path}.max_voices"), "nombre maximal de voix");
+            let min_voices =
+                self.small_integer(raw.min_voices, 1, &format!("{path}.min_voices"), "nombre minimal de voix");
+            let max_voices =
+                self.small_integer(raw.max_voices, 1, &format!("{path}.max_voices"), "nombre maximal de voix");
             let (Some(bench_size), Some(min_voices), Some(max_voices)) = (bench_size, min_voices, max_voices) else {
                 continue;
             };
@@ -239,7 +256,10 @@ impl Reader {
                         self.push(
                             format!("{path}.rank"),
                             "duplicate_rank",
-                            format!("rang {} déjà attribué à {first} ({}, même chambre et même fonction)", key.2, key.1),
+                            format!(
+                                "rang {} déjà attribué à {first} ({}, même chambre et même fonction)",
+                                key.2, key.1
+                            ),
                             "donner un rang distinct : la préséance pour présider doit être sans ambiguïté",
                         );
                     } else {
@@ -289,7 +309,12 @@ impl Reader {
             );
         }
         let rank = self.small_integer(raw.rank, 1, &format!("{path}.rank"), "rang");
-        let cap = self.small_integer(raw.max_hearings_per_week, 0, &format!("{path}.max_hearings_per_week"), "plafond hebdomadaire");
+        let cap = self.small_integer(
+            raw.max_hearings_per_week,
+            0,
+            &format!("{path}.max_hearings_per_week"),
+            "plafond hebdomadaire",
+        );
         let specialties: Vec<MatterCode> = raw
             .specialties
             .iter()
@@ -315,7 +340,12 @@ impl Reader {
         })
     }
 
-    fn magistrate_ref<'m>(&mut self, magistrates: &'m Parsed<Magistrate>, raw: &str, path: &str) -> Option<&'m Magistrate> {
+    fn magistrate_ref<'m>(
+        &mut self,
+        magistrates: &'m Parsed<Magistrate>,
+        raw: &str,
+        path: &str,
+    ) -> Option<&'m Magistrate> {
         let found = magistrates.iter().map(|(_, m)| m).find(|m| m.id.as_str() == raw);
         if found.is_none() {
             self.push(
@@ -351,7 +381,12 @@ impl Reader {
 
     fn formation_ref(&mut self, formations: &[FormationRule], raw: &str, path: &str) -> Option<FormationCode> {
         let Some(code) = FormationCode::parse(raw) else {
-            self.push(path, "unknown_formation", format!("formation « {raw} » inconnue"), "utiliser FR, FS, FP, CM ou AP");
+            self.push(
+                path,
+                "unknown_formation",
+                format!("formation « {raw} » inconnue"),
+                "utiliser FR, FS, FP, CM ou AP",
+            );
             return None;
         };
         if formations.iter().all(|rule| rule.code != code) {
@@ -390,14 +425,27 @@ impl Reader {
         }
         let half_day = HalfDay::parse(&raw.half_day);
         if half_day.is_none() {
-            self.push(format!("{path}.half_day"), "invalid_value", format!("demi-journée « {} » inconnue", raw.half_day), "utiliser am ou pm");
+            self.push(
+                format!("{path}.half_day"),
+                "invalid_value",
+                format!("demi-journée « {} » inconnue", raw.half_day),
+                "utiliser am ou pm",
+            );
         }
         let formation = self.formation_ref(formations, &raw.formation, &format!("{path}.formation"));
-        let capacity_weight = self.non_negative(raw.capacity_weight, &format!("{path}.capacity_weight"), "capacité en poids");
-        let capacity_count = self.small_integer(raw.capacity_count, 0, &format!("{path}.capacity_count"), "capacité en nombre de dossiers");
+        let capacity_weight =
+            self.non_negative(raw.capacity_weight, &format!("{path}.capacity_weight"), "capacité en poids");
+        let capacity_count = self.small_integer(
+            raw.capacity_count,
+            0,
+            &format!("{path}.capacity_count"),
+            "capacité en nombre de dossiers",
+        );
         let locked_bench = match &raw.locked_bench {
             None => None,
-            Some(members) => Some(self.locked_bench(members, path, chamber.as_ref(), formation, formations, magistrates)?),
+            Some(members) => {
+                Some(self.locked_bench(members, path, chamber.as_ref(), formation, formations, magistrates)?)
+            }
         };
         Some(Hearing {
             id: id?,
@@ -426,7 +474,12 @@ impl Reader {
             let member_path = format!("{path}.locked_bench[{j}]");
             let Some(magistrate) = self.magistrate_ref(magistrates, member, &member_path) else { continue };
             if !seen.insert(member.as_str()) {
-                self.push(&member_path, "duplicate_id", format!("« {member} » figure deux fois dans le siège"), "retirer le doublon");
+                self.push(
+                    &member_path,
+                    "duplicate_id",
+                    format!("« {member} » figure deux fois dans le siège"),
+                    "retirer le doublon",
+                );
                 continue;
             }
             if !magistrate.role.is_bench_eligible() {
@@ -456,7 +509,12 @@ impl Reader {
                 self.push(
                     format!("{path}.locked_bench"),
                     "locked_bench_size",
-                    format!("siège verrouillé de {} membres pour une formation {} qui en compte {}", members.len(), rule.code, rule.bench_size),
+                    format!(
+                        "siège verrouillé de {} membres pour une formation {} qui en compte {}",
+                        members.len(),
+                        rule.code,
+                        rule.bench_size
+                    ),
                     format!("donner exactement {} membres", rule.bench_size),
                 );
             }
@@ -507,7 +565,14 @@ impl Reader {
     ) -> Option<Dossier> {
         let id = self.id(&raw.id, &format!("{path}.id"), DossierId::parse);
         let pourvoi = PourvoiNumber::parse(&raw.pourvoi)
-            .map_err(|error| self.push(format!("{path}.pourvoi"), "invalid_pourvoi", error.to_string(), "écrire le numéro comme Y 15-26.094"))
+            .map_err(|error| {
+                self.push(
+                    format!("{path}.pourvoi"),
+                    "invalid_pourvoi",
+                    error.to_string(),
+                    "écrire le numéro comme Y 15-26.094",
+                )
+            })
             .ok();
         let chamber = self.chamber_ref(chambers, &raw.chamber, &format!("{path}.chamber"));
         let matter = match &raw.matter {
@@ -519,7 +584,12 @@ impl Reader {
             Some(code) => {
                 let circuit = Circuit::parse(code);
                 if circuit.is_none() {
-                    self.push(format!("{path}.circuit"), "invalid_value", format!("circuit « {code} » inconnu"), "utiliser court, intermediaire ou approfondi");
+                    self.push(
+                        format!("{path}.circuit"),
+                        "invalid_value",
+                        format!("circuit « {code} » inconnu"),
+                        "utiliser court, intermediaire ou approfondi",
+                    );
                 }
                 circuit
             }
@@ -577,7 +647,10 @@ impl Reader {
                         self.push(
                             &pinned_path,
                             "other_chamber",
-                            format!("audience « {pinned} » de la chambre {}, dossier de la chambre {chamber}", hearing.chamber),
+                            format!(
+                                "audience « {pinned} » de la chambre {}, dossier de la chambre {chamber}",
+                                hearing.chamber
+                            ),
                             "épingler le dossier à une audience de sa chambre",
                         );
                     }
@@ -607,7 +680,12 @@ impl Reader {
         })
     }
 
-    fn acceptable_formations(&mut self, raw: &DossierDoc, path: &str, formations: &[FormationRule]) -> Option<Vec<FormationCode>> {
+    fn acceptable_formations(
+        &mut self,
+        raw: &DossierDoc,
+        path: &str,
+        formations: &[FormationRule],
+    ) -> Option<Vec<FormationCode>> {
         if raw.formations.is_empty() {
             self.push(
                 format!("{path}.formations"),
@@ -674,7 +752,12 @@ impl Reader {
                 );
                 complete = false;
             } else if ids.contains(&magistrate.id) {
-                self.push(&rapporteur_path, "duplicate_id", format!("rapporteur « {rapporteur} » désigné deux fois"), "retirer le doublon");
+                self.push(
+                    &rapporteur_path,
+                    "duplicate_id",
+                    format!("rapporteur « {rapporteur} » désigné deux fois"),
+                    "retirer le doublon",
+                );
                 complete = false;
             } else {
                 ids.push(magistrate.id.clone());
@@ -699,7 +782,12 @@ impl Reader {
                 continue;
             };
             if recusals.iter().any(|r| r.magistrate == magistrate.id) {
-                self.push(&recused_path, "duplicate_id", format!("« {recused} » récusé deux fois"), "retirer le doublon");
+                self.push(
+                    &recused_path,
+                    "duplicate_id",
+                    format!("« {recused} » récusé deux fois"),
+                    "retirer le doublon",
+                );
                 complete = false;
             } else if rapporteurs.contains(&magistrate.id) {
                 self.push(
@@ -750,7 +838,8 @@ impl Reader {
                     );
                 }
                 if dossier.pinned_hearing != first.pinned_hearing {
-                    let shown = |pinned: &Option<HearingId>| pinned.as_ref().map_or("aucune".to_owned(), ToString::to_string);
+                    let shown =
+                        |pinned: &Option<HearingId>| pinned.as_ref().map_or("aucune".to_owned(), ToString::to_string);
                     self.push(
                         format!("dossiers[{i}].pinned_hearing"),
                         "joined_group_pinned_apart",

@@ -28,7 +28,9 @@ pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
     let fail = |error: std::io::Error| {
         Failure::usage(format!("impossible d'écrire « {} » : {}", path.display(), describe(&error)))
     };
-    let file_name = path.file_name().ok_or_else(|| Failure::usage(format!("« {} » n'est pas un nom de fichier", path.display())))?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| Failure::usage(format!("« {} » n'est pas un nom de fichier", path.display())))?;
     let mut temporary_name = std::ffi::OsString::from(".");
     temporary_name.push(file_name);
     temporary_name.push(".tmp");

@@ -81,4 +81,3 @@ pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failu
     );
     Ok(EXIT_OK)
 }
-

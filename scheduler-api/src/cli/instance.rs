@@ -1,6 +1,6 @@
 //! `greffe instance …`: check planning instances.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use greffe_models::format::{ReadError, read_instance};
@@ -26,7 +26,7 @@ pub(crate) fn run(command: InstanceCommand, io: &mut Io<'_>) -> Result<u8, Failu
     }
 }
 
-fn validate(file: &PathBuf, json: bool, io: &mut Io<'_>) -> Result<u8, Failure> {
+fn validate(file: &Path, json: bool, io: &mut Io<'_>) -> Result<u8, Failure> {
     let text = files::read_text(file)?;
     match read_instance(&text) {
         Ok(instance) => {
@@ -57,7 +57,6 @@ fn validate(file: &PathBuf, json: bool, io: &mut Io<'_>) -> Result<u8, Failure> 
     }
 }
 
-
 fn row(c: &ChamberSummary) -> String {
     let ratio = c.load_ratio().map_or("-".to_owned(), |r| format!("{r:.3}"));
     format!(
@@ -81,7 +80,17 @@ fn render_summary(summary: &Summary) -> String {
     let mut text = format!("Instance valide — période du {} au {}\n", summary.horizon_start, summary.horizon_end);
     text.push_str(&format!(
         "{:<8}{:>11}{:>5}{:>11}{:>10}{:>9}{:>10}{:>8}{:>8}{:>12}{:>8}\n",
-        "chambre", "magistrats", "AG", "audiences", "dossiers", "poids", "capacité", "charge", "délais", "récusations", "joints"
+        "chambre",
+        "magistrats",
+        "AG",
+        "audiences",
+        "dossiers",
+        "poids",
+        "capacité",
+        "charge",
+        "délais",
+        "récusations",
+        "joints"
     ));
     for chamber in &summary.chambers {
         text.push_str(&row(chamber));

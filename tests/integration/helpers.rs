@@ -1,0 +1,41 @@
+//! Shared test helpers: fixture files, in-process CLI runs.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// Path of a file under `fixtures/data/`.
+pub(crate) fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/data").join(name)
+}
+
+/// The text of a fixture file.
+pub(crate) fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(fixture_path(name)).expect("fixture file present")
+}
+
+/// A fixture as a JSON value, to mutate.
+pub(crate) fn fixture_json(name: &str) -> Value {
+    serde_json::from_str(&fixture_text(name)).expect("fixture is JSON")
+}
+
+/// What a CLI run produced.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: u8,
+    pub(crate) out: String,
+    pub(crate) err: String,
+}
+
+/// Runs `greffe ARGS…` in process.
+pub(crate) fn greffe(args: &[&str]) -> Run {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("greffe").chain(args.iter().copied());
+    let code = greffe::cli::run(argv, &mut out, &mut err);
+    Run {
+        code,
+        out: String::from_utf8(out).expect("stdout is UTF-8"),
+        err: String::from_utf8(err).expect("stderr is UTF-8"),
+    }
+}
