@@ -70,6 +70,7 @@ const NATIONAL: [HolidayRule; 11] = [
 /// A place whose calendar counts for a deadline or a hearing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Place {
+    index: usize,
     id: &'static str,
     label: &'static str,
     extra: &'static [HolidayRule],
@@ -80,8 +81,9 @@ pub struct Place {
 
 /// Every place known, `paris` first (the default).
 pub const PLACES: [Place; 9] = [
-    Place { id: "paris", label: "Paris (métropole)", extra: &[], source: "C. trav. L3133-1", confirmed: true },
+    Place { index: 0, id: "paris", label: "Paris (métropole)", extra: &[], source: "C. trav. L3133-1", confirmed: true },
     Place {
+        index: 1,
         id: "alsace-moselle",
         label: "Alsace-Moselle",
         extra: &[easter("Vendredi saint", -2), fixed("Saint-Étienne", 12, 26)],
@@ -89,6 +91,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 2,
         id: "guadeloupe",
         label: "Guadeloupe",
         extra: &[fixed("Abolition de l'esclavage", 5, 27)],
@@ -96,6 +99,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 3,
         id: "martinique",
         label: "Martinique",
         extra: &[fixed("Abolition de l'esclavage", 5, 22)],
@@ -103,6 +107,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 4,
         id: "guyane",
         label: "Guyane",
         extra: &[fixed("Abolition de l'esclavage", 6, 10)],
@@ -110,6 +115,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 5,
         id: "la-reunion",
         label: "La Réunion",
         extra: &[fixed("Abolition de l'esclavage", 12, 20)],
@@ -117,6 +123,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 6,
         id: "mayotte",
         label: "Mayotte",
         extra: &[fixed("Abolition de l'esclavage", 4, 27)],
@@ -124,6 +131,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 7,
         id: "saint-barthelemy",
         label: "Saint-Barthélemy",
         extra: &[fixed("Abolition de l'esclavage", 10, 9)],
@@ -131,6 +139,7 @@ pub const PLACES: [Place; 9] = [
         confirmed: true,
     },
     Place {
+        index: 8,
         id: "saint-martin",
         label: "Saint-Martin",
         // Sources conflict between 27 and 28 May: kept unconfirmed.
@@ -230,18 +239,72 @@ pub fn holidays(year: i32, place: Place) -> Option<Vec<Holiday>> {
     Some(list)
 }
 
-/// Whether `date` is a public holiday at `place`. Dates outside the supported
-/// years are never holidays.
-pub fn is_holiday(date: Date, place: Place) -> bool {
-    let year = date.year();
-    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
-        return false;
+/// Whether `date` lies in the supported years [`FIRST_YEAR`]..=[`LAST_YEAR`].
+pub fn is_supported(date: Date) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year())
+}
+
+/// One bit per day from 1 January [`FIRST_YEAR`] to 31 December
+/// [`LAST_YEAR`], per place: a holiday look-up is a shift and a mask, never
+/// an Easter computation.
+struct HolidayTable {
+    first_day: i32,
+    bits: Vec<Vec<u64>>,
+}
+
+impl HolidayTable {
+    fn build() -> HolidayTable {
+        let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).unwrap_or_else(|| unreachable!("1900-01-01 exists"));
+        let last = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).unwrap_or_else(|| unreachable!("2200-12-31 exists"));
+        let first_day = first.num_days_from_ce();
+        let n_days = (last.num_days_from_ce() - first_day + 1) as usize;
+        let bits = PLACES
+            .iter()
+            .map(|place| {
+                let mut words = vec![0u64; n_days.div_ceil(64)];
+                for year in FIRST_YEAR..=LAST_YEAR {
+                    for holiday in holidays(year, *place).unwrap_or_default() {
+                        let offset = (holiday.date.num_days_from_ce() - first_day) as usize;
+                        words[offset / 64] |= 1 << (offset % 64);
+                    }
+                }
+                words
+            })
+            .collect();
+        HolidayTable { first_day, bits }
     }
-    let easter = easter_sunday(year);
-    place.rules().any(|rule| match rule.rule {
-        Rule::Fixed(month, day) => date.month() == month && date.day() == day,
-        Rule::Easter(offset) => date == easter + Duration::days(offset),
-    })
+
+    fn get() -> &'static HolidayTable {
+        static TABLE: std::sync::OnceLock<HolidayTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(HolidayTable::build)
+    }
+
+    fn contains(&self, date: Date, place: Place) -> bool {
+        let offset = date.num_days_from_ce() - self.first_day;
+        let words = &self.bits[place.index];
+        usize::try_from(offset)
+            .ok()
+            .and_then(|offset| words.get(offset / 64).map(|word| word >> (offset % 64) & 1 == 1))
+            .unwrap_or(false)
+    }
+}
+
+/// Whether `date` is a public holiday at `place`. Dates outside the supported
+/// years are never holidays: callers that count deadlines refuse them first
+/// (see [`is_supported`]).
+pub fn is_holiday(date: Date, place: Place) -> bool {
+    HolidayTable::get().contains(date, place)
+}
+
+/// Names of the holidays falling on `date` at `place` (two on one date happen:
+/// Ascension on 1 or 8 May).
+pub fn holiday_names(date: Date, place: Place) -> Vec<&'static str> {
+    holidays(date.year(), place)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|holiday| holiday.date == date)
+        .map(|holiday| holiday.name)
+        .collect()
 }
 
 /// Whether `date` is a Saturday, a Sunday or a holiday at `place`.
@@ -289,6 +352,22 @@ mod tests {
         assert!(!Place::parse("saint-martin").expect("known").confirmed());
         assert!(Place::parse("lyon").is_none());
         assert_eq!(holidays(1899, Place::PARIS), None);
+    }
+
+    #[test]
+    fn table_look_up_agrees_with_the_computus_everywhere() {
+        for place in PLACES {
+            for year in FIRST_YEAR..=LAST_YEAR {
+                let listed: Vec<Date> = holidays(year, place).expect("supported").iter().map(|h| h.date).collect();
+                let mut date = NaiveDate::from_ymd_opt(year, 1, 1).expect("exists");
+                while date.year() == year {
+                    assert_eq!(is_holiday(date, place), listed.contains(&date), "{date} at {place}");
+                    date += Duration::days(1);
+                }
+            }
+        }
+        assert!(!is_holiday(d("1899-12-25"), Place::PARIS));
+        assert_eq!(holiday_names(d("2008-05-01"), Place::PARIS), ["Fête du Travail", "Ascension"]);
     }
 
     #[test]
