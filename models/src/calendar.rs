@@ -81,7 +81,14 @@ pub struct Place {
 
 /// Every place known, `paris` first (the default).
 pub const PLACES: [Place; 9] = [
-    Place { index: 0, id: "paris", label: "Paris (métropole)", extra: &[], source: "C. trav. L3133-1", confirmed: true },
+    Place {
+        index: 0,
+        id: "paris",
+        label: "Paris (métropole)",
+        extra: &[],
+        source: "C. trav. L3133-1",
+        confirmed: true,
+    },
     Place {
         index: 1,
         id: "alsace-moselle",

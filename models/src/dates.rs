@@ -259,3 +259,45 @@ mod tests {
         }
     }
 }
+
+/// The calendar date in Paris at a UTC instant: UTC+1, or UTC+2 from the
+/// last Sunday of March at 01:00 UTC to the last Sunday of October at
+/// 01:00 UTC (EU summer time, directive 2000/84/CE). The court's "today" is
+/// this date, never the UTC date.
+pub fn paris_date(instant: chrono::DateTime<chrono::Utc>) -> Date {
+    use chrono::{Datelike, NaiveTime, Weekday};
+    let last_sunday = |year: i32, month: u32| -> chrono::NaiveDateTime {
+        let mut day = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or_else(|| unreachable!("March/October + 1"))
+            - chrono::Duration::days(1);
+        while day.weekday() != Weekday::Sun {
+            day -= chrono::Duration::days(1);
+        }
+        day.and_time(NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_else(|| unreachable!("01:00 exists")))
+    };
+    let utc = instant.naive_utc();
+    let year = utc.year();
+    let summer = utc >= last_sunday(year, 3) && utc < last_sunday(year, 10);
+    (utc + chrono::Duration::hours(if summer { 2 } else { 1 })).date()
+}
+
+#[cfg(test)]
+mod paris_tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn late_evening_utc_is_already_tomorrow_in_paris() {
+        let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid instant");
+        // Winter: UTC+1.
+        assert_eq!(paris_date(at(2027, 1, 4, 22, 59)), parse_date("2027-01-04").expect("date"));
+        assert_eq!(paris_date(at(2027, 1, 4, 23, 0)), parse_date("2027-01-05").expect("date"));
+        // Summer: UTC+2.
+        assert_eq!(paris_date(at(2027, 7, 13, 22, 0)), parse_date("2027-07-14").expect("date"));
+        assert_eq!(paris_date(at(2027, 7, 13, 21, 59)), parse_date("2027-07-13").expect("date"));
+        // Switches: 28 March 2027 and 31 October 2027 at 01:00 UTC.
+        assert_eq!(paris_date(at(2027, 3, 27, 22, 30)), parse_date("2027-03-27").expect("date"));
+        assert_eq!(paris_date(at(2027, 10, 31, 22, 30)), parse_date("2027-10-31").expect("date"));
+        assert_eq!(paris_date(at(2027, 10, 30, 22, 30)), parse_date("2027-10-31").expect("date"));
+    }
+}

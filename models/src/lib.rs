@@ -15,6 +15,7 @@
 pub mod calendar;
 pub mod court;
 pub mod dates;
+pub mod deadlines;
 pub mod dossier;
 pub mod format;
 pub mod formation;

@@ -100,3 +100,127 @@ fn generate_then_validate_round_trip_through_files() {
     assert_eq!(run.code, 2);
     assert!(run.err.contains("impossible d'écrire"), "{}", run.err);
 }
+
+#[test]
+fn calendar_holidays_lists_both_names_of_a_shared_date() {
+    let run = greffe(&["calendar", "holidays", "--year", "2008", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&run.out).expect("JSON array");
+    assert_eq!(list.len(), 11);
+    let first_may: Vec<&str> =
+        list.iter().filter(|h| h["date"] == "2008-05-01").filter_map(|h| h["name"].as_str()).collect();
+    assert_eq!(first_may, ["Fête du Travail", "Ascension"]);
+    let alsace = greffe(&["calendar", "holidays", "--year", "2027", "--place", "alsace-moselle"]);
+    assert!(
+        alsace.out.contains("2027-03-26  Vendredi saint") && alsace.out.contains("2027-12-26  Saint-Étienne"),
+        "{}",
+        alsace.out
+    );
+    let disputed = greffe(&["calendar", "holidays", "--year", "2027", "--place", "saint-martin"]);
+    assert!(disputed.out.contains("à confirmer"), "{}", disputed.out);
+    for bad in [["--year", "1899"], ["--year", "deux-mille"]] {
+        let run = greffe(&["calendar", "holidays", bad[0], bad[1]]);
+        assert_eq!(run.code, 2);
+        assert!(run.err.contains("1900") && run.err.contains("2200"), "{}", run.err);
+    }
+    let run = greffe(&["calendar", "holidays", "--year", "2027", "--place", "lyon"]);
+    assert_eq!(run.code, 2);
+    assert!(run.err.contains("alsace-moselle"), "lists the places: {}", run.err);
+}
+
+#[test]
+fn deadline_compute_prints_the_due_date_and_why() {
+    let run = greffe(&["deadline", "compute", "--rule", "civil.pourvoi", "--from", "2025-01-15", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let report: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    assert_eq!(report["rule"], "civil.pourvoi");
+    assert_eq!(report["due"], "2025-03-17");
+    assert_eq!(report["raw_end"], "2025-03-15");
+    assert_eq!(report["article"], "art. 612 CPC");
+    assert!(report["extended_because"].as_str().is_some_and(|why| why.starts_with("2025-03-15 est un samedi")));
+    let abroad = greffe(&[
+        "deadline",
+        "compute",
+        "--rule",
+        "civil.pourvoi",
+        "--from",
+        "2024-12-31",
+        "--residence",
+        "etranger",
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&abroad.out).expect("JSON");
+    assert_eq!((report["due"].as_str(), report["extended_because"].is_null()), (Some("2025-04-30"), true));
+    let court = greffe(&["deadline", "compute", "--rule", "penal.mae.arret", "--from", "2025-04-01"]);
+    assert!(court.out.contains("2025-05-11") && court.out.contains("sans prorogation"), "{}", court.out);
+    let unconfirmed =
+        greffe(&["deadline", "compute", "--rule", "penal.mise_en_accusation.arret", "--from", "2026-02-28"]);
+    assert!(unconfirmed.out.contains("À CONFIRMER"), "{}", unconfirmed.out);
+}
+
+#[test]
+fn deadline_compute_refuses_bad_input_listing_the_choices() {
+    let unknown = greffe(&["deadline", "compute", "--rule", "civil.appel", "--from", "2025-01-15"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.err.contains("civil.pourvoi") && unknown.err.contains("qpc.transmission"), "{}", unknown.err);
+    let date = greffe(&["deadline", "compute", "--rule", "civil.pourvoi", "--from", "15/01/2025"]);
+    assert_eq!(date.code, 2);
+    assert!(date.err.contains("AAAA-MM-JJ"), "{}", date.err);
+    let residence =
+        greffe(&["deadline", "compute", "--rule", "civil.pourvoi", "--from", "2025-01-15", "--residence", "mars"]);
+    assert_eq!(residence.code, 2);
+    assert!(residence.err.contains("outre-mer"), "{}", residence.err);
+    let no_distance =
+        greffe(&["deadline", "compute", "--rule", "penal.pourvoi", "--from", "2025-01-15", "--residence", "outre-mer"]);
+    assert_eq!(no_distance.code, 2);
+    assert!(no_distance.err.contains("metropole"), "{}", no_distance.err);
+}
+
+#[test]
+fn deadline_rules_and_overrides() {
+    let run = greffe(&["deadline", "rules"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.out.lines().count(), 15);
+    assert!(run.out.contains("penal.mise_en_accusation.arret [à confirmer]"), "{}", run.out);
+    assert!(run.out.contains("(actes avant le 2024-09-30)"), "{}", run.out);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("rules.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\n").expect("write");
+    let run = greffe(&["deadline", "rules", "--rules", bad.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 2);
+    assert!(run.err.contains("illisible"), "{}", run.err);
+}
+
+#[test]
+fn deadline_dossier_reads_a_journal() {
+    let path = fixture_path("journal-detention.json");
+    let run =
+        greffe(&["deadline", "dossier", "--events", path.to_str().expect("utf-8"), "--today", "2025-10-25", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let report: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    let deadlines = report["deadlines"].as_array().expect("array");
+    let memoire = deadlines.iter().find(|d| d["rule"] == "penal.detention.memoire").expect("listed");
+    assert_eq!(memoire["due"], "2025-11-10");
+    let chamber =
+        report["alerts"].as_array().expect("array").iter().find(|a| a["recipient"] == "chambre").expect("alert");
+    assert_eq!(chamber["due"], "2026-01-01");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("journal.json");
+    std::fs::write(
+        &bad,
+        r#"{"procedure": "civil", "events": [{"id": "e1", "type": "coup_de_fil", "date": "2025-01-01"}]}"#,
+    )
+    .expect("write");
+    let run = greffe(&["deadline", "dossier", "--events", bad.to_str().expect("utf-8"), "--today", "2025-10-25"]);
+    assert_eq!(run.code, 2);
+    assert!(run.err.contains("events[0].type") && run.err.contains("declaration_pourvoi"), "{}", run.err);
+    std::fs::write(
+        &bad,
+        r#"{"procedure": "civil", "events": [{"id": "e2", "type": "arret", "date": "2025-01-01", "cancels": "e1"}]}"#,
+    )
+    .expect("write");
+    let run = greffe(&["deadline", "dossier", "--events", bad.to_str().expect("utf-8"), "--today", "2025-10-25"]);
+    assert_eq!(run.code, 1);
+    assert!(run.err.contains("« e1 »"), "{}", run.err);
+}

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod deadlines;
 mod format;
 mod generator;
 mod helpers;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::doc::{DossierDoc, HearingDoc, InstanceDoc, MagistrateDoc, RangeDoc};
 use super::problem::{Problem, Problems};
+use crate::calendar::{self, Place};
 use crate::court::{Chamber, Magistrate, Role};
 use crate::dates::{Date, DateRange, HalfDay, Horizon, parse_date};
 use crate::dossier::{Circuit, Dossier, Recusal};
@@ -422,6 +423,17 @@ impl Reader {
                     "dater l'audience dans la période ou élargir « horizon »",
                 );
             }
+        }
+        if let Some(date) = date.filter(|date| calendar::is_holiday(*date, Place::PARIS)) {
+            self.push(
+                format!("{path}.date"),
+                "hearing_on_holiday",
+                format!(
+                    "audience du {date}, jour férié à Paris ({})",
+                    calendar::holiday_names(date, Place::PARIS).join(", ")
+                ),
+                "la Cour ne siège pas un jour férié (C. trav. L3133-1) : choisir un autre jour",
+            );
         }
         let half_day = HalfDay::parse(&raw.half_day);
         if half_day.is_none() {

@@ -4,6 +4,8 @@
 //! (problems listed); `2` wrong arguments, or a file that cannot be read or
 //! parsed.
 
+mod calendar;
+mod deadline;
 mod files;
 mod fixtures;
 mod instance;
@@ -36,6 +38,12 @@ enum Command {
     /// Read and check planning instances.
     #[command(subcommand)]
     Instance(instance::InstanceCommand),
+    /// Public holidays by place.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// Procedural deadlines (CPC, CPP) from the rule catalogue.
+    #[command(subcommand)]
+    Deadline(deadline::DeadlineCommand),
 }
 
 /// A failure that ends the command with a message and an exit code.
@@ -77,6 +85,8 @@ where
     let result = match cli.command {
         Command::Fixtures(command) => fixtures::run(command, &mut io),
         Command::Instance(command) => instance::run(command, &mut io),
+        Command::Calendar(command) => calendar::run(command, &mut io),
+        Command::Deadline(command) => deadline::run(command, &mut io),
     };
     match result {
         Ok(code) => code,
