@@ -32,5 +32,5 @@ pub use formation::{FormationCode, FormationRule};
 pub use hearing::Hearing;
 pub use ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, MatterCode, SectionId};
 pub use instance::{ChamberSummary, Instance, Summary};
-pub use plan::{Assignment, Bench, Plan, Unscheduled, UnscheduledReason};
+pub use plan::{Assignment, Bench, BrokenRequirement, Plan, Unscheduled, UnscheduledReason};
 pub use pourvoi::PourvoiNumber;

@@ -104,6 +104,22 @@ pub struct Unscheduled {
     pub detail: String,
 }
 
+/// A hard requirement the plan could not meet, declared by whoever made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokenRequirement {
+    /// The dossier concerned.
+    pub dossier: DossierId,
+    /// Which requirement: `deadline` (statutory deadline inside the horizon)
+    /// or `pinned` (published assignment).
+    pub requirement: String,
+    /// Stable snake_case cause, e.g. `no_hearing_before_deadline`.
+    pub cause: String,
+    /// Explanation in French.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
 /// A hearing plan in the interchange format. The quality figures are absent
 /// from a plan edited by hand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,6 +132,10 @@ pub struct Plan {
     /// Dossiers not heard, with their reason.
     #[serde(default)]
     pub unscheduled: Vec<Unscheduled>,
+    /// Hard requirements the plan breaks, each with its cause: such a plan
+    /// cannot be validated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken_requirements: Vec<BrokenRequirement>,
     /// Objective value reached (maximised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objective: Option<f64>,

@@ -224,3 +224,37 @@ fn deadline_dossier_reads_a_journal() {
     assert_eq!(run.code, 1);
     assert!(run.err.contains("« e1 »"), "{}", run.err);
 }
+
+#[test]
+fn plan_check_exit_codes() {
+    let instance = fixture_path("check.json");
+    let plan = fixture_path("check-plan.json");
+    let (instance, plan) = (instance.to_str().expect("utf-8"), plan.to_str().expect("utf-8"));
+    let ok = greffe(&["plan", "check", "--instance", instance, "--plan", plan]);
+    assert_eq!(ok.code, 0, "{}", ok.err);
+    assert!(ok.out.contains("Projet conforme"), "{}", ok.out);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let broken = dir.path().join("broken.json");
+    let mut value = crate::helpers::fixture_json("check-plan.json");
+    value["benches"][0]["members"] = serde_json::json!(["m01", "m04"]);
+    std::fs::write(&broken, value.to_string()).expect("write");
+    let broken = broken.to_str().expect("utf-8");
+    let run = greffe(&["plan", "check", "--instance", instance, "--plan", broken]);
+    assert_eq!(run.code, 1);
+    assert!(run.err.contains("[recused_on_bench]"), "{}", run.err);
+    let json = greffe(&["plan", "check", "--instance", instance, "--plan", broken, "--json"]);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.out).expect("JSON");
+    assert_eq!(report["ok"], false);
+    let first = &report["violations"][0];
+    for field in ["code", "dossier", "hearing", "magistrate", "message"] {
+        assert!(first.get(field).is_some(), "field {field} in {first}");
+    }
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "{\"assignments\": [").expect("write");
+    assert_eq!(greffe(&["plan", "check", "--instance", instance, "--plan", garbage.to_str().expect("utf-8")]).code, 2);
+    assert_eq!(greffe(&["plan", "check", "--instance", plan, "--plan", plan]).code, 2, "a plan is not an instance");
+    assert_eq!(greffe(&["plan", "check", "--instance", instance]).code, 2);
+}

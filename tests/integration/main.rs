@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod checker;
 mod cli;
 mod deadlines;
 mod format;

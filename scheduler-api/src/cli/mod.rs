@@ -9,6 +9,7 @@ mod deadline;
 mod files;
 mod fixtures;
 mod instance;
+mod plan;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -38,6 +39,9 @@ enum Command {
     /// Read and check planning instances.
     #[command(subcommand)]
     Instance(instance::InstanceCommand),
+    /// Check hearing plans.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// Public holidays by place.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -85,6 +89,7 @@ where
     let result = match cli.command {
         Command::Fixtures(command) => fixtures::run(command, &mut io),
         Command::Instance(command) => instance::run(command, &mut io),
+        Command::Plan(command) => plan::run(command, &mut io),
         Command::Calendar(command) => calendar::run(command, &mut io),
         Command::Deadline(command) => deadline::run(command, &mut io),
     };

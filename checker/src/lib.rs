@@ -1,0 +1,19 @@
+//! # greffe-checker
+//!
+//! The independent legal checker of hearing plans. Given an instance and a
+//! plan — the solver's or one edited by hand — it re-verifies every hard
+//! constraint of the planning model (version 1) and plan-level sanity, and
+//! names each violation with a stable code, the dossier, hearing and
+//! magistrate concerned, and a French message.
+//!
+//! **Invariant: shares no code with the planner.** This crate depends only on
+//! `greffe-models`; the planner may call it, never the reverse. A MILP status
+//! of "optimal" proves nothing about the law: this does.
+
+#![forbid(unsafe_code)]
+
+mod check;
+mod violation;
+
+pub use check::{CheckOptions, check};
+pub use violation::{CheckReport, Violation, ViolationCode};
