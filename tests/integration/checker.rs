@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{fixture_json, fixture_text};
 
-fn codes(plan: &Value, options: CheckOptions) -> Vec<(ViolationCode, Option<String>, Option<String>, Option<String>)> {
+/// A violation as (code, dossier, hearing, magistrate).
+type Found = (ViolationCode, Option<String>, Option<String>, Option<String>);
+
+fn codes(plan: &Value, options: CheckOptions) -> Vec<Found> {
     let instance = read_instance(&fixture_text("check.json")).expect("fixture valid");
     let plan: Plan = Plan::from_json(&plan.to_string()).expect("plan parses");
     let report = check(&instance, &plan, options);
