@@ -1,4 +1,4 @@
-//! `greffe plan …`: check hearing plans against an instance.
+//! `greffe plan …`: propose, check and explain hearing plans.
 
 use std::path::{Path, PathBuf};
 
@@ -7,10 +7,82 @@ use greffe_checker::{CheckOptions, check};
 use greffe_models::format::{ReadError, read_instance};
 use greffe_models::{Instance, Plan};
 
+use greffe_models::DossierId;
+use greffe_solver::{Objective, ObjectiveWeights, SolveConfig, solve};
+
 use super::{EXIT_OK, EXIT_REFUSED, Failure, Io, files};
+
+/// Exit code: a plan was written but breaks hard requirements it names.
+pub(crate) const EXIT_BROKEN_REQUIREMENTS: u8 = 3;
+/// Exit code: the checker found a violation the plan does not declare — a
+/// solver bug.
+pub(crate) const EXIT_SOLVER_BUG: u8 = 4;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ObjectiveArg {
+    /// Exactly the planning brief's benchmark formula.
+    Benchmark,
+    /// Benchmark plus grouping by matter, load balance and stability.
+    Default,
+}
+
+fn parse_seconds(raw: &str) -> Result<f64, String> {
+    raw.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0).ok_or_else(|| {
+        format!("durée « {raw} » invalide : donner un nombre de secondes entre 0 et 86400 (exemple : 10)")
+    })
+}
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PlanCommand {
+    /// Propose a plan for an instance and write it (exit 3 when hard
+    /// requirements cannot all be met: they are named in the plan).
+    Propose {
+        /// The instance (JSON).
+        #[arg(long)]
+        instance: PathBuf,
+        /// Where to write the plan (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// What to maximise.
+        #[arg(long, value_enum, default_value = "default")]
+        objective: ObjectiveArg,
+        /// Wall-clock limit in seconds.
+        #[arg(long, value_parser = parse_seconds, default_value = "10")]
+        time_limit: f64,
+        /// Worker threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Seed of tie-breaks and of the MILP solver.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Deterministic work limit: branch-and-bound nodes per chamber.
+        #[arg(long)]
+        node_limit: Option<u64>,
+        /// A previous plan, reference for stability.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Published (pinned) dossiers may move; each move is reported.
+        #[arg(long)]
+        allow_moving_pinned: bool,
+        /// Print per-chamber figures.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Tell why a dossier is where it is in a plan, or why it is not scheduled.
+    Explain {
+        /// The instance (JSON).
+        #[arg(long)]
+        instance: PathBuf,
+        /// The plan (JSON).
+        #[arg(long)]
+        plan: PathBuf,
+        /// The dossier id.
+        #[arg(long)]
+        dossier: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-verify every hard rule of a plan: exit 0 when none is broken, 1
     /// with the violations listed otherwise.
     Check {
@@ -54,9 +126,130 @@ pub(crate) fn load_plan(path: &Path) -> Result<Plan, Failure> {
 }
 
 pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let PlanCommand::Check { instance, plan, allow_moving_pinned, json } = command;
-    let instance = load_instance(&instance)?;
-    let plan = load_plan(&plan)?;
+    match command {
+        PlanCommand::Check { instance, plan, allow_moving_pinned, json } => {
+            run_check(&instance, &plan, allow_moving_pinned, json, io)
+        }
+        PlanCommand::Propose {
+            instance,
+            out,
+            objective,
+            time_limit,
+            threads,
+            seed,
+            node_limit,
+            previous,
+            allow_moving_pinned,
+            stats,
+        } => {
+            let instance = load_instance(&instance)?;
+            let previous = previous.as_deref().map(load_plan).transpose()?;
+            let config = SolveConfig {
+                time_limit: std::time::Duration::from_secs_f64(time_limit),
+                threads,
+                seed,
+                node_limit,
+                allow_moving_pinned,
+                previous: previous.as_ref(),
+                objective: match objective {
+                    ObjectiveArg::Benchmark => Objective::Benchmark,
+                    ObjectiveArg::Default => Objective::Default(ObjectiveWeights::default()),
+                },
+                ..SolveConfig::default()
+            };
+            let solved = solve(&instance, &config).map_err(|error| Failure::usage(error.to_string()))?;
+            files::write_text(&out, &solved.plan.to_json())?;
+            let plan = &solved.plan;
+            let pct = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.2} %", 100.0 * x));
+            let num = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.1}"));
+            let _ = writeln!(
+                io.out,
+                "{}/{} dossiers audiencés, objectif {}, borne {}, écart {}, {:.1} s{} → {}",
+                plan.assignments.len(),
+                instance.dossiers().len(),
+                num(plan.objective),
+                num(plan.bound),
+                pct(plan.gap),
+                plan.solve_ms.unwrap_or(0) as f64 / 1000.0,
+                if plan.time_limit_hit == Some(true) { " (limite de temps atteinte)" } else { "" },
+                out.display()
+            );
+            if stats {
+                for part in &solved.parts {
+                    let _ = writeln!(
+                        io.out,
+                        "  {:<6} {:>5} dossiers {:>4} audiences {:>7} paires  {} {:>5}/{:<5} objectif {:>10.1} borne {:>10} {:>6} ms {}{}",
+                        part.chamber,
+                        part.dossiers,
+                        part.hearings,
+                        part.pairs,
+                        part.model,
+                        part.assigned,
+                        part.dossiers,
+                        part.objective,
+                        num(part.bound),
+                        part.solve_ms,
+                        part.milp_status,
+                        if part.time_limit_hit { " (limite)" } else { "" }
+                    );
+                }
+            }
+            if !solved.undeclared.is_empty() {
+                let _ = writeln!(
+                    io.err,
+                    "ERREUR INTERNE DU PLANIFICATEUR : le projet enfreint {} règle(s) sans le déclarer — à signaler :",
+                    solved.undeclared.len()
+                );
+                for violation in &solved.undeclared {
+                    let _ = writeln!(io.err, "  {violation}");
+                }
+                return Ok(EXIT_SOLVER_BUG);
+            }
+            if !plan.broken_requirements.is_empty() {
+                let _ = writeln!(
+                    io.err,
+                    "{} exigence(s) impérative(s) non satisfaite(s) :",
+                    plan.broken_requirements.len()
+                );
+                for broken in &plan.broken_requirements {
+                    let _ = writeln!(
+                        io.err,
+                        "  {} [{} : {}] {}",
+                        broken.dossier, broken.requirement, broken.cause, broken.detail
+                    );
+                }
+                return Ok(EXIT_BROKEN_REQUIREMENTS);
+            }
+            Ok(EXIT_OK)
+        }
+        PlanCommand::Explain { instance, plan, dossier, json } => {
+            let instance = load_instance(&instance)?;
+            let plan = load_plan(&plan)?;
+            let id = DossierId::parse(&dossier).map_err(|error| Failure::usage(format!("--dossier : {error}")))?;
+            let explanation = greffe_solver::explain(&instance, &plan, &id)
+                .ok_or_else(|| Failure::usage(format!("dossier « {dossier} » inconnu de l'instance")))?;
+            if json {
+                let _ = writeln!(io.out, "{:#}", serde_json::json!(explanation));
+            } else {
+                let _ = writeln!(io.out, "{}", explanation.summary);
+                for verdict in &explanation.hearings {
+                    let _ = writeln!(io.out, "  {:<8} {:<17} {}", verdict.hearing, verdict.when, verdict.verdict);
+                }
+            }
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn run_check(
+    instance: &Path,
+    plan: &Path,
+    allow_moving_pinned: bool,
+    json: bool,
+    io: &mut Io<'_>,
+) -> Result<u8, Failure> {
+    let instance = load_instance(instance)?;
+    let plan = load_plan(plan)?;
     let report = check(&instance, &plan, CheckOptions { allow_moving_pinned });
     if json {
         let _ = writeln!(io.out, "{:#}", serde_json::json!(report));

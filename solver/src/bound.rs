@@ -1,0 +1,75 @@
+//! An upper bound on the objective valid for **every** lawful plan: the LP
+//! relaxation of the assignment core — each dossier at most once, at lawful
+//! hearings only (instance-level filters), within capacities, joined dossiers
+//! together. Benches, attendance and requirements are relaxed away, so no
+//! lawful plan can score above it.
+
+use good_lp::{Expression, ProblemVariables, SolverModel, variable};
+
+use crate::chamber::Chamber;
+use crate::model::Pairs;
+
+/// The LP bound of a chamber for pair values `pairs` (instance-level
+/// candidates), or `None` when HiGHS gives no optimal LP.
+pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, time_limit_s: f64) -> Option<f64> {
+    let mut vars = ProblemVariables::new();
+    let mut objective = Expression::default();
+    let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
+    let mut rows: Vec<Vec<(usize, good_lp::Variable)>> = Vec::with_capacity(pairs.len());
+    for (d, list) in pairs.iter().enumerate() {
+        let mut row = Vec::with_capacity(list.len());
+        for &(h, value) in list {
+            let var = vars.add(variable().min(0.0).max(1.0));
+            objective += value * var;
+            row.push((h, var));
+            at_hearing[h].push((d, var));
+        }
+        rows.push(row);
+    }
+    if rows.iter().all(Vec::is_empty) {
+        return Some(0.0);
+    }
+    // Columns are numbered in creation order: pair by pair, dossier by dossier.
+    let mut problem = vars.maximise(objective).using(good_lp::solvers::highs::highs);
+    for row in rows.iter().filter(|row| row.len() > 1) {
+        let sum: Expression = row.iter().map(|(_, var)| *var).sum();
+        problem.add_constraint(sum.leq(1.0));
+    }
+    for (h, list) in at_hearing.iter().enumerate() {
+        let hearing = chamber.hearing(h);
+        let weight: Expression = list.iter().map(|(d, var)| chamber.dossier(*d).weight * *var).sum();
+        problem.add_constraint(weight.leq(hearing.capacity_weight));
+        let count: Expression = list.iter().map(|(_, var)| *var).sum();
+        problem.add_constraint(count.leq(f64::from(hearing.capacity_count)));
+    }
+    for members in &chamber.groups {
+        for &other in &members[1..] {
+            for &(h, var) in &rows[members[0]] {
+                match rows[other].iter().find(|(oh, _)| *oh == h) {
+                    Some(&(_, other_var)) => problem.add_constraint((var - other_var).eq(0.0)),
+                    None => problem.add_constraint(Expression::from(var).eq(0.0)),
+                };
+            }
+        }
+    }
+    let mut model = problem.into_inner();
+    model.make_quiet();
+    model.set_option("time_limit", time_limit_s.max(0.01));
+    model.set_option("threads", 1);
+    model.set_option("parallel", "off");
+    let solved = model.solve();
+    // Only an optimal LP value bounds the MILP; a time-limited one does not.
+    if solved.status() != highs::HighsModelStatus::Optimal {
+        return None;
+    }
+    let solution = solved.get_solution();
+    let values = solution.columns();
+    let value = pairs
+        .iter()
+        .zip(&rows)
+        .flat_map(|(list, row)| list.iter().zip(row))
+        .enumerate()
+        .map(|(column, ((_, coefficient), _))| coefficient * values.get(column).copied().unwrap_or(0.0))
+        .sum();
+    Some(value)
+}

@@ -1,0 +1,383 @@
+//! The chamber MILP, built with good_lp and solved by HiGHS.
+//!
+//! Variables: `x[d,h]` (binary) for every lawful pair; `s[d]` (slack in
+//! [0, 1]) for each hard requirement, so that an impossible requirement is
+//! *named* instead of making the model infeasible; attendance `a[m,h]` in
+//! [0, 1] (integral whenever `x` is); with free benches, `y[m,h]` (binary:
+//! m sits on h's bench) and `u[h]` (binary: h is used).
+//!
+//! Constraints: one hearing per dossier (exactly one, less the slack, for a
+//! requirement); capacities in weight and count; joined dossiers together;
+//! rapporteurs attend (`a ≥ x`); one hearing per half-day and at most the
+//! weekly cap per magistrate; with free benches, bench size, recusals and
+//! voice bounds as linear constraints. A greedy plan is passed as MIP start.
+
+use std::collections::{BTreeMap, HashMap};
+
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
+
+use crate::benches::Benches;
+use crate::chamber::Chamber;
+
+/// How benches are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BenchMode {
+    /// Benches are given; only dossiers are placed.
+    Fixed,
+    /// Benches are decided with the dossiers (the full model); the given
+    /// benches only seed the MIP start.
+    Free,
+}
+
+/// Objective terms beyond the pair values.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Extras {
+    /// Cost of each distinct (hearing, matter) pair used.
+    pub(crate) matter_group_cost: f64,
+    /// Cost per attendance of the most loaded magistrate.
+    pub(crate) load_cost: f64,
+}
+
+/// Solver settings for one model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MilpSettings {
+    pub(crate) time_limit_s: f64,
+    pub(crate) gap: f64,
+    pub(crate) seed: u64,
+    pub(crate) node_limit: Option<u64>,
+    pub(crate) threads: u32,
+}
+
+/// What came out of a solve.
+#[derive(Debug, Clone)]
+pub(crate) struct MilpResult {
+    pub(crate) assigned: Vec<Option<usize>>,
+    pub(crate) benches: Benches,
+    /// HiGHS's best bound on the model's objective, when it reports one.
+    pub(crate) dual_bound: Option<f64>,
+    pub(crate) status: String,
+    pub(crate) time_limit_hit: bool,
+    /// Whether the MILP's own solution was used (else the MIP start).
+    pub(crate) improved: bool,
+    /// With `relax`: the LP value of every pair, like `pairs`.
+    pub(crate) lp_values: Option<Vec<Vec<f64>>>,
+}
+
+/// Lawful pairs of the model: per local dossier, (local hearing, value).
+pub(crate) type Pairs = Vec<Vec<(usize, f64)>>;
+
+pub(crate) struct MilpInput<'a, 'b> {
+    pub(crate) chamber: &'b Chamber<'a>,
+    pub(crate) pairs: &'b Pairs,
+    pub(crate) mode: BenchMode,
+    pub(crate) benches: &'b Benches,
+    pub(crate) start: &'b [Option<usize>],
+    pub(crate) penalty: f64,
+    pub(crate) extras: Extras,
+    pub(crate) eligible: &'b [usize],
+    /// Solve the LP relaxation instead (every variable continuous).
+    pub(crate) relax: bool,
+}
+
+/// The model's columns in creation order (HiGHS numbers them so), with
+/// their MIP-start values.
+struct Columns {
+    values: Vec<f64>,
+    index: HashMap<Variable, usize>,
+}
+
+impl Columns {
+    fn add(&mut self, vars: &mut ProblemVariables, definition: good_lp::VariableDefinition, start: f64) -> Variable {
+        let var = vars.add(definition);
+        self.index.insert(var, self.values.len());
+        self.values.push(start);
+        var
+    }
+}
+
+pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpResult {
+    let chamber = input.chamber;
+    let instance = chamber.instance;
+    let n_hearings = chamber.hearings.len();
+    let free = input.mode == BenchMode::Free;
+    let binary = || if input.relax { variable().min(0.0).max(1.0) } else { variable().binary() };
+    let mut vars = ProblemVariables::new();
+    let mut columns = Columns { values: Vec::new(), index: HashMap::new() };
+    let mut objective = Expression::default();
+    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
+
+    // Bench occupancy of the MIP start, by (magistrate, local hearing).
+    let start_bench = |m: usize, h: usize| input.benches[h].as_ref().is_some_and(|b| b.contains(&m));
+    let start_used: Vec<bool> = (0..n_hearings).map(|h| input.start.contains(&Some(h))).collect();
+
+    // x[d,h]
+    let mut x: Vec<Vec<(usize, Variable)>> = Vec::with_capacity(input.pairs.len());
+    let mut at_hearing: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); n_hearings];
+    for (d, pairs) in input.pairs.iter().enumerate() {
+        let mut row = Vec::with_capacity(pairs.len());
+        for &(h, value) in pairs {
+            let var = columns.add(&mut vars, binary(), f64::from(u8::from(input.start[d] == Some(h))));
+            objective += value * var;
+            row.push((h, var));
+            at_hearing[h].push((d, var));
+        }
+        x.push(row);
+    }
+    // One hearing per dossier; requirements with a named slack.
+    for (d, row) in x.iter().enumerate() {
+        let sum: Expression = row.iter().map(|(_, var)| *var).sum();
+        if chamber.required[d].is_some() {
+            let slack =
+                columns.add(&mut vars, variable().min(0.0).max(1.0), f64::from(u8::from(input.start[d].is_none())));
+            objective -= input.penalty * slack;
+            constraints.push((sum + slack).eq(1.0));
+        } else if row.len() > 1 {
+            constraints.push(sum.leq(1.0));
+        }
+    }
+    // Capacities.
+    for (h, list) in at_hearing.iter().enumerate() {
+        let hearing = chamber.hearing(h);
+        let total_weight: f64 = list.iter().map(|(d, _)| chamber.dossier(*d).weight).sum();
+        if total_weight > hearing.capacity_weight + 1e-9 {
+            let weight: Expression = list.iter().map(|(d, var)| chamber.dossier(*d).weight * *var).sum();
+            constraints.push(weight.leq(hearing.capacity_weight));
+        }
+        if list.len() > hearing.capacity_count as usize {
+            let count: Expression = list.iter().map(|(_, var)| *var).sum();
+            constraints.push(count.leq(f64::from(hearing.capacity_count)));
+        }
+    }
+    // Joined dossiers together.
+    for members in &chamber.groups {
+        let lead = members[0];
+        for &other in &members[1..] {
+            for &(h, var) in &x[lead] {
+                if let Some(&(_, other_var)) = x[other].iter().find(|(oh, _)| *oh == h) {
+                    constraints.push((var - other_var).eq(0.0));
+                } else {
+                    constraints.push(Expression::from(var).eq(0.0));
+                }
+            }
+        }
+    }
+
+    // Benches: fixed occupancy, or y/u variables.
+    let mut y: HashMap<(usize, usize), Variable> = HashMap::new();
+    let mut used: Vec<Option<Variable>> = vec![None; n_hearings];
+    if free {
+        for h in 0..n_hearings {
+            let hearing = chamber.hearing(h);
+            let Some(rule) = instance.formation(hearing.formation) else { continue };
+            let u = columns.add(&mut vars, binary(), f64::from(u8::from(start_used[h])));
+            used[h] = Some(u);
+            let members: Vec<usize> = match &hearing.locked_bench {
+                Some(locked) => locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect(),
+                None => input.eligible.to_vec(),
+            };
+            let mut size = Expression::default();
+            for m in members {
+                if instance.magistrates()[m].is_absent_on(hearing.date) && hearing.locked_bench.is_none() {
+                    continue;
+                }
+                let on = start_used[h] && start_bench(m, h);
+                let var = columns.add(&mut vars, binary(), f64::from(u8::from(on)));
+                if hearing.locked_bench.is_some() {
+                    constraints.push((var - u).eq(0.0));
+                }
+                size += var;
+                y.insert((m, h), var);
+            }
+            constraints.push((size - f64::from(rule.bench_size) * u).eq(0.0));
+            for &(d, var) in &at_hearing[h] {
+                constraints.push((var - u).leq(0.0));
+                let dossier = chamber.dossier(d);
+                for recusal in &dossier.recusals {
+                    if let Some(&yv) = instance.magistrate_idx(&recusal.magistrate).and_then(|m| y.get(&(m, h))) {
+                        constraints.push((yv + var).leq(1.0));
+                    }
+                }
+                // Voices = bench_size + |R| − Σ_{r∈R} y[r,h], within bounds when x = 1.
+                let reporters: Vec<Variable> = dossier
+                    .rapporteurs
+                    .iter()
+                    .filter_map(|id| instance.magistrate_idx(id).and_then(|m| y.get(&(m, h))).copied())
+                    .collect();
+                let k = f64::from(rule.bench_size) + dossier.rapporteurs.len() as f64;
+                let on_bench: Expression = reporters.iter().copied().sum();
+                if k - f64::from(rule.max_voices) > 0.0 {
+                    constraints.push((on_bench.clone() - (k - f64::from(rule.max_voices)) * var).geq(0.0));
+                }
+                let room = k - f64::from(rule.min_voices);
+                if room < reporters.len() as f64 {
+                    constraints.push((on_bench + reporters.len() as f64 * var).leq(room + reporters.len() as f64));
+                }
+            }
+        }
+    }
+
+    // Attendance: a[m,h] ≥ x[d,h] for rapporteurs, ≥ y[m,h] for bench members.
+    let mut attendance: BTreeMap<usize, BTreeMap<usize, Expression>> = BTreeMap::new();
+    let mut reporters_at: BTreeMap<(usize, usize), Vec<Variable>> = BTreeMap::new();
+    for (h, list) in at_hearing.iter().enumerate() {
+        for &(d, var) in list {
+            for m in chamber.dossier(d).rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)) {
+                reporters_at.entry((m, h)).or_default().push(var);
+            }
+        }
+    }
+    let start_attends = |m: usize, h: usize| {
+        (start_used[h] && start_bench(m, h))
+            || input.start.iter().enumerate().any(|(d, a)| {
+                *a == Some(h) && chamber.dossier(d).rapporteurs.iter().any(|id| instance.magistrate_idx(id) == Some(m))
+            })
+    };
+    let mut keys: Vec<(usize, usize)> = reporters_at.keys().copied().collect();
+    keys.extend(y.keys().copied());
+    keys.sort_unstable();
+    keys.dedup();
+    for (m, h) in keys {
+        let fixed_on_bench = !free && start_bench(m, h);
+        if fixed_on_bench {
+            attendance.entry(m).or_default().insert(h, Expression::from(1.0));
+            continue;
+        }
+        let reporter_vars = reporters_at.get(&(m, h)).cloned().unwrap_or_default();
+        let bench_var = y.get(&(m, h)).copied();
+        if reporter_vars.len() == 1 && bench_var.is_none() {
+            attendance.entry(m).or_default().insert(h, Expression::from(reporter_vars[0]));
+            continue;
+        }
+        let a = columns.add(&mut vars, variable().min(0.0).max(1.0), f64::from(u8::from(start_attends(m, h))));
+        for var in reporter_vars {
+            constraints.push((var - a).leq(0.0));
+        }
+        if let Some(yv) = bench_var {
+            constraints.push((yv - a).leq(0.0));
+        }
+        attendance.entry(m).or_default().insert(h, Expression::from(a));
+    }
+    if !free {
+        for (h, bench) in input.benches.iter().enumerate() {
+            for &m in bench.iter().flatten() {
+                attendance.entry(m).or_default().entry(h).or_insert_with(|| Expression::from(1.0));
+            }
+        }
+    }
+    let mut load_terms: Vec<Expression> = Vec::new();
+    for (&m, by_hearing) in &attendance {
+        let magistrate = &instance.magistrates()[m];
+        let mut slots: BTreeMap<(greffe_models::Date, greffe_models::HalfDay), Vec<&Expression>> = BTreeMap::new();
+        let mut weeks: BTreeMap<(i32, u32), Vec<&Expression>> = BTreeMap::new();
+        for (&h, expr) in by_hearing {
+            let hearing = chamber.hearing(h);
+            slots.entry((hearing.date, hearing.half_day)).or_default().push(expr);
+            let week = greffe_models::dates::iso_week(hearing.date);
+            weeks.entry((week.year(), week.week())).or_default().push(expr);
+        }
+        for list in slots.values().filter(|list| list.len() > 1) {
+            let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
+            constraints.push(sum.leq(1.0));
+        }
+        for list in weeks.values().filter(|list| list.len() > magistrate.max_hearings_per_week as usize) {
+            let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
+            constraints.push(sum.leq(f64::from(magistrate.max_hearings_per_week)));
+        }
+        if input.extras.load_cost > 0.0 {
+            load_terms.push(by_hearing.values().cloned().sum());
+        }
+    }
+    if input.extras.load_cost > 0.0 && !load_terms.is_empty() {
+        let start_load =
+            attendance.iter().map(|(&m, hs)| hs.keys().filter(|&&h| start_attends(m, h)).count()).max().unwrap_or(0);
+        let peak = columns.add(&mut vars, variable().min(0.0), start_load as f64);
+        objective -= input.extras.load_cost * peak;
+        for term in load_terms {
+            constraints.push((term - peak).leq(0.0));
+        }
+    }
+    if input.extras.matter_group_cost > 0.0 {
+        for (h, list) in at_hearing.iter().enumerate() {
+            let mut by_matter: BTreeMap<&str, Vec<(usize, Variable)>> = BTreeMap::new();
+            for &(d, var) in list {
+                if let Some(matter) = &chamber.dossier(d).matter {
+                    by_matter.entry(matter.as_str()).or_default().push((d, var));
+                }
+            }
+            for members in by_matter.values() {
+                let present = members.iter().any(|(d, _)| input.start[*d] == Some(h));
+                let z = columns.add(&mut vars, variable().min(0.0).max(1.0), f64::from(u8::from(present)));
+                objective -= input.extras.matter_group_cost * z;
+                for &(_, var) in members {
+                    constraints.push((var - z).leq(0.0));
+                }
+            }
+        }
+    }
+
+    let n_columns = columns.values.len();
+    let mut problem = vars.maximise(objective).using(good_lp::solvers::highs::highs);
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    let mut model = problem.into_inner();
+    model.make_quiet();
+    model.set_option("time_limit", settings.time_limit_s.max(0.01));
+    model.set_option("mip_rel_gap", settings.gap);
+    model.set_option("random_seed", (settings.seed % (i32::MAX as u64)) as i32);
+    model.set_option("threads", settings.threads.max(1) as i32);
+    model.set_option("parallel", "off");
+    if let Some(nodes) = settings.node_limit {
+        model.set_option("mip_max_nodes", nodes.min(i32::MAX as u64) as i32);
+    }
+    // A MIP start HiGHS rejects is not an error: it then searches from scratch.
+    let _ = model.try_set_solution(Some(&columns.values), None, None, None);
+    let solved = model.solve();
+    let status = solved.status();
+    let status_text = format!("{status:?}");
+    let time_limit_hit = matches!(status, highs::HighsModelStatus::ReachedTimeLimit);
+    let has_solution = matches!(solved.primal_solution_status(), highs::HighsSolutionStatus::Feasible)
+        && (!input.relax || status == highs::HighsModelStatus::Optimal);
+    let dual_bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite());
+    if !has_solution {
+        return MilpResult {
+            assigned: input.start.to_vec(),
+            benches: input.benches.clone(),
+            dual_bound,
+            status: status_text,
+            time_limit_hit,
+            improved: false,
+            lp_values: None,
+        };
+    }
+    let solution = solved.get_solution();
+    let values = solution.columns();
+    debug_assert_eq!(values.len(), n_columns);
+    let value = |var: Variable| columns.index.get(&var).and_then(|&i| values.get(i)).copied().unwrap_or(0.0);
+    if input.relax {
+        return MilpResult {
+            assigned: input.start.to_vec(),
+            benches: input.benches.clone(),
+            dual_bound: Some(solved.objective_value()),
+            status: status_text,
+            time_limit_hit,
+            improved: false,
+            lp_values: Some(x.iter().map(|row| row.iter().map(|(_, var)| value(*var)).collect()).collect()),
+        };
+    }
+    let assigned: Vec<Option<usize>> =
+        x.iter().map(|row| row.iter().find(|(_, var)| value(*var) > 0.5).map(|(h, _)| *h)).collect();
+    let benches = if free {
+        (0..n_hearings)
+            .map(|h| {
+                let mut members: Vec<usize> =
+                    y.iter().filter(|((_, hh), var)| *hh == h && value(**var) > 0.5).map(|((m, _), _)| *m).collect();
+                members.sort_unstable();
+                (!members.is_empty()).then_some(members)
+            })
+            .collect()
+    } else {
+        input.benches.clone()
+    };
+    MilpResult { assigned, benches, dual_bound, status: status_text, time_limit_hit, improved: true, lp_values: None }
+}
