@@ -350,7 +350,12 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
 
     let value_of = |d: usize, h: usize| instance_pairs[d].iter().find(|p| p.0 == h).map_or(0.0, |p| p.1);
     let objective: f64 = milp.assigned.iter().enumerate().filter_map(|(d, a)| a.map(|h| value_of(d, h))).sum();
-    let outcome = reasons::Outcome { benches: &milp.benches, assigned: &milp.assigned };
+    // Reasons judge unused hearings by the heuristic's bench: with free
+    // benches the MILP gives an unused hearing none, though one exists.
+    let reason_benches: benches::Benches = (0..n_hearings)
+        .map(|h| if milp.assigned.contains(&Some(h)) { milp.benches[h].clone() } else { heuristic_benches[h].clone() })
+        .collect();
+    let outcome = reasons::Outcome { benches: &reason_benches, assigned: &milp.assigned };
     let mut unscheduled = Vec::new();
     let mut broken = Vec::new();
     for d in 0..chamber.dossiers.len() {

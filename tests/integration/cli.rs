@@ -258,3 +258,84 @@ fn plan_check_exit_codes() {
     assert_eq!(greffe(&["plan", "check", "--instance", plan, "--plan", plan]).code, 2, "a plan is not an instance");
     assert_eq!(greffe(&["plan", "check", "--instance", instance]).code, 2);
 }
+
+#[test]
+fn plan_propose_writes_a_lawful_plan_and_explain_reads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let instance = dir.path().join("small.json");
+    let plan = dir.path().join("plan.json");
+    let (instance_str, plan_str) = (instance.to_str().expect("utf-8"), plan.to_str().expect("utf-8"));
+    assert_eq!(
+        greffe(&["fixtures", "generate", "--scale", "small", "--weeks", "2", "--seed", "4", "--out", instance_str])
+            .code,
+        0
+    );
+    let run = greffe(&[
+        "plan",
+        "propose",
+        "--instance",
+        instance_str,
+        "--out",
+        plan_str,
+        "--objective",
+        "benchmark",
+        "--threads",
+        "1",
+        "--stats",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    let summary = run.out.lines().next().expect("summary line");
+    assert!(
+        summary.contains("dossiers audiencés")
+            && summary.contains("objectif")
+            && summary.contains("borne")
+            && summary.contains("écart"),
+        "{summary}"
+    );
+    assert!(run.out.contains("civ1") && run.out.contains("cr"), "per-chamber figures: {}", run.out);
+    let check = greffe(&["plan", "check", "--instance", instance_str, "--plan", plan_str]);
+    assert_eq!(check.code, 0, "{}", check.err);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).expect("plan written")).expect("JSON");
+    for field in ["assignments", "benches", "objective", "bound", "gap", "solve_ms", "time_limit_hit"] {
+        assert!(written.get(field).is_some(), "plan carries {field}");
+    }
+    let first = written["assignments"][0]["dossier"].as_str().expect("an assignment").to_owned();
+    let explain = greffe(&["plan", "explain", "--instance", instance_str, "--plan", plan_str, "--dossier", &first]);
+    assert_eq!(explain.code, 0, "{}", explain.err);
+    assert!(explain.out.contains("est audiencé le") && explain.out.contains("retenue"), "{}", explain.out);
+    let unknown = greffe(&["plan", "explain", "--instance", instance_str, "--plan", plan_str, "--dossier", "d999999"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.err.contains("inconnu"), "{}", unknown.err);
+
+    for bad in [["--time-limit", "0"], ["--time-limit", "dix"], ["--objective", "fastest"]] {
+        let run = greffe(&["plan", "propose", "--instance", instance_str, "--out", plan_str, bad[0], bad[1]]);
+        assert_eq!(run.code, 2, "{bad:?}");
+    }
+}
+
+#[test]
+fn plan_propose_exits_3_naming_broken_requirements() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let instance = dir.path().join("impossible.json");
+    let plan = dir.path().join("plan.json");
+    let mut value = crate::helpers::fixture_json("check.json");
+    // d5's deadline falls before any hearing.
+    value["dossiers"][4]["deadline"] = serde_json::json!("2027-01-04");
+    std::fs::write(&instance, value.to_string()).expect("write");
+    let run = greffe(&[
+        "plan",
+        "propose",
+        "--instance",
+        instance.to_str().expect("utf-8"),
+        "--out",
+        plan.to_str().expect("utf-8"),
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(run.code, 3, "{}{}", run.out, run.err);
+    assert!(run.err.contains("d5 [deadline : no_hearing_before_deadline]"), "{}", run.err);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).expect("plan written")).expect("JSON");
+    assert_eq!(written["broken_requirements"][0]["dossier"], "d5");
+}

@@ -9,3 +9,4 @@ mod deadlines;
 mod format;
 mod generator;
 mod helpers;
+mod solver;
