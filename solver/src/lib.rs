@@ -279,6 +279,9 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
     };
     let penalty = 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64);
     let remaining = || time_limit.saturating_sub(started.elapsed()).as_secs_f64();
+    // The bound first, within a quarter of the budget: the plan's stages
+    // then share what is left, the last one using all of it.
+    let lp_bound = bound::lp_bound(chamber, &instance_pairs, remaining() * 0.25);
     let settings = |time_limit_s: f64| model::MilpSettings {
         time_limit_s,
         gap: config.gap_target,
@@ -286,29 +289,29 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         node_limit: config.node_limit,
         threads: 1,
     };
-    let milp_input = |pairs: &'_ model::Pairs, start: &'_ [Option<usize>], relax: bool| -> model::MilpResult {
-        let input = model::MilpInput {
-            chamber,
-            pairs,
-            mode,
-            benches: &heuristic_benches,
-            start,
-            penalty,
-            extras,
-            eligible: &eligible,
-            relax,
+    let milp_input =
+        |pairs: &'_ model::Pairs, start: &'_ [Option<usize>], relax: bool, share: f64| -> model::MilpResult {
+            let input = model::MilpInput {
+                chamber,
+                pairs,
+                mode,
+                benches: &heuristic_benches,
+                start,
+                penalty,
+                extras,
+                eligible: &eligible,
+                relax,
+            };
+            model::solve(&input, settings(remaining() * share))
         };
-        let limit = if relax { remaining() * 0.4 } else { remaining() * 0.6 };
-        model::solve(&input, settings(limit))
-    };
     let model_pairs = if mode == model::BenchMode::Free { &instance_pairs } else { &fixed_pairs };
     let milp = if mode == model::BenchMode::Free {
-        milp_input(model_pairs, &start, false)
+        milp_input(model_pairs, &start, false, 0.95)
     } else {
         // LP of the fixed-bench model, then the MILP restricted to the LP's
         // support and the greedy start's pairs; then, with the time left,
         // the whole model from that better start.
-        let lp = milp_input(model_pairs, &start, true);
+        let lp = milp_input(model_pairs, &start, true, 0.4);
         let restricted: model::Pairs = match &lp.lp_values {
             Some(values) => model_pairs
                 .iter()
@@ -324,7 +327,7 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
                 .collect(),
             None => model_pairs.clone(),
         };
-        let mut best = milp_input(&restricted, &start, false);
+        let mut best = milp_input(&restricted, &start, false, 0.6);
         let best_value = |assigned: &[Option<usize>]| -> f64 {
             assigned
                 .iter()
@@ -336,7 +339,7 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         let value = best_value(&best.assigned);
         if remaining() > 0.5 && (lp_value - value) > config.gap_target * lp_value.abs() {
             let improved_start = best.assigned.clone();
-            let full = milp_input(model_pairs, &improved_start, false);
+            let full = milp_input(model_pairs, &improved_start, false, 0.95);
             if best_value(&full.assigned) > value + 1e-9 {
                 best = full;
             } else {
@@ -345,8 +348,6 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         }
         best
     };
-    let lp_budget = time_limit.saturating_sub(started.elapsed()).as_secs_f64().max(1.0);
-    let lp_bound = bound::lp_bound(chamber, &instance_pairs, lp_budget);
 
     let value_of = |d: usize, h: usize| instance_pairs[d].iter().find(|p| p.0 == h).map_or(0.0, |p| p.1);
     let objective: f64 = milp.assigned.iter().enumerate().filter_map(|(d, a)| a.map(|h| value_of(d, h))).sum();
@@ -444,6 +445,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         chambers_total: chambers.len(),
         elapsed_ms: started.elapsed().as_millis() as u64,
     });
+    // Keep a margin for merging and checking the plan within the limit.
+    let solve_limit = config.time_limit.mul_f64(0.97).saturating_sub(Duration::from_millis(50));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -468,7 +471,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                     *waiting = waiting.saturating_sub(sizes[c]);
                     share
                 };
-                let remaining = config.time_limit.saturating_sub(started.elapsed());
+                let remaining = solve_limit.saturating_sub(started.elapsed());
                 let plan = solve_chamber(&chambers[c], config, remaining.mul_f64(share));
                 let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 guard.0 += 1;

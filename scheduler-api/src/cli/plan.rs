@@ -142,10 +142,14 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
             allow_moving_pinned,
             stats,
         } => {
+            // The limit covers the whole command: reading, solving, writing.
+            let started = std::time::Instant::now();
             let instance = load_instance(&instance)?;
             let previous = previous.as_deref().map(load_plan).transpose()?;
+            let writing_margin = std::time::Duration::from_millis(100);
             let config = SolveConfig {
-                time_limit: std::time::Duration::from_secs_f64(time_limit),
+                time_limit: std::time::Duration::from_secs_f64(time_limit)
+                    .saturating_sub(started.elapsed() + writing_margin),
                 threads,
                 seed,
                 node_limit,
