@@ -3,7 +3,9 @@
 #![forbid(unsafe_code)]
 
 fn main() -> std::process::ExitCode {
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Unlocked handles: each write locks briefly, so that another thread
+    // (a solver worker's panic message, a log line) can always write too.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     std::process::ExitCode::from(greffe::cli::run(std::env::args_os(), &mut out, &mut err))
 }

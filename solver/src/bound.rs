@@ -11,7 +11,7 @@ use crate::model::Pairs;
 
 /// The LP bound of a chamber for pair values `pairs` (instance-level
 /// candidates), or `None` when HiGHS gives no optimal LP.
-pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, time_limit_s: f64) -> Option<f64> {
+pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: std::time::Instant) -> Option<f64> {
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::default();
     let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
@@ -54,6 +54,7 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, time_limit_s: f64) 
     }
     let mut model = problem.into_inner();
     model.make_quiet();
+    let time_limit_s = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
     model.set_option("time_limit", time_limit_s.max(0.01));
     model.set_option("threads", 1);
     model.set_option("parallel", "off");

@@ -32,7 +32,6 @@ use std::time::{Duration, Instant};
 
 use greffe_checker::{CheckOptions, CheckReport, Violation, ViolationCode, check};
 use greffe_models::{Assignment, Bench, BrokenRequirement, Instance, Plan, Unscheduled};
-use rayon::prelude::*;
 
 pub use explain::{Explanation, HearingVerdict, explain};
 
@@ -278,12 +277,13 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         }
     };
     let penalty = 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64);
-    let remaining = || time_limit.saturating_sub(started.elapsed()).as_secs_f64();
-    // The bound first, within a quarter of the budget: the plan's stages
-    // then share what is left, the last one using all of it.
-    let lp_bound = bound::lp_bound(chamber, &instance_pairs, remaining() * 0.25);
-    let settings = |time_limit_s: f64| model::MilpSettings {
-        time_limit_s,
+    let remaining = || time_limit.saturating_sub(started.elapsed());
+    // Each stage gets a deadline, a share of the time left; building its
+    // model counts against it. The bound first, within a quarter.
+    let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
+    let lp_bound = bound::lp_bound(chamber, &instance_pairs, deadline(0.25));
+    let settings = |deadline: Instant| model::MilpSettings {
+        deadline,
         gap: config.gap_target,
         seed: config.seed,
         node_limit: config.node_limit,
@@ -298,11 +298,13 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
                 benches: &heuristic_benches,
                 start,
                 penalty,
-                extras,
+                // The LP only chooses the support of the restricted MILP: the
+                // pair values suffice, and the soft terms' rows would slow it.
+                extras: if relax { model::Extras::default() } else { extras },
                 eligible: &eligible,
                 relax,
             };
-            model::solve(&input, settings(remaining() * share))
+            model::solve(&input, settings(deadline(share)))
         };
     let model_pairs = if mode == model::BenchMode::Free { &instance_pairs } else { &fixed_pairs };
     let milp = if mode == model::BenchMode::Free {
@@ -337,7 +339,7 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         };
         let lp_value = lp.dual_bound.unwrap_or(f64::INFINITY);
         let value = best_value(&best.assigned);
-        if remaining() > 0.5 && (lp_value - value) > config.gap_target * lp_value.abs() {
+        if remaining() > Duration::from_millis(500) && (lp_value - value) > config.gap_target * lp_value.abs() {
             let improved_start = best.assigned.clone();
             let full = milp_input(model_pairs, &improved_start, false, 0.95);
             if best_value(&full.assigned) > value + 1e-9 {
@@ -458,37 +460,51 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     // to its size, the chambers running `threads` at a time.
     let mut order: Vec<usize> = (0..chambers.len()).collect();
     order.sort_by_key(|&c| std::cmp::Reverse(sizes[c]));
-    let results: Vec<Option<(usize, ChamberPlan)>> = pool.install(|| {
-        order
-            .par_iter()
-            .map(|&c| {
-                if config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
-                    return None;
+    // A work queue, largest chamber first: each of `threads` workers takes
+    // the next chamber when it is free.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<ChamberPlan>>> =
+        chambers.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    pool.scope(|scope| {
+        for _ in 0..threads.min(chambers.len()) {
+            scope.spawn(|_| {
+                loop {
+                    let position = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&c) = order.get(position) else { break };
+                    if config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+                        break;
+                    }
+                    let share = {
+                        let mut waiting = waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let share = (threads as f64 * sizes[c] as f64 / (*waiting).max(1) as f64).min(1.0);
+                        *waiting = waiting.saturating_sub(sizes[c]);
+                        share
+                    };
+                    let remaining = solve_limit.saturating_sub(started.elapsed());
+                    let plan = solve_chamber(&chambers[c], config, remaining.mul_f64(share));
+                    let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    guard.0 += 1;
+                    guard.1 += plan.stats.objective;
+                    report(Progress {
+                        phase: Phase::ChamberDone,
+                        chamber: Some(plan.stats.chamber.clone()),
+                        incumbent: guard.1,
+                        bound: plan.stats.bound,
+                        chambers_done: guard.0,
+                        chambers_total: chambers.len(),
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                    });
+                    drop(guard);
+                    *slots[c].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(plan);
                 }
-                let share = {
-                    let mut waiting = waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let share = (threads as f64 * sizes[c] as f64 / (*waiting).max(1) as f64).min(1.0);
-                    *waiting = waiting.saturating_sub(sizes[c]);
-                    share
-                };
-                let remaining = solve_limit.saturating_sub(started.elapsed());
-                let plan = solve_chamber(&chambers[c], config, remaining.mul_f64(share));
-                let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                guard.0 += 1;
-                guard.1 += plan.stats.objective;
-                report(Progress {
-                    phase: Phase::ChamberDone,
-                    chamber: Some(plan.stats.chamber.clone()),
-                    incumbent: guard.1,
-                    bound: plan.stats.bound,
-                    chambers_done: guard.0,
-                    chambers_total: chambers.len(),
-                    elapsed_ms: started.elapsed().as_millis() as u64,
-                });
-                Some((c, plan))
-            })
-            .collect()
+            });
+        }
     });
+    let results: Vec<Option<(usize, ChamberPlan)>> = slots
+        .into_iter()
+        .enumerate()
+        .map(|(c, slot)| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).map(|plan| (c, plan)))
+        .collect();
     if results.iter().any(Option::is_none) {
         return Err(SolveError::Cancelled);
     }

@@ -41,7 +41,8 @@ pub(crate) struct Extras {
 /// Solver settings for one model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MilpSettings {
-    pub(crate) time_limit_s: f64,
+    /// When the solve must end, model building included.
+    pub(crate) deadline: std::time::Instant,
     pub(crate) gap: f64,
     pub(crate) seed: u64,
     pub(crate) node_limit: Option<u64>,
@@ -288,8 +289,12 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
         }
     }
     if input.extras.load_cost > 0.0 && !load_terms.is_empty() {
-        let start_load =
-            attendance.iter().map(|(&m, hs)| hs.keys().filter(|&&h| start_attends(m, h)).count()).max().unwrap_or(0);
+        // Must match the load terms: fixed benches count at every hearing.
+        let start_load = attendance
+            .iter()
+            .map(|(&m, hs)| hs.keys().filter(|&&h| (!free && start_bench(m, h)) || start_attends(m, h)).count())
+            .max()
+            .unwrap_or(0);
         let peak = columns.add(&mut vars, variable().min(0.0), start_load as f64);
         objective -= input.extras.load_cost * peak;
         for term in load_terms {
@@ -322,7 +327,9 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
     }
     let mut model = problem.into_inner();
     model.make_quiet();
-    model.set_option("time_limit", settings.time_limit_s.max(0.01));
+    // The limit is taken now, after building: building counts against it.
+    let time_limit_s = settings.deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+    model.set_option("time_limit", time_limit_s.max(0.01));
     model.set_option("mip_rel_gap", settings.gap);
     model.set_option("random_seed", (settings.seed % (i32::MAX as u64)) as i32);
     model.set_option("threads", settings.threads.max(1) as i32);

@@ -202,9 +202,9 @@ fn brute_force(instance: &Instance) -> f64 {
         // Necessary condition, by the checker alone: without benches, no
         // violation but the missing benches (adding a bench cures nothing else).
         let benchless = Plan {
-            assignments: assignments.clone(),
+            assignments,
             benches: Vec::new(),
-            unscheduled: unscheduled.clone(),
+            unscheduled,
             broken_requirements: Vec::new(),
             objective: None,
             bound: None,
@@ -232,17 +232,7 @@ fn brute_force(instance: &Instance) -> f64 {
                     }
                 })
                 .collect();
-            let plan = Plan {
-                assignments: assignments.clone(),
-                benches,
-                unscheduled: unscheduled.clone(),
-                broken_requirements: Vec::new(),
-                objective: None,
-                bound: None,
-                gap: None,
-                solve_ms: None,
-                time_limit_hit: None,
-            };
+            let plan = Plan { benches, ..benchless.clone() };
             if check(instance, &plan, CheckOptions::default()).ok {
                 return value;
             }
