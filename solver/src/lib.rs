@@ -201,16 +201,22 @@ struct ChamberPlan {
     broken: Vec<BrokenRequirement>,
 }
 
+/// The previous plan's (dossier, hearing) pairs, for stability bonuses.
+type PreviousPairs<'p> = std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
+
 /// Value of hearing local dossier `d` at local hearing `h` in the objective.
-fn pair_value(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, d: usize, h: usize) -> f64 {
+fn pair_value(
+    chamber: &chamber::Chamber<'_>,
+    config: &SolveConfig<'_>,
+    previous: &PreviousPairs<'_>,
+    d: usize,
+    h: usize,
+) -> f64 {
     let dossier = chamber.dossier(d);
     let hearing = chamber.hearing(h);
     let mut value = candidates::benchmark_value(chamber.instance, dossier, hearing);
     if let Objective::Default(weights) = config.objective {
-        let kept = config.previous.is_some_and(|previous| {
-            previous.assignments.iter().any(|a| a.dossier == dossier.id && a.hearing == hearing.id)
-        });
-        if kept {
+        if previous.contains(&(&dossier.id, &hearing.id)) {
             value += weights.stability;
         }
         if config.allow_moving_pinned && dossier.pinned_hearing.as_ref() == Some(&hearing.id) {
@@ -222,10 +228,12 @@ fn pair_value(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, d: usize
 
 fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_limit: Duration) -> ChamberPlan {
     let started = Instant::now();
+    let previous: PreviousPairs<'_> =
+        config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect();
     let instance = chamber.instance;
     let n_hearings = chamber.hearings.len();
     let instance_pairs: model::Pairs = (0..chamber.dossiers.len())
-        .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, d, h))).collect())
+        .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, &previous, d, h))).collect())
         .collect();
     let mut demand: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
     let mut pinned: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];

@@ -227,12 +227,17 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
             }
         }
     }
-    let start_attends = |m: usize, h: usize| {
-        (start_used[h] && start_bench(m, h))
-            || input.start.iter().enumerate().any(|(d, a)| {
-                *a == Some(h) && chamber.dossier(d).rapporteurs.iter().any(|id| instance.magistrate_idx(id) == Some(m))
-            })
-    };
+    // Who attends where in the MIP start, as rapporteur.
+    let start_reporting: std::collections::HashSet<(usize, usize)> = input
+        .start
+        .iter()
+        .enumerate()
+        .filter_map(|(d, a)| a.map(|h| (d, h)))
+        .flat_map(|(d, h)| {
+            chamber.dossier(d).rapporteurs.iter().filter_map(move |id| instance.magistrate_idx(id).map(|m| (m, h)))
+        })
+        .collect();
+    let start_attends = |m: usize, h: usize| (start_used[h] && start_bench(m, h)) || start_reporting.contains(&(m, h));
     let mut keys: Vec<(usize, usize)> = reporters_at.keys().copied().collect();
     keys.extend(y.keys().copied());
     keys.sort_unstable();

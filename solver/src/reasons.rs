@@ -87,12 +87,11 @@ pub(crate) fn unscheduled(chamber: &Chamber<'_>, d: usize, outcome: &Outcome<'_>
         return (reason, format!("audiences écartées — {}", describe(&removed)));
     }
     if let Some(group) = &dossier.joined_group {
-        let members: Vec<usize> =
-            (0..chamber.dossiers.len()).filter(|&o| chamber.dossier(o).joined_group.as_ref() == Some(group)).collect();
-        let common = kept
-            .iter()
-            .filter(|&&h| members.iter().all(|&o| count_filters(chamber, o, outcome.benches).0.contains(&h)))
-            .count();
+        let members_kept: Vec<Vec<usize>> = (0..chamber.dossiers.len())
+            .filter(|&o| chamber.dossier(o).joined_group.as_ref() == Some(group))
+            .map(|o| count_filters(chamber, o, outcome.benches).0)
+            .collect();
+        let common = kept.iter().filter(|h| members_kept.iter().all(|other| other.contains(h))).count();
         if common == 0 {
             return (
                 UnscheduledReason::JoinedGroup,
