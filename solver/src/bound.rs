@@ -42,15 +42,8 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: std::time
         let count: Expression = list.iter().map(|(_, var)| *var).sum();
         problem.add_constraint(count.leq(f64::from(hearing.capacity_count)));
     }
-    for members in &chamber.groups {
-        for &other in &members[1..] {
-            for &(h, var) in &rows[members[0]] {
-                match rows[other].iter().find(|(oh, _)| *oh == h) {
-                    Some(&(_, other_var)) => problem.add_constraint((var - other_var).eq(0.0)),
-                    None => problem.add_constraint(Expression::from(var).eq(0.0)),
-                };
-            }
-        }
+    for constraint in crate::model::joined_together(&chamber.groups, &rows) {
+        problem.add_constraint(constraint);
     }
     let mut model = problem.into_inner();
     model.make_quiet();

@@ -90,8 +90,8 @@ pub(crate) fn greedy(chamber: &Chamber<'_>, benches: &Benches, pairs: &[Vec<(usi
         let count = unit.len() as u32;
         let mut options: Vec<(usize, f64)> = pairs[lead]
             .iter()
-            .filter(|(h, _)| unit.iter().all(|&d| pairs[d].iter().any(|(other, _)| other == h)))
-            .map(|&(h, _)| (h, unit.iter().map(|&d| pairs[d].iter().find(|p| p.0 == h).map_or(0.0, |p| p.1)).sum()))
+            .filter(|(h, _)| unit.iter().all(|&d| crate::model::pair_value(pairs, d, *h).is_some()))
+            .map(|&(h, _)| (h, unit.iter().map(|&d| crate::model::pair_value(pairs, d, h).unwrap_or(0.0)).sum()))
             .collect();
         options.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         for (h, _) in options {

@@ -339,11 +339,7 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         };
         let mut best = milp_input(&restricted, &start, false, 0.6);
         let best_value = |assigned: &[Option<usize>]| -> f64 {
-            assigned
-                .iter()
-                .enumerate()
-                .filter_map(|(d, a)| a.and_then(|h| model_pairs[d].iter().find(|p| p.0 == h)).map(|p| p.1))
-                .sum()
+            assigned.iter().enumerate().filter_map(|(d, a)| a.and_then(|h| model::pair_value(model_pairs, d, h))).sum()
         };
         let lp_value = lp.dual_bound.unwrap_or(f64::INFINITY);
         let value = best_value(&best.assigned);
@@ -359,7 +355,7 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
         best
     };
 
-    let value_of = |d: usize, h: usize| instance_pairs[d].iter().find(|p| p.0 == h).map_or(0.0, |p| p.1);
+    let value_of = |d: usize, h: usize| model::pair_value(&instance_pairs, d, h).unwrap_or(0.0);
     let objective: f64 = milp.assigned.iter().enumerate().filter_map(|(d, a)| a.map(|h| value_of(d, h))).sum();
     // Reasons judge unused hearings by the heuristic's bench: with free
     // benches the MILP gives an unused hearing none, though one exists.

@@ -67,6 +67,28 @@ pub(crate) struct MilpResult {
 /// Lawful pairs of the model: per local dossier, (local hearing, value).
 pub(crate) type Pairs = Vec<Vec<(usize, f64)>>;
 
+/// Value of local dossier `d` at local hearing `h`, when it is a pair.
+pub(crate) fn pair_value(pairs: &[Vec<(usize, f64)>], d: usize, h: usize) -> Option<f64> {
+    pairs[d].iter().find(|p| p.0 == h).map(|p| p.1)
+}
+
+/// Joined dossiers at the same hearing: each member's variable equals the
+/// lead's, and is zero where the other members have no pair.
+pub(crate) fn joined_together(groups: &[Vec<usize>], x: &[Vec<(usize, Variable)>]) -> Vec<good_lp::Constraint> {
+    let mut constraints = Vec::new();
+    for members in groups {
+        for &other in &members[1..] {
+            for &(h, var) in &x[members[0]] {
+                match x[other].iter().find(|(oh, _)| *oh == h) {
+                    Some(&(_, other_var)) => constraints.push((var - other_var).eq(0.0)),
+                    None => constraints.push(Expression::from(var).eq(0.0)),
+                }
+            }
+        }
+    }
+    constraints
+}
+
 pub(crate) struct MilpInput<'a, 'b> {
     pub(crate) chamber: &'b Chamber<'a>,
     pub(crate) pairs: &'b Pairs,
@@ -149,19 +171,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
             constraints.push(count.leq(f64::from(hearing.capacity_count)));
         }
     }
-    // Joined dossiers together.
-    for members in &chamber.groups {
-        let lead = members[0];
-        for &other in &members[1..] {
-            for &(h, var) in &x[lead] {
-                if let Some(&(_, other_var)) = x[other].iter().find(|(oh, _)| *oh == h) {
-                    constraints.push((var - other_var).eq(0.0));
-                } else {
-                    constraints.push(Expression::from(var).eq(0.0));
-                }
-            }
-        }
-    }
+    constraints.extend(joined_together(&chamber.groups, &x));
 
     // Benches: fixed occupancy, or y/u variables.
     let mut y: HashMap<(usize, usize), Variable> = HashMap::new();
