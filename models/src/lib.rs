@@ -24,6 +24,7 @@ pub mod ids;
 pub mod instance;
 pub mod plan;
 pub mod pourvoi;
+pub mod registry;
 
 pub use court::{Chamber, Magistrate, Role};
 pub use dates::{Date, DateRange, HalfDay, Horizon};

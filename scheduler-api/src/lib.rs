@@ -1,10 +1,14 @@
 //! # greffe (scheduler-api)
 //!
-//! The edge of greffe: the `greffe` command line today, the HTTP service
-//! later. This crate converts between the outside world (files, arguments,
-//! exit codes) and the pure crates `greffe-models`, `greffe-fixtures` and
-//! `greffe-solver`.
+//! The edge of greffe: the `greffe` command line and the HTTP service of
+//! the registry. This crate converts between the outside world (files,
+//! arguments, HTTP requests, database rows) and the pure crates
+//! `greffe-models`, `greffe-checker`, `greffe-fixtures` and `greffe-solver`.
 
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod store;

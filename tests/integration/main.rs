@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod api;
 mod checker;
 mod cli;
 mod deadlines;

@@ -178,6 +178,61 @@ impl EventType {
             Self::Arret => "arrêt de la Cour",
         }
     }
+
+    /// Every event type.
+    pub const ALL: [EventType; 20] = [
+        Self::PrononceDecision,
+        Self::SignificationDecision,
+        Self::DeclarationPourvoi,
+        Self::ReceptionDossier,
+        Self::DepotMemoireAmpliatif,
+        Self::NotificationMemoireDemandeur,
+        Self::DepotMemoireDefense,
+        Self::DepotMemoirePersonnel,
+        Self::DemandeAideJuridictionnelle,
+        Self::DecisionAideJuridictionnelle,
+        Self::DemandeRadiation,
+        Self::DecisionRadiation,
+        Self::OrdonnanceAbreviation,
+        Self::ProrogationMemoire,
+        Self::ReceptionQpc,
+        Self::DecisionQpc,
+        Self::DepotRapport,
+        Self::AvisAvocatGeneral,
+        Self::Desistement,
+        Self::Arret,
+    ];
+
+    /// The code used in journals (`declaration_pourvoi`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PrononceDecision => "prononce_decision",
+            Self::SignificationDecision => "signification_decision",
+            Self::DeclarationPourvoi => "declaration_pourvoi",
+            Self::ReceptionDossier => "reception_dossier",
+            Self::DepotMemoireAmpliatif => "depot_memoire_ampliatif",
+            Self::NotificationMemoireDemandeur => "notification_memoire_demandeur",
+            Self::DepotMemoireDefense => "depot_memoire_defense",
+            Self::DepotMemoirePersonnel => "depot_memoire_personnel",
+            Self::DemandeAideJuridictionnelle => "demande_aide_juridictionnelle",
+            Self::DecisionAideJuridictionnelle => "decision_aide_juridictionnelle",
+            Self::DemandeRadiation => "demande_radiation",
+            Self::DecisionRadiation => "decision_radiation",
+            Self::OrdonnanceAbreviation => "ordonnance_abreviation",
+            Self::ProrogationMemoire => "prorogation_memoire",
+            Self::ReceptionQpc => "reception_qpc",
+            Self::DecisionQpc => "decision_qpc",
+            Self::DepotRapport => "depot_rapport",
+            Self::AvisAvocatGeneral => "avis_avocat_general",
+            Self::Desistement => "desistement",
+            Self::Arret => "arret",
+        }
+    }
+
+    /// Parses a journal code.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|event| event.as_str() == raw)
+    }
 }
 
 /// One version of a rule: how it counts for starting acts dated in
@@ -378,5 +433,19 @@ impl Catalogue {
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label_fr())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventType;
+
+    #[test]
+    fn event_codes_are_the_serde_names_and_round_trip() {
+        for event in EventType::ALL {
+            let json = serde_json::to_string(&event).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", event.as_str()));
+            assert_eq!(EventType::parse(event.as_str()), Some(event));
+        }
     }
 }

@@ -10,6 +10,7 @@ mod files;
 mod fixtures;
 mod instance;
 mod plan;
+mod service;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -48,6 +49,18 @@ enum Command {
     /// Procedural deadlines (CPC, CPP) from the rule catalogue.
     #[command(subcommand)]
     Deadline(deadline::DeadlineCommand),
+    /// Run the HTTP service of the registry.
+    Serve(service::ServeArgs),
+    /// Seed a realistic court (reference data, dossiers, journals, users) into a new store.
+    Demo(service::DemoArgs),
+    /// Import the existing stock from a file (all or nothing).
+    Import(service::ImportArgs),
+    /// The hash-chained journal.
+    #[command(subcommand)]
+    Journal(service::JournalCommand),
+    /// Users and API tokens.
+    #[command(subcommand)]
+    User(service::UserCommand),
 }
 
 /// A failure that ends the command with a message and an exit code.
@@ -92,6 +105,11 @@ where
         Command::Plan(command) => plan::run(command, &mut io),
         Command::Calendar(command) => calendar::run(command, &mut io),
         Command::Deadline(command) => deadline::run(command, &mut io),
+        Command::Serve(args) => service::serve(args, &mut io),
+        Command::Demo(args) => service::demo(args, &mut io),
+        Command::Import(args) => service::import(args, &mut io),
+        Command::Journal(command) => service::journal(command, &mut io),
+        Command::User(command) => service::user(command, &mut io),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,278 @@
+//! Dossiers, their journal, deadlines, pieces and decision.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use greffe_models::Date;
+use greffe_models::deadlines::DeadlineConfig;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{Caller, IfMatch, Params, json_body, numeric_id, tagged};
+use super::{AppState, idempotent, today};
+use crate::error::{Error, ErrorBody, Result};
+use crate::store::deadlines::DossierDeadlines;
+use crate::store::decisions::DecisionInput;
+use crate::store::dossiers::{Dossier, DossierInput, DossierPage, DossierQuery, EventInput, StatusChange};
+use crate::store::journal::JournalEntry;
+use crate::store::pieces::{MAX_PIECE_BYTES, Piece, PieceInput};
+use crate::store::users::UserRole;
+
+/// Who writes dossiers: clerks of the dossier's chamber, administrators.
+const WRITERS: [UserRole; 2] = [UserRole::Greffier, UserRole::Admin];
+
+/// The day asked for deadline states.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DayQuery {
+    /// Day (YYYY-MM-DD) the states are for; default today in Paris.
+    pub today: Option<String>,
+    /// Warning window in days (default 15).
+    pub warning_days: Option<u32>,
+}
+
+/// Parses `today` (default: the Paris date).
+pub fn day(raw: Option<&str>) -> Result<Date> {
+    match raw {
+        None => Ok(today()),
+        Some(raw) => greffe_models::dates::parse_date(raw)
+            .map_err(|e| Error::invalid("today", e.to_string(), "date au format AAAA-MM-JJ")),
+    }
+}
+
+/// Reads a dossier's chamber and checks the caller may read it.
+async fn readable(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64> {
+    let id = numeric_id(raw_id, "dossier")?;
+    let chamber = state.store.dossier_chamber(id).await?;
+    caller.require_chamber(&chamber)?;
+    Ok(id)
+}
+
+/// Checks the caller may write the dossier; returns its id and the version
+/// the write applies to.
+async fn writable(state: &AppState, caller: &Caller, raw_id: &str, if_match: Option<IfMatch>) -> Result<(i64, i64)> {
+    caller.require(&WRITERS)?;
+    let id = readable(state, caller, raw_id).await?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    Ok((id, expected))
+}
+
+/// Searches dossiers in the caller's chambers.
+#[utoipa::path(get, path = "/dossiers", tag = "dossiers", security(("token" = [])), params(DossierQuery),
+    responses((status = 200, body = DossierPage), (status = 422, body = ErrorBody)))]
+pub async fn search_dossiers(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(query): Params<DossierQuery>,
+) -> Result<Json<DossierPage>> {
+    Ok(Json(state.store.search_dossiers(&query, caller.scope()).await?))
+}
+
+/// Registers a dossier (clerk of its chamber). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/dossiers", tag = "dossiers", security(("token" = [])), request_body = DossierInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 201, body = Dossier), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_dossier(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    caller.require(&WRITERS)?;
+    idempotent(&state, &caller, &headers, "POST", "/dossiers", &body, async {
+        let input: DossierInput = json_body(&body)?;
+        caller.require_chamber(&input.chamber)?;
+        let dossier = state.store.create_dossier(caller.id(), input).await?;
+        Ok(tagged(StatusCode::CREATED, dossier.version, &dossier))
+    })
+    .await
+}
+
+/// One dossier (ETag: its version).
+#[utoipa::path(get, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier id")),
+    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let id = numeric_id(&id, "dossier")?;
+    let dossier = state.store.dossier(id).await?;
+    caller.require_chamber(&dossier.record.chamber)?;
+    Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+}
+
+/// Updates a dossier's record: a JSON merge patch (RFC 7396) at the version
+/// given by `If-Match`.
+#[utoipa::path(patch, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields to change; null removes"),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = Dossier), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_dossier(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    let (id, expected) = writable(&state, &caller, &id, if_match).await?;
+    let patch: serde_json::Value = json_body(&body)?;
+    if let Some(chamber) = patch.get("chamber").and_then(|c| c.as_str()) {
+        caller.require_chamber(chamber)?;
+    }
+    let dossier = state.store.update_dossier(caller.id(), id, expected, patch).await?;
+    Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+}
+
+/// Changes a dossier's status (lawful transitions only).
+#[utoipa::path(post, path = "/dossiers/{id}/status", tag = "dossiers", security(("token" = [])), request_body = StatusChange,
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = Dossier), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    let (id, expected) = writable(&state, &caller, &id, if_match).await?;
+    let change: StatusChange = json_body(&body)?;
+    let dossier = state.store.change_status(caller.id(), id, expected, change).await?;
+    Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+}
+
+/// The dossier's journal, oldest first.
+#[utoipa::path(get, path = "/dossiers/{id}/journal", tag = "dossiers", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier id")),
+    responses((status = 200, body = Vec<JournalEntry>), (status = 404, body = ErrorBody)))]
+pub async fn dossier_journal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<JournalEntry>>> {
+    let id = readable(&state, &caller, &id).await?;
+    Ok(Json(state.store.dossier_journal(id).await?))
+}
+
+/// Records a procedural event (appended to the journal; a correction names
+/// the entry it corrects). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/dossiers/{id}/events", tag = "dossiers", security(("token" = [])), request_body = EventInput,
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 201, body = JournalEntry), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    if_match: Option<IfMatch>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let (id, expected) = writable(&state, &caller, &raw_id, if_match).await?;
+    let path = format!("/dossiers/{id}/events");
+    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
+        let event: EventInput = json_body(&body)?;
+        let (dossier, entry) = state.store.record_event(caller.id(), id, expected, event).await?;
+        Ok(tagged(StatusCode::CREATED, dossier.version, &entry))
+    })
+    .await
+}
+
+/// The dossier's deadlines and alerts on a day, from the rule catalogue.
+#[utoipa::path(get, path = "/dossiers/{id}/deadlines", tag = "dossiers", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier id"), DayQuery),
+    responses((status = 200, body = DossierDeadlines), (status = 404, body = ErrorBody)))]
+pub async fn dossier_deadlines(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Params(query): Params<DayQuery>,
+) -> Result<Json<DossierDeadlines>> {
+    let id = readable(&state, &caller, &id).await?;
+    let today = day(query.today.as_deref())?;
+    let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
+    let mut connection = state.store.pool().acquire().await?;
+    Ok(Json(crate::store::deadlines::of_dossier(&mut connection, id, today, config).await?))
+}
+
+/// The dossier's pieces.
+#[utoipa::path(get, path = "/dossiers/{id}/pieces", tag = "pièces", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier id")),
+    responses((status = 200, body = Vec<Piece>), (status = 404, body = ErrorBody)))]
+pub async fn list_pieces(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Piece>>> {
+    let id = readable(&state, &caller, &id).await?;
+    Ok(Json(state.store.pieces(id).await?))
+}
+
+/// Files a piece: the body is the file, its metadata in the query string.
+/// A mémoire, report or opinion is journaled as that procedural event.
+#[utoipa::path(post, path = "/dossiers/{id}/pieces", tag = "pièces", security(("token" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"), PieceInput),
+    responses((status = 201, body = Piece), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_piece(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    headers: HeaderMap,
+    Params(input): Params<PieceInput>,
+    body: Bytes,
+) -> Result<Response> {
+    let (id, expected) = writable(&state, &caller, &id, if_match).await?;
+    if body.len() > MAX_PIECE_BYTES {
+        return Err(Error::invalid(
+            "body",
+            "pièce trop volumineuse",
+            format!("au plus {} Mio", MAX_PIECE_BYTES / 1024 / 1024),
+        ));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let piece = state.store.add_piece(caller.id(), id, expected, input, &media_type, &body).await?;
+    Ok((StatusCode::CREATED, Json(piece)).into_response())
+}
+
+/// A piece's contents (checked against its SHA-256 before being sent).
+#[utoipa::path(get, path = "/pieces/{id}/content", tag = "pièces", security(("token" = [])),
+    params(("id" = i64, Path, description = "Piece id")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let id = numeric_id(&id, "pièce")?;
+    let piece = state.store.piece(id).await?;
+    caller.require_chamber(&state.store.dossier_chamber(piece.dossier_id).await?)?;
+    let bytes = state.store.piece_content(&piece).await?;
+    let disposition = format!("attachment; filename=\"{}\"", piece.filename.replace(['"', '\r', '\n'], "_"));
+    Ok(([(header::CONTENT_TYPE, piece.media_type.clone()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}
+
+/// Records the court's decision: closes the deadlines, the dossier becomes
+/// « jugé ». Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/dossiers/{id}/decision", tag = "dossiers", security(("token" = [])), request_body = DecisionInput,
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = Dossier), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    if_match: Option<IfMatch>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let (id, expected) = writable(&state, &caller, &raw_id, if_match).await?;
+    let path = format!("/dossiers/{id}/decision");
+    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
+        let input: DecisionInput = json_body(&body)?;
+        let dossier = state.store.record_decision(caller.id(), id, expected, input).await?;
+        Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+    })
+    .await
+}

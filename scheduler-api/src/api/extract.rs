@@ -1,0 +1,178 @@
+//! What handlers take from a request and how they answer: the caller (API
+//! token), JSON bodies and query strings parsed with French errors naming
+//! the field, `If-Match` versions, ETags.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::store::users::{User, UserRole};
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(Error::unauthenticated("authentification requise"));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Error::unauthenticated("en-tête Authorization mal formé (attendu : « Bearer <jeton> »)"))?;
+        match state.store.user_by_token(token).await? {
+            Some(user) => Ok(Self(user)),
+            None => Err(Error::unauthenticated("jeton inconnu ou révoqué")),
+        }
+    }
+}
+
+impl Caller {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[UserRole]) -> Result<()> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            let allowed: Vec<&str> = roles.iter().map(|r| r.label_fr()).collect();
+            Err(Error::forbidden(format!(
+                "opération réservée au rôle {} (vous êtes {})",
+                allowed.join(" ou "),
+                self.0.role.label_fr()
+            )))
+        }
+    }
+
+    /// 403 unless the caller's chambers include `chamber`.
+    pub fn require_chamber(&self, chamber: &str) -> Result<()> {
+        if self.0.covers(chamber) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(format!(
+                "la chambre {chamber} n'est pas dans votre périmètre ({})",
+                self.0.chambers.join(", ")
+            )))
+        }
+    }
+
+    /// The caller's chambers, or none for every chamber.
+    pub fn scope(&self) -> Option<&[String]> {
+        if self.0.covers_all() { None } else { Some(&self.0.chambers) }
+    }
+
+    /// The caller's id (journaled as the actor).
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+}
+
+/// Parses a JSON body: a body that is not JSON is a 400, a value that does
+/// not fit is a 422; both name the field (JSON path), line and column.
+pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::bad_request("le corps n'est pas du texte UTF-8"))?;
+    if text.trim().is_empty() {
+        return Err(Error::bad_request("corps vide : un document JSON est attendu")
+            .action("envoyer le document JSON décrit par /openapi.json"));
+    }
+    greffe_models::format::from_json_text(text).map_err(|error| {
+        let data = error.message.starts_with("valeur inattendue");
+        let base = if data {
+            Error::invalid(error.path.clone(), error.to_string(), "corriger ce champ (voir /openapi.json)")
+        } else {
+            Error::bad_request(error.to_string()).action("envoyer un document JSON valide")
+        };
+        if error.path.is_empty() { base } else { base.field(error.path) }
+    })
+}
+
+/// Query-string parameters, refused with a French 422 naming the parameter.
+#[derive(Debug, Clone)]
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        serde_path_to_error::deserialize(deserializer).map(Params).map_err(|error| {
+            let field = error.path().to_string();
+            let detail = error.into_inner().to_string();
+            Error::invalid(
+                if field == "." { "query".to_owned() } else { field },
+                format!(
+                    "paramètre refusé : {}",
+                    detail
+                        .replace("unknown field", "paramètre inconnu")
+                        .replace("expected one of", "admis :")
+                        .replace("invalid digit found in string", "nombre attendu")
+                ),
+                "corriger les paramètres de la requête (voir /openapi.json)",
+            )
+        })
+    }
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// The version a write applies to (`If-Match`); absent when the header is.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub i64);
+
+fn parse_if_match(parts: &Parts) -> Result<Option<IfMatch>> {
+    let Some(value) = parts.headers.get(header::IF_MATCH) else { return Ok(None) };
+    let raw = value.to_str().unwrap_or("").trim();
+    let raw = raw.strip_prefix("W/").unwrap_or(raw);
+    raw.trim_matches('"').parse::<i64>().map(|v| Some(IfMatch(v))).map_err(|_| {
+        Error::bad_request(format!("en-tête If-Match « {raw} » mal formé"))
+            .field("If-Match")
+            .action("renvoyer l'ETag lu sur la ressource, par exemple \"3\"")
+    })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        parse_if_match(parts)?.ok_or_else(Error::precondition_required)
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>> {
+        parse_if_match(parts)
+    }
+}
+
+/// A JSON response carrying its resource's version as ETag.
+pub fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The `Idempotency-Key` header, if any.
+pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// Parses a numeric id from the path; anything else is an unknown id (404).
+pub fn numeric_id(raw: &str, what: &str) -> Result<i64> {
+    raw.parse::<i64>().map_err(|_| Error::not_found(format!("{what} « {raw} »")))
+}

@@ -1,0 +1,207 @@
+//! Reference data: chambers, magistrates, hearing calendar. Read by every
+//! authenticated user; written by administrators.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::AppState;
+use super::extract::{Caller, IfMatch, Params, json_body, tagged};
+use crate::error::{ErrorBody, Result};
+use crate::store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
+use crate::store::users::UserRole;
+
+/// Filter of magistrates.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MagistrateFilter {
+    /// Chamber code.
+    pub chamber: Option<String>,
+}
+
+/// Filter of hearings.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HearingFilter {
+    /// Chamber code.
+    pub chamber: Option<String>,
+    /// From this date (YYYY-MM-DD), included.
+    pub from: Option<String>,
+    /// To this date, included.
+    pub to: Option<String>,
+}
+
+/// Every chamber.
+#[utoipa::path(get, path = "/chambers", tag = "référentiel", security(("token" = [])),
+    responses((status = 200, body = Vec<Chamber>), (status = 401, body = ErrorBody)))]
+pub async fn list_chambers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Chamber>>> {
+    Ok(Json(state.store.chambers().await?))
+}
+
+/// One chamber (ETag: its version).
+#[utoipa::path(get, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])),
+    params(("code" = String, Path, description = "Chamber code")),
+    responses((status = 200, body = Chamber), (status = 404, body = ErrorBody)))]
+pub async fn get_chamber(State(state): State<AppState>, _caller: Caller, Path(code): Path<String>) -> Result<Response> {
+    let chamber = state.store.chamber(&code).await?;
+    Ok(tagged(StatusCode::OK, chamber.version, &chamber))
+}
+
+/// Creates a chamber (admin).
+#[utoipa::path(post, path = "/chambers", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
+    responses((status = 201, body = Chamber), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_chamber(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let input: ChamberInput = json_body(&body)?;
+    let chamber = state.store.create_chamber(caller.id(), input).await?;
+    Ok(tagged(StatusCode::CREATED, chamber.version, &chamber))
+}
+
+/// Replaces a chamber (admin, If-Match).
+#[utoipa::path(put, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
+    params(("code" = String, Path, description = "Chamber code"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = Chamber), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_chamber(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    if_match: Option<IfMatch>,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
+    let input: ChamberInput = json_body(&body)?;
+    let chamber = state.store.update_chamber(caller.id(), &code, expected, input).await?;
+    Ok(tagged(StatusCode::OK, chamber.version, &chamber))
+}
+
+/// Magistrates, of one chamber or all.
+#[utoipa::path(get, path = "/magistrates", tag = "référentiel", security(("token" = [])), params(MagistrateFilter),
+    responses((status = 200, body = Vec<MagistrateRecord>)))]
+pub async fn list_magistrates(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Params(filter): Params<MagistrateFilter>,
+) -> Result<Json<Vec<MagistrateRecord>>> {
+    Ok(Json(state.store.magistrates(filter.chamber.as_deref()).await?))
+}
+
+/// One magistrate.
+#[utoipa::path(get, path = "/magistrates/{id}", tag = "référentiel", security(("token" = [])),
+    params(("id" = String, Path, description = "Magistrate id")),
+    responses((status = 200, body = MagistrateRecord), (status = 404, body = ErrorBody)))]
+pub async fn get_magistrate(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let magistrate = state.store.magistrate(&id).await?;
+    Ok(tagged(StatusCode::OK, magistrate.version, &magistrate))
+}
+
+/// Creates a magistrate (admin).
+#[utoipa::path(post, path = "/magistrates", tag = "référentiel", security(("token" = [])), request_body = MagistrateInput,
+    responses((status = 201, body = MagistrateRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_magistrate(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let input: MagistrateInput = json_body(&body)?;
+    let record = state.store.put_magistrate(caller.id(), None, input).await?;
+    Ok(tagged(StatusCode::CREATED, record.version, &record))
+}
+
+/// Replaces a magistrate (admin, If-Match): absences, role, chamber…
+#[utoipa::path(put, path = "/magistrates/{id}", tag = "référentiel", security(("token" = [])), request_body = MagistrateInput,
+    params(("id" = String, Path, description = "Magistrate id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = MagistrateRecord), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_magistrate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
+    let input: MagistrateInput = json_body(&body)?;
+    if input.id != id {
+        return Err(crate::error::Error::invalid(
+            "id",
+            "l'identifiant du corps diffère de celui de l'adresse",
+            format!("garder « {id} »"),
+        ));
+    }
+    let record = state.store.put_magistrate(caller.id(), Some(expected), input).await?;
+    Ok(tagged(StatusCode::OK, record.version, &record))
+}
+
+/// The hearing calendar.
+#[utoipa::path(get, path = "/hearings", tag = "référentiel", security(("token" = [])), params(HearingFilter),
+    responses((status = 200, body = Vec<HearingRecord>)))]
+pub async fn list_hearings(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Params(filter): Params<HearingFilter>,
+) -> Result<Json<Vec<HearingRecord>>> {
+    Ok(Json(state.store.hearings(filter.chamber.as_deref(), filter.from.as_deref(), filter.to.as_deref()).await?))
+}
+
+/// One hearing.
+#[utoipa::path(get, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])),
+    params(("id" = String, Path, description = "Hearing id")),
+    responses((status = 200, body = HearingRecord), (status = 404, body = ErrorBody)))]
+pub async fn get_hearing(State(state): State<AppState>, _caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let hearing = state.store.hearing(&id).await?;
+    Ok(tagged(StatusCode::OK, hearing.version, &hearing))
+}
+
+/// Adds a hearing to the calendar (admin).
+#[utoipa::path(post, path = "/hearings", tag = "référentiel", security(("token" = [])), request_body = HearingInput,
+    responses((status = 201, body = HearingRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_hearing(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let input: HearingInput = json_body(&body)?;
+    let record = state.store.put_hearing(caller.id(), None, input).await?;
+    Ok(tagged(StatusCode::CREATED, record.version, &record))
+}
+
+/// Replaces a hearing of the calendar (admin, If-Match).
+#[utoipa::path(put, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])), request_body = HearingInput,
+    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 200, body = HearingRecord), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_hearing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
+    let input: HearingInput = json_body(&body)?;
+    if input.id != id {
+        return Err(crate::error::Error::invalid(
+            "id",
+            "l'identifiant du corps diffère de celui de l'adresse",
+            format!("garder « {id} »"),
+        ));
+    }
+    let record = state.store.put_hearing(caller.id(), Some(expected), input).await?;
+    Ok(tagged(StatusCode::OK, record.version, &record))
+}

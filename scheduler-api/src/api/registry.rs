@@ -1,0 +1,175 @@
+//! Registry-wide views and acts: health, the caller, tasks, the stock
+//! dashboard, certificats de non-pourvoi, and administration (users,
+//! import, journal verification).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use greffe_models::deadlines::DeadlineConfig;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dossiers::day;
+use super::extract::{Caller, Params, json_body};
+use super::{AppState, idempotent};
+use crate::error::{Error, ErrorBody, Result};
+use crate::store::StoreHealth;
+use crate::store::cnp::{CnpAnswer, CnpInput};
+use crate::store::dashboard::Dashboard;
+use crate::store::import::{ImportFile, ImportReport};
+use crate::store::journal::Verification;
+use crate::store::tasks::TaskList;
+use crate::store::users::{Credentials, NewUser, User, UserRole};
+
+/// What `GET /health` says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// Version of greffe.
+    pub version: String,
+    /// The store.
+    pub store: StoreHealth,
+}
+
+/// Liveness and the store's backend and schema version (no credentials).
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>> {
+    let store = state.store.health().await.map_err(|e| Error::unavailable(e.body.message))?;
+    Ok(Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned(), store }))
+}
+
+/// The caller.
+#[utoipa::path(get, path = "/me", tag = "service", security(("token" = [])),
+    responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+pub async fn me(caller: Caller) -> Json<User> {
+    Json(caller.0)
+}
+
+/// Options of the task list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// Day (YYYY-MM-DD); default today in Paris.
+    pub today: Option<String>,
+    /// Warning window in days (default 15).
+    pub warning_days: Option<u32>,
+    /// At most this many tasks (default 500).
+    pub limit: Option<i64>,
+}
+
+/// The caller's tasks, soonest first: a clerk's registry deadlines, a
+/// magistrate's dossiers, a president's statutory deadlines at risk.
+#[utoipa::path(get, path = "/tasks", tag = "registre", security(("token" = [])), params(TaskQuery),
+    responses((status = 200, body = TaskList), (status = 403, body = ErrorBody)))]
+pub async fn tasks(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(query): Params<TaskQuery>,
+) -> Result<Json<TaskList>> {
+    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre, UserRole::Magistrat, UserRole::Admin])?;
+    let today = day(query.today.as_deref())?;
+    let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
+    Ok(Json(state.store.tasks(&caller.0, today, config, query.limit.unwrap_or(500)).await?))
+}
+
+/// Options of the dashboard.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// Day (YYYY-MM-DD); default today in Paris.
+    pub today: Option<String>,
+    /// Start of the flow period; default one year before `today`.
+    pub from: Option<String>,
+    /// End of the flow period, included; default `today`.
+    pub to: Option<String>,
+    /// Warning window in days for deadlines at risk (default 15).
+    pub warning_days: Option<u32>,
+}
+
+/// The stock dashboard of the caller's chambers, computed from the store.
+#[utoipa::path(get, path = "/dashboard", tag = "registre", security(("token" = [])), params(DashboardQuery),
+    responses((status = 200, body = Dashboard), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(query): Params<DashboardQuery>,
+) -> Result<Json<Dashboard>> {
+    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre, UserRole::Analyste, UserRole::Admin])?;
+    let today = day(query.today.as_deref())?;
+    let parse = |field: &str, raw: &str| {
+        greffe_models::dates::parse_date(raw)
+            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ"))
+    };
+    let from = match &query.from {
+        Some(raw) => parse("from", raw)?,
+        None => today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today),
+    };
+    let to = match &query.to {
+        Some(raw) => parse("to", raw)?,
+        None => today,
+    };
+    if to < from {
+        return Err(Error::invalid("to", format!("fin de période {to} avant son début {from}"), "donner to ≥ from"));
+    }
+    let warning_days = query.warning_days.unwrap_or(DeadlineConfig::default().warning_days);
+    Ok(Json(state.store.dashboard(today, from, to, warning_days, caller.scope()).await?))
+}
+
+/// Answers a request for a certificat de non-pourvoi (art. 505 CPC), and
+/// journals it. Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/cnp", tag = "registre", security(("token" = [])), request_body = CnpInput,
+    responses((status = 201, body = CnpAnswer), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn cnp(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    caller.require(&[UserRole::Greffier, UserRole::Admin])?;
+    idempotent(&state, &caller, &headers, "POST", "/cnp", &body, async {
+        let input: CnpInput = json_body(&body)?;
+        let answer = state.store.answer_cnp(caller.id(), input).await?;
+        Ok((StatusCode::CREATED, Json(answer)).into_response())
+    })
+    .await
+}
+
+/// Every user (admin).
+#[utoipa::path(get, path = "/admin/users", tag = "administration", security(("token" = [])),
+    responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
+pub async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<User>>> {
+    caller.require(&[UserRole::Admin])?;
+    Ok(Json(state.store.users().await?))
+}
+
+/// Creates a user and his first token, shown once (admin).
+#[utoipa::path(post, path = "/admin/users", tag = "administration", security(("token" = [])), request_body = NewUser,
+    responses((status = 201, body = Credentials), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create_user(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let input: NewUser = json_body(&body)?;
+    let credentials = state.store.create_user(caller.id(), input).await?;
+    Ok((StatusCode::CREATED, Json(credentials)).into_response())
+}
+
+/// Imports the existing stock (admin): all records checked, all written or
+/// none; 422 with every rejected record otherwise.
+#[utoipa::path(post, path = "/admin/import", tag = "administration", security(("token" = [])), request_body = ImportFile,
+    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)))]
+pub async fn import(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let file: ImportFile = json_body(&body)?;
+    let report = state.store.import(caller.id(), file).await?;
+    let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(report)).into_response())
+}
+
+/// Recomputes the journal's hash chain and names the first entry that does
+/// not match (admin).
+#[utoipa::path(get, path = "/admin/journal/verify", tag = "administration", security(("token" = [])),
+    responses((status = 200, body = Verification), (status = 403, body = ErrorBody)))]
+pub async fn verify_journal(State(state): State<AppState>, caller: Caller) -> Result<Json<Verification>> {
+    caller.require(&[UserRole::Admin])?;
+    Ok(Json(crate::store::journal::verify(state.store.pool()).await?))
+}

@@ -1,0 +1,298 @@
+//! `greffe serve`, `greffe demo`, `greffe import`, `greffe journal verify`,
+//! `greffe user add`: the commands over the registry's store.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use greffe_models::Date;
+
+use super::{EXIT_OK, EXIT_REFUSED, Failure, Io, files};
+use crate::api::{AppState, router};
+use crate::demo::{DemoConfig, seed};
+use crate::error::Error;
+use crate::store::import::ImportFile;
+use crate::store::users::{NewUser, UserRole};
+use crate::store::{DEFAULT_DATABASE_URL, Store, redact};
+
+/// Where the store is.
+#[derive(Debug, Args)]
+pub(crate) struct Database {
+    /// Database URL: sqlite://FILE (embedded, the default) or
+    /// postgres://USER@HOST/NAME. Also read from DATABASE_URL.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    database: Database,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Log lines as JSON (one object per line) instead of text.
+    #[arg(long)]
+    json_logs: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    #[command(flatten)]
+    database: Database,
+    /// Generator seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Weeks of hearing calendar.
+    #[arg(long, default_value_t = 8)]
+    weeks: u32,
+    /// Historical dossiers (decided or pending) added to the generator's.
+    #[arg(long, default_value_t = 3_000)]
+    stock: usize,
+    /// The day the journals stop at, YYYY-MM-DD [default: today in Paris].
+    #[arg(long, value_parser = parse_day)]
+    today: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    #[command(flatten)]
+    database: Database,
+    /// The file (layout `greffe-import/1`, docs/formats.md).
+    file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JournalCommand {
+    /// Recompute the journal's hash chain and name the first entry that does not match.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Create a user and print his API token (shown once).
+    Add {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// greffier, president_chambre, magistrat, analyste or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+        /// Chambers, comma-separated, or * for all.
+        #[arg(long, value_delimiter = ',', required = true)]
+        chambers: Vec<String>,
+        /// The magistrate this user is.
+        #[arg(long)]
+        magistrate: Option<String>,
+    },
+}
+
+fn parse_day(raw: &str) -> Result<Date, String> {
+    greffe_models::dates::parse_date(raw).map_err(|error| error.to_string())
+}
+
+fn parse_role(raw: &str) -> Result<UserRole, String> {
+    UserRole::parse(raw).ok_or_else(|| {
+        format!("rôle « {raw} » inconnu ; valeurs admises : greffier, president_chambre, magistrat, analyste, admin")
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::usage(format!("impossible de démarrer l'exécuteur : {error}")))
+}
+
+fn failure(error: Error) -> Failure {
+    let mut message = error.body.message;
+    if let Some(field) = error.body.field {
+        message = format!("{message} (champ {field})");
+    }
+    if let Some(action) = error.body.action {
+        message = format!("{message} ; {action}");
+    }
+    Failure { code: if error.status.is_client_error() { EXIT_REFUSED } else { super::EXIT_USAGE }, message }
+}
+
+async fn open(database: &Database) -> Result<Store, Failure> {
+    Store::open(&database.database_url).await.map_err(failure)
+}
+
+pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if args.json_logs { subscriber.json().try_init() } else { subscriber.try_init() };
+    runtime()?.block_on(async {
+        let store = open(&args.database).await?;
+        let health = store.health().await.map_err(failure)?;
+        if !store.has_users().await.map_err(failure)? {
+            tracing::warn!(
+                "aucun utilisateur : créer un administrateur avec `greffe user add --role admin --chambers '*' --id ID --name NOM`"
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .map_err(|error| Failure::usage(format!("impossible d'écouter sur {} : {error}", args.bind)))?;
+        let _ = writeln!(
+            io.out,
+            "greffe écoute sur http://{} (base {} « {} », schéma v{})",
+            args.bind,
+            serde_json::to_value(health.backend).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            redact(&args.database.database_url),
+            health.schema_version
+        );
+        tracing::info!(bind = %args.bind, "listening");
+        let app = router(AppState { store: store.clone() });
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|error| Failure::usage(format!("le service s'est arrêté : {error}")))?;
+        tracing::info!("stopped; closing the store");
+        store.close().await;
+        Ok(EXIT_OK)
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}
+
+pub(crate) fn demo(args: DemoArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    runtime()?.block_on(async {
+        let store = open(&args.database).await?;
+        let today = args.today.unwrap_or_else(crate::api::today);
+        let config = DemoConfig { seed: args.seed, weeks: args.weeks, stock: args.stock, today };
+        let started = std::time::Instant::now();
+        let report = seed(&store, &config).await.map_err(failure)?;
+        let _ = writeln!(
+            io.out,
+            "Démonstration installée dans {} en {:.1} s : {} chambres, {} magistrats, {} audiences, {} dossiers (au {today}).",
+            redact(&args.database.database_url),
+            started.elapsed().as_secs_f64(),
+            report.chambers,
+            report.magistrates,
+            report.hearings,
+            report.import.imported
+        );
+        let _ = writeln!(io.out, "Jetons d'API (affichés une seule fois) :");
+        for credentials in &report.users {
+            let _ = writeln!(
+                io.out,
+                "  {:<22} {:<18} {}",
+                credentials.user.id,
+                credentials.user.role.as_str(),
+                credentials.token
+            );
+        }
+        store.close().await;
+        Ok(EXIT_OK)
+    })
+}
+
+pub(crate) fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let text = files::read_text(&args.file)?;
+    let file: ImportFile = greffe_models::format::from_json_text(&text)
+        .map_err(|error| Failure::usage(format!("« {} » : {error}", args.file.display())))?;
+    runtime()?.block_on(async {
+        let store = open(&args.database).await?;
+        let report = store.import("cli:import", file).await.map_err(failure)?;
+        store.close().await;
+        if report.rejected.is_empty() {
+            let _ = writeln!(
+                io.out,
+                "{} dossier(s) importé(s), {} déjà présent(s) à l'identique.",
+                report.imported, report.skipped
+            );
+            return Ok(EXIT_OK);
+        }
+        let _ = writeln!(io.err, "{} enregistrement(s) refusé(s) ; rien n'a été importé :", report.rejected.len());
+        for rejection in &report.rejected {
+            let _ = writeln!(
+                io.err,
+                "  - {} ({}) : {}{}",
+                rejection.field.as_deref().unwrap_or("?"),
+                rejection.pourvoi,
+                rejection.message,
+                rejection.action.as_deref().map(|a| format!(" ; {a}")).unwrap_or_default()
+            );
+        }
+        Ok(EXIT_REFUSED)
+    })
+}
+
+pub(crate) fn journal(command: JournalCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let JournalCommand::Verify { database } = command;
+    runtime()?.block_on(async {
+        let store = open(&database).await?;
+        let verification = crate::store::journal::verify(store.pool()).await.map_err(failure)?;
+        store.close().await;
+        match verification.first_break {
+            None => {
+                let _ = writeln!(
+                    io.out,
+                    "Journal intègre : {} entrées, empreinte finale {}",
+                    verification.entries,
+                    verification.head.unwrap_or_default()
+                );
+                Ok(EXIT_OK)
+            }
+            Some(broken) => {
+                let _ = writeln!(
+                    io.err,
+                    "Journal altéré : {} (entrée n° {}, dossier {}, {})",
+                    broken.problem,
+                    broken.seq,
+                    broken.dossier_id.map(|d| d.to_string()).unwrap_or_else(|| "—".to_owned()),
+                    if broken.kind.is_empty() { "—" } else { &broken.kind }
+                );
+                Ok(EXIT_REFUSED)
+            }
+        }
+    })
+}
+
+pub(crate) fn user(command: UserCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let UserCommand::Add { database, id, name, role, chambers, magistrate } = command;
+    runtime()?.block_on(async {
+        let store = open(&database).await?;
+        let credentials =
+            store.create_user("cli", NewUser { id, name, role, chambers, magistrate }).await.map_err(failure)?;
+        store.close().await;
+        let _ = writeln!(
+            io.out,
+            "Utilisateur « {} » ({}) créé. Jeton d'API, affiché une seule fois :\n{}",
+            credentials.user.id,
+            credentials.user.role.label_fr(),
+            credentials.token
+        );
+        Ok(EXIT_OK)
+    })
+}

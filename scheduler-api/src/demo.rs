@@ -1,0 +1,477 @@
+//! A realistic court for demonstrations and benchmarks: the generator's
+//! court (chambers, magistrates, hearing calendar, dossiers with their
+//! rapporteurs, avocats généraux and recusals) turned into registry records
+//! — parties and their lawyers, attacked decisions, journals of procedural
+//! events consistent with each dossier's readiness — plus a historical
+//! stock of decided and pending dossiers, and one user per role.
+//!
+//! Everything goes through the store's own checks (the import path), so a
+//! demo store is a store a clerk could have built by hand.
+
+use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_models::Date;
+use greffe_models::format::{DossierDoc, InstanceDoc};
+use greffe_models::registry::Nature;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::decisions::DecisionInput;
+use crate::store::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput};
+use crate::store::import::{FORMAT, ImportFile, ImportRecord, ImportReport};
+use crate::store::reference::{Absence, ChamberInput, HearingInput, MagistrateInput, Section};
+use crate::store::users::{Credentials, NewUser, UserRole};
+
+/// What to seed.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoConfig {
+    /// Generator seed.
+    pub seed: u64,
+    /// Weeks of hearing calendar.
+    pub weeks: u32,
+    /// Historical dossiers added to the generator's (decided or pending).
+    pub stock: usize,
+    /// The day the journals stop at (events after it have not happened yet).
+    pub today: Date,
+}
+
+/// What was seeded.
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    /// Chambers.
+    pub chambers: usize,
+    /// Magistrates.
+    pub magistrates: usize,
+    /// Hearings of the calendar.
+    pub hearings: usize,
+    /// The import of the dossiers.
+    pub import: ImportReport,
+    /// The users created, with their tokens.
+    pub users: Vec<Credentials>,
+}
+
+const SURNAMES: [&str; 24] = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
+    "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard",
+    "André", "Mercier",
+];
+const COMPANIES: [&str; 8] = [
+    "SCI Les Tilleuls",
+    "SAS Transports Rhodaniens",
+    "SARL Boulangerie du Port",
+    "Caisse régionale de crédit",
+    "Société Immobilière de l'Ouest",
+    "Mutuelle des Artisans",
+    "SA Constructions Générales",
+    "Association Horizon",
+];
+/// Fictional firms of avocats aux Conseils.
+const LAWYERS: [&str; 10] = [
+    "SCP Aubert-Lemoine",
+    "SCP Castel et Vidal",
+    "SARL Cabinet Delorme",
+    "SCP Ferrand-Gautier",
+    "SCP Hubert",
+    "SAS Jourdan et associés",
+    "SCP Marchal-Noël",
+    "SCP Perrin",
+    "SARL Quentin-Roche",
+    "SCP Valette et Weil",
+];
+const COURTS: [&str; 12] = [
+    "cour d'appel de Paris",
+    "cour d'appel de Lyon",
+    "cour d'appel d'Aix-en-Provence",
+    "cour d'appel de Bordeaux",
+    "cour d'appel de Douai",
+    "cour d'appel de Rennes",
+    "cour d'appel de Versailles",
+    "cour d'appel de Toulouse",
+    "cour d'appel de Montpellier",
+    "cour d'appel de Grenoble",
+    "cour d'appel de Colmar",
+    "cour d'appel de Nancy",
+];
+
+fn chamber_name(code: &str) -> (&'static str, Nature) {
+    match code {
+        "civ1" => ("Première chambre civile", Nature::Civil),
+        "civ2" => ("Deuxième chambre civile", Nature::Civil),
+        "civ3" => ("Troisième chambre civile", Nature::Civil),
+        "comm" => ("Chambre commerciale, financière et économique", Nature::Civil),
+        "soc" => ("Chambre sociale", Nature::Civil),
+        "cr" => ("Chambre criminelle", Nature::Penal),
+        _ => ("Chambre", Nature::Civil),
+    }
+}
+
+fn parse(raw: &str) -> Result<Date> {
+    greffe_models::dates::parse_date(raw).map_err(|e| Error::internal(format!("generated date: {e}")))
+}
+
+fn days(date: Date, n: i64) -> Date {
+    date + chrono::Duration::days(n)
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, list: &[&'a str]) -> &'a str {
+    list[rng.random_range(0..list.len())]
+}
+
+fn parties(rng: &mut ChaCha8Rng, nature: Nature) -> Vec<Party> {
+    let person = |rng: &mut ChaCha8Rng| format!("{} {}", pick(rng, &["M.", "Mme"]), pick(rng, &SURNAMES));
+    let demandeur = person(rng);
+    let defendeur = match nature {
+        Nature::Penal => "Ministère public".to_owned(),
+        Nature::Civil if rng.random_bool(0.5) => pick(rng, &COMPANIES).to_owned(),
+        Nature::Civil => person(rng),
+    };
+    vec![
+        Party {
+            name: demandeur,
+            role: greffe_models::registry::PartyRole::Demandeur,
+            lawyer: Some(pick(rng, &LAWYERS).to_owned()),
+        },
+        Party {
+            name: defendeur,
+            role: greffe_models::registry::PartyRole::Defendeur,
+            lawyer: (nature == Nature::Civil).then(|| pick(rng, &LAWYERS).to_owned()),
+        },
+    ]
+}
+
+fn event(kind: &str, date: Date, party: Option<&str>) -> EventInput {
+    EventInput {
+        kind: kind.to_owned(),
+        date: date.to_string(),
+        party: party.map(str::to_owned),
+        rule: None,
+        new_due: None,
+        group: None,
+        corrects: None,
+        cancel: false,
+        note: None,
+    }
+}
+
+fn attacked(rng: &mut ChaCha8Rng, registered: Date) -> AttackedDecision {
+    let date = days(registered, -rng.random_range(40..75));
+    AttackedDecision {
+        court: pick(rng, &COURTS).to_owned(),
+        date: date.to_string(),
+        docket: format!("{:02}/{:05}", date.format("%y"), rng.random_range(1..99_999)),
+    }
+}
+
+/// A generator dossier as a registry record with its journal up to `today`.
+fn from_generator(rng: &mut ChaCha8Rng, doc: &DossierDoc, today: Date) -> Result<ImportRecord> {
+    let (_, nature) = chamber_name(&doc.chamber);
+    let ready = parse(&doc.ready_date)?;
+    let registered = match &doc.registration_date {
+        Some(raw) => parse(raw)?,
+        None => days(ready, -300),
+    };
+    let detention = doc.deadline_rule.as_deref().is_some_and(|r| r.contains("detention"));
+    let mae = doc.deadline_rule.as_deref().is_some_and(|r| r.contains("mae"));
+    let procedure = match (nature, detention, mae) {
+        (Nature::Penal, true, _) => "penal_detention",
+        (Nature::Penal, _, true) => "penal_mae",
+        (Nature::Penal, _, _) => "penal",
+        (Nature::Civil, _, _) => "civil",
+    };
+    let mut events = vec![event("declaration_pourvoi", registered, None)];
+    let span = (ready - registered).num_days().max(8);
+    let mut planned = Vec::new();
+    match nature {
+        Nature::Civil => {
+            // Within the 4 months of art. 978 and the 2 months of art. 982 CPC.
+            let ampliatif = days(registered, (span * 3 / 10).min(100));
+            planned.push(event("depot_memoire_ampliatif", ampliatif, Some("demandeur")));
+            planned.push(event("notification_memoire_demandeur", days(ampliatif, 3), None));
+            planned.push(event(
+                "depot_memoire_defense",
+                days(ampliatif, (span * 2 / 10).clamp(4, 50)),
+                Some("defendeur"),
+            ));
+        }
+        Nature::Penal => {
+            planned.push(event("reception_dossier", days(registered, span / 8), None));
+            planned.push(event("depot_memoire_personnel", days(registered, span / 4), Some("demandeur")));
+        }
+    }
+    planned.push(event("depot_rapport", days(ready, -7), None));
+    planned.push(event("avis_avocat_general", ready, None));
+    events.extend(planned.into_iter().filter(|e| e.date.as_str() <= today.to_string().as_str()));
+    let status = if ready <= today { "ready" } else { "in_instruction" };
+    let recusals = doc
+        .recused
+        .iter()
+        .map(|magistrate| RecusalInput {
+            magistrate: magistrate.clone(),
+            ground: doc
+                .recusal_grounds
+                .get(magistrate)
+                .cloned()
+                .unwrap_or_else(|| "abstention (art. L111-6 COJ)".to_owned()),
+        })
+        .collect();
+    Ok(ImportRecord {
+        dossier: DossierInput {
+            pourvoi: doc.pourvoi.clone(),
+            nature,
+            procedure: greffe_models::format::from_json_text(&format!("\"{procedure}\"")).ok(),
+            chamber: doc.chamber.clone(),
+            section: None,
+            matter: doc.matter.clone(),
+            circuit: doc.circuit.as_deref().and_then(greffe_models::Circuit::parse),
+            registered_on: registered.to_string(),
+            urgent: doc.deadline.is_some(),
+            attacked: attacked(rng, registered),
+            parties: parties(rng, nature),
+            residence_demandeur: greffe_models::deadlines::Residence::Metropole,
+            residence_defendeur: if rng.random_bool(0.05) {
+                greffe_models::deadlines::Residence::OutreMer
+            } else {
+                greffe_models::deadlines::Residence::Metropole
+            },
+            rapporteurs: doc.rapporteurs.clone(),
+            avocat_general: doc.avocat_general.clone(),
+            recusals,
+            joined_group: doc.joined_group.clone(),
+        },
+        status: Some(status.to_owned()),
+        events,
+        decision: None,
+    })
+}
+
+/// A historical dossier: decided in the past 18 months, or pending.
+fn historical(rng: &mut ChaCha8Rng, index: usize, chamber: &str, today: Date) -> ImportRecord {
+    let (_, nature) = chamber_name(chamber);
+    let decided = rng.random_bool(0.7);
+    let registered =
+        if decided { days(today, -rng.random_range(200..1_000)) } else { days(today, -rng.random_range(5..700)) };
+    // Years 24 back to 20 (the generator's dossiers are of 25 onwards),
+    // 90,000 numbers a year.
+    let year = 24 - (index / 90_000) % 5;
+    let number = index % 90_000;
+    let letter = char::from(b'A' + u8::try_from(index % 26).unwrap_or(0));
+    let pourvoi = format!("{letter} {year}-{:02}.{:03}", 10 + number / 1000, number % 1000);
+    let mut events = vec![event("declaration_pourvoi", registered, None)];
+    let decision = decided.then(|| {
+        let decided_on = days(registered, rng.random_range(150..600)).min(days(today, -1));
+        let solution = match rng.random_range(0..100) {
+            0..50 => "rejet",
+            50..75 => "cassation",
+            75..83 => "irrecevabilite",
+            83..90 => "decheance",
+            90..95 => "non_lieu",
+            _ => "autre",
+        };
+        let publication = match rng.random_range(0..100) {
+            0..85 => "N",
+            85..95 => "B",
+            95..98 => "R",
+            _ => "L",
+        };
+        let formation = match rng.random_range(0..100) {
+            0..70 => "f",
+            70..95 => "fs",
+            _ => "fp",
+        };
+        events.push(event("depot_rapport", days(decided_on, -40), None));
+        DecisionInput {
+            decided_on: decided_on.to_string(),
+            solution: solution.to_owned(),
+            formation: formation.to_owned(),
+            publication: publication.to_owned(),
+            ecli: Some(format!("ECLI:FR:CCASS:{}:{}{:06}", decided_on.format("%Y"), chamber.to_uppercase(), index)),
+            number: Some(format!("{index}")),
+        }
+    });
+    let status = match (&decision, rng.random_range(0..10)) {
+        (Some(_), _) => "decided",
+        (None, 0) => "registered",
+        (None, 1..3) => "routed",
+        (None, _) => "in_instruction",
+    };
+    if status == "in_instruction" && nature == Nature::Civil && rng.random_bool(0.7) {
+        events.push(event("depot_memoire_ampliatif", days(registered, 100).min(today), Some("demandeur")));
+    }
+    if rng.random_bool(0.03) {
+        events.push(event("demande_aide_juridictionnelle", days(registered, 10).min(today), Some("defendeur")));
+    }
+    ImportRecord {
+        dossier: DossierInput {
+            pourvoi,
+            nature,
+            procedure: None,
+            chamber: chamber.to_owned(),
+            section: None,
+            matter: None,
+            circuit: Some(match rng.random_range(0..3) {
+                0 => greffe_models::Circuit::Court,
+                1 => greffe_models::Circuit::Intermediaire,
+                _ => greffe_models::Circuit::Approfondi,
+            }),
+            registered_on: registered.to_string(),
+            urgent: false,
+            attacked: attacked(rng, registered),
+            parties: parties(rng, nature),
+            residence_demandeur: greffe_models::deadlines::Residence::Metropole,
+            residence_defendeur: greffe_models::deadlines::Residence::Metropole,
+            rapporteurs: Vec::new(),
+            avocat_general: None,
+            recusals: Vec::new(),
+            joined_group: None,
+        },
+        status: Some(status.to_owned()),
+        events,
+        decision,
+    }
+}
+
+/// The court generator's instance for a demo.
+pub fn court(config: &DemoConfig) -> Result<InstanceDoc> {
+    generate(&GeneratorConfig { scale: Scale::Court, weeks: config.weeks, seed: config.seed, start: default_start() })
+        .map_err(|e| Error::internal(format!("generator: {e}")))
+}
+
+/// The dossiers a demo imports (the generator's and the historical stock).
+pub fn import_file(doc: &InstanceDoc, config: &DemoConfig) -> Result<ImportFile> {
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let mut dossiers = Vec::with_capacity(doc.dossiers.len() + config.stock);
+    for dossier in &doc.dossiers {
+        dossiers.push(from_generator(&mut rng, dossier, config.today)?);
+    }
+    let chambers: Vec<&str> = doc.chambers.iter().map(|c| c.id.as_str()).collect();
+    for index in 0..config.stock {
+        let chamber = chambers[index % chambers.len()];
+        dossiers.push(historical(&mut rng, index, chamber, config.today));
+    }
+    Ok(ImportFile { format: FORMAT.to_owned(), dossiers })
+}
+
+/// Seeds an empty store. Refuses a store that already has users.
+pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
+    if store.has_users().await? {
+        return Err(Error::conflict(
+            "not_empty",
+            "la base contient déjà des utilisateurs : la démonstration ne s'installe que dans une base neuve",
+            "donner une autre base (--database-url sqlite://demo.db) ou supprimer ce fichier",
+        ));
+    }
+    let doc = court(config)?;
+    let actor = "demo";
+    for chamber in &doc.chambers {
+        let (name, nature) = chamber_name(&chamber.id);
+        let sections = chamber
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, code)| Section { code: code.clone(), name: format!("Section {}", i + 1) })
+            .collect();
+        store
+            .create_chamber(actor, ChamberInput { code: chamber.id.clone(), name: name.to_owned(), nature, sections })
+            .await?;
+    }
+    for magistrate in &doc.magistrates {
+        let role = greffe_models::Role::parse(&magistrate.role).ok_or_else(|| Error::internal("generated role"))?;
+        store
+            .put_magistrate(
+                actor,
+                None,
+                MagistrateInput {
+                    id: magistrate.id.clone(),
+                    name: magistrate.name.clone().unwrap_or_else(|| format!("Magistrat {}", magistrate.id)),
+                    role,
+                    chamber: magistrate.chamber.clone(),
+                    section: magistrate.section.clone(),
+                    rank: magistrate.rank,
+                    weekly_cap: Some(magistrate.max_hearings_per_week),
+                    absences: magistrate
+                        .absences
+                        .iter()
+                        .map(|a| Absence { from: a.from.clone(), to: a.to.clone(), reason: None })
+                        .collect(),
+                    active: true,
+                },
+            )
+            .await?;
+    }
+    for hearing in &doc.hearings {
+        store
+            .put_hearing(
+                actor,
+                None,
+                HearingInput {
+                    id: hearing.id.clone(),
+                    chamber: hearing.chamber.clone(),
+                    date: hearing.date.clone(),
+                    half_day: hearing.half_day.clone(),
+                    formation: hearing.formation.clone(),
+                    capacity: hearing.capacity_count,
+                    room: None,
+                },
+            )
+            .await?;
+    }
+    let file = import_file(&doc, config)?;
+    let import = store.import(actor, file).await?;
+    if !import.rejected.is_empty() {
+        let first = &import.rejected[0];
+        return Err(Error::internal(format!(
+            "demo import rejected {} record(s); first: {:?} {}",
+            import.rejected.len(),
+            first.field,
+            first.message
+        )));
+    }
+    let mut users = Vec::new();
+    let mut add =
+        async |id: String, name: String, role: UserRole, chambers: Vec<String>, magistrate: Option<String>| {
+            let credentials = store.create_user(actor, NewUser { id, name, role, chambers, magistrate }).await?;
+            users.push(credentials);
+            Ok::<_, Error>(())
+        };
+    add("admin".into(), "Administrateur".into(), UserRole::Admin, vec!["*".into()], None).await?;
+    add(
+        "analyste".into(),
+        "Service de documentation, des études et du rapport".into(),
+        UserRole::Analyste,
+        vec!["*".into()],
+        None,
+    )
+    .await?;
+    for chamber in &doc.chambers {
+        let code = &chamber.id;
+        add(format!("greffe-{code}"), format!("Greffe {code}"), UserRole::Greffier, vec![code.clone()], None).await?;
+        let president =
+            doc.magistrates.iter().find(|m| &m.chamber == code && m.role == "president").map(|m| m.id.clone());
+        add(
+            format!("president-{code}"),
+            format!("Président {code}"),
+            UserRole::PresidentChambre,
+            vec![code.clone()],
+            president,
+        )
+        .await?;
+    }
+    if let Some(conseiller) = doc.magistrates.iter().find(|m| m.role == "conseiller") {
+        add(
+            format!("magistrat-{}", conseiller.id),
+            conseiller.name.clone().unwrap_or_else(|| conseiller.id.clone()),
+            UserRole::Magistrat,
+            vec![conseiller.chamber.clone()],
+            Some(conseiller.id.clone()),
+        )
+        .await?;
+    }
+    Ok(DemoReport {
+        chambers: doc.chambers.len(),
+        magistrates: doc.magistrates.len(),
+        hearings: doc.hearings.len(),
+        import,
+        users,
+    })
+}

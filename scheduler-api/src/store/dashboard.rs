@@ -1,0 +1,248 @@
+//! The stock dashboard, computed from the store on each request: counts by
+//! chamber and status, open dossiers by circuit and age, the pipeline of
+//! dossiers ready for hearing, the court's deadlines at risk, time from
+//! registration to decision and the clearance rate over a period.
+
+use std::collections::BTreeMap;
+
+use greffe_models::Date;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::tasks::open_statuses_sql;
+use super::{Store, rows};
+use crate::error::Result;
+
+/// Age buckets of open dossiers, in months since registration.
+pub const AGE_BUCKETS: [(&str, u32); 4] =
+    [("moins_6_mois", 6), ("6_12_mois", 12), ("12_24_mois", 24), ("plus_24_mois", u32::MAX)];
+
+/// Figures of one chamber.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ChamberFigures {
+    /// Dossiers by status (all dossiers ever registered).
+    pub by_status: BTreeMap<String, i64>,
+    /// Open dossiers by circuit (`none` when not yet oriented).
+    pub open_by_circuit: BTreeMap<String, i64>,
+    /// Open dossiers by age bucket.
+    pub open_by_age: BTreeMap<String, i64>,
+    /// Open dossiers.
+    pub open: i64,
+    /// Dossiers ready for a hearing.
+    pub ready: i64,
+    /// Registration date of the oldest ready dossier.
+    pub oldest_ready: Option<String>,
+    /// The court's running deadlines due within the warning window.
+    pub court_deadlines_due_soon: i64,
+    /// The court's running deadlines already expired.
+    pub court_deadlines_missed: i64,
+    /// Dossiers registered in the period.
+    pub registered_in_period: i64,
+    /// Dossiers decided in the period.
+    pub decided_in_period: i64,
+    /// Decided / registered in the period (none when nothing was registered).
+    pub clearance_rate: Option<f64>,
+    /// Mean days from registration to decision, for decisions in the period.
+    pub mean_days_to_decision: Option<f64>,
+    /// Median days from registration to decision.
+    pub median_days_to_decision: Option<i64>,
+}
+
+/// The dashboard.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Dashboard {
+    /// Day the figures are for.
+    pub today: String,
+    /// Period of the flow figures (registrations, decisions).
+    pub period_from: String,
+    /// End of the period, included.
+    pub period_to: String,
+    /// Every chamber in scope, then `total`.
+    pub chambers: BTreeMap<String, ChamberFigures>,
+}
+
+fn months_before(today: Date, months: u32) -> Date {
+    today.checked_sub_months(chrono::Months::new(months)).unwrap_or(Date::MIN)
+}
+
+impl Store {
+    /// The dashboard on `today`, flows over `[from, to]`, for `chambers`
+    /// (none: all).
+    pub async fn dashboard(
+        &self,
+        today: Date,
+        from: Date,
+        to: Date,
+        warning_days: u32,
+        chambers: Option<&[String]>,
+    ) -> Result<Dashboard> {
+        let scope = match chambers {
+            None => String::new(),
+            Some(list) => {
+                let quoted: Vec<String> = list.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
+                if quoted.is_empty() {
+                    "AND 1 = 0".to_owned()
+                } else {
+                    format!("AND d.chamber IN ({})", quoted.join(", "))
+                }
+            }
+        };
+        let open = open_statuses_sql();
+        let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
+            let status = rows::text(row, "status")?;
+            let n = rows::int(row, "n")?;
+            if greffe_models::registry::DossierStatus::parse(&status).is_some_and(|s| s.is_open()) {
+                chamber.open += n;
+            }
+            if status == "ready" {
+                chamber.ready = n;
+            }
+            chamber.by_status.insert(status, n);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, COALESCE(d.circuit, 'none') AS circuit, COUNT(*) AS n FROM dossiers d
+             WHERE d.status IN ({open}) {scope} GROUP BY d.chamber, COALESCE(d.circuit, 'none')"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            figures
+                .entry(rows::text(row, "chamber")?)
+                .or_default()
+                .open_by_circuit
+                .insert(rows::text(row, "circuit")?, rows::int(row, "n")?);
+        }
+        let bounds: Vec<String> =
+            AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, CASE WHEN d.registered_on > $1 THEN 0 WHEN d.registered_on > $2 THEN 1
+                                     WHEN d.registered_on > $3 THEN 2 ELSE 3 END AS bucket, COUNT(*) AS n
+             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.chamber, bucket"
+        ))
+        .bind(&bounds[0])
+        .bind(&bounds[1])
+        .bind(&bounds[2])
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let bucket = usize::try_from(rows::int(row, "bucket")?).unwrap_or(3).min(3);
+            figures
+                .entry(rows::text(row, "chamber")?)
+                .or_default()
+                .open_by_age
+                .insert(AGE_BUCKETS[bucket].0.to_owned(), rows::int(row, "n")?);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, MIN(d.registered_on) AS oldest FROM dossiers d WHERE d.status = 'ready' {scope} GROUP BY d.chamber"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            figures.entry(rows::text(row, "chamber")?).or_default().oldest_ready = rows::opt_text(row, "oldest")?;
+        }
+        let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END AS missed, COUNT(*) AS n
+             FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
+             WHERE k.settled IS NULL AND k.applies_to = 'court' AND k.due <= $2 AND d.status IN ({open}) {scope}
+             GROUP BY d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END"
+        ))
+        .bind(today.to_string())
+        .bind(&horizon)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
+            let n = rows::int(row, "n")?;
+            if rows::int(row, "missed")? == 1 {
+                chamber.court_deadlines_missed = n
+            } else {
+                chamber.court_deadlines_due_soon = n
+            }
+        }
+        let (from_text, to_text) = (from.to_string(), to.to_string());
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= $1 AND d.registered_on <= $2 {scope} GROUP BY d.chamber"
+        ))
+        .bind(&from_text)
+        .bind(&to_text)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            figures.entry(rows::text(row, "chamber")?).or_default().registered_in_period = rows::int(row, "n")?;
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, d.registered_on, c.decided_on FROM decisions c JOIN dossiers d ON d.id = c.dossier_id
+             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {scope}"
+        ))
+        .bind(&from_text)
+        .bind(&to_text)
+        .fetch_all(self.pool())
+        .await?;
+        let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for row in &rows {
+            let days = (rows::date(row, "decided_on")? - rows::date(row, "registered_on")?).num_days();
+            durations.entry(rows::text(row, "chamber")?).or_default().push(days);
+        }
+        let mut all_durations = Vec::new();
+        for (chamber, days) in &mut durations {
+            let figures = figures.entry(chamber.clone()).or_default();
+            figures.decided_in_period = i64::try_from(days.len()).unwrap_or(i64::MAX);
+            describe(figures, days);
+            all_durations.extend_from_slice(days);
+        }
+        let mut total = ChamberFigures::default();
+        for chamber in figures.values_mut() {
+            chamber.clearance_rate = rate(chamber.decided_in_period, chamber.registered_in_period);
+            merge(&mut total, chamber);
+        }
+        describe(&mut total, &mut all_durations);
+        total.clearance_rate = rate(total.decided_in_period, total.registered_in_period);
+        figures.insert("total".to_owned(), total);
+        Ok(Dashboard { today: today.to_string(), period_from: from_text, period_to: to_text, chambers: figures })
+    }
+}
+
+fn rate(decided: i64, registered: i64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    (registered > 0).then(|| decided as f64 / registered as f64)
+}
+
+fn describe(figures: &mut ChamberFigures, days: &mut [i64]) {
+    if days.is_empty() {
+        return;
+    }
+    days.sort_unstable();
+    #[allow(clippy::cast_precision_loss)]
+    let mean = days.iter().sum::<i64>() as f64 / days.len() as f64;
+    figures.mean_days_to_decision = Some(mean);
+    figures.median_days_to_decision = Some(days[days.len() / 2]);
+}
+
+fn merge(total: &mut ChamberFigures, chamber: &ChamberFigures) {
+    let add = |into: &mut BTreeMap<String, i64>, from: &BTreeMap<String, i64>| {
+        for (key, n) in from {
+            *into.entry(key.clone()).or_default() += n;
+        }
+    };
+    add(&mut total.by_status, &chamber.by_status);
+    add(&mut total.open_by_circuit, &chamber.open_by_circuit);
+    add(&mut total.open_by_age, &chamber.open_by_age);
+    total.open += chamber.open;
+    total.ready += chamber.ready;
+    total.oldest_ready = match (&total.oldest_ready, &chamber.oldest_ready) {
+        (Some(a), Some(b)) => Some(a.min(b).clone()),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    };
+    total.court_deadlines_due_soon += chamber.court_deadlines_due_soon;
+    total.court_deadlines_missed += chamber.court_deadlines_missed;
+    total.registered_in_period += chamber.registered_in_period;
+    total.decided_in_period += chamber.decided_in_period;
+}

@@ -1,0 +1,1149 @@
+//! Dossiers: registration, reading, search, updates (JSON merge patch on
+//! the current record, at a given version), status changes and procedural
+//! events. Every write appends to the journal and refreshes the dossier's
+//! deadlines in the same transaction.
+
+use greffe_models::Circuit;
+use greffe_models::dates::parse_date;
+use greffe_models::deadlines::{EventType, Procedure, Residence};
+use greffe_models::registry::{DossierStatus, JournalKind, Nature, PartyRole, RegistryKind};
+use greffe_models::{Date, PourvoiNumber};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use utoipa::{IntoParams, ToSchema};
+
+use super::journal::{self, JournalEntry, NewEntry};
+use super::{Store, deadlines, rows};
+use crate::error::{Error, Result};
+
+/// The decision attacked by the pourvoi.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttackedDecision {
+    /// Court that rendered it (`cour d'appel de Lyon`).
+    pub court: String,
+    /// Its date (YYYY-MM-DD).
+    pub date: String,
+    /// Its docket number (numéro RG).
+    pub docket: String,
+}
+
+/// A party and its lawyer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Name.
+    pub name: String,
+    /// `demandeur`, `defendeur` or `intervenant`.
+    #[schema(value_type = String, example = "demandeur")]
+    pub role: PartyRole,
+    /// Avocat aux Conseils representing the party, if any.
+    #[serde(default)]
+    pub lawyer: Option<String>,
+}
+
+/// A recusal (or abstention) of a magistrate, with its ground.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecusalInput {
+    /// Magistrate id.
+    pub magistrate: String,
+    /// Ground (art. L111-6 COJ…).
+    pub ground: String,
+}
+
+/// A dossier's registry record, as written (creation, or the result of a
+/// merge patch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DossierInput {
+    /// Pourvoi number (`Y 15-26.094`).
+    pub pourvoi: String,
+    /// `civil` or `penal`.
+    #[schema(value_type = String, example = "civil")]
+    pub nature: Nature,
+    /// Procedure followed, which decides the deadlines (`civil`,
+    /// `civil_sans_representation`, `penal`, `penal_detention`,
+    /// `penal_mise_en_accusation`, `penal_mae`). Default: from `nature`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "civil")]
+    pub procedure: Option<Procedure>,
+    /// Chamber code.
+    pub chamber: String,
+    /// Section code.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Matter code (NAC / nature d'affaire).
+    #[serde(default)]
+    pub matter: Option<String>,
+    /// `court`, `intermediaire` or `approfondi`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "intermediaire")]
+    pub circuit: Option<Circuit>,
+    /// Registration date (YYYY-MM-DD).
+    pub registered_on: String,
+    /// Urgent (detention, statutory ruling deadline).
+    #[serde(default)]
+    pub urgent: bool,
+    /// The attacked decision.
+    pub attacked: AttackedDecision,
+    /// Parties.
+    pub parties: Vec<Party>,
+    /// Residence of the demandeur (`metropole`, `outre-mer`, `etranger`).
+    #[serde(default)]
+    #[schema(value_type = String, example = "metropole")]
+    pub residence_demandeur: Residence,
+    /// Residence of the défendeur.
+    #[serde(default)]
+    #[schema(value_type = String, example = "metropole")]
+    pub residence_defendeur: Residence,
+    /// Rapporteurs (magistrate ids).
+    #[serde(default)]
+    pub rapporteurs: Vec<String>,
+    /// Avocat général (magistrate id).
+    #[serde(default)]
+    pub avocat_general: Option<String>,
+    /// Recusals.
+    #[serde(default)]
+    pub recusals: Vec<RecusalInput>,
+    /// Joined group (jonction).
+    #[serde(default)]
+    pub joined_group: Option<String>,
+}
+
+/// The decision recorded on a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DecisionRecord {
+    /// Date of the decision.
+    pub decided_on: String,
+    /// Solution code.
+    pub solution: String,
+    /// Formation code (`fs`, `f`, `frh`…).
+    pub formation: String,
+    /// Publication level (`B`, `R`, `L`, `C`, `N`).
+    pub publication: String,
+    /// ECLI.
+    pub ecli: Option<String>,
+    /// Decision number.
+    pub number: Option<String>,
+}
+
+/// A dossier as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Dossier {
+    /// Internal id (URLs).
+    pub id: i64,
+    /// The record.
+    #[serde(flatten)]
+    pub record: DossierInput,
+    /// Status code.
+    #[schema(value_type = String, example = "registered")]
+    pub status: DossierStatus,
+    /// French label of the status.
+    pub status_label: String,
+    /// The decision, once recorded.
+    pub decision: Option<DecisionRecord>,
+    /// Version (the ETag).
+    pub version: i64,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Last changed (UTC).
+    pub updated_at: String,
+}
+
+/// A line of a search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DossierSummary {
+    /// Internal id.
+    pub id: i64,
+    /// Pourvoi number.
+    pub pourvoi: String,
+    /// Chamber.
+    pub chamber: String,
+    /// Status code.
+    pub status: String,
+    /// Circuit.
+    pub circuit: Option<String>,
+    /// Matter.
+    pub matter: Option<String>,
+    /// Registration date.
+    pub registered_on: String,
+    /// Urgent.
+    pub urgent: bool,
+}
+
+/// Search criteria; all optional, combined with AND.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DossierQuery {
+    /// Exact pourvoi number (`Y 15-26.094`, spaces optional).
+    pub pourvoi: Option<String>,
+    /// Party name (contains, case-insensitive).
+    pub party: Option<String>,
+    /// Chamber code.
+    pub chamber: Option<String>,
+    /// Status code.
+    pub status: Option<String>,
+    /// Circuit.
+    pub circuit: Option<String>,
+    /// Rapporteur (magistrate id).
+    pub rapporteur: Option<String>,
+    /// Avocat général (magistrate id).
+    pub avocat_general: Option<String>,
+    /// Matter code.
+    pub matter: Option<String>,
+    /// Only dossiers with an id greater than this (paging).
+    pub after: Option<i64>,
+    /// At most this many (default 50, at most 500).
+    pub limit: Option<i64>,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DossierPage {
+    /// The dossiers, by id.
+    pub items: Vec<DossierSummary>,
+    /// Give this as `after` for the next page; none on the last one.
+    pub next_after: Option<i64>,
+}
+
+/// A procedural event to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    /// Event code (`declaration_pourvoi`, `depot_memoire_ampliatif`,
+    /// `demande_aide_juridictionnelle`, `notification`, `jonction`…).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Date of the event (YYYY-MM-DD).
+    pub date: String,
+    /// The party concerned (`demandeur`, `defendeur`), for legal aid and mémoires.
+    #[serde(default)]
+    pub party: Option<String>,
+    /// The rule concerned (shortening order).
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// New due date (shortening order, CPC 1009).
+    #[serde(default)]
+    pub new_due: Option<String>,
+    /// Joined group (`jonction`).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The journal entry this event corrects (its `seq`).
+    #[serde(default)]
+    pub corrects: Option<i64>,
+    /// With `corrects`: the corrected entry is cancelled, not replaced.
+    #[serde(default)]
+    pub cancel: bool,
+    /// Free note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A status change.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// New status code.
+    pub status: String,
+    /// Why, in French (journaled).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The default procedure of a nature.
+pub fn default_procedure(nature: Nature) -> Procedure {
+    match nature {
+        Nature::Civil => Procedure::Civil,
+        Nature::Penal => Procedure::Penal,
+    }
+}
+
+/// The text code of a serde enum (`Procedure::PenalMae` → `penal_mae`).
+pub fn code_of<T: Serialize>(value: &T) -> Result<String> {
+    match serde_json::to_value(value).map_err(Error::internal)? {
+        serde_json::Value::String(code) => Ok(code),
+        other => Err(Error::internal(format!("not a code: {other}"))),
+    }
+}
+
+/// Parses the text code of a serde enum.
+pub fn parse_code<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(raw.to_owned())).ok()
+}
+
+/// Key matching the attacked decision (CNP look-ups): court, date and docket
+/// lower-cased without spaces or punctuation.
+pub fn attacked_key(court: &str, date: &str, docket: &str) -> String {
+    let squeeze = |text: &str| -> String {
+        text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>()
+    };
+    format!("{}|{}|{}", squeeze(court), date.trim(), squeeze(docket))
+}
+
+/// Canonical pourvoi number, or a 422 naming `field`.
+/// Accepts the letter in lower case and without the space (`y15-26.094`).
+pub fn canonical_pourvoi(field: &str, raw: &str) -> Result<String> {
+    let mut text = raw.trim().to_uppercase();
+    if text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+    {
+        text.insert(1, ' ');
+    }
+    PourvoiNumber::parse(&text)
+        .map(|number| number.to_string())
+        .map_err(|error| Error::invalid(field, error.to_string(), "format attendu : Y 15-26.094"))
+}
+
+fn date_field(field: &str, raw: &str) -> Result<Date> {
+    parse_date(raw).map_err(|error| Error::invalid(field, error.to_string(), "date au format AAAA-MM-JJ"))
+}
+
+/// Checks a record against the reference data; returns it normalised
+/// (canonical pourvoi number, default procedure).
+async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Result<DossierInput> {
+    input.pourvoi = canonical_pourvoi("pourvoi", &input.pourvoi)?;
+    let procedure = *input.procedure.get_or_insert(default_procedure(input.nature));
+    if procedure.is_penal() != (input.nature == Nature::Penal) {
+        return Err(Error::invalid(
+            "procedure",
+            format!("procédure « {} » incompatible avec la nature « {} »", code_of(&procedure)?, input.nature),
+            "choisir une procédure pénale pour un dossier pénal, civile pour un dossier civil",
+        ));
+    }
+    let registered = date_field("registered_on", &input.registered_on)?;
+    let attacked = date_field("attacked.date", &input.attacked.date)?;
+    if attacked > registered {
+        return Err(Error::invalid(
+            "attacked.date",
+            format!("la décision attaquée ({attacked}) est postérieure à l'enregistrement ({registered})"),
+            "vérifier les deux dates",
+        ));
+    }
+    for (field, value) in [("attacked.court", &input.attacked.court), ("attacked.docket", &input.attacked.docket)] {
+        if value.trim().is_empty() {
+            return Err(Error::invalid(
+                field,
+                "champ vide",
+                "identifier la décision attaquée (juridiction et numéro RG)",
+            ));
+        }
+    }
+    if !input.parties.iter().any(|p| p.role == PartyRole::Demandeur) {
+        return Err(Error::invalid("parties", "aucun demandeur", "indiquer au moins la partie qui forme le pourvoi"));
+    }
+    for (index, party) in input.parties.iter().enumerate() {
+        if party.name.trim().is_empty() {
+            return Err(Error::invalid(format!("parties[{index}].name"), "nom vide", "donner le nom de la partie"));
+        }
+    }
+    let row = sqlx::query("SELECT nature, sections FROM chambers WHERE code = $1")
+        .bind(&input.chamber)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else {
+        return Err(Error::invalid(
+            "chamber",
+            format!("chambre « {} » inconnue", input.chamber),
+            "choisir une chambre existante (GET /chambers)",
+        ));
+    };
+    let chamber_nature = rows::parsed(&row, "nature", Nature::parse)?;
+    if chamber_nature != input.nature {
+        return Err(Error::invalid(
+            "chamber",
+            format!(
+                "la chambre {} est {} : elle ne reçoit pas de dossier {}",
+                input.chamber,
+                chamber_nature.label_fr(),
+                input.nature.label_fr()
+            ),
+            "orienter le dossier vers une chambre de sa nature",
+        ));
+    }
+    if let Some(section) = &input.section {
+        let sections: Vec<super::reference::Section> = rows::json(&row, "sections")?;
+        if !sections.iter().any(|s| &s.code == section) {
+            return Err(Error::invalid(
+                "section",
+                format!("section « {section} » inconnue dans la chambre {}", input.chamber),
+                "choisir une section de la chambre",
+            ));
+        }
+    }
+    let mut named: Vec<(String, &String)> =
+        input.rapporteurs.iter().enumerate().map(|(i, m)| (format!("rapporteurs[{i}]"), m)).collect();
+    if let Some(ag) = &input.avocat_general {
+        named.push(("avocat_general".to_owned(), ag));
+    }
+    named.extend(input.recusals.iter().enumerate().map(|(i, r)| (format!("recusals[{i}].magistrate"), &r.magistrate)));
+    for (field, id) in named {
+        let found =
+            sqlx::query("SELECT role FROM magistrates WHERE id = $1").bind(id).fetch_optional(&mut *connection).await?;
+        let Some(found) = found else {
+            return Err(Error::invalid(
+                field,
+                format!("magistrat « {id} » inconnu"),
+                "choisir un magistrat existant (GET /magistrates)",
+            ));
+        };
+        let role = rows::text(&found, "role")?;
+        let is_ag = role == "avocat_general";
+        if field == "avocat_general" && !is_ag {
+            return Err(Error::invalid(
+                field,
+                format!("« {id} » n'est pas avocat général"),
+                "choisir un avocat général",
+            ));
+        }
+        if field.starts_with("rapporteurs") && is_ag {
+            return Err(Error::invalid(
+                field,
+                format!("« {id} » est avocat général : il ne peut être rapporteur"),
+                "choisir un conseiller ou un conseiller référendaire",
+            ));
+        }
+    }
+    for (index, recusal) in input.recusals.iter().enumerate() {
+        if recusal.ground.trim().is_empty() {
+            return Err(Error::invalid(
+                format!("recusals[{index}].ground"),
+                "motif vide",
+                "indiquer le motif de la récusation ou de l'abstention",
+            ));
+        }
+        if input.rapporteurs.contains(&recusal.magistrate) {
+            return Err(Error::invalid(
+                format!("recusals[{index}].magistrate"),
+                format!("« {} » est récusé et rapporteur du même dossier", recusal.magistrate),
+                "retirer la récusation ou désigner un autre rapporteur",
+            ));
+        }
+    }
+    Ok(input)
+}
+
+const COLUMNS: &str =
+    "id, pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
+    attacked_court, attacked_date, attacked_docket, residence_demandeur, residence_defendeur, avocat_general,
+    joined_group, version, created_at, updated_at";
+
+async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
+    let id = rows::int(row, "id")?;
+    let parties = sqlx::query("SELECT name, role, lawyer FROM dossier_parties WHERE dossier_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(&mut *connection)
+        .await?
+        .iter()
+        .map(|p| {
+            Ok(Party {
+                name: rows::text(p, "name")?,
+                role: rows::parsed(p, "role", PartyRole::parse)?,
+                lawyer: rows::opt_text(p, "lawyer")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rapporteurs =
+        sqlx::query("SELECT magistrate FROM dossier_rapporteurs WHERE dossier_id = $1 ORDER BY magistrate")
+            .bind(id)
+            .fetch_all(&mut *connection)
+            .await?
+            .iter()
+            .map(|r| rows::text(r, "magistrate"))
+            .collect::<Result<Vec<_>>>()?;
+    let recusals =
+        sqlx::query("SELECT magistrate, ground FROM dossier_recusals WHERE dossier_id = $1 ORDER BY magistrate")
+            .bind(id)
+            .fetch_all(&mut *connection)
+            .await?
+            .iter()
+            .map(|r| Ok(RecusalInput { magistrate: rows::text(r, "magistrate")?, ground: rows::text(r, "ground")? }))
+            .collect::<Result<Vec<_>>>()?;
+    let decision = sqlx::query(
+        "SELECT decided_on, solution, formation, publication, ecli, number FROM decisions WHERE dossier_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *connection)
+    .await?
+    .map(|d| {
+        Ok::<_, Error>(DecisionRecord {
+            decided_on: rows::text(&d, "decided_on")?,
+            solution: rows::text(&d, "solution")?,
+            formation: rows::text(&d, "formation")?,
+            publication: rows::text(&d, "publication")?,
+            ecli: rows::opt_text(&d, "ecli")?,
+            number: rows::opt_text(&d, "number")?,
+        })
+    })
+    .transpose()?;
+    let status = rows::parsed(row, "status", DossierStatus::parse)?;
+    Ok(Dossier {
+        id,
+        record: DossierInput {
+            pourvoi: rows::text(row, "pourvoi")?,
+            nature: rows::parsed(row, "nature", Nature::parse)?,
+            procedure: Some(rows::parsed(row, "procedure", parse_code)?),
+            chamber: rows::text(row, "chamber")?,
+            section: rows::opt_text(row, "section")?,
+            matter: rows::opt_text(row, "matter")?,
+            circuit: rows::opt_parsed(row, "circuit", Circuit::parse)?,
+            registered_on: rows::text(row, "registered_on")?,
+            urgent: rows::int(row, "urgent")? != 0,
+            attacked: AttackedDecision {
+                court: rows::text(row, "attacked_court")?,
+                date: rows::text(row, "attacked_date")?,
+                docket: rows::text(row, "attacked_docket")?,
+            },
+            parties,
+            residence_demandeur: rows::parsed(row, "residence_demandeur", Residence::parse)?,
+            residence_defendeur: rows::parsed(row, "residence_defendeur", Residence::parse)?,
+            rapporteurs,
+            avocat_general: rows::opt_text(row, "avocat_general")?,
+            recusals,
+            joined_group: rows::opt_text(row, "joined_group")?,
+        },
+        status,
+        status_label: status.label_fr().to_owned(),
+        decision,
+        version: rows::int(row, "version")?,
+        created_at: rows::text(row, "created_at")?,
+        updated_at: rows::text(row, "updated_at")?,
+    })
+}
+
+/// A dossier read within a transaction (or on a pooled connection).
+pub async fn get_in(connection: &mut AnyConnection, id: i64) -> Result<Dossier> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM dossiers WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("dossier n° {id}")))?;
+    load(connection, &row).await
+}
+
+/// Writes the child rows (parties, rapporteurs, recusals) of a record.
+async fn write_children(connection: &mut AnyConnection, id: i64, input: &DossierInput) -> Result<()> {
+    for table in ["dossier_parties", "dossier_rapporteurs", "dossier_recusals"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE dossier_id = $1")).bind(id).execute(&mut *connection).await?;
+    }
+    for (position, party) in input.parties.iter().enumerate() {
+        sqlx::query("INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(i64::try_from(position).map_err(Error::internal)?)
+            .bind(&party.name)
+            .bind(party.name.to_lowercase())
+            .bind(party.role.as_str())
+            .bind(&party.lawyer)
+            .execute(&mut *connection)
+            .await?;
+    }
+    let mut rapporteurs = input.rapporteurs.clone();
+    rapporteurs.sort();
+    rapporteurs.dedup();
+    for magistrate in &rapporteurs {
+        sqlx::query("INSERT INTO dossier_rapporteurs (dossier_id, magistrate) VALUES ($1, $2)")
+            .bind(id)
+            .bind(magistrate)
+            .execute(&mut *connection)
+            .await?;
+    }
+    for (index, recusal) in input.recusals.iter().enumerate() {
+        if input.recusals[..index].iter().any(|r| r.magistrate == recusal.magistrate) {
+            return Err(Error::invalid(
+                format!("recusals[{index}].magistrate"),
+                format!("récusation de « {} » en double", recusal.magistrate),
+                "ne donner chaque magistrat qu'une fois",
+            ));
+        }
+        sqlx::query("INSERT INTO dossier_recusals (dossier_id, magistrate, ground) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(&recusal.magistrate)
+            .bind(&recusal.ground)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Registers a dossier within the caller's transaction; returns its id.
+pub async fn insert(
+    connection: &mut AnyConnection,
+    actor: &str,
+    input: DossierInput,
+    kind: RegistryKind,
+) -> Result<i64> {
+    let input = checked(connection, input).await?;
+    let existing = sqlx::query("SELECT id FROM dossiers WHERE pourvoi = $1")
+        .bind(&input.pourvoi)
+        .fetch_optional(&mut *connection)
+        .await?;
+    if let Some(existing) = existing {
+        return Err(Error::conflict(
+            "already_exists",
+            format!("le pourvoi {} est déjà enregistré (dossier n° {})", input.pourvoi, rows::int(&existing, "id")?),
+            "consulter le dossier existant au lieu d'en créer un second",
+        )
+        .field("pourvoi"));
+    }
+    let now = super::now();
+    let procedure = code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
+    let row = sqlx::query(
+        "INSERT INTO dossiers (pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
+            attacked_court, attacked_date, attacked_docket, attacked_key, residence_demandeur, residence_defendeur,
+            avocat_general, joined_group, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)
+         RETURNING id",
+    )
+    .bind(&input.pourvoi)
+    .bind(input.nature.as_str())
+    .bind(&procedure)
+    .bind(&input.chamber)
+    .bind(&input.section)
+    .bind(&input.matter)
+    .bind(input.circuit.map(Circuit::as_str))
+    .bind(DossierStatus::Registered.as_str())
+    .bind(&input.registered_on)
+    .bind(i64::from(input.urgent))
+    .bind(&input.attacked.court)
+    .bind(&input.attacked.date)
+    .bind(&input.attacked.docket)
+    .bind(attacked_key(&input.attacked.court, &input.attacked.date, &input.attacked.docket))
+    .bind(input.residence_demandeur.as_str())
+    .bind(input.residence_defendeur.as_str())
+    .bind(&input.avocat_general)
+    .bind(&input.joined_group)
+    .bind(&now)
+    .fetch_one(&mut *connection)
+    .await?;
+    let id = rows::int(&row, "id")?;
+    write_children(connection, id, &input).await?;
+    let registered_on = parse_date(&input.registered_on).ok();
+    journal::append(
+        connection,
+        NewEntry {
+            actor: actor.to_owned(),
+            dossier_id: Some(id),
+            kind: JournalKind::Registry(kind),
+            event_date: registered_on,
+            payload: serde_json::to_value(&input).map_err(Error::internal)?,
+            corrects: None,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Bumps a dossier's version if it is `expected`; 404 or 412 otherwise.
+pub async fn bump_version(connection: &mut AnyConnection, id: i64, expected: i64) -> Result<()> {
+    let result =
+        sqlx::query("UPDATE dossiers SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+            .bind(super::now())
+            .bind(id)
+            .bind(expected)
+            .execute(&mut *connection)
+            .await?;
+    if result.rows_affected() == 1 {
+        return Ok(());
+    }
+    let row =
+        sqlx::query("SELECT version FROM dossiers WHERE id = $1").bind(id).fetch_optional(&mut *connection).await?;
+    match row {
+        Some(row) => Err(Error::version_mismatch(rows::int(&row, "version")?)),
+        None => Err(Error::not_found(format!("dossier n° {id}"))),
+    }
+}
+
+/// Sets a dossier's status (the version is bumped by the caller).
+pub async fn set_status(
+    connection: &mut AnyConnection,
+    id: i64,
+    status: DossierStatus,
+    decided_on: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE dossiers SET status = $1, decided_on = COALESCE($2, decided_on) WHERE id = $3")
+        .bind(status.as_str())
+        .bind(decided_on)
+        .bind(id)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// RFC 7396 JSON merge patch.
+pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge_patch(target.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+/// Checks and appends a procedural event to `current`'s journal, with its
+/// effects on the record (jonction, désistement), within the caller's
+/// transaction. The caller bumps the version and refreshes the deadlines.
+pub async fn event_in(
+    connection: &mut AnyConnection,
+    actor: &str,
+    current: &Dossier,
+    event: EventInput,
+) -> Result<JournalEntry> {
+    let id = current.id;
+    let kind = match JournalKind::parse(&event.kind) {
+        Some(
+            kind @ (JournalKind::Procedural(_)
+            | JournalKind::Registry(RegistryKind::Notification | RegistryKind::Jonction)),
+        ) => kind,
+        _ => {
+            let mut codes: Vec<&str> = EventType::ALL.iter().map(|e| e.as_str()).collect();
+            codes.retain(|c| *c != "arret");
+            codes.extend(["notification", "jonction"]);
+            return Err(Error::invalid(
+                "type",
+                format!("type d'événement « {} » inconnu ou réservé", event.kind),
+                format!("types admis : {} (l'arrêt s'enregistre par POST /dossiers/{{id}}/decision)", codes.join(", ")),
+            ));
+        }
+    };
+    if kind == JournalKind::Procedural(EventType::Arret) {
+        return Err(Error::invalid(
+            "type",
+            "l'arrêt s'enregistre avec la décision",
+            "utiliser POST /dossiers/{id}/decision",
+        ));
+    }
+    let date = date_field("date", &event.date)?;
+    let party = match event.party.as_deref() {
+        None => None,
+        Some(p @ ("demandeur" | "defendeur")) => Some(p.to_owned()),
+        Some(other) => {
+            return Err(Error::invalid("party", format!("partie « {other} » inconnue"), "demandeur ou defendeur"));
+        }
+    };
+    let new_due = event.new_due.as_deref().map(|d| date_field("new_due", d)).transpose()?;
+    if kind == JournalKind::Procedural(EventType::OrdonnanceAbreviation) && (event.rule.is_none() || new_due.is_none())
+    {
+        return Err(Error::invalid(
+            if event.rule.is_none() { "rule" } else { "new_due" },
+            "une ordonnance d'abréviation indique le délai abrégé et sa nouvelle échéance",
+            "donner « rule » (identifiant du délai) et « new_due » (AAAA-MM-JJ)",
+        ));
+    }
+    if let Some(rule) = &event.rule
+        && greffe_models::deadlines::Catalogue::embedded().rule(rule).is_none()
+    {
+        return Err(Error::invalid("rule", format!("délai « {rule} » inconnu"), "voir `greffe deadline rules`"));
+    }
+    if kind == JournalKind::Registry(RegistryKind::Jonction)
+        && event.group.as_deref().is_none_or(|g| g.trim().is_empty())
+    {
+        return Err(Error::invalid(
+            "group",
+            "une jonction nomme son groupe",
+            "donner « group » (identifiant du groupe de dossiers joints)",
+        ));
+    }
+    if event.cancel && event.corrects.is_none() {
+        return Err(Error::invalid(
+            "cancel",
+            "« cancel » sans « corrects »",
+            "donner le n° de l'entrée annulée dans « corrects »",
+        ));
+    }
+    if let Some(corrected) = event.corrects {
+        let row = sqlx::query("SELECT dossier_id, kind FROM journal WHERE seq = $1")
+            .bind(corrected)
+            .fetch_optional(&mut *connection)
+            .await?;
+        let same_dossier = match &row {
+            Some(row) => rows::opt_int(row, "dossier_id")? == Some(id),
+            None => false,
+        };
+        if !same_dossier {
+            return Err(Error::invalid(
+                "corrects",
+                format!("l'entrée n° {corrected} n'est pas une entrée du journal de ce dossier"),
+                "donner le « seq » d'un événement de ce dossier",
+            ));
+        }
+    }
+    let mut payload = serde_json::Map::new();
+    if let Some(party) = party {
+        payload.insert("party".into(), party.into());
+    }
+    if let Some(rule) = &event.rule {
+        payload.insert("rule".into(), rule.clone().into());
+    }
+    if let Some(new_due) = new_due {
+        payload.insert("new_due".into(), new_due.to_string().into());
+    }
+    if let Some(group) = &event.group {
+        payload.insert("group".into(), group.clone().into());
+    }
+    if event.cancel {
+        payload.insert("cancel".into(), true.into());
+    }
+    if let Some(note) = &event.note {
+        payload.insert("note".into(), note.clone().into());
+    }
+    let entry = journal::append(
+        &mut *connection,
+        NewEntry {
+            actor: actor.to_owned(),
+            dossier_id: Some(id),
+            kind,
+            event_date: Some(date),
+            payload: serde_json::Value::Object(payload),
+            corrects: event.corrects,
+        },
+    )
+    .await?;
+    if kind == JournalKind::Registry(RegistryKind::Jonction) {
+        sqlx::query("UPDATE dossiers SET joined_group = $1 WHERE id = $2")
+            .bind(&event.group)
+            .bind(id)
+            .execute(&mut *connection)
+            .await?;
+    }
+    if kind == JournalKind::Procedural(EventType::Desistement) && current.status.may_become(DossierStatus::Withdrawn) {
+        set_status(&mut *connection, id, DossierStatus::Withdrawn, None).await?;
+    }
+    Ok(entry)
+}
+
+impl Store {
+    /// Registers a dossier.
+    pub async fn create_dossier(&self, actor: &str, input: DossierInput) -> Result<Dossier> {
+        let mut write = self.write().await?;
+        let id = insert(&mut write.tx, actor, input, RegistryKind::DossierRegistered).await?;
+        deadlines::refresh(&mut write.tx, id).await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok(dossier)
+    }
+
+    /// One dossier.
+    pub async fn dossier(&self, id: i64) -> Result<Dossier> {
+        let mut connection = self.pool().acquire().await?;
+        get_in(&mut connection, id).await
+    }
+
+    /// Applies a JSON merge patch to the dossier's record at version
+    /// `expected`. The pourvoi number and nature cannot change.
+    pub async fn update_dossier(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        patch: serde_json::Value,
+    ) -> Result<Dossier> {
+        if !patch.is_object() {
+            return Err(Error::bad_request("le corps doit être un objet JSON (JSON merge patch, RFC 7396)"));
+        }
+        let mut write = self.write().await?;
+        let current = get_in(&mut write.tx, id).await?;
+        if current.version != expected {
+            return Err(Error::version_mismatch(current.version));
+        }
+        let mut merged = serde_json::to_value(&current.record).map_err(Error::internal)?;
+        merge_patch(&mut merged, &patch);
+        let text = merged.to_string();
+        let input: DossierInput = greffe_models::format::from_json_text(&text).map_err(|error| {
+            Error::invalid(error.path.clone(), error.message.clone(), "corriger ce champ du correctif")
+        })?;
+        let input = checked(&mut write.tx, input).await?;
+        for (field, before, after) in [
+            ("pourvoi", current.record.pourvoi.as_str(), input.pourvoi.as_str()),
+            ("nature", current.record.nature.as_str(), input.nature.as_str()),
+        ] {
+            if before != after {
+                return Err(Error::invalid(
+                    field,
+                    format!("« {field} » ne se modifie pas ({before})"),
+                    "enregistrer un nouveau dossier si le pourvoi est différent",
+                ));
+            }
+        }
+        bump_version(&mut write.tx, id, expected).await?;
+        let procedure = code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
+        sqlx::query(
+            "UPDATE dossiers SET procedure = $1, chamber = $2, section = $3, matter = $4, circuit = $5, registered_on = $6,
+                urgent = $7, attacked_court = $8, attacked_date = $9, attacked_docket = $10, attacked_key = $11,
+                residence_demandeur = $12, residence_defendeur = $13, avocat_general = $14, joined_group = $15
+             WHERE id = $16",
+        )
+        .bind(&procedure)
+        .bind(&input.chamber)
+        .bind(&input.section)
+        .bind(&input.matter)
+        .bind(input.circuit.map(Circuit::as_str))
+        .bind(&input.registered_on)
+        .bind(i64::from(input.urgent))
+        .bind(&input.attacked.court)
+        .bind(&input.attacked.date)
+        .bind(&input.attacked.docket)
+        .bind(attacked_key(&input.attacked.court, &input.attacked.date, &input.attacked.docket))
+        .bind(input.residence_demandeur.as_str())
+        .bind(input.residence_defendeur.as_str())
+        .bind(&input.avocat_general)
+        .bind(&input.joined_group)
+        .bind(id)
+        .execute(&mut *write.tx)
+        .await?;
+        write_children(&mut write.tx, id, &input).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry {
+                actor: actor.to_owned(),
+                dossier_id: Some(id),
+                kind: JournalKind::Registry(RegistryKind::DossierUpdated),
+                event_date: None,
+                payload: serde_json::json!({"patch": patch, "version": expected + 1}),
+                corrects: None,
+            },
+        )
+        .await?;
+        deadlines::refresh(&mut write.tx, id).await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok(dossier)
+    }
+
+    /// Changes a dossier's status, if the transition is lawful.
+    pub async fn change_status(&self, actor: &str, id: i64, expected: i64, change: StatusChange) -> Result<Dossier> {
+        let Some(to) = DossierStatus::parse(&change.status) else {
+            return Err(Error::invalid(
+                "status",
+                format!("statut « {} » inconnu", change.status),
+                format!("valeurs admises : {}", DossierStatus::codes()),
+            ));
+        };
+        let mut write = self.write().await?;
+        let current = get_in(&mut write.tx, id).await?;
+        if current.version != expected {
+            return Err(Error::version_mismatch(current.version));
+        }
+        if to == DossierStatus::Decided {
+            return Err(Error::conflict(
+                "forbidden_transition",
+                "un dossier devient « jugé » par l'enregistrement de la décision",
+                "enregistrer la décision (POST /dossiers/{id}/decision)",
+            )
+            .field("status"));
+        }
+        if !current.status.may_become(to) {
+            let allowed: Vec<&str> = current.status.next().iter().map(|s| s.as_str()).collect();
+            return Err(Error::conflict(
+                "forbidden_transition",
+                format!("passage de « {} » à « {} » interdit", current.status.label_fr(), to.label_fr()),
+                if allowed.is_empty() {
+                    "ce statut est définitif".to_owned()
+                } else {
+                    format!("statuts possibles depuis « {} » : {}", current.status.as_str(), allowed.join(", "))
+                },
+            )
+            .field("status"));
+        }
+        bump_version(&mut write.tx, id, expected).await?;
+        set_status(&mut write.tx, id, to, None).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry {
+                actor: actor.to_owned(),
+                dossier_id: Some(id),
+                kind: JournalKind::Registry(RegistryKind::StatusChanged),
+                event_date: None,
+                payload: serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": change.reason}),
+                corrects: None,
+            },
+        )
+        .await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok(dossier)
+    }
+
+    /// Records a procedural event on a dossier at version `expected`.
+    pub async fn record_event(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        event: EventInput,
+    ) -> Result<(Dossier, JournalEntry)> {
+        let mut write = self.write().await?;
+        let current = get_in(&mut write.tx, id).await?;
+        if current.version != expected {
+            return Err(Error::version_mismatch(current.version));
+        }
+        let entry = event_in(&mut write.tx, actor, &current, event).await?;
+        bump_version(&mut write.tx, id, expected).await?;
+        deadlines::refresh(&mut write.tx, id).await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok((dossier, entry))
+    }
+
+    /// A dossier's journal.
+    pub async fn dossier_journal(&self, id: i64) -> Result<Vec<JournalEntry>> {
+        let mut connection = self.pool().acquire().await?;
+        // 404 for an unknown dossier rather than an empty journal.
+        let exists =
+            sqlx::query("SELECT id FROM dossiers WHERE id = $1").bind(id).fetch_optional(&mut *connection).await?;
+        if exists.is_none() {
+            return Err(Error::not_found(format!("dossier n° {id}")));
+        }
+        journal::of_dossier(&mut *connection, id).await
+    }
+
+    /// Searches dossiers. `chambers`: the caller's scope (none: all).
+    pub async fn search_dossiers(&self, query: &DossierQuery, chambers: Option<&[String]>) -> Result<DossierPage> {
+        let limit = query.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("limite {limit} hors bornes"),
+                "donner une limite entre 1 et 500",
+            ));
+        }
+        let pourvoi = query.pourvoi.as_deref().map(|p| canonical_pourvoi("pourvoi", p)).transpose()?;
+        if let Some(status) = &query.status
+            && DossierStatus::parse(status).is_none()
+        {
+            return Err(Error::invalid(
+                "status",
+                format!("statut « {status} » inconnu"),
+                format!("valeurs admises : {}", DossierStatus::codes()),
+            ));
+        }
+        if let Some(circuit) = &query.circuit
+            && Circuit::parse(circuit).is_none()
+        {
+            return Err(Error::invalid(
+                "circuit",
+                format!("circuit « {circuit} » inconnu"),
+                "court, intermediaire ou approfondi",
+            ));
+        }
+        let mut sql = String::from(
+            "SELECT d.id, d.pourvoi, d.chamber, d.status, d.circuit, d.matter, d.registered_on, d.urgent FROM dossiers d WHERE 1 = 1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        let mut condition = |sql: &mut String, template: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&template.replace("$?", &format!("${}", binds.len())));
+        };
+        if let Some(pourvoi) = pourvoi {
+            condition(&mut sql, " AND d.pourvoi = $?", pourvoi);
+        }
+        if let Some(party) = &query.party {
+            condition(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM dossier_parties p WHERE p.dossier_id = d.id AND p.name_key LIKE $?)",
+                format!("%{}%", party.to_lowercase().replace(['%', '_'], "")),
+            );
+        }
+        if let Some(chamber) = &query.chamber {
+            condition(&mut sql, " AND d.chamber = $?", chamber.clone());
+        }
+        if let Some(status) = &query.status {
+            condition(&mut sql, " AND d.status = $?", status.clone());
+        }
+        if let Some(circuit) = &query.circuit {
+            condition(&mut sql, " AND d.circuit = $?", circuit.clone());
+        }
+        if let Some(matter) = &query.matter {
+            condition(&mut sql, " AND d.matter = $?", matter.clone());
+        }
+        if let Some(rapporteur) = &query.rapporteur {
+            condition(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = $?)",
+                rapporteur.clone(),
+            );
+        }
+        if let Some(ag) = &query.avocat_general {
+            condition(&mut sql, " AND d.avocat_general = $?", ag.clone());
+        }
+        if let Some(scope) = chambers {
+            if scope.is_empty() {
+                return Ok(DossierPage { items: Vec::new(), next_after: None });
+            }
+            sql.push_str(" AND d.chamber IN (");
+            for (index, chamber) in scope.iter().enumerate() {
+                if index > 0 {
+                    sql.push_str(", ");
+                }
+                condition(&mut sql, "$?", chamber.clone());
+            }
+            sql.push(')');
+        }
+        let after_index = binds.len() + 1;
+        sql.push_str(&format!(" AND d.id > ${after_index} ORDER BY d.id LIMIT ${}", after_index + 1));
+        let mut statement = sqlx::query(&sql);
+        for value in &binds {
+            statement = statement.bind(value);
+        }
+        let rows = statement.bind(query.after.unwrap_or(0)).bind(limit + 1).fetch_all(self.pool()).await?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(DossierSummary {
+                    id: rows::int(row, "id")?,
+                    pourvoi: rows::text(row, "pourvoi")?,
+                    chamber: rows::text(row, "chamber")?,
+                    status: rows::text(row, "status")?,
+                    circuit: rows::opt_text(row, "circuit")?,
+                    matter: rows::opt_text(row, "matter")?,
+                    registered_on: rows::text(row, "registered_on")?,
+                    urgent: rows::int(row, "urgent")? != 0,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_after = if more { items.last().map(|d| d.id) } else { None };
+        Ok(DossierPage { items, next_after })
+    }
+
+    /// The chamber of a dossier (for access checks), or 404.
+    pub async fn dossier_chamber(&self, id: i64) -> Result<String> {
+        let row = sqlx::query("SELECT chamber FROM dossiers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("dossier n° {id}")))?;
+        Ok(row.try_get::<String, _>("chamber")?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = serde_json::json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(&mut target, &serde_json::json!({"a": "z", "c": {"f": null}}));
+        assert_eq!(target, serde_json::json!({"a": "z", "c": {"d": "e"}}));
+        let mut list = serde_json::json!({"l": [1, 2]});
+        merge_patch(&mut list, &serde_json::json!({"l": [3]}));
+        assert_eq!(list, serde_json::json!({"l": [3]}));
+    }
+
+    #[test]
+    fn attacked_key_ignores_case_spaces_and_punctuation() {
+        assert_eq!(
+            attacked_key("Cour d'appel de Lyon", "2026-03-02", "24/01234"),
+            attacked_key("cour d appel de lyon ", "2026-03-02", "24 01234")
+        );
+    }
+}

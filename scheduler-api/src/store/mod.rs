@@ -1,0 +1,239 @@
+//! The registry's store: one sqlx `Any` pool over SQLite (the embedded
+//! default, a file in WAL mode) or PostgreSQL, with embedded migrations per
+//! backend. The SQL is written once, in the dialect both accept (`$1`
+//! placeholders, `RETURNING`, `ON CONFLICT`, text dates); where they differ
+//! (identity columns, blob type) the two migration files say so.
+//!
+//! Writes go through [`Store::write`]: an explicit transaction that, on
+//! SQLite, also holds the store's writer lock, so that a read-then-write
+//! transaction never fails on a lock upgrade (SQLite has one writer anyway);
+//! PostgreSQL serialises on row locks instead.
+
+pub mod blobs;
+pub mod cnp;
+pub mod dashboard;
+pub mod deadlines;
+pub mod decisions;
+pub mod dossiers;
+pub mod idempotency;
+pub mod import;
+pub mod journal;
+pub mod pieces;
+pub mod reference;
+pub mod rows;
+pub mod tasks;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+use utoipa::ToSchema;
+
+use crate::error::{Error, Result};
+pub use blobs::BlobStore;
+
+/// The embedded default database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://greffe.db";
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// SQLite, embedded (a file).
+    Sqlite,
+    /// PostgreSQL, a server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a URL names, or why none does.
+    pub fn of_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(Error::invalid(
+                "database_url",
+                format!("adresse de base de données « {} » non reconnue", redact(url)),
+                "donner sqlite://FICHIER ou postgres://UTILISATEUR@HÔTE/BASE",
+            ))
+        }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The registry's store. Cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    writer: Arc<Mutex<()>>,
+    blobs: BlobStore,
+}
+
+/// A write transaction: commit it, or drop it to roll back.
+pub struct WriteTx {
+    /// The transaction.
+    pub tx: Transaction<'static, Any>,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// What `GET /health` reports of the store.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreHealth {
+    /// `sqlite` or `postgres`.
+    pub backend: Backend,
+    /// Latest migration applied.
+    pub schema_version: i64,
+    /// Entries in the journal.
+    pub journal_entries: i64,
+}
+
+impl Store {
+    /// Connects to `url`, creating the SQLite file if needed, and applies
+    /// the embedded migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let (url, blobs) = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let blobs = BlobStore::beside_sqlite(&url);
+                (url, blobs)
+            }
+            Backend::Postgres => (url.to_owned(), BlobStore::Database),
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute("PRAGMA foreign_keys = ON").await?;
+                    connection.execute("PRAGMA busy_timeout = 10000").await?;
+                    connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await.map_err(|error| {
+            Error::unavailable(&error)
+                .field("database_url")
+                .action(format!("vérifier que la base « {} » est joignable ({error})", redact(&url)))
+        })?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&pool).await.map_err(|error| Error::internal(format!("migration: {error}")))?;
+        Ok(Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs })
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Where piece contents are kept.
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    /// Starts a write transaction.
+    pub async fn write(&self) -> Result<WriteTx> {
+        let writer = match self.backend {
+            Backend::Sqlite => Some(Arc::clone(&self.writer).lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _writer: writer })
+    }
+
+    /// Backend, schema version and journal size.
+    pub async fn health(&self) -> Result<StoreHealth> {
+        let schema_version: i64 =
+            sqlx::query("SELECT CAST(MAX(version) AS BIGINT) AS v FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("v")?;
+        let journal_entries: i64 =
+            sqlx::query("SELECT seq FROM journal_head WHERE id = 1").fetch_one(&self.pool).await?.try_get("seq")?;
+        Ok(StoreHealth { backend: self.backend, schema_version, journal_entries })
+    }
+
+    /// Closes the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `sqlite://greffe.db` → `sqlite://greffe.db?mode=rwc` (create if missing).
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Now, as stored: RFC 3339 UTC with microseconds (sorts as text).
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(Backend::of_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres:///greffe?host=/run").ok(), Some(Backend::Postgres));
+        assert!(Backend::of_url("mysql://x").is_err());
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+    }
+}

@@ -1,0 +1,143 @@
+//! Task lists from the kept deadlines of open dossiers, soonest first: for
+//! a clerk, the parties' deadlines the registry watches in his chambers;
+//! for a magistrate, every running deadline of the dossiers where he is
+//! rapporteur or avocat général; for a chamber president, the court's own
+//! statutory ruling deadlines at risk in his chambers.
+
+use greffe_models::Date;
+use greffe_models::deadlines::{DeadlineConfig, DeadlineState};
+use greffe_models::registry::DossierStatus;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::deadlines::running_state;
+use super::users::{User, UserRole};
+use super::{Store, rows};
+use crate::error::{Error, Result};
+
+/// One task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Task {
+    /// Dossier id.
+    pub dossier_id: i64,
+    /// Pourvoi number.
+    pub pourvoi: String,
+    /// Chamber.
+    pub chamber: String,
+    /// Rule id.
+    pub rule: String,
+    /// What, in French.
+    pub label: String,
+    /// Article.
+    pub article: String,
+    /// Who must act (`demandeur`, `defendeur`, `court`).
+    pub applies_to: String,
+    /// Last day.
+    pub due: String,
+    /// `pending`, `due_soon` or `missed`.
+    pub state: String,
+    /// The task, in French.
+    pub message: String,
+    /// False when the rule is « à confirmer ».
+    pub confirmed: bool,
+}
+
+/// The tasks of a user.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskList {
+    /// Day the states are for.
+    pub today: String,
+    /// Which list this is, in French.
+    pub list: String,
+    /// Tasks, soonest first.
+    pub tasks: Vec<Task>,
+}
+
+/// Statuses of dossiers still in the stock, as an SQL list.
+pub fn open_statuses_sql() -> String {
+    DossierStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// The task list of `user` on `today`.
+    pub async fn tasks(&self, user: &User, today: Date, config: DeadlineConfig, limit: i64) -> Result<TaskList> {
+        let horizon = (today + chrono::Duration::days(i64::from(config.warning_days))).to_string();
+        let (list, filter, bind_user) = match user.role {
+            UserRole::Greffier | UserRole::Admin => {
+                ("délais des parties à surveiller par le greffe", "AND k.applies_to <> 'court'".to_owned(), false)
+            }
+            UserRole::PresidentChambre => (
+                "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
+                format!("AND k.applies_to = 'court' AND k.due <= '{horizon}'"),
+                false,
+            ),
+            UserRole::Magistrat => (
+                "dossiers dont vous êtes rapporteur ou avocat général",
+                "AND (d.avocat_general = $1 OR EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = $1))"
+                    .to_owned(),
+                true,
+            ),
+            UserRole::Analyste => {
+                return Err(Error::forbidden("un analyste n'a pas de liste de tâches"));
+            }
+        };
+        let magistrate = user.magistrate.clone().unwrap_or_default();
+        if bind_user && magistrate.is_empty() {
+            return Err(Error::conflict(
+                "no_magistrate",
+                "votre compte n'est rattaché à aucun magistrat",
+                "demander à l'administrateur de rattacher le compte à son magistrat",
+            ));
+        }
+        let scope = if user.covers_all() {
+            String::new()
+        } else {
+            let quoted: Vec<String> = user.chambers.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
+            format!("AND d.chamber IN ({})", quoted.join(", "))
+        };
+        let sql = format!(
+            "SELECT d.id, d.pourvoi, d.chamber, k.rule, k.label, k.article, k.applies_to, k.due, k.confirmed
+             FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
+             WHERE k.settled IS NULL AND k.due IS NOT NULL AND d.status IN ({}) {filter} {scope}
+             ORDER BY k.due, d.id, k.rule LIMIT {}",
+            open_statuses_sql(),
+            limit.clamp(1, 5_000),
+        );
+        let mut query = sqlx::query(&sql);
+        if bind_user {
+            query = query.bind(&magistrate);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut tasks = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let due = rows::date(row, "due")?;
+            let state = running_state(due, today, config);
+            let label = rows::text(row, "label")?;
+            let article = rows::text(row, "article")?;
+            let pourvoi = rows::text(row, "pourvoi")?;
+            let message = match state {
+                DeadlineState::Missed => format!("{pourvoi} : {label} ({article}) expiré le {due}"),
+                _ => format!("{pourvoi} : {label} ({article}) à échéance le {due}"),
+            };
+            tasks.push(Task {
+                dossier_id: rows::int(row, "id")?,
+                pourvoi,
+                chamber: rows::text(row, "chamber")?,
+                rule: rows::text(row, "rule")?,
+                label,
+                article,
+                applies_to: rows::text(row, "applies_to")?,
+                due: due.to_string(),
+                state: super::dossiers::code_of(&state)?,
+                message,
+                confirmed: rows::int(row, "confirmed")? != 0,
+            });
+        }
+        Ok(TaskList { today: today.to_string(), list: list.to_owned(), tasks })
+    }
+}

@@ -1,0 +1,278 @@
+//! `TestApp`: the service in process (no socket), on a fresh store of
+//! either backend. SQLite: a file in a temporary directory. PostgreSQL: a
+//! new database per test on the local server (`GREFFE_TEST_POSTGRES`, by
+//! default the socket of /var/run/postgresql, peer authentication); when no
+//! server answers, the PostgreSQL half of each test says so and returns,
+//! unless `GREFFE_REQUIRE_POSTGRES=1` (CI), where it fails.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use greffe::api::{AppState, router};
+use greffe::store::Store;
+use greffe::store::users::{NewUser, UserRole};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tower::ServiceExt;
+
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A response, its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) json: Value,
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl Reply {
+    /// The ETag, as If-Match wants it.
+    pub(crate) fn etag(&self) -> String {
+        self.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    }
+
+    /// The error code of an error body.
+    pub(crate) fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or("")
+    }
+}
+
+/// The service on a fresh store, with an administrator.
+pub(crate) struct TestApp {
+    pub(crate) router: Router,
+    pub(crate) store: Store,
+    pub(crate) admin: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+static CLEANED: AtomicBool = AtomicBool::new(false);
+
+fn postgres_base() -> String {
+    std::env::var("GREFFE_TEST_POSTGRES").unwrap_or_else(|_| "postgres:///postgres?host=/var/run/postgresql".to_owned())
+}
+
+fn with_database(base: &str, name: &str) -> String {
+    let (head, query) = base.split_once('?').map_or((base, None), |(h, q)| (h, Some(q)));
+    let cut = head.rfind('/').map_or(head.len(), |i| i + 1);
+    let mut url = format!("{}{name}", &head[..cut]);
+    if let Some(query) = query {
+        url = format!("{url}?{query}");
+    }
+    url
+}
+
+/// A new, empty PostgreSQL database, or why there is none.
+async fn postgres_database() -> Result<String, String> {
+    let base = postgres_base();
+    let mut admin = tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::PgConnection::connect(&base))
+        .await
+        .map_err(|_| format!("pas de réponse de {base}"))?
+        .map_err(|e| format!("{base} : {e}"))?;
+    if !CLEANED.swap(true, Ordering::SeqCst) {
+        // Databases left by earlier runs of the suite (other processes).
+        let ours = format!("greffe_t_{}_%", std::process::id());
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'greffe\\_t\\_%' AND datname NOT LIKE $1",
+        )
+        .bind(&ours)
+        .fetch_all(&mut admin)
+        .await
+        .map_err(|e| e.to_string())?;
+        for name in stale {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+        }
+    }
+    let name = format!("greffe_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.map_err(|e| e.to_string())?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.map_err(|e| e.to_string())?;
+    admin.close().await.ok();
+    Ok(with_database(&base, &name))
+}
+
+impl TestApp {
+    /// The service on `backend`; `None` (said on stderr) when PostgreSQL is
+    /// wanted and no server answers.
+    pub(crate) async fn on(backend: Backend) -> Option<Self> {
+        let (url, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                (format!("sqlite://{}", dir.path().join("greffe.db").display()), Some(dir))
+            }
+            Backend::Postgres => match postgres_database().await {
+                Ok(url) => (url, None),
+                Err(reason) => {
+                    assert!(
+                        std::env::var("GREFFE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                        "PostgreSQL exigé (GREFFE_REQUIRE_POSTGRES=1) mais indisponible : {reason}"
+                    );
+                    eprintln!("PostgreSQL indisponible, moitié PostgreSQL de ce test ignorée : {reason}");
+                    return None;
+                }
+            },
+        };
+        let store = Store::open(&url).await.expect("store opens and migrates");
+        let admin = store
+            .create_user(
+                "test",
+                NewUser {
+                    id: "admin".into(),
+                    name: "Admin".into(),
+                    role: UserRole::Admin,
+                    chambers: vec!["*".into()],
+                    magistrate: None,
+                },
+            )
+            .await
+            .expect("admin created")
+            .token;
+        let router = router(AppState { store: store.clone() });
+        Some(Self { router, store, admin, _dir: dir })
+    }
+
+    /// Sends a request; `body` is JSON (or nothing).
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.raw(method, path, token, headers, bytes).await
+    }
+
+    /// Sends a request with raw body bytes.
+    pub(crate) async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::from(body)).expect("request builds");
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "500 on {path}: {json}");
+        Reply { status, headers, json, bytes }
+    }
+
+    pub(crate) async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), &[], None).await
+    }
+
+    pub(crate) async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(token), &[], Some(body)).await
+    }
+
+    /// A write at the version `etag`.
+    pub(crate) async fn write(&self, method: Method, path: &str, token: &str, etag: &str, body: Value) -> Reply {
+        self.call(method, path, Some(token), &[("if-match", etag)], Some(body)).await
+    }
+
+    /// Creates a user; returns his token.
+    pub(crate) async fn user(&self, id: &str, role: &str, chambers: &[&str], magistrate: Option<&str>) -> String {
+        let reply = self
+            .post(
+                "/admin/users",
+                &self.admin,
+                json!({"id": id, "name": id, "role": role, "chambers": chambers, "magistrate": magistrate}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+        reply.json["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Two chambers (civ1 civil, cr criminal) with a president, two
+    /// conseillers and an avocat général each.
+    pub(crate) async fn court(&self) {
+        for (code, name, nature) in
+            [("civ1", "Première chambre civile", "civil"), ("cr", "Chambre criminelle", "penal")]
+        {
+            let reply = self
+                .post("/chambers", &self.admin, json!({"code": code, "name": name, "nature": nature, "sections": [{"code": format!("{code}-s1"), "name": "Section 1"}]}))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+            for (suffix, role, rank) in
+                [("p", "president", 1), ("c1", "conseiller", 2), ("c2", "conseiller", 3), ("ag", "avocat_general", 4)]
+            {
+                let reply = self
+                    .post(
+                        "/magistrates",
+                        &self.admin,
+                        json!({"id": format!("{code}-{suffix}"), "name": format!("Magistrat {code}-{suffix}"), "role": role, "chamber": code, "rank": rank}),
+                    )
+                    .await;
+                assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+            }
+        }
+    }
+
+    /// Number of journal entries.
+    pub(crate) async fn journal_len(&self) -> i64 {
+        self.store.health().await.expect("health").journal_entries
+    }
+}
+
+/// A civil dossier of civ1 as the registry records it.
+pub(crate) fn civil_dossier(pourvoi: &str) -> Value {
+    json!({
+        "pourvoi": pourvoi,
+        "nature": "civil",
+        "chamber": "civ1",
+        "section": "civ1-s1",
+        "matter": "famille",
+        "circuit": "intermediaire",
+        "registered_on": "2026-03-10",
+        "attacked": {"court": "cour d'appel de Lyon", "date": "2026-01-15", "docket": "24/01234"},
+        "parties": [
+            {"name": "M. Dupont", "role": "demandeur", "lawyer": "SCP Aubert-Lemoine"},
+            {"name": "SCI Les Tilleuls", "role": "defendeur", "lawyer": "SCP Perrin"}
+        ],
+        "rapporteurs": ["civ1-c1"],
+        "avocat_general": "civ1-ag",
+        "recusals": [{"magistrate": "civ1-c2", "ground": "a connu de l'affaire en appel (art. L111-6 COJ)"}]
+    })
+}
+
+/// Runs a test body on SQLite and on PostgreSQL.
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = crate::api::app::TestApp::on(crate::api::app::Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = crate::api::app::TestApp::on(crate::api::app::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+pub(crate) use both_backends;

@@ -1,0 +1,542 @@
+//! The registry service over HTTP, in process, on SQLite and PostgreSQL.
+
+mod app;
+mod roles;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use app::{TestApp, both_backends, civil_dossier};
+
+/// Registers a dossier as `token`; returns its id and ETag.
+async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
+    let reply = app.post("/dossiers", token, body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+    (reply.json["id"].as_i64().expect("id"), reply.etag())
+}
+
+async fn health_reports_backend_and_schema(app: TestApp) {
+    let reply = app.call(Method::GET, "/health", None, &[], None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json["store"]["schema_version"], 1);
+    let backend = reply.json["store"]["backend"].as_str().expect("backend");
+    assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
+}
+both_backends!(health_reports_backend_and_schema);
+
+async fn dossier_lifecycle(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("y 26-10.001")).await;
+    assert_eq!(etag, "\"1\"");
+    let dossier = app.get(&format!("/dossiers/{id}"), &clerk).await;
+    assert_eq!(dossier.json["pourvoi"], "Y 26-10.001", "the number is stored canonical");
+    assert_eq!(dossier.json["status"], "registered");
+    assert_eq!(dossier.json["recusals"][0]["magistrate"], "civ1-c2");
+
+    // Procedural events: the declaration starts the mémoire deadline; the
+    // mémoire filed in time meets it.
+    let path = format!("/dossiers/{id}/events");
+    let declared = app
+        .write(Method::POST, &path, &clerk, &etag, json!({"type": "declaration_pourvoi", "date": "2026-03-10"}))
+        .await;
+    assert_eq!(declared.status, StatusCode::CREATED, "{}", declared.json);
+    assert_eq!(declared.etag(), "\"2\"");
+    let deadlines = app.get(&format!("/dossiers/{id}/deadlines?today=2026-05-01"), &clerk).await;
+    let ampliatif = deadlines.json["deadlines"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["rule"] == "civil.memoire_ampliatif")
+        .cloned();
+    let ampliatif = ampliatif.expect("art. 978 applies from the declaration");
+    assert_eq!(ampliatif["due"], "2026-07-10");
+    assert_eq!(ampliatif["state"], "pending");
+    let filed = app
+        .write(
+            Method::POST,
+            &path,
+            &clerk,
+            &declared.etag(),
+            json!({"type": "depot_memoire_ampliatif", "date": "2026-06-30", "party": "demandeur"}),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.json);
+    let deadlines = app.get(&format!("/dossiers/{id}/deadlines?today=2026-08-01"), &clerk).await;
+    let ampliatif = deadlines.json["deadlines"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["rule"] == "civil.memoire_ampliatif")
+        .cloned();
+    assert_eq!(ampliatif.expect("still listed")["state"], "met");
+
+    // A correction is a new entry naming the one it corrects; the journal
+    // keeps both.
+    let seq = filed.json["seq"].as_i64().expect("seq");
+    let corrected = app
+        .write(
+            Method::POST,
+            &path,
+            &clerk,
+            &filed.etag(),
+            json!({"type": "depot_memoire_ampliatif", "date": "2026-07-20", "party": "demandeur", "corrects": seq}),
+        )
+        .await;
+    assert_eq!(corrected.status, StatusCode::CREATED, "{}", corrected.json);
+    let deadlines = app.get(&format!("/dossiers/{id}/deadlines?today=2026-08-01"), &clerk).await;
+    let ampliatif = deadlines.json["deadlines"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["rule"] == "civil.memoire_ampliatif")
+        .cloned();
+    assert_eq!(ampliatif.expect("still listed")["state"], "missed", "the corrected date is after the due date");
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await;
+    let kinds: Vec<&str> =
+        journal.json.as_array().expect("list").iter().map(|e| e["kind"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        kinds,
+        ["dossier_registered", "declaration_pourvoi", "depot_memoire_ampliatif", "depot_memoire_ampliatif"]
+    );
+    assert_eq!(journal.json[3]["corrects"], seq);
+    assert_eq!(journal.json[3]["actor"], "greffe-civ1");
+
+    // Updates: JSON merge patch at a version.
+    let current = app.get(&format!("/dossiers/{id}"), &clerk).await;
+    let patched = app
+        .write(
+            Method::PATCH,
+            &format!("/dossiers/{id}"),
+            &clerk,
+            &current.etag(),
+            json!({"circuit": "approfondi", "matter": null}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.json);
+    assert_eq!(patched.json["circuit"], "approfondi");
+    assert_eq!(patched.json["matter"], Value::Null);
+    assert_eq!(patched.json["parties"].as_array().map(Vec::len), Some(2), "fields not in the patch are kept");
+
+    // Status: lawful transitions only, with the reason for a refusal.
+    let status = format!("/dossiers/{id}/status");
+    let refused = app.write(Method::POST, &status, &clerk, &patched.etag(), json!({"status": "scheduled"})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.code(), "forbidden_transition");
+    assert!(refused.json["action"].as_str().unwrap_or("").contains("routed"), "{}", refused.json);
+    let mut etag = patched.etag();
+    for next in ["routed", "in_instruction", "ready"] {
+        let moved =
+            app.write(Method::POST, &status, &clerk, &etag, json!({"status": next, "reason": "instruction"})).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+        etag = moved.etag();
+    }
+
+    // The decision closes the deadlines and the dossier is decided.
+    let decided = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/decision"),
+            &clerk,
+            &etag,
+            json!({"decided_on": "2026-11-12", "solution": "rejet", "formation": "f", "publication": "N", "ecli": "ECLI:FR:CCASS:2026:C100001", "number": "1001"}),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.json);
+    assert_eq!(decided.json["status"], "decided");
+    assert_eq!(decided.json["decision"]["solution"], "rejet");
+    let deadlines = app.get(&format!("/dossiers/{id}/deadlines?today=2026-11-20"), &clerk).await;
+    assert!(
+        deadlines.json["deadlines"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|d| d["state"] != "pending" && d["state"] != "due_soon")
+    );
+    let again = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/decision"),
+            &clerk,
+            &decided.etag(),
+            json!({"decided_on": "2026-11-13", "solution": "cassation", "formation": "f", "publication": "N"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a decision is not replaced");
+
+    // Search.
+    for (query, expected) in [
+        ("pourvoi=Y%2026-10.001", 1),
+        ("party=tilleuls", 1),
+        ("party=inconnu", 0),
+        ("status=decided", 1),
+        ("status=ready", 0),
+        ("rapporteur=civ1-c1", 1),
+        ("chamber=civ1&circuit=approfondi", 1),
+    ] {
+        let found = app.get(&format!("/dossiers?{query}"), &clerk).await;
+        assert_eq!(found.status, StatusCode::OK, "{query}: {}", found.json);
+        assert_eq!(found.json["items"].as_array().map(Vec::len), Some(expected), "{query}");
+    }
+    let verify = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(verify.json["intact"], true, "{}", verify.json);
+}
+both_backends!(dossier_lifecycle);
+
+async fn writes_need_the_current_version_and_refusals_change_nothing(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("A 26-10.002")).await;
+    let path = format!("/dossiers/{id}");
+    let before = app.journal_len().await;
+    let missing = app.call(Method::PATCH, &path, Some(&clerk), &[], Some(json!({"circuit": "court"}))).await;
+    assert_eq!(missing.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(missing.json["field"], "If-Match");
+    let stale = app.write(Method::PATCH, &path, &clerk, "\"7\"", json!({"circuit": "court"})).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.code(), "version_mismatch");
+    let invalid =
+        app.write(Method::PATCH, &path, &clerk, &etag, json!({"chamber": "civ1", "rapporteurs": ["nobody"]})).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(invalid.json["field"], "rapporteurs[0]");
+    let typed = app.write(Method::PATCH, &path, &clerk, &etag, json!({"urgent": "oui"})).await;
+    assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(typed.json["field"], "urgent");
+    let event = app
+        .write(
+            Method::POST,
+            &format!("{path}/events"),
+            &clerk,
+            &etag,
+            json!({"type": "arrivee_martienne", "date": "2026-03-11"}),
+        )
+        .await;
+    assert_eq!(event.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(event.json["field"], "type");
+    let after = app.get(&path, &clerk).await;
+    assert_eq!(after.etag(), etag, "nothing changed");
+    assert_eq!(after.json["circuit"], "intermediaire");
+    assert_eq!(app.journal_len().await, before, "no journal entry for a refused write");
+
+    // Bodies that are not JSON, unknown fields, unknown ids.
+    let garbage = app.raw(Method::POST, "/dossiers", Some(&clerk), &[], b"{\"pourvoi\": ".to_vec()).await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+    assert!(garbage.json["message"].as_str().unwrap_or("").contains("ligne 1"), "{}", garbage.json);
+    let mut unknown = civil_dossier("B 26-10.003");
+    unknown["couleur"] = json!("bleu");
+    let unknown = app.post("/dossiers", &clerk, unknown).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.json["message"].as_str().unwrap_or("").contains("couleur"), "{}", unknown.json);
+    let mut bad_pourvoi = civil_dossier("26-10003");
+    bad_pourvoi["pourvoi"] = json!("26-10003");
+    let bad_pourvoi = app.post("/dossiers", &clerk, bad_pourvoi).await;
+    assert_eq!(bad_pourvoi.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_pourvoi.json["field"], "pourvoi");
+    let twice = app.post("/dossiers", &clerk, civil_dossier("A 26-10.002")).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    for missing in ["/dossiers/999999", "/dossiers/abc", "/chambers/xyz", "/pieces/5/content", "/nulle/part"] {
+        let reply = app.get(missing, &clerk).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(reply.code(), "not_found");
+    }
+    let param = app.get("/dossiers?couleur=bleu", &clerk).await;
+    assert_eq!(param.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let limit = app.get("/dossiers?limit=100000", &clerk).await;
+    assert_eq!(limit.json["field"], "limit");
+    assert_eq!(app.journal_len().await, before, "no journal entry for refused requests");
+}
+both_backends!(writes_need_the_current_version_and_refusals_change_nothing);
+
+async fn two_clerks_updating_the_same_dossier_one_wins(app: TestApp) {
+    app.court().await;
+    let first = app.user("greffe-a", "greffier", &["civ1"], None).await;
+    let second = app.user("greffe-b", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &first, civil_dossier("C 26-10.004")).await;
+    let path = format!("/dossiers/{id}");
+    for round in 0..5 {
+        let current = app.get(&path, &first).await.etag();
+        let circuit = if round % 2 == 0 { ["court", "approfondi"] } else { ["approfondi", "court"] };
+        let (a, b) = tokio::join!(
+            app.write(Method::PATCH, &path, &first, &current, json!({"circuit": circuit[0]})),
+            app.write(Method::PATCH, &path, &second, &current, json!({"circuit": circuit[1]})),
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::PRECONDITION_FAILED],
+            "round {round}: {} / {}",
+            a.json,
+            b.json
+        );
+        let winner = if a.status == StatusCode::OK { &a } else { &b };
+        let stored = app.get(&path, &first).await;
+        assert_eq!(stored.json["circuit"], winner.json["circuit"], "the stored record is the winner's");
+    }
+    assert_ne!(etag, app.get(&path, &first).await.etag());
+    let verify = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(verify.json["intact"], true);
+}
+both_backends!(two_clerks_updating_the_same_dossier_one_wins);
+
+async fn tampering_with_the_journal_is_detected_and_named(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("D 26-10.005")).await;
+    let event = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/events"),
+            &clerk,
+            &etag,
+            json!({"type": "declaration_pourvoi", "date": "2026-03-10"}),
+        )
+        .await;
+    let seq = event.json["seq"].as_i64().expect("seq");
+    let intact = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(intact.json["intact"], true);
+    assert_eq!(intact.json["entries"], app.journal_len().await);
+    sqlx::query("UPDATE journal SET event_date = '2026-03-01' WHERE seq = $1")
+        .bind(seq)
+        .execute(app.store.pool())
+        .await
+        .expect("tamper");
+    let broken = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(broken.json["intact"], false);
+    assert_eq!(broken.json["first_break"]["seq"], seq);
+    assert_eq!(broken.json["first_break"]["dossier_id"], id);
+    assert!(broken.json["first_break"]["problem"].as_str().unwrap_or("").contains("modifiée"), "{}", broken.json);
+    // Removing the last entry is detected too.
+    sqlx::query("UPDATE journal SET event_date = '2026-03-10' WHERE seq = $1")
+        .bind(seq)
+        .execute(app.store.pool())
+        .await
+        .expect("restore");
+    assert_eq!(app.get("/admin/journal/verify", &app.admin).await.json["intact"], true);
+    let last = app.journal_len().await;
+    sqlx::query("DELETE FROM journal WHERE seq = $1").bind(last).execute(app.store.pool()).await.expect("delete");
+    let truncated = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(truncated.json["intact"], false, "{}", truncated.json);
+}
+both_backends!(tampering_with_the_journal_is_detected_and_named);
+
+async fn idempotency_keys_replay_and_refuse_reuse(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let key = [("idempotency-key", "3f9a7c1e-0001")];
+    let first = app.call(Method::POST, "/dossiers", Some(&clerk), &key, Some(civil_dossier("E 26-10.006"))).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.json);
+    let journal = app.journal_len().await;
+    let retry = app.call(Method::POST, "/dossiers", Some(&clerk), &key, Some(civil_dossier("E 26-10.006"))).await;
+    assert_eq!(retry.status, StatusCode::CREATED, "the retry gets the first answer, not a conflict");
+    assert_eq!(retry.json, first.json);
+    assert_eq!(retry.etag(), first.etag());
+    assert_eq!(retry.headers.get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+    assert_eq!(app.journal_len().await, journal, "nothing executed twice");
+    let reused = app.call(Method::POST, "/dossiers", Some(&clerk), &key, Some(civil_dossier("F 26-10.007"))).await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reused.json["field"], "Idempotency-Key");
+}
+both_backends!(idempotency_keys_replay_and_refuse_reuse);
+
+async fn pieces_are_kept_by_hash_and_drive_deadlines(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("G 26-10.008")).await;
+    let declared = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/events"),
+            &clerk,
+            &etag,
+            json!({"type": "declaration_pourvoi", "date": "2026-03-10"}),
+        )
+        .await;
+    let content = b"%PDF-1.7 memoire ampliatif".to_vec();
+    let upload = app
+        .raw(
+            Method::POST,
+            &format!("/dossiers/{id}/pieces?kind=memoire_ampliatif&filed_by=SCP%20Aubert-Lemoine&filed_on=2026-06-01&filename=memoire.pdf&party=demandeur"),
+            Some(&clerk),
+            &[("if-match", &declared.etag()), ("content-type", "application/pdf")],
+            content.clone(),
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.json);
+    assert_eq!(upload.json["size"], content.len());
+    assert_eq!(upload.json["sha256"].as_str().map(str::len), Some(64));
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await;
+    let last = journal.json.as_array().and_then(|l| l.last()).cloned().expect("entry");
+    assert_eq!(last["kind"], "depot_memoire_ampliatif", "a mémoire is journaled as its procedural event");
+    let deadlines = app.get(&format!("/dossiers/{id}/deadlines?today=2026-06-02"), &clerk).await;
+    let ampliatif = deadlines.json["deadlines"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["rule"] == "civil.memoire_ampliatif")
+        .cloned();
+    assert_eq!(ampliatif.expect("listed")["state"], "met");
+    let piece = upload.json["id"].as_i64().expect("id");
+    let download = app.get(&format!("/pieces/{piece}/content"), &clerk).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.bytes, content);
+    assert_eq!(download.headers.get("content-type").map(|v| v.as_bytes()), Some(&b"application/pdf"[..]));
+    let list = app.get(&format!("/dossiers/{id}/pieces"), &clerk).await;
+    assert_eq!(list.json.as_array().map(Vec::len), Some(1));
+    let stale = app
+        .raw(
+            Method::POST,
+            &format!("/dossiers/{id}/pieces?kind=autre&filed_by=x&filed_on=2026-06-01&filename=a.txt"),
+            Some(&clerk),
+            &[("if-match", &declared.etag())],
+            b"x".to_vec(),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "the upload changed the dossier's version");
+    let bad_kind = app
+        .raw(
+            Method::POST,
+            &format!("/dossiers/{id}/pieces?kind=photo&filed_by=x&filed_on=2026-06-01&filename=a.txt"),
+            Some(&clerk),
+            &[("if-match", "\"3\"")],
+            b"x".to_vec(),
+        )
+        .await;
+    assert_eq!(bad_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_kind.json["field"], "kind");
+}
+both_backends!(pieces_are_kept_by_hash_and_drive_deadlines);
+
+async fn certificates_of_non_pourvoi(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (_, _) = register(&app, &clerk, civil_dossier("H 26-10.009")).await;
+    let request = |docket: &str, parties: &[&str]| json!({"court": "Cour d'appel de LYON", "decision_date": "2026-01-15", "docket": docket, "parties": parties, "nature": "civil", "requester": "M. Dupont"});
+    let refused = app.post("/cnp", &clerk, request("24/01234", &["SCI Les Tilleuls"])).await;
+    assert_eq!(refused.status, StatusCode::CREATED, "{}", refused.json);
+    assert_eq!(refused.json["outcome"]["outcome"], "refused");
+    assert_eq!(refused.json["outcome"]["pourvois"][0], "H 26-10.009", "the pourvoi is named");
+    let issued = app.post("/cnp", &clerk, request("24/09999", &["SCI Les Tilleuls"])).await;
+    assert_eq!(issued.json["outcome"]["outcome"], "issued");
+    assert!(issued.json["checks"].as_array().map(Vec::len) > Some(2));
+    let ambiguous = app.post("/cnp", &clerk, request("24/01234", &["Société Tout Autre"])).await;
+    assert_eq!(ambiguous.json["outcome"]["outcome"], "incomplete");
+    let incomplete = app.post("/cnp", &clerk, json!({"court": "cour d'appel de Lyon"})).await;
+    assert_eq!(incomplete.json["outcome"]["outcome"], "incomplete");
+    assert_eq!(incomplete.json["outcome"]["missing"].as_array().map(Vec::len), Some(4));
+
+    // A legal-aid request without a pourvoi gives a partial certificate.
+    let mut aid = civil_dossier("J 26-10.010");
+    aid["attacked"]["docket"] = json!("24/05555");
+    let (id, etag) = register(&app, &clerk, aid).await;
+    app.write(
+        Method::POST,
+        &format!("/dossiers/{id}/events"),
+        &clerk,
+        &etag,
+        json!({"type": "demande_aide_juridictionnelle", "date": "2026-03-01", "party": "demandeur"}),
+    )
+    .await;
+    let partial = app.post("/cnp", &clerk, request("24/05555", &["M. Dupont"])).await;
+    assert_eq!(partial.json["outcome"]["outcome"], "partial", "{}", partial.json);
+    let entry = partial.json["journal_seq"].as_i64().expect("journaled");
+    assert!(entry > 0);
+}
+both_backends!(certificates_of_non_pourvoi);
+
+async fn import_is_checked_all_or_nothing_and_idempotent(app: TestApp) {
+    app.court().await;
+    let mut second = civil_dossier("L 25-10.020");
+    second["attacked"]["docket"] = json!("23/00002");
+    let file = json!({
+        "format": "greffe-import/1",
+        "dossiers": [
+            {"dossier": civil_dossier("K 25-10.019"), "status": "in_instruction",
+             "events": [{"type": "declaration_pourvoi", "date": "2026-03-10"}]},
+            {"dossier": second, "status": "decided",
+             "events": [{"type": "declaration_pourvoi", "date": "2026-03-10"}],
+             "decision": {"decided_on": "2026-10-01", "solution": "cassation", "formation": "fs", "publication": "B"}}
+        ]
+    });
+    let imported = app.post("/admin/import", &app.admin, file.clone()).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.json);
+    assert_eq!(imported.json["imported"], 2);
+    let journal = app.journal_len().await;
+    let again = app.post("/admin/import", &app.admin, file.clone()).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!((again.json["imported"].clone(), again.json["skipped"].clone()), (json!(0), json!(2)));
+    assert_eq!(app.journal_len().await, journal, "re-importing changes nothing");
+
+    let mut bad = file;
+    bad["dossiers"][0]["dossier"]["chamber"] = json!("civ9");
+    bad["dossiers"][1]["events"][0]["date"] = json!("2026-13-01");
+    bad["dossiers"].as_array_mut().expect("list").push(json!({"dossier": civil_dossier("M 25-10.021")}));
+    let refused = app.post("/admin/import", &app.admin, bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rejected = refused.json["rejected"].as_array().expect("list");
+    let fields: Vec<&str> = rejected.iter().map(|r| r["field"].as_str().unwrap_or("")).collect();
+    assert_eq!(fields, ["dossiers[0].dossier.pourvoi", "dossiers[1].dossier.pourvoi"], "{}", refused.json);
+    assert_eq!(app.journal_len().await, journal, "all or nothing: the valid third record was not written");
+
+    let mut fresh = json!({"format": "greffe-import/1", "dossiers": [
+        {"dossier": civil_dossier("N 25-10.022")},
+        {"dossier": civil_dossier("P 25-10.023"), "events": [{"type": "declaration_pourvoi", "date": "2026-13-01"}]},
+    ]});
+    fresh["dossiers"][0]["dossier"]["chamber"] = json!("civ9");
+    let refused = app.post("/admin/import", &app.admin, fresh).await;
+    let fields: Vec<&str> =
+        refused.json["rejected"].as_array().expect("list").iter().map(|r| r["field"].as_str().unwrap_or("")).collect();
+    assert_eq!(fields, ["dossiers[0].dossier.chamber", "dossiers[1].events[0].date"], "{}", refused.json);
+    let found = app.get("/dossiers?pourvoi=N%2025-10.022", &app.admin).await;
+    assert_eq!(found.json["items"].as_array().map(Vec::len), Some(0));
+}
+both_backends!(import_is_checked_all_or_nothing_and_idempotent);
+
+async fn tasks_and_dashboard_come_from_the_store(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let president = app.user("president-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let rapporteur = app.user("conseiller-civ1", "magistrat", &["civ1"], Some("civ1-c1")).await;
+    let analyst = app.user("analyste", "analyste", &["*"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("Q 26-10.030")).await;
+    app.write(
+        Method::POST,
+        &format!("/dossiers/{id}/events"),
+        &clerk,
+        &etag,
+        json!({"type": "declaration_pourvoi", "date": "2026-03-10"}),
+    )
+    .await;
+    let tasks = app.get("/tasks?today=2026-07-01", &clerk).await;
+    assert_eq!(tasks.status, StatusCode::OK, "{}", tasks.json);
+    let first = &tasks.json["tasks"][0];
+    assert_eq!(first["rule"], "civil.memoire_ampliatif");
+    assert_eq!(first["due"], "2026-07-10");
+    assert_eq!(first["state"], "due_soon");
+    let mine = app.get("/tasks?today=2026-07-01", &rapporteur).await;
+    assert_eq!(mine.json["tasks"].as_array().map(|t| t.iter().all(|t| t["dossier_id"] == id)), Some(true));
+    assert!(mine.json["tasks"].as_array().map(Vec::len) > Some(0), "the rapporteur sees his dossier");
+    let theirs = app.get("/tasks?today=2026-07-01", &president).await;
+    assert_eq!(theirs.json["tasks"].as_array().map(Vec::len), Some(0), "no court deadline in civil matters here");
+    assert_eq!(app.get("/tasks", &analyst).await.status, StatusCode::FORBIDDEN);
+
+    let dashboard = app.get("/dashboard?today=2026-07-01&from=2026-01-01&to=2026-06-30", &analyst).await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.json);
+    let civ1 = &dashboard.json["chambers"]["civ1"];
+    assert_eq!(civ1["open"], 1);
+    assert_eq!(civ1["by_status"]["registered"], 1);
+    assert_eq!(civ1["open_by_age"]["moins_6_mois"], 1);
+    assert_eq!(civ1["registered_in_period"], 1);
+    assert_eq!(dashboard.json["chambers"]["total"]["open"], 1);
+    let scoped = app.get("/dashboard?today=2026-07-01", &clerk).await;
+    assert!(scoped.json["chambers"].get("cr").is_none(), "a clerk sees his chambers only");
+}
+both_backends!(tasks_and_dashboard_come_from_the_store);
+
+#[test]
+fn openapi_document_is_generated_from_the_handlers() {
+    let document: Value = serde_json::from_str(&greffe::api::openapi_json()).expect("JSON");
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 20, "{} paths", paths.len());
+    insta::assert_json_snapshot!("openapi", document);
+}
