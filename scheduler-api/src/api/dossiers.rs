@@ -133,12 +133,17 @@ pub async fn change_status(
     caller: Caller,
     Path(id): Path<String>,
     if_match: Option<IfMatch>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
     let (id, expected) = writable(&state, &caller, &id, if_match).await?;
-    let change: StatusChange = json_body(&body)?;
-    let dossier = state.store.change_status(caller.id(), id, expected, change).await?;
-    Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+    let path = format!("/dossiers/{id}/status");
+    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
+        let change: StatusChange = json_body(&body)?;
+        let dossier = state.store.change_status(caller.id(), id, expected, change).await?;
+        Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+    })
+    .await
 }
 
 /// The dossier's journal, oldest first.
@@ -236,8 +241,14 @@ pub async fn add_piece(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let piece = state.store.add_piece(caller.id(), id, expected, input, &media_type, &body).await?;
-    Ok((StatusCode::CREATED, Json(piece)).into_response())
+    // The metadata is part of the request: the key covers it too.
+    let query = serde_urlencoded::to_string(&input).map_err(Error::internal)?;
+    let path = format!("/dossiers/{id}/pieces?{query}");
+    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
+        let piece = state.store.add_piece(caller.id(), id, expected, input, &media_type, &body).await?;
+        Ok((StatusCode::CREATED, Json(piece)).into_response())
+    })
+    .await
 }
 
 /// A piece's contents (checked against its SHA-256 before being sent).

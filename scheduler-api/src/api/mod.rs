@@ -1,6 +1,7 @@
 //! The HTTP service: axum routes over the store, one error shape, token
 //! authentication, ETag/If-Match on every mutable resource,
-//! `Idempotency-Key` on POSTs that create, and the OpenAPI document
+//! `Idempotency-Key` on POSTs (but user creation, whose token is never
+//! stored in clear), and the OpenAPI document
 //! generated from the handlers.
 
 pub mod dossiers;

@@ -3,13 +3,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::AppState;
 use super::extract::{Caller, IfMatch, Params, json_body, tagged};
+use super::{AppState, idempotent};
 use crate::error::{ErrorBody, Result};
 use crate::store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
 use crate::store::users::UserRole;
@@ -58,12 +58,16 @@ pub async fn get_chamber(State(state): State<AppState>, _caller: Caller, Path(co
 pub async fn create_chamber(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
     caller.require(&[UserRole::Admin])?;
-    let input: ChamberInput = json_body(&body)?;
-    let chamber = state.store.create_chamber(caller.id(), input).await?;
-    Ok(tagged(StatusCode::CREATED, chamber.version, &chamber))
+    idempotent(&state, &caller, &headers, "POST", "/chambers", &body, async {
+        let input: ChamberInput = json_body(&body)?;
+        let chamber = state.store.create_chamber(caller.id(), input).await?;
+        Ok(tagged(StatusCode::CREATED, chamber.version, &chamber))
+    })
+    .await
 }
 
 /// Replaces a chamber (admin, If-Match).
@@ -114,12 +118,16 @@ pub async fn get_magistrate(
 pub async fn create_magistrate(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
     caller.require(&[UserRole::Admin])?;
-    let input: MagistrateInput = json_body(&body)?;
-    let record = state.store.put_magistrate(caller.id(), None, input).await?;
-    Ok(tagged(StatusCode::CREATED, record.version, &record))
+    idempotent(&state, &caller, &headers, "POST", "/magistrates", &body, async {
+        let input: MagistrateInput = json_body(&body)?;
+        let record = state.store.put_magistrate(caller.id(), None, input).await?;
+        Ok(tagged(StatusCode::CREATED, record.version, &record))
+    })
+    .await
 }
 
 /// Replaces a magistrate (admin, If-Match): absences, role, chamber…
@@ -173,12 +181,16 @@ pub async fn get_hearing(State(state): State<AppState>, _caller: Caller, Path(id
 pub async fn create_hearing(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
     caller.require(&[UserRole::Admin])?;
-    let input: HearingInput = json_body(&body)?;
-    let record = state.store.put_hearing(caller.id(), None, input).await?;
-    Ok(tagged(StatusCode::CREATED, record.version, &record))
+    idempotent(&state, &caller, &headers, "POST", "/hearings", &body, async {
+        let input: HearingInput = json_body(&body)?;
+        let record = state.store.put_hearing(caller.id(), None, input).await?;
+        Ok(tagged(StatusCode::CREATED, record.version, &record))
+    })
+    .await
 }
 
 /// Replaces a hearing of the calendar (admin, If-Match).

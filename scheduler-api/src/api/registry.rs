@@ -143,7 +143,8 @@ pub async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json
     Ok(Json(state.store.users().await?))
 }
 
-/// Creates a user and his first token, shown once (admin).
+/// Creates a user and his first token, shown once (admin). Not replayable
+/// with `Idempotency-Key`: the token is never stored in clear.
 #[utoipa::path(post, path = "/admin/users", tag = "administration", security(("token" = [])), request_body = NewUser,
     responses((status = 201, body = Credentials), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_user(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response> {
@@ -157,12 +158,20 @@ pub async fn create_user(State(state): State<AppState>, caller: Caller, body: By
 /// none; 422 with every rejected record otherwise.
 #[utoipa::path(post, path = "/admin/import", tag = "administration", security(("token" = [])), request_body = ImportFile,
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)))]
-pub async fn import(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response> {
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
     caller.require(&[UserRole::Admin])?;
-    let file: ImportFile = json_body(&body)?;
-    let report = state.store.import(caller.id(), file).await?;
-    let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Json(report)).into_response())
+    idempotent(&state, &caller, &headers, "POST", "/admin/import", &body, async {
+        let file: ImportFile = json_body(&body)?;
+        let report = state.store.import(caller.id(), file).await?;
+        let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        Ok((status, Json(report)).into_response())
+    })
+    .await
 }
 
 /// Recomputes the journal's hash chain and names the first entry that does

@@ -33,7 +33,7 @@ pub const KINDS: [(&str, Option<EventType>); 10] = [
 pub const MAX_PIECE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A piece's metadata, as given with its upload (query parameters).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, IntoParams)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PieceInput {

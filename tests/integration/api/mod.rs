@@ -540,3 +540,35 @@ fn openapi_document_is_generated_from_the_handlers() {
     assert!(paths.len() >= 20, "{} paths", paths.len());
     insta::assert_json_snapshot!("openapi", document);
 }
+
+/// The demonstration court: seeded through the store's own checks, its
+/// journal intact, its figures those of what was imported, and importing
+/// the same dossiers again changes nothing. Court scale: slow in debug
+/// builds, run by CI with the other ignored tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "court-scale seeding (about 30 s in a debug build)"]
+async fn demo_court_is_consistent_and_reimport_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store =
+        greffe::store::Store::open(&format!("sqlite://{}", dir.path().join("demo.db").display())).await.expect("store");
+    let today = greffe_models::dates::parse_date("2026-11-29").expect("date");
+    let config = greffe::demo::DemoConfig { seed: 1, weeks: 8, stock: 1_000, today };
+    let report = greffe::demo::seed(&store, &config).await.expect("demo seeds");
+    assert!(report.import.rejected.is_empty());
+    assert!(report.import.imported > 4_000, "{} dossiers", report.import.imported);
+    let verification = greffe::store::journal::verify(store.pool()).await.expect("verify");
+    assert!(verification.intact, "{verification:?}");
+    for credentials in &report.users {
+        let user = store.user_by_token(&credentials.token).await.expect("lookup").expect("token works");
+        assert_eq!(user.id, credentials.user.id);
+    }
+    let dashboard = store.dashboard(today, today, today, 15, None).await.expect("dashboard");
+    let total: i64 = dashboard.chambers["total"].by_status.values().sum();
+    assert_eq!(usize::try_from(total).expect("count"), report.import.imported);
+    assert!(dashboard.chambers["total"].ready > 1_000, "the generator's dossiers are mostly ready");
+    let journal = store.health().await.expect("health").journal_entries;
+    let doc = greffe::demo::court(&config).expect("court");
+    let again = store.import("test", greffe::demo::import_file(&doc, &config).expect("file")).await.expect("import");
+    assert_eq!((again.imported, again.skipped, again.rejected.len()), (0, report.import.imported, 0));
+    assert_eq!(store.health().await.expect("health").journal_entries, journal);
+}
