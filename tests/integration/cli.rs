@@ -339,3 +339,85 @@ fn plan_propose_exits_3_naming_broken_requirements() {
         serde_json::from_str(&std::fs::read_to_string(&plan).expect("plan written")).expect("JSON");
     assert_eq!(written["broken_requirements"][0]["dossier"], "d5");
 }
+
+#[test]
+fn registry_commands_on_an_embedded_store() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("greffe.db").display());
+    let admin = greffe(&[
+        "user",
+        "add",
+        "--database-url",
+        &url,
+        "--id",
+        "admin",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+        "--chambers",
+        "*",
+    ]);
+    assert_eq!(admin.code, 0, "{}", admin.err);
+    assert!(admin.out.contains("grf_"), "the token is printed once: {}", admin.out);
+    let twice = greffe(&[
+        "user",
+        "add",
+        "--database-url",
+        &url,
+        "--id",
+        "admin",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+        "--chambers",
+        "*",
+    ]);
+    assert_eq!(twice.code, 1);
+    assert!(twice.err.contains("existe déjà"), "{}", twice.err);
+    let role = greffe(&[
+        "user",
+        "add",
+        "--database-url",
+        &url,
+        "--id",
+        "x",
+        "--name",
+        "X",
+        "--role",
+        "juge",
+        "--chambers",
+        "*",
+    ]);
+    assert_eq!(role.code, 2);
+    assert!(role.err.contains("greffier, president_chambre"), "{}", role.err);
+
+    // An import whose records are all refused writes nothing and lists them.
+    let file = dir.path().join("stock.json");
+    let record = |pourvoi: &str, chamber: &str| {
+        serde_json::json!({"dossier": {
+            "pourvoi": pourvoi, "nature": "civil", "chamber": chamber, "registered_on": "2026-03-10",
+            "attacked": {"court": "cour d'appel de Lyon", "date": "2026-01-15", "docket": "24/01234"},
+            "parties": [{"name": "M. Dupont", "role": "demandeur"}]}})
+    };
+    let text = serde_json::json!({"format": "greffe-import/1", "dossiers": [record("A 26-10.001", "civ1"), record("nope", "civ1")]});
+    std::fs::write(&file, text.to_string()).expect("write");
+    let refused = greffe(&["import", "--database-url", &url, file.to_str().expect("path")]);
+    assert_eq!(refused.code, 1, "{}", refused.err);
+    assert!(
+        refused.err.contains("dossiers[0].dossier.chamber") && refused.err.contains("dossiers[1].dossier.pourvoi"),
+        "{}",
+        refused.err
+    );
+    std::fs::write(&file, "{\"format\": ").expect("write");
+    let truncated = greffe(&["import", "--database-url", &url, file.to_str().expect("path")]);
+    assert_eq!(truncated.code, 2, "{}", truncated.err);
+
+    let intact = greffe(&["journal", "verify", "--database-url", &url]);
+    assert_eq!(intact.code, 0, "{}", intact.err);
+    assert!(intact.out.contains("Journal intègre : 1 entrées"), "{}", intact.out);
+    let unreachable = greffe(&["journal", "verify", "--database-url", "mysql://nowhere"]);
+    assert_eq!(unreachable.code, 1);
+    assert!(unreachable.err.contains("sqlite://"), "{}", unreachable.err);
+}

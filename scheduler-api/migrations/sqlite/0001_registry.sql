@@ -83,7 +83,9 @@ CREATE TABLE dossiers (
 );
 CREATE INDEX dossiers_chamber_status ON dossiers (chamber, status);
 CREATE INDEX dossiers_status ON dossiers (status);
-CREATE INDEX dossiers_registered ON dossiers (registered_on);
+CREATE INDEX dossiers_registered ON dossiers (registered_on, chamber);
+-- Covers the dashboard's one scan of the stock.
+CREATE INDEX dossiers_dashboard ON dossiers (chamber, status, circuit, registered_on);
 CREATE INDEX dossiers_attacked ON dossiers (attacked_key);
 CREATE INDEX dossiers_avocat_general ON dossiers (avocat_general);
 
@@ -128,8 +130,9 @@ CREATE TABLE journal (
 );
 CREATE INDEX journal_dossier ON journal (dossier_id, seq);
 
--- One row: the chain's head. Appenders lock it (UPDATE first), which
--- serialises appends on both backends.
+-- One row: the chain's end (last seq and hash), recorded at each write's
+-- commit; on PostgreSQL, write transactions lock it first (serialising
+-- journal appends).
 CREATE TABLE journal_head (
     id BIGINT PRIMARY KEY,
     seq BIGINT NOT NULL,
@@ -168,9 +171,13 @@ CREATE TABLE decisions (
     publication TEXT NOT NULL,
     ecli TEXT UNIQUE,
     number TEXT,
+    -- The deciding chamber and the days from registration to decision
+    -- (facts of the decision, kept for the dashboard's figures).
+    chamber TEXT NOT NULL,
+    days_to_decision BIGINT NOT NULL,
     journal_seq BIGINT NOT NULL
 );
-CREATE INDEX decisions_decided_on ON decisions (decided_on);
+CREATE INDEX decisions_decided_on ON decisions (decided_on, chamber, days_to_decision);
 
 CREATE TABLE cnp_requests (
     id INTEGER PRIMARY KEY,
@@ -209,4 +216,4 @@ CREATE TABLE deadlines (
     confirmed BIGINT NOT NULL,
     PRIMARY KEY (dossier_id, rule)
 );
-CREATE INDEX deadlines_running ON deadlines (settled, due);
+CREATE INDEX deadlines_running ON deadlines (applies_to, settled, due);

@@ -10,6 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::tasks::open_statuses_sql;
+use greffe_models::registry::DossierStatus;
+
 use super::{Store, rows};
 use crate::error::Result;
 
@@ -89,42 +91,15 @@ impl Store {
         };
         let open = open_statuses_sql();
         let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
-        let rows = sqlx::query(&format!(
-            "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
-            let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
-            let status = rows::text(row, "status")?;
-            let n = rows::int(row, "n")?;
-            if greffe_models::registry::DossierStatus::parse(&status).is_some_and(|s| s.is_open()) {
-                chamber.open += n;
-            }
-            if status == "ready" {
-                chamber.ready = n;
-            }
-            chamber.by_status.insert(status, n);
-        }
-        let rows = sqlx::query(&format!(
-            "SELECT d.chamber, COALESCE(d.circuit, 'none') AS circuit, COUNT(*) AS n FROM dossiers d
-             WHERE d.status IN ({open}) {scope} GROUP BY d.chamber, COALESCE(d.circuit, 'none')"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
-            figures
-                .entry(rows::text(row, "chamber")?)
-                .or_default()
-                .open_by_circuit
-                .insert(rows::text(row, "circuit")?, rows::int(row, "n")?);
-        }
+        // One scan of the stock, on a covering index.
         let bounds: Vec<String> =
             AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
         let rows = sqlx::query(&format!(
-            "SELECT d.chamber, CASE WHEN d.registered_on > $1 THEN 0 WHEN d.registered_on > $2 THEN 1
-                                     WHEN d.registered_on > $3 THEN 2 ELSE 3 END AS bucket, COUNT(*) AS n
-             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.chamber, bucket"
+            "SELECT d.chamber, d.status, COALESCE(d.circuit, 'none') AS circuit,
+                    CASE WHEN d.registered_on > $1 THEN 0 WHEN d.registered_on > $2 THEN 1
+                         WHEN d.registered_on > $3 THEN 2 ELSE 3 END AS bucket,
+                    COUNT(*) AS n, MIN(d.registered_on) AS oldest
+             FROM dossiers d WHERE 1 = 1 {scope} GROUP BY 1, 2, 3, 4"
         ))
         .bind(&bounds[0])
         .bind(&bounds[1])
@@ -132,20 +107,24 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         for row in &rows {
+            let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
+            let status = rows::parsed(row, "status", DossierStatus::parse)?;
+            let n = rows::int(row, "n")?;
+            *chamber.by_status.entry(status.as_str().to_owned()).or_default() += n;
+            if !status.is_open() {
+                continue;
+            }
+            chamber.open += n;
+            *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += n;
             let bucket = usize::try_from(rows::int(row, "bucket")?).unwrap_or(3).min(3);
-            figures
-                .entry(rows::text(row, "chamber")?)
-                .or_default()
-                .open_by_age
-                .insert(AGE_BUCKETS[bucket].0.to_owned(), rows::int(row, "n")?);
-        }
-        let rows = sqlx::query(&format!(
-            "SELECT d.chamber, MIN(d.registered_on) AS oldest FROM dossiers d WHERE d.status = 'ready' {scope} GROUP BY d.chamber"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
-            figures.entry(rows::text(row, "chamber")?).or_default().oldest_ready = rows::opt_text(row, "oldest")?;
+            *chamber.open_by_age.entry(AGE_BUCKETS[bucket].0.to_owned()).or_default() += n;
+            if status == DossierStatus::Ready {
+                chamber.ready += n;
+                let oldest = rows::text(row, "oldest")?;
+                if chamber.oldest_ready.as_ref().is_none_or(|current| &oldest < current) {
+                    chamber.oldest_ready = Some(oldest);
+                }
+            }
         }
         let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
         let rows = sqlx::query(&format!(
@@ -178,32 +157,37 @@ impl Store {
         for row in &rows {
             figures.entry(rows::text(row, "chamber")?).or_default().registered_in_period = rows::int(row, "n")?;
         }
+        // Days to decision as a histogram per chamber (exact mean and median).
+        let decisions_scope = scope.replace("d.chamber", "c.chamber");
         let rows = sqlx::query(&format!(
-            "SELECT d.chamber, d.registered_on, c.decided_on FROM decisions c JOIN dossiers d ON d.id = c.dossier_id
-             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {scope}"
+            "SELECT c.chamber, c.days_to_decision AS days, COUNT(*) AS n FROM decisions c
+             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {decisions_scope} GROUP BY 1, 2 ORDER BY 1, 2"
         ))
         .bind(&from_text)
         .bind(&to_text)
         .fetch_all(self.pool())
         .await?;
-        let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        let mut histograms: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
         for row in &rows {
-            let days = (rows::date(row, "decided_on")? - rows::date(row, "registered_on")?).num_days();
-            durations.entry(rows::text(row, "chamber")?).or_default().push(days);
+            histograms
+                .entry(rows::text(row, "chamber")?)
+                .or_default()
+                .push((rows::int(row, "days")?, rows::int(row, "n")?));
         }
-        let mut all_durations = Vec::new();
-        for (chamber, days) in &mut durations {
+        let mut all: BTreeMap<i64, i64> = BTreeMap::new();
+        for (chamber, histogram) in &histograms {
             let figures = figures.entry(chamber.clone()).or_default();
-            figures.decided_in_period = i64::try_from(days.len()).unwrap_or(i64::MAX);
-            describe(figures, days);
-            all_durations.extend_from_slice(days);
+            describe(figures, histogram);
+            for (days, n) in histogram {
+                *all.entry(*days).or_default() += n;
+            }
         }
         let mut total = ChamberFigures::default();
         for chamber in figures.values_mut() {
             chamber.clearance_rate = rate(chamber.decided_in_period, chamber.registered_in_period);
             merge(&mut total, chamber);
         }
-        describe(&mut total, &mut all_durations);
+        describe(&mut total, &all.into_iter().collect::<Vec<_>>());
         total.clearance_rate = rate(total.decided_in_period, total.registered_in_period);
         figures.insert("total".to_owned(), total);
         Ok(Dashboard { today: today.to_string(), period_from: from_text, period_to: to_text, chambers: figures })
@@ -215,15 +199,26 @@ fn rate(decided: i64, registered: i64) -> Option<f64> {
     (registered > 0).then(|| decided as f64 / registered as f64)
 }
 
-fn describe(figures: &mut ChamberFigures, days: &mut [i64]) {
-    if days.is_empty() {
+/// Count, mean and median of a histogram of days (sorted by days).
+fn describe(figures: &mut ChamberFigures, histogram: &[(i64, i64)]) {
+    let count: i64 = histogram.iter().map(|(_, n)| n).sum();
+    figures.decided_in_period = count;
+    if count == 0 {
         return;
     }
-    days.sort_unstable();
+    let sum: i64 = histogram.iter().map(|(days, n)| days * n).sum();
     #[allow(clippy::cast_precision_loss)]
-    let mean = days.iter().sum::<i64>() as f64 / days.len() as f64;
+    let mean = sum as f64 / count as f64;
     figures.mean_days_to_decision = Some(mean);
-    figures.median_days_to_decision = Some(days[days.len() / 2]);
+    // The element at index count / 2 of the sorted list.
+    let mut seen = 0;
+    for (days, n) in histogram {
+        seen += n;
+        if seen > count / 2 {
+            figures.median_days_to_decision = Some(*days);
+            break;
+        }
+    }
 }
 
 fn merge(total: &mut ChamberFigures, chamber: &ChamberFigures) {
@@ -244,5 +239,4 @@ fn merge(total: &mut ChamberFigures, chamber: &ChamberFigures) {
     total.court_deadlines_due_soon += chamber.court_deadlines_due_soon;
     total.court_deadlines_missed += chamber.court_deadlines_missed;
     total.registered_in_period += chamber.registered_in_period;
-    total.decided_in_period += chamber.decided_in_period;
 }

@@ -85,7 +85,9 @@ pub async fn decide_in(
             "vérifier le dossier ; une décision enregistrée ne se remplace pas",
         ));
     }
-    if input.decided_on < current.record.registered_on {
+    let registered_on = greffe_models::dates::parse_date(&current.record.registered_on)
+        .map_err(|e| Error::internal(format!("stored registration date: {e}")))?;
+    if decided_on < registered_on {
         return Err(Error::invalid(
             "decided_on",
             format!(
@@ -128,8 +130,9 @@ pub async fn decide_in(
     )
     .await?;
     sqlx::query(
-        "INSERT INTO decisions (dossier_id, decided_on, solution, formation, publication, ecli, number, journal_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO decisions (dossier_id, decided_on, solution, formation, publication, ecli, number, chamber,
+            days_to_decision, journal_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(decided_on.to_string())
@@ -138,6 +141,8 @@ pub async fn decide_in(
     .bind(publication.as_str())
     .bind(&ecli)
     .bind(&input.number)
+    .bind(&current.record.chamber)
+    .bind((decided_on - registered_on).num_days())
     .bind(entry.seq)
     .execute(&mut *connection)
     .await?;

@@ -4,10 +4,13 @@
 //!
 //! Hash chain: entry *n*'s hash is the SHA-256 of its own fields and entry
 //! *n − 1*'s hash (length-prefixed, so that no two field lists give the same
-//! text). The head row (`journal_head`) holds the last sequence number and
-//! hash; appending locks it first, which serialises appends on both
-//! backends. [`verify`] recomputes the chain and names the first entry that
-//! does not match.
+//! text). Appends are serialised by the write transaction (`Store::write`:
+//! the writer lock on SQLite, a row lock on `journal_head` on PostgreSQL),
+//! which also records the last sequence number and hash in `journal_head`
+//! once, at commit ([`record_head`]): a transaction appending thousands of
+//! entries (an import) does not rewrite that row thousands of times.
+//! [`verify`] recomputes the chain and names the first entry that does not
+//! match, and compares the end of the chain with the head.
 
 use greffe_models::Date;
 use greffe_models::deadlines::{Actor, Event};
@@ -113,11 +116,14 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Appends an entry within the caller's transaction.
 pub async fn append(connection: &mut AnyConnection, entry: NewEntry) -> Result<JournalEntry> {
-    let head = sqlx::query("UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *connection)
-        .await?;
-    let seq = rows::int(&head, "seq")?;
-    let prev_hash = rows::text(&head, "hash")?;
+    // The caller's write transaction holds the journal lock (see
+    // `Store::write`): the last entry is ours to follow.
+    let last =
+        sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *connection).await?;
+    let (seq, prev_hash) = match last {
+        Some(row) => (rows::int(&row, "seq")? + 1, rows::text(&row, "hash")?),
+        None => (1, GENESIS.to_owned()),
+    };
     let recorded_at = super::now();
     let payload = entry.payload.to_string();
     let event_date = entry.event_date.map(|date| date.to_string());
@@ -149,7 +155,6 @@ pub async fn append(connection: &mut AnyConnection, entry: NewEntry) -> Result<J
     .bind(&hash)
     .execute(&mut *connection)
     .await?;
-    sqlx::query("UPDATE journal_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *connection).await?;
     Ok(JournalEntry {
         seq,
         recorded_at,
@@ -163,6 +168,22 @@ pub async fn append(connection: &mut AnyConnection, entry: NewEntry) -> Result<J
         prev_hash,
         hash,
     })
+}
+
+/// Records the chain's end in `journal_head` (at the commit of a write).
+pub async fn record_head(connection: &mut AnyConnection) -> Result<()> {
+    let last =
+        sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *connection).await?;
+    let (seq, hash) = match last {
+        Some(row) => (rows::int(&row, "seq")?, rows::text(&row, "hash")?),
+        None => (0, GENESIS.to_owned()),
+    };
+    sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1 AND (seq <> $1 OR hash <> $2)")
+        .bind(seq)
+        .bind(&hash)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
 }
 
 const COLUMNS: &str = "seq, recorded_at, actor, dossier_id, kind, event_date, payload, corrects, prev_hash, hash";

@@ -4,10 +4,11 @@
 //! placeholders, `RETURNING`, `ON CONFLICT`, text dates); where they differ
 //! (identity columns, blob type) the two migration files say so.
 //!
-//! Writes go through [`Store::write`]: an explicit transaction that, on
-//! SQLite, also holds the store's writer lock, so that a read-then-write
-//! transaction never fails on a lock upgrade (SQLite has one writer anyway);
-//! PostgreSQL serialises on row locks instead.
+//! Writes go through [`Store::write`]: an explicit transaction, serialised
+//! with the other writes (each appends to the hash-chained journal): on
+//! SQLite by the store's writer lock, so that a read-then-write transaction
+//! never fails on a lock upgrade (SQLite has one writer anyway); on
+//! PostgreSQL by a row lock on the journal's head.
 
 pub mod blobs;
 pub mod cnp;
@@ -97,8 +98,9 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
-    /// Commits the transaction.
-    pub async fn commit(self) -> Result<()> {
+    /// Records the journal's head, then commits the transaction.
+    pub async fn commit(mut self) -> Result<()> {
+        journal::record_head(&mut self.tx).await?;
         self.tx.commit().await?;
         Ok(())
     }
@@ -178,13 +180,19 @@ impl Store {
         &self.blobs
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction. Writes are serialised (every write
+    /// appends to the hash-chained journal): on SQLite by the store's writer
+    /// lock, on PostgreSQL by locking the journal's head row, held until
+    /// commit or rollback.
     pub async fn write(&self) -> Result<WriteTx> {
         let writer = match self.backend {
             Backend::Sqlite => Some(Arc::clone(&self.writer).lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT seq FROM journal_head WHERE id = 1 FOR UPDATE").fetch_one(&mut *tx).await?;
+        }
         Ok(WriteTx { tx, _writer: writer })
     }
 

@@ -530,6 +530,27 @@ async fn tasks_and_dashboard_come_from_the_store(app: TestApp) {
     assert_eq!(dashboard.json["chambers"]["total"]["open"], 1);
     let scoped = app.get("/dashboard?today=2026-07-01", &clerk).await;
     assert!(scoped.json["chambers"].get("cr").is_none(), "a clerk sees his chambers only");
+
+    let current = app.get(&format!("/dossiers/{id}"), &clerk).await;
+    let decided = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/decision"),
+            &clerk,
+            &current.etag(),
+            json!({"decided_on": "2026-06-19", "solution": "cassation", "formation": "fs", "publication": "B"}),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.json);
+    let dashboard = app.get("/dashboard?today=2026-07-01&from=2026-01-01&to=2026-06-30", &analyst).await;
+    let civ1 = &dashboard.json["chambers"]["civ1"];
+    assert_eq!(civ1["open"], 0);
+    assert_eq!(civ1["by_status"]["decided"], 1);
+    assert_eq!(civ1["decided_in_period"], 1);
+    assert_eq!(civ1["median_days_to_decision"], 101, "2026-03-10 to 2026-06-19");
+    assert_eq!(civ1["clearance_rate"], 1.0);
+    let tasks = app.get("/tasks?today=2026-07-01", &clerk).await;
+    assert_eq!(tasks.json["tasks"].as_array().map(Vec::len), Some(0), "a decided dossier has no running deadline");
 }
 both_backends!(tasks_and_dashboard_come_from_the_store);
 
