@@ -82,10 +82,9 @@ CREATE TABLE dossiers (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX dossiers_chamber_status ON dossiers (chamber, status);
-CREATE INDEX dossiers_status ON dossiers (status);
 CREATE INDEX dossiers_registered ON dossiers (registered_on, chamber);
--- Covers the dashboard's one scan of the stock.
-CREATE INDEX dossiers_dashboard ON dossiers (chamber, status, circuit, registered_on);
+-- Covers the open stock by status (search by status, the dashboard).
+CREATE INDEX dossiers_open ON dossiers (status, chamber, circuit, registered_on);
 CREATE INDEX dossiers_attacked ON dossiers (attacked_key);
 CREATE INDEX dossiers_avocat_general ON dossiers (avocat_general);
 

@@ -109,6 +109,7 @@ impl Modify for TokenSecurity {
         reference::list_chambers, reference::get_chamber, reference::create_chamber, reference::update_chamber,
         reference::list_magistrates, reference::get_magistrate, reference::create_magistrate, reference::update_magistrate,
         reference::list_hearings, reference::get_hearing, reference::create_hearing, reference::update_hearing,
+        reference::delete_hearing,
         dossiers::search_dossiers, dossiers::create_dossier, dossiers::get_dossier, dossiers::update_dossier, dossiers::change_status,
         dossiers::dossier_journal, dossiers::record_event, dossiers::dossier_deadlines, dossiers::list_pieces, dossiers::add_piece,
         dossiers::piece_content, dossiers::record_decision,
@@ -154,7 +155,10 @@ pub fn router(state: AppState) -> Router {
         .route("/magistrates", get(reference::list_magistrates).post(reference::create_magistrate))
         .route("/magistrates/{id}", get(reference::get_magistrate).put(reference::update_magistrate))
         .route("/hearings", get(reference::list_hearings).post(reference::create_hearing))
-        .route("/hearings/{id}", get(reference::get_hearing).put(reference::update_hearing))
+        .route(
+            "/hearings/{id}",
+            get(reference::get_hearing).put(reference::update_hearing).delete(reference::delete_hearing),
+        )
         .route("/dossiers", get(dossiers::search_dossiers).post(dossiers::create_dossier))
         .route("/dossiers/{id}", get(dossiers::get_dossier).patch(dossiers::update_dossier))
         .route("/dossiers/{id}/status", post(dossiers::change_status))

@@ -217,3 +217,19 @@ pub async fn update_hearing(
     let record = state.store.put_hearing(caller.id(), Some(expected), input).await?;
     Ok(tagged(StatusCode::OK, record.version, &record))
 }
+
+/// Removes a hearing from the calendar (admin, If-Match).
+#[utoipa::path(delete, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])),
+    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn delete_hearing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+) -> Result<StatusCode> {
+    caller.require(&[UserRole::Admin])?;
+    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
+    state.store.delete_hearing(caller.id(), &id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

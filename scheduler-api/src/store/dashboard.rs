@@ -91,15 +91,36 @@ impl Store {
         };
         let open = open_statuses_sql();
         let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
-        // One scan of the stock, on a covering index.
+        // Every dossier by chamber and status (covering index, in order).
+        let rows = sqlx::query(&format!(
+            "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
+            let status = rows::parsed(row, "status", DossierStatus::parse)?;
+            let n = rows::int(row, "n")?;
+            chamber.by_status.insert(status.as_str().to_owned(), n);
+            if status.is_open() {
+                chamber.open += n;
+            }
+            if status == DossierStatus::Ready {
+                chamber.ready = n;
+            }
+        }
+        // The open stock by circuit and age, in one pass over a covering
+        // index that starts with the status (no sort: conditional counts).
         let bounds: Vec<String> =
             AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
         let rows = sqlx::query(&format!(
-            "SELECT d.chamber, d.status, COALESCE(d.circuit, 'none') AS circuit,
-                    CASE WHEN d.registered_on > $1 THEN 0 WHEN d.registered_on > $2 THEN 1
-                         WHEN d.registered_on > $3 THEN 2 ELSE 3 END AS bucket,
+            "SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit,
+                    COUNT(*) FILTER (WHERE d.registered_on > $1) AS b0,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $1 AND d.registered_on > $2) AS b1,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $2 AND d.registered_on > $3) AS b2,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $3) AS b3,
                     COUNT(*) AS n, MIN(d.registered_on) AS oldest
-             FROM dossiers d WHERE 1 = 1 {scope} GROUP BY 1, 2, 3, 4"
+             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.status, d.chamber, d.circuit"
         ))
         .bind(&bounds[0])
         .bind(&bounds[1])
@@ -108,18 +129,14 @@ impl Store {
         .await?;
         for row in &rows {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
-            let status = rows::parsed(row, "status", DossierStatus::parse)?;
-            let n = rows::int(row, "n")?;
-            *chamber.by_status.entry(status.as_str().to_owned()).or_default() += n;
-            if !status.is_open() {
-                continue;
+            *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += rows::int(row, "n")?;
+            for (bucket, (name, _)) in AGE_BUCKETS.iter().enumerate() {
+                let n = rows::int(row, &format!("b{bucket}"))?;
+                if n > 0 {
+                    *chamber.open_by_age.entry((*name).to_owned()).or_default() += n;
+                }
             }
-            chamber.open += n;
-            *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += n;
-            let bucket = usize::try_from(rows::int(row, "bucket")?).unwrap_or(3).min(3);
-            *chamber.open_by_age.entry(AGE_BUCKETS[bucket].0.to_owned()).or_default() += n;
-            if status == DossierStatus::Ready {
-                chamber.ready += n;
+            if rows::text(row, "status")? == DossierStatus::Ready.as_str() {
                 let oldest = rows::text(row, "oldest")?;
                 if chamber.oldest_ready.as_ref().is_none_or(|current| &oldest < current) {
                     chamber.oldest_ready = Some(oldest);

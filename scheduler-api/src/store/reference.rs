@@ -567,4 +567,16 @@ impl Store {
         write.commit().await?;
         Ok(HearingRecord { hearing: input, version })
     }
+
+    /// Removes a hearing from the calendar at version `expected` (a
+    /// cancelled sitting). Chambers are fixed by the code (R421-3 COJ) and
+    /// magistrates who leave are made inactive: neither is deleted.
+    pub async fn delete_hearing(&self, actor: &str, id: &str, expected: i64) -> Result<()> {
+        let mut write = self.write().await?;
+        expect_version(current_version(&mut write.tx, "hearings", "id", id).await?, expected, "audience")?;
+        sqlx::query("DELETE FROM hearings WHERE id = $1").bind(id).execute(&mut *write.tx).await?;
+        journal_reference(&mut write.tx, actor, serde_json::json!({"hearing_deleted": id, "version": expected}))
+            .await?;
+        write.commit().await
+    }
 }

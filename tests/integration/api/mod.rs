@@ -593,3 +593,51 @@ async fn demo_court_is_consistent_and_reimport_changes_nothing() {
     assert_eq!((again.imported, again.skipped, again.rejected.len()), (0, report.import.imported, 0));
     assert_eq!(store.health().await.expect("health").journal_entries, journal);
 }
+
+async fn reference_data_at_a_version(app: TestApp) {
+    app.court().await;
+    let hearing = json!({"id": "h1", "chamber": "civ1", "date": "2027-01-05", "half_day": "am", "formation": "FR", "capacity": 12});
+    let created = app.post("/hearings", &app.admin, hearing.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let mut holiday = hearing.clone();
+    holiday["id"] = json!("h2");
+    holiday["date"] = json!("2027-05-08");
+    let refused = app.post("/hearings", &app.admin, holiday).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json["field"], "date");
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("jour ouvrable"), "{}", refused.json);
+
+    let magistrate = app.get("/magistrates/civ1-c1", &app.admin).await;
+    let mut record = magistrate.json.clone();
+    if let Some(fields) = record.as_object_mut() {
+        fields.remove("version");
+    }
+    record["absences"] = json!([{"from": "2027-01-04", "to": "2027-01-08", "reason": "congé"}]);
+    let updated = app.write(Method::PUT, "/magistrates/civ1-c1", &app.admin, &magistrate.etag(), record.clone()).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.json);
+    assert_eq!(updated.json["absences"][0]["reason"], "congé");
+    let stale = app.write(Method::PUT, "/magistrates/civ1-c1", &app.admin, &magistrate.etag(), record.clone()).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    record["absences"] = json!([{"from": "2027-01-08", "to": "2027-01-04"}]);
+    let inverted = app.write(Method::PUT, "/magistrates/civ1-c1", &app.admin, &updated.etag(), record).await;
+    assert_eq!(inverted.json["field"], "absences[0].to");
+
+    let listed = app.get("/hearings?chamber=civ1&from=2027-01-01&to=2027-01-31", &app.admin).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(1));
+    let gone = app.call(Method::DELETE, "/hearings/h1", Some(&app.admin), &[("if-match", &created.etag())], None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/hearings/h1", &app.admin).await.status, StatusCode::NOT_FOUND);
+    let chamber = app.get("/chambers/civ1", &app.admin).await;
+    let renamed = app
+        .write(
+            Method::PUT,
+            "/chambers/civ1",
+            &app.admin,
+            &chamber.etag(),
+            json!({"code": "civ1", "name": "1re chambre civile", "nature": "civil"}),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.json);
+    assert_eq!(renamed.etag(), "\"2\"");
+}
+both_backends!(reference_data_at_a_version);

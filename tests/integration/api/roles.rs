@@ -49,6 +49,7 @@ async fn every_endpoint_by_every_role(app: TestApp) {
         (Method::GET, "/hearings/h1".into(), None, ALL),
         (Method::POST, "/hearings".into(), Some(json!({})), ADMIN),
         (Method::PUT, "/hearings/h1".into(), Some(hearing), ADMIN),
+        (Method::DELETE, "/hearings/h1".into(), Some(json!({})), ADMIN),
         (Method::GET, "/dossiers".into(), None, ALL),
         (Method::POST, "/dossiers".into(), Some(json!({})), WRITERS),
         (Method::GET, d(""), None, ALL),
