@@ -427,6 +427,7 @@ pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
             first.message
         )));
     }
+    store.maintain().await?;
     let mut users = Vec::new();
     let mut add =
         async |id: String, name: String, role: UserRole, chambers: Vec<String>, magistrate: Option<String>| {

@@ -224,6 +224,9 @@ pub(crate) fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     runtime()?.block_on(async {
         let store = open(&args.database).await?;
         let report = store.import("cli:import", file).await.map_err(failure)?;
+        if report.imported > 0 {
+            store.maintain().await.map_err(failure)?;
+        }
         store.close().await;
         if report.rejected.is_empty() {
             let _ = writeln!(

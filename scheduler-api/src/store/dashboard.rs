@@ -90,14 +90,52 @@ impl Store {
             }
         };
         let open = open_statuses_sql();
-        let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
+        let bounds: Vec<String> =
+            AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
+        let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
+        let today_text = today.to_string();
+        let (from_text, to_text) = (from.to_string(), to.to_string());
+        let decisions_scope = scope.replace("d.chamber", "c.chamber");
         // Every dossier by chamber and status (covering index, in order).
-        let rows = sqlx::query(&format!(
+        let by_status_sql = format!(
             "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
+        );
+        // The open stock by circuit and age, in one pass over a covering
+        // index that starts with the status (no sort: conditional counts).
+        let open_sql = format!(
+            "SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit,
+                    COUNT(*) FILTER (WHERE d.registered_on > $1) AS b0,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $1 AND d.registered_on > $2) AS b1,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $2 AND d.registered_on > $3) AS b2,
+                    COUNT(*) FILTER (WHERE d.registered_on <= $3) AS b3,
+                    COUNT(*) AS n, MIN(d.registered_on) AS oldest
+             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.status, d.chamber, d.circuit"
+        );
+        let risk_sql = format!(
+            "SELECT d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END AS missed, COUNT(*) AS n
+             FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
+             WHERE k.settled IS NULL AND k.applies_to = 'court' AND k.due <= $2 AND d.status IN ({open}) {scope}
+             GROUP BY d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END"
+        );
+        let registered_sql = format!(
+            "SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= $1 AND d.registered_on <= $2 {scope} GROUP BY d.chamber"
+        );
+        // Days to decision as a histogram per chamber (exact mean and median).
+        let decided_sql = format!(
+            "SELECT c.chamber, c.days_to_decision AS days, COUNT(*) AS n FROM decisions c
+             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {decisions_scope} GROUP BY 1, 2 ORDER BY 1, 2"
+        );
+        // Independent reads: run them at once, on as many connections.
+        let pool = self.pool();
+        let (by_status, open_stock, risk, registered, decided) = tokio::try_join!(
+            sqlx::query(&by_status_sql).fetch_all(pool),
+            sqlx::query(&open_sql).bind(&bounds[0]).bind(&bounds[1]).bind(&bounds[2]).fetch_all(pool),
+            sqlx::query(&risk_sql).bind(&today_text).bind(&horizon).fetch_all(pool),
+            sqlx::query(&registered_sql).bind(&from_text).bind(&to_text).fetch_all(pool),
+            sqlx::query(&decided_sql).bind(&from_text).bind(&to_text).fetch_all(pool),
+        )?;
+        let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
+        for row in &by_status {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
             let status = rows::parsed(row, "status", DossierStatus::parse)?;
             let n = rows::int(row, "n")?;
@@ -109,25 +147,7 @@ impl Store {
                 chamber.ready = n;
             }
         }
-        // The open stock by circuit and age, in one pass over a covering
-        // index that starts with the status (no sort: conditional counts).
-        let bounds: Vec<String> =
-            AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
-        let rows = sqlx::query(&format!(
-            "SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit,
-                    COUNT(*) FILTER (WHERE d.registered_on > $1) AS b0,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $1 AND d.registered_on > $2) AS b1,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $2 AND d.registered_on > $3) AS b2,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $3) AS b3,
-                    COUNT(*) AS n, MIN(d.registered_on) AS oldest
-             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.status, d.chamber, d.circuit"
-        ))
-        .bind(&bounds[0])
-        .bind(&bounds[1])
-        .bind(&bounds[2])
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
+        for row in &open_stock {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
             *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += rows::int(row, "n")?;
             for (bucket, (name, _)) in AGE_BUCKETS.iter().enumerate() {
@@ -143,18 +163,7 @@ impl Store {
                 }
             }
         }
-        let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
-        let rows = sqlx::query(&format!(
-            "SELECT d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END AS missed, COUNT(*) AS n
-             FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
-             WHERE k.settled IS NULL AND k.applies_to = 'court' AND k.due <= $2 AND d.status IN ({open}) {scope}
-             GROUP BY d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END"
-        ))
-        .bind(today.to_string())
-        .bind(&horizon)
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
+        for row in &risk {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
             let n = rows::int(row, "n")?;
             if rows::int(row, "missed")? == 1 {
@@ -163,27 +172,10 @@ impl Store {
                 chamber.court_deadlines_due_soon = n
             }
         }
-        let (from_text, to_text) = (from.to_string(), to.to_string());
-        let rows = sqlx::query(&format!(
-            "SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= $1 AND d.registered_on <= $2 {scope} GROUP BY d.chamber"
-        ))
-        .bind(&from_text)
-        .bind(&to_text)
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
+        for row in &registered {
             figures.entry(rows::text(row, "chamber")?).or_default().registered_in_period = rows::int(row, "n")?;
         }
-        // Days to decision as a histogram per chamber (exact mean and median).
-        let decisions_scope = scope.replace("d.chamber", "c.chamber");
-        let rows = sqlx::query(&format!(
-            "SELECT c.chamber, c.days_to_decision AS days, COUNT(*) AS n FROM decisions c
-             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {decisions_scope} GROUP BY 1, 2 ORDER BY 1, 2"
-        ))
-        .bind(&from_text)
-        .bind(&to_text)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = decided;
         let mut histograms: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
         for row in &rows {
             histograms

@@ -208,6 +208,20 @@ impl Store {
         Ok(StoreHealth { backend: self.backend, schema_version, journal_entries })
     }
 
+    /// After a bulk load such as an import, on PostgreSQL: refreshes the
+    /// planner's statistics and the visibility map that index-only scans
+    /// need (routine upkeep is autovacuum's). Nothing on SQLite: without
+    /// statistics its planner takes the covering indexes the queries are
+    /// written for; with `ANALYZE` statistics the bundled SQLite was
+    /// measured choosing slower plans for the dashboard (61 ms → 536 ms at
+    /// 100,000 dossiers, docs/benchmarks.md).
+    pub async fn maintain(&self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            self.pool.execute("VACUUM (ANALYZE)").await?;
+        }
+        Ok(())
+    }
+
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
