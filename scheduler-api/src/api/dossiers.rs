@@ -60,6 +60,25 @@ async fn writable(state: &AppState, caller: &Caller, raw_id: &str, if_match: Opt
     Ok((id, expected))
 }
 
+/// A JSON POST on a dossier: a clerk of its chamber (or an administrator),
+/// the version it applies to (`If-Match`), the `Idempotency-Key`, the body
+/// parsed, then `write(id, expected version, body)`.
+#[allow(clippy::too_many_arguments)]
+async fn post_on_dossier<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    if_match: Option<IfMatch>,
+    headers: &HeaderMap,
+    body: &[u8],
+    action: &str,
+    write: impl AsyncFnOnce(i64, i64, T) -> Result<Response>,
+) -> Result<Response> {
+    let (id, expected) = writable(state, caller, raw_id, if_match).await?;
+    let path = format!("/dossiers/{id}/{action}");
+    idempotent(state, caller, headers, "POST", &path, body, async { write(id, expected, json_body(body)?).await }).await
+}
+
 /// Searches dossiers in the caller's chambers.
 #[utoipa::path(get, path = "/dossiers", tag = "dossiers", security(("token" = [])), params(DossierQuery),
     responses((status = 200, body = DossierPage), (status = 422, body = ErrorBody)))]
@@ -136,13 +155,19 @@ pub async fn change_status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let (id, expected) = writable(&state, &caller, &id, if_match).await?;
-    let path = format!("/dossiers/{id}/status");
-    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
-        let change: StatusChange = json_body(&body)?;
-        let dossier = state.store.change_status(caller.id(), id, expected, change).await?;
-        Ok(tagged(StatusCode::OK, dossier.version, &dossier))
-    })
+    post_on_dossier(
+        &state,
+        &caller,
+        &id,
+        if_match,
+        &headers,
+        &body,
+        "status",
+        async |id, expected, change: StatusChange| {
+            let dossier = state.store.change_status(caller.id(), id, expected, change).await?;
+            Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+        },
+    )
     .await
 }
 
@@ -173,13 +198,19 @@ pub async fn record_event(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let (id, expected) = writable(&state, &caller, &raw_id, if_match).await?;
-    let path = format!("/dossiers/{id}/events");
-    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
-        let event: EventInput = json_body(&body)?;
-        let (dossier, entry) = state.store.record_event(caller.id(), id, expected, event).await?;
-        Ok(tagged(StatusCode::CREATED, dossier.version, &entry))
-    })
+    post_on_dossier(
+        &state,
+        &caller,
+        &raw_id,
+        if_match,
+        &headers,
+        &body,
+        "events",
+        async |id, expected, event: EventInput| {
+            let (dossier, entry) = state.store.record_event(caller.id(), id, expected, event).await?;
+            Ok(tagged(StatusCode::CREATED, dossier.version, &entry))
+        },
+    )
     .await
 }
 
@@ -278,12 +309,18 @@ pub async fn record_decision(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let (id, expected) = writable(&state, &caller, &raw_id, if_match).await?;
-    let path = format!("/dossiers/{id}/decision");
-    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
-        let input: DecisionInput = json_body(&body)?;
-        let dossier = state.store.record_decision(caller.id(), id, expected, input).await?;
-        Ok(tagged(StatusCode::OK, dossier.version, &dossier))
-    })
+    post_on_dossier(
+        &state,
+        &caller,
+        &raw_id,
+        if_match,
+        &headers,
+        &body,
+        "decision",
+        async |id, expected, input: DecisionInput| {
+            let dossier = state.store.record_decision(caller.id(), id, expected, input).await?;
+            Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+        },
+    )
     .await
 }

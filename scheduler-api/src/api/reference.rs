@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::extract::{Caller, IfMatch, Params, json_body, tagged};
 use super::{AppState, idempotent};
-use crate::error::{ErrorBody, Result};
+use crate::error::{Error, ErrorBody, Result};
 use crate::store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
 use crate::store::users::UserRole;
 
@@ -34,6 +34,48 @@ pub struct HearingFilter {
     pub from: Option<String>,
     /// To this date, included.
     pub to: Option<String>,
+}
+
+/// An administrator's creation: role, `Idempotency-Key`, body parsed, then
+/// `create`, answered 201 with the new version as ETag.
+async fn admin_create<T: serde::de::DeserializeOwned, R: serde::Serialize>(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    body: &[u8],
+    path: &str,
+    create: impl AsyncFnOnce(T) -> Result<(i64, R)>,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    idempotent(state, caller, headers, "POST", path, body, async {
+        let (version, record) = create(json_body(body)?).await?;
+        Ok(tagged(StatusCode::CREATED, version, &record))
+    })
+    .await
+}
+
+/// An administrator's replacement of the resource `id` at the version given
+/// by `If-Match`; the body's `key` field must name the same resource.
+async fn admin_replace<T: serde::de::DeserializeOwned, R: serde::Serialize>(
+    caller: &Caller,
+    id: &str,
+    if_match: Option<IfMatch>,
+    body: &[u8],
+    (key, id_of): (&str, impl Fn(&T) -> &str),
+    replace: impl AsyncFnOnce(i64, T) -> Result<(i64, R)>,
+) -> Result<Response> {
+    caller.require(&[UserRole::Admin])?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let input: T = json_body(body)?;
+    if id_of(&input) != id {
+        return Err(Error::invalid(
+            key,
+            "l'identifiant du corps diffère de celui de l'adresse",
+            format!("garder « {id} »"),
+        ));
+    }
+    let (version, record) = replace(expected, input).await?;
+    Ok(tagged(StatusCode::OK, version, &record))
 }
 
 /// Every chamber.
@@ -61,11 +103,9 @@ pub async fn create_chamber(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    idempotent(&state, &caller, &headers, "POST", "/chambers", &body, async {
-        let input: ChamberInput = json_body(&body)?;
+    admin_create(&state, &caller, &headers, &body, "/chambers", async |input: ChamberInput| {
         let chamber = state.store.create_chamber(caller.id(), input).await?;
-        Ok(tagged(StatusCode::CREATED, chamber.version, &chamber))
+        Ok((chamber.version, chamber))
     })
     .await
 }
@@ -81,11 +121,18 @@ pub async fn update_chamber(
     if_match: Option<IfMatch>,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
-    let input: ChamberInput = json_body(&body)?;
-    let chamber = state.store.update_chamber(caller.id(), &code, expected, input).await?;
-    Ok(tagged(StatusCode::OK, chamber.version, &chamber))
+    admin_replace(
+        &caller,
+        &code,
+        if_match,
+        &body,
+        ("code", |input: &ChamberInput| input.code.as_str()),
+        async |expected, input| {
+            let chamber = state.store.update_chamber(caller.id(), &code, expected, input).await?;
+            Ok((chamber.version, chamber))
+        },
+    )
+    .await
 }
 
 /// Magistrates, of one chamber or all.
@@ -121,11 +168,9 @@ pub async fn create_magistrate(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    idempotent(&state, &caller, &headers, "POST", "/magistrates", &body, async {
-        let input: MagistrateInput = json_body(&body)?;
+    admin_create(&state, &caller, &headers, &body, "/magistrates", async |input: MagistrateInput| {
         let record = state.store.put_magistrate(caller.id(), None, input).await?;
-        Ok(tagged(StatusCode::CREATED, record.version, &record))
+        Ok((record.version, record))
     })
     .await
 }
@@ -141,18 +186,18 @@ pub async fn update_magistrate(
     if_match: Option<IfMatch>,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
-    let input: MagistrateInput = json_body(&body)?;
-    if input.id != id {
-        return Err(crate::error::Error::invalid(
-            "id",
-            "l'identifiant du corps diffère de celui de l'adresse",
-            format!("garder « {id} »"),
-        ));
-    }
-    let record = state.store.put_magistrate(caller.id(), Some(expected), input).await?;
-    Ok(tagged(StatusCode::OK, record.version, &record))
+    admin_replace(
+        &caller,
+        &id,
+        if_match,
+        &body,
+        ("id", |input: &MagistrateInput| input.id.as_str()),
+        async |expected, input| {
+            let record = state.store.put_magistrate(caller.id(), Some(expected), input).await?;
+            Ok((record.version, record))
+        },
+    )
+    .await
 }
 
 /// The hearing calendar.
@@ -184,11 +229,9 @@ pub async fn create_hearing(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    idempotent(&state, &caller, &headers, "POST", "/hearings", &body, async {
-        let input: HearingInput = json_body(&body)?;
+    admin_create(&state, &caller, &headers, &body, "/hearings", async |input: HearingInput| {
         let record = state.store.put_hearing(caller.id(), None, input).await?;
-        Ok(tagged(StatusCode::CREATED, record.version, &record))
+        Ok((record.version, record))
     })
     .await
 }
@@ -204,18 +247,18 @@ pub async fn update_hearing(
     if_match: Option<IfMatch>,
     body: axum::body::Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
-    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
-    let input: HearingInput = json_body(&body)?;
-    if input.id != id {
-        return Err(crate::error::Error::invalid(
-            "id",
-            "l'identifiant du corps diffère de celui de l'adresse",
-            format!("garder « {id} »"),
-        ));
-    }
-    let record = state.store.put_hearing(caller.id(), Some(expected), input).await?;
-    Ok(tagged(StatusCode::OK, record.version, &record))
+    admin_replace(
+        &caller,
+        &id,
+        if_match,
+        &body,
+        ("id", |input: &HearingInput| input.id.as_str()),
+        async |expected, input| {
+            let record = state.store.put_hearing(caller.id(), Some(expected), input).await?;
+            Ok((record.version, record))
+        },
+    )
+    .await
 }
 
 /// Removes a hearing from the calendar (admin, If-Match).
@@ -229,7 +272,7 @@ pub async fn delete_hearing(
     if_match: Option<IfMatch>,
 ) -> Result<StatusCode> {
     caller.require(&[UserRole::Admin])?;
-    let IfMatch(expected) = if_match.ok_or_else(crate::error::Error::precondition_required)?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     state.store.delete_hearing(caller.id(), &id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
