@@ -20,6 +20,9 @@ pub enum KeyState {
 /// Status of a reserved key whose request is still running.
 const IN_PROGRESS: i64 = 0;
 
+/// A reservation still in progress after this long is abandoned.
+const ABANDONED_AFTER_SECONDS: i64 = 120;
+
 impl Store {
     /// Reserves `key` for this request, or says what to replay.
     pub async fn reserve_idempotent(
@@ -39,7 +42,7 @@ impl Store {
         }
         let mut write = self.write().await?;
         let row = sqlx::query(
-            "SELECT method, path, request_hash, status, body FROM idempotency WHERE user_id = $1 AND key = $2",
+            "SELECT method, path, request_hash, status, body, created_at FROM idempotency WHERE user_id = $1 AND key = $2",
         )
         .bind(user)
         .bind(key)
@@ -57,6 +60,21 @@ impl Store {
                 ));
             }
             let status = rows::int(&row, "status")?;
+            // A reservation older than this was left by a request that never
+            // finished (the service stopped mid-way): the retry takes it over.
+            let abandoned = (chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_AFTER_SECONDS))
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string();
+            if status == IN_PROGRESS && rows::text(&row, "created_at")? < abandoned {
+                sqlx::query("UPDATE idempotency SET created_at = $1 WHERE user_id = $2 AND key = $3")
+                    .bind(super::now())
+                    .bind(user)
+                    .bind(key)
+                    .execute(&mut *write.tx)
+                    .await?;
+                write.commit().await?;
+                return Ok(KeyState::Reserved);
+            }
             if status == IN_PROGRESS {
                 return Err(Error::conflict(
                     "in_progress",

@@ -336,6 +336,33 @@ async fn idempotency_keys_replay_and_refuse_reuse(app: TestApp) {
     let reused = app.call(Method::POST, "/dossiers", Some(&clerk), &key, Some(civil_dossier("F 26-10.007"))).await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reused.json["field"], "Idempotency-Key");
+
+    // A request still running answers 409 to its retry; one abandoned (the
+    // service stopped mid-way) is taken over by the retry.
+    let body = civil_dossier("G 26-10.011");
+    let request_hash =
+        greffe::store::journal::hex(&<sha2::Sha256 as sha2::Digest>::digest(body.to_string().as_bytes()));
+    for (key, created_at) in
+        [("running", greffe::store::now()), ("abandoned", "2026-01-01T00:00:00.000000Z".to_owned())]
+    {
+        sqlx::query(
+            "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, body, created_at)
+             VALUES ('greffe-civ1', $1, 'POST', '/dossiers', $2, 0, '', $3)",
+        )
+        .bind(key)
+        .bind(&request_hash)
+        .bind(created_at)
+        .execute(app.store.pool())
+        .await
+        .expect("reservation");
+    }
+    let running =
+        app.call(Method::POST, "/dossiers", Some(&clerk), &[("idempotency-key", "running")], Some(body.clone())).await;
+    assert_eq!(running.status, StatusCode::CONFLICT);
+    assert_eq!(running.code(), "in_progress");
+    let taken_over =
+        app.call(Method::POST, "/dossiers", Some(&clerk), &[("idempotency-key", "abandoned")], Some(body)).await;
+    assert_eq!(taken_over.status, StatusCode::CREATED, "{}", taken_over.json);
 }
 both_backends!(idempotency_keys_replay_and_refuse_reuse);
 
