@@ -137,6 +137,30 @@ async fn method_not_allowed() -> Error {
     error
 }
 
+/// Gives the one error shape to the errors axum itself answers (a body
+/// over the size limit, a method the route lacks…), which come as plain
+/// text.
+async fn uniform_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json || status == StatusCode::NOT_MODIFIED {
+        return response;
+    }
+    let mut error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Error::bad_request("corps de requête trop volumineux")
+            .action("envoyer moins de données (une pièce : au plus 64 Mio ; un document JSON : au plus 2 Mio, 512 Mio pour un import)"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::bad_request("type de contenu non admis").action("envoyer du JSON"),
+        _ => Error::bad_request("requête refusée").action("voir /openapi.json"),
+    };
+    error.status = status;
+    error.body.code = status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_");
+    error.into_response()
+}
+
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
     let piece_limit = crate::store::pieces::MAX_PIECE_BYTES + 1024;
@@ -173,6 +197,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{id}/decision", post(dossiers::record_decision))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(uniform_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

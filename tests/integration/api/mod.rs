@@ -239,6 +239,9 @@ async fn writes_need_the_current_version_and_refusals_change_nothing(app: TestAp
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
         assert_eq!(reply.code(), "not_found");
     }
+    let huge = app.raw(Method::POST, "/dossiers", Some(&clerk), &[], vec![b' '; 3 * 1024 * 1024]).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(huge.code(), "payload_too_large", "axum's own refusals have the one error shape: {}", huge.json);
     let param = app.get("/dossiers?couleur=bleu", &clerk).await;
     assert_eq!(param.status, StatusCode::UNPROCESSABLE_ENTITY);
     let limit = app.get("/dossiers?limit=100000", &clerk).await;
