@@ -228,8 +228,6 @@ vocabulary! {
         Jonction = "jonction", "jonction";
         /// A piece was filed.
         PieceFiled = "piece_filed", "dépôt d'une pièce";
-        /// The court's decision was recorded.
-        DecisionRecorded = "decision_recorded", "enregistrement de la décision";
         /// A certificat de non-pourvoi was requested and answered.
         CnpAnswered = "cnp_answered", "réponse à une demande de certificat de non-pourvoi";
         /// A record was imported from the former system.
