@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::decisions::DecisionInput;
-use crate::store::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput};
+use crate::store::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput, parse_code};
 use crate::store::import::{FORMAT, ImportFile, ImportRecord, ImportReport};
 use crate::store::reference::{Absence, ChamberInput, HearingInput, MagistrateInput, Section};
 use crate::store::users::{Credentials, NewUser, UserRole};
@@ -219,7 +219,7 @@ fn from_generator(rng: &mut ChaCha8Rng, doc: &DossierDoc, today: Date) -> Result
         dossier: DossierInput {
             pourvoi: doc.pourvoi.clone(),
             nature,
-            procedure: greffe_models::format::from_json_text(&format!("\"{procedure}\"")).ok(),
+            procedure: parse_code(procedure),
             chamber: doc.chamber.clone(),
             section: None,
             matter: doc.matter.clone(),

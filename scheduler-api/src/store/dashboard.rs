@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::tasks::open_statuses_sql;
 use greffe_models::registry::DossierStatus;
 
-use super::{Store, rows};
+use super::{Store, chamber_scope, rows};
 use crate::error::Result;
 
 /// Age buckets of open dossiers, in months since registration.
@@ -78,24 +78,14 @@ impl Store {
         warning_days: u32,
         chambers: Option<&[String]>,
     ) -> Result<Dashboard> {
-        let scope = match chambers {
-            None => String::new(),
-            Some(list) => {
-                let quoted: Vec<String> = list.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
-                if quoted.is_empty() {
-                    "AND 1 = 0".to_owned()
-                } else {
-                    format!("AND d.chamber IN ({})", quoted.join(", "))
-                }
-            }
-        };
+        let scope = chamber_scope("d.chamber", chambers);
         let open = open_statuses_sql();
         let bounds: Vec<String> =
             AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
         let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
         let today_text = today.to_string();
         let (from_text, to_text) = (from.to_string(), to.to_string());
-        let decisions_scope = scope.replace("d.chamber", "c.chamber");
+        let decisions_scope = chamber_scope("c.chamber", chambers);
         // Every dossier by chamber and status (covering index, in order).
         let by_status_sql = format!(
             "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"

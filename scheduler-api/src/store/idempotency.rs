@@ -62,9 +62,7 @@ impl Store {
             let status = rows::int(&row, "status")?;
             // A reservation older than this was left by a request that never
             // finished (the service stopped mid-way): the retry takes it over.
-            let abandoned = (chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_AFTER_SECONDS))
-                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-                .to_string();
+            let abandoned = super::instant(chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_AFTER_SECONDS));
             if status == IN_PROGRESS && rows::text(&row, "created_at")? < abandoned {
                 sqlx::query("UPDATE idempotency SET created_at = $1 WHERE user_id = $2 AND key = $3")
                     .bind(super::now())

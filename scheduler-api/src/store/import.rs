@@ -87,11 +87,16 @@ async fn import_one(
         .await?;
     if let Some(existing) = existing {
         let id = rows::int(&existing, "id")?;
-        let entries = journal::of_dossier(&mut *connection, id).await?;
-        let same = entries.iter().any(|e| {
-            e.kind == RegistryKind::Imported.as_str()
-                && e.payload.get("source_hash").and_then(|h| h.as_str()) == Some(source_hash)
-        });
+        let imports = sqlx::query("SELECT payload FROM journal WHERE dossier_id = $1 AND kind = $2")
+            .bind(id)
+            .bind(RegistryKind::Imported.as_str())
+            .fetch_all(&mut *connection)
+            .await?;
+        let mut same = false;
+        for row in &imports {
+            let payload: serde_json::Value = rows::json(row, "payload")?;
+            same |= payload.get("source_hash").and_then(|h| h.as_str()) == Some(source_hash);
+        }
         return if same {
             Ok(false)
         } else {

@@ -241,7 +241,26 @@ fn sqlite_url(url: &str) -> String {
 
 /// Now, as stored: RFC 3339 UTC with microseconds (sorts as text).
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    instant(chrono::Utc::now())
+}
+
+/// An instant as stored (see [`now`]).
+pub fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// `AND <column> IN ('civ1', …)` for a caller's chambers (none: every
+/// chamber, no condition; an empty list: no row). Chamber codes are checked
+/// when created; quotes are doubled all the same.
+pub fn chamber_scope(column: &str, chambers: Option<&[String]>) -> String {
+    match chambers {
+        None => String::new(),
+        Some([]) => "AND 1 = 0".to_owned(),
+        Some(list) => {
+            let quoted: Vec<String> = list.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
+            format!("AND {column} IN ({})", quoted.join(", "))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -303,6 +303,17 @@ async fn current_version(connection: &mut AnyConnection, table: &str, key: &str,
     row.as_ref().map(|row| rows::int(row, "version")).transpose()
 }
 
+/// The version a creation (`expected` none) or a replacement at `expected`
+/// gives the row, or why it is refused: it exists already (`exists`), is
+/// missing (404) or has moved on (412).
+fn next_version(current: Option<i64>, expected: Option<i64>, exists: Error, what: &str) -> Result<i64> {
+    match expected {
+        None if current.is_some() => Err(exists),
+        None => Ok(1),
+        Some(expected) => expect_version(current, expected, what).map(|()| expected + 1),
+    }
+}
+
 fn expect_version(found: Option<i64>, expected: i64, what: &str) -> Result<()> {
     match found {
         None => Err(Error::not_found(what)),
@@ -425,17 +436,15 @@ impl Store {
         check_magistrate(&input, &sections)?;
         let absences = serde_json::to_string(&input.absences).map_err(Error::internal)?;
         let current = current_version(&mut write.tx, "magistrates", "id", &input.id).await?;
-        let version = match expected {
-            None => {
-                if current.is_some() {
-                    return Err(Error::conflict(
-                        "already_exists",
-                        format!("le magistrat « {} » existe déjà", input.id),
-                        "le modifier (PUT avec If-Match) au lieu de le créer",
-                    )
-                    .field("id"));
-                }
-                sqlx::query(
+        let exists = Error::conflict(
+            "already_exists",
+            format!("le magistrat « {} » existe déjà", input.id),
+            "le modifier (PUT avec If-Match) au lieu de le créer",
+        )
+        .field("id");
+        let version = next_version(current, expected, exists, "magistrat")?;
+        if expected.is_none() {
+            sqlx::query(
                     "INSERT INTO magistrates (id, name, role, chamber, section, rank, weekly_cap, absences, active, version)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
                 )
@@ -450,28 +459,23 @@ impl Store {
                 .bind(i64::from(input.active))
                 .execute(&mut *write.tx)
                 .await?;
-                1
-            }
-            Some(expected) => {
-                expect_version(current, expected, "magistrat")?;
-                sqlx::query(
-                    "UPDATE magistrates SET name = $1, role = $2, chamber = $3, section = $4, rank = $5, weekly_cap = $6,
+        } else {
+            sqlx::query(
+                "UPDATE magistrates SET name = $1, role = $2, chamber = $3, section = $4, rank = $5, weekly_cap = $6,
                      absences = $7, active = $8, version = version + 1 WHERE id = $9",
-                )
-                .bind(&input.name)
-                .bind(input.role.as_str())
-                .bind(&input.chamber)
-                .bind(&input.section)
-                .bind(input.rank)
-                .bind(input.weekly_cap)
-                .bind(&absences)
-                .bind(i64::from(input.active))
-                .bind(&input.id)
-                .execute(&mut *write.tx)
-                .await?;
-                expected + 1
-            }
-        };
+            )
+            .bind(&input.name)
+            .bind(input.role.as_str())
+            .bind(&input.chamber)
+            .bind(&input.section)
+            .bind(input.rank)
+            .bind(input.weekly_cap)
+            .bind(&absences)
+            .bind(i64::from(input.active))
+            .bind(&input.id)
+            .execute(&mut *write.tx)
+            .await?;
+        }
         journal_reference(&mut write.tx, actor, serde_json::json!({"magistrate": input, "version": version})).await?;
         write.commit().await?;
         Ok(MagistrateRecord { magistrate: input, version })
@@ -520,49 +524,42 @@ impl Store {
             ));
         }
         let current = current_version(&mut write.tx, "hearings", "id", &input.id).await?;
-        let version = match expected {
-            None => {
-                if current.is_some() {
-                    return Err(Error::conflict(
-                        "already_exists",
-                        format!("l'audience « {} » existe déjà", input.id),
-                        "la modifier (PUT avec If-Match) au lieu de la créer",
-                    )
-                    .field("id"));
-                }
-                sqlx::query(
-                    "INSERT INTO hearings (id, chamber, date, half_day, formation, capacity, room, version)
+        let exists = Error::conflict(
+            "already_exists",
+            format!("l'audience « {} » existe déjà", input.id),
+            "la modifier (PUT avec If-Match) au lieu de la créer",
+        )
+        .field("id");
+        let version = next_version(current, expected, exists, "audience")?;
+        if expected.is_none() {
+            sqlx::query(
+                "INSERT INTO hearings (id, chamber, date, half_day, formation, capacity, room, version)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
-                )
-                .bind(&input.id)
-                .bind(&input.chamber)
-                .bind(&input.date)
-                .bind(&input.half_day)
-                .bind(&input.formation)
-                .bind(input.capacity)
-                .bind(&input.room)
-                .execute(&mut *write.tx)
-                .await?;
-                1
-            }
-            Some(expected) => {
-                expect_version(current, expected, "audience")?;
-                sqlx::query(
-                    "UPDATE hearings SET chamber = $1, date = $2, half_day = $3, formation = $4, capacity = $5, room = $6,
+            )
+            .bind(&input.id)
+            .bind(&input.chamber)
+            .bind(&input.date)
+            .bind(&input.half_day)
+            .bind(&input.formation)
+            .bind(input.capacity)
+            .bind(&input.room)
+            .execute(&mut *write.tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE hearings SET chamber = $1, date = $2, half_day = $3, formation = $4, capacity = $5, room = $6,
                      version = version + 1 WHERE id = $7",
-                )
-                .bind(&input.chamber)
-                .bind(&input.date)
-                .bind(&input.half_day)
-                .bind(&input.formation)
-                .bind(input.capacity)
-                .bind(&input.room)
-                .bind(&input.id)
-                .execute(&mut *write.tx)
-                .await?;
-                expected + 1
-            }
-        };
+            )
+            .bind(&input.chamber)
+            .bind(&input.date)
+            .bind(&input.half_day)
+            .bind(&input.formation)
+            .bind(input.capacity)
+            .bind(&input.room)
+            .bind(&input.id)
+            .execute(&mut *write.tx)
+            .await?;
+        }
         journal_reference(&mut write.tx, actor, serde_json::json!({"hearing": input, "version": version})).await?;
         write.commit().await?;
         Ok(HearingRecord { hearing: input, version })

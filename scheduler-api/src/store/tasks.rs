@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::deadlines::running_state;
 use super::users::{User, UserRole};
-use super::{Store, rows};
+use super::{Store, chamber_scope, rows};
 use crate::error::{Error, Result};
 
 /// One task.
@@ -94,12 +94,7 @@ impl Store {
                 "demander à l'administrateur de rattacher le compte à son magistrat",
             ));
         }
-        let scope = if user.covers_all() {
-            String::new()
-        } else {
-            let quoted: Vec<String> = user.chambers.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
-            format!("AND d.chamber IN ({})", quoted.join(", "))
-        };
+        let scope = chamber_scope("d.chamber", (!user.covers_all()).then_some(user.chambers.as_slice()));
         let sql = format!(
             "SELECT d.id, d.pourvoi, d.chamber, k.rule, k.label, k.article, k.applies_to, k.due, k.confirmed
              FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
