@@ -26,6 +26,7 @@ mod explain;
 mod greedy;
 mod model;
 mod reasons;
+pub mod repair;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -34,6 +35,7 @@ use greffe_checker::{CheckOptions, CheckReport, Violation, ViolationCode, check}
 use greffe_models::{Assignment, Bench, BrokenRequirement, Instance, Plan, Unscheduled};
 
 pub use explain::{Explanation, HearingVerdict, explain};
+pub use repair::{Disruption, RepairConfig, Repaired, repair};
 
 /// Weights of the `default` objective's soft terms.
 #[derive(Debug, Clone, Copy, PartialEq)]

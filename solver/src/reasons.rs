@@ -51,7 +51,9 @@ fn room(chamber: &Chamber<'_>, outcome: &Outcome<'_>) -> Vec<(f64, u32)> {
     room
 }
 
-fn ledger(chamber: &Chamber<'_>, outcome: &Outcome<'_>) -> Ledger {
+/// Who attends which hearing: the benches, and the rapporteurs of the
+/// dossiers heard.
+pub(crate) fn ledger(chamber: &Chamber<'_>, outcome: &Outcome<'_>) -> Ledger {
     let mut ledger = Ledger::with_benches(outcome.benches);
     for (d, hearing) in outcome.assigned.iter().enumerate() {
         if let Some(h) = *hearing {

@@ -10,4 +10,5 @@ mod deadlines;
 mod format;
 mod generator;
 mod helpers;
+mod repair;
 mod solver;
