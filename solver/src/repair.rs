@@ -264,7 +264,7 @@ pub fn repair(after: &Applied, previous: &Plan, config: &RepairConfig) -> Repair
 
     let plan = assemble(instance, previous, &works, started);
     let mut changes = diff(previous, &plan);
-    annotate(instance, &mut changes, &works, &listed);
+    annotate(instance, &mut changes, &works, &listed, &plan);
     let tasks = implied_tasks(instance, &changes, &plan);
     let report = check(instance, &plan, CheckOptions { allow_moving_pinned: true });
     let undeclared = crate::undeclared(&plan, &report);
@@ -676,7 +676,10 @@ fn annotate(
     changes: &mut PlanDiff,
     works: &[Work<'_>],
     listed: &BTreeSet<&greffe_models::DossierId>,
+    plan: &Plan,
 ) {
+    let waiting: HashMap<&greffe_models::DossierId, greffe_models::UnscheduledReason> =
+        plan.unscheduled.iter().map(|u| (&u.dossier, u.reason)).collect();
     let mut forced: HashMap<&greffe_models::DossierId, &str> = HashMap::new();
     let mut seats: HashMap<&greffe_models::HearingId, String> = HashMap::new();
     for work in works {
@@ -695,7 +698,10 @@ fn annotate(
     for dropped in &mut changes.dropped {
         dropped.reason = match (instance.dossier(&dropped.dossier), forced.get(&dropped.dossier)) {
             (None, _) => "dossier retiré du rôle".to_owned(),
-            (Some(_), Some(why)) => format!("{why} ; aucune autre audience ne peut le recevoir"),
+            (Some(_), Some(why)) => match waiting.get(&dropped.dossier) {
+                Some(reason) => format!("{why} ; pas réaudiencé : {}", reason.label_fr()),
+                None => (*why).to_owned(),
+            },
             (Some(_), None) => "retiré pour faire place à un dossier à délai".to_owned(),
         };
     }

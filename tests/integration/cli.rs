@@ -421,3 +421,77 @@ fn registry_commands_on_an_embedded_store() {
     assert_eq!(unreachable.code, 1);
     assert!(unreachable.err.contains("sqlite://"), "{}", unreachable.err);
 }
+
+#[test]
+fn plan_repair_writes_the_plan_the_changes_and_the_tasks_and_refuses_bad_events() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let instance = crate::helpers::fixture_path("check.json");
+    let instance = instance.to_str().expect("utf-8 path");
+    let run = greffe(&["plan", "propose", "--instance", instance, "--out", &path("plan.json"), "--time-limit", "5"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("plan.json")).expect("plan")).expect("json");
+    let withdrawn = plan["assignments"][0]["dossier"].as_str().expect("an assigned dossier").to_owned();
+    std::fs::write(
+        path("events.json"),
+        serde_json::json!({"events": [{"type": "dossier_withdrawn", "dossier": withdrawn}]}).to_string(),
+    )
+    .expect("write");
+    let run = greffe(&[
+        "plan",
+        "repair",
+        "--instance",
+        instance,
+        "--previous",
+        &path("plan.json"),
+        "--events",
+        &path("events.json"),
+        "--out",
+        &path("repaired.json"),
+        "--report",
+        &path("report.json"),
+        "--scratch-time-limit",
+        "5",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run.out.contains("pour un minimum de 1"), "{}", run.out);
+    assert!(run.out.contains("Replanification complète"), "{}", run.out);
+    let repaired: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("repaired.json")).expect("plan")).expect("json");
+    let everywhere = repaired["assignments"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .chain(repaired["unscheduled"].as_array().expect("list").iter());
+    assert!(everywhere.clone().all(|entry| entry["dossier"] != withdrawn.as_str()));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("report.json")).expect("report")).expect("json");
+    assert_eq!(report["disruption"]["dropped"], 1);
+    assert_eq!(report["diff"]["dropped"][0]["dossier"], withdrawn.as_str());
+    assert!(report["tasks"].as_array().expect("tasks").iter().any(|t| t["kind"] == "withdraw_notice"));
+    assert!(report["scratch"]["changes"].is_number());
+    assert_eq!(report["check"]["ok"], true);
+
+    // A wrong event: exit 1, the path named, nothing written.
+    std::fs::write(
+        path("bad.json"),
+        serde_json::json!({"events": [{"type": "hearing_cancelled", "hearing": "h-inconnue"}]}).to_string(),
+    )
+    .expect("write");
+    let run = greffe(&[
+        "plan",
+        "repair",
+        "--instance",
+        instance,
+        "--previous",
+        &path("plan.json"),
+        "--events",
+        &path("bad.json"),
+        "--out",
+        &path("never.json"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(run.err.contains("events[0].hearing"), "{}", run.err);
+    assert!(!dir.path().join("never.json").exists());
+}

@@ -3,12 +3,15 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use greffe_checker::{CheckOptions, check};
+use greffe_checker::{CheckOptions, Violation, check};
+use greffe_models::diff::diff;
+use greffe_models::events::{EventsDoc, apply_events};
+use greffe_models::format::from_json_text;
 use greffe_models::format::{ReadError, read_instance};
 use greffe_models::{Instance, Plan};
 
 use greffe_models::DossierId;
-use greffe_solver::{Objective, ObjectiveWeights, SolveConfig, solve};
+use greffe_solver::{Objective, ObjectiveWeights, RepairConfig, SolveConfig, repair, solve};
 
 use super::{EXIT_OK, EXIT_REFUSED, Failure, Io, files};
 
@@ -67,6 +70,39 @@ pub(crate) enum PlanCommand {
         /// Print per-chamber figures.
         #[arg(long)]
         stats: bool,
+    },
+    /// Repair a published plan after events with as few changes as possible;
+    /// write the repaired plan, print the changes and the tasks they imply
+    /// (exit 1 when the events are refused, 3 when a hard requirement
+    /// cannot be met).
+    Repair {
+        /// The instance the previous plan was made for (JSON).
+        #[arg(long)]
+        instance: PathBuf,
+        /// The published plan (JSON).
+        #[arg(long)]
+        previous: PathBuf,
+        /// The events (JSON, `docs/formats.md`, "Events").
+        #[arg(long)]
+        events: PathBuf,
+        /// Where to write the repaired plan (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write the report: diff with reasons, tasks, disruption (JSON).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Wall-clock limit of the repair, in seconds.
+        #[arg(long, value_parser = parse_seconds, default_value = "5")]
+        time_limit: f64,
+        /// Wall-clock limit of the from-scratch re-plan the repair is compared with.
+        #[arg(long, value_parser = parse_seconds, default_value = "10")]
+        scratch_time_limit: f64,
+        /// Skip the comparison with a from-scratch re-plan.
+        #[arg(long)]
+        no_scratch: bool,
+        /// Seed of the MILP solver.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Tell why a dossier is where it is in a plan, or why it is not scheduled.
     Explain {
@@ -198,33 +234,116 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
                     );
                 }
             }
-            if !solved.undeclared.is_empty() {
-                let _ = writeln!(
-                    io.err,
-                    "ERREUR INTERNE DU PLANIFICATEUR : le projet enfreint {} règle(s) sans le déclarer — à signaler :",
-                    solved.undeclared.len()
-                );
-                for violation in &solved.undeclared {
-                    let _ = writeln!(io.err, "  {violation}");
+            finish(plan, &solved.undeclared, io)
+        }
+        PlanCommand::Repair {
+            instance,
+            previous,
+            events,
+            out,
+            report,
+            time_limit,
+            scratch_time_limit,
+            no_scratch,
+            seed,
+        } => {
+            let instance = load_instance(&instance)?;
+            let previous = load_plan(&previous)?;
+            let events_text = files::read_text(&events)?;
+            let events_doc: EventsDoc = from_json_text(&events_text).map_err(|error| {
+                Failure::usage(format!("« {} » n'est pas un fichier d'événements lisible : {error}", events.display()))
+            })?;
+            let applied = match apply_events(&instance, &events_doc) {
+                Ok(applied) => applied,
+                Err(problems) => {
+                    let _ = writeln!(io.err, "Événements refusés : {} problème(s), rien n'est modifié", problems.len());
+                    for problem in &problems {
+                        let _ = writeln!(io.err, "  {problem}");
+                    }
+                    return Ok(EXIT_REFUSED);
                 }
-                return Ok(EXIT_SOLVER_BUG);
-            }
-            if !plan.broken_requirements.is_empty() {
+            };
+            let config = RepairConfig {
+                time_limit: std::time::Duration::from_secs_f64(time_limit),
+                seed,
+                ..RepairConfig::default()
+            };
+            let repaired = repair(&applied, &previous, &config);
+            files::write_text(&out, &repaired.plan.to_json())?;
+            let scratch = (!no_scratch)
+                .then(|| {
+                    let config = SolveConfig {
+                        time_limit: std::time::Duration::from_secs_f64(scratch_time_limit),
+                        seed,
+                        objective: Objective::Default(ObjectiveWeights::default()),
+                        ..SolveConfig::default()
+                    };
+                    solve(&applied.instance, &config).map(|solved| diff(&previous, &solved.plan))
+                })
+                .transpose()
+                .map_err(|error| Failure::usage(error.to_string()))?;
+            let d = &repaired.disruption;
+            let _ = writeln!(
+                io.out,
+                "{} événement(s) ; {} déplacé(s), {} retiré(s), {} ajouté(s), {} siège(s) changé(s) — {} changement(s) pour un minimum de {}{} ; {} tâche(s) ; {} ms → {}",
+                applied.events.len(),
+                d.moved,
+                d.dropped,
+                d.added,
+                d.seats_changed,
+                d.changes,
+                d.minimum,
+                if d.changes == d.minimum { " (minimal)" } else { "" },
+                repaired.tasks.len(),
+                repaired.repair_ms,
+                out.display()
+            );
+            if let Some(scratch) = &scratch {
                 let _ = writeln!(
-                    io.err,
-                    "{} exigence(s) impérative(s) non satisfaite(s) :",
-                    plan.broken_requirements.len()
+                    io.out,
+                    "Replanification complète : {} changement(s) ({} déplacé(s), {} retiré(s), {} siège(s)), {} ajouté(s)",
+                    scratch.changes(),
+                    scratch.moved.len(),
+                    scratch.dropped.len(),
+                    scratch.seats_changed(),
+                    scratch.added.len()
                 );
-                for broken in &plan.broken_requirements {
-                    let _ = writeln!(
-                        io.err,
-                        "  {} [{} : {}] {}",
-                        broken.dossier, broken.requirement, broken.cause, broken.detail
-                    );
-                }
-                return Ok(EXIT_BROKEN_REQUIREMENTS);
             }
-            Ok(EXIT_OK)
+            for moved in &repaired.diff.moved {
+                let _ =
+                    writeln!(io.out, "  déplacé  {} {} → {} : {}", moved.dossier, moved.from, moved.to, moved.reason);
+            }
+            for dropped in &repaired.diff.dropped {
+                let _ = writeln!(io.out, "  retiré   {} de {} : {}", dropped.dossier, dropped.hearing, dropped.reason);
+            }
+            for added in &repaired.diff.added {
+                let _ = writeln!(io.out, "  ajouté   {} à {} : {}", added.dossier, added.hearing, added.reason);
+            }
+            for seat in &repaired.diff.seats {
+                let _ = writeln!(io.out, "  siège    {} : {}", seat.hearing, seat.reason);
+            }
+            for task in &repaired.tasks {
+                let _ = writeln!(io.out, "  tâche    {} {} : {}", task.kind.as_str(), task.dossier, task.label);
+            }
+            if let Some(path) = report {
+                let scratch = scratch.as_ref().map(|s| {
+                    serde_json::json!({
+                        "moved": s.moved.len(), "dropped": s.dropped.len(), "added": s.added.len(),
+                        "seats_changed": s.seats_changed(), "changes": s.changes(),
+                    })
+                });
+                let document = serde_json::json!({
+                    "events": applied.events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "disruption": repaired.disruption,
+                    "scratch": scratch,
+                    "diff": repaired.diff,
+                    "tasks": repaired.tasks,
+                    "check": repaired.check,
+                    "repair_ms": repaired.repair_ms,
+                });
+                files::write_text(&path, &format!("{document:#}\n"))?;
+            }
+            finish(&repaired.plan, &repaired.undeclared, io)
         }
         PlanCommand::Explain { instance, plan, dossier, json } => {
             let instance = load_instance(&instance)?;
@@ -243,6 +362,31 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
             Ok(EXIT_OK)
         }
     }
+}
+
+/// The exit code of a written plan: a solver bug (undeclared violations),
+/// broken hard requirements (each named), or success.
+fn finish(plan: &Plan, undeclared: &[Violation], io: &mut Io<'_>) -> Result<u8, Failure> {
+    if !undeclared.is_empty() {
+        let _ = writeln!(
+            io.err,
+            "ERREUR INTERNE DU PLANIFICATEUR : le projet enfreint {} règle(s) sans le déclarer — à signaler :",
+            undeclared.len()
+        );
+        for violation in undeclared {
+            let _ = writeln!(io.err, "  {violation}");
+        }
+        return Ok(EXIT_SOLVER_BUG);
+    }
+    if !plan.broken_requirements.is_empty() {
+        let _ = writeln!(io.err, "{} exigence(s) impérative(s) non satisfaite(s) :", plan.broken_requirements.len());
+        for broken in &plan.broken_requirements {
+            let _ =
+                writeln!(io.err, "  {} [{} : {}] {}", broken.dossier, broken.requirement, broken.cause, broken.detail);
+        }
+        return Ok(EXIT_BROKEN_REQUIREMENTS);
+    }
+    Ok(EXIT_OK)
 }
 
 fn run_check(
