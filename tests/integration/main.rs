@@ -11,4 +11,5 @@ mod format;
 mod generator;
 mod helpers;
 mod repair;
+mod simulation;
 mod solver;

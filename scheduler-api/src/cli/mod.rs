@@ -11,6 +11,7 @@ mod fixtures;
 mod instance;
 mod plan;
 mod service;
+mod simulate;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -43,6 +44,8 @@ enum Command {
     /// Check hearing plans.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// What-if simulation of months of court activity (several scenarios in parallel).
+    Simulate(simulate::SimulateArgs),
     /// Public holidays by place.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -104,6 +107,7 @@ where
         Command::Instance(command) => instance::run(command, &mut io),
         Command::Plan(command) => plan::run(command, &mut io),
         Command::Calendar(command) => calendar::run(command, &mut io),
+        Command::Simulate(args) => simulate::simulate(args, &mut io),
         Command::Deadline(command) => deadline::run(command, &mut io),
         Command::Serve(args) => service::serve(args, &mut io),
         Command::Demo(args) => service::demo(args, &mut io),

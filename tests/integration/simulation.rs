@@ -1,0 +1,91 @@
+//! What-if simulation: reproducible from the seed, sensitive to the
+//! calendar, results written by the command line.
+
+use greffe_simulation::{Scenario, run};
+
+use crate::helpers::greffe;
+
+fn scenario(extra: &str) -> Scenario {
+    let text = format!("name = \"t\"\nseed = 7\nweeks = 4\nplanning_weeks = 1\nlead_weeks = 2\n{extra}");
+    Scenario::parse(&text, true).expect("valid scenario")
+}
+
+#[test]
+fn the_same_seed_gives_the_same_result() {
+    let scenario = scenario("");
+    let first = run(&scenario, 2, &|_| {}).expect("runs");
+    let second = run(&scenario, 1, &|_| {}).expect("runs");
+    assert_eq!(first, second, "same seed, same result, whatever the threads");
+    assert_eq!(first.weeks.len(), 4);
+    assert!(first.weeks.iter().all(|w| w.heard > 0 && w.registered > 0), "{:?}", first.weeks);
+    let other = run(&Scenario { seed: 8, ..scenario }, 2, &|_| {}).expect("runs");
+    assert_ne!(first.weeks, other.weeks, "another seed, another court");
+}
+
+#[test]
+fn removing_half_the_hearings_makes_the_stock_rise() {
+    let reference = run(&scenario(""), 2, &|_| {}).expect("runs");
+    let halved: String =
+        greffe_simulation::scenario::CHAMBERS.iter().map(|c| format!("[chambers.{c}]\nhearings = 0.5\n")).collect();
+    let half = run(&scenario(&halved), 2, &|_| {}).expect("runs");
+    let stock = |o: &greffe_simulation::Outcome| o.weeks.last().expect("weeks").stock;
+    let heard = |o: &greffe_simulation::Outcome| o.weeks.iter().map(|w| w.heard).sum::<usize>();
+    assert!(heard(&half) < heard(&reference) * 3 / 4, "{} vs {}", heard(&half), heard(&reference));
+    assert!(stock(&half) > stock(&reference), "{} vs {}", stock(&half), stock(&reference));
+    // With half the hearings the stock grows week after week.
+    assert!(half.weeks.windows(2).all(|w| w[1].stock >= w[0].stock), "{:?}", half.weeks);
+    assert!(half.weeks.iter().map(|w| w.hearings).sum::<usize>() < reference.weeks.iter().map(|w| w.hearings).sum());
+}
+
+#[test]
+fn simulate_writes_series_charts_and_loads_and_refuses_a_bad_scenario() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.json");
+    std::fs::write(&a, "name = \"a\"\nseed = 1\nweeks = 2\nplanning_weeks = 1\nlead_weeks = 2\n").expect("write");
+    std::fs::write(
+        &b,
+        r#"{"name": "b", "seed": 1, "weeks": 2, "planning_weeks": 1, "lead_weeks": 2, "inflow_factor": 2.0}"#,
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let run = greffe(&[
+        "simulate",
+        "--scenario",
+        a.to_str().expect("path"),
+        "--scenario",
+        b.to_str().expect("path"),
+        "--out",
+        out.to_str().expect("path"),
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    for name in ["a", "b"] {
+        let csv = std::fs::read_to_string(out.join(name).join("weekly.csv")).expect("csv");
+        assert_eq!(csv.lines().count(), 3, "header and two weeks: {csv}");
+        assert!(csv.starts_with("week,monday,registered,heard,stock"));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(name).join("weekly.json")).expect("json"))
+                .expect("json");
+        assert_eq!(json["weeks"].as_array().expect("weeks").len(), 2);
+        for chart in ["stock.svg", "age.svg"] {
+            let svg = std::fs::read_to_string(out.join(name).join(chart)).expect("svg");
+            assert!(svg.starts_with("<svg") && svg.contains("<polyline"), "{chart} draws lines");
+        }
+        let loads = std::fs::read_to_string(out.join(name).join("magistrates.csv")).expect("loads");
+        assert!(loads.lines().skip(1).any(|l| !l.ends_with(",0,0")), "someone sat");
+    }
+    assert!(out.join("stock.svg").exists(), "a comparison chart for several scenarios");
+    let registered = |name: &str| -> u64 {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(name).join("weekly.json")).expect("json"))
+                .expect("json");
+        json["weeks"].as_array().expect("weeks").iter().map(|w| w["registered"].as_u64().expect("n")).sum()
+    };
+    assert!(registered("b") > registered("a") * 3 / 2, "doubling the inflow shows");
+
+    std::fs::write(&a, "name = \"a\"\nweeks = 53\n").expect("write");
+    let refused = greffe(&["simulate", "--scenario", a.to_str().expect("path"), "--out", out.to_str().expect("path")]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.err.contains("weeks"), "{}", refused.err);
+}
