@@ -358,7 +358,11 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
     let status = solved.status();
     let status_text = format!("{status:?}");
     let time_limit_hit = matches!(status, highs::HighsModelStatus::ReachedTimeLimit);
-    let has_solution = matches!(solved.primal_solution_status(), highs::HighsSolutionStatus::Feasible)
+    // Read the raw status: the bindings' `primal_solution_status()` panics on
+    // the -1 HiGHS leaves when it did not solve (an empty model: a chamber
+    // with dossiers but no hearing in the horizon).
+    let feasible = highs::HighsSolutionStatus::Feasible as i64;
+    let has_solution = solved.int_info_value(c"primal_solution_status").is_ok_and(|raw| raw == feasible)
         && (!input.relax || status == highs::HighsModelStatus::Optimal);
     let dual_bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite());
     if !has_solution {

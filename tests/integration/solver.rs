@@ -332,3 +332,23 @@ fn court_scale_plans_are_lawful() {
         assert!(solved.check.ok, "seed {seed}: {:?}", &solved.check.violations[..solved.check.violations.len().min(3)]);
     }
 }
+
+#[test]
+fn a_chamber_with_dossiers_but_no_hearing_in_the_horizon_is_solved_not_crashed() {
+    let mut doc = generate(&GeneratorConfig { scale: Scale::Small, weeks: 2, seed: 3, start: default_start() })
+        .expect("generate");
+    let emptied = doc.chambers[0].id.clone();
+    doc.hearings.retain(|h| h.chamber != emptied);
+    for dossier in &mut doc.dossiers {
+        dossier.deadline = None;
+    }
+    let instance = validate(&doc).expect("valid");
+    let solved = solve(&instance, &config()).expect("solves");
+    assert_lawful(&instance, &solved, "empty chamber");
+    let left_out = solved
+        .plan
+        .unscheduled
+        .iter()
+        .filter(|u| instance.dossier(&u.dossier).is_some_and(|d| d.chamber.as_str() == emptied));
+    assert_eq!(left_out.count(), doc.dossiers.iter().filter(|d| d.chamber == emptied).count());
+}
