@@ -532,35 +532,15 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
 }
 
 fn merge(instance: &Instance, results: &[(usize, ChamberPlan)], started: Instant) -> Plan {
-    let mut assignments: Vec<(usize, usize)> =
-        results.iter().flat_map(|(_, p)| p.assignments.iter().copied()).collect();
-    assignments.sort_by_key(|&(d, h)| (instance.hearings()[h].date, instance.hearings()[h].half_day, h, d));
-    let mut benches: Vec<(usize, Vec<usize>)> = results.iter().flat_map(|(_, p)| p.benches.iter().cloned()).collect();
-    benches.sort_by_key(|(h, _)| (instance.hearings()[*h].date, instance.hearings()[*h].half_day, *h));
-    let magistrates = instance.magistrates();
+    let assignments: Vec<(usize, usize)> = results.iter().flat_map(|(_, p)| p.assignments.iter().copied()).collect();
+    let benches: Vec<(usize, Vec<usize>)> = results.iter().flat_map(|(_, p)| p.benches.iter().cloned()).collect();
+    let (assignments, benches) = plan_lists(instance, assignments, benches);
     let objective: f64 = results.iter().map(|(_, p)| p.stats.objective).sum();
     let bound: Option<f64> = results.iter().map(|(_, p)| p.stats.bound).sum();
     let gap = bound.map(|b| if b.abs() > f64::EPSILON { ((b - objective) / b.abs()).max(0.0) } else { 0.0 });
     Plan {
-        assignments: assignments
-            .into_iter()
-            .map(|(d, h)| Assignment {
-                dossier: instance.dossiers()[d].id.clone(),
-                hearing: instance.hearings()[h].id.clone(),
-            })
-            .collect(),
-        benches: benches
-            .into_iter()
-            .filter_map(|(h, mut members)| {
-                members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
-                let president = magistrates[*members.first()?].id.clone();
-                Some(Bench {
-                    hearing: instance.hearings()[h].id.clone(),
-                    president,
-                    members: members.into_iter().map(|m| magistrates[m].id.clone()).collect(),
-                })
-            })
-            .collect(),
+        assignments,
+        benches,
         unscheduled: results.iter().flat_map(|(_, p)| p.unscheduled.iter().cloned()).collect(),
         broken_requirements: results.iter().flat_map(|(_, p)| p.broken.iter().cloned()).collect(),
         objective: Some(objective),
@@ -569,6 +549,39 @@ fn merge(instance: &Instance, results: &[(usize, ChamberPlan)], started: Instant
         solve_ms: Some(started.elapsed().as_millis() as u64),
         time_limit_hit: Some(results.iter().any(|(_, p)| p.stats.time_limit_hit)),
     }
+}
+
+/// Assignments and benches (global indexes) as the plan lists them: in
+/// hearing order (date, half-day), each bench's members by precedence, the
+/// first presiding.
+pub(crate) fn plan_lists(
+    instance: &Instance,
+    mut assignments: Vec<(usize, usize)>,
+    mut benches: Vec<(usize, Vec<usize>)>,
+) -> (Vec<Assignment>, Vec<Bench>) {
+    let key = |h: usize| (instance.hearings()[h].date, instance.hearings()[h].half_day, h);
+    assignments.sort_by_key(|&(d, h)| (key(h), d));
+    benches.sort_by_key(|(h, _)| key(*h));
+    let magistrates = instance.magistrates();
+    let assignments = assignments
+        .into_iter()
+        .map(|(d, h)| Assignment {
+            dossier: instance.dossiers()[d].id.clone(),
+            hearing: instance.hearings()[h].id.clone(),
+        })
+        .collect();
+    let benches = benches
+        .into_iter()
+        .filter_map(|(h, mut members)| {
+            members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
+            Some(Bench {
+                hearing: instance.hearings()[h].id.clone(),
+                president: magistrates[*members.first()?].id.clone(),
+                members: members.into_iter().map(|m| magistrates[m].id.clone()).collect(),
+            })
+        })
+        .collect();
+    (assignments, benches)
 }
 
 /// Violations not declared by the plan's broken requirements.

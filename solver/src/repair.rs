@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use greffe_checker::{CheckOptions, CheckReport, Violation, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
 use greffe_models::events::Applied;
-use greffe_models::{Assignment, Bench, BrokenRequirement, Instance, Plan, Unscheduled};
+use greffe_models::{Bench, BrokenRequirement, Instance, Plan, Unscheduled};
 use serde::Serialize;
 
 use crate::benches::{self, Benches};
@@ -637,29 +637,10 @@ fn assemble(instance: &Instance, previous: &Plan, works: &[Work<'_>], started: I
             }
         }
     }
-    let hearing_key = |h: usize| (instance.hearings()[h].date, instance.hearings()[h].half_day, h);
-    assignments.sort_by_key(|&(d, h)| (hearing_key(h), d));
-    benches.sort_by_key(|(h, _)| hearing_key(*h));
-    let magistrates = instance.magistrates();
+    let (assignments, benches) = crate::plan_lists(instance, assignments, benches);
     Plan {
-        assignments: assignments
-            .into_iter()
-            .map(|(d, h)| Assignment {
-                dossier: instance.dossiers()[d].id.clone(),
-                hearing: instance.hearings()[h].id.clone(),
-            })
-            .collect(),
-        benches: benches
-            .into_iter()
-            .filter_map(|(h, mut members)| {
-                members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
-                Some(Bench {
-                    hearing: instance.hearings()[h].id.clone(),
-                    president: magistrates[*members.first()?].id.clone(),
-                    members: members.into_iter().map(|m| magistrates[m].id.clone()).collect(),
-                })
-            })
-            .collect(),
+        assignments,
+        benches,
         unscheduled,
         broken_requirements: broken,
         objective: Some(objective),
