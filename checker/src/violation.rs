@@ -4,12 +4,12 @@
 use std::fmt;
 
 use greffe_models::{DossierId, HearingId, MagistrateId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What rule a plan breaks. The codes are stable snake_case words
 /// (`docs/formats.md`); the number in each comment is the hard constraint of
 /// the planning model it re-verifies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationCode {
     /// Plan sanity: an assignment, bench or unscheduled entry names a dossier
@@ -120,7 +120,7 @@ impl fmt::Display for ViolationCode {
 }
 
 /// One broken rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// Which rule.
     pub code: ViolationCode,
@@ -141,7 +141,7 @@ impl fmt::Display for Violation {
 }
 
 /// The checker's verdict on a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
     /// True when no hard rule is broken.
     pub ok: bool,

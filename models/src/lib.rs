@@ -18,6 +18,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod diff;
 pub mod dossier;
+pub mod edit;
 pub mod events;
 pub mod format;
 pub mod formation;
@@ -25,6 +26,7 @@ pub mod hearing;
 pub mod ids;
 pub mod instance;
 pub mod plan;
+pub mod planning;
 pub mod pourvoi;
 pub mod registry;
 

@@ -234,6 +234,8 @@ vocabulary! {
         Imported = "imported", "reprise de l'existant";
         /// Reference data changed (chambers, magistrates, hearings, users).
         ReferenceChanged = "reference_changed", "modification des données de référence";
+        /// A hearing plan changed status (validated, published, amended…).
+        PlanTransition = "plan_transition", "étape d'un projet de rôle";
     }
 }
 

@@ -151,7 +151,7 @@ pub enum DossierDeadlineError {
 }
 
 /// The journal with corrections and cancellations applied, by date.
-fn effective_events(events: &[Event]) -> Result<Vec<Event>, DossierDeadlineError> {
+pub fn effective_events(events: &[Event]) -> Result<Vec<Event>, DossierDeadlineError> {
     let mut effective: Vec<Event> = Vec::with_capacity(events.len());
     for event in events {
         let target = event.cancels.as_ref().or(event.corrects.as_ref());

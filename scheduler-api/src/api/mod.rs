@@ -6,6 +6,7 @@
 
 pub mod dossiers;
 pub mod extract;
+pub mod plans;
 pub mod reference;
 pub mod registry;
 
@@ -34,6 +35,17 @@ use extract::Caller;
 pub struct AppState {
     /// The store.
     pub store: Store,
+    /// Proposal jobs of this process.
+    pub jobs: std::sync::Arc<plans::Jobs>,
+    /// How dossiers become planner input.
+    pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
+}
+
+impl AppState {
+    /// The state of a service over `store`, with the default planning rules.
+    pub fn new(store: Store) -> Self {
+        Self { store, jobs: std::sync::Arc::default(), rules: std::sync::Arc::default() }
+    }
 }
 
 /// Today in Paris.
@@ -113,6 +125,10 @@ impl Modify for TokenSecurity {
         dossiers::search_dossiers, dossiers::create_dossier, dossiers::get_dossier, dossiers::update_dossier, dossiers::change_status,
         dossiers::dossier_journal, dossiers::record_event, dossiers::dossier_deadlines, dossiers::list_pieces, dossiers::add_piece,
         dossiers::piece_content, dossiers::record_decision,
+        plans::chamber_instance, plans::start_job, plans::get_job, plans::job_events, plans::cancel_job,
+        plans::list_plans, plans::get_plan, plans::plan_history, plans::edit_plan, plans::validate_plan,
+        plans::publish_plan, plans::amend_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
+        plans::chamber_calendar,
     )
 )]
 pub struct ApiDoc;
@@ -195,6 +211,21 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/pieces/{id}/content", get(dossiers::piece_content))
         .route("/dossiers/{id}/decision", post(dossiers::record_decision))
+        .route("/chambers/{code}/instance", get(plans::chamber_instance))
+        .route("/chambers/{code}/calendar", get(plans::chamber_calendar))
+        .route("/plans/jobs", post(plans::start_job))
+        .route("/plans/jobs/{id}", get(plans::get_job).delete(plans::cancel_job))
+        .route("/plans/jobs/{id}/events", get(plans::job_events))
+        .route("/plans", get(plans::list_plans))
+        .route("/plans/{id}", get(plans::get_plan))
+        .route("/plans/{id}/history", get(plans::plan_history))
+        .route("/plans/{id}/edits", post(plans::edit_plan))
+        .route("/plans/{id}/validate", post(plans::validate_plan))
+        .route("/plans/{id}/publish", post(plans::publish_plan))
+        .route("/plans/{id}/amend", post(plans::amend_plan))
+        .route("/notices", get(plans::notices))
+        .route("/hearings/{id}/roll", get(plans::hearing_roll))
+        .route("/magistrates/{id}/agenda", get(plans::magistrate_agenda))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::map_response(uniform_errors))

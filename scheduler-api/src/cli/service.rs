@@ -152,7 +152,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
             health.schema_version
         );
         tracing::info!(bind = %args.bind, "listening");
-        let app = router(AppState { store: store.clone() });
+        let app = router(AppState::new(store.clone()));
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -218,6 +218,17 @@ where
     rows.iter().map(entry_of).collect()
 }
 
+/// The entries of the dossiers `scope` selects (an SQL subquery with one
+/// parameter, `$1` = `bind`), by dossier then sequence.
+pub async fn of_dossiers_in(pool: &AnyPool, scope: &str, bind: &str) -> Result<Vec<JournalEntry>> {
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM journal WHERE dossier_id IN ({scope}) ORDER BY dossier_id, seq"))
+            .bind(bind)
+            .fetch_all(pool)
+            .await?;
+    rows.iter().map(entry_of).collect()
+}
+
 /// One entry.
 pub async fn get(pool: &AnyPool, seq: i64) -> Result<Option<JournalEntry>> {
     let row =

@@ -20,10 +20,13 @@ pub mod idempotency;
 pub mod import;
 pub mod journal;
 pub mod pieces;
+pub mod planning;
+pub mod plans;
 pub mod reference;
 pub mod rows;
 pub mod tasks;
 pub mod users;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -282,6 +285,10 @@ mod tests {
         assert_eq!(
             normalise(include_str!("../../migrations/sqlite/0001_registry.sql")),
             normalise(include_str!("../../migrations/postgres/0001_registry.sql"))
+        );
+        assert_eq!(
+            normalise(include_str!("../../migrations/sqlite/0002_plans.sql")),
+            normalise(include_str!("../../migrations/postgres/0002_plans.sql"))
         );
     }
 

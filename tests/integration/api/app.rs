@@ -134,7 +134,7 @@ impl TestApp {
             .await
             .expect("admin created")
             .token;
-        let router = router(AppState { store: store.clone() });
+        let router = router(AppState::new(store.clone()));
         Some(Self { router, store, admin, _dir: dir })
     }
 

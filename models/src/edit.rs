@@ -1,0 +1,206 @@
+//! Edits of a draft plan by hand: move a dossier to another hearing or out
+//! of the plan, swap a bench member, change a hearing's formation or
+//! capacity, pin or unpin a dossier. An edit that names something unknown
+//! is refused; an edit that breaks a planning rule is applied — the checker
+//! says what it breaks, and validation is refused until it is fixed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::court::Role;
+use crate::format::{InstanceDoc, Problem};
+use crate::formation::FormationCode;
+use crate::ids::{DossierId, HearingId, MagistrateId};
+use crate::plan::{Assignment, Plan, Unscheduled, UnscheduledReason};
+
+/// One edit, tagged by `op`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Edit {
+    /// The dossier goes to `hearing`, or out of the plan when `hearing` is
+    /// null.
+    Move {
+        /// Dossier id.
+        dossier: String,
+        /// Hearing id, or null.
+        hearing: Option<String>,
+    },
+    /// `replacement` takes `member`'s seat at `hearing`.
+    SwapBench {
+        /// Hearing id.
+        hearing: String,
+        /// The member who leaves.
+        member: String,
+        /// The magistrate who sits instead.
+        replacement: String,
+    },
+    /// The hearing sits in another formation.
+    SetFormation {
+        /// Hearing id.
+        hearing: String,
+        /// `FR`, `FS` or `FP`.
+        formation: String,
+    },
+    /// The hearing takes at most `capacity` (weight and count).
+    SetCapacity {
+        /// Hearing id.
+        hearing: String,
+        /// New capacity.
+        capacity: i64,
+    },
+    /// The dossier is pinned to its hearing in the plan.
+    Pin {
+        /// Dossier id.
+        dossier: String,
+    },
+    /// The dossier is no longer pinned.
+    Unpin {
+        /// Dossier id.
+        dossier: String,
+    },
+}
+
+fn problem(path: &str, code: &'static str, message: String, fix: &str) -> Problem {
+    Problem { path: path.to_owned(), code, message, fix: fix.to_owned() }
+}
+
+fn dossier_index(doc: &InstanceDoc, id: &str) -> Result<usize, Problem> {
+    doc.dossiers.iter().position(|d| d.id == id).ok_or_else(|| {
+        problem(
+            "dossier",
+            "unknown_dossier",
+            format!("dossier « {id} » absent du projet"),
+            "donner un dossier du projet",
+        )
+    })
+}
+
+fn hearing_index(doc: &InstanceDoc, id: &str) -> Result<usize, Problem> {
+    doc.hearings.iter().position(|h| h.id == id).ok_or_else(|| {
+        problem(
+            "hearing",
+            "unknown_hearing",
+            format!("audience « {id} » absente du projet"),
+            "donner une audience du projet",
+        )
+    })
+}
+
+fn parse_id<T>(raw: &str, path: &str, parse: fn(&str) -> Result<T, crate::ids::IdError>) -> Result<T, Problem> {
+    parse(raw).map_err(|error| problem(path, "invalid_id", error.to_string(), "donner un identifiant valide"))
+}
+
+/// Applies `edit` to a draft (its instance document and plan); returns what
+/// was done, in French. Refused, with the field named, when the edit names
+/// something the draft does not have; nothing is changed then.
+pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result<String, Problem> {
+    match edit {
+        Edit::Move { dossier, hearing } => {
+            dossier_index(doc, dossier)?;
+            let target = hearing.as_deref().map(|h| hearing_index(doc, h).map(|_| h)).transpose()?;
+            let id = parse_id(dossier, "dossier", DossierId::parse)?;
+            plan.assignments.retain(|a| a.dossier != id);
+            plan.unscheduled.retain(|u| u.dossier != id);
+            plan.broken_requirements.retain(|b| b.dossier != id);
+            match target {
+                Some(h) => {
+                    let hearing = parse_id(h, "hearing", HearingId::parse)?;
+                    plan.assignments.push(Assignment { dossier: id, hearing });
+                    Ok(format!("dossier {dossier} placé à l'audience {h}"))
+                }
+                None => {
+                    plan.unscheduled.push(Unscheduled {
+                        dossier: id,
+                        reason: UnscheduledReason::Manual,
+                        detail: "retiré du projet à la main".to_owned(),
+                    });
+                    Ok(format!("dossier {dossier} retiré du projet"))
+                }
+            }
+        }
+        Edit::SwapBench { hearing, member, replacement } => {
+            hearing_index(doc, hearing)?;
+            let Some(replacement_doc) = doc.magistrates.iter().find(|m| m.id == *replacement) else {
+                return Err(problem(
+                    "replacement",
+                    "unknown_magistrate",
+                    format!("magistrat « {replacement} » absent du projet"),
+                    "donner un magistrat de la chambre",
+                ));
+            };
+            let _ = replacement_doc;
+            let Some(bench) = plan.benches.iter_mut().find(|b| b.hearing.as_str() == hearing) else {
+                return Err(problem(
+                    "hearing",
+                    "no_bench",
+                    format!("l'audience {hearing} n'a pas de composition dans le projet"),
+                    "placer d'abord un dossier à cette audience avec sa composition",
+                ));
+            };
+            let Some(seat) = bench.members.iter().position(|m| m.as_str() == member) else {
+                return Err(problem(
+                    "member",
+                    "not_a_member",
+                    format!("{member} ne siège pas à l'audience {hearing}"),
+                    "donner un membre de la composition",
+                ));
+            };
+            bench.members[seat] = parse_id(replacement, "replacement", MagistrateId::parse)?;
+            // The president is the member of highest precedence.
+            let precedence = |id: &MagistrateId| {
+                doc.magistrates
+                    .iter()
+                    .find(|m| m.id == id.as_str())
+                    .map(|m| (Role::parse(&m.role).map_or(u8::MAX, Role::precedence), m.rank))
+                    .unwrap_or((u8::MAX, i64::MAX))
+            };
+            bench.members.sort_by_key(|m| precedence(m));
+            bench.president = bench.members[0].clone();
+            Ok(format!("{replacement} remplace {member} à l'audience {hearing}"))
+        }
+        Edit::SetFormation { hearing, formation } => {
+            let h = hearing_index(doc, hearing)?;
+            if FormationCode::parse(formation).is_none() {
+                return Err(problem(
+                    "formation",
+                    "unknown_formation",
+                    format!("formation « {formation} » inconnue"),
+                    "utiliser FR, FS ou FP",
+                ));
+            }
+            doc.hearings[h].formation = formation.clone();
+            Ok(format!("audience {hearing} en formation {formation}"))
+        }
+        Edit::SetCapacity { hearing, capacity } => {
+            let h = hearing_index(doc, hearing)?;
+            if !(0..=1000).contains(capacity) {
+                return Err(problem(
+                    "capacity",
+                    "out_of_range",
+                    format!("capacité {capacity} hors limites"),
+                    "donner une capacité de 0 à 1000",
+                ));
+            }
+            doc.hearings[h].capacity_weight = *capacity as f64;
+            doc.hearings[h].capacity_count = *capacity;
+            Ok(format!("capacité de l'audience {hearing} portée à {capacity}"))
+        }
+        Edit::Pin { dossier } => {
+            let d = dossier_index(doc, dossier)?;
+            let Some(at) = plan.assignments.iter().find(|a| a.dossier.as_str() == dossier) else {
+                return Err(problem(
+                    "dossier",
+                    "not_assigned",
+                    format!("le dossier {dossier} n'est à aucune audience du projet"),
+                    "le placer d'abord à une audience",
+                ));
+            };
+            doc.dossiers[d].pinned_hearing = Some(at.hearing.to_string());
+            Ok(format!("dossier {dossier} fixé à l'audience {}", at.hearing))
+        }
+        Edit::Unpin { dossier } => {
+            let d = dossier_index(doc, dossier)?;
+            doc.dossiers[d].pinned_hearing = None;
+            Ok(format!("dossier {dossier} n'est plus fixé"))
+        }
+    }
+}

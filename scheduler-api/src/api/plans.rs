@@ -1,0 +1,843 @@
+//! The hearing-plan workflow over HTTP: planning instances from the store,
+//! proposal jobs (solver in the background, progress by polling and
+//! server-sent events, cancellation), drafts edited with live checking,
+//! validation, publication, amendments after events, and the views (hearing
+//! roll, magistrate agenda, chamber calendar) in JSON and iCalendar.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use greffe_checker::{CheckOptions, CheckReport, check};
+use greffe_models::diff::{diff, implied_tasks};
+use greffe_models::edit::{Edit, apply_edit};
+use greffe_models::events::{Applied, EventsDoc, apply_events};
+use greffe_models::format::{InstanceDoc, validate};
+use greffe_models::{Date, Instance, Plan};
+use greffe_solver::{Objective, ObjectiveWeights, Phase, RepairConfig, SolveConfig, repair, solve};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Caller, IfMatch, Params, json_body, numeric_id, tagged};
+use super::{AppState, idempotent, today};
+use crate::error::{Error, ErrorBody, Result};
+use crate::store::planning::{Excluded, horizon};
+use crate::store::plans::{Faults, HistoryEntry, NewPlan, PlanRecord, PlanStatus, PlanSummary};
+use crate::store::users::UserRole;
+
+/// Who sees a chamber's drafts: its president, magistrates and clerks.
+const CHAMBER_ROLES: [UserRole; 3] = [UserRole::PresidentChambre, UserRole::Magistrat, UserRole::Greffier];
+/// Who asks for proposals and edits drafts.
+const PLANNERS: [UserRole; 2] = [UserRole::PresidentChambre, UserRole::Greffier];
+
+/// Progress of a proposal job.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct JobView {
+    /// Job id.
+    pub id: i64,
+    /// Chamber.
+    pub chamber: String,
+    /// `queued`, `running`, `done`, `failed`, `cancelled`.
+    pub status: String,
+    /// `preparing`, `solving`, `checking`, `done`.
+    pub phase: String,
+    /// Objective of the work done so far.
+    pub incumbent: Option<f64>,
+    /// Best bound so far.
+    pub bound: Option<f64>,
+    /// `(bound − incumbent) / |bound|`.
+    pub gap: Option<f64>,
+    /// Elapsed milliseconds.
+    pub elapsed_ms: u64,
+    /// The draft made from the result.
+    pub plan_id: Option<i64>,
+    /// What went wrong, in French.
+    pub error: Option<String>,
+}
+
+impl JobView {
+    fn is_final(&self) -> bool {
+        matches!(self.status.as_str(), "done" | "failed" | "cancelled")
+    }
+}
+
+struct Job {
+    view: watch::Sender<JobView>,
+    cancel: Arc<AtomicBool>,
+    requested_by: String,
+}
+
+/// Proposal jobs of this process (a restart forgets running jobs; their
+/// results, once drafts, are in the store).
+#[derive(Default)]
+pub struct Jobs {
+    next: AtomicI64,
+    jobs: Mutex<BTreeMap<i64, Job>>,
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jobs").field("next", &self.next).finish_non_exhaustive()
+    }
+}
+
+impl Jobs {
+    fn update(&self, id: i64, change: impl FnOnce(&mut JobView)) {
+        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(job) = jobs.get(&id) {
+            job.view.send_modify(change);
+        }
+    }
+
+    fn view(&self, id: i64) -> Option<(JobView, String, watch::Receiver<JobView>)> {
+        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        jobs.get(&id).map(|job| (job.view.borrow().clone(), job.requested_by.clone(), job.view.subscribe()))
+    }
+}
+
+fn may_see_drafts(caller: &Caller, chamber: &str) -> bool {
+    CHAMBER_ROLES.contains(&caller.0.role) && caller.0.covers(chamber)
+}
+
+/// A plan the caller may read: drafts and validated plans only inside the
+/// chamber; published (and amended) plans by every user.
+async fn visible(state: &AppState, caller: &Caller, raw_id: &str) -> Result<PlanSummary> {
+    let id = numeric_id(raw_id, "plan")?;
+    let summary = state.store.plan_summary(id).await?;
+    let public = matches!(summary.status, PlanStatus::Published | PlanStatus::Amended);
+    if !public && !may_see_drafts(caller, &summary.chamber) {
+        // Not even its existence is disclosed outside the chamber.
+        return Err(Error::not_found(format!("plan {id}")));
+    }
+    Ok(summary)
+}
+
+fn require_planner(caller: &Caller, chamber: &str) -> Result<()> {
+    caller.require(&PLANNERS)?;
+    caller.require_chamber(chamber)
+}
+
+fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
+    validate(doc).map_err(|problems| {
+        Error::conflict(
+            "instance_invalid",
+            format!(
+                "le projet ne forme plus une instance valide : {}",
+                problems.first().map(ToString::to_string).unwrap_or_default()
+            ),
+            "annuler la dernière modification",
+        )
+    })
+}
+
+fn date_param(field: &str, raw: Option<&str>, default: Date) -> Result<Date> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => greffe_models::dates::parse_date(raw)
+            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ")),
+    }
+}
+
+/// Horizon of an instance export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InstanceQuery {
+    /// First day (YYYY-MM-DD).
+    pub start: String,
+    /// Last day (YYYY-MM-DD).
+    pub end: String,
+    /// Day the notices can go out (default today).
+    pub publication: Option<String>,
+}
+
+/// An exported instance and the dossiers left out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstanceExport {
+    /// The instance (interchange format, `docs/formats.md`).
+    #[schema(value_type = Object)]
+    pub instance: InstanceDoc,
+    /// Open dossiers of the chamber not offered to the planner, with why.
+    pub excluded: Vec<Excluded>,
+}
+
+/// The planning instance of a chamber for a horizon, built from the store.
+#[utoipa::path(get, path = "/chambers/{code}/instance", tag = "plans", security(("token" = [])),
+    params(("code" = String, Path, description = "Chamber"), InstanceQuery),
+    responses((status = 200, body = InstanceExport), (status = 409, body = ErrorBody)))]
+pub async fn chamber_instance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Params(query): Params<InstanceQuery>,
+) -> Result<Json<InstanceExport>> {
+    if !may_see_drafts(&caller, &code) && caller.0.role != UserRole::Admin {
+        return Err(Error::forbidden("réservé à la chambre (président, magistrats, greffe) et aux administrateurs"));
+    }
+    let (start, end) = horizon(&query.start, &query.end)?;
+    let publication = date_param("publication", query.publication.as_deref(), today())?;
+    let built = state.store.planning_instance(&code, start, end, publication, &state.rules).await?;
+    Ok(Json(InstanceExport { instance: built.doc, excluded: built.excluded }))
+}
+
+/// A proposal request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalRequest {
+    /// Chamber.
+    pub chamber: String,
+    /// First day of the horizon.
+    pub start: String,
+    /// Last day of the horizon.
+    pub end: String,
+    /// Title of the draft.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `default` (grouping, load balance) or `benchmark`.
+    #[serde(default)]
+    pub objective: Option<String>,
+    /// Wall-clock limit in seconds (1–600, default 10).
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Day the notices can go out (default today).
+    #[serde(default)]
+    pub publication: Option<String>,
+    /// Only these dossiers (ids) are eligible; default: every dossier the
+    /// store says is ready in the horizon.
+    #[serde(default)]
+    pub dossiers: Option<Vec<i64>>,
+}
+
+/// Starts a proposal job (president or clerk of the chamber): the solver
+/// runs in the background; follow it at `/plans/jobs/{id}` or its
+/// `/events` stream. Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/plans/jobs", tag = "plans", security(("token" = [])), request_body = ProposalRequest,
+    responses((status = 202, body = JobView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn start_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let request: ProposalRequest = json_body(&body)?;
+    require_planner(&caller, &request.chamber)?;
+    idempotent(&state, &caller, &headers, "POST", "/plans/jobs", &body, async {
+        let (start, end) = horizon(&request.start, &request.end)?;
+        let publication = date_param("publication", request.publication.as_deref(), today())?;
+        let objective = match request.objective.as_deref() {
+            None | Some("default") => Objective::Default(ObjectiveWeights::default()),
+            Some("benchmark") => Objective::Benchmark,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "objective",
+                    format!("objectif « {other} » inconnu"),
+                    "default ou benchmark",
+                ));
+            }
+        };
+        let time_limit = request.time_limit_s.unwrap_or(10.0);
+        if !(time_limit.is_finite() && (1.0..=600.0).contains(&time_limit)) {
+            return Err(Error::invalid("time_limit_s", format!("{time_limit} s"), "donner de 1 à 600 secondes"));
+        }
+        let mut built = state.store.planning_instance(&request.chamber, start, end, publication, &state.rules).await?;
+        if let Some(only) = &request.dossiers {
+            let keep: Vec<String> = only.iter().map(|id| crate::store::planning::instance_id(*id)).collect();
+            if let Some(missing) = keep.iter().find(|id| !built.doc.dossiers.iter().any(|d| &d.id == *id)) {
+                return Err(Error::invalid(
+                    "dossiers",
+                    format!("le dossier {missing} n'est pas audiençable dans cette chambre et cette période"),
+                    "retirer ce dossier de la liste (voir GET /chambers/{code}/instance, « excluded »)",
+                ));
+            }
+            built.doc.dossiers.retain(|d| keep.contains(&d.id));
+            built.instance = instance_of(&built.doc)?;
+        }
+        let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let view = JobView {
+            id,
+            chamber: request.chamber.clone(),
+            status: "queued".into(),
+            phase: "preparing".into(),
+            incumbent: None,
+            bound: None,
+            gap: None,
+            elapsed_ms: 0,
+            plan_id: None,
+            error: None,
+        };
+        let (sender, _) = watch::channel(view.clone());
+        let cancel = Arc::new(AtomicBool::new(false));
+        state
+            .jobs
+            .jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id, Job { view: sender, cancel: Arc::clone(&cancel), requested_by: caller.id().to_owned() });
+        let title = request.title.clone().unwrap_or_else(|| format!("Proposition du {}", today()));
+        let job = JobInput { id, actor: caller.id().to_owned(), chamber: request.chamber.clone(), title, start, end };
+        tokio::spawn(run_job(state.clone(), job, built.doc, built.instance, objective, time_limit, cancel));
+        Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/plans/jobs/{id}"))], Json(view)).into_response())
+    })
+    .await
+}
+
+struct JobInput {
+    id: i64,
+    actor: String,
+    chamber: String,
+    title: String,
+    start: Date,
+    end: Date,
+}
+
+async fn run_job(
+    state: AppState,
+    job: JobInput,
+    doc: InstanceDoc,
+    instance: Instance,
+    objective: Objective,
+    time_limit: f64,
+    cancel: Arc<AtomicBool>,
+) {
+    let id = job.id;
+    let jobs = Arc::clone(&state.jobs);
+    jobs.update(id, |v| {
+        v.status = "running".into();
+        v.phase = "solving".into();
+    });
+    let progress_jobs = Arc::clone(&jobs);
+    let solved = tokio::task::spawn_blocking(move || {
+        let progress = move |p: &greffe_solver::Progress| {
+            progress_jobs.update(id, |v| {
+                v.phase = match p.phase {
+                    Phase::Prepared => "solving",
+                    Phase::ChamberDone => "checking",
+                    Phase::Done => "done",
+                }
+                .into();
+                v.incumbent = Some(p.incumbent);
+                v.bound = p.bound;
+                v.gap =
+                    p.bound.map(|b| if b.abs() > f64::EPSILON { ((b - p.incumbent) / b.abs()).max(0.0) } else { 0.0 });
+                v.elapsed_ms = p.elapsed_ms;
+            });
+        };
+        let config = SolveConfig {
+            time_limit: Duration::from_secs_f64(time_limit),
+            objective,
+            cancel: Some(&cancel),
+            progress: Some(&progress),
+            ..SolveConfig::default()
+        };
+        solve(&instance, &config).map(|solved| (solved, instance))
+    })
+    .await;
+    let outcome = match solved {
+        Err(join) => Err(format!("le calcul s'est interrompu : {join}")),
+        Ok(Err(greffe_solver::SolveError::Cancelled)) => {
+            jobs.update(id, |v| {
+                v.status = "cancelled".into();
+                v.phase = "done".into();
+            });
+            return;
+        }
+        Ok(Err(error)) => Err(error.to_string()),
+        Ok(Ok((solved, _))) => {
+            let new = NewPlan {
+                chamber: &job.chamber,
+                start: job.start,
+                end: job.end,
+                title: &job.title,
+                instance: &doc,
+                plan: &solved.plan,
+                report: &solved.check,
+                amends: None,
+                origin: serde_json::json!({"job": id, "objective": solved.plan.objective, "bound": solved.plan.bound,
+                                           "gap": solved.plan.gap, "solve_ms": solved.plan.solve_ms}),
+            };
+            state.store.create_plan(&job.actor, new).await.map_err(|e| e.body.message)
+        }
+    };
+    jobs.update(id, |v| {
+        v.phase = "done".into();
+        match outcome {
+            Ok(plan) => {
+                v.status = "done".into();
+                v.plan_id = Some(plan.summary.id);
+            }
+            Err(message) => {
+                v.status = "failed".into();
+                v.error = Some(message);
+            }
+        }
+    });
+}
+
+fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(JobView, watch::Receiver<JobView>)> {
+    let id = numeric_id(raw_id, "job")?;
+    let (view, _, receiver) = state.jobs.view(id).ok_or_else(|| Error::not_found(format!("calcul {id}")))?;
+    if !may_see_drafts(caller, &view.chamber) {
+        return Err(Error::not_found(format!("calcul {id}")));
+    }
+    Ok((view, receiver))
+}
+
+/// A proposal job's progress.
+#[utoipa::path(get, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Job")), responses((status = 200, body = JobView), (status = 404, body = ErrorBody)))]
+pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<JobView>> {
+    Ok(Json(job_for(&state, &caller, &id)?.0))
+}
+
+/// A proposal job's progress as server-sent events (`event: progress`, a
+/// `JobView` per change), ending with the final state.
+#[utoipa::path(get, path = "/plans/jobs/{id}/events", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Job")), responses((status = 200, content_type = "text/event-stream")))]
+pub async fn job_events(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let (_, receiver) = job_for(&state, &caller, &id)?;
+    let stream = futures_util::stream::unfold((receiver, false), |(mut receiver, finished)| async move {
+        if finished {
+            return None;
+        }
+        let view = receiver.borrow_and_update().clone();
+        let last = view.is_final();
+        let event = SseEvent::default().event("progress").json_data(&view).unwrap_or_default();
+        if !last && receiver.changed().await.is_err() {
+            return Some((Ok::<_, std::convert::Infallible>(event), (receiver, true)));
+        }
+        Some((Ok(event), (receiver, last)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// Cancels a proposal job (its requester, or the chamber's president).
+#[utoipa::path(delete, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Job")), responses((status = 202, body = JobView), (status = 404, body = ErrorBody)))]
+pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let (view, _) = job_for(&state, &caller, &id)?;
+    require_planner(&caller, &view.chamber)?;
+    if let Some(job) = state.jobs.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&view.id) {
+        job.cancel.store(true, Ordering::Relaxed);
+    }
+    Ok((StatusCode::ACCEPTED, Json(view)).into_response())
+}
+
+/// Plans the caller may see: his chambers' drafts and every published plan.
+#[utoipa::path(get, path = "/plans", tag = "plans", security(("token" = [])), responses((status = 200, body = [PlanSummary])))]
+pub async fn list_plans(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<PlanSummary>>> {
+    let mut plans = state.store.plans(None, false).await?;
+    plans.retain(|p| {
+        matches!(p.status, PlanStatus::Published | PlanStatus::Amended) || may_see_drafts(&caller, &p.chamber)
+    });
+    Ok(Json(plans))
+}
+
+/// A plan with its checker's report (`ETag` = version).
+#[utoipa::path(get, path = "/plans/{id}", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = PlanRecord), (status = 404, body = ErrorBody)))]
+pub async fn get_plan(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let summary = visible(&state, &caller, &id).await?;
+    let record = state.store.plan(summary.id).await?;
+    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+}
+
+/// A plan's history: every edit with the checker's verdict, every transition.
+#[utoipa::path(get, path = "/plans/{id}/history", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = [HistoryEntry])))]
+pub async fn plan_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>> {
+    let summary = visible(&state, &caller, &id).await?;
+    Ok(Json(state.store.plan_history(summary.id).await?))
+}
+
+/// Applies an edit to a draft (president or clerk of the chamber, with
+/// `If-Match`); answers the plan with the checker's report of the edited
+/// draft. An edit that breaks a rule is kept — validation then refuses.
+#[utoipa::path(post, path = "/plans/{id}/edits", tag = "plans", security(("token" = [])), request_body = Object,
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    responses((status = 200, body = PlanRecord), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn edit_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    let summary = visible(&state, &caller, &id).await?;
+    require_planner(&caller, &summary.chamber)?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let edit: Edit = json_body(&body)?;
+    let mut doc = state.store.plan_instance(summary.id).await?;
+    let mut plan = state.store.plan(summary.id).await?.plan;
+    let done = apply_edit(&mut doc, &mut plan, &edit)
+        .map_err(|problem| Error::invalid(problem.path, problem.message, problem.fix))?;
+    let instance = instance_of(&doc)?;
+    let report = check(&instance, &plan, CheckOptions::default());
+    let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});
+    let record = state.store.edit_plan(caller.id(), summary.id, expected, &doc, &plan, &report, detail).await?;
+    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+}
+
+/// Why a transition is asked.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    /// Why, for the journal.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The draft's content re-checked against the store as it is now: a fresh
+/// instance of the draft's chamber and horizon, restricted to the draft's
+/// dossiers (a dossier no longer plannable is named), with the draft's own
+/// hearing changes and pins.
+async fn recheck(
+    state: &AppState,
+    summary: &PlanSummary,
+    draft: &InstanceDoc,
+    plan: &Plan,
+) -> Result<(InstanceDoc, CheckReport)> {
+    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
+    let publication = draft
+        .horizon
+        .publication_date
+        .as_deref()
+        .and_then(|d| greffe_models::dates::parse_date(d).ok())
+        .unwrap_or(start);
+    let mut fresh = state.store.planning_instance(&summary.chamber, start, end, publication, &state.rules).await?.doc;
+    fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
+    for dossier in &mut fresh.dossiers {
+        if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
+            if own.pinned_hearing.is_some() {
+                dossier.pinned_hearing.clone_from(&own.pinned_hearing);
+            }
+        }
+    }
+    for hearing in &mut fresh.hearings {
+        if let Some(own) = draft.hearings.iter().find(|o| o.id == hearing.id) {
+            hearing.formation.clone_from(&own.formation);
+            hearing.capacity_weight = own.capacity_weight;
+            hearing.capacity_count = own.capacity_count;
+        }
+    }
+    let instance = instance_of(&fresh)?;
+    let report = check(&instance, plan, CheckOptions::default());
+    Ok((fresh, report))
+}
+
+/// `draft → validated`: only by a president of the plan's chamber, only
+/// with no hard violation against the store as it is now.
+#[utoipa::path(post, path = "/plans/{id}/validate", tag = "plans", security(("token" = [])), request_body = TransitionInput,
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    responses((status = 200, body = PlanRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn validate_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    let summary = visible(&state, &caller, &id).await?;
+    caller.require(&[UserRole::PresidentChambre])?;
+    caller.require_chamber(&summary.chamber)?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let input: TransitionInput = if body.is_empty() { TransitionInput::default() } else { json_body(&body)? };
+    let draft = state.store.plan_instance(summary.id).await?;
+    let plan = state.store.plan(summary.id).await?.plan;
+    let (_, report) = recheck(&state, &summary, &draft, &plan).await?;
+    let record = state.store.validate_plan(caller.id(), summary.id, expected, &report, input.reason.as_deref()).await?;
+    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+}
+
+/// Publishes a validated plan (a clerk of its chamber): the hearing rolls
+/// and benches are written, the notices to send (and to withdraw, for an
+/// amendment) become registry tasks, overlapping drafts become stale — all
+/// or nothing.
+#[utoipa::path(post, path = "/plans/{id}/publish", tag = "plans", security(("token" = [])), request_body = TransitionInput,
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    responses((status = 200, body = PlanRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn publish_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    let summary = visible(&state, &caller, &id).await?;
+    caller.require(&[UserRole::Greffier])?;
+    caller.require_chamber(&summary.chamber)?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let input: TransitionInput = if body.is_empty() { TransitionInput::default() } else { json_body(&body)? };
+    let record = publish(&state, caller.id(), &summary, expected, input.reason.as_deref(), Faults::default()).await?;
+    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+}
+
+/// Publication, with a fault hook for the crash test.
+pub async fn publish(
+    state: &AppState,
+    actor: &str,
+    summary: &PlanSummary,
+    expected: i64,
+    reason: Option<&str>,
+    faults: Faults,
+) -> Result<PlanRecord> {
+    let doc = state.store.plan_instance(summary.id).await?;
+    let plan = state.store.plan(summary.id).await?.plan;
+    let hearings: Vec<&str> = doc.hearings.iter().map(|h| h.id.as_str()).collect();
+    let previous = state.store.published_rolls(&hearings).await?;
+    let instance = instance_of(&doc)?;
+    let changes = diff(&previous, &plan);
+    let tasks = implied_tasks(&instance, &changes, &plan);
+    state.store.publish_plan(actor, summary.id, expected, &doc, &changes, &tasks, reason, faults).await
+}
+
+/// A repaired amendment of a published plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Amendment {
+    /// The new draft (status `draft`, `amends` = the published plan).
+    pub plan: PlanRecord,
+    /// Hearings the events touch.
+    pub affected_hearings: Vec<String>,
+    /// The changes, each with its reason.
+    #[schema(value_type = Object)]
+    pub diff: greffe_models::diff::PlanDiff,
+    /// The tasks publishing it will create.
+    #[schema(value_type = Object)]
+    pub tasks: Vec<greffe_models::diff::ImpliedTask>,
+    /// Changes next to the minimum.
+    #[schema(value_type = Object)]
+    pub disruption: greffe_solver::Disruption,
+}
+
+/// After procedural events (withdrawal, recusal, absence, dossier no longer
+/// ready…), proposes a repaired amendment of a published plan as a new
+/// draft: the fewest changes, each with its reason (president or clerk of
+/// the chamber). The events are those of `docs/formats.md`, "Events".
+#[utoipa::path(post, path = "/plans/{id}/amend", tag = "plans", security(("token" = [])), request_body = Object,
+    params(("id" = i64, Path, description = "Published plan")),
+    responses((status = 201, body = Amendment), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn amend_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let summary = visible(&state, &caller, &id).await?;
+    require_planner(&caller, &summary.chamber)?;
+    if summary.status != PlanStatus::Published {
+        return Err(Error::conflict(
+            "plan_status",
+            format!("le plan {} est {} : seul un plan publié se rectifie", summary.id, summary.status.label_fr()),
+            "rectifier le plan publié en vigueur",
+        ));
+    }
+    let path = format!("/plans/{}/amend", summary.id);
+    idempotent(&state, &caller, &headers, "POST", &path, &body, async {
+        let events: EventsDoc = json_body(&body)?;
+        let doc = state.store.plan_instance(summary.id).await?;
+        let previous = state.store.plan(summary.id).await?.plan;
+        let base = instance_of(&doc)?;
+        let applied: Applied = apply_events(&base, &events).map_err(|problems| {
+            let first = problems.first().cloned();
+            Error::invalid(
+                first.as_ref().map_or("events".to_owned(), |p| p.path.clone()),
+                first.as_ref().map_or_else(String::new, |p| p.message.clone()),
+                first.map_or_else(String::new, |p| p.fix),
+            )
+        })?;
+        let repaired = tokio::task::spawn_blocking({
+            let applied = applied.clone();
+            let previous = previous.clone();
+            move || repair(&applied, &previous, &RepairConfig::default())
+        })
+        .await
+        .map_err(Error::internal)?;
+        let affected: std::collections::BTreeSet<String> = repaired
+            .diff
+            .moved
+            .iter()
+            .flat_map(|m| [m.from.to_string(), m.to.to_string()])
+            .chain(repaired.diff.dropped.iter().map(|p| p.hearing.to_string()))
+            .chain(repaired.diff.added.iter().map(|p| p.hearing.to_string()))
+            .chain(repaired.diff.seats.iter().map(|s| s.hearing.to_string()))
+            .collect();
+        let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
+        let new_doc = applied.instance.to_doc();
+        let title = format!("Rectificatif du plan {}", summary.id);
+        let record = state
+            .store
+            .create_plan(
+                caller.id(),
+                NewPlan {
+                    chamber: &summary.chamber,
+                    start,
+                    end,
+                    title: &title,
+                    instance: &new_doc,
+                    plan: &repaired.plan,
+                    report: &repaired.check,
+                    amends: Some(summary.id),
+                    origin: serde_json::json!({
+                        "amends": summary.id,
+                        "events": applied.events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                        "disruption": repaired.disruption,
+                    }),
+                },
+            )
+            .await?;
+        let amendment = Amendment {
+            plan: record,
+            affected_hearings: affected.into_iter().collect(),
+            diff: repaired.diff,
+            tasks: repaired.tasks,
+            disruption: repaired.disruption,
+        };
+        Ok((StatusCode::CREATED, Json(amendment)).into_response())
+    })
+    .await
+}
+
+/// Open notice tasks of a chamber (from publications), soonest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeTask {
+    /// Id.
+    pub id: i64,
+    /// The publication that created it.
+    pub plan_id: i64,
+    /// Dossier.
+    pub dossier_id: i64,
+    /// Hearing.
+    pub hearing_id: String,
+    /// `send_notice`, `withdraw_notice`, `composition_notice`.
+    pub kind: String,
+    /// Last day, for notices to send.
+    pub due: Option<String>,
+    /// What to do, in French.
+    pub label: String,
+}
+
+/// The chamber whose notice tasks are listed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NoticeQuery {
+    /// Chamber.
+    pub chamber: String,
+}
+
+/// Notice tasks to do (clerks of the chamber).
+#[utoipa::path(get, path = "/notices", tag = "plans", security(("token" = [])), params(NoticeQuery),
+    responses((status = 200, body = [NoticeTask])))]
+pub async fn notices(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(query): Params<NoticeQuery>,
+) -> Result<Json<Vec<NoticeTask>>> {
+    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre])?;
+    caller.require_chamber(&query.chamber)?;
+    Ok(Json(state.store.notice_tasks(&query.chamber).await?))
+}
+
+/// The views' format.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ViewQuery {
+    /// First day (agenda, calendar; default today).
+    pub from: Option<String>,
+    /// Last day (default 8 weeks after `from`).
+    pub to: Option<String>,
+    /// `json` (default) or `ics` (iCalendar); `Accept: text/calendar` works too.
+    pub format: Option<String>,
+}
+
+fn wants_ics(query: &ViewQuery, headers: &HeaderMap) -> bool {
+    query.format.as_deref() == Some("ics")
+        || headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/calendar"))
+}
+
+fn range(query: &ViewQuery) -> Result<(Date, Date)> {
+    let from = date_param("from", query.from.as_deref(), today())?;
+    let to = date_param("to", query.to.as_deref(), from + chrono::Duration::weeks(8))?;
+    if to < from || (to - from).num_days() > 366 {
+        return Err(Error::invalid("to", "période invalide", "donner from ≤ to, au plus un an"));
+    }
+    Ok((from, to))
+}
+
+fn respond(ics: bool, name: &str, events: &[crate::store::views::CalendarEvent], json: Response) -> Response {
+    if !ics {
+        return json;
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.ics\"")),
+        ],
+        crate::store::views::ics(name, events),
+    )
+        .into_response()
+}
+
+/// A hearing's published roll: dossiers in order, bench, avocats généraux,
+/// rapporteurs. JSON or iCalendar.
+#[utoipa::path(get, path = "/hearings/{id}/roll", tag = "plans", security(("token" = [])),
+    params(("id" = String, Path, description = "Hearing"), ViewQuery),
+    responses((status = 200, body = crate::store::views::Roll), (status = 404, body = ErrorBody)))]
+pub async fn hearing_roll(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+    Params(query): Params<ViewQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let roll = state.store.roll(&id).await?;
+    let events = vec![roll.event()];
+    Ok(respond(wants_ics(&query, &headers), &format!("role-{id}"), &events, Json(&roll).into_response()))
+}
+
+/// A magistrate's agenda: the published hearings where he sits or reports.
+#[utoipa::path(get, path = "/magistrates/{id}/agenda", tag = "plans", security(("token" = [])),
+    params(("id" = String, Path, description = "Magistrate"), ViewQuery),
+    responses((status = 200, body = [crate::store::views::AgendaItem])))]
+pub async fn magistrate_agenda(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+    Params(query): Params<ViewQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (from, to) = range(&query)?;
+    let agenda = state.store.agenda(&id, from, to).await?;
+    let events: Vec<_> = agenda.iter().map(crate::store::views::AgendaItem::event).collect();
+    Ok(respond(wants_ics(&query, &headers), &format!("agenda-{id}"), &events, Json(&agenda).into_response()))
+}
+
+/// A chamber's calendar: its hearings, with the published roll's size.
+#[utoipa::path(get, path = "/chambers/{code}/calendar", tag = "plans", security(("token" = [])),
+    params(("code" = String, Path, description = "Chamber"), ViewQuery),
+    responses((status = 200, body = [crate::store::views::CalendarDay])))]
+pub async fn chamber_calendar(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(code): Path<String>,
+    Params(query): Params<ViewQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (from, to) = range(&query)?;
+    let calendar = state.store.calendar(&code, from, to).await?;
+    let events: Vec<_> = calendar.iter().map(crate::store::views::CalendarDay::event).collect();
+    Ok(respond(wants_ics(&query, &headers), &format!("calendrier-{code}"), &events, Json(&calendar).into_response()))
+}

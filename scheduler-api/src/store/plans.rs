@@ -1,0 +1,695 @@
+//! Hearing plans as resources: drafts (several per chamber, visible to the
+//! chamber only), validated, published (the hearing roll and bench written,
+//! the notice tasks created, in one transaction), amended (replaced by a
+//! published amendment), stale (a draft overtaken by a publication over its
+//! chamber and horizon). Every change is kept in the plan's history; every
+//! transition is journaled.
+
+use std::collections::BTreeMap;
+
+use greffe_checker::CheckReport;
+use greffe_models::diff::{ImpliedTask, PlanDiff};
+use greffe_models::format::InstanceDoc;
+use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
+use greffe_models::{Date, Plan};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::journal::{self, NewEntry};
+use super::planning::store_id;
+use super::{Store, dossiers, now, rows};
+use crate::error::{Error, Result};
+
+/// Where a plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Private to the chamber, freely edited.
+    Draft,
+    /// Checked without hard violation and approved by the chamber president.
+    Validated,
+    /// On the hearing rolls; notices issued.
+    Published,
+    /// A published plan replaced by its published amendment.
+    Amended,
+    /// A draft or validated plan overtaken by a publication.
+    Stale,
+}
+
+impl PlanStatus {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Validated => "validated",
+            Self::Published => "published",
+            Self::Amended => "amended",
+            Self::Stale => "stale",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Draft, Self::Validated, Self::Published, Self::Amended, Self::Stale]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+
+    /// French label.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Draft => "projet",
+            Self::Validated => "validé",
+            Self::Published => "publié",
+            Self::Amended => "modifié par un rectificatif publié",
+            Self::Stale => "périmé",
+        }
+    }
+}
+
+/// A plan's summary (lists).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanSummary {
+    /// Id.
+    pub id: i64,
+    /// Chamber.
+    pub chamber: String,
+    /// First day.
+    pub horizon_start: String,
+    /// Last day.
+    pub horizon_end: String,
+    /// Status.
+    pub status: PlanStatus,
+    /// Title.
+    pub title: String,
+    /// Hard violations the checker found at the last change.
+    pub hard_violations: i64,
+    /// The published plan this one amends.
+    pub amends: Option<i64>,
+    /// Why the plan is stale.
+    pub stale_reason: Option<String>,
+    /// Who created it.
+    pub created_by: String,
+    /// When.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Version (the ETag).
+    pub version: i64,
+}
+
+/// A plan with its content.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanRecord {
+    /// The summary.
+    #[serde(flatten)]
+    pub summary: PlanSummary,
+    /// The plan (interchange format).
+    #[schema(value_type = Object)]
+    pub plan: Plan,
+    /// The checker's report at the last change.
+    #[schema(value_type = Object)]
+    pub report: CheckReport,
+}
+
+/// One line of a plan's history.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Order.
+    pub seq: i64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// `created`, `edit`, `validated`, `published`, `stale`, `amended`.
+    pub action: String,
+    /// What, as recorded.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// Hard violations after the change.
+    pub hard_violations: i64,
+}
+
+/// A new plan.
+pub struct NewPlan<'a> {
+    /// Chamber.
+    pub chamber: &'a str,
+    /// Horizon.
+    pub start: Date,
+    /// Horizon.
+    pub end: Date,
+    /// Title.
+    pub title: &'a str,
+    /// Its instance.
+    pub instance: &'a InstanceDoc,
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The checker's report.
+    pub report: &'a CheckReport,
+    /// The published plan it amends.
+    pub amends: Option<i64>,
+    /// How it was made (for the history).
+    pub origin: serde_json::Value,
+}
+
+/// Test hook: make publication fail after writing this many rows of the
+/// roll, to prove that nothing is half-published.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Faults {
+    /// Fail after this many roll rows.
+    pub fail_after_roll_rows: Option<usize>,
+}
+
+const SUMMARY: &str = "id, chamber, horizon_start, horizon_end, status, title, hard_violations, amends, stale_reason, \
+                       created_by, created_at, updated_at, version";
+
+fn summary_of(row: &AnyRow) -> Result<PlanSummary> {
+    Ok(PlanSummary {
+        id: rows::int(row, "id")?,
+        chamber: rows::text(row, "chamber")?,
+        horizon_start: rows::text(row, "horizon_start")?,
+        horizon_end: rows::text(row, "horizon_end")?,
+        status: rows::parsed(row, "status", PlanStatus::parse)?,
+        title: rows::text(row, "title")?,
+        hard_violations: rows::int(row, "hard_violations")?,
+        amends: rows::opt_int(row, "amends")?,
+        stale_reason: rows::opt_text(row, "stale_reason")?,
+        created_by: rows::text(row, "created_by")?,
+        created_at: rows::text(row, "created_at")?,
+        updated_at: rows::text(row, "updated_at")?,
+        version: rows::int(row, "version")?,
+    })
+}
+
+async fn history(
+    connection: &mut AnyConnection,
+    plan_id: i64,
+    actor: &str,
+    action: &str,
+    detail: serde_json::Value,
+    hard: i64,
+) -> Result<()> {
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_history WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    sqlx::query("INSERT INTO plan_history (plan_id, seq, at, actor, action, detail, hard_violations) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(plan_id)
+        .bind(seq)
+        .bind(now())
+        .bind(actor)
+        .bind(action)
+        .bind(detail.to_string())
+        .bind(hard)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+async fn journal_transition(connection: &mut AnyConnection, actor: &str, payload: serde_json::Value) -> Result<()> {
+    journal::append(
+        connection,
+        NewEntry {
+            actor: actor.to_owned(),
+            dossier_id: None,
+            kind: JournalKind::Registry(RegistryKind::PlanTransition),
+            event_date: None,
+            payload,
+            corrects: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Hard violations of a report (every violation is hard in model v1).
+pub fn hard_violations(report: &CheckReport) -> i64 {
+    report.violations.len() as i64
+}
+
+fn refuse_status(summary: &PlanSummary, wanted: &[PlanStatus], what: &str) -> Error {
+    let wanted: Vec<&str> = wanted.iter().map(|s| s.label_fr()).collect();
+    Error::conflict(
+        "plan_status",
+        format!("le plan {} est {} : impossible de {what}", summary.id, summary.status.label_fr()),
+        format!("cette action demande un plan {}", wanted.join(" ou ")),
+    )
+}
+
+impl Store {
+    /// Records a new draft.
+    pub async fn create_plan(&self, actor: &str, new: NewPlan<'_>) -> Result<PlanRecord> {
+        let mut write = self.write().await?;
+        let at = now();
+        let hard = hard_violations(new.report);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (chamber, horizon_start, horizon_end, status, title, instance, plan, report,
+                                hard_violations, amends, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(new.chamber)
+        .bind(new.start.to_string())
+        .bind(new.end.to_string())
+        .bind(new.title)
+        .bind(serde_json::to_string(new.instance).map_err(Error::internal)?)
+        .bind(serde_json::to_string(new.plan).map_err(Error::internal)?)
+        .bind(serde_json::to_string(new.report).map_err(Error::internal)?)
+        .bind(hard)
+        .bind(new.amends)
+        .bind(actor)
+        .bind(&at)
+        .fetch_one(&mut *write.tx)
+        .await?;
+        history(&mut write.tx, id, actor, "created", new.origin, hard).await?;
+        write.commit().await?;
+        self.plan(id).await
+    }
+
+    /// A plan's summary.
+    pub async fn plan_summary(&self, id: i64) -> Result<PlanSummary> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY} FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("plan {id}")))?;
+        summary_of(&row)
+    }
+
+    /// A plan with its content.
+    pub async fn plan(&self, id: i64) -> Result<PlanRecord> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY}, plan, report FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("plan {id}")))?;
+        Ok(PlanRecord {
+            summary: summary_of(&row)?,
+            plan: rows::json(&row, "plan")?,
+            report: rows::json(&row, "report")?,
+        })
+    }
+
+    /// A plan's instance.
+    pub async fn plan_instance(&self, id: i64) -> Result<InstanceDoc> {
+        let row = sqlx::query("SELECT instance FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("plan {id}")))?;
+        rows::json(&row, "instance")
+    }
+
+    /// Plans of the given chambers (all when `None`), newest first;
+    /// `published_only` for callers outside the chambers.
+    pub async fn plans(&self, chambers: Option<&[String]>, published_only: bool) -> Result<Vec<PlanSummary>> {
+        let scope = super::chamber_scope("chamber", chambers);
+        let status = if published_only { "AND status IN ('published', 'amended')" } else { "" };
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY} FROM plans WHERE 1 = 1 {scope} {status} ORDER BY id DESC LIMIT 500"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(summary_of).collect()
+    }
+
+    /// A plan's history, oldest first.
+    pub async fn plan_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, detail, hard_violations FROM plan_history WHERE plan_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HistoryEntry {
+                    seq: rows::int(row, "seq")?,
+                    at: rows::text(row, "at")?,
+                    actor: rows::text(row, "actor")?,
+                    action: rows::text(row, "action")?,
+                    detail: rows::json(row, "detail")?,
+                    hard_violations: rows::int(row, "hard_violations")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces a draft's content after an edit (at `expected` version).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn edit_plan(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        instance: &InstanceDoc,
+        plan: &Plan,
+        report: &CheckReport,
+        detail: serde_json::Value,
+    ) -> Result<PlanRecord> {
+        let mut write = self.write().await?;
+        let summary = self.locked_summary(&mut write.tx, id, expected).await?;
+        if summary.status != PlanStatus::Draft {
+            return Err(refuse_status(&summary, &[PlanStatus::Draft], "le modifier"));
+        }
+        let hard = hard_violations(report);
+        sqlx::query(
+            "UPDATE plans SET instance = $1, plan = $2, report = $3, hard_violations = $4, updated_at = $5,
+                              version = version + 1 WHERE id = $6",
+        )
+        .bind(serde_json::to_string(instance).map_err(Error::internal)?)
+        .bind(serde_json::to_string(plan).map_err(Error::internal)?)
+        .bind(serde_json::to_string(report).map_err(Error::internal)?)
+        .bind(hard)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *write.tx)
+        .await?;
+        history(&mut write.tx, id, actor, "edit", detail, hard).await?;
+        write.commit().await?;
+        self.plan(id).await
+    }
+
+    async fn locked_summary(&self, connection: &mut AnyConnection, id: i64, expected: i64) -> Result<PlanSummary> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY} FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *connection)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("plan {id}")))?;
+        let summary = summary_of(&row)?;
+        if summary.version != expected {
+            return Err(Error::version_mismatch(summary.version));
+        }
+        Ok(summary)
+    }
+
+    /// `draft → validated`, with the report of the re-check made against
+    /// the store just now (refused with the violations when there are any).
+    pub async fn validate_plan(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        report: &CheckReport,
+        reason: Option<&str>,
+    ) -> Result<PlanRecord> {
+        let mut write = self.write().await?;
+        let summary = self.locked_summary(&mut write.tx, id, expected).await?;
+        if summary.status != PlanStatus::Draft {
+            return Err(refuse_status(&summary, &[PlanStatus::Draft], "le valider"));
+        }
+        let hard = hard_violations(report);
+        if hard > 0 {
+            let first = report.violations.first().map(ToString::to_string).unwrap_or_default();
+            return Err(Error::conflict(
+                "hard_violations",
+                format!(
+                    "le plan {id} enfreint {hard} règle(s) impérative(s) au regard du registre actuel ; première : {first}"
+                ),
+                "corriger le projet (voir son rapport de contrôle) puis valider de nouveau",
+            ));
+        }
+        sqlx::query("UPDATE plans SET status = 'validated', report = $1, hard_violations = 0, updated_at = $2, version = version + 1 WHERE id = $3")
+            .bind(serde_json::to_string(report).map_err(Error::internal)?)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *write.tx)
+            .await?;
+        let detail = serde_json::json!({"from": "draft", "to": "validated", "reason": reason});
+        history(&mut write.tx, id, actor, "validated", detail.clone(), 0).await?;
+        journal_transition(
+            &mut write.tx,
+            actor,
+            serde_json::json!({"plan": id, "chamber": summary.chamber, "transition": detail}),
+        )
+        .await?;
+        write.commit().await?;
+        self.plan(id).await
+    }
+
+    /// `validated → published`, atomically: the hearings' rolls and benches
+    /// replaced, the dossiers' statuses, the plan amended (if any) marked,
+    /// overlapping drafts made stale, the notice tasks created, journaled.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn publish_plan(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        instance: &InstanceDoc,
+        changes: &PlanDiff,
+        tasks: &[ImpliedTask],
+        reason: Option<&str>,
+        faults: Faults,
+    ) -> Result<PlanRecord> {
+        let mut write = self.write().await?;
+        let summary = self.locked_summary(&mut write.tx, id, expected).await?;
+        if summary.status != PlanStatus::Validated {
+            return Err(refuse_status(&summary, &[PlanStatus::Validated], "le publier"));
+        }
+        let record = self.plan(id).await?;
+        let plan = &record.plan;
+        let at = now();
+        // Hearings of the plan's horizon: their rolls are this plan's now.
+        let hearing_ids: Vec<&str> = instance.hearings.iter().map(|h| h.id.as_str()).collect();
+        let previously: Vec<i64> = {
+            let mut ids = Vec::new();
+            for hearing in &hearing_ids {
+                for row in sqlx::query("SELECT dossier_id FROM hearing_roll WHERE hearing_id = $1")
+                    .bind(*hearing)
+                    .fetch_all(&mut *write.tx)
+                    .await?
+                {
+                    ids.push(rows::int(&row, "dossier_id")?);
+                }
+                sqlx::query("DELETE FROM hearing_roll WHERE hearing_id = $1")
+                    .bind(*hearing)
+                    .execute(&mut *write.tx)
+                    .await?;
+                sqlx::query("DELETE FROM hearing_bench WHERE hearing_id = $1")
+                    .bind(*hearing)
+                    .execute(&mut *write.tx)
+                    .await?;
+            }
+            ids
+        };
+        let mut position: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut on_roll = Vec::new();
+        for (index, assignment) in plan.assignments.iter().enumerate() {
+            let Some(dossier_id) = store_id(assignment.dossier.as_str()) else {
+                return Err(Error::internal(format!("plan {id}: dossier id {} is not a store id", assignment.dossier)));
+            };
+            let slot = position.entry(assignment.hearing.as_str()).or_default();
+            *slot += 1;
+            sqlx::query("INSERT INTO hearing_roll (hearing_id, position, dossier_id, plan_id) VALUES ($1, $2, $3, $4)")
+                .bind(assignment.hearing.as_str())
+                .bind(*slot)
+                .bind(dossier_id)
+                .bind(id)
+                .execute(&mut *write.tx)
+                .await?;
+            if faults.fail_after_roll_rows.is_some_and(|limit| index + 1 >= limit) {
+                return Err(Error::internal("panne simulée pendant la publication"));
+            }
+            on_roll.push(dossier_id);
+        }
+        for bench in &plan.benches {
+            if !position.contains_key(bench.hearing.as_str()) {
+                continue;
+            }
+            for member in &bench.members {
+                sqlx::query(
+                    "INSERT INTO hearing_bench (hearing_id, magistrate, presides, plan_id) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(bench.hearing.as_str())
+                .bind(member.as_str())
+                .bind(i64::from(*member == bench.president))
+                .bind(id)
+                .execute(&mut *write.tx)
+                .await?;
+            }
+        }
+        // The hearings sit as the plan says (formation, capacity).
+        for hearing in &instance.hearings {
+            sqlx::query(
+                "UPDATE hearings SET formation = $1, capacity = $2, version = version + 1
+                 WHERE id = $3 AND (formation <> $1 OR capacity <> $2)",
+            )
+            .bind(&hearing.formation)
+            .bind(hearing.capacity_count)
+            .bind(&hearing.id)
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        // Dossiers on a roll are scheduled; those that left it are ready again.
+        for dossier_id in &on_roll {
+            move_status(&mut write.tx, *dossier_id, DossierStatus::Scheduled).await?;
+        }
+        for dossier_id in previously.iter().filter(|d| !on_roll.contains(d)) {
+            move_status(&mut write.tx, *dossier_id, DossierStatus::Ready).await?;
+        }
+        for task in tasks {
+            let Some(dossier_id) = store_id(task.dossier.as_str()) else { continue };
+            // A withdrawn dossier left the store's plannable set but not the store.
+            sqlx::query(
+                "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(dossier_id)
+            .bind(task.hearing.as_str())
+            .bind(task.kind.as_str())
+            .bind(task.due.map(|d| d.to_string()))
+            .bind(&task.label)
+            .bind(&at)
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        if let Some(amended) = summary.amends {
+            sqlx::query("UPDATE plans SET status = 'amended', updated_at = $1, version = version + 1 WHERE id = $2 AND status = 'published'")
+                .bind(&at)
+                .bind(amended)
+                .execute(&mut *write.tx)
+                .await?;
+            history(&mut write.tx, amended, actor, "amended", serde_json::json!({"by": id}), 0).await?;
+        }
+        // Other published plans of the chamber over the same hearings are
+        // replaced; drafts and validated plans overlapping become stale.
+        let stale_reason = format!("le plan {id} a été publié le {} sur la même chambre et la même période", &at[..10]);
+        let overlapping = sqlx::query(
+            "SELECT id, status FROM plans WHERE chamber = $1 AND id <> $2 AND status IN ('draft', 'validated', 'published')
+             AND horizon_start <= $3 AND horizon_end >= $4",
+        )
+        .bind(&summary.chamber)
+        .bind(id)
+        .bind(&summary.horizon_end)
+        .bind(&summary.horizon_start)
+        .fetch_all(&mut *write.tx)
+        .await?;
+        for row in &overlapping {
+            let other = rows::int(row, "id")?;
+            let (status, action) =
+                if rows::text(row, "status")? == "published" { ("amended", "amended") } else { ("stale", "stale") };
+            sqlx::query(
+                "UPDATE plans SET status = $1, stale_reason = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+            )
+            .bind(status)
+            .bind((status == "stale").then_some(stale_reason.as_str()))
+            .bind(&at)
+            .bind(other)
+            .execute(&mut *write.tx)
+            .await?;
+            history(&mut write.tx, other, actor, action, serde_json::json!({"by": id, "reason": stale_reason}), 0)
+                .await?;
+        }
+        sqlx::query("UPDATE plans SET status = 'published', updated_at = $1, version = version + 1 WHERE id = $2")
+            .bind(&at)
+            .bind(id)
+            .execute(&mut *write.tx)
+            .await?;
+        let detail = serde_json::json!({
+            "from": "validated", "to": "published", "reason": reason, "amends": summary.amends,
+            "dossiers": plan.assignments.len(), "tasks": tasks.len(),
+            "moved": changes.moved.len(), "added": changes.added.len(), "dropped": changes.dropped.len(),
+            "seats_changed": changes.seats_changed(), "stale": overlapping.len(),
+        });
+        history(&mut write.tx, id, actor, "published", detail.clone(), 0).await?;
+        journal_transition(
+            &mut write.tx,
+            actor,
+            serde_json::json!({"plan": id, "chamber": summary.chamber, "transition": detail}),
+        )
+        .await?;
+        write.commit().await?;
+        self.plan(id).await
+    }
+
+    /// Open notice tasks of a chamber, soonest first.
+    pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<crate::api::plans::NoticeTask>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.plan_id, t.dossier_id, t.hearing_id, t.kind, t.due, t.label FROM notice_tasks t
+             JOIN plans p ON p.id = t.plan_id WHERE p.chamber = $1 AND t.done = 0
+             ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
+        )
+        .bind(chamber)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(crate::api::plans::NoticeTask {
+                    id: rows::int(row, "id")?,
+                    plan_id: rows::int(row, "plan_id")?,
+                    dossier_id: rows::int(row, "dossier_id")?,
+                    hearing_id: rows::text(row, "hearing_id")?,
+                    kind: rows::text(row, "kind")?,
+                    due: rows::opt_text(row, "due")?,
+                    label: rows::text(row, "label")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The plan published over a chamber's hearings, as the previous plan
+    /// of a publication: the current rolls and benches of `hearings`.
+    pub async fn published_rolls(&self, hearings: &[&str]) -> Result<Plan> {
+        let mut plan = Plan {
+            assignments: Vec::new(),
+            benches: Vec::new(),
+            unscheduled: Vec::new(),
+            broken_requirements: Vec::new(),
+            objective: None,
+            bound: None,
+            gap: None,
+            solve_ms: None,
+            time_limit_hit: None,
+        };
+        for hearing in hearings {
+            let hearing_id = greffe_models::HearingId::parse(hearing).map_err(Error::internal)?;
+            for row in sqlx::query("SELECT dossier_id FROM hearing_roll WHERE hearing_id = $1 ORDER BY position")
+                .bind(*hearing)
+                .fetch_all(self.pool())
+                .await?
+            {
+                let dossier = super::planning::instance_id(rows::int(&row, "dossier_id")?);
+                plan.assignments.push(greffe_models::Assignment {
+                    dossier: greffe_models::DossierId::parse(&dossier).map_err(Error::internal)?,
+                    hearing: hearing_id.clone(),
+                });
+            }
+            let mut members = Vec::new();
+            let mut president = None;
+            for row in
+                sqlx::query("SELECT magistrate, presides FROM hearing_bench WHERE hearing_id = $1 ORDER BY magistrate")
+                    .bind(*hearing)
+                    .fetch_all(self.pool())
+                    .await?
+            {
+                let id =
+                    greffe_models::MagistrateId::parse(&rows::text(&row, "magistrate")?).map_err(Error::internal)?;
+                if rows::int(&row, "presides")? != 0 {
+                    president = Some(id.clone());
+                }
+                members.push(id);
+            }
+            if let Some(president) = president {
+                plan.benches.push(greffe_models::Bench { hearing: hearing_id.clone(), president, members });
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// Moves a dossier to `status` when the status machine allows it (a
+/// dossier already there, or whose status does not lead there, is left).
+async fn move_status(connection: &mut AnyConnection, dossier_id: i64, status: DossierStatus) -> Result<()> {
+    let current: Option<String> = sqlx::query_scalar("SELECT status FROM dossiers WHERE id = $1")
+        .bind(dossier_id)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(current) = current.as_deref().and_then(DossierStatus::parse) else { return Ok(()) };
+    if current.may_become(status) {
+        dossiers::set_status(connection, dossier_id, status, None).await?;
+    }
+    Ok(())
+}

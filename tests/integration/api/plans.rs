@@ -1,0 +1,363 @@
+//! The hearing-plan workflow over HTTP, on SQLite and PostgreSQL: from the
+//! store to an instance, proposal jobs (polling and server-sent events),
+//! drafts private to their chamber, edits with live checking, validation,
+//! publication (rolls, benches, notice tasks, stale drafts, atomic),
+//! amendment after an event, views in JSON and iCalendar.
+
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use greffe::api::AppState;
+use greffe::store::plans::Faults;
+use serde_json::{Value, json};
+
+use super::app::{TestApp, both_backends, civil_dossier};
+
+const HORIZON: &str = "start=2027-01-04&end=2027-01-15&publication=2026-12-01";
+
+/// civ1 with enough conseillers for FR benches, two hearings, three ready
+/// dossiers (circuit court: formation restreinte).
+async fn planning_court(app: &TestApp) -> Vec<i64> {
+    app.court().await;
+    for (suffix, rank) in [("c3", 5), ("c4", 6)] {
+        let reply = app
+            .post(
+                "/magistrates",
+                &app.admin,
+                json!({"id": format!("civ1-{suffix}"), "name": format!("Conseiller {suffix}"), "role": "conseiller", "chamber": "civ1", "rank": rank}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+    }
+    for (id, date, half_day) in [("h1", "2027-01-05", "am"), ("h2", "2027-01-06", "pm")] {
+        let hearing =
+            json!({"id": id, "chamber": "civ1", "date": date, "half_day": half_day, "formation": "FR", "capacity": 2});
+        let reply = app.post("/hearings", &app.admin, hearing).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+    }
+    let clerk = app.user("greffe-plans", "greffier", &["civ1"], None).await;
+    let mut ids = Vec::new();
+    for pourvoi in ["A 26-10.001", "B 26-10.002", "C 26-10.003"] {
+        let mut body = civil_dossier(pourvoi);
+        body["circuit"] = json!("court");
+        let reply = app.post("/dossiers", &clerk, body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+        let id = reply.json["id"].as_i64().expect("id");
+        let mut etag = reply.etag();
+        for (kind, date, party) in [
+            ("declaration_pourvoi", "2026-03-10", None),
+            ("depot_memoire_ampliatif", "2026-06-30", Some("demandeur")),
+            ("depot_memoire_defense", "2026-08-28", Some("defendeur")),
+            ("depot_rapport", "2026-10-01", None),
+            ("avis_avocat_general", "2026-10-15", None),
+        ] {
+            let mut event = json!({"type": kind, "date": date});
+            if let Some(party) = party {
+                event["party"] = json!(party);
+            }
+            let reply = app.write(Method::POST, &format!("/dossiers/{id}/events"), &clerk, &etag, event).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{kind}: {}", reply.json);
+            etag = reply.etag();
+        }
+        for status in ["routed", "in_instruction", "ready"] {
+            let reply = app
+                .write(Method::POST, &format!("/dossiers/{id}/status"), &clerk, &etag, json!({"status": status}))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{status}: {}", reply.json);
+            etag = reply.etag();
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+/// Starts a proposal and waits for its draft.
+async fn propose(app: &TestApp, token: &str) -> (i64, i64) {
+    let reply = app
+        .post(
+            "/plans/jobs",
+            token,
+            json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "publication": "2026-12-01", "time_limit_s": 5}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.json);
+    let job = reply.json["id"].as_i64().expect("job id");
+    for _ in 0..300 {
+        let view = app.get(&format!("/plans/jobs/{job}"), token).await;
+        match view.json["status"].as_str() {
+            Some("done") => return (job, view.json["plan_id"].as_i64().expect("plan id")),
+            Some("failed" | "cancelled") => panic!("job ended: {}", view.json),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("the job did not finish in 30 s");
+}
+
+async fn plan_lifecycle(app: TestApp) {
+    let dossiers = planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let outsider = app.user("mag-cr", "magistrat", &["cr"], Some("cr-c1")).await;
+    let analyst = app.user("analyste", "analyste", &["*"], None).await;
+
+    // 1. The store as an instance.
+    let exported = app.get(&format!("/chambers/civ1/instance?{HORIZON}"), &president).await;
+    assert_eq!(exported.status, StatusCode::OK, "{}", exported.json);
+    let instance = &exported.json["instance"];
+    assert_eq!(instance["dossiers"].as_array().expect("dossiers").len(), 3);
+    let first = &instance["dossiers"][0];
+    assert_eq!(first["formations"], json!(["FR"]), "circuit court: formation restreinte");
+    assert_eq!(first["ready_date"], "2026-10-15", "the last of mémoires, report and opinion");
+    assert_eq!(first["notice_days"], 15);
+    assert_eq!(first["recused"], json!(["civ1-c2"]));
+    assert_eq!(app.get(&format!("/chambers/civ1/instance?{HORIZON}"), &outsider).await.status, StatusCode::FORBIDDEN);
+
+    // 2. Two proposals: two drafts of the same chamber and horizon.
+    let (job, plan) = propose(&app, &president).await;
+    let (_, other_draft) = propose(&app, &clerk).await;
+    let events = app.get(&format!("/plans/jobs/{job}/events"), &president).await;
+    let stream = String::from_utf8(events.bytes.clone()).expect("utf-8");
+    assert!(events.headers["content-type"].to_str().unwrap_or("").starts_with("text/event-stream"));
+    assert!(stream.contains("event: progress"), "{stream}");
+    assert!(stream.contains("\"status\":\"done\""), "the stream ends with the final state: {stream}");
+
+    // 3. Drafts are private to the chamber.
+    for stranger in [&outsider, &analyst] {
+        assert_eq!(app.get(&format!("/plans/{plan}"), stranger).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/plans/jobs/{job}"), stranger).await.status, StatusCode::NOT_FOUND);
+        let listed = app.get("/plans", stranger).await;
+        assert!(listed.json.as_array().expect("list").is_empty(), "{}", listed.json);
+    }
+    let draft = app.get(&format!("/plans/{plan}"), &clerk).await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert_eq!(draft.json["status"], "draft");
+    assert_eq!(draft.json["report"]["ok"], true, "{}", draft.json["report"]);
+    assert_eq!(draft.json["plan"]["assignments"].as_array().expect("list").len(), 3);
+
+    // 4. An edit that breaks a rule is kept and blocks validation.
+    let cut = app
+        .write(
+            Method::POST,
+            &format!("/plans/{plan}/edits"),
+            &clerk,
+            &draft.etag(),
+            json!({"op": "set_capacity", "hearing": "h1", "capacity": 0}),
+        )
+        .await;
+    assert_eq!(cut.status, StatusCode::OK, "{}", cut.json);
+    assert_eq!(cut.json["report"]["ok"], false);
+    assert!(cut.json["report"]["violations"].to_string().contains("capacity_"), "{}", cut.json["report"]);
+    let stale = app
+        .write(
+            Method::POST,
+            &format!("/plans/{plan}/edits"),
+            &clerk,
+            &draft.etag(),
+            json!({"op": "set_capacity", "hearing": "h1", "capacity": 2}),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "a stale version loses nothing");
+    let bare = app
+        .call(
+            Method::POST,
+            &format!("/plans/{plan}/edits"),
+            Some(&clerk),
+            &[],
+            Some(json!({"op": "unpin", "dossier": "1"})),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::PRECONDITION_REQUIRED);
+    let unknown = app
+        .write(
+            Method::POST,
+            &format!("/plans/{plan}/edits"),
+            &clerk,
+            &cut.etag(),
+            json!({"op": "move", "dossier": "999", "hearing": "h1"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json["field"], "dossier");
+    let refused = app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &cut.etag(), json!({})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
+    assert_eq!(refused.code(), "hard_violations");
+    let by_clerk = app.write(Method::POST, &format!("/plans/{plan}/validate"), &clerk, &cut.etag(), json!({})).await;
+    assert_eq!(by_clerk.status, StatusCode::FORBIDDEN, "only the chamber's president validates");
+    let fixed = app
+        .write(
+            Method::POST,
+            &format!("/plans/{plan}/edits"),
+            &clerk,
+            &cut.etag(),
+            json!({"op": "set_capacity", "hearing": "h1", "capacity": 2}),
+        )
+        .await;
+    assert_eq!(fixed.json["report"]["ok"], true, "{}", fixed.json);
+    let history = app.get(&format!("/plans/{plan}/history"), &president).await;
+    let actions: Vec<&str> =
+        history.json.as_array().expect("list").iter().map(|h| h["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(actions, ["created", "edit", "edit"]);
+
+    // 5. Transitions: publish needs a validated plan, by a clerk.
+    let early = app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &fixed.etag(), json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert!(early.json["message"].as_str().unwrap_or("").contains("projet"), "{}", early.json);
+    let validated = app
+        .write(
+            Method::POST,
+            &format!("/plans/{plan}/validate"),
+            &president,
+            &fixed.etag(),
+            json!({"reason": "rôle de janvier"}),
+        )
+        .await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    assert_eq!(validated.json["status"], "validated");
+    let by_president =
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), &president, &validated.etag(), json!({})).await;
+    assert_eq!(by_president.status, StatusCode::FORBIDDEN, "a clerk publishes");
+    let published =
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    assert_eq!(published.json["status"], "published");
+    let overtaken = app.get(&format!("/plans/{other_draft}"), &clerk).await;
+    assert_eq!(overtaken.json["status"], "stale");
+    assert!(
+        overtaken.json["stale_reason"].as_str().unwrap_or("").contains(&format!("plan {plan}")),
+        "{}",
+        overtaken.json
+    );
+    assert_eq!(app.get(&format!("/plans/{plan}"), &analyst).await.status, StatusCode::OK, "published plans are public");
+
+    // Notices to send, each by its hearing date less 15 days; dossiers scheduled.
+    let notices = app.get("/notices?chamber=civ1", &clerk).await;
+    let notices = notices.json.as_array().expect("list").clone();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    for notice in &notices {
+        assert_eq!(notice["kind"], "send_notice");
+        assert!(["2026-12-21", "2026-12-22"].contains(&notice["due"].as_str().unwrap_or("")), "{notice}");
+    }
+    for id in &dossiers {
+        assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "scheduled");
+    }
+
+    // 7. Views.
+    let roll = app.get("/hearings/h1/roll", &analyst).await;
+    assert_eq!(roll.status, StatusCode::OK, "{}", roll.json);
+    assert_eq!(roll.json["published"], true);
+    assert_eq!(roll.json["bench"].as_array().expect("bench").len(), 2);
+    assert_eq!(roll.json["bench"][0]["presides"], true);
+    assert_eq!(roll.json["avocats_generaux"], json!(["civ1-ag"]));
+    let ics = app.call(Method::GET, "/hearings/h1/roll", Some(&analyst), &[("accept", "text/calendar")], None).await;
+    assert!(ics.headers["content-type"].to_str().unwrap_or("").starts_with("text/calendar"));
+    let ics_text = String::from_utf8(ics.bytes).expect("utf-8");
+    assert!(ics_text.contains("BEGIN:VEVENT") && ics_text.contains("DTSTART:20270105T093000"), "{ics_text}");
+    let agenda = app.get("/magistrates/civ1-c1/agenda?from=2027-01-01&to=2027-01-31", &president).await;
+    let capacities: Vec<String> = agenda
+        .json
+        .as_array()
+        .expect("list")
+        .iter()
+        .flat_map(|a| a["capacities"].as_array().cloned().unwrap_or_default())
+        .map(|c| c.as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(capacities.contains(&"rapporteur".to_owned()), "{}", agenda.json);
+    let calendar = app.get("/chambers/civ1/calendar?from=2027-01-01&to=2027-01-31&format=ics", &clerk).await;
+    assert_eq!(String::from_utf8(calendar.bytes).expect("utf-8").matches("BEGIN:VEVENT").count(), 2);
+
+    // 5 (amended). A withdrawal: the repair proposes an amendment; publishing
+    // it withdraws exactly that notice.
+    let withdrawn = dossiers[0];
+    let amendment = app
+        .post(
+            &format!("/plans/{plan}/amend"),
+            &president,
+            json!({"events": [{"type": "dossier_withdrawn", "dossier": withdrawn.to_string()}]}),
+        )
+        .await;
+    assert_eq!(amendment.status, StatusCode::CREATED, "{}", amendment.json);
+    assert_eq!(amendment.json["diff"]["dropped"].as_array().expect("list").len(), 1);
+    assert_eq!(amendment.json["disruption"]["changes"], 1);
+    assert_eq!(amendment.json["plan"]["amends"], plan);
+    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
+    let current = app.get(&format!("/plans/{amended}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let published = app
+        .write(
+            Method::POST,
+            &format!("/plans/{amended}/publish"),
+            &clerk,
+            &validated.etag(),
+            json!({"reason": "désistement"}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    assert_eq!(app.get(&format!("/plans/{plan}"), &clerk).await.json["status"], "amended");
+    let notices = app.get("/notices?chamber=civ1", &clerk).await;
+    let kinds: Vec<(i64, String)> = notices
+        .json
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|n| (n["dossier_id"].as_i64().unwrap_or(0), n["kind"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(kinds.iter().filter(|(d, k)| *d == withdrawn && k == "withdraw_notice").count(), 1, "{kinds:?}");
+    assert_eq!(kinds.len(), 4, "the amendment adds exactly one task: {kinds:?}");
+    let roll = app.get("/hearings/h1/roll", &clerk).await;
+    let on_roll = roll.json["dossiers"].as_array().expect("list").len()
+        + app.get("/hearings/h2/roll", &clerk).await.json["dossiers"].as_array().expect("list").len();
+    assert_eq!(on_roll, 2);
+
+    // Every transition is in the hash-chained journal, which holds.
+    let verify = app.get("/admin/journal/verify", &app.admin).await;
+    assert_eq!(verify.json["intact"], true, "{}", verify.json);
+    let transitions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE kind = 'plan_transition'")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(transitions, 4, "two validations, two publications");
+}
+both_backends!(plan_lifecycle);
+
+async fn publication_is_all_or_nothing(app: TestApp) {
+    let dossiers = planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let (_, plan) = propose(&app, &president).await;
+    let draft = app.get(&format!("/plans/{plan}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let journal_before = app.journal_len().await;
+    let state = AppState::new(app.store.clone());
+    let summary = app.store.plan_summary(plan).await.expect("plan");
+    let version = summary.version;
+    let crash = greffe::api::plans::publish(
+        &state,
+        "greffe2-civ1",
+        &summary,
+        version,
+        None,
+        Faults { fail_after_roll_rows: Some(2) },
+    )
+    .await;
+    assert!(crash.is_err(), "the injected failure stops the publication");
+    // Nothing half-published: plan still validated, no roll, no task, no status change, no journal entry.
+    assert_eq!(app.store.plan_summary(plan).await.expect("plan").status, greffe::store::plans::PlanStatus::Validated);
+    assert_eq!(app.get("/hearings/h1/roll", &clerk).await.json["published"], false);
+    assert_eq!(app.get("/hearings/h2/roll", &clerk).await.json["published"], false);
+    assert!(app.get("/notices?chamber=civ1", &clerk).await.json.as_array().expect("list").is_empty());
+    for id in &dossiers {
+        assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "ready");
+    }
+    assert_eq!(app.journal_len().await, journal_before);
+    // The same publication, without the failure, goes through whole.
+    let published =
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    assert_eq!(app.get("/notices?chamber=civ1", &clerk).await.json.as_array().expect("list").len(), 3);
+    let _: Value = published.json;
+}
+both_backends!(publication_is_all_or_nothing);
