@@ -478,15 +478,21 @@ pub async fn edit_plan(
     require_planner(&caller, &summary.chamber)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let edit: Edit = json_body(&body)?;
-    let mut doc = state.store.plan_instance(summary.id).await?;
-    let mut plan = state.store.plan(summary.id).await?.plan;
-    let done = apply_edit(&mut doc, &mut plan, &edit)
+    let record = apply(&state, caller.id(), summary.id, expected, &edit).await?;
+    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+}
+
+/// One edit of a draft at version `expected`: applied to the stored draft,
+/// checked at once, kept with its verdict in the history.
+pub async fn apply(state: &AppState, actor: &str, id: i64, expected: i64, edit: &Edit) -> Result<PlanRecord> {
+    let mut doc = state.store.plan_instance(id).await?;
+    let mut plan = state.store.plan(id).await?.plan;
+    let done = apply_edit(&mut doc, &mut plan, edit)
         .map_err(|problem| Error::invalid(problem.path, problem.message, problem.fix))?;
     let instance = instance_of(&doc)?;
     let report = check(&instance, &plan, CheckOptions::default());
     let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});
-    let record = state.store.edit_plan(caller.id(), summary.id, expected, &doc, &plan, &report, detail).await?;
-    Ok(tagged(StatusCode::OK, record.summary.version, &record))
+    state.store.edit_plan(actor, id, expected, &doc, &plan, &report, detail).await
 }
 
 /// Why a transition is asked.

@@ -18,11 +18,16 @@ pub(crate) enum InstanceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Export the planning instance of a chamber and horizon from the store,
+    /// so that any plan can be reproduced offline; the dossiers left out are
+    /// listed with their reason.
+    Export(super::service::ExportArgs),
 }
 
 pub(crate) fn run(command: InstanceCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
     match command {
         InstanceCommand::Validate { file, json } => validate(&file, json, io),
+        InstanceCommand::Export(args) => super::service::export_instance(args, io),
     }
 }
 

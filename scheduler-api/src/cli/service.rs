@@ -127,6 +127,61 @@ async fn open(database: &Database) -> Result<Store, Failure> {
     Store::open(&database.database_url).await.map_err(failure)
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    database: Database,
+    /// Chamber code.
+    #[arg(long)]
+    chamber: String,
+    /// First day of the horizon (YYYY-MM-DD).
+    #[arg(long)]
+    start: String,
+    /// Last day of the horizon (YYYY-MM-DD).
+    #[arg(long)]
+    end: String,
+    /// Day the notices can go out (default today, Paris).
+    #[arg(long, value_parser = parse_day)]
+    publication: Option<Date>,
+    /// Where to write the instance (JSON).
+    #[arg(long)]
+    out: std::path::PathBuf,
+}
+
+pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let (start, end) = crate::store::planning::horizon(&args.start, &args.end).map_err(failure)?;
+    let publication = args.publication.unwrap_or_else(crate::api::today);
+    let built = runtime()?.block_on(async {
+        let store = open(&args.database).await?;
+        let built = store
+            .planning_instance(
+                &args.chamber,
+                start,
+                end,
+                publication,
+                &greffe_models::planning::PlanningRules::default(),
+            )
+            .await
+            .map_err(failure);
+        store.close().await;
+        built
+    })?;
+    super::files::write_text(&args.out, &greffe_models::format::doc_to_json(&built.doc))?;
+    let _ = writeln!(
+        io.out,
+        "{} : {} dossier(s), {} audience(s), {} magistrat(s) → {}",
+        args.chamber,
+        built.doc.dossiers.len(),
+        built.doc.hearings.len(),
+        built.doc.magistrates.len(),
+        args.out.display()
+    );
+    for excluded in &built.excluded {
+        let _ = writeln!(io.out, "  écarté {} ({}) : {}", excluded.dossier_id, excluded.pourvoi, excluded.reason);
+    }
+    Ok(EXIT_OK)
+}
+
 pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
