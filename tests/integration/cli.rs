@@ -495,3 +495,44 @@ fn plan_repair_writes_the_plan_the_changes_and_the_tasks_and_refuses_bad_events(
     assert!(run.err.contains("events[0].hearing"), "{}", run.err);
     assert!(!dir.path().join("never.json").exists());
 }
+
+#[test]
+fn instance_export_names_an_unknown_chamber_and_a_bad_horizon() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let out = dir.path().join("instance.json");
+    let out = out.to_str().expect("path");
+    let run = greffe(&[
+        "instance",
+        "export",
+        "--database-url",
+        &url,
+        "--chamber",
+        "civ9",
+        "--start",
+        "2027-01-04",
+        "--end",
+        "2027-02-26",
+        "--out",
+        out,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(run.err.contains("civ9"), "{}", run.err);
+    let run = greffe(&[
+        "instance",
+        "export",
+        "--database-url",
+        &url,
+        "--chamber",
+        "civ1",
+        "--start",
+        "2027-02-26",
+        "--end",
+        "2027-01-04",
+        "--out",
+        out,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(run.err.contains("end"), "{}", run.err);
+    assert!(!dir.path().join("instance.json").exists());
+}

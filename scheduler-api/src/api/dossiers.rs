@@ -20,6 +20,27 @@ use crate::store::journal::JournalEntry;
 use crate::store::pieces::{MAX_PIECE_BYTES, Piece, PieceInput};
 use crate::store::users::UserRole;
 
+/// Sets or clears (`null`) the planner's overrides of a dossier —
+/// acceptable formations, weight — over the circuit's defaults (the
+/// chamber's president, with `If-Match`).
+#[utoipa::path(put, path = "/dossiers/{id}/planning", tag = "dossiers", security(("token" = [])), request_body = Object,
+    params(("id" = i64, Path, description = "Dossier"), ("If-Match" = String, Header, description = "Version")),
+    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_planning(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+    body: Bytes,
+) -> Result<Response> {
+    caller.require(&[UserRole::PresidentChambre])?;
+    let id = readable(&state, &caller, &id).await?;
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let overrides: Option<greffe_models::planning::DossierPlanning> = json_body(&body)?;
+    let dossier = state.store.set_planning(caller.id(), id, expected, overrides.as_ref()).await?;
+    Ok(tagged(StatusCode::OK, dossier.version, &dossier))
+}
+
 /// Who writes dossiers: clerks of the dossier's chamber, administrators.
 const WRITERS: [UserRole; 2] = [UserRole::Greffier, UserRole::Admin];
 

@@ -124,7 +124,7 @@ impl Modify for TokenSecurity {
         reference::delete_hearing,
         dossiers::search_dossiers, dossiers::create_dossier, dossiers::get_dossier, dossiers::update_dossier, dossiers::change_status,
         dossiers::dossier_journal, dossiers::record_event, dossiers::dossier_deadlines, dossiers::list_pieces, dossiers::add_piece,
-        dossiers::piece_content, dossiers::record_decision,
+        dossiers::piece_content, dossiers::record_decision, dossiers::set_planning,
         plans::chamber_instance, plans::start_job, plans::get_job, plans::job_events, plans::cancel_job,
         plans::list_plans, plans::get_plan, plans::plan_history, plans::edit_plan, plans::validate_plan,
         plans::publish_plan, plans::amend_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
@@ -211,6 +211,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/pieces/{id}/content", get(dossiers::piece_content))
         .route("/dossiers/{id}/decision", post(dossiers::record_decision))
+        .route("/dossiers/{id}/planning", axum::routing::put(dossiers::set_planning))
         .route("/chambers/{code}/instance", get(plans::chamber_instance))
         .route("/chambers/{code}/calendar", get(plans::chamber_calendar))
         .route("/plans/jobs", post(plans::start_job))

@@ -144,6 +144,11 @@ pub struct Dossier {
     pub status_label: String,
     /// The decision, once recorded.
     pub decision: Option<DecisionRecord>,
+    /// The chamber president's planner overrides (`formations`, `weight`);
+    /// absent: from the circuit (`PUT /dossiers/{id}/planning`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub planning: Option<serde_json::Value>,
     /// Version (the ETag).
     pub version: i64,
     /// Created (UTC).
@@ -428,7 +433,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
 const COLUMNS: &str =
     "id, pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
     attacked_court, attacked_date, attacked_docket, residence_demandeur, residence_defendeur, avocat_general,
-    joined_group, version, created_at, updated_at";
+    joined_group, planning, version, created_at, updated_at";
 
 async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
     let id = rows::int(row, "id")?;
@@ -507,6 +512,11 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
         status,
         status_label: status.label_fr().to_owned(),
         decision,
+        planning: rows::opt_text(row, "planning")?
+            .map(|raw| {
+                serde_json::from_str(&raw).map_err(|_| Error::internal(format!("stored planning of dossier: {raw}")))
+            })
+            .transpose()?,
         version: rows::int(row, "version")?,
         created_at: rows::text(row, "created_at")?,
         updated_at: rows::text(row, "updated_at")?,
@@ -912,6 +922,53 @@ impl Store {
         )
         .await?;
         deadlines::refresh(&mut write.tx, id).await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok(dossier)
+    }
+
+    /// Sets the planner's overrides of a dossier (formations, weight), or
+    /// clears them (`None`): the chamber president's word over the circuit's
+    /// defaults. Journaled.
+    pub async fn set_planning(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        overrides: Option<&greffe_models::planning::DossierPlanning>,
+    ) -> Result<Dossier> {
+        if let Some(overrides) = overrides {
+            if overrides.formations.as_ref().is_some_and(|f| f.is_empty() || f.iter().any(|f| f.is_multi_chamber())) {
+                return Err(Error::invalid(
+                    "formations",
+                    "formations admises vides ou de plusieurs chambres (CM, AP : modèle v2)",
+                    "donner une ou plusieurs formations parmi FR, FS, FP",
+                ));
+            }
+            if overrides.weight.is_some_and(|w| !(w.is_finite() && w > 0.0 && w <= 100.0)) {
+                return Err(Error::invalid("weight", "poids hors limites", "donner un poids entre 0 et 100"));
+            }
+        }
+        let mut write = self.write().await?;
+        bump_version(&mut write.tx, id, expected).await?;
+        let stored = overrides.map(serde_json::to_string).transpose().map_err(Error::internal)?;
+        sqlx::query("UPDATE dossiers SET planning = $1 WHERE id = $2")
+            .bind(&stored)
+            .bind(id)
+            .execute(&mut *write.tx)
+            .await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry {
+                actor: actor.to_owned(),
+                dossier_id: Some(id),
+                kind: JournalKind::Registry(RegistryKind::DossierUpdated),
+                event_date: None,
+                payload: serde_json::json!({"planning": overrides, "version": expected + 1}),
+                corrects: None,
+            },
+        )
+        .await?;
         let dossier = get_in(&mut write.tx, id).await?;
         write.commit().await?;
         Ok(dossier)

@@ -111,6 +111,30 @@ async fn plan_lifecycle(app: TestApp) {
     assert_eq!(first["notice_days"], 15);
     assert_eq!(first["recused"], json!(["civ1-c2"]));
     assert_eq!(app.get(&format!("/chambers/civ1/instance?{HORIZON}"), &outsider).await.status, StatusCode::FORBIDDEN);
+    // The president overrides the circuit's formations, then clears it.
+    let path = format!("/dossiers/{}/planning", dossiers[1]);
+    let record = app.get(&format!("/dossiers/{}", dossiers[1]), &clerk).await;
+    let by_clerk = app.write(Method::PUT, &path, &clerk, &record.etag(), json!({"formations": ["FS"]})).await;
+    assert_eq!(by_clerk.status, StatusCode::FORBIDDEN);
+    let wrong = app.write(Method::PUT, &path, &president, &record.etag(), json!({"formations": ["AP"]})).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json["field"], "formations");
+    let set =
+        app.write(Method::PUT, &path, &president, &record.etag(), json!({"formations": ["FS"], "weight": 2.5})).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.json);
+    assert_eq!(set.json["planning"]["formations"], json!(["FS"]));
+    let exported = app.get(&format!("/chambers/civ1/instance?{HORIZON}"), &president).await;
+    let overridden = exported.json["instance"]["dossiers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["id"] == dossiers[1].to_string())
+        .cloned();
+    assert_eq!(overridden.as_ref().map(|d| d["formations"].clone()), Some(json!(["FS"])));
+    assert_eq!(overridden.map(|d| d["weight"].clone()), Some(json!(2.5)));
+    let cleared = app.write(Method::PUT, &path, &president, &set.etag(), Value::Null).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.json);
+    assert!(cleared.json.get("planning").is_none());
 
     // 2. Two proposals: two drafts of the same chamber and horizon.
     let (job, plan) = propose(&app, &president).await;
