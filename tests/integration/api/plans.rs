@@ -128,7 +128,7 @@ async fn plan_lifecycle(app: TestApp) {
         .as_array()
         .expect("list")
         .iter()
-        .find(|d| d["id"] == dossiers[1].to_string())
+        .find(|d| d["id"].as_str() == Some(dossiers[1].to_string().as_str()))
         .cloned();
     assert_eq!(overridden.as_ref().map(|d| d["formations"].clone()), Some(json!(["FS"])));
     assert_eq!(overridden.map(|d| d["weight"].clone()), Some(json!(2.5)));
