@@ -127,7 +127,7 @@ impl Modify for TokenSecurity {
         dossiers::piece_content, dossiers::record_decision, dossiers::set_planning,
         plans::chamber_instance, plans::start_job, plans::get_job, plans::job_events, plans::cancel_job,
         plans::list_plans, plans::get_plan, plans::plan_history, plans::edit_plan, plans::validate_plan,
-        plans::publish_plan, plans::amend_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
+        plans::publish_plan, plans::amend_plan, plans::recheck_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
         plans::chamber_calendar,
     )
 )]
@@ -224,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/validate", post(plans::validate_plan))
         .route("/plans/{id}/publish", post(plans::publish_plan))
         .route("/plans/{id}/amend", post(plans::amend_plan))
+        .route("/plans/{id}/check", get(plans::recheck_plan))
         .route("/notices", get(plans::notices))
         .route("/hearings/{id}/roll", get(plans::hearing_roll))
         .route("/magistrates/{id}/agenda", get(plans::magistrate_agenda))

@@ -542,6 +542,51 @@ async fn recheck(
     Ok((fresh, report))
 }
 
+/// A plan re-checked against the store as it is now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recheck {
+    /// The plan.
+    pub plan: i64,
+    /// The checker's report against the registry today.
+    #[schema(value_type = Object)]
+    pub report: CheckReport,
+    /// Hearings named by a violation: those an amendment must touch.
+    pub affected_hearings: Vec<String>,
+    /// Dossiers named by a violation.
+    pub affected_dossiers: Vec<String>,
+}
+
+/// Re-checks a plan (typically the published one) against the store as it
+/// is now — a withdrawal, a new recusal, an absence, a dossier no longer
+/// ready shows up as violations — and flags the hearings they touch.
+#[utoipa::path(get, path = "/plans/{id}/check", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = Recheck), (status = 404, body = ErrorBody)))]
+pub async fn recheck_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Recheck>> {
+    let summary = visible(&state, &caller, &id).await?;
+    let draft = state.store.plan_instance(summary.id).await?;
+    let plan = state.store.plan(summary.id).await?.plan;
+    let (_, report) = recheck(&state, &summary, &draft, &plan).await?;
+    let mut hearings: Vec<String> =
+        report.violations.iter().filter_map(|v| v.hearing.as_ref().map(ToString::to_string)).collect();
+    // A dossier's violation without a hearing: its hearing in the plan.
+    for violation in &report.violations {
+        if let Some(at) = violation.dossier.as_ref().and_then(|d| plan.assignments.iter().find(|a| &a.dossier == d)) {
+            hearings.push(at.hearing.to_string());
+        }
+    }
+    hearings.sort();
+    hearings.dedup();
+    let mut dossiers: Vec<String> =
+        report.violations.iter().filter_map(|v| v.dossier.as_ref().map(ToString::to_string)).collect();
+    dossiers.sort();
+    dossiers.dedup();
+    Ok(Json(Recheck { plan: summary.id, report, affected_hearings: hearings, affected_dossiers: dossiers }))
+}
+
 /// `draft → validated`: only by a president of the plan's chamber, only
 /// with no hard violation against the store as it is now.
 #[utoipa::path(post, path = "/plans/{id}/validate", tag = "plans", security(("token" = [])), request_body = TransitionInput,

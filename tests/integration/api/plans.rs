@@ -289,6 +289,70 @@ async fn plan_lifecycle(app: TestApp) {
     let calendar = app.get("/chambers/civ1/calendar?from=2027-01-01&to=2027-01-31&format=ics", &clerk).await;
     assert_eq!(String::from_utf8(calendar.bytes).expect("utf-8").matches("BEGIN:VEVENT").count(), 2);
 
+    // A procedural event in the registry (the dossier goes back to
+    // instruction) flags its hearing on the published plan.
+    let clean = app.get(&format!("/plans/{plan}/check"), &clerk).await;
+    assert_eq!(clean.json["report"]["ok"], true, "{}", clean.json);
+    let third = dossiers[2];
+    let record = app.get(&format!("/dossiers/{third}"), &clerk).await;
+    let back = app
+        .write(Method::POST, &format!("/dossiers/{third}/status"), &clerk, &record.etag(), json!({"status": "ready"}))
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.json);
+    let back = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{third}/status"),
+            &clerk,
+            &back.etag(),
+            json!({"status": "in_instruction"}),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.json);
+    let flagged = app.get(&format!("/plans/{plan}/check"), &clerk).await;
+    assert_eq!(flagged.json["report"]["ok"], true, "still ready by its journal: {}", flagged.json);
+    let record = app.get(&format!("/dossiers/{third}"), &clerk).await;
+    let late = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{third}/events"),
+            &clerk,
+            &record.etag(),
+            json!({"type": "avis_avocat_general", "date": "2027-01-02"}),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.json);
+    let flagged = app.get(&format!("/plans/{plan}/check"), &clerk).await;
+    assert_eq!(flagged.json["affected_dossiers"], json!([third.to_string()]), "{}", flagged.json);
+    assert_eq!(flagged.json["affected_hearings"].as_array().expect("list").len(), 1);
+    // The entry was a mistake: cancelled, the dossier is ready as before.
+    let record = app.get(&format!("/dossiers/{third}"), &clerk).await;
+    let seq = late.json["seq"].as_i64().expect("seq");
+    let cancel = json!({"type": "avis_avocat_general", "date": "2027-01-02", "corrects": seq, "cancel": true});
+    let cancelled = app.write(Method::POST, &format!("/dossiers/{third}/events"), &clerk, &record.etag(), cancel).await;
+    assert_eq!(cancelled.status, StatusCode::CREATED, "{}", cancelled.json);
+    assert_eq!(app.get(&format!("/plans/{plan}/check"), &clerk).await.json["report"]["ok"], true);
+    let ready = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{third}/status"),
+            &clerk,
+            &cancelled.etag(),
+            json!({"status": "ready"}),
+        )
+        .await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.json);
+    let ready = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{third}/status"),
+            &clerk,
+            &ready.etag(),
+            json!({"status": "scheduled"}),
+        )
+        .await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.json);
+
     // 5 (amended). A withdrawal: the repair proposes an amendment; publishing
     // it withdraws exactly that notice.
     let withdrawn = dossiers[0];
