@@ -115,6 +115,54 @@ pub struct Outcome {
     pub magistrates: Vec<MagistrateLoad>,
 }
 
+impl Outcome {
+    /// The weekly series as CSV (one header line, one line per week).
+    pub fn weekly_csv(&self) -> String {
+        use std::fmt::Write as _;
+        let mut csv = String::from(
+            "week,monday,registered,heard,stock,ready,scheduled,age_under_6_months,age_6_to_12_months,\
+             age_12_to_24_months,age_over_24_months,mean_days_to_decision,median_days_to_decision,hearings,\
+             hearings_used,deadline_breaches,mean_load,max_load\n",
+        );
+        let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.1}"));
+        for w in &self.weeks {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.2},{}",
+                w.week,
+                w.monday,
+                w.registered,
+                w.heard,
+                w.stock,
+                w.ready,
+                w.scheduled,
+                w.age_under_6_months,
+                w.age_6_to_12_months,
+                w.age_12_to_24_months,
+                w.age_over_24_months,
+                opt(w.mean_days_to_decision),
+                opt(w.median_days_to_decision),
+                w.hearings,
+                w.hearings_used,
+                w.deadline_breaches,
+                w.mean_load,
+                w.max_load
+            );
+        }
+        csv
+    }
+
+    /// The load per magistrate as CSV.
+    pub fn magistrates_csv(&self) -> String {
+        use std::fmt::Write as _;
+        let mut csv = String::from("magistrate,chamber,role,hearings,max_per_week\n");
+        for m in &self.magistrates {
+            let _ = writeln!(csv, "{},{},{},{},{}", m.magistrate, m.chamber, m.role, m.hearings, m.max_per_week);
+        }
+        csv
+    }
+}
+
 /// Why a simulation stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimulationError {

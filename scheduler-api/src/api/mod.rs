@@ -9,6 +9,7 @@ pub mod extract;
 pub mod plans;
 pub mod reference;
 pub mod registry;
+pub mod simulations;
 
 use std::future::Future;
 
@@ -39,12 +40,19 @@ pub struct AppState {
     pub jobs: std::sync::Arc<plans::Jobs>,
     /// How dossiers become planner input.
     pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
+    /// Simulation runs of this process.
+    pub simulations: std::sync::Arc<simulations::Simulations>,
 }
 
 impl AppState {
     /// The state of a service over `store`, with the default planning rules.
     pub fn new(store: Store) -> Self {
-        Self { store, jobs: std::sync::Arc::default(), rules: std::sync::Arc::default() }
+        Self {
+            store,
+            jobs: std::sync::Arc::default(),
+            rules: std::sync::Arc::default(),
+            simulations: std::sync::Arc::default(),
+        }
     }
 }
 
@@ -128,7 +136,7 @@ impl Modify for TokenSecurity {
         plans::chamber_instance, plans::start_job, plans::get_job, plans::job_events, plans::cancel_job,
         plans::list_plans, plans::get_plan, plans::plan_history, plans::edit_plan, plans::validate_plan,
         plans::publish_plan, plans::amend_plan, plans::recheck_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
-        plans::chamber_calendar,
+        plans::chamber_calendar, simulations::start, simulations::get, simulations::events, simulations::result,
     )
 )]
 pub struct ApiDoc;
@@ -226,6 +234,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/amend", post(plans::amend_plan))
         .route("/plans/{id}/check", get(plans::recheck_plan))
         .route("/notices", get(plans::notices))
+        .route("/simulations", post(simulations::start))
+        .route("/simulations/{id}", get(simulations::get))
+        .route("/simulations/{id}/events", get(simulations::events))
+        .route("/simulations/{id}/result", get(simulations::result))
         .route("/hearings/{id}/roll", get(plans::hearing_roll))
         .route("/magistrates/{id}/agenda", get(plans::magistrate_agenda))
         .fallback(not_found)

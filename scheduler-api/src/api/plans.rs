@@ -403,19 +403,28 @@ pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Pa
     params(("id" = i64, Path, description = "Job")), responses((status = 200, content_type = "text/event-stream")))]
 pub async fn job_events(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let (_, receiver) = job_for(&state, &caller, &id)?;
-    let stream = futures_util::stream::unfold((receiver, false), |(mut receiver, finished)| async move {
+    Ok(progress_stream(receiver, JobView::is_final))
+}
+
+/// Server-sent events of a job's progress: one `progress` event per change
+/// (the current state first), ending after the final state.
+pub fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
+    receiver: watch::Receiver<T>,
+    is_final: fn(&T) -> bool,
+) -> Response {
+    let stream = futures_util::stream::unfold((receiver, false), move |(mut receiver, finished)| async move {
         if finished {
             return None;
         }
         let view = receiver.borrow_and_update().clone();
-        let last = view.is_final();
+        let last = is_final(&view);
         let event = SseEvent::default().event("progress").json_data(&view).unwrap_or_default();
         if !last && receiver.changed().await.is_err() {
             return Some((Ok::<_, std::convert::Infallible>(event), (receiver, true)));
         }
         Some((Ok(event), (receiver, last)))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 /// Cancels a proposal job (its requester, or the chamber's president).

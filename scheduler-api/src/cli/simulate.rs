@@ -1,7 +1,6 @@
 //! `greffe simulate`: what-if simulations, several scenarios in parallel,
 //! results as CSV, JSON and SVG charts.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -112,42 +111,8 @@ fn write_outcome(dir: &Path, outcome: &Outcome) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(outcome)
         .map_err(|error| Failure::usage(format!("résultat non sérialisable : {error}")))?;
     files::write_text(&dir.join("weekly.json"), &format!("{json}\n"))?;
-    let mut csv = String::from(
-        "week,monday,registered,heard,stock,ready,scheduled,age_under_6_months,age_6_to_12_months,\
-         age_12_to_24_months,age_over_24_months,mean_days_to_decision,median_days_to_decision,hearings,\
-         hearings_used,deadline_breaches,mean_load,max_load\n",
-    );
-    let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.1}"));
-    for w in &outcome.weeks {
-        let _ = writeln!(
-            csv,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.2},{}",
-            w.week,
-            w.monday,
-            w.registered,
-            w.heard,
-            w.stock,
-            w.ready,
-            w.scheduled,
-            w.age_under_6_months,
-            w.age_6_to_12_months,
-            w.age_12_to_24_months,
-            w.age_over_24_months,
-            opt(w.mean_days_to_decision),
-            opt(w.median_days_to_decision),
-            w.hearings,
-            w.hearings_used,
-            w.deadline_breaches,
-            w.mean_load,
-            w.max_load
-        );
-    }
-    files::write_text(&dir.join("weekly.csv"), &csv)?;
-    let mut loads = String::from("magistrate,chamber,role,hearings,max_per_week\n");
-    for m in &outcome.magistrates {
-        let _ = writeln!(loads, "{},{},{},{},{}", m.magistrate, m.chamber, m.role, m.hearings, m.max_per_week);
-    }
-    files::write_text(&dir.join("magistrates.csv"), &loads)?;
+    files::write_text(&dir.join("weekly.csv"), &outcome.weekly_csv())?;
+    files::write_text(&dir.join("magistrates.csv"), &outcome.magistrates_csv())?;
     let series = |f: fn(&greffe_simulation::WeekRow) -> usize| -> Vec<f64> {
         outcome.weeks.iter().map(|w| f(w) as f64).collect()
     };

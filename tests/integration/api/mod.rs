@@ -3,6 +3,7 @@
 mod app;
 mod plans;
 mod roles;
+mod simulations;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
