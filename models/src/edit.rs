@@ -119,15 +119,14 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
         }
         Edit::SwapBench { hearing, member, replacement } => {
             hearing_index(doc, hearing)?;
-            let Some(replacement_doc) = doc.magistrates.iter().find(|m| m.id == *replacement) else {
+            if !doc.magistrates.iter().any(|m| m.id == *replacement) {
                 return Err(problem(
                     "replacement",
                     "unknown_magistrate",
                     format!("magistrat « {replacement} » absent du projet"),
                     "donner un magistrat de la chambre",
                 ));
-            };
-            let _ = replacement_doc;
+            }
             let Some(bench) = plan.benches.iter_mut().find(|b| b.hearing.as_str() == hearing) else {
                 return Err(problem(
                     "hearing",
@@ -202,5 +201,80 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
             doc.dossiers[d].pinned_hearing = None;
             Ok(format!("dossier {dossier} n'est plus fixé"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::from_json_text;
+
+    fn draft() -> (InstanceDoc, Plan) {
+        let doc = from_json_text(include_str!("../../fixtures/data/check.json")).expect("instance");
+        let plan = Plan::from_json(include_str!("../../fixtures/data/check-plan.json")).expect("plan");
+        (doc, plan)
+    }
+
+    fn apply(edit: serde_json::Value) -> (InstanceDoc, Plan, Result<String, Problem>) {
+        let (mut doc, mut plan) = draft();
+        let edit: Edit = serde_json::from_value(edit).expect("edit parses");
+        let result = apply_edit(&mut doc, &mut plan, &edit);
+        (doc, plan, result)
+    }
+
+    #[test]
+    fn a_move_places_or_removes_the_dossier_once() {
+        let (_, plan, done) = apply(serde_json::json!({"op": "move", "dossier": "d1", "hearing": "h3"}));
+        assert!(done.is_ok());
+        let at: Vec<&str> =
+            plan.assignments.iter().filter(|a| a.dossier.as_str() == "d1").map(|a| a.hearing.as_str()).collect();
+        assert_eq!(at, ["h3"]);
+        let (_, plan, _) = apply(serde_json::json!({"op": "move", "dossier": "d1", "hearing": null}));
+        assert!(plan.assignments.iter().all(|a| a.dossier.as_str() != "d1"));
+        let out = plan.unscheduled.iter().find(|u| u.dossier.as_str() == "d1").expect("unscheduled");
+        assert_eq!(out.reason, UnscheduledReason::Manual);
+    }
+
+    #[test]
+    fn unknown_names_are_refused_and_change_nothing() {
+        let (original_doc, original_plan) = draft();
+        for (edit, path) in [
+            (serde_json::json!({"op": "move", "dossier": "d1", "hearing": "h99"}), "hearing"),
+            (serde_json::json!({"op": "move", "dossier": "d99", "hearing": "h1"}), "dossier"),
+            (serde_json::json!({"op": "swap_bench", "hearing": "h1", "member": "m05", "replacement": "m03"}), "member"),
+            (
+                serde_json::json!({"op": "swap_bench", "hearing": "h1", "member": "m02", "replacement": "m99"}),
+                "replacement",
+            ),
+            (serde_json::json!({"op": "set_formation", "hearing": "h1", "formation": "XX"}), "formation"),
+            (serde_json::json!({"op": "set_capacity", "hearing": "h1", "capacity": -1}), "capacity"),
+            (serde_json::json!({"op": "pin", "dossier": "d6"}), "dossier"),
+        ] {
+            let (doc, plan, result) = apply(edit.clone());
+            assert_eq!(result.expect_err("refused").path, path, "{edit}");
+            assert_eq!((doc, plan), (original_doc.clone(), original_plan.clone()), "{edit} changed nothing");
+        }
+    }
+
+    #[test]
+    fn a_bench_swap_keeps_the_member_of_highest_precedence_presiding() {
+        let (_, plan, done) =
+            apply(serde_json::json!({"op": "swap_bench", "hearing": "h1", "member": "m01", "replacement": "m05"}));
+        assert!(done.expect("swapped").contains("m05"));
+        let bench = plan.benches.iter().find(|b| b.hearing.as_str() == "h1").expect("bench");
+        let members: Vec<&str> = bench.members.iter().map(MagistrateId::as_str).collect();
+        assert_eq!(members, ["m02", "m05"], "the doyen now presides");
+        assert_eq!(bench.president.as_str(), "m02");
+    }
+
+    #[test]
+    fn hearing_changes_and_pins_land_in_the_instance() {
+        let (doc, _, _) = apply(serde_json::json!({"op": "set_capacity", "hearing": "h1", "capacity": 3}));
+        let h1 = doc.hearings.iter().find(|h| h.id == "h1").expect("h1");
+        assert_eq!((h1.capacity_weight, h1.capacity_count), (3.0, 3));
+        let (doc, _, _) = apply(serde_json::json!({"op": "set_formation", "hearing": "h1", "formation": "FS"}));
+        assert_eq!(doc.hearings.iter().find(|h| h.id == "h1").expect("h1").formation, "FS");
+        let (doc, _, _) = apply(serde_json::json!({"op": "pin", "dossier": "d1"}));
+        assert_eq!(doc.dossiers.iter().find(|d| d.id == "d1").expect("d1").pinned_hearing.as_deref(), Some("h1"));
     }
 }

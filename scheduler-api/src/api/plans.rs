@@ -337,7 +337,7 @@ async fn run_job(
             progress: Some(&progress),
             ..SolveConfig::default()
         };
-        solve(&instance, &config).map(|solved| (solved, instance))
+        solve(&instance, &config)
     })
     .await;
     let outcome = match solved {
@@ -350,7 +350,7 @@ async fn run_job(
             return;
         }
         Ok(Err(error)) => Err(error.to_string()),
-        Ok(Ok((solved, _))) => {
+        Ok(Ok(solved)) => {
             let new = NewPlan {
                 chamber: &job.chamber,
                 start: job.start,
