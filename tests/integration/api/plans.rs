@@ -398,6 +398,19 @@ async fn plan_lifecycle(app: TestApp) {
         + app.get("/hearings/h2/roll", &clerk).await.json["dossiers"].as_array().expect("list").len();
     assert_eq!(on_roll, 2);
 
+    // No token, no plan.
+    for path in [
+        format!("/plans/{plan}"),
+        "/plans".to_owned(),
+        format!("/plans/jobs/{job}"),
+        format!("/plans/{plan}/check"),
+        "/hearings/h1/roll".to_owned(),
+        "/notices?chamber=civ1".to_owned(),
+        "/simulations/1".to_owned(),
+    ] {
+        assert_eq!(app.call(Method::GET, &path, None, &[], None).await.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+
     // Every transition is in the hash-chained journal, which holds.
     let verify = app.get("/admin/journal/verify", &app.admin).await;
     assert_eq!(verify.json["intact"], true, "{}", verify.json);
