@@ -208,7 +208,16 @@ async fn history(
     Ok(())
 }
 
-async fn journal_transition(connection: &mut AnyConnection, actor: &str, payload: serde_json::Value) -> Result<()> {
+/// A transition of a plan: in its history and in the hash-chained journal
+/// (who, when, why).
+async fn transition(
+    connection: &mut AnyConnection,
+    actor: &str,
+    summary: &PlanSummary,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    history(connection, summary.id, actor, action, detail.clone(), 0).await?;
     journal::append(
         connection,
         NewEntry {
@@ -216,7 +225,7 @@ async fn journal_transition(connection: &mut AnyConnection, actor: &str, payload
             dossier_id: None,
             kind: JournalKind::Registry(RegistryKind::PlanTransition),
             event_date: None,
-            payload,
+            payload: serde_json::json!({"plan": summary.id, "chamber": summary.chamber, "transition": detail}),
             corrects: None,
         },
     )
@@ -417,13 +426,7 @@ impl Store {
             .execute(&mut *write.tx)
             .await?;
         let detail = serde_json::json!({"from": "draft", "to": "validated", "reason": reason});
-        history(&mut write.tx, id, actor, "validated", detail.clone(), 0).await?;
-        journal_transition(
-            &mut write.tx,
-            actor,
-            serde_json::json!({"plan": id, "chamber": summary.chamber, "transition": detail}),
-        )
-        .await?;
+        transition(&mut write.tx, actor, &summary, "validated", detail).await?;
         write.commit().await?;
         self.plan(id).await
     }
@@ -594,13 +597,7 @@ impl Store {
             "moved": changes.moved.len(), "added": changes.added.len(), "dropped": changes.dropped.len(),
             "seats_changed": changes.seats_changed(), "stale": overlapping.len(),
         });
-        history(&mut write.tx, id, actor, "published", detail.clone(), 0).await?;
-        journal_transition(
-            &mut write.tx,
-            actor,
-            serde_json::json!({"plan": id, "chamber": summary.chamber, "transition": detail}),
-        )
-        .await?;
+        transition(&mut write.tx, actor, &summary, "published", detail).await?;
         write.commit().await?;
         self.plan(id).await
     }
