@@ -35,6 +35,9 @@ use crate::store::users::UserRole;
 
 /// Who sees a chamber's drafts: its president, magistrates and clerks.
 const CHAMBER_ROLES: [UserRole; 3] = [UserRole::PresidentChambre, UserRole::Magistrat, UserRole::Greffier];
+/// Finished proposal jobs kept in memory (their drafts are in the store).
+const KEPT_JOBS: usize = 200;
+
 /// Who asks for proposals and edits drafts.
 const PLANNERS: [UserRole; 2] = [UserRole::PresidentChambre, UserRole::Greffier];
 
@@ -275,12 +278,16 @@ pub async fn start_job(
         };
         let (sender, _) = watch::channel(view.clone());
         let cancel = Arc::new(AtomicBool::new(false));
-        state
-            .jobs
-            .jobs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(id, Job { view: sender, cancel: Arc::clone(&cancel), requested_by: caller.id().to_owned() });
+        let mut jobs = state.jobs.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Finished jobs are kept for their followers; the oldest go first.
+        while jobs.len() >= KEPT_JOBS {
+            let Some(oldest) = jobs.iter().find(|(_, job)| job.view.borrow().is_final()).map(|(id, _)| *id) else {
+                break;
+            };
+            jobs.remove(&oldest);
+        }
+        jobs.insert(id, Job { view: sender, cancel: Arc::clone(&cancel), requested_by: caller.id().to_owned() });
+        drop(jobs);
         let title = request.title.clone().unwrap_or_else(|| format!("Proposition du {}", today()));
         let job = JobInput { id, actor: caller.id().to_owned(), chamber: request.chamber.clone(), title, start, end };
         tokio::spawn(run_job(state.clone(), job, built.doc, built.instance, objective, time_limit, cancel));

@@ -23,6 +23,9 @@ use super::{AppState, idempotent};
 use crate::error::{Error, ErrorBody, Result};
 use crate::store::users::UserRole;
 
+/// Finished simulation runs kept in memory with their results.
+const KEPT_RUNS: usize = 20;
+
 /// Who runs simulations.
 const ANALYSTS: [UserRole; 2] = [UserRole::Analyste, UserRole::Admin];
 
@@ -110,7 +113,16 @@ pub async fn start(State(state): State<AppState>, caller: Caller, headers: Heade
             error: None,
         };
         let (sender, _) = watch::channel(view.clone());
-        runs.lock().insert(id, Run { view: sender, result: None });
+        let mut all = runs.lock();
+        // Finished runs (and their results) are kept; the oldest go first.
+        while all.len() >= KEPT_RUNS {
+            let Some(oldest) = all.iter().find(|(_, run)| run.view.borrow().is_final()).map(|(id, _)| *id) else {
+                break;
+            };
+            all.remove(&oldest);
+        }
+        all.insert(id, Run { view: sender, result: None });
+        drop(all);
         tokio::spawn(async move {
             let Ok(_slot) = Arc::clone(&runs.slots).acquire_owned().await else { return };
             runs.update(id, |v| v.status = "running".into());

@@ -213,11 +213,11 @@ async fn history(
 async fn transition(
     connection: &mut AnyConnection,
     actor: &str,
-    summary: &PlanSummary,
+    (plan, chamber): (i64, &str),
     action: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    history(connection, summary.id, actor, action, detail.clone(), 0).await?;
+    history(connection, plan, actor, action, detail.clone(), 0).await?;
     journal::append(
         connection,
         NewEntry {
@@ -225,7 +225,7 @@ async fn transition(
             dossier_id: None,
             kind: JournalKind::Registry(RegistryKind::PlanTransition),
             event_date: None,
-            payload: serde_json::json!({"plan": summary.id, "chamber": summary.chamber, "transition": detail}),
+            payload: serde_json::json!({"plan": plan, "chamber": chamber, "transition": detail}),
             corrects: None,
         },
     )
@@ -426,7 +426,7 @@ impl Store {
             .execute(&mut *write.tx)
             .await?;
         let detail = serde_json::json!({"from": "draft", "to": "validated", "reason": reason});
-        transition(&mut write.tx, actor, &summary, "validated", detail).await?;
+        transition(&mut write.tx, actor, (id, &summary.chamber), "validated", detail).await?;
         write.commit().await?;
         self.plan(id).await
     }
@@ -555,7 +555,8 @@ impl Store {
                 .bind(amended)
                 .execute(&mut *write.tx)
                 .await?;
-            history(&mut write.tx, amended, actor, "amended", serde_json::json!({"by": id}), 0).await?;
+            let detail = serde_json::json!({"from": "published", "to": "amended", "by": id, "reason": reason});
+            transition(&mut write.tx, actor, (amended, &summary.chamber), "amended", detail).await?;
         }
         // Other published plans of the chamber over the same hearings are
         // replaced; drafts and validated plans overlapping become stale.
@@ -583,8 +584,8 @@ impl Store {
             .bind(other)
             .execute(&mut *write.tx)
             .await?;
-            history(&mut write.tx, other, actor, action, serde_json::json!({"by": id, "reason": stale_reason}), 0)
-                .await?;
+            let detail = serde_json::json!({"to": status, "by": id, "reason": stale_reason});
+            transition(&mut write.tx, actor, (other, &summary.chamber), action, detail).await?;
         }
         sqlx::query("UPDATE plans SET status = 'published', updated_at = $1, version = version + 1 WHERE id = $2")
             .bind(&at)
@@ -597,7 +598,7 @@ impl Store {
             "moved": changes.moved.len(), "added": changes.added.len(), "dropped": changes.dropped.len(),
             "seats_changed": changes.seats_changed(), "stale": overlapping.len(),
         });
-        transition(&mut write.tx, actor, &summary, "published", detail).await?;
+        transition(&mut write.tx, actor, (id, &summary.chamber), "published", detail).await?;
         write.commit().await?;
         self.plan(id).await
     }

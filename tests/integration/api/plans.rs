@@ -418,7 +418,7 @@ async fn plan_lifecycle(app: TestApp) {
         .fetch_one(app.store.pool())
         .await
         .expect("count");
-    assert_eq!(transitions, 4, "two validations, two publications");
+    assert_eq!(transitions, 6, "two validations, two publications, the stale draft, the amended plan");
 }
 both_backends!(plan_lifecycle);
 
