@@ -57,11 +57,7 @@ pub struct DayQuery {
 
 /// Parses `today` (default: the Paris date).
 pub fn day(raw: Option<&str>) -> Result<Date> {
-    match raw {
-        None => Ok(today()),
-        Some(raw) => greffe_models::dates::parse_date(raw)
-            .map_err(|e| Error::invalid("today", e.to_string(), "date au format AAAA-MM-JJ")),
-    }
+    super::extract::date_or("today", raw, today())
 }
 
 /// Reads a dossier's chamber and checks the caller may read it.

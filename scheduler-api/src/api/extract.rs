@@ -172,3 +172,13 @@ pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
 pub fn numeric_id(raw: &str, what: &str) -> Result<i64> {
     raw.parse::<i64>().map_err(|_| Error::not_found(format!("{what} « {raw} »")))
 }
+
+/// An optional date parameter (`YYYY-MM-DD`), `default` when absent; a bad
+/// one is refused naming `field`.
+pub fn date_or(field: &str, raw: Option<&str>, default: greffe_models::Date) -> Result<greffe_models::Date> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => greffe_models::dates::parse_date(raw)
+            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ")),
+    }
+}

@@ -19,17 +19,17 @@ use greffe_checker::{CheckOptions, CheckReport, check};
 use greffe_models::diff::{diff, implied_tasks};
 use greffe_models::edit::{Edit, apply_edit};
 use greffe_models::events::{Applied, EventsDoc, apply_events};
-use greffe_models::format::{InstanceDoc, validate};
+use greffe_models::format::InstanceDoc;
 use greffe_models::{Date, Instance, Plan};
 use greffe_solver::{Objective, ObjectiveWeights, Phase, RepairConfig, SolveConfig, repair, solve};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Caller, IfMatch, Params, json_body, numeric_id, tagged};
+use super::extract::{Caller, IfMatch, Params, date_or, json_body, numeric_id, tagged};
 use super::{AppState, idempotent, today};
 use crate::error::{Error, ErrorBody, Result};
-use crate::store::planning::{Excluded, horizon};
+use crate::store::planning::{Excluded, horizon, validated};
 use crate::store::plans::{Faults, HistoryEntry, NewPlan, PlanRecord, PlanStatus, PlanSummary};
 use crate::store::users::UserRole;
 
@@ -129,24 +129,7 @@ fn require_planner(caller: &Caller, chamber: &str) -> Result<()> {
 }
 
 fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
-    validate(doc).map_err(|problems| {
-        Error::conflict(
-            "instance_invalid",
-            format!(
-                "le projet ne forme plus une instance valide : {}",
-                problems.first().map(ToString::to_string).unwrap_or_default()
-            ),
-            "annuler la dernière modification",
-        )
-    })
-}
-
-fn date_param(field: &str, raw: Option<&str>, default: Date) -> Result<Date> {
-    match raw {
-        None => Ok(default),
-        Some(raw) => greffe_models::dates::parse_date(raw)
-            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ")),
-    }
+    validated(doc, "le projet ne forme plus une instance valide", "annuler la dernière modification")
 }
 
 /// Horizon of an instance export.
@@ -186,7 +169,7 @@ pub async fn chamber_instance(
         return Err(Error::forbidden("réservé à la chambre (président, magistrats, greffe) et aux administrateurs"));
     }
     let (start, end) = horizon(&query.start, &query.end)?;
-    let publication = date_param("publication", query.publication.as_deref(), today())?;
+    let publication = date_or("publication", query.publication.as_deref(), today())?;
     let built = state.store.planning_instance(&code, start, end, publication, &state.rules).await?;
     Ok(Json(InstanceExport { instance: built.doc, excluded: built.excluded }))
 }
@@ -234,7 +217,7 @@ pub async fn start_job(
     require_planner(&caller, &request.chamber)?;
     idempotent(&state, &caller, &headers, "POST", "/plans/jobs", &body, async {
         let (start, end) = horizon(&request.start, &request.end)?;
-        let publication = date_param("publication", request.publication.as_deref(), today())?;
+        let publication = date_or("publication", request.publication.as_deref(), today())?;
         let objective = match request.objective.as_deref() {
             None | Some("default") => Objective::Default(ObjectiveWeights::default()),
             Some("benchmark") => Objective::Benchmark,
@@ -666,7 +649,7 @@ pub async fn publish(
     let instance = instance_of(&doc)?;
     let changes = diff(&previous, &plan);
     let tasks = implied_tasks(&instance, &changes, &plan);
-    state.store.publish_plan(actor, summary.id, expected, &doc, &changes, &tasks, reason, faults).await
+    state.store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &tasks, reason, faults).await
 }
 
 /// A repaired amendment of a published plan.
@@ -836,8 +819,8 @@ fn wants_ics(query: &ViewQuery, headers: &HeaderMap) -> bool {
 }
 
 fn range(query: &ViewQuery) -> Result<(Date, Date)> {
-    let from = date_param("from", query.from.as_deref(), today())?;
-    let to = date_param("to", query.to.as_deref(), from + chrono::Duration::weeks(8))?;
+    let from = date_or("from", query.from.as_deref(), today())?;
+    let to = date_or("to", query.to.as_deref(), from + chrono::Duration::weeks(8))?;
     if to < from || (to - from).num_days() > 366 {
         return Err(Error::invalid("to", "période invalide", "donner from ≤ to, au plus un an"));
     }

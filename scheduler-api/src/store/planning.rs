@@ -7,7 +7,7 @@
 //! published). The instance is the interchange format: `greffe instance
 //! export` writes it, so that any plan can be reproduced offline.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use greffe_models::dates::parse_date;
 use greffe_models::deadlines::effective_events;
@@ -252,19 +252,29 @@ impl Store {
             hearings,
             dossiers,
         };
-        let instance = greffe_models::format::validate(&doc).map_err(|problems| {
-            Error::conflict(
-                "instance_invalid",
-                format!(
-                    "les données du registre ne forment pas une instance de planification valide ({} problème(s)), premier : {}",
-                    problems.len(),
-                    problems.first().map(ToString::to_string).unwrap_or_default()
-                ),
-                "corriger la donnée signalée (magistrat, audience ou dossier) puis recommencer",
-            )
-        })?;
+        let instance = validated(
+            &doc,
+            "les données du registre ne forment pas une instance de planification valide",
+            "corriger la donnée signalée (magistrat, audience ou dossier) puis recommencer",
+        )?;
         Ok(PlanningInstance { doc, instance, excluded })
     }
+}
+
+/// Validates an instance the service built (from the store, or a draft's
+/// edited instance); refused as a conflict: `what` is wrong, `action` fixes it.
+pub fn validated(doc: &InstanceDoc, what: &str, action: &str) -> Result<Instance> {
+    greffe_models::format::validate(doc).map_err(|problems| {
+        Error::conflict(
+            "instance_invalid",
+            format!(
+                "{what} ({} problème(s)), premier : {}",
+                problems.len(),
+                problems.first().map(ToString::to_string).unwrap_or_default()
+            ),
+            action,
+        )
+    })
 }
 
 /// Parses a horizon given as two dates, checked.
@@ -280,9 +290,4 @@ pub fn horizon(start: &str, end: &str) -> Result<(Date, Date)> {
         return Err(Error::invalid("end", "période de plus de 26 semaines", "planifier au plus 26 semaines à la fois"));
     }
     Ok((start, end))
-}
-
-/// Ids of the dossiers and hearings of a plan document, for the store.
-pub fn plan_dossier_ids(plan: &greffe_models::Plan) -> BTreeMap<i64, String> {
-    plan.assignments.iter().filter_map(|a| store_id(a.dossier.as_str()).map(|id| (id, a.hearing.to_string()))).collect()
 }

@@ -434,6 +434,8 @@ impl Store {
     /// `validated → published`, atomically: the hearings' rolls and benches
     /// replaced, the dossiers' statuses, the plan amended (if any) marked,
     /// overlapping drafts made stale, the notice tasks created, journaled.
+    /// `plan` is the plan's content as the caller read it: a validated plan
+    /// no longer changes, and its version is checked in the transaction.
     #[allow(clippy::too_many_arguments)]
     pub async fn publish_plan(
         &self,
@@ -441,6 +443,7 @@ impl Store {
         id: i64,
         expected: i64,
         instance: &InstanceDoc,
+        plan: &Plan,
         changes: &PlanDiff,
         tasks: &[ImpliedTask],
         reason: Option<&str>,
@@ -451,8 +454,6 @@ impl Store {
         if summary.status != PlanStatus::Validated {
             return Err(refuse_status(&summary, &[PlanStatus::Validated], "le publier"));
         }
-        let record = self.plan(id).await?;
-        let plan = &record.plan;
         let at = now();
         // Hearings of the plan's horizon: their rolls are this plan's now.
         let hearing_ids: Vec<&str> = instance.hearings.iter().map(|h| h.id.as_str()).collect();
