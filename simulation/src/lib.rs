@@ -372,6 +372,8 @@ impl Simulation<'_> {
             ));
         }
         let mut offered: Vec<DossierDoc> = Vec::new();
+        // Where each offered dossier stands in the stock.
+        let mut offered_at: HashMap<String, usize> = HashMap::new();
         for (chamber, mut list) in by_chamber {
             list.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
             let room = (scenario.shortlist * capacity.get(chamber).copied().unwrap_or(0.0)).ceil() as usize;
@@ -390,6 +392,7 @@ impl Simulation<'_> {
                 if doc.rapporteurs.is_empty() {
                     continue;
                 }
+                offered_at.insert(doc.id.clone(), i);
                 offered.push(doc);
             }
         }
@@ -421,8 +424,6 @@ impl Simulation<'_> {
         };
         let solved = solve(&instance, &config)
             .map_err(|error| SimulationError::Solver { week: target + 1, message: error.to_string() })?;
-        let index: HashMap<String, usize> =
-            self.dossiers.iter().enumerate().map(|(i, d)| (d.doc.id.clone(), i)).collect();
         let first_week_end = start + days(6);
         let mut updates = Vec::new();
         for assignment in &solved.plan.assignments {
@@ -430,7 +431,7 @@ impl Simulation<'_> {
             if hearing.date > first_week_end {
                 continue;
             }
-            if let Some(&i) = index.get(assignment.dossier.as_str()) {
+            if let Some(&i) = offered_at.get(assignment.dossier.as_str()) {
                 updates.push((i, hearing.date));
             }
             self.used_hearings.insert(hearing.id.to_string());
