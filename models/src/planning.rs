@@ -25,6 +25,7 @@ use crate::formation::FormationCode;
 
 /// One configurable value with where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sourced<T> {
     /// The value.
     pub value: T,
@@ -40,8 +41,11 @@ impl<T> Sourced<T> {
     }
 }
 
-/// The rules turning the registry's dossiers into planner input.
+/// The rules turning the registry's dossiers into planner input. The
+/// service reads them from a file (`--planning-rules`; `greffe instance
+/// rules` prints the defaults to start from).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanningRules {
     /// Days between a statutory ruling deadline and the latest hearing date.
     pub deliberation_margin_days: Sourced<u32>,
@@ -64,6 +68,7 @@ pub struct PlanningRules {
 /// Priority = base + per_month × months since registration + circuit bonus
 /// + urgent bonus (urgent flag or statutory deadline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriorityRule {
     /// Every dossier.
     pub base: f64,

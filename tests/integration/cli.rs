@@ -536,3 +536,39 @@ fn instance_export_names_an_unknown_chamber_and_a_bad_horizon() {
     assert!(run.err.contains("end"), "{}", run.err);
     assert!(!dir.path().join("instance.json").exists());
 }
+
+#[test]
+fn planning_rules_print_round_trip_and_a_wrong_file_is_refused() {
+    let run = greffe(&["instance", "rules"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let rules: greffe_models::planning::PlanningRules =
+        greffe_models::format::from_json_text(&run.out).expect("the printed rules read back");
+    assert_eq!(rules, greffe_models::planning::PlanningRules::default());
+    assert!(run.out.contains("\"confirmed\": false"), "rules to confirm are flagged");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut value: serde_json::Value = serde_json::from_str(&run.out).expect("json");
+    value["notice_days_civil"]["value"] = serde_json::json!("quinze");
+    let file = dir.path().join("rules.json");
+    std::fs::write(&file, value.to_string()).expect("write");
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let out = dir.path().join("instance.json");
+    let run = greffe(&[
+        "instance",
+        "export",
+        "--database-url",
+        &url,
+        "--planning-rules",
+        file.to_str().expect("path"),
+        "--chamber",
+        "civ1",
+        "--start",
+        "2027-01-04",
+        "--end",
+        "2027-02-26",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.err);
+    assert!(run.err.contains("notice_days_civil"), "{}", run.err);
+}

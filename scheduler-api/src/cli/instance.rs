@@ -22,12 +22,21 @@ pub(crate) enum InstanceCommand {
     /// so that any plan can be reproduced offline; the dossiers left out are
     /// listed with their reason.
     Export(super::service::ExportArgs),
+    /// Print the built-in planning rules (JSON), each with its source and
+    /// whether it is confirmed: a starting point for `--planning-rules`.
+    Rules,
 }
 
 pub(crate) fn run(command: InstanceCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
     match command {
         InstanceCommand::Validate { file, json } => validate(&file, json, io),
         InstanceCommand::Export(args) => super::service::export_instance(args, io),
+        InstanceCommand::Rules => {
+            let rules = greffe_models::planning::PlanningRules::default();
+            let text = serde_json::to_string_pretty(&rules).map_err(|e| Failure::usage(e.to_string()))?;
+            let _ = writeln!(io.out, "{text}");
+            Ok(EXIT_OK)
+        }
     }
 }
 

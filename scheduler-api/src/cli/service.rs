@@ -28,6 +28,8 @@ pub(crate) struct Database {
 pub(crate) struct ServeArgs {
     #[command(flatten)]
     database: Database,
+    #[command(flatten)]
+    rules: RulesArg,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
@@ -131,6 +133,8 @@ async fn open(database: &Database) -> Result<Store, Failure> {
 pub(crate) struct ExportArgs {
     #[command(flatten)]
     database: Database,
+    #[command(flatten)]
+    rules: RulesArg,
     /// Chamber code.
     #[arg(long)]
     chamber: String,
@@ -148,21 +152,33 @@ pub(crate) struct ExportArgs {
     out: std::path::PathBuf,
 }
 
+/// The planning rules: a JSON file, or the defaults.
+#[derive(Debug, Args)]
+pub(crate) struct RulesArg {
+    /// Planning rules (JSON: notice days, formations and weights by
+    /// circuit, priority, deliberation margin, default weekly cap); default:
+    /// the built-in rules (`greffe instance rules` prints them).
+    #[arg(long)]
+    planning_rules: Option<std::path::PathBuf>,
+}
+
+impl RulesArg {
+    pub(crate) fn load(&self) -> Result<greffe_models::planning::PlanningRules, Failure> {
+        let Some(path) = &self.planning_rules else { return Ok(greffe_models::planning::PlanningRules::default()) };
+        let text = super::files::read_text(path)?;
+        greffe_models::format::from_json_text(&text).map_err(|error| {
+            Failure::usage(format!("« {} » : règles de planification illisibles : {error}", path.display()))
+        })
+    }
+}
+
 pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let rules = args.rules.load()?;
     let (start, end) = crate::store::planning::horizon(&args.start, &args.end).map_err(failure)?;
     let publication = args.publication.unwrap_or_else(crate::api::today);
     let built = runtime()?.block_on(async {
         let store = open(&args.database).await?;
-        let built = store
-            .planning_instance(
-                &args.chamber,
-                start,
-                end,
-                publication,
-                &greffe_models::planning::PlanningRules::default(),
-            )
-            .await
-            .map_err(failure);
+        let built = store.planning_instance(&args.chamber, start, end, publication, &rules).await.map_err(failure);
         store.close().await;
         built
     })?;
@@ -187,6 +203,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if args.json_logs { subscriber.json().try_init() } else { subscriber.try_init() };
+    let rules = args.rules.load()?;
     runtime()?.block_on(async {
         let store = open(&args.database).await?;
         let health = store.health().await.map_err(failure)?;
@@ -207,7 +224,9 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
             health.schema_version
         );
         tracing::info!(bind = %args.bind, "listening");
-        let app = router(AppState::new(store.clone()));
+        let mut state = AppState::new(store.clone());
+        state.rules = std::sync::Arc::new(rules);
+        let app = router(state);
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -136,6 +136,24 @@ async fn plan_lifecycle(app: TestApp) {
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.json);
     assert!(cleared.json.get("planning").is_none());
 
+    // A bad request names its field and starts nothing.
+    for (body, field) in [
+        (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "time_limit_s": 0}), "time_limit_s"),
+        (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "objective": "fastest"}), "objective"),
+        (json!({"chamber": "civ1", "start": "2027-01-15", "end": "2027-01-04"}), "end"),
+        (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "dossiers": [999]}), "dossiers"),
+    ] {
+        let refused = app.post("/plans/jobs", &president, body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+        assert_eq!(refused.json["field"], field);
+    }
+    assert_eq!(
+        app.post("/plans/jobs", &outsider, json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
     // 2. Two proposals: two drafts of the same chamber and horizon.
     let (job, plan) = propose(&app, &president).await;
     let (_, other_draft) = propose(&app, &clerk).await;
