@@ -13,13 +13,13 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use greffe::api::AppState;
-use greffe::demo::{DemoConfig, seed};
-use greffe::store::Store;
-use greffe::store::plans::{Faults, NewPlan};
+use greffe_api::AppState;
 use greffe_models::edit::Edit;
 use greffe_models::planning::PlanningRules;
 use greffe_solver::{SolveConfig, solve};
+use greffe_store::Store;
+use greffe_store::demo::{DemoConfig, seed};
+use greffe_store::plans::{Faults, NewPlan};
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -103,7 +103,7 @@ async fn main() {
         );
         match store.validate_plan("bench", draft.summary.id, draft.summary.version, report, None).await {
             Ok(record) => validated.push(record.summary),
-            Err(error) => println!("  not validated: {}", error.body.message),
+            Err(error) => println!("  not validated: {error}"),
         }
     }
     println!(
@@ -153,7 +153,7 @@ async fn main() {
         let target = if i % 2 == 0 { other_hearing.clone() } else { moves[0].1.clone() };
         let edit = Edit::Move { dossier: moves[0].0.clone(), hearing: Some(target) };
         let t = Instant::now();
-        let record = greffe::api::plans::apply(&state, "bench", id, version, &edit).await.expect("edit");
+        let record = greffe_api::workflow::apply(&state.store, "bench", id, version, &edit).await.expect("edit");
         times.push(t.elapsed().as_secs_f64() * 1e3);
         version = record.summary.version;
     }
@@ -169,9 +169,9 @@ async fn main() {
     store.close().await;
 }
 
-async fn publish(state: &AppState, summary: &greffe::store::plans::PlanSummary) {
+async fn publish(state: &AppState, summary: &greffe_store::plans::PlanSummary) {
     let current = state.store.plan_summary(summary.id).await.expect("plan");
-    greffe::api::plans::publish(state, "bench", &current, current.version, None, Faults::default())
+    greffe_api::workflow::publish(&state.store, "bench", &current, current.version, None, Faults::default())
         .await
         .expect("publishes");
 }

@@ -5,13 +5,15 @@
 //! instances and plans travel (`docs/formats.md`).
 //!
 //! **Invariant: this crate does no I/O.** It reads and writes JSON *text*;
-//! files, sockets and databases belong to the edges (`scheduler-api`).
+//! files, sockets and databases belong to the edges (`store`, `scheduler-api`,
+//! `cli`).
 //! Values with rules are newtypes built only through `parse`/`TryFrom`, and an
 //! [`Instance`] exists only once [`format::validate`] has checked every
 //! reference.
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod calendar;
 pub mod court;
 pub mod dates;
@@ -19,6 +21,7 @@ pub mod deadlines;
 pub mod diff;
 pub mod dossier;
 pub mod edit;
+pub mod errors;
 pub mod events;
 pub mod format;
 pub mod formation;
@@ -26,6 +29,7 @@ pub mod hearing;
 pub mod ids;
 pub mod instance;
 pub mod plan;
+pub mod plan_status;
 pub mod planning;
 pub mod pourvoi;
 pub mod registry;

@@ -54,6 +54,22 @@ impl PourvoiNumber {
         Self::new(letter, year, high * 1000 + low).ok_or_else(error)
     }
 
+    /// Parses a number as people type it: any case, with or without the
+    /// blank, the dash and the dot (`y1526094`, `Y 15-26.094`, `y15-26094`,
+    /// ` Y 15 26 094 `). The letter and exactly seven digits must remain
+    /// once blanks, dashes and dots are removed.
+    pub fn parse_lenient(raw: &str) -> Result<Self, PourvoiError> {
+        let error = || PourvoiError { raw: raw.to_owned() };
+        let squeezed: Vec<char> = raw.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect();
+        let (&letter, digits) = squeezed.split_first().ok_or_else(error)?;
+        if !letter.is_ascii_alphabetic() || digits.len() != 7 || !digits.iter().all(char::is_ascii_digit) {
+            return Err(error());
+        }
+        let value = |part: &[char]| part.iter().fold(0u32, |n, c| n * 10 + c.to_digit(10).unwrap_or(0));
+        let year = u8::try_from(value(&digits[..2])).map_err(|_| error())?;
+        Self::new(letter.to_ascii_uppercase(), year, value(&digits[2..])).ok_or_else(error)
+    }
+
     /// The check letter.
     pub fn letter(self) -> char {
         self.letter
@@ -107,6 +123,22 @@ mod tests {
         let number = PourvoiNumber::parse("Y 15-26.094").expect("valid");
         assert_eq!((number.letter(), number.year(), number.number()), ('Y', 15, 26_094));
         assert_eq!(number.to_string(), "Y 15-26.094");
+    }
+
+    #[test]
+    fn lenient_parsing_takes_what_people_type_and_nothing_else() {
+        for raw in ["y1526094", "Y 15-26.094", "y15-26.094", " Y 15 26 094 ", "Y15-26094", "y 15.26.094"] {
+            assert_eq!(
+                PourvoiNumber::parse_lenient(raw).map(|n| n.to_string()).ok().as_deref(),
+                Some("Y 15-26.094"),
+                "{raw:?}"
+            );
+        }
+        for raw in
+            ["", "Y", "152609", "Y 15-26.09", "Y 15-26.0945", "15-26.094", "É 15-26.094", "Y 15/26.094", "Y 1a-26.094"]
+        {
+            assert!(PourvoiNumber::parse_lenient(raw).is_err(), "{raw:?} should be refused");
+        }
     }
 
     #[test]

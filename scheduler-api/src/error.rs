@@ -1,140 +1,280 @@
-//! The service's one error shape: `{code, message, field, action}`, messages
-//! in French for the clerk who reads them, with the HTTP status each kind of
-//! failure maps to. Store and handlers both return it.
+//! The service's errors and the one place where each becomes an HTTP
+//! response: the status of every kind of failure is decided here, the body is
+//! always a [`Problem`] (`{code, message, field, action}`, French for the
+//! clerk who reads it). Internal failures are logged here, once, and never
+//! sent as they are.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
+pub use greffe_store::error::{ErrorCode, Problem};
 
-/// What went wrong, as sent to the client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// Stable machine code (`not_found`, `version_mismatch`…).
-    pub code: String,
-    /// What went wrong, in French.
-    pub message: String,
-    /// The field at fault (JSON path or parameter name), when one is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// What to do about it, in French.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-}
-
-/// An error of the service, with its HTTP status.
+/// An error of the service: the store's, or one of the service's own
+/// (credentials, role, request shape, missing precondition).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{status}: {}", body.message)]
-pub struct Error {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Body sent to the client.
-    pub body: ErrorBody,
+pub enum Error {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] greffe_store::Error),
+    /// No or unknown credentials.
+    #[error("{}", .0.message)]
+    Unauthenticated(Problem),
+    /// Outside the caller's role or chambers.
+    #[error("{}", .0.message)]
+    Forbidden(Problem),
+    /// The request itself is malformed (its code tells which way).
+    #[error("{}", .0.message)]
+    BadRequest(Problem),
+    /// A write that does not say which version it modifies.
+    #[error("{}", .0.message)]
+    PreconditionRequired(Problem),
 }
 
 /// Result of the service's operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self { status, body: ErrorBody { code: code.to_owned(), message: message.into(), field: None, action: None } }
+    /// 400: the body is not what was expected.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest(Problem::new(ErrorCode::BadRequest, message))
+    }
+
+    /// A request refused with a code other than `bad_request`
+    /// (`method_not_allowed`, `payload_too_large`…).
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::BadRequest(Problem::new(code, message))
+    }
+
+    /// 422: a field's value is refused.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) -> Self {
+        Self::Store(greffe_store::Error::invalid(field, message, action))
+    }
+
+    /// 401: no or unknown credentials.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        let mut problem = Problem::new(ErrorCode::Unauthenticated, message);
+        problem.action = Some("joindre l'en-tête « Authorization: Bearer <jeton> » avec un jeton valide".to_owned());
+        Self::Unauthenticated(problem)
+    }
+
+    /// 403: outside the user's role or chambers.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        let mut problem = Problem::new(ErrorCode::Forbidden, message);
+        problem.action = Some("demander l'opération à un utilisateur qui a le rôle et la chambre requis".to_owned());
+        Self::Forbidden(problem)
+    }
+
+    /// 404.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::Store(greffe_store::Error::not_found(what))
+    }
+
+    /// 409: the write contradicts the state of the register.
+    pub fn conflict(code: ErrorCode, message: impl Into<String>, action: impl Into<String>) -> Self {
+        Self::Store(greffe_store::Error::conflict(code, message, action))
+    }
+
+    /// 412: the version given is not the current one.
+    pub fn version_mismatch(current: i64) -> Self {
+        Self::Store(greffe_store::Error::version_mismatch(current))
+    }
+
+    /// 428: a write without `If-Match`.
+    pub fn precondition_required() -> Self {
+        let mut problem = Problem::new(
+            ErrorCode::PreconditionRequired,
+            "une modification doit indiquer la version qu'elle modifie ; rien n'a été enregistré",
+        );
+        problem.field = Some("If-Match".to_owned());
+        problem.action =
+            Some("relire la ressource et renvoyer la modification avec l'en-tête « If-Match: <ETag> »".to_owned());
+        Self::PreconditionRequired(problem)
+    }
+
+    /// 500: a failure of the service itself (logged when answered).
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Store(greffe_store::Error::internal(detail))
+    }
+
+    /// 503: the store cannot be reached.
+    pub fn unavailable(detail: impl std::fmt::Display) -> Self {
+        Self::Store(greffe_store::Error::unavailable(detail))
+    }
+
+    fn problem_mut(&mut self) -> Option<&mut Problem> {
+        match self {
+            Self::Store(error) => error.problem_mut(),
+            Self::Unauthenticated(problem)
+            | Self::Forbidden(problem)
+            | Self::BadRequest(problem)
+            | Self::PreconditionRequired(problem) => Some(problem),
+        }
     }
 
     /// Names the field at fault.
     #[must_use]
     pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.body.field = Some(field.into());
+        if let Some(problem) = self.problem_mut() {
+            problem.field = Some(field.into());
+        }
         self
     }
 
     /// Says what to do.
     #[must_use]
     pub fn action(mut self, action: impl Into<String>) -> Self {
-        self.body.action = Some(action.into());
+        if let Some(problem) = self.problem_mut() {
+            problem.action = Some(action.into());
+        }
         self
     }
 
-    /// 400: the body is not the JSON expected.
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    /// The HTTP status and the body sent: the one mapping of every error.
+    pub fn status_and_body(&self) -> (StatusCode, Problem) {
+        use greffe_store::Error as Store;
+        match self {
+            Self::Store(Store::NotFound(problem)) => (StatusCode::NOT_FOUND, problem.clone()),
+            Self::Store(Store::Conflict(problem)) => (StatusCode::CONFLICT, problem.clone()),
+            Self::Store(Store::Invalid(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.clone()),
+            Self::Store(Store::VersionMismatch { current }) => (
+                StatusCode::PRECONDITION_FAILED,
+                Problem {
+                    code: ErrorCode::VersionMismatch,
+                    message: format!(
+                        "la ressource a été modifiée entre-temps (version actuelle : {current}) ; rien n'a été enregistré"
+                    ),
+                    field: Some("If-Match".to_owned()),
+                    action: Some(
+                        "relire la ressource, reporter la modification sur la version actuelle et renvoyer avec son ETag"
+                            .to_owned(),
+                    ),
+                },
+            ),
+            Self::Store(Store::Unavailable { problem, .. }) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                problem.clone().unwrap_or_else(|| {
+                    let mut problem = Problem::new(ErrorCode::Unavailable, "la base de données est indisponible");
+                    problem.action = Some("réessayer dans un instant".to_owned());
+                    problem
+                }),
+            ),
+            Self::Store(Store::Internal(_)) => {
+                let mut problem =
+                    Problem::new(ErrorCode::Internal, "erreur interne du service ; rien n'a été enregistré");
+                problem.action = Some("réessayer ; si l'erreur persiste, prévenir l'administrateur".to_owned());
+                (StatusCode::INTERNAL_SERVER_ERROR, problem)
+            }
+            Self::Unauthenticated(problem) => (StatusCode::UNAUTHORIZED, problem.clone()),
+            Self::Forbidden(problem) => (StatusCode::FORBIDDEN, problem.clone()),
+            Self::PreconditionRequired(problem) => (StatusCode::PRECONDITION_REQUIRED, problem.clone()),
+            Self::BadRequest(problem) => {
+                let status = match problem.code {
+                    ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+                    ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                (status, problem.clone())
+            }
+        }
     }
 
-    /// 422: a field's value is refused.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message).field(field).action(action)
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        self.status_and_body().0
     }
 
-    /// 401: no or unknown credentials.
-    pub fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
-            .action("joindre l'en-tête « Authorization: Bearer <jeton> » avec un jeton valide")
-    }
-
-    /// 403: outside the user's role or chambers.
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
-            .action("demander l'opération à un utilisateur qui a le rôle et la chambre requis")
-    }
-
-    /// 404.
-    pub fn not_found(what: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{} introuvable", what.into()))
-            .action("vérifier l'identifiant")
-    }
-
-    /// 409: the write contradicts the state of the register.
-    pub fn conflict(code: &str, message: impl Into<String>, action: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message).action(action)
-    }
-
-    /// 412: the version given is not the current one.
-    pub fn version_mismatch(current: i64) -> Self {
-        Self::new(
-            StatusCode::PRECONDITION_FAILED,
-            "version_mismatch",
-            format!("la ressource a été modifiée entre-temps (version actuelle : {current}) ; rien n'a été enregistré"),
-        )
-        .field("If-Match")
-        .action("relire la ressource, reporter la modification sur la version actuelle et renvoyer avec son ETag")
-    }
-
-    /// 428: a write without `If-Match`.
-    pub fn precondition_required() -> Self {
-        Self::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
-            "une modification doit indiquer la version qu'elle modifie ; rien n'a été enregistré",
-        )
-        .field("If-Match")
-        .action("relire la ressource et renvoyer la modification avec l'en-tête « If-Match: <ETag> »")
-    }
-
-    /// 500, for failures of the store itself (logged, never the client's input).
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "erreur interne du service ; rien n'a été enregistré")
-            .action("réessayer ; si l'erreur persiste, prévenir l'administrateur")
-    }
-
-    /// 503: the store cannot be reached.
-    pub fn unavailable(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "store unavailable");
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "la base de données est indisponible")
-            .action("réessayer dans un instant")
+    /// What the client is sent.
+    pub fn body(&self) -> Problem {
+        self.status_and_body().1
     }
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::unavailable(error),
-            _ => Self::internal(error),
-        }
-    }
+/// The HTTP status answered with `code` (for the documentation: the
+/// mapping itself is [`Error::status_and_body`], and a test holds the two
+/// together).
+pub fn status_of(code: ErrorCode) -> u16 {
+    let status = match code {
+        ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidField => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::VersionMismatch => StatusCode::PRECONDITION_FAILED,
+        ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::AlreadyExists
+        | ErrorCode::ForbiddenTransition
+        | ErrorCode::HardViolations
+        | ErrorCode::InProgress
+        | ErrorCode::InstanceInvalid
+        | ErrorCode::NoMagistrate
+        | ErrorCode::NotEmpty
+        | ErrorCode::NotFinished
+        | ErrorCode::PlanStatus => StatusCode::CONFLICT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    status.as_u16()
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(self.body)).into_response()
+        match &self {
+            Self::Store(greffe_store::Error::Internal(detail)) => tracing::error!(%detail, "internal error"),
+            Self::Store(greffe_store::Error::Unavailable { detail, .. }) => {
+                tracing::error!(%detail, "store unavailable");
+            }
+            _ => {}
+        }
+        let (status, body) = self.status_and_body();
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented status of every code is the one answered.
+    #[test]
+    fn documented_statuses_are_the_answered_ones() {
+        let samples = [
+            Error::bad_request("x"),
+            Error::refused(ErrorCode::MethodNotAllowed, "x"),
+            Error::refused(ErrorCode::PayloadTooLarge, "x"),
+            Error::refused(ErrorCode::UnsupportedMediaType, "x"),
+            Error::invalid("f", "x", "y"),
+            Error::unauthenticated("x"),
+            Error::forbidden("x"),
+            Error::not_found("x"),
+            Error::version_mismatch(3),
+            Error::precondition_required(),
+            Error::internal("x"),
+            Error::unavailable("x"),
+        ]
+        .into_iter()
+        .chain(
+            [
+                ErrorCode::AlreadyExists,
+                ErrorCode::ForbiddenTransition,
+                ErrorCode::HardViolations,
+                ErrorCode::InProgress,
+                ErrorCode::InstanceInvalid,
+                ErrorCode::NoMagistrate,
+                ErrorCode::NotEmpty,
+                ErrorCode::NotFinished,
+                ErrorCode::PlanStatus,
+            ]
+            .map(|code| Error::conflict(code, "x", "y")),
+        );
+        let mut seen = std::collections::BTreeSet::new();
+        for error in samples {
+            let (status, body) = error.status_and_body();
+            assert_eq!(status.as_u16(), status_of(body.code), "{}", body.code);
+            seen.insert(body.code.as_str());
+        }
+        assert_eq!(seen.len(), ErrorCode::ALL.len(), "every code is answered by some error");
     }
 }

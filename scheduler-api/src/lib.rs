@@ -1,14 +1,17 @@
-//! # greffe (scheduler-api)
+//! # greffe-api (scheduler-api)
 //!
-//! The edge of greffe: the `greffe` command line and the HTTP service of
-//! the registry. This crate converts between the outside world (files,
-//! arguments, HTTP requests, database rows) and the pure crates
-//! `greffe-models`, `greffe-checker`, `greffe-fixtures` and `greffe-solver`.
+//! greffe's HTTP service: the API over the registry's store (and, later, the
+//! web portal), the plan workflow both call, and the one place where errors
+//! become HTTP responses.
+//!
+//! **Invariants.** `workflow` holds no axum type: the API, the benches and the
+//! tests call the same operations (apply an edit, validate, publish, amend).
+//! Only `error` decides an HTTP status.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod cli;
-pub mod demo;
 pub mod error;
-pub mod store;
+pub mod workflow;
+
+pub use api::{AppState, openapi_json, router, serve, today};

@@ -32,7 +32,7 @@ pub(crate) fn greffe(args: &[&str]) -> Run {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let argv = std::iter::once("greffe").chain(args.iter().copied());
-    let code = greffe::cli::run(argv, &mut out, &mut err);
+    let code = greffe::run(argv, &mut out, &mut err);
     Run {
         code,
         out: String::from_utf8(out).expect("stdout is UTF-8"),

@@ -6,26 +6,26 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_models::Date;
+use greffe_models::access::Operation;
 use greffe_models::deadlines::DeadlineConfig;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Caller, IfMatch, Params, json_body, numeric_id, tagged};
 use super::{AppState, idempotent, today};
-use crate::error::{Error, ErrorBody, Result};
-use crate::store::deadlines::DossierDeadlines;
-use crate::store::decisions::DecisionInput;
-use crate::store::dossiers::{Dossier, DossierInput, DossierPage, DossierQuery, EventInput, StatusChange};
-use crate::store::journal::JournalEntry;
-use crate::store::pieces::{MAX_PIECE_BYTES, Piece, PieceInput};
-use crate::store::users::UserRole;
+use crate::error::{Error, Problem, Result};
+use greffe_store::deadlines::DossierDeadlines;
+use greffe_store::decisions::DecisionInput;
+use greffe_store::dossiers::{Dossier, DossierInput, DossierPage, DossierQuery, EventInput, StatusChange};
+use greffe_store::journal::JournalEntry;
+use greffe_store::pieces::{MAX_PIECE_BYTES, Piece, PieceInput};
 
 /// Sets or clears (`null`) the planner's overrides of a dossier —
 /// acceptable formations, weight — over the circuit's defaults (the
 /// chamber's president, with `If-Match`).
 #[utoipa::path(put, path = "/dossiers/{id}/planning", tag = "dossiers", security(("token" = [])), request_body = Object,
     params(("id" = i64, Path, description = "Dossier"), ("If-Match" = String, Header, description = "Version")),
-    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Dossier), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_planning(
     State(state): State<AppState>,
     caller: Caller,
@@ -33,16 +33,13 @@ pub async fn set_planning(
     if_match: Option<IfMatch>,
     body: Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::PresidentChambre])?;
+    caller.require(Operation::SetPlanning)?;
     let id = readable(&state, &caller, &id).await?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let overrides: Option<greffe_models::planning::DossierPlanning> = json_body(&body)?;
     let dossier = state.store.set_planning(caller.id(), id, expected, overrides.as_ref()).await?;
     Ok(tagged(StatusCode::OK, dossier.version, &dossier))
 }
-
-/// Who writes dossiers: clerks of the dossier's chamber, administrators.
-const WRITERS: [UserRole; 2] = [UserRole::Greffier, UserRole::Admin];
 
 /// The day asked for deadline states.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -71,7 +68,7 @@ async fn readable(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64
 /// Checks the caller may write the dossier; returns its id and the version
 /// the write applies to.
 async fn writable(state: &AppState, caller: &Caller, raw_id: &str, if_match: Option<IfMatch>) -> Result<(i64, i64)> {
-    caller.require(&WRITERS)?;
+    caller.require(Operation::WriteDossier)?;
     let id = readable(state, caller, raw_id).await?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     Ok((id, expected))
@@ -98,7 +95,7 @@ async fn post_on_dossier<T: serde::de::DeserializeOwned>(
 
 /// Searches dossiers in the caller's chambers.
 #[utoipa::path(get, path = "/dossiers", tag = "dossiers", security(("token" = [])), params(DossierQuery),
-    responses((status = 200, body = DossierPage), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = DossierPage), (status = 422, body = Problem)))]
 pub async fn search_dossiers(
     State(state): State<AppState>,
     caller: Caller,
@@ -110,14 +107,14 @@ pub async fn search_dossiers(
 /// Registers a dossier (clerk of its chamber). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", security(("token" = [])), request_body = DossierInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
-    responses((status = 201, body = Dossier), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Dossier), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_dossier(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    caller.require(&WRITERS)?;
+    caller.require(Operation::WriteDossier)?;
     idempotent(&state, &caller, &headers, "POST", "/dossiers", &body, async {
         let input: DossierInput = json_body(&body)?;
         caller.require_chamber(&input.chamber)?;
@@ -130,7 +127,7 @@ pub async fn create_dossier(
 /// One dossier (ETag: its version).
 #[utoipa::path(get, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
     params(("id" = i64, Path, description = "Dossier id")),
-    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Dossier), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let id = numeric_id(&id, "dossier")?;
     let dossier = state.store.dossier(id).await?;
@@ -143,7 +140,7 @@ pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id)
 #[utoipa::path(patch, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields to change; null removes"),
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = Dossier), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = Dossier), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_dossier(
     State(state): State<AppState>,
     caller: Caller,
@@ -163,7 +160,7 @@ pub async fn update_dossier(
 /// Changes a dossier's status (lawful transitions only).
 #[utoipa::path(post, path = "/dossiers/{id}/status", tag = "dossiers", security(("token" = [])), request_body = StatusChange,
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = Dossier), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
+    responses((status = 200, body = Dossier), (status = 409, body = Problem), (status = 412, body = Problem)))]
 pub async fn change_status(
     State(state): State<AppState>,
     caller: Caller,
@@ -191,7 +188,7 @@ pub async fn change_status(
 /// The dossier's journal, oldest first.
 #[utoipa::path(get, path = "/dossiers/{id}/journal", tag = "dossiers", security(("token" = [])),
     params(("id" = i64, Path, description = "Dossier id")),
-    responses((status = 200, body = Vec<JournalEntry>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<JournalEntry>), (status = 404, body = Problem)))]
 pub async fn dossier_journal(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +203,7 @@ pub async fn dossier_journal(
 #[utoipa::path(post, path = "/dossiers/{id}/events", tag = "dossiers", security(("token" = [])), request_body = EventInput,
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"),
            ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
-    responses((status = 201, body = JournalEntry), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = JournalEntry), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_event(
     State(state): State<AppState>,
     caller: Caller,
@@ -234,7 +231,7 @@ pub async fn record_event(
 /// The dossier's deadlines and alerts on a day, from the rule catalogue.
 #[utoipa::path(get, path = "/dossiers/{id}/deadlines", tag = "dossiers", security(("token" = [])),
     params(("id" = i64, Path, description = "Dossier id"), DayQuery),
-    responses((status = 200, body = DossierDeadlines), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DossierDeadlines), (status = 404, body = Problem)))]
 pub async fn dossier_deadlines(
     State(state): State<AppState>,
     caller: Caller,
@@ -244,14 +241,13 @@ pub async fn dossier_deadlines(
     let id = readable(&state, &caller, &id).await?;
     let today = day(query.today.as_deref())?;
     let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
-    let mut connection = state.store.pool().acquire().await?;
-    Ok(Json(crate::store::deadlines::of_dossier(&mut connection, id, today, config).await?))
+    Ok(Json(state.store.dossier_deadlines(id, today, config).await?))
 }
 
 /// The dossier's pieces.
 #[utoipa::path(get, path = "/dossiers/{id}/pieces", tag = "pièces", security(("token" = [])),
     params(("id" = i64, Path, description = "Dossier id")),
-    responses((status = 200, body = Vec<Piece>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Piece>), (status = 404, body = Problem)))]
 pub async fn list_pieces(
     State(state): State<AppState>,
     caller: Caller,
@@ -266,7 +262,7 @@ pub async fn list_pieces(
 #[utoipa::path(post, path = "/dossiers/{id}/pieces", tag = "pièces", security(("token" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"), PieceInput),
-    responses((status = 201, body = Piece), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Piece), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_piece(
     State(state): State<AppState>,
     caller: Caller,
@@ -302,7 +298,7 @@ pub async fn add_piece(
 /// A piece's contents (checked against its SHA-256 before being sent).
 #[utoipa::path(get, path = "/pieces/{id}/content", tag = "pièces", security(("token" = [])),
     params(("id" = i64, Path, description = "Piece id")),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let id = numeric_id(&id, "pièce")?;
     let piece = state.store.piece(id).await?;
@@ -317,7 +313,7 @@ pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(i
 /// « jugé ». Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers/{id}/decision", tag = "dossiers", security(("token" = [])), request_body = DecisionInput,
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = Dossier), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Dossier), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_decision(
     State(state): State<AppState>,
     caller: Caller,

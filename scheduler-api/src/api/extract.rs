@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use crate::error::{Error, Result};
-use crate::store::users::{User, UserRole};
+use greffe_models::access::Operation;
+use greffe_store::users::User;
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -39,12 +40,13 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    /// 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[UserRole]) -> Result<()> {
-        if roles.contains(&self.0.role) {
+    /// 403 unless the caller's role may do `operation` (the table of
+    /// `greffe_models::access`).
+    pub fn require(&self, operation: Operation) -> Result<()> {
+        if self.0.role.may(operation) {
             Ok(())
         } else {
-            let allowed: Vec<&str> = roles.iter().map(|r| r.label_fr()).collect();
+            let allowed: Vec<&str> = operation.roles().iter().map(|r| r.label_fr()).collect();
             Err(Error::forbidden(format!(
                 "opération réservée au rôle {} (vous êtes {})",
                 allowed.join(" ou "),

@@ -25,11 +25,11 @@ use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::idempotency::KeyState;
-use crate::store::journal::hex;
+use crate::error::{Error, ErrorCode, Problem, Result};
 use extract::Caller;
+use greffe_store::Store;
+use greffe_store::idempotency::KeyState;
+use greffe_store::journal::hex;
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
@@ -155,10 +155,7 @@ async fn not_found() -> Error {
 }
 
 async fn method_not_allowed() -> Error {
-    let mut error = Error::bad_request("méthode non admise sur cette adresse").action("voir /openapi.json");
-    error.status = StatusCode::METHOD_NOT_ALLOWED;
-    error.body.code = "method_not_allowed".to_owned();
-    error
+    Error::refused(ErrorCode::MethodNotAllowed, "méthode non admise sur cette adresse").action("voir /openapi.json")
 }
 
 /// Gives the one error shape to the errors axum itself answers (a body
@@ -174,20 +171,33 @@ async fn uniform_errors(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || is_json || status == StatusCode::NOT_MODIFIED {
         return response;
     }
-    let mut error = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => Error::bad_request("corps de requête trop volumineux")
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Error::refused(ErrorCode::PayloadTooLarge, "corps de requête trop volumineux")
             .action("envoyer moins de données (une pièce : au plus 64 Mio ; un document JSON : au plus 2 Mio, 512 Mio pour un import)"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::bad_request("type de contenu non admis").action("envoyer du JSON"),
-        _ => Error::bad_request("requête refusée").action("voir /openapi.json"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            Error::refused(ErrorCode::UnsupportedMediaType, "type de contenu non admis").action("envoyer du JSON")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            Error::refused(ErrorCode::MethodNotAllowed, "méthode non admise sur cette adresse").action("voir /openapi.json")
+        }
+        StatusCode::NOT_FOUND => Error::not_found("ressource").action("vérifier l'adresse (voir /openapi.json)"),
+        _ => {
+            // Any other refusal axum answers itself keeps its status.
+            let body = Problem {
+                code: ErrorCode::BadRequest,
+                message: "requête refusée".to_owned(),
+                field: None,
+                action: Some("voir /openapi.json".to_owned()),
+            };
+            return (status, axum::Json(body)).into_response();
+        }
     };
-    error.status = status;
-    error.body.code = status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_");
     error.into_response()
 }
 
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
-    let piece_limit = crate::store::pieces::MAX_PIECE_BYTES + 1024;
+    let piece_limit = greffe_store::pieces::MAX_PIECE_BYTES + 1024;
     Router::new()
         .route("/health", get(registry::health))
         .route("/openapi.json", get(openapi))
@@ -245,4 +255,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(uniform_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Serves the routes on `listener` until `shutdown` completes (requests in
+/// flight are finished first).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

@@ -4,6 +4,7 @@
 //! validation, publication, amendments after events, and the views (hearing
 //! roll, magistrate agenda, chamber calendar) in JSON and iCalendar.
 
+use greffe_models::access::Operation;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,31 +16,26 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use greffe_checker::{CheckOptions, CheckReport, check};
-use greffe_models::diff::{diff, implied_tasks};
-use greffe_models::edit::{Edit, apply_edit};
-use greffe_models::events::{Applied, EventsDoc, apply_events};
+use greffe_models::edit::Edit;
+use greffe_models::events::EventsDoc;
 use greffe_models::format::InstanceDoc;
-use greffe_models::{Date, Instance, Plan};
-use greffe_solver::{Objective, ObjectiveWeights, Phase, RepairConfig, SolveConfig, repair, solve};
+use greffe_models::{Date, Instance};
+use greffe_solver::{Objective, ObjectiveWeights, Phase, SolveConfig, solve};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Caller, IfMatch, Params, date_or, json_body, numeric_id, tagged};
 use super::{AppState, idempotent, today};
-use crate::error::{Error, ErrorBody, Result};
-use crate::store::planning::{Excluded, horizon, validated};
-use crate::store::plans::{Faults, HistoryEntry, NewPlan, PlanRecord, PlanStatus, PlanSummary};
-use crate::store::users::UserRole;
+use crate::error::{Error, Problem, Result};
+use crate::workflow::{self, Amendment, Recheck};
+use greffe_store::planning::{Excluded, horizon};
+use greffe_store::plans::NoticeTask;
+use greffe_store::plans::{Faults, HistoryEntry, NewPlan, PlanRecord, PlanStatus, PlanSummary};
+use greffe_store::users::UserRole;
 
-/// Who sees a chamber's drafts: its president, magistrates and clerks.
-const CHAMBER_ROLES: [UserRole; 3] = [UserRole::PresidentChambre, UserRole::Magistrat, UserRole::Greffier];
 /// Finished proposal jobs kept in memory (their drafts are in the store).
 const KEPT_JOBS: usize = 200;
-
-/// Who asks for proposals and edits drafts.
-const PLANNERS: [UserRole; 2] = [UserRole::PresidentChambre, UserRole::Greffier];
 
 /// Progress of a proposal job.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -107,7 +103,7 @@ impl Jobs {
 }
 
 fn may_see_drafts(caller: &Caller, chamber: &str) -> bool {
-    CHAMBER_ROLES.contains(&caller.0.role) && caller.0.covers(chamber)
+    caller.0.role.may(Operation::SeeDrafts) && caller.0.covers(chamber)
 }
 
 /// A plan the caller may read: drafts and validated plans only inside the
@@ -124,12 +120,8 @@ async fn visible(state: &AppState, caller: &Caller, raw_id: &str) -> Result<Plan
 }
 
 fn require_planner(caller: &Caller, chamber: &str) -> Result<()> {
-    caller.require(&PLANNERS)?;
+    caller.require(Operation::Plan)?;
     caller.require_chamber(chamber)
-}
-
-fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
-    validated(doc, "le projet ne forme plus une instance valide", "annuler la dernière modification")
 }
 
 /// Horizon of an instance export.
@@ -158,7 +150,7 @@ pub struct InstanceExport {
 /// The planning instance of a chamber for a horizon, built from the store.
 #[utoipa::path(get, path = "/chambers/{code}/instance", tag = "plans", security(("token" = [])),
     params(("code" = String, Path, description = "Chamber"), InstanceQuery),
-    responses((status = 200, body = InstanceExport), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = InstanceExport), (status = 409, body = Problem)))]
 pub async fn chamber_instance(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +198,7 @@ pub struct ProposalRequest {
 /// runs in the background; follow it at `/plans/jobs/{id}` or its
 /// `/events` stream. Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/plans/jobs", tag = "plans", security(("token" = [])), request_body = ProposalRequest,
-    responses((status = 202, body = JobView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = JobView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn start_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -235,7 +227,7 @@ pub async fn start_job(
         }
         let mut built = state.store.planning_instance(&request.chamber, start, end, publication, &state.rules).await?;
         if let Some(only) = &request.dossiers {
-            let keep: Vec<String> = only.iter().map(|id| crate::store::planning::instance_id(*id)).collect();
+            let keep: Vec<String> = only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect();
             if let Some(missing) = keep.iter().find(|id| !built.doc.dossiers.iter().any(|d| &d.id == *id)) {
                 return Err(Error::invalid(
                     "dossiers",
@@ -244,7 +236,7 @@ pub async fn start_job(
                 ));
             }
             built.doc.dossiers.retain(|d| keep.contains(&d.id));
-            built.instance = instance_of(&built.doc)?;
+            built.instance = workflow::instance_of(&built.doc)?;
         }
         let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
         let view = JobView {
@@ -353,7 +345,7 @@ async fn run_job(
                 origin: serde_json::json!({"job": id, "objective": solved.plan.objective, "bound": solved.plan.bound,
                                            "gap": solved.plan.gap, "solve_ms": solved.plan.solve_ms}),
             };
-            state.store.create_plan(&job.actor, new).await.map_err(|e| e.body.message)
+            state.store.create_plan(&job.actor, new).await.map_err(|e| e.to_string())
         }
     };
     jobs.update(id, |v| {
@@ -382,7 +374,7 @@ fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(JobView, 
 
 /// A proposal job's progress.
 #[utoipa::path(get, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
-    params(("id" = i64, Path, description = "Job")), responses((status = 200, body = JobView), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Job")), responses((status = 200, body = JobView), (status = 404, body = Problem)))]
 pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<JobView>> {
     Ok(Json(job_for(&state, &caller, &id)?.0))
 }
@@ -419,7 +411,7 @@ pub fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
 
 /// Cancels a proposal job (its requester, or the chamber's president).
 #[utoipa::path(delete, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
-    params(("id" = i64, Path, description = "Job")), responses((status = 202, body = JobView), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Job")), responses((status = 202, body = JobView), (status = 404, body = Problem)))]
 pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let (view, _) = job_for(&state, &caller, &id)?;
     require_planner(&caller, &view.chamber)?;
@@ -441,7 +433,7 @@ pub async fn list_plans(State(state): State<AppState>, caller: Caller) -> Result
 
 /// A plan with its checker's report (`ETag` = version).
 #[utoipa::path(get, path = "/plans/{id}", tag = "plans", security(("token" = [])),
-    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = PlanRecord), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = PlanRecord), (status = 404, body = Problem)))]
 pub async fn get_plan(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let summary = visible(&state, &caller, &id).await?;
     let record = state.store.plan(summary.id).await?;
@@ -465,7 +457,7 @@ pub async fn plan_history(
 /// draft. An edit that breaks a rule is kept — validation then refuses.
 #[utoipa::path(post, path = "/plans/{id}/edits", tag = "plans", security(("token" = [])), request_body = Object,
     params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
-    responses((status = 200, body = PlanRecord), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = PlanRecord), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn edit_plan(
     State(state): State<AppState>,
     caller: Caller,
@@ -477,21 +469,8 @@ pub async fn edit_plan(
     require_planner(&caller, &summary.chamber)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let edit: Edit = json_body(&body)?;
-    let record = apply(&state, caller.id(), summary.id, expected, &edit).await?;
+    let record = workflow::apply(&state.store, caller.id(), summary.id, expected, &edit).await?;
     Ok(tagged(StatusCode::OK, record.summary.version, &record))
-}
-
-/// One edit of a draft at version `expected`: applied to the stored draft,
-/// checked at once, kept with its verdict in the history.
-pub async fn apply(state: &AppState, actor: &str, id: i64, expected: i64, edit: &Edit) -> Result<PlanRecord> {
-    let mut doc = state.store.plan_instance(id).await?;
-    let mut plan = state.store.plan(id).await?.plan;
-    let done = apply_edit(&mut doc, &mut plan, edit)
-        .map_err(|problem| Error::invalid(problem.path, problem.message, problem.fix))?;
-    let instance = instance_of(&doc)?;
-    let report = check(&instance, &plan, CheckOptions::default());
-    let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});
-    state.store.edit_plan(actor, id, expected, &doc, &plan, &report, detail).await
 }
 
 /// Why a transition is asked.
@@ -503,94 +482,25 @@ pub struct TransitionInput {
     pub reason: Option<String>,
 }
 
-/// The draft's content re-checked against the store as it is now: a fresh
-/// instance of the draft's chamber and horizon, restricted to the draft's
-/// dossiers (a dossier no longer plannable is named), with the draft's own
-/// hearing changes and pins.
-async fn recheck(
-    state: &AppState,
-    summary: &PlanSummary,
-    draft: &InstanceDoc,
-    plan: &Plan,
-) -> Result<(InstanceDoc, CheckReport)> {
-    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
-    let publication = draft
-        .horizon
-        .publication_date
-        .as_deref()
-        .and_then(|d| greffe_models::dates::parse_date(d).ok())
-        .unwrap_or(start);
-    let mut fresh = state.store.planning_instance(&summary.chamber, start, end, publication, &state.rules).await?.doc;
-    fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
-    for dossier in &mut fresh.dossiers {
-        if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
-            if own.pinned_hearing.is_some() {
-                dossier.pinned_hearing.clone_from(&own.pinned_hearing);
-            }
-        }
-    }
-    for hearing in &mut fresh.hearings {
-        if let Some(own) = draft.hearings.iter().find(|o| o.id == hearing.id) {
-            hearing.formation.clone_from(&own.formation);
-            hearing.capacity_weight = own.capacity_weight;
-            hearing.capacity_count = own.capacity_count;
-        }
-    }
-    let instance = instance_of(&fresh)?;
-    let report = check(&instance, plan, CheckOptions::default());
-    Ok((fresh, report))
-}
-
-/// A plan re-checked against the store as it is now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Recheck {
-    /// The plan.
-    pub plan: i64,
-    /// The checker's report against the registry today.
-    #[schema(value_type = Object)]
-    pub report: CheckReport,
-    /// Hearings named by a violation: those an amendment must touch.
-    pub affected_hearings: Vec<String>,
-    /// Dossiers named by a violation.
-    pub affected_dossiers: Vec<String>,
-}
-
 /// Re-checks a plan (typically the published one) against the store as it
 /// is now — a withdrawal, a new recusal, an absence, a dossier no longer
 /// ready shows up as violations — and flags the hearings they touch.
 #[utoipa::path(get, path = "/plans/{id}/check", tag = "plans", security(("token" = [])),
-    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = Recheck), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = Recheck), (status = 404, body = Problem)))]
 pub async fn recheck_plan(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Recheck>> {
     let summary = visible(&state, &caller, &id).await?;
-    let draft = state.store.plan_instance(summary.id).await?;
-    let plan = state.store.plan(summary.id).await?.plan;
-    let (_, report) = recheck(&state, &summary, &draft, &plan).await?;
-    let mut hearings: Vec<String> =
-        report.violations.iter().filter_map(|v| v.hearing.as_ref().map(ToString::to_string)).collect();
-    // A dossier's violation without a hearing: its hearing in the plan.
-    for violation in &report.violations {
-        if let Some(at) = violation.dossier.as_ref().and_then(|d| plan.assignments.iter().find(|a| &a.dossier == d)) {
-            hearings.push(at.hearing.to_string());
-        }
-    }
-    hearings.sort();
-    hearings.dedup();
-    let mut dossiers: Vec<String> =
-        report.violations.iter().filter_map(|v| v.dossier.as_ref().map(ToString::to_string)).collect();
-    dossiers.sort();
-    dossiers.dedup();
-    Ok(Json(Recheck { plan: summary.id, report, affected_hearings: hearings, affected_dossiers: dossiers }))
+    Ok(Json(workflow::recheck_plan(&state.store, &state.rules, &summary).await?))
 }
 
 /// `draft → validated`: only by a president of the plan's chamber, only
 /// with no hard violation against the store as it is now.
 #[utoipa::path(post, path = "/plans/{id}/validate", tag = "plans", security(("token" = [])), request_body = TransitionInput,
     params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
-    responses((status = 200, body = PlanRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = PlanRecord), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn validate_plan(
     State(state): State<AppState>,
     caller: Caller,
@@ -599,14 +509,13 @@ pub async fn validate_plan(
     body: Bytes,
 ) -> Result<Response> {
     let summary = visible(&state, &caller, &id).await?;
-    caller.require(&[UserRole::PresidentChambre])?;
+    caller.require(Operation::ValidatePlan)?;
     caller.require_chamber(&summary.chamber)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let input: TransitionInput = if body.is_empty() { TransitionInput::default() } else { json_body(&body)? };
-    let draft = state.store.plan_instance(summary.id).await?;
-    let plan = state.store.plan(summary.id).await?.plan;
-    let (_, report) = recheck(&state, &summary, &draft, &plan).await?;
-    let record = state.store.validate_plan(caller.id(), summary.id, expected, &report, input.reason.as_deref()).await?;
+    let record =
+        workflow::validate(&state.store, &state.rules, caller.id(), &summary, expected, input.reason.as_deref())
+            .await?;
     Ok(tagged(StatusCode::OK, record.summary.version, &record))
 }
 
@@ -616,7 +525,7 @@ pub async fn validate_plan(
 /// or nothing.
 #[utoipa::path(post, path = "/plans/{id}/publish", tag = "plans", security(("token" = [])), request_body = TransitionInput,
     params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
-    responses((status = 200, body = PlanRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = PlanRecord), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn publish_plan(
     State(state): State<AppState>,
     caller: Caller,
@@ -625,49 +534,14 @@ pub async fn publish_plan(
     body: Bytes,
 ) -> Result<Response> {
     let summary = visible(&state, &caller, &id).await?;
-    caller.require(&[UserRole::Greffier])?;
+    caller.require(Operation::PublishPlan)?;
     caller.require_chamber(&summary.chamber)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let input: TransitionInput = if body.is_empty() { TransitionInput::default() } else { json_body(&body)? };
-    let record = publish(&state, caller.id(), &summary, expected, input.reason.as_deref(), Faults::default()).await?;
+    let record =
+        workflow::publish(&state.store, caller.id(), &summary, expected, input.reason.as_deref(), Faults::default())
+            .await?;
     Ok(tagged(StatusCode::OK, record.summary.version, &record))
-}
-
-/// Publication, with a fault hook for the crash test.
-pub async fn publish(
-    state: &AppState,
-    actor: &str,
-    summary: &PlanSummary,
-    expected: i64,
-    reason: Option<&str>,
-    faults: Faults,
-) -> Result<PlanRecord> {
-    let doc = state.store.plan_instance(summary.id).await?;
-    let plan = state.store.plan(summary.id).await?.plan;
-    let hearings: Vec<&str> = doc.hearings.iter().map(|h| h.id.as_str()).collect();
-    let previous = state.store.published_rolls(&hearings).await?;
-    let instance = instance_of(&doc)?;
-    let changes = diff(&previous, &plan);
-    let tasks = implied_tasks(&instance, &changes, &plan);
-    state.store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &tasks, reason, faults).await
-}
-
-/// A repaired amendment of a published plan.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Amendment {
-    /// The new draft (status `draft`, `amends` = the published plan).
-    pub plan: PlanRecord,
-    /// Hearings the events touch.
-    pub affected_hearings: Vec<String>,
-    /// The changes, each with its reason.
-    #[schema(value_type = Object)]
-    pub diff: greffe_models::diff::PlanDiff,
-    /// The tasks publishing it will create.
-    #[schema(value_type = Object)]
-    pub tasks: Vec<greffe_models::diff::ImpliedTask>,
-    /// Changes next to the minimum.
-    #[schema(value_type = Object)]
-    pub disruption: greffe_solver::Disruption,
 }
 
 /// After procedural events (withdrawal, recusal, absence, dossier no longer
@@ -676,7 +550,7 @@ pub struct Amendment {
 /// the chamber). The events are those of `docs/formats.md`, "Events".
 #[utoipa::path(post, path = "/plans/{id}/amend", tag = "plans", security(("token" = [])), request_body = Object,
     params(("id" = i64, Path, description = "Published plan")),
-    responses((status = 201, body = Amendment), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Amendment), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn amend_plan(
     State(state): State<AppState>,
     caller: Caller,
@@ -686,96 +560,14 @@ pub async fn amend_plan(
 ) -> Result<Response> {
     let summary = visible(&state, &caller, &id).await?;
     require_planner(&caller, &summary.chamber)?;
-    if summary.status != PlanStatus::Published {
-        return Err(Error::conflict(
-            "plan_status",
-            format!("le plan {} est {} : seul un plan publié se rectifie", summary.id, summary.status.label_fr()),
-            "rectifier le plan publié en vigueur",
-        ));
-    }
+    workflow::require_published(&summary)?;
     let path = format!("/plans/{}/amend", summary.id);
     idempotent(&state, &caller, &headers, "POST", &path, &body, async {
         let events: EventsDoc = json_body(&body)?;
-        let doc = state.store.plan_instance(summary.id).await?;
-        let previous = state.store.plan(summary.id).await?.plan;
-        let base = instance_of(&doc)?;
-        let applied: Applied = apply_events(&base, &events).map_err(|problems| {
-            let first = problems.first().cloned();
-            Error::invalid(
-                first.as_ref().map_or("events".to_owned(), |p| p.path.clone()),
-                first.as_ref().map_or_else(String::new, |p| p.message.clone()),
-                first.map_or_else(String::new, |p| p.fix),
-            )
-        })?;
-        let repaired = tokio::task::spawn_blocking({
-            let applied = applied.clone();
-            let previous = previous.clone();
-            move || repair(&applied, &previous, &RepairConfig::default())
-        })
-        .await
-        .map_err(Error::internal)?;
-        let affected: std::collections::BTreeSet<String> = repaired
-            .diff
-            .moved
-            .iter()
-            .flat_map(|m| [m.from.to_string(), m.to.to_string()])
-            .chain(repaired.diff.dropped.iter().map(|p| p.hearing.to_string()))
-            .chain(repaired.diff.added.iter().map(|p| p.hearing.to_string()))
-            .chain(repaired.diff.seats.iter().map(|s| s.hearing.to_string()))
-            .collect();
-        let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
-        let new_doc = applied.instance.to_doc();
-        let title = format!("Rectificatif du plan {}", summary.id);
-        let record = state
-            .store
-            .create_plan(
-                caller.id(),
-                NewPlan {
-                    chamber: &summary.chamber,
-                    start,
-                    end,
-                    title: &title,
-                    instance: &new_doc,
-                    plan: &repaired.plan,
-                    report: &repaired.check,
-                    amends: Some(summary.id),
-                    origin: serde_json::json!({
-                        "amends": summary.id,
-                        "events": applied.events.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                        "disruption": repaired.disruption,
-                    }),
-                },
-            )
-            .await?;
-        let amendment = Amendment {
-            plan: record,
-            affected_hearings: affected.into_iter().collect(),
-            diff: repaired.diff,
-            tasks: repaired.tasks,
-            disruption: repaired.disruption,
-        };
+        let amendment = workflow::amend(&state.store, caller.id(), &summary, &events).await?;
         Ok((StatusCode::CREATED, Json(amendment)).into_response())
     })
     .await
-}
-
-/// Open notice tasks of a chamber (from publications), soonest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NoticeTask {
-    /// Id.
-    pub id: i64,
-    /// The publication that created it.
-    pub plan_id: i64,
-    /// Dossier.
-    pub dossier_id: i64,
-    /// Hearing.
-    pub hearing_id: String,
-    /// `send_notice`, `withdraw_notice`, `composition_notice`.
-    pub kind: String,
-    /// Last day, for notices to send.
-    pub due: Option<String>,
-    /// What to do, in French.
-    pub label: String,
 }
 
 /// The chamber whose notice tasks are listed.
@@ -795,7 +587,7 @@ pub async fn notices(
     caller: Caller,
     Params(query): Params<NoticeQuery>,
 ) -> Result<Json<Vec<NoticeTask>>> {
-    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre])?;
+    caller.require(Operation::ReadNotices)?;
     caller.require_chamber(&query.chamber)?;
     Ok(Json(state.store.notice_tasks(&query.chamber).await?))
 }
@@ -827,7 +619,7 @@ fn range(query: &ViewQuery) -> Result<(Date, Date)> {
     Ok((from, to))
 }
 
-fn respond(ics: bool, name: &str, events: &[crate::store::views::CalendarEvent], json: Response) -> Response {
+fn respond(ics: bool, name: &str, events: &[greffe_store::views::CalendarEvent], json: Response) -> Response {
     if !ics {
         return json;
     }
@@ -836,7 +628,7 @@ fn respond(ics: bool, name: &str, events: &[crate::store::views::CalendarEvent],
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.ics\"")),
         ],
-        crate::store::views::ics(name, events),
+        greffe_store::views::ics(name, events),
     )
         .into_response()
 }
@@ -845,7 +637,7 @@ fn respond(ics: bool, name: &str, events: &[crate::store::views::CalendarEvent],
 /// rapporteurs. JSON or iCalendar.
 #[utoipa::path(get, path = "/hearings/{id}/roll", tag = "plans", security(("token" = [])),
     params(("id" = String, Path, description = "Hearing"), ViewQuery),
-    responses((status = 200, body = crate::store::views::Roll), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = greffe_store::views::Roll), (status = 404, body = Problem)))]
 pub async fn hearing_roll(
     State(state): State<AppState>,
     _caller: Caller,
@@ -861,7 +653,7 @@ pub async fn hearing_roll(
 /// A magistrate's agenda: the published hearings where he sits or reports.
 #[utoipa::path(get, path = "/magistrates/{id}/agenda", tag = "plans", security(("token" = [])),
     params(("id" = String, Path, description = "Magistrate"), ViewQuery),
-    responses((status = 200, body = [crate::store::views::AgendaItem])))]
+    responses((status = 200, body = [greffe_store::views::AgendaItem])))]
 pub async fn magistrate_agenda(
     State(state): State<AppState>,
     _caller: Caller,
@@ -871,14 +663,14 @@ pub async fn magistrate_agenda(
 ) -> Result<Response> {
     let (from, to) = range(&query)?;
     let agenda = state.store.agenda(&id, from, to).await?;
-    let events: Vec<_> = agenda.iter().map(crate::store::views::AgendaItem::event).collect();
+    let events: Vec<_> = agenda.iter().map(greffe_store::views::AgendaItem::event).collect();
     Ok(respond(wants_ics(&query, &headers), &format!("agenda-{id}"), &events, Json(&agenda).into_response()))
 }
 
 /// A chamber's calendar: its hearings, with the published roll's size.
 #[utoipa::path(get, path = "/chambers/{code}/calendar", tag = "plans", security(("token" = [])),
     params(("code" = String, Path, description = "Chamber"), ViewQuery),
-    responses((status = 200, body = [crate::store::views::CalendarDay])))]
+    responses((status = 200, body = [greffe_store::views::CalendarDay])))]
 pub async fn chamber_calendar(
     State(state): State<AppState>,
     _caller: Caller,
@@ -888,6 +680,6 @@ pub async fn chamber_calendar(
 ) -> Result<Response> {
     let (from, to) = range(&query)?;
     let calendar = state.store.calendar(&code, from, to).await?;
-    let events: Vec<_> = calendar.iter().map(crate::store::views::CalendarDay::event).collect();
+    let events: Vec<_> = calendar.iter().map(greffe_store::views::CalendarDay::event).collect();
     Ok(respond(wants_ics(&query, &headers), &format!("calendrier-{code}"), &events, Json(&calendar).into_response()))
 }

@@ -5,14 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use greffe_models::access::Operation;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Caller, IfMatch, Params, json_body, tagged};
 use super::{AppState, idempotent};
-use crate::error::{Error, ErrorBody, Result};
-use crate::store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
-use crate::store::users::UserRole;
+use crate::error::{Error, Problem, Result};
+use greffe_store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
 
 /// Filter of magistrates.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,7 +46,7 @@ async fn admin_create<T: serde::de::DeserializeOwned, R: serde::Serialize>(
     path: &str,
     create: impl AsyncFnOnce(T) -> Result<(i64, R)>,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::ManageReference)?;
     idempotent(state, caller, headers, "POST", path, body, async {
         let (version, record) = create(json_body(body)?).await?;
         Ok(tagged(StatusCode::CREATED, version, &record))
@@ -64,7 +64,7 @@ async fn admin_replace<T: serde::de::DeserializeOwned, R: serde::Serialize>(
     (key, id_of): (&str, impl Fn(&T) -> &str),
     replace: impl AsyncFnOnce(i64, T) -> Result<(i64, R)>,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::ManageReference)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let input: T = json_body(body)?;
     if id_of(&input) != id {
@@ -80,7 +80,7 @@ async fn admin_replace<T: serde::de::DeserializeOwned, R: serde::Serialize>(
 
 /// Every chamber.
 #[utoipa::path(get, path = "/chambers", tag = "référentiel", security(("token" = [])),
-    responses((status = 200, body = Vec<Chamber>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Chamber>), (status = 401, body = Problem)))]
 pub async fn list_chambers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Chamber>>> {
     Ok(Json(state.store.chambers().await?))
 }
@@ -88,7 +88,7 @@ pub async fn list_chambers(State(state): State<AppState>, _caller: Caller) -> Re
 /// One chamber (ETag: its version).
 #[utoipa::path(get, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])),
     params(("code" = String, Path, description = "Chamber code")),
-    responses((status = 200, body = Chamber), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Chamber), (status = 404, body = Problem)))]
 pub async fn get_chamber(State(state): State<AppState>, _caller: Caller, Path(code): Path<String>) -> Result<Response> {
     let chamber = state.store.chamber(&code).await?;
     Ok(tagged(StatusCode::OK, chamber.version, &chamber))
@@ -96,7 +96,7 @@ pub async fn get_chamber(State(state): State<AppState>, _caller: Caller, Path(co
 
 /// Creates a chamber (admin).
 #[utoipa::path(post, path = "/chambers", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
-    responses((status = 201, body = Chamber), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Chamber), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_chamber(
     State(state): State<AppState>,
     caller: Caller,
@@ -113,7 +113,7 @@ pub async fn create_chamber(
 /// Replaces a chamber (admin, If-Match).
 #[utoipa::path(put, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
     params(("code" = String, Path, description = "Chamber code"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = Chamber), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = Chamber), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_chamber(
     State(state): State<AppState>,
     caller: Caller,
@@ -149,7 +149,7 @@ pub async fn list_magistrates(
 /// One magistrate.
 #[utoipa::path(get, path = "/magistrates/{id}", tag = "référentiel", security(("token" = [])),
     params(("id" = String, Path, description = "Magistrate id")),
-    responses((status = 200, body = MagistrateRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MagistrateRecord), (status = 404, body = Problem)))]
 pub async fn get_magistrate(
     State(state): State<AppState>,
     _caller: Caller,
@@ -161,7 +161,7 @@ pub async fn get_magistrate(
 
 /// Creates a magistrate (admin).
 #[utoipa::path(post, path = "/magistrates", tag = "référentiel", security(("token" = [])), request_body = MagistrateInput,
-    responses((status = 201, body = MagistrateRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MagistrateRecord), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_magistrate(
     State(state): State<AppState>,
     caller: Caller,
@@ -178,7 +178,7 @@ pub async fn create_magistrate(
 /// Replaces a magistrate (admin, If-Match): absences, role, chamber…
 #[utoipa::path(put, path = "/magistrates/{id}", tag = "référentiel", security(("token" = [])), request_body = MagistrateInput,
     params(("id" = String, Path, description = "Magistrate id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = MagistrateRecord), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = MagistrateRecord), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_magistrate(
     State(state): State<AppState>,
     caller: Caller,
@@ -214,7 +214,7 @@ pub async fn list_hearings(
 /// One hearing.
 #[utoipa::path(get, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])),
     params(("id" = String, Path, description = "Hearing id")),
-    responses((status = 200, body = HearingRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = HearingRecord), (status = 404, body = Problem)))]
 pub async fn get_hearing(State(state): State<AppState>, _caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let hearing = state.store.hearing(&id).await?;
     Ok(tagged(StatusCode::OK, hearing.version, &hearing))
@@ -222,7 +222,7 @@ pub async fn get_hearing(State(state): State<AppState>, _caller: Caller, Path(id
 
 /// Adds a hearing to the calendar (admin).
 #[utoipa::path(post, path = "/hearings", tag = "référentiel", security(("token" = [])), request_body = HearingInput,
-    responses((status = 201, body = HearingRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = HearingRecord), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_hearing(
     State(state): State<AppState>,
     caller: Caller,
@@ -239,7 +239,7 @@ pub async fn create_hearing(
 /// Replaces a hearing of the calendar (admin, If-Match).
 #[utoipa::path(put, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])), request_body = HearingInput,
     params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 200, body = HearingRecord), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = HearingRecord), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_hearing(
     State(state): State<AppState>,
     caller: Caller,
@@ -264,14 +264,14 @@ pub async fn update_hearing(
 /// Removes a hearing from the calendar (admin, If-Match).
 #[utoipa::path(delete, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])),
     params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn delete_hearing(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     if_match: Option<IfMatch>,
 ) -> Result<StatusCode> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::ManageReference)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     state.store.delete_hearing(caller.id(), &id, expected).await?;
     Ok(StatusCode::NO_CONTENT)

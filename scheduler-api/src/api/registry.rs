@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use greffe_models::access::Operation;
 use greffe_models::deadlines::DeadlineConfig;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,14 +15,14 @@ use utoipa::{IntoParams, ToSchema};
 use super::dossiers::day;
 use super::extract::{Caller, Params, json_body};
 use super::{AppState, idempotent};
-use crate::error::{Error, ErrorBody, Result};
-use crate::store::StoreHealth;
-use crate::store::cnp::{CnpAnswer, CnpInput};
-use crate::store::dashboard::Dashboard;
-use crate::store::import::{ImportFile, ImportReport};
-use crate::store::journal::Verification;
-use crate::store::tasks::TaskList;
-use crate::store::users::{Credentials, NewUser, User, UserRole};
+use crate::error::{Error, Problem, Result};
+use greffe_store::StoreHealth;
+use greffe_store::cnp::{CnpAnswer, CnpInput};
+use greffe_store::dashboard::Dashboard;
+use greffe_store::import::{ImportFile, ImportReport};
+use greffe_store::journal::Verification;
+use greffe_store::tasks::TaskList;
+use greffe_store::users::{Credentials, NewUser, User};
 
 /// What `GET /health` says.
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,15 +37,15 @@ pub struct Health {
 
 /// Liveness and the store's backend and schema version (no credentials).
 #[utoipa::path(get, path = "/health", tag = "service",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>> {
-    let store = state.store.health().await.map_err(|e| Error::unavailable(e.body.message))?;
+    let store = state.store.health().await.map_err(Error::unavailable)?;
     Ok(Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned(), store }))
 }
 
 /// The caller.
 #[utoipa::path(get, path = "/me", tag = "service", security(("token" = [])),
-    responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = User), (status = 401, body = Problem)))]
 pub async fn me(caller: Caller) -> Json<User> {
     Json(caller.0)
 }
@@ -65,13 +66,13 @@ pub struct TaskQuery {
 /// The caller's tasks, soonest first: a clerk's registry deadlines, a
 /// magistrate's dossiers, a president's statutory deadlines at risk.
 #[utoipa::path(get, path = "/tasks", tag = "registre", security(("token" = [])), params(TaskQuery),
-    responses((status = 200, body = TaskList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = TaskList), (status = 403, body = Problem)))]
 pub async fn tasks(
     State(state): State<AppState>,
     caller: Caller,
     Params(query): Params<TaskQuery>,
 ) -> Result<Json<TaskList>> {
-    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre, UserRole::Magistrat, UserRole::Admin])?;
+    caller.require(Operation::ReadTasks)?;
     let today = day(query.today.as_deref())?;
     let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
     Ok(Json(state.store.tasks(&caller.0, today, config, query.limit.unwrap_or(500)).await?))
@@ -94,13 +95,13 @@ pub struct DashboardQuery {
 
 /// The stock dashboard of the caller's chambers, computed from the store.
 #[utoipa::path(get, path = "/dashboard", tag = "registre", security(("token" = [])), params(DashboardQuery),
-    responses((status = 200, body = Dashboard), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Dashboard), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     caller: Caller,
     Params(query): Params<DashboardQuery>,
 ) -> Result<Json<Dashboard>> {
-    caller.require(&[UserRole::Greffier, UserRole::PresidentChambre, UserRole::Analyste, UserRole::Admin])?;
+    caller.require(Operation::ReadDashboard)?;
     let today = day(query.today.as_deref())?;
     let parse = |field: &str, raw: &str| {
         greffe_models::dates::parse_date(raw)
@@ -124,9 +125,9 @@ pub async fn dashboard(
 /// Answers a request for a certificat de non-pourvoi (art. 505 CPC), and
 /// journals it. Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/cnp", tag = "registre", security(("token" = [])), request_body = CnpInput,
-    responses((status = 201, body = CnpAnswer), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CnpAnswer), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn cnp(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    caller.require(&[UserRole::Greffier, UserRole::Admin])?;
+    caller.require(Operation::AnswerCnp)?;
     idempotent(&state, &caller, &headers, "POST", "/cnp", &body, async {
         let input: CnpInput = json_body(&body)?;
         let answer = state.store.answer_cnp(caller.id(), input).await?;
@@ -137,18 +138,18 @@ pub async fn cnp(State(state): State<AppState>, caller: Caller, headers: HeaderM
 
 /// Every user (admin).
 #[utoipa::path(get, path = "/admin/users", tag = "administration", security(("token" = [])),
-    responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
 pub async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<User>>> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::ManageUsers)?;
     Ok(Json(state.store.users().await?))
 }
 
 /// Creates a user and his first token, shown once (admin). Not replayable
 /// with `Idempotency-Key`: the token is never stored in clear.
 #[utoipa::path(post, path = "/admin/users", tag = "administration", security(("token" = [])), request_body = NewUser,
-    responses((status = 201, body = Credentials), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Credentials), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn create_user(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::ManageUsers)?;
     let input: NewUser = json_body(&body)?;
     let credentials = state.store.create_user(caller.id(), input).await?;
     Ok((StatusCode::CREATED, Json(credentials)).into_response())
@@ -164,7 +165,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    caller.require(&[UserRole::Admin])?;
+    caller.require(Operation::Import)?;
     idempotent(&state, &caller, &headers, "POST", "/admin/import", &body, async {
         let file: ImportFile = json_body(&body)?;
         let report = state.store.import(caller.id(), file).await?;
@@ -177,8 +178,8 @@ pub async fn import(
 /// Recomputes the journal's hash chain and names the first entry that does
 /// not match (admin).
 #[utoipa::path(get, path = "/admin/journal/verify", tag = "administration", security(("token" = [])),
-    responses((status = 200, body = Verification), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Verification), (status = 403, body = Problem)))]
 pub async fn verify_journal(State(state): State<AppState>, caller: Caller) -> Result<Json<Verification>> {
-    caller.require(&[UserRole::Admin])?;
-    Ok(Json(crate::store::journal::verify(state.store.pool()).await?))
+    caller.require(Operation::VerifyJournal)?;
+    Ok(Json(greffe_store::journal::verify(state.store.pool()).await?))
 }

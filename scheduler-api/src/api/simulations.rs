@@ -3,6 +3,7 @@
 //! by polling or server-sent events; the results download as JSON or CSV.
 //! Runs and results live in this process (a restart forgets them).
 
+use greffe_models::access::Operation;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,14 +21,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{Caller, Params, numeric_id};
 use super::plans::progress_stream;
 use super::{AppState, idempotent};
-use crate::error::{Error, ErrorBody, Result};
-use crate::store::users::UserRole;
+use crate::error::{Error, ErrorCode, Problem, Result};
 
 /// Finished simulation runs kept in memory with their results.
 const KEPT_RUNS: usize = 20;
-
-/// Who runs simulations.
-const ANALYSTS: [UserRole; 2] = [UserRole::Analyste, UserRole::Admin];
 
 /// A simulation run's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -94,9 +91,9 @@ impl Simulations {
 /// Starts a simulation (analysts): the body is a scenario (`docs/formats.md`,
 /// "Simulation scenario", as JSON). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/simulations", tag = "simulations", security(("token" = [])), request_body = Object,
-    responses((status = 202, body = SimulationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = SimulationView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn start(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    caller.require(&ANALYSTS)?;
+    caller.require(Operation::Simulate)?;
     idempotent(&state, &caller, &headers, "POST", "/simulations", &body, async {
         let text = std::str::from_utf8(&body).map_err(|_| Error::bad_request("corps non UTF-8"))?;
         let scenario =
@@ -167,7 +164,7 @@ fn run_of(
     caller: &Caller,
     raw: &str,
 ) -> Result<(SimulationView, watch::Receiver<SimulationView>, Option<Arc<Outcome>>)> {
-    caller.require(&ANALYSTS)?;
+    caller.require(Operation::Simulate)?;
     let id = numeric_id(raw, "simulation")?;
     let runs = state.simulations.lock();
     let run = runs.get(&id).ok_or_else(|| Error::not_found(format!("simulation {id}")))?;
@@ -176,7 +173,7 @@ fn run_of(
 
 /// A simulation's progress.
 #[utoipa::path(get, path = "/simulations/{id}", tag = "simulations", security(("token" = [])),
-    params(("id" = i64, Path, description = "Run")), responses((status = 200, body = SimulationView), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Run")), responses((status = 200, body = SimulationView), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +203,7 @@ pub struct ResultQuery {
 /// A finished simulation's results.
 #[utoipa::path(get, path = "/simulations/{id}/result", tag = "simulations", security(("token" = [])),
     params(("id" = i64, Path, description = "Run"), ResultQuery),
-    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 409, body = Problem)))]
 pub async fn result(
     State(state): State<AppState>,
     caller: Caller,
@@ -216,7 +213,7 @@ pub async fn result(
     let (view, _, outcome) = run_of(&state, &caller, &id)?;
     let Some(outcome) = outcome else {
         return Err(Error::conflict(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("la simulation {} est « {} » : pas encore de résultat", view.id, view.status),
             "attendre la fin (GET /simulations/{id} ou /events)",
         ));

@@ -345,10 +345,8 @@ async fn idempotency_keys_replay_and_refuse_reuse(app: TestApp) {
     // A request still running answers 409 to its retry; one abandoned (the
     // service stopped mid-way) is taken over by the retry.
     let body = civil_dossier("G 26-10.011");
-    let request_hash =
-        greffe::store::journal::hex(&<sha2::Sha256 as sha2::Digest>::digest(body.to_string().as_bytes()));
-    for (key, created_at) in
-        [("running", greffe::store::now()), ("abandoned", "2026-01-01T00:00:00.000000Z".to_owned())]
+    let request_hash = greffe_store::journal::hex(&<sha2::Sha256 as sha2::Digest>::digest(body.to_string().as_bytes()));
+    for (key, created_at) in [("running", greffe_store::now()), ("abandoned", "2026-01-01T00:00:00.000000Z".to_owned())]
     {
         sqlx::query(
             "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, body, created_at)
@@ -588,7 +586,7 @@ both_backends!(tasks_and_dashboard_come_from_the_store);
 
 #[test]
 fn openapi_document_is_generated_from_the_handlers() {
-    let document: Value = serde_json::from_str(&greffe::api::openapi_json()).expect("JSON");
+    let document: Value = serde_json::from_str(&greffe_api::openapi_json()).expect("JSON");
     let paths = document["paths"].as_object().expect("paths");
     assert!(paths.len() >= 20, "{} paths", paths.len());
     insta::assert_json_snapshot!("openapi", document);
@@ -603,13 +601,13 @@ fn openapi_document_is_generated_from_the_handlers() {
 async fn demo_court_is_consistent_and_reimport_changes_nothing() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store =
-        greffe::store::Store::open(&format!("sqlite://{}", dir.path().join("demo.db").display())).await.expect("store");
+        greffe_store::Store::open(&format!("sqlite://{}", dir.path().join("demo.db").display())).await.expect("store");
     let today = greffe_models::dates::parse_date("2026-11-29").expect("date");
-    let config = greffe::demo::DemoConfig { seed: 1, weeks: 8, stock: 1_000, today };
-    let report = greffe::demo::seed(&store, &config).await.expect("demo seeds");
+    let config = greffe_store::demo::DemoConfig { seed: 1, weeks: 8, stock: 1_000, today };
+    let report = greffe_store::demo::seed(&store, &config).await.expect("demo seeds");
     assert!(report.import.rejected.is_empty());
     assert!(report.import.imported > 4_000, "{} dossiers", report.import.imported);
-    let verification = greffe::store::journal::verify(store.pool()).await.expect("verify");
+    let verification = greffe_store::journal::verify(store.pool()).await.expect("verify");
     assert!(verification.intact, "{verification:?}");
     for credentials in &report.users {
         let user = store.user_by_token(&credentials.token).await.expect("lookup").expect("token works");
@@ -620,8 +618,9 @@ async fn demo_court_is_consistent_and_reimport_changes_nothing() {
     assert_eq!(usize::try_from(total).expect("count"), report.import.imported);
     assert!(dashboard.chambers["total"].ready > 1_000, "the generator's dossiers are mostly ready");
     let journal = store.health().await.expect("health").journal_entries;
-    let doc = greffe::demo::court(&config).expect("court");
-    let again = store.import("test", greffe::demo::import_file(&doc, &config).expect("file")).await.expect("import");
+    let doc = greffe_store::demo::court(&config).expect("court");
+    let again =
+        store.import("test", greffe_store::demo::import_file(&doc, &config).expect("file")).await.expect("import");
     assert_eq!((again.imported, again.skipped, again.rejected.len()), (0, report.import.imported, 0));
     assert_eq!(store.health().await.expect("health").journal_entries, journal);
 }

@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use greffe::api::AppState;
-use greffe::store::plans::Faults;
+use greffe_api::AppState;
+use greffe_store::plans::Faults;
 use serde_json::{Value, json};
 
 use super::app::{TestApp, both_backends, civil_dossier};
@@ -453,8 +453,8 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     let state = AppState::new(app.store.clone());
     let summary = app.store.plan_summary(plan).await.expect("plan");
     let version = summary.version;
-    let crash = greffe::api::plans::publish(
-        &state,
+    let crash = greffe_api::workflow::publish(
+        &state.store,
         "greffe2-civ1",
         &summary,
         version,
@@ -464,7 +464,7 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     .await;
     assert!(crash.is_err(), "the injected failure stops the publication");
     // Nothing half-published: plan still validated, no roll, no task, no status change, no journal entry.
-    assert_eq!(app.store.plan_summary(plan).await.expect("plan").status, greffe::store::plans::PlanStatus::Validated);
+    assert_eq!(app.store.plan_summary(plan).await.expect("plan").status, greffe_store::plans::PlanStatus::Validated);
     assert_eq!(app.get("/hearings/h1/roll", &clerk).await.json["published"], false);
     assert_eq!(app.get("/hearings/h2/roll", &clerk).await.json["published"], false);
     assert!(app.get("/notices?chamber=civ1", &clerk).await.json.as_array().expect("list").is_empty());

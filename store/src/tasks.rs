@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 
 use super::deadlines::running_state;
 use super::users::{User, UserRole};
-use super::{Store, chamber_scope, rows};
-use crate::error::{Error, Result};
+use super::{Store, rows};
+use crate::error::{Error, ErrorCode, Result};
+use crate::sql::Sql;
 
 /// One task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -73,7 +74,7 @@ impl Store {
             }
             UserRole::PresidentChambre => (
                 "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
-                format!("AND k.applies_to = 'court' AND k.due <= '{horizon}'"),
+                "AND k.applies_to = 'court' AND k.due <= $h".to_owned(),
                 false,
             ),
             UserRole::Magistrat => (
@@ -83,31 +84,40 @@ impl Store {
                 true,
             ),
             UserRole::Analyste => {
-                return Err(Error::forbidden("un analyste n'a pas de liste de tâches"));
+                return Err(Error::invalid("role", "un analyste n'a pas de liste de tâches", "consulter le tableau de bord"));
             }
         };
         let magistrate = user.magistrate.clone().unwrap_or_default();
         if bind_user && magistrate.is_empty() {
             return Err(Error::conflict(
-                "no_magistrate",
+                ErrorCode::NoMagistrate,
                 "votre compte n'est rattaché à aucun magistrat",
                 "demander à l'administrateur de rattacher le compte à son magistrat",
             ));
         }
-        let scope = chamber_scope("d.chamber", (!user.covers_all()).then_some(user.chambers.as_slice()));
-        let sql = format!(
+        let mut sql = Sql::new(
             "SELECT d.id, d.pourvoi, d.chamber, k.rule, k.label, k.article, k.applies_to, k.due, k.confirmed
              FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
-             WHERE k.settled IS NULL AND k.due IS NOT NULL AND d.status IN ({}) {filter} {scope}
-             ORDER BY k.due, d.id, k.rule LIMIT {}",
-            open_statuses_sql(),
-            limit.clamp(1, 5_000),
+             WHERE k.settled IS NULL AND k.due IS NOT NULL AND d.status IN (",
         );
-        let mut query = sqlx::query(&sql);
-        if bind_user {
-            query = query.bind(&magistrate);
+        sql.push(&open_statuses_sql()).push(") ");
+        // The role's filter, its one value bound where it names it.
+        match filter.split_once("$h") {
+            Some((before, after)) => {
+                sql.push(before).bind(horizon)?.push(after);
+            }
+            None => {
+                for (index, part) in filter.split("$1").enumerate() {
+                    if index > 0 {
+                        sql.bind(magistrate.clone())?;
+                    }
+                    sql.push(part);
+                }
+            }
         }
-        let rows = query.fetch_all(self.pool()).await?;
+        sql.chamber_scope("d.chamber", (!user.covers_all()).then_some(user.chambers.as_slice()))?;
+        sql.push(" ORDER BY k.due, d.id, k.rule LIMIT ").bind(limit.clamp(1, 5_000))?;
+        let rows = sql.fetch_all(self.pool()).await?;
         let mut tasks = Vec::with_capacity(rows.len());
         for row in &rows {
             let due = rows::date(row, "due")?;
@@ -128,7 +138,7 @@ impl Store {
                 article,
                 applies_to: rows::text(row, "applies_to")?,
                 due: due.to_string(),
-                state: super::dossiers::code_of(&state)?,
+                state: super::rows::code_of(&state)?,
                 message,
                 confirmed: rows::int(row, "confirmed")? != 0,
             });

@@ -10,9 +10,8 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use utoipa::{IntoParams, ToSchema};
 
-use super::dossiers::{bump_version, get_in};
 use super::journal::{self, NewEntry, hex};
-use super::{Store, deadlines, rows};
+use super::{Store, rows};
 use crate::error::{Error, Result};
 
 /// Kinds of piece, and the procedural event filing one is (if any).
@@ -137,13 +136,10 @@ impl Store {
             ));
         }
         let sha256 = hex(&Sha256::digest(bytes));
-        let mut write = self.write().await?;
-        let current = get_in(&mut write.tx, id).await?;
-        if current.version != expected {
-            return Err(Error::version_mismatch(current.version));
-        }
-        bump_version(&mut write.tx, id, expected).await?;
-        self.blobs().put(&mut write.tx, &sha256, bytes).await?;
+        let blobs = self.blobs();
+        let (_, piece) = self
+            .write_dossier(id, expected, async |connection, _| {
+        blobs.put(&mut *connection, &sha256, bytes).await?;
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let kind = event.map_or(JournalKind::Registry(RegistryKind::PieceFiled), JournalKind::Procedural);
         let mut payload = serde_json::json!({
@@ -154,7 +150,7 @@ impl Store {
             object.insert("party".into(), party.clone().into());
         }
         let entry = journal::append(
-            &mut write.tx,
+            &mut *connection,
             NewEntry {
                 actor: actor.to_owned(),
                 dossier_id: Some(id),
@@ -179,11 +175,11 @@ impl Store {
         .bind(&sha256)
         .bind(entry.seq)
         .bind(super::now())
-        .fetch_one(&mut *write.tx)
+        .fetch_one(&mut *connection)
         .await?;
-        let piece = piece_of(&row)?;
-        deadlines::refresh(&mut write.tx, id).await?;
-        write.commit().await?;
+        piece_of(&row)
+            })
+            .await?;
         Ok(piece)
     }
 

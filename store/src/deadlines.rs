@@ -18,9 +18,9 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
-use super::dossiers::{code_of, parse_code};
 use super::journal::{self, JournalEntry};
 use super::rows;
+use super::rows::{code_of, parse_code};
 use crate::error::{Error, Result};
 
 /// A day far enough ahead that every running deadline has expired by it.
@@ -133,4 +133,12 @@ pub async fn of_dossier(
 /// Who must act on a kept deadline, parsed.
 pub fn actor_of(code: &str) -> Option<Actor> {
     parse_code(code)
+}
+
+impl super::Store {
+    /// The deadlines of dossier `id` on `today`, with their states.
+    pub async fn dossier_deadlines(&self, id: i64, today: Date, config: DeadlineConfig) -> Result<DossierDeadlines> {
+        let mut connection = self.pool().acquire().await?;
+        of_dossier(&mut connection, id, today, config).await
+    }
 }

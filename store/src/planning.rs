@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Store, journal, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// A dossier of the chamber left out of the instance, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -266,7 +266,7 @@ impl Store {
 pub fn validated(doc: &InstanceDoc, what: &str, action: &str) -> Result<Instance> {
     greffe_models::format::validate(doc).map_err(|problems| {
         Error::conflict(
-            "instance_invalid",
+            ErrorCode::InstanceInvalid,
             format!(
                 "{what} ({} problème(s)), premier : {}",
                 problems.len(),

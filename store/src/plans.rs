@@ -20,53 +20,28 @@ use utoipa::ToSchema;
 use super::journal::{self, NewEntry};
 use super::planning::store_id;
 use super::{Store, dossiers, now, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
+use crate::sql::Sql;
 
-/// Where a plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    /// Private to the chamber, freely edited.
-    Draft,
-    /// Checked without hard violation and approved by the chamber president.
-    Validated,
-    /// On the hearing rolls; notices issued.
-    Published,
-    /// A published plan replaced by its published amendment.
-    Amended,
-    /// A draft or validated plan overtaken by a publication.
-    Stale,
-}
+pub use greffe_models::plan_status::PlanStatus;
 
-impl PlanStatus {
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Validated => "validated",
-            Self::Published => "published",
-            Self::Amended => "amended",
-            Self::Stale => "stale",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Draft, Self::Validated, Self::Published, Self::Amended, Self::Stale]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
-    }
-
-    /// French label.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Self::Draft => "projet",
-            Self::Validated => "validé",
-            Self::Published => "publié",
-            Self::Amended => "modifié par un rectificatif publié",
-            Self::Stale => "périmé",
-        }
-    }
+/// Open notice tasks of a chamber (from publications), soonest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeTask {
+    /// Id.
+    pub id: i64,
+    /// The publication that created it.
+    pub plan_id: i64,
+    /// Dossier.
+    pub dossier_id: i64,
+    /// Hearing.
+    pub hearing_id: String,
+    /// `send_notice`, `withdraw_notice`, `composition_notice`.
+    pub kind: String,
+    /// Last day, for notices to send.
+    pub due: Option<String>,
+    /// What to do, in French.
+    pub label: String,
 }
 
 /// A plan's summary (lists).
@@ -241,7 +216,7 @@ pub fn hard_violations(report: &CheckReport) -> i64 {
 fn refuse_status(summary: &PlanSummary, wanted: &[PlanStatus], what: &str) -> Error {
     let wanted: Vec<&str> = wanted.iter().map(|s| s.label_fr()).collect();
     Error::conflict(
-        "plan_status",
+        ErrorCode::PlanStatus,
         format!("le plan {} est {} : impossible de {what}", summary.id, summary.status.label_fr()),
         format!("cette action demande un plan {}", wanted.join(" ou ")),
     )
@@ -313,13 +288,13 @@ impl Store {
     /// Plans of the given chambers (all when `None`), newest first;
     /// `published_only` for callers outside the chambers.
     pub async fn plans(&self, chambers: Option<&[String]>, published_only: bool) -> Result<Vec<PlanSummary>> {
-        let scope = super::chamber_scope("chamber", chambers);
-        let status = if published_only { "AND status IN ('published', 'amended')" } else { "" };
-        let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY} FROM plans WHERE 1 = 1 {scope} {status} ORDER BY id DESC LIMIT 500"
-        ))
-        .fetch_all(self.pool())
-        .await?;
+        let mut sql = Sql::new(&format!("SELECT {SUMMARY} FROM plans WHERE 1 = 1"));
+        sql.chamber_scope("chamber", chambers)?;
+        if published_only {
+            sql.push(" AND status IN ('published', 'amended')");
+        }
+        sql.push(" ORDER BY id DESC LIMIT 500");
+        let rows = sql.fetch_all(self.pool()).await?;
         rows.iter().map(summary_of).collect()
     }
 
@@ -405,14 +380,14 @@ impl Store {
     ) -> Result<PlanRecord> {
         let mut write = self.write().await?;
         let summary = self.locked_summary(&mut write.tx, id, expected).await?;
-        if summary.status != PlanStatus::Draft {
+        if !summary.status.may_become(PlanStatus::Validated) {
             return Err(refuse_status(&summary, &[PlanStatus::Draft], "le valider"));
         }
         let hard = hard_violations(report);
         if hard > 0 {
             let first = report.violations.first().map(ToString::to_string).unwrap_or_default();
             return Err(Error::conflict(
-                "hard_violations",
+                ErrorCode::HardViolations,
                 format!(
                     "le plan {id} enfreint {hard} règle(s) impérative(s) au regard du registre actuel ; première : {first}"
                 ),
@@ -451,7 +426,7 @@ impl Store {
     ) -> Result<PlanRecord> {
         let mut write = self.write().await?;
         let summary = self.locked_summary(&mut write.tx, id, expected).await?;
-        if summary.status != PlanStatus::Validated {
+        if !summary.status.may_become(PlanStatus::Published) {
             return Err(refuse_status(&summary, &[PlanStatus::Validated], "le publier"));
         }
         let at = now();
@@ -605,7 +580,7 @@ impl Store {
     }
 
     /// Open notice tasks of a chamber, soonest first.
-    pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<crate::api::plans::NoticeTask>> {
+    pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<NoticeTask>> {
         let rows = sqlx::query(
             "SELECT t.id, t.plan_id, t.dossier_id, t.hearing_id, t.kind, t.due, t.label FROM notice_tasks t
              JOIN plans p ON p.id = t.plan_id WHERE p.chamber = $1 AND t.done = 0
@@ -616,7 +591,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                Ok(crate::api::plans::NoticeTask {
+                Ok(NoticeTask {
                     id: rows::int(row, "id")?,
                     plan_id: rows::int(row, "plan_id")?,
                     dossier_id: rows::int(row, "dossier_id")?,

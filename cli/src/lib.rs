@@ -1,8 +1,13 @@
-//! The `greffe` command line.
+//! # greffe (cli)
+//!
+//! The `greffe` command line: a thin layer that parses arguments and files,
+//! calls the pure crates, the store and the service, and prints.
 //!
 //! Exit codes, everywhere: `0` success; `1` the input was read but is refused
 //! (problems listed); `2` wrong arguments, or a file that cannot be read or
 //! parsed.
+
+#![forbid(unsafe_code)]
 
 mod calendar;
 mod deadline;

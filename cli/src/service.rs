@@ -8,12 +8,11 @@ use clap::{Args, Subcommand};
 use greffe_models::Date;
 
 use super::{EXIT_OK, EXIT_REFUSED, Failure, Io, files};
-use crate::api::{AppState, router};
-use crate::demo::{DemoConfig, seed};
-use crate::error::Error;
-use crate::store::import::ImportFile;
-use crate::store::users::{NewUser, UserRole};
-use crate::store::{DEFAULT_DATABASE_URL, Store, redact};
+use greffe_api::AppState;
+use greffe_store::demo::{DemoConfig, seed};
+use greffe_store::import::ImportFile;
+use greffe_store::users::{NewUser, UserRole};
+use greffe_store::{DEFAULT_DATABASE_URL, Store, redact};
 
 /// Where the store is.
 #[derive(Debug, Args)]
@@ -114,15 +113,25 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|error| Failure::usage(format!("impossible de démarrer l'exécuteur : {error}")))
 }
 
-fn failure(error: Error) -> Failure {
-    let mut message = error.body.message;
-    if let Some(field) = error.body.field {
-        message = format!("{message} (champ {field})");
+/// A store error as the command line reports it: the problem (message,
+/// field, action) when there is one, exit 1 when the input was refused, 2
+/// when the store itself failed.
+fn failure(error: greffe_store::Error) -> Failure {
+    use greffe_store::Error as E;
+    let refused = matches!(error, E::NotFound(_) | E::Conflict(_) | E::Invalid(_) | E::VersionMismatch { .. });
+    let mut message = match error.problem() {
+        Some(problem) => problem.message.clone(),
+        None => error.to_string(),
+    };
+    if let Some(problem) = error.problem() {
+        if let Some(field) = &problem.field {
+            message = format!("{message} (champ {field})");
+        }
+        if let Some(action) = &problem.action {
+            message = format!("{message} ; {action}");
+        }
     }
-    if let Some(action) = error.body.action {
-        message = format!("{message} ; {action}");
-    }
-    Failure { code: if error.status.is_client_error() { EXIT_REFUSED } else { super::EXIT_USAGE }, message }
+    Failure { code: if refused { EXIT_REFUSED } else { super::EXIT_USAGE }, message }
 }
 
 async fn open(database: &Database) -> Result<Store, Failure> {
@@ -174,8 +183,8 @@ impl RulesArg {
 
 pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let rules = args.rules.load()?;
-    let (start, end) = crate::store::planning::horizon(&args.start, &args.end).map_err(failure)?;
-    let publication = args.publication.unwrap_or_else(crate::api::today);
+    let (start, end) = greffe_store::planning::horizon(&args.start, &args.end).map_err(failure)?;
+    let publication = args.publication.unwrap_or_else(greffe_api::today);
     let built = runtime()?.block_on(async {
         let store = open(&args.database).await?;
         let built = store.planning_instance(&args.chamber, start, end, publication, &rules).await.map_err(failure);
@@ -226,9 +235,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         tracing::info!(bind = %args.bind, "listening");
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
-        let app = router(state);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+        greffe_api::serve(listener, state, shutdown_signal())
             .await
             .map_err(|error| Failure::usage(format!("le service s'est arrêté : {error}")))?;
         tracing::info!("stopped; closing the store");
@@ -262,7 +269,7 @@ async fn shutdown_signal() {
 pub(crate) fn demo(args: DemoArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     runtime()?.block_on(async {
         let store = open(&args.database).await?;
-        let today = args.today.unwrap_or_else(crate::api::today);
+        let today = args.today.unwrap_or_else(greffe_api::today);
         let config = DemoConfig { seed: args.seed, weeks: args.weeks, stock: args.stock, today };
         let started = std::time::Instant::now();
         let report = seed(&store, &config).await.map_err(failure)?;
@@ -329,7 +336,7 @@ pub(crate) fn journal(command: JournalCommand, io: &mut Io<'_>) -> Result<u8, Fa
     let JournalCommand::Verify { database } = command;
     runtime()?.block_on(async {
         let store = open(&database).await?;
-        let verification = crate::store::journal::verify(store.pool()).await.map_err(failure)?;
+        let verification = greffe_store::journal::verify(store.pool()).await.map_err(failure)?;
         store.close().await;
         match verification.first_break {
             None => {

@@ -6,7 +6,7 @@
 use sqlx::Row;
 
 use super::{Store, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// What the key's record says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +75,7 @@ impl Store {
             }
             if status == IN_PROGRESS {
                 return Err(Error::conflict(
-                    "in_progress",
+                    ErrorCode::InProgress,
                     "la même requête est en cours de traitement",
                     "attendre un instant puis renvoyer la requête avec la même clé",
                 ));

@@ -15,13 +15,14 @@ use greffe_models::registry::Nature;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::decisions::DecisionInput;
-use crate::store::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput, parse_code};
-use crate::store::import::{FORMAT, ImportFile, ImportRecord, ImportReport};
-use crate::store::reference::{Absence, ChamberInput, HearingInput, MagistrateInput, Section};
-use crate::store::users::{Credentials, NewUser, UserRole};
+use crate::Store;
+use crate::decisions::DecisionInput;
+use crate::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput};
+use crate::error::{Error, ErrorCode, Result};
+use crate::import::{FORMAT, ImportFile, ImportRecord, ImportReport};
+use crate::reference::{Absence, ChamberInput, HearingInput, MagistrateInput, Section};
+use crate::rows::parse_code;
+use crate::users::{Credentials, NewUser, UserRole};
 
 /// What to seed.
 #[derive(Debug, Clone, Copy)]
@@ -356,7 +357,7 @@ pub fn import_file(doc: &InstanceDoc, config: &DemoConfig) -> Result<ImportFile>
 pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
     if store.has_users().await? {
         return Err(Error::conflict(
-            "not_empty",
+            ErrorCode::NotEmpty,
             "la base contient déjà des utilisateurs : la démonstration ne s'installe que dans une base neuve",
             "donner une autre base (--database-url sqlite://demo.db) ou supprimer ce fichier",
         ));

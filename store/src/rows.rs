@@ -62,3 +62,16 @@ fn corrupt(column: &str, raw: &str) -> Error {
     let shown: String = raw.chars().take(80).collect();
     Error::internal(format!("stored value of column {column} does not parse: {shown:?}"))
 }
+
+/// The text code of a serde enum (`Procedure::PenalMae` → `penal_mae`).
+pub fn code_of<T: serde::Serialize>(value: &T) -> Result<String> {
+    match serde_json::to_value(value).map_err(Error::internal)? {
+        serde_json::Value::String(code) => Ok(code),
+        other => Err(Error::internal(format!("not a code: {other}"))),
+    }
+}
+
+/// Parses the text code of a serde enum.
+pub fn parse_code<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(raw.to_owned())).ok()
+}

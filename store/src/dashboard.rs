@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use super::tasks::open_statuses_sql;
 use greffe_models::registry::DossierStatus;
 
-use super::{Store, chamber_scope, rows};
+use super::{Store, rows};
 use crate::error::Result;
+use crate::sql::Sql;
 
 /// Age buckets of open dossiers, in months since registration.
 pub const AGE_BUCKETS: [(&str, u32); 4] =
@@ -78,51 +79,52 @@ impl Store {
         warning_days: u32,
         chambers: Option<&[String]>,
     ) -> Result<Dashboard> {
-        let scope = chamber_scope("d.chamber", chambers);
         let open = open_statuses_sql();
         let bounds: Vec<String> =
             AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
         let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
         let today_text = today.to_string();
         let (from_text, to_text) = (from.to_string(), to.to_string());
-        let decisions_scope = chamber_scope("c.chamber", chambers);
         // Every dossier by chamber and status (covering index, in order).
-        let by_status_sql = format!(
-            "SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1 {scope} GROUP BY d.chamber, d.status"
-        );
+        let mut by_status_sql = Sql::new("SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1");
+        by_status_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.chamber, d.status");
         // The open stock by circuit and age, in one pass over a covering
         // index that starts with the status (no sort: conditional counts).
-        let open_sql = format!(
-            "SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit,
-                    COUNT(*) FILTER (WHERE d.registered_on > $1) AS b0,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $1 AND d.registered_on > $2) AS b1,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $2 AND d.registered_on > $3) AS b2,
-                    COUNT(*) FILTER (WHERE d.registered_on <= $3) AS b3,
-                    COUNT(*) AS n, MIN(d.registered_on) AS oldest
-             FROM dossiers d WHERE d.status IN ({open}) {scope} GROUP BY d.status, d.chamber, d.circuit"
-        );
-        let risk_sql = format!(
-            "SELECT d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END AS missed, COUNT(*) AS n
-             FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
-             WHERE k.settled IS NULL AND k.applies_to = 'court' AND k.due <= $2 AND d.status IN ({open}) {scope}
-             GROUP BY d.chamber, CASE WHEN k.due < $1 THEN 1 ELSE 0 END"
-        );
-        let registered_sql = format!(
-            "SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= $1 AND d.registered_on <= $2 {scope} GROUP BY d.chamber"
-        );
+        let mut open_sql = Sql::new("SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit, ");
+        open_sql.push("COUNT(*) FILTER (WHERE d.registered_on > ").bind(bounds[0].clone())?;
+        open_sql.push(") AS b0, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[0].clone())?;
+        open_sql.push(" AND d.registered_on > ").bind(bounds[1].clone())?;
+        open_sql.push(") AS b1, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[1].clone())?;
+        open_sql.push(" AND d.registered_on > ").bind(bounds[2].clone())?;
+        open_sql.push(") AS b2, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[2].clone())?;
+        open_sql.push(&format!(
+            ") AS b3, COUNT(*) AS n, MIN(d.registered_on) AS oldest FROM dossiers d WHERE d.status IN ({open})"
+        ));
+        open_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.status, d.chamber, d.circuit");
+        let mut risk_sql = Sql::new("SELECT d.chamber, CASE WHEN k.due < ");
+        risk_sql.bind(today_text)?.push(" THEN 1 ELSE 0 END AS missed, COUNT(*) AS n ");
+        risk_sql.push("FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id ");
+        risk_sql.push("WHERE k.settled IS NULL AND k.applies_to = 'court' AND k.due <= ").bind(horizon)?;
+        risk_sql.push(&format!(" AND d.status IN ({open})"));
+        // By position: the select list's CASE, whose parameter is bound once.
+        risk_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY 1, 2");
+        let mut registered_sql = Sql::new("SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= ");
+        registered_sql.bind(from_text.clone())?.push(" AND d.registered_on <= ").bind(to_text.clone())?;
+        registered_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.chamber");
         // Days to decision as a histogram per chamber (exact mean and median).
-        let decided_sql = format!(
-            "SELECT c.chamber, c.days_to_decision AS days, COUNT(*) AS n FROM decisions c
-             WHERE c.decided_on >= $1 AND c.decided_on <= $2 {decisions_scope} GROUP BY 1, 2 ORDER BY 1, 2"
+        let mut decided_sql = Sql::new(
+            "SELECT c.chamber, c.days_to_decision AS days, COUNT(*) AS n FROM decisions c WHERE c.decided_on >= ",
         );
+        decided_sql.bind(from_text.clone())?.push(" AND c.decided_on <= ").bind(to_text.clone())?;
+        decided_sql.chamber_scope("c.chamber", chambers)?.push(" GROUP BY 1, 2 ORDER BY 1, 2");
         // Independent reads: run them at once, on as many connections.
         let pool = self.pool();
         let (by_status, open_stock, risk, registered, decided) = tokio::try_join!(
-            sqlx::query(&by_status_sql).fetch_all(pool),
-            sqlx::query(&open_sql).bind(&bounds[0]).bind(&bounds[1]).bind(&bounds[2]).fetch_all(pool),
-            sqlx::query(&risk_sql).bind(&today_text).bind(&horizon).fetch_all(pool),
-            sqlx::query(&registered_sql).bind(&from_text).bind(&to_text).fetch_all(pool),
-            sqlx::query(&decided_sql).bind(&from_text).bind(&to_text).fetch_all(pool),
+            by_status_sql.fetch_all(pool),
+            open_sql.fetch_all(pool),
+            risk_sql.fetch_all(pool),
+            registered_sql.fetch_all(pool),
+            decided_sql.fetch_all(pool),
         )?;
         let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
         for row in &by_status {

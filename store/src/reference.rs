@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::journal::{self, NewEntry};
 use super::{Store, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// A section of a chamber.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -346,7 +346,7 @@ impl Store {
         let mut write = self.write().await?;
         if chamber_exists(&mut write.tx, &input.code).await? {
             return Err(Error::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 format!("la chambre « {} » existe déjà", input.code),
                 "modifier la chambre existante (PUT) au lieu de la créer",
             )
@@ -437,7 +437,7 @@ impl Store {
         let absences = serde_json::to_string(&input.absences).map_err(Error::internal)?;
         let current = current_version(&mut write.tx, "magistrates", "id", &input.id).await?;
         let exists = Error::conflict(
-            "already_exists",
+            ErrorCode::AlreadyExists,
             format!("le magistrat « {} » existe déjà", input.id),
             "le modifier (PUT avec If-Match) au lieu de le créer",
         )
@@ -525,7 +525,7 @@ impl Store {
         }
         let current = current_version(&mut write.tx, "hearings", "id", &input.id).await?;
         let exists = Error::conflict(
-            "already_exists",
+            ErrorCode::AlreadyExists,
             format!("l'audience « {} » existe déjà", input.id),
             "la modifier (PUT avec If-Match) au lieu de la créer",
         )

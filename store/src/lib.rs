@@ -1,3 +1,5 @@
+//! # greffe-store
+//!
 //! The registry's store: one sqlx `Any` pool over SQLite (the embedded
 //! default, a file in WAL mode) or PostgreSQL, with embedded migrations per
 //! backend. The SQL is written once, in the dialect both accept (`$1`
@@ -9,13 +11,21 @@
 //! SQLite by the store's writer lock, so that a read-then-write transaction
 //! never fails on a lock upgrade (SQLite has one writer anyway); on
 //! PostgreSQL by a row lock on the journal's head.
+//!
+//! **Invariant: this crate knows nothing of HTTP** — no axum, no status
+//! code. Its [`Error`] says what went wrong in the registry's terms; the
+//! service maps each kind to a response in one place.
+
+#![forbid(unsafe_code)]
 
 pub mod blobs;
 pub mod cnp;
 pub mod dashboard;
 pub mod deadlines;
 pub mod decisions;
+pub mod demo;
 pub mod dossiers;
+pub mod error;
 pub mod idempotency;
 pub mod import;
 pub mod journal;
@@ -24,6 +34,7 @@ pub mod planning;
 pub mod plans;
 pub mod reference;
 pub mod rows;
+pub mod sql;
 pub mod tasks;
 pub mod users;
 pub mod views;
@@ -37,8 +48,8 @@ use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use utoipa::ToSchema;
 
-use crate::error::{Error, Result};
 pub use blobs::BlobStore;
+pub use error::{Error, ErrorCode, Problem, Result};
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://greffe.db";
@@ -252,20 +263,6 @@ pub fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// `AND <column> IN ('civ1', …)` for a caller's chambers (none: every
-/// chamber, no condition; an empty list: no row). Chamber codes are checked
-/// when created; quotes are doubled all the same.
-pub fn chamber_scope(column: &str, chambers: Option<&[String]>) -> String {
-    match chambers {
-        None => String::new(),
-        Some([]) => "AND 1 = 0".to_owned(),
-        Some(list) => {
-            let quoted: Vec<String> = list.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
-            format!("AND {column} IN ({})", quoted.join(", "))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,12 +280,12 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            normalise(include_str!("../../migrations/sqlite/0001_registry.sql")),
-            normalise(include_str!("../../migrations/postgres/0001_registry.sql"))
+            normalise(include_str!("../migrations/sqlite/0001_registry.sql")),
+            normalise(include_str!("../migrations/postgres/0001_registry.sql"))
         );
         assert_eq!(
-            normalise(include_str!("../../migrations/sqlite/0002_plans.sql")),
-            normalise(include_str!("../../migrations/postgres/0002_plans.sql"))
+            normalise(include_str!("../migrations/sqlite/0002_plans.sql")),
+            normalise(include_str!("../migrations/postgres/0002_plans.sql"))
         );
     }
 

@@ -11,56 +11,9 @@ use utoipa::ToSchema;
 
 use super::journal::{self, NewEntry, hex};
 use super::{Store, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserRole {
-    /// Clerk of the registry: dossiers, events, pieces, decisions, CNP.
-    Greffier,
-    /// President of a chamber: reads its dossiers, deadlines and figures.
-    PresidentChambre,
-    /// Magistrate (conseiller, avocat général): reads the dossiers he works on.
-    Magistrat,
-    /// Analyst: figures and dossiers of every chamber, read-only.
-    Analyste,
-    /// Administrator: reference data, users, import, journal verification.
-    Admin,
-}
-
-impl UserRole {
-    /// Every role.
-    pub const ALL: [UserRole; 5] =
-        [Self::Greffier, Self::PresidentChambre, Self::Magistrat, Self::Analyste, Self::Admin];
-
-    /// Stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Greffier => "greffier",
-            Self::PresidentChambre => "president_chambre",
-            Self::Magistrat => "magistrat",
-            Self::Analyste => "analyste",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == raw)
-    }
-
-    /// French label.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Self::Greffier => "greffier",
-            Self::PresidentChambre => "président de chambre",
-            Self::Magistrat => "magistrat",
-            Self::Analyste => "analyste",
-            Self::Admin => "administrateur",
-        }
-    }
-}
+pub use greffe_models::access::UserRole;
 
 /// A user of the service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -168,7 +121,7 @@ impl Store {
             sqlx::query("SELECT id FROM users WHERE id = $1").bind(&user.id).fetch_optional(&mut *write.tx).await?;
         if exists.is_some() {
             return Err(Error::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 format!("l'utilisateur « {} » existe déjà", user.id),
                 "choisir un autre identifiant",
             )

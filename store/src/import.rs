@@ -16,7 +16,7 @@ use super::decisions::{DecisionInput, decide_in};
 use super::dossiers::{DossierInput, EventInput, canonical_pourvoi, event_in, get_in, insert, set_status};
 use super::journal::{self, NewEntry, hex};
 use super::{Store, deadlines, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// The import file.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -101,7 +101,7 @@ async fn import_one(
             Ok(false)
         } else {
             Err(Error::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 format!("le pourvoi {pourvoi} est déjà enregistré avec d'autres données (dossier n° {id})"),
                 "retirer l'enregistrement du fichier, ou corriger le dossier existant par l'API",
             )
@@ -157,10 +157,12 @@ async fn import_one(
 }
 
 fn prefix(mut error: Error, path: &str) -> Error {
-    error.body.field = Some(match error.body.field.take() {
-        Some(field) => format!("{path}.{field}"),
-        None => path.to_owned(),
-    });
+    if let Some(problem) = error.problem_mut() {
+        problem.field = Some(match problem.field.take() {
+            Some(field) => format!("{path}.{field}"),
+            None => path.to_owned(),
+        });
+    }
     error
 }
 
@@ -182,16 +184,18 @@ impl Store {
             match import_one(&mut write.tx, actor, record, &source_hash).await {
                 Ok(true) => report.imported += 1,
                 Ok(false) => report.skipped += 1,
-                Err(error) if error.status.is_client_error() => report.rejected.push(Rejection {
-                    index,
-                    pourvoi: record.dossier.pourvoi.clone(),
-                    field: Some(match error.body.field {
-                        Some(field) => format!("dossiers[{index}].{field}"),
-                        None => format!("dossiers[{index}]"),
-                    }),
-                    message: error.body.message,
-                    action: error.body.action,
-                }),
+                Err(Error::NotFound(problem) | Error::Conflict(problem) | Error::Invalid(problem)) => {
+                    report.rejected.push(Rejection {
+                        index,
+                        pourvoi: record.dossier.pourvoi.clone(),
+                        field: Some(match problem.field {
+                            Some(field) => format!("dossiers[{index}].{field}"),
+                            None => format!("dossiers[{index}]"),
+                        }),
+                        message: problem.message,
+                        action: problem.action,
+                    });
+                }
                 Err(error) => return Err(error),
             }
         }

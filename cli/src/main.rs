@@ -7,5 +7,5 @@ fn main() -> std::process::ExitCode {
     // (a solver worker's panic message, a log line) can always write too.
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
-    std::process::ExitCode::from(greffe::cli::run(std::env::args_os(), &mut out, &mut err))
+    std::process::ExitCode::from(greffe::run(std::env::args_os(), &mut out, &mut err))
 }

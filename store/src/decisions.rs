@@ -7,12 +7,12 @@ use greffe_models::registry::{DossierStatus, JournalKind, PublicationLevel, Solu
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::dossiers::{self, Dossier, bump_version, get_in, set_status};
+use super::dossiers::{Dossier, set_status};
 use super::journal::{self, NewEntry};
 use sqlx::AnyConnection;
 
-use super::{Store, deadlines};
-use crate::error::{Error, Result};
+use super::Store;
+use crate::error::{Error, ErrorCode, Result};
 
 /// Formation codes of the court's published decisions.
 pub const FORMATIONS: [&str; 7] = ["fp", "fm", "fs", "f", "frh", "frr", "ap"];
@@ -80,7 +80,7 @@ pub async fn decide_in(
         .map_err(|e| Error::invalid("ecli", e.to_string(), "corriger l'ECLI ou l'omettre"))?;
     if !current.status.may_be_decided() {
         return Err(Error::conflict(
-            "forbidden_transition",
+            ErrorCode::ForbiddenTransition,
             format!("le dossier est « {} » : une décision ne peut plus y être enregistrée", current.status.label_fr()),
             "vérifier le dossier ; une décision enregistrée ne se remplace pas",
         ));
@@ -104,7 +104,7 @@ pub async fn decide_in(
             .await?;
         if taken.is_some() {
             return Err(Error::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 format!("l'ECLI {ecli} est déjà attribué"),
                 "vérifier l'ECLI",
             )
@@ -153,16 +153,9 @@ pub async fn decide_in(
 impl Store {
     /// Records the decision on a dossier at version `expected`.
     pub async fn record_decision(&self, actor: &str, id: i64, expected: i64, input: DecisionInput) -> Result<Dossier> {
-        let mut write = self.write().await?;
-        let current = get_in(&mut write.tx, id).await?;
-        if current.version != expected {
-            return Err(Error::version_mismatch(current.version));
-        }
-        decide_in(&mut write.tx, actor, &current, input).await?;
-        bump_version(&mut write.tx, id, expected).await?;
-        deadlines::refresh(&mut write.tx, id).await?;
-        let dossier = dossiers::get_in(&mut write.tx, id).await?;
-        write.commit().await?;
+        let (dossier, ()) = self
+            .write_dossier(id, expected, async |connection, current| decide_in(connection, actor, current, input).await)
+            .await?;
         Ok(dossier)
     }
 }

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::journal::{self, JournalEntry, NewEntry};
 use super::{Store, deadlines, rows};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// The decision attacked by the pourvoi.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -266,19 +266,6 @@ pub fn default_procedure(nature: Nature) -> Procedure {
     }
 }
 
-/// The text code of a serde enum (`Procedure::PenalMae` → `penal_mae`).
-pub fn code_of<T: Serialize>(value: &T) -> Result<String> {
-    match serde_json::to_value(value).map_err(Error::internal)? {
-        serde_json::Value::String(code) => Ok(code),
-        other => Err(Error::internal(format!("not a code: {other}"))),
-    }
-}
-
-/// Parses the text code of a serde enum.
-pub fn parse_code<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(raw.to_owned())).ok()
-}
-
 /// Key matching the attacked decision (CNP look-ups): court, date and docket
 /// lower-cased without spaces or punctuation.
 pub fn attacked_key(court: &str, date: &str, docket: &str) -> String {
@@ -288,16 +275,10 @@ pub fn attacked_key(court: &str, date: &str, docket: &str) -> String {
     format!("{}|{}|{}", squeeze(court), date.trim(), squeeze(docket))
 }
 
-/// Canonical pourvoi number, or a 422 naming `field`.
-/// Accepts the letter in lower case and without the space (`y15-26.094`).
+/// Canonical pourvoi number, or a refusal naming `field`; accepts what
+/// people type (`y1526094`, `Y 15-26.094`: `PourvoiNumber::parse_lenient`).
 pub fn canonical_pourvoi(field: &str, raw: &str) -> Result<String> {
-    let mut text = raw.trim().to_uppercase();
-    if text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && text.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
-    {
-        text.insert(1, ' ');
-    }
-    PourvoiNumber::parse(&text)
+    PourvoiNumber::parse_lenient(raw)
         .map(|number| number.to_string())
         .map_err(|error| Error::invalid(field, error.to_string(), "format attendu : Y 15-26.094"))
 }
@@ -314,7 +295,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
     if procedure.is_penal() != (input.nature == Nature::Penal) {
         return Err(Error::invalid(
             "procedure",
-            format!("procédure « {} » incompatible avec la nature « {} »", code_of(&procedure)?, input.nature),
+            format!("procédure « {} » incompatible avec la nature « {} »", rows::code_of(&procedure)?, input.nature),
             "choisir une procédure pénale pour un dossier pénal, civile pour un dossier civil",
         ));
     }
@@ -489,7 +470,7 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
         record: DossierInput {
             pourvoi: rows::text(row, "pourvoi")?,
             nature: rows::parsed(row, "nature", Nature::parse)?,
-            procedure: Some(rows::parsed(row, "procedure", parse_code)?),
+            procedure: Some(rows::parsed(row, "procedure", rows::parse_code)?),
             chamber: rows::text(row, "chamber")?,
             section: rows::opt_text(row, "section")?,
             matter: rows::opt_text(row, "matter")?,
@@ -591,14 +572,14 @@ pub async fn insert(
         .await?;
     if let Some(existing) = existing {
         return Err(Error::conflict(
-            "already_exists",
+            ErrorCode::AlreadyExists,
             format!("le pourvoi {} est déjà enregistré (dossier n° {})", input.pourvoi, rows::int(&existing, "id")?),
             "consulter le dossier existant au lieu d'en créer un second",
         )
         .field("pourvoi"));
     }
     let now = super::now();
-    let procedure = code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
+    let procedure = rows::code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
     let row = sqlx::query(
         "INSERT INTO dossiers (pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
             attacked_court, attacked_date, attacked_docket, attacked_key, residence_demandeur, residence_defendeur,
@@ -830,6 +811,30 @@ pub async fn event_in(
 }
 
 impl Store {
+    /// The one path of every change to a registered dossier: in one write
+    /// transaction, read the dossier and refuse a stale `expected` version
+    /// (nothing written), apply `change` (which journals what it does), bump
+    /// the version, recompute the deadlines from the journal, read the
+    /// dossier back, commit. A refusal anywhere rolls everything back.
+    pub(crate) async fn write_dossier<T>(
+        &self,
+        id: i64,
+        expected: i64,
+        change: impl AsyncFnOnce(&mut AnyConnection, &Dossier) -> Result<T>,
+    ) -> Result<(Dossier, T)> {
+        let mut write = self.write().await?;
+        let current = get_in(&mut write.tx, id).await?;
+        if current.version != expected {
+            return Err(Error::version_mismatch(current.version));
+        }
+        let done = change(&mut write.tx, &current).await?;
+        bump_version(&mut write.tx, id, expected).await?;
+        deadlines::refresh(&mut write.tx, id).await?;
+        let dossier = get_in(&mut write.tx, id).await?;
+        write.commit().await?;
+        Ok((dossier, done))
+    }
+
     /// Registers a dossier.
     pub async fn create_dossier(&self, actor: &str, input: DossierInput) -> Result<Dossier> {
         let mut write = self.write().await?;
@@ -856,20 +861,21 @@ impl Store {
         patch: serde_json::Value,
     ) -> Result<Dossier> {
         if !patch.is_object() {
-            return Err(Error::bad_request("le corps doit être un objet JSON (JSON merge patch, RFC 7396)"));
+            return Err(Error::invalid(
+                "body",
+                "le corps doit être un objet JSON (JSON merge patch, RFC 7396)",
+                "envoyer un objet JSON des seuls champs à modifier",
+            ));
         }
-        let mut write = self.write().await?;
-        let current = get_in(&mut write.tx, id).await?;
-        if current.version != expected {
-            return Err(Error::version_mismatch(current.version));
-        }
+        let (dossier, ()) = self
+            .write_dossier(id, expected, async |connection, current| {
         let mut merged = serde_json::to_value(&current.record).map_err(Error::internal)?;
         merge_patch(&mut merged, &patch);
         let text = merged.to_string();
         let input: DossierInput = greffe_models::format::from_json_text(&text).map_err(|error| {
             Error::invalid(error.path.clone(), error.message.clone(), "corriger ce champ du correctif")
         })?;
-        let input = checked(&mut write.tx, input).await?;
+        let input = checked(&mut *connection, input).await?;
         for (field, before, after) in [
             ("pourvoi", current.record.pourvoi.as_str(), input.pourvoi.as_str()),
             ("nature", current.record.nature.as_str(), input.nature.as_str()),
@@ -882,8 +888,7 @@ impl Store {
                 ));
             }
         }
-        bump_version(&mut write.tx, id, expected).await?;
-        let procedure = code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
+        let procedure = rows::code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
         sqlx::query(
             "UPDATE dossiers SET procedure = $1, chamber = $2, section = $3, matter = $4, circuit = $5, registered_on = $6,
                 urgent = $7, attacked_court = $8, attacked_date = $9, attacked_docket = $10, attacked_key = $11,
@@ -906,11 +911,11 @@ impl Store {
         .bind(&input.avocat_general)
         .bind(&input.joined_group)
         .bind(id)
-        .execute(&mut *write.tx)
+        .execute(&mut *connection)
         .await?;
-        write_children(&mut write.tx, id, &input).await?;
+        write_children(&mut *connection, id, &input).await?;
         journal::append(
-            &mut write.tx,
+            &mut *connection,
             NewEntry {
                 actor: actor.to_owned(),
                 dossier_id: Some(id),
@@ -921,9 +926,9 @@ impl Store {
             },
         )
         .await?;
-        deadlines::refresh(&mut write.tx, id).await?;
-        let dossier = get_in(&mut write.tx, id).await?;
-        write.commit().await?;
+        Ok(())
+            })
+            .await?;
         Ok(dossier)
     }
 
@@ -949,28 +954,29 @@ impl Store {
                 return Err(Error::invalid("weight", "poids hors limites", "donner un poids entre 0 et 100"));
             }
         }
-        let mut write = self.write().await?;
-        bump_version(&mut write.tx, id, expected).await?;
-        let stored = overrides.map(serde_json::to_string).transpose().map_err(Error::internal)?;
-        sqlx::query("UPDATE dossiers SET planning = $1 WHERE id = $2")
-            .bind(&stored)
-            .bind(id)
-            .execute(&mut *write.tx)
+        let (dossier, ()) = self
+            .write_dossier(id, expected, async |connection, _| {
+                let stored = overrides.map(serde_json::to_string).transpose().map_err(Error::internal)?;
+                sqlx::query("UPDATE dossiers SET planning = $1 WHERE id = $2")
+                    .bind(&stored)
+                    .bind(id)
+                    .execute(&mut *connection)
+                    .await?;
+                journal::append(
+                    &mut *connection,
+                    NewEntry {
+                        actor: actor.to_owned(),
+                        dossier_id: Some(id),
+                        kind: JournalKind::Registry(RegistryKind::DossierUpdated),
+                        event_date: None,
+                        payload: serde_json::json!({"planning": overrides, "version": expected + 1}),
+                        corrects: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
             .await?;
-        journal::append(
-            &mut write.tx,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: Some(id),
-                kind: JournalKind::Registry(RegistryKind::DossierUpdated),
-                event_date: None,
-                payload: serde_json::json!({"planning": overrides, "version": expected + 1}),
-                corrects: None,
-            },
-        )
-        .await?;
-        let dossier = get_in(&mut write.tx, id).await?;
-        write.commit().await?;
         Ok(dossier)
     }
 
@@ -983,14 +989,11 @@ impl Store {
                 format!("valeurs admises : {}", DossierStatus::codes()),
             ));
         };
-        let mut write = self.write().await?;
-        let current = get_in(&mut write.tx, id).await?;
-        if current.version != expected {
-            return Err(Error::version_mismatch(current.version));
-        }
+        let (dossier, ()) = self
+            .write_dossier(id, expected, async |connection, current| {
         if to == DossierStatus::Decided {
             return Err(Error::conflict(
-                "forbidden_transition",
+            ErrorCode::ForbiddenTransition,
                 "un dossier devient « jugé » par l'enregistrement de la décision",
                 "enregistrer la décision (POST /dossiers/{id}/decision)",
             )
@@ -999,7 +1002,7 @@ impl Store {
         if !current.status.may_become(to) {
             let allowed: Vec<&str> = current.status.next().iter().map(|s| s.as_str()).collect();
             return Err(Error::conflict(
-                "forbidden_transition",
+            ErrorCode::ForbiddenTransition,
                 format!("passage de « {} » à « {} » interdit", current.status.label_fr(), to.label_fr()),
                 if allowed.is_empty() {
                     "ce statut est définitif".to_owned()
@@ -1009,10 +1012,9 @@ impl Store {
             )
             .field("status"));
         }
-        bump_version(&mut write.tx, id, expected).await?;
-        set_status(&mut write.tx, id, to, None).await?;
+        set_status(&mut *connection, id, to, None).await?;
         journal::append(
-            &mut write.tx,
+            &mut *connection,
             NewEntry {
                 actor: actor.to_owned(),
                 dossier_id: Some(id),
@@ -1023,8 +1025,9 @@ impl Store {
             },
         )
         .await?;
-        let dossier = get_in(&mut write.tx, id).await?;
-        write.commit().await?;
+        Ok(())
+            })
+            .await?;
         Ok(dossier)
     }
 
@@ -1036,17 +1039,8 @@ impl Store {
         expected: i64,
         event: EventInput,
     ) -> Result<(Dossier, JournalEntry)> {
-        let mut write = self.write().await?;
-        let current = get_in(&mut write.tx, id).await?;
-        if current.version != expected {
-            return Err(Error::version_mismatch(current.version));
-        }
-        let entry = event_in(&mut write.tx, actor, &current, event).await?;
-        bump_version(&mut write.tx, id, expected).await?;
-        deadlines::refresh(&mut write.tx, id).await?;
-        let dossier = get_in(&mut write.tx, id).await?;
-        write.commit().await?;
-        Ok((dossier, entry))
+        self.write_dossier(id, expected, async |connection, current| event_in(connection, actor, current, event).await)
+            .await
     }
 
     /// A dossier's journal.

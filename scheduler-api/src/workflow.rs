@@ -1,0 +1,254 @@
+//! The plan workflow — draft → validated → published → amended — as
+//! operations on the store that the API, the portal, the benches and the
+//! tests all call. **No axum type here**: access (role and chamber) is
+//! checked by the callers through `greffe_models::access`; each operation
+//! here re-checks the law (the independent checker) against the registry as
+//! it is when it runs.
+
+use std::collections::BTreeSet;
+
+use greffe_checker::{CheckOptions, CheckReport, check};
+use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
+use greffe_models::edit::{Edit, apply_edit};
+use greffe_models::events::{EventsDoc, apply_events};
+use greffe_models::format::InstanceDoc;
+use greffe_models::plan_status::PlanStatus;
+use greffe_models::planning::PlanningRules;
+use greffe_models::{Instance, Plan};
+use greffe_solver::{Disruption, RepairConfig, repair};
+use greffe_store::Store;
+use greffe_store::planning::{horizon, validated};
+use greffe_store::plans::{Faults, NewPlan, PlanRecord, PlanSummary};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A draft's instance, refused when an edit made it invalid.
+pub fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
+    Ok(validated(doc, "le projet ne forme plus une instance valide", "annuler la dernière modification")?)
+}
+
+/// One edit of a draft at version `expected`: applied to the stored draft,
+/// checked at once, kept with its verdict in the history. An edit that
+/// breaks a rule is kept — validation then refuses.
+pub async fn apply(store: &Store, actor: &str, id: i64, expected: i64, edit: &Edit) -> Result<PlanRecord> {
+    let mut doc = store.plan_instance(id).await?;
+    let mut plan = store.plan(id).await?.plan;
+    let done = apply_edit(&mut doc, &mut plan, edit)
+        .map_err(|problem| Error::invalid(problem.path, problem.message, problem.fix))?;
+    let instance = instance_of(&doc)?;
+    let report = check(&instance, &plan, CheckOptions::default());
+    let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});
+    Ok(store.edit_plan(actor, id, expected, &doc, &plan, &report, detail).await?)
+}
+
+/// The draft's content re-checked against the store as it is now: a fresh
+/// instance of the draft's chamber and horizon, restricted to the draft's
+/// dossiers (a dossier no longer plannable is named), with the draft's own
+/// hearing changes and pins.
+async fn recheck(
+    store: &Store,
+    rules: &PlanningRules,
+    summary: &PlanSummary,
+    draft: &InstanceDoc,
+    plan: &Plan,
+) -> Result<(InstanceDoc, CheckReport)> {
+    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
+    let publication = draft
+        .horizon
+        .publication_date
+        .as_deref()
+        .and_then(|d| greffe_models::dates::parse_date(d).ok())
+        .unwrap_or(start);
+    let mut fresh = store.planning_instance(&summary.chamber, start, end, publication, rules).await?.doc;
+    fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
+    for dossier in &mut fresh.dossiers {
+        if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
+            if own.pinned_hearing.is_some() {
+                dossier.pinned_hearing.clone_from(&own.pinned_hearing);
+            }
+        }
+    }
+    for hearing in &mut fresh.hearings {
+        if let Some(own) = draft.hearings.iter().find(|o| o.id == hearing.id) {
+            hearing.formation.clone_from(&own.formation);
+            hearing.capacity_weight = own.capacity_weight;
+            hearing.capacity_count = own.capacity_count;
+        }
+    }
+    let instance = instance_of(&fresh)?;
+    let report = check(&instance, plan, CheckOptions::default());
+    Ok((fresh, report))
+}
+
+/// A plan re-checked against the store as it is now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recheck {
+    /// The plan.
+    pub plan: i64,
+    /// The checker's report against the registry today.
+    #[schema(value_type = Object)]
+    pub report: CheckReport,
+    /// Hearings named by a violation: those an amendment must touch.
+    pub affected_hearings: Vec<String>,
+    /// Dossiers named by a violation.
+    pub affected_dossiers: Vec<String>,
+}
+
+/// Re-checks a plan (typically the published one) against the store as it
+/// is now — a withdrawal, a new recusal, an absence, a dossier no longer
+/// ready shows up as violations — and flags the hearings they touch.
+pub async fn recheck_plan(store: &Store, rules: &PlanningRules, summary: &PlanSummary) -> Result<Recheck> {
+    let draft = store.plan_instance(summary.id).await?;
+    let plan = store.plan(summary.id).await?.plan;
+    let (_, report) = recheck(store, rules, summary, &draft, &plan).await?;
+    let mut hearings: Vec<String> =
+        report.violations.iter().filter_map(|v| v.hearing.as_ref().map(ToString::to_string)).collect();
+    // A dossier's violation without a hearing: its hearing in the plan.
+    for violation in &report.violations {
+        if let Some(at) = violation.dossier.as_ref().and_then(|d| plan.assignments.iter().find(|a| &a.dossier == d)) {
+            hearings.push(at.hearing.to_string());
+        }
+    }
+    hearings.sort();
+    hearings.dedup();
+    let mut dossiers: Vec<String> =
+        report.violations.iter().filter_map(|v| v.dossier.as_ref().map(ToString::to_string)).collect();
+    dossiers.sort();
+    dossiers.dedup();
+    Ok(Recheck { plan: summary.id, report, affected_hearings: hearings, affected_dossiers: dossiers })
+}
+
+/// `draft → validated`, refused when the draft breaks a hard rule against
+/// the store as it is now.
+pub async fn validate(
+    store: &Store,
+    rules: &PlanningRules,
+    actor: &str,
+    summary: &PlanSummary,
+    expected: i64,
+    reason: Option<&str>,
+) -> Result<PlanRecord> {
+    let draft = store.plan_instance(summary.id).await?;
+    let plan = store.plan(summary.id).await?.plan;
+    let (_, report) = recheck(store, rules, summary, &draft, &plan).await?;
+    Ok(store.validate_plan(actor, summary.id, expected, &report, reason).await?)
+}
+
+/// `validated → published`: the hearing rolls and benches are written, the
+/// notices to send (and to withdraw, for an amendment) become registry
+/// tasks, overlapping drafts become stale — all or nothing. `faults` is the
+/// crash test's hook (none in service).
+pub async fn publish(
+    store: &Store,
+    actor: &str,
+    summary: &PlanSummary,
+    expected: i64,
+    reason: Option<&str>,
+    faults: Faults,
+) -> Result<PlanRecord> {
+    let doc = store.plan_instance(summary.id).await?;
+    let plan = store.plan(summary.id).await?.plan;
+    let hearings: Vec<&str> = doc.hearings.iter().map(|h| h.id.as_str()).collect();
+    let previous = store.published_rolls(&hearings).await?;
+    let instance = instance_of(&doc)?;
+    let changes = diff(&previous, &plan);
+    let tasks = implied_tasks(&instance, &changes, &plan);
+    Ok(store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &tasks, reason, faults).await?)
+}
+
+/// A repaired amendment of a published plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Amendment {
+    /// The new draft (status `draft`, `amends` = the published plan).
+    pub plan: PlanRecord,
+    /// Hearings the events touch.
+    pub affected_hearings: Vec<String>,
+    /// The changes, each with its reason.
+    #[schema(value_type = Object)]
+    pub diff: PlanDiff,
+    /// The tasks publishing it will create.
+    #[schema(value_type = Object)]
+    pub tasks: Vec<ImpliedTask>,
+    /// Changes next to the minimum.
+    #[schema(value_type = Object)]
+    pub disruption: Disruption,
+}
+
+/// Refused unless `summary` is the published plan in force.
+pub fn require_published(summary: &PlanSummary) -> Result<()> {
+    if summary.status == PlanStatus::Published {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        ErrorCode::PlanStatus,
+        format!("le plan {} est {} : seul un plan publié se rectifie", summary.id, summary.status.label_fr()),
+        "rectifier le plan publié en vigueur",
+    ))
+}
+
+/// After procedural events (withdrawal, recusal, absence, dossier no longer
+/// ready…), a repaired amendment of a published plan as a new draft: the
+/// fewest changes, each with its reason. The repair runs on a blocking
+/// thread.
+pub async fn amend(store: &Store, actor: &str, summary: &PlanSummary, events: &EventsDoc) -> Result<Amendment> {
+    require_published(summary)?;
+    let doc = store.plan_instance(summary.id).await?;
+    let previous = store.plan(summary.id).await?.plan;
+    let base = instance_of(&doc)?;
+    let applied = apply_events(&base, events).map_err(|problems| {
+        let first = problems.first().cloned();
+        Error::invalid(
+            first.as_ref().map_or("events".to_owned(), |p| p.path.clone()),
+            first.as_ref().map_or_else(String::new, |p| p.message.clone()),
+            first.map_or_else(String::new, |p| p.fix),
+        )
+    })?;
+    let repaired = tokio::task::spawn_blocking({
+        let applied = applied.clone();
+        let previous = previous.clone();
+        move || repair(&applied, &previous, &RepairConfig::default())
+    })
+    .await
+    .map_err(Error::internal)?;
+    let affected: BTreeSet<String> = repaired
+        .diff
+        .moved
+        .iter()
+        .flat_map(|m| [m.from.to_string(), m.to.to_string()])
+        .chain(repaired.diff.dropped.iter().map(|p| p.hearing.to_string()))
+        .chain(repaired.diff.added.iter().map(|p| p.hearing.to_string()))
+        .chain(repaired.diff.seats.iter().map(|s| s.hearing.to_string()))
+        .collect();
+    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
+    let new_doc = applied.instance.to_doc();
+    let title = format!("Rectificatif du plan {}", summary.id);
+    let record = store
+        .create_plan(
+            actor,
+            NewPlan {
+                chamber: &summary.chamber,
+                start,
+                end,
+                title: &title,
+                instance: &new_doc,
+                plan: &repaired.plan,
+                report: &repaired.check,
+                amends: Some(summary.id),
+                origin: serde_json::json!({
+                    "amends": summary.id,
+                    "events": applied.events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "disruption": repaired.disruption,
+                }),
+            },
+        )
+        .await?;
+    Ok(Amendment {
+        plan: record,
+        affected_hearings: affected.into_iter().collect(),
+        diff: repaired.diff,
+        tasks: repaired.tasks,
+        disruption: repaired.disruption,
+    })
+}
