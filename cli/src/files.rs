@@ -22,22 +22,28 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
         .map_err(|error| Failure::usage(format!("impossible de lire « {} » : {}", path.display(), describe(&error))))
 }
 
-/// Writes `text` to `path` through a temporary file renamed into place, so
-/// that a reader never sees half a file.
+/// Writes `text` to `path` through a temporary file in the same directory
+/// (`tempfile`), flushed to disk, then renamed into place and the directory
+/// flushed too: a reader never sees half a file, and after a power cut the
+/// file is either the old one or the new one. A failure removes the
+/// temporary file.
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
     let fail = |error: std::io::Error| {
         Failure::usage(format!("impossible d'écrire « {} » : {}", path.display(), describe(&error)))
     };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Failure::usage(format!("« {} » n'est pas un nom de fichier", path.display())))?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    temporary_name.push(".tmp");
-    let temporary = path.with_file_name(temporary_name);
-    std::fs::write(&temporary, text).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        fail(error)
-    })
+    if path.file_name().is_none() {
+        return Err(Failure::usage(format!("« {} » n'est pas un nom de fichier", path.display())));
+    }
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary =
+        tempfile::Builder::new().prefix(".greffe-").suffix(".tmp").tempfile_in(directory).map_err(fail)?;
+    temporary.write_all(text.as_bytes()).map_err(fail)?;
+    temporary.as_file().sync_all().map_err(fail)?;
+    temporary.persist(path).map_err(|error| fail(error.error))?;
+    // The rename is durable once the directory's entry is on disk.
+    std::fs::File::open(directory).and_then(|dir| dir.sync_all()).map_err(fail)
 }

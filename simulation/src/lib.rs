@@ -118,49 +118,78 @@ pub struct Outcome {
 impl Outcome {
     /// The weekly series as CSV (one header line, one line per week).
     pub fn weekly_csv(&self) -> String {
-        use std::fmt::Write as _;
-        let mut csv = String::from(
-            "week,monday,registered,heard,stock,ready,scheduled,age_under_6_months,age_6_to_12_months,\
-             age_12_to_24_months,age_over_24_months,mean_days_to_decision,median_days_to_decision,hearings,\
-             hearings_used,deadline_breaches,mean_load,max_load\n",
-        );
         let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.1}"));
-        for w in &self.weeks {
-            let _ = writeln!(
-                csv,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.2},{}",
-                w.week,
-                w.monday,
-                w.registered,
-                w.heard,
-                w.stock,
-                w.ready,
-                w.scheduled,
-                w.age_under_6_months,
-                w.age_6_to_12_months,
-                w.age_12_to_24_months,
-                w.age_over_24_months,
+        let header = [
+            "week",
+            "monday",
+            "registered",
+            "heard",
+            "stock",
+            "ready",
+            "scheduled",
+            "age_under_6_months",
+            "age_6_to_12_months",
+            "age_12_to_24_months",
+            "age_over_24_months",
+            "mean_days_to_decision",
+            "median_days_to_decision",
+            "hearings",
+            "hearings_used",
+            "deadline_breaches",
+            "mean_load",
+            "max_load",
+        ];
+        let rows = self.weeks.iter().map(|w| {
+            vec![
+                w.week.to_string(),
+                w.monday.to_string(),
+                w.registered.to_string(),
+                w.heard.to_string(),
+                w.stock.to_string(),
+                w.ready.to_string(),
+                w.scheduled.to_string(),
+                w.age_under_6_months.to_string(),
+                w.age_6_to_12_months.to_string(),
+                w.age_12_to_24_months.to_string(),
+                w.age_over_24_months.to_string(),
                 opt(w.mean_days_to_decision),
                 opt(w.median_days_to_decision),
-                w.hearings,
-                w.hearings_used,
-                w.deadline_breaches,
-                w.mean_load,
-                w.max_load
-            );
-        }
-        csv
+                w.hearings.to_string(),
+                w.hearings_used.to_string(),
+                w.deadline_breaches.to_string(),
+                format!("{:.2}", w.mean_load),
+                w.max_load.to_string(),
+            ]
+        });
+        csv_text(&header, rows)
     }
 
     /// The load per magistrate as CSV.
     pub fn magistrates_csv(&self) -> String {
-        use std::fmt::Write as _;
-        let mut csv = String::from("magistrate,chamber,role,hearings,max_per_week\n");
-        for m in &self.magistrates {
-            let _ = writeln!(csv, "{},{},{},{},{}", m.magistrate, m.chamber, m.role, m.hearings, m.max_per_week);
-        }
-        csv
+        let rows = self.magistrates.iter().map(|m| {
+            vec![
+                m.magistrate.to_string(),
+                m.chamber.to_string(),
+                m.role.to_string(),
+                m.hearings.to_string(),
+                m.max_per_week.to_string(),
+            ]
+        });
+        csv_text(&["magistrate", "chamber", "role", "hearings", "max_per_week"], rows)
     }
+}
+
+/// CSV text (RFC 4180 quoting, by the `csv` crate) of a header and rows.
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail but for a row of the wrong width, which
+    // the callers above cannot build: such a row would be left out.
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Why a simulation stopped.
@@ -647,4 +676,15 @@ pub fn run(scenario: &Scenario, threads: usize, progress: &(dyn Fn(u32) + Sync))
         })
         .collect();
     Ok(Outcome { scenario: scenario.name.clone(), seed: scenario.seed, initial_stock, weeks: rows, magistrates })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_values_are_quoted_where_needed() {
+        let rows =
+            vec![vec!["civ1, section 2".to_owned(), "dit \"X\"".to_owned()], vec!["a".to_owned(), "b".to_owned()]];
+        let text = super::csv_text(&["chamber", "name"], rows.into_iter());
+        assert_eq!(text, "chamber,name\n\"civ1, section 2\",\"dit \"\"X\"\"\"\na,b\n");
+    }
 }

@@ -45,11 +45,23 @@ impl BlobStore {
                 if tokio::fs::try_exists(&path).await.unwrap_or(false) {
                     return Ok(());
                 }
-                let parent = path.parent().ok_or_else(|| Error::internal("blob path without parent"))?;
-                tokio::fs::create_dir_all(parent).await.map_err(Error::internal)?;
-                let temporary = parent.join(format!(".{sha256}.tmp"));
-                tokio::fs::write(&temporary, bytes).await.map_err(Error::internal)?;
-                tokio::fs::rename(&temporary, &path).await.map_err(Error::internal)?;
+                let parent = path.parent().ok_or_else(|| Error::internal("blob path without parent"))?.to_owned();
+                let bytes = bytes.to_vec();
+                // The row that names this file commits after it: the file
+                // must be on disk first, so it is flushed (file, then the
+                // directory's entry) before the rename is relied upon.
+                tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+                    use std::io::Write as _;
+                    std::fs::create_dir_all(&parent)?;
+                    let mut temporary = tempfile::Builder::new().prefix(".blob-").tempfile_in(&parent)?;
+                    temporary.write_all(&bytes)?;
+                    temporary.as_file().sync_all()?;
+                    temporary.persist(&path).map_err(|error| error.error)?;
+                    std::fs::File::open(&parent)?.sync_all()
+                })
+                .await
+                .map_err(Error::internal)?
+                .map_err(Error::internal)?;
                 Ok(())
             }
             Self::Database => {

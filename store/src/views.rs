@@ -170,55 +170,59 @@ impl CalendarDay {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
-}
+/// The court's time zone, as iCalendar defines it (RFC 5545 §3.6.5): the
+/// European Union's rule since 1996 — summer time from the last Sunday of
+/// March at 02:00 to the last Sunday of October at 03:00 (directive
+/// 2000/84/CE). Written as a constant block: the `icalendar` crate would
+/// stamp a DTSTAMP and a UID into a VTIMEZONE, which RFC 5545 does not allow
+/// there.
+const PARIS_VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n\
+BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19960331T020000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n\
+BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19961027T030000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
+END:VTIMEZONE\r\n";
 
-/// Folds a content line at 75 octets (RFC 5545 §3.1).
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-    out
-}
+/// The court's time zone id.
+pub const TZID: &str = "Europe/Paris";
 
-/// An iCalendar document of `events` (local Paris times: morning hearings
-/// 9:30–12:30, afternoon 14:00–17:00).
+/// An iCalendar document of `events`, in Paris local time with its
+/// `VTIMEZONE` (morning hearings 9:30–12:30, afternoon 14:00–17:00); the
+/// calendar and its events are written by the `icalendar` crate (escaping,
+/// folding, CRLF).
 pub fn ics(name: &str, events: &[CalendarEvent]) -> String {
-    let mut out = String::new();
-    for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//greffe//Cour de cassation//FR", "CALSCALE:GREGORIAN"] {
-        out.push_str(&fold(line));
-    }
-    out.push_str(&fold(&format!("X-WR-CALNAME:{}", escape(name))));
-    out.push_str(&fold("X-WR-TIMEZONE:Europe/Paris"));
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, Property};
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", "-//greffe//Cour de cassation//FR"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .name(name);
     for event in events {
-        let day = event.date.replace('-', "");
-        let (start, end) = if event.half_day == "pm" { ("140000", "170000") } else { ("093000", "123000") };
-        out.push_str(&fold("BEGIN:VEVENT"));
-        out.push_str(&fold(&format!("UID:{}", event.uid)));
-        out.push_str(&fold(&format!("DTSTAMP:{stamp}")));
-        out.push_str(&fold(&format!("DTSTART:{day}T{start}")));
-        out.push_str(&fold(&format!("DTEND:{day}T{end}")));
-        out.push_str(&fold(&format!("SUMMARY:{}", escape(&event.summary))));
+        let Ok(date) = greffe_models::dates::parse_date(&event.date) else {
+            tracing::error!(date = %event.date, uid = %event.uid, "calendar event without a valid date left out");
+            continue;
+        };
+        let ((start_h, start_m), (end_h, end_m)) =
+            if event.half_day == "pm" { ((14, 0), (17, 0)) } else { ((9, 30), (12, 30)) };
+        let at = |hour: u32, minute: u32| CalendarDateTime::WithTimezone {
+            date_time: date.and_hms_opt(hour, minute, 0).unwrap_or_default(),
+            tzid: TZID.to_owned(),
+        };
+        let mut item = Event::new();
+        item.uid(&event.uid).summary(&event.summary).starts(at(start_h, start_m)).ends(at(end_h, end_m));
         if !event.description.is_empty() {
-            out.push_str(&fold(&format!("DESCRIPTION:{}", escape(&event.description))));
+            item.description(&event.description);
         }
         if let Some(location) = &event.location {
-            out.push_str(&fold(&format!("LOCATION:{}", escape(location))));
+            item.location(location);
         }
-        out.push_str(&fold("END:VEVENT"));
+        calendar.push(item.done());
     }
-    out.push_str(&fold("END:VCALENDAR"));
-    out
+    let text = calendar.done().to_string();
+    // The time zone goes before the first component (or the end).
+    let at = text.find("BEGIN:VEVENT").or_else(|| text.find("END:VCALENDAR")).unwrap_or(text.len());
+    format!("{}{PARIS_VTIMEZONE}{}", &text[..at], &text[at..])
 }
 
 const SITTING: &str = "h.id, h.chamber, h.date, h.half_day, h.formation, h.room";
@@ -379,9 +383,15 @@ mod tests {
         };
         let text = ics("rôle", &[event]);
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
-        assert!(text.contains("DTSTART:20270105T140000\r\n"));
+        assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n"), "{text}");
+        assert!(text.contains("DTSTART;TZID=Europe/Paris:20270105T140000\r\n"), "{text}");
+        assert!(text.contains("DTEND;TZID=Europe/Paris:20270105T170000\r\n"), "{text}");
+        assert!(!text.contains("X-WR-TIMEZONE"), "no floating times");
+        let zone = &text[text.find("BEGIN:VTIMEZONE").unwrap_or(0)..text.find("END:VTIMEZONE").unwrap_or(0)];
+        assert!(!zone.contains("DTSTAMP") && !zone.contains("UID"), "RFC 5545: no DTSTAMP or UID in a VTIMEZONE");
+        assert_eq!(text.matches("PRODID").count(), 1);
         assert!(text.contains("SUMMARY:Audience civ1\\, FS\\; salle\r\n"));
-        assert!(text.lines().all(|line| line.len() <= 75), "folded");
+        assert!(text.lines().all(|line| line.len() <= 75), "folded: {text}");
         assert!(text.ends_with("END:VCALENDAR\r\n"));
     }
 }

@@ -293,7 +293,28 @@ async fn plan_lifecycle(app: TestApp) {
     let ics = app.call(Method::GET, "/hearings/h1/roll", Some(&analyst), &[("accept", "text/calendar")], None).await;
     assert!(ics.headers["content-type"].to_str().unwrap_or("").starts_with("text/calendar"));
     let ics_text = String::from_utf8(ics.bytes).expect("utf-8");
-    assert!(ics_text.contains("BEGIN:VEVENT") && ics_text.contains("DTSTART:20270105T093000"), "{ics_text}");
+    // Read back by an independent parser (the `ical` crate, not the writer's):
+    // one Paris time zone, one event at 9:30–12:30 Paris time on 5 January.
+    let calendar = ical::IcalParser::new(ics_text.as_bytes())
+        .next()
+        .expect("one calendar")
+        .unwrap_or_else(|error| panic!("the roll's iCalendar parses: {error}\n{ics_text}"));
+    assert_eq!(calendar.timezones.len(), 1, "{ics_text}");
+    let tzid = calendar.timezones[0].properties.iter().find(|p| p.name == "TZID").and_then(|p| p.value.clone());
+    assert_eq!(tzid.as_deref(), Some("Europe/Paris"));
+    assert_eq!(calendar.events.len(), 1, "{ics_text}");
+    let property = |name: &str| {
+        calendar.events[0].properties.iter().find(|p| p.name == name).cloned().unwrap_or_else(|| panic!("{name}"))
+    };
+    for (name, value) in [("DTSTART", "20270105T093000"), ("DTEND", "20270105T123000")] {
+        let found = property(name);
+        assert_eq!(found.value.as_deref(), Some(value), "{name}");
+        let params = found.params.unwrap_or_default();
+        assert!(
+            params.iter().any(|(key, values)| key == "TZID" && values == &["Europe/Paris"]),
+            "{name} in Paris time"
+        );
+    }
     let agenda = app.get("/magistrates/civ1-c1/agenda?from=2027-01-01&to=2027-01-31", &president).await;
     let capacities: Vec<String> = agenda
         .json
