@@ -77,6 +77,19 @@ impl PlanStatus {
     }
 }
 
+/// A stored or sent status code that names no plan status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("statut de plan « {0} » inconnu")]
+pub struct UnknownPlanStatus(pub String);
+
+impl TryFrom<String> for PlanStatus {
+    type Error = UnknownPlanStatus;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw).ok_or(UnknownPlanStatus(raw))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +98,7 @@ mod tests {
     fn lifecycle_moves_forward_only() {
         for status in PlanStatus::ALL {
             assert_eq!(PlanStatus::parse(status.as_str()), Some(status));
+            assert_eq!(PlanStatus::try_from(status.as_str().to_owned()), Ok(status));
             assert!(!status.may_become(status), "{status:?} to itself");
             assert!(!status.may_become(PlanStatus::Draft), "nothing goes back to draft");
         }
@@ -93,5 +107,6 @@ mod tests {
         assert!(PlanStatus::Validated.may_become(PlanStatus::Published));
         assert!(PlanStatus::Published.may_become(PlanStatus::Amended));
         assert!(PlanStatus::Stale.next().is_empty());
+        assert!(PlanStatus::try_from("brouillon".to_owned()).is_err());
     }
 }

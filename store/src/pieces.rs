@@ -7,11 +7,12 @@ use greffe_models::deadlines::EventType;
 use greffe_models::registry::{JournalKind, RegistryKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use utoipa::{IntoParams, ToSchema};
 
+use super::Store;
 use super::journal::{self, NewEntry, hex};
-use super::{Store, rows};
 use crate::error::{Error, Result};
 
 /// Kinds of piece, and the procedural event filing one is (if any).
@@ -51,7 +52,7 @@ pub struct PieceInput {
 }
 
 /// A filed piece.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Piece {
     /// Id.
     pub id: i64,
@@ -76,18 +77,7 @@ pub struct Piece {
 }
 
 fn piece_of(row: &AnyRow) -> Result<Piece> {
-    Ok(Piece {
-        id: rows::int(row, "id")?,
-        dossier_id: rows::int(row, "dossier_id")?,
-        kind: rows::text(row, "kind")?,
-        filed_by: rows::text(row, "filed_by")?,
-        filed_on: rows::text(row, "filed_on")?,
-        filename: rows::text(row, "filename")?,
-        media_type: rows::text(row, "media_type")?,
-        size: rows::int(row, "size")?,
-        sha256: rows::text(row, "sha256")?,
-        journal_seq: rows::int(row, "journal_seq")?,
-    })
+    Ok(Piece::from_row(row)?)
 }
 
 const COLUMNS: &str = "id, dossier_id, kind, filed_by, filed_on, filename, media_type, size, sha256, journal_seq";

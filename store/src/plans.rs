@@ -14,6 +14,7 @@ use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
 use greffe_models::{Date, Plan};
 use serde::Serialize;
 use sqlx::AnyConnection;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
@@ -45,7 +46,7 @@ pub struct NoticeTask {
 }
 
 /// A plan's summary (lists).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, sqlx::FromRow)]
 pub struct PlanSummary {
     /// Id.
     pub id: i64,
@@ -56,6 +57,7 @@ pub struct PlanSummary {
     /// Last day.
     pub horizon_end: String,
     /// Status.
+    #[sqlx(try_from = "String")]
     pub status: PlanStatus,
     /// Title.
     pub title: String,
@@ -141,21 +143,7 @@ const SUMMARY: &str = "id, chamber, horizon_start, horizon_end, status, title, h
                        created_by, created_at, updated_at, version";
 
 fn summary_of(row: &AnyRow) -> Result<PlanSummary> {
-    Ok(PlanSummary {
-        id: rows::int(row, "id")?,
-        chamber: rows::text(row, "chamber")?,
-        horizon_start: rows::text(row, "horizon_start")?,
-        horizon_end: rows::text(row, "horizon_end")?,
-        status: rows::parsed(row, "status", PlanStatus::parse)?,
-        title: rows::text(row, "title")?,
-        hard_violations: rows::int(row, "hard_violations")?,
-        amends: rows::opt_int(row, "amends")?,
-        stale_reason: rows::opt_text(row, "stale_reason")?,
-        created_by: rows::text(row, "created_by")?,
-        created_at: rows::text(row, "created_at")?,
-        updated_at: rows::text(row, "updated_at")?,
-        version: rows::int(row, "version")?,
-    })
+    Ok(PlanSummary::from_row(row)?)
 }
 
 async fn history(

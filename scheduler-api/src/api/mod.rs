@@ -18,12 +18,14 @@ use axum::body::{Body, to_bytes};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use greffe_models::Date;
 use sha2::{Digest, Sha256};
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{Error, ErrorCode, Problem, Result};
 use extract::Caller;
@@ -118,36 +120,76 @@ impl Modify for TokenSecurity {
     }
 }
 
-/// The OpenAPI document, generated from the handlers' annotations.
+/// The OpenAPI document's header: title, description, security scheme. Its
+/// paths and schemas come from the routes, each registered once with its
+/// handler ([`routes`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "greffe", description = "Registre et audiencement de la Cour de cassation"),
-    modifiers(&TokenSecurity),
-    paths(
-        registry::health, registry::me, registry::tasks, registry::dashboard, registry::cnp,
-        registry::users, registry::create_user, registry::import, registry::verify_journal,
-        reference::list_chambers, reference::get_chamber, reference::create_chamber, reference::update_chamber,
-        reference::list_magistrates, reference::get_magistrate, reference::create_magistrate, reference::update_magistrate,
-        reference::list_hearings, reference::get_hearing, reference::create_hearing, reference::update_hearing,
-        reference::delete_hearing,
-        dossiers::search_dossiers, dossiers::create_dossier, dossiers::get_dossier, dossiers::update_dossier, dossiers::change_status,
-        dossiers::dossier_journal, dossiers::record_event, dossiers::dossier_deadlines, dossiers::list_pieces, dossiers::add_piece,
-        dossiers::piece_content, dossiers::record_decision, dossiers::set_planning,
-        plans::chamber_instance, plans::start_job, plans::get_job, plans::job_events, plans::cancel_job,
-        plans::list_plans, plans::get_plan, plans::plan_history, plans::edit_plan, plans::validate_plan,
-        plans::publish_plan, plans::amend_plan, plans::recheck_plan, plans::notices, plans::hearing_roll, plans::magistrate_agenda,
-        plans::chamber_calendar, simulations::start, simulations::get, simulations::events, simulations::result,
-    )
+    modifiers(&TokenSecurity)
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI document as JSON.
-pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+/// The API's routes with their OpenAPI description: a handler is named once,
+/// here, and its `#[utoipa::path]` gives both its route and its document.
+fn routes() -> OpenApiRouter<AppState> {
+    let piece_limit = greffe_store::pieces::MAX_PIECE_BYTES + 1024;
+    // Per-route body limits: a sub-router with its layer, merged.
+    let pieces = OpenApiRouter::new()
+        .routes(routes!(dossiers::list_pieces, dossiers::add_piece))
+        .layer(DefaultBodyLimit::max(piece_limit));
+    let import = OpenApiRouter::new().routes(routes!(registry::import)).layer(DefaultBodyLimit::max(512 * 1024 * 1024));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(registry::health))
+        .routes(routes!(registry::me))
+        .routes(routes!(registry::tasks))
+        .routes(routes!(registry::dashboard))
+        .routes(routes!(registry::cnp))
+        .routes(routes!(registry::users, registry::create_user))
+        .merge(import)
+        .routes(routes!(registry::verify_journal))
+        .routes(routes!(reference::list_chambers, reference::create_chamber))
+        .routes(routes!(reference::get_chamber, reference::update_chamber))
+        .routes(routes!(reference::list_magistrates, reference::create_magistrate))
+        .routes(routes!(reference::get_magistrate, reference::update_magistrate))
+        .routes(routes!(reference::list_hearings, reference::create_hearing))
+        .routes(routes!(reference::get_hearing, reference::update_hearing, reference::delete_hearing))
+        .routes(routes!(dossiers::search_dossiers, dossiers::create_dossier))
+        .routes(routes!(dossiers::get_dossier, dossiers::update_dossier))
+        .routes(routes!(dossiers::change_status))
+        .routes(routes!(dossiers::dossier_journal))
+        .routes(routes!(dossiers::record_event))
+        .routes(routes!(dossiers::dossier_deadlines))
+        .merge(pieces)
+        .routes(routes!(dossiers::piece_content))
+        .routes(routes!(dossiers::record_decision))
+        .routes(routes!(dossiers::set_planning))
+        .routes(routes!(plans::chamber_instance))
+        .routes(routes!(plans::chamber_calendar))
+        .routes(routes!(plans::start_job))
+        .routes(routes!(plans::get_job, plans::cancel_job))
+        .routes(routes!(plans::job_events))
+        .routes(routes!(plans::list_plans))
+        .routes(routes!(plans::get_plan))
+        .routes(routes!(plans::plan_history))
+        .routes(routes!(plans::edit_plan))
+        .routes(routes!(plans::validate_plan))
+        .routes(routes!(plans::publish_plan))
+        .routes(routes!(plans::amend_plan))
+        .routes(routes!(plans::recheck_plan))
+        .routes(routes!(plans::notices))
+        .routes(routes!(simulations::start))
+        .routes(routes!(simulations::get))
+        .routes(routes!(simulations::events))
+        .routes(routes!(simulations::result))
+        .routes(routes!(plans::hearing_roll))
+        .routes(routes!(plans::magistrate_agenda))
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+/// The OpenAPI document as JSON.
+pub fn openapi_json() -> String {
+    let document = routes().into_openapi();
+    document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
 }
 
 async fn not_found() -> Error {
@@ -197,64 +239,21 @@ async fn uniform_errors(response: Response) -> Response {
 
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
-    let piece_limit = greffe_store::pieces::MAX_PIECE_BYTES + 1024;
-    Router::new()
-        .route("/health", get(registry::health))
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(registry::me))
-        .route("/tasks", get(registry::tasks))
-        .route("/dashboard", get(registry::dashboard))
-        .route("/cnp", post(registry::cnp))
-        .route("/admin/users", get(registry::users).post(registry::create_user))
-        .route("/admin/import", post(registry::import).layer(DefaultBodyLimit::max(512 * 1024 * 1024)))
-        .route("/admin/journal/verify", get(registry::verify_journal))
-        .route("/chambers", get(reference::list_chambers).post(reference::create_chamber))
-        .route("/chambers/{code}", get(reference::get_chamber).put(reference::update_chamber))
-        .route("/magistrates", get(reference::list_magistrates).post(reference::create_magistrate))
-        .route("/magistrates/{id}", get(reference::get_magistrate).put(reference::update_magistrate))
-        .route("/hearings", get(reference::list_hearings).post(reference::create_hearing))
-        .route(
-            "/hearings/{id}",
-            get(reference::get_hearing).put(reference::update_hearing).delete(reference::delete_hearing),
-        )
-        .route("/dossiers", get(dossiers::search_dossiers).post(dossiers::create_dossier))
-        .route("/dossiers/{id}", get(dossiers::get_dossier).patch(dossiers::update_dossier))
-        .route("/dossiers/{id}/status", post(dossiers::change_status))
-        .route("/dossiers/{id}/journal", get(dossiers::dossier_journal))
-        .route("/dossiers/{id}/events", post(dossiers::record_event))
-        .route("/dossiers/{id}/deadlines", get(dossiers::dossier_deadlines))
-        .route(
-            "/dossiers/{id}/pieces",
-            get(dossiers::list_pieces).post(dossiers::add_piece).layer(DefaultBodyLimit::max(piece_limit)),
-        )
-        .route("/pieces/{id}/content", get(dossiers::piece_content))
-        .route("/dossiers/{id}/decision", post(dossiers::record_decision))
-        .route("/dossiers/{id}/planning", axum::routing::put(dossiers::set_planning))
-        .route("/chambers/{code}/instance", get(plans::chamber_instance))
-        .route("/chambers/{code}/calendar", get(plans::chamber_calendar))
-        .route("/plans/jobs", post(plans::start_job))
-        .route("/plans/jobs/{id}", get(plans::get_job).delete(plans::cancel_job))
-        .route("/plans/jobs/{id}/events", get(plans::job_events))
-        .route("/plans", get(plans::list_plans))
-        .route("/plans/{id}", get(plans::get_plan))
-        .route("/plans/{id}/history", get(plans::plan_history))
-        .route("/plans/{id}/edits", post(plans::edit_plan))
-        .route("/plans/{id}/validate", post(plans::validate_plan))
-        .route("/plans/{id}/publish", post(plans::publish_plan))
-        .route("/plans/{id}/amend", post(plans::amend_plan))
-        .route("/plans/{id}/check", get(plans::recheck_plan))
-        .route("/notices", get(plans::notices))
-        .route("/simulations", post(simulations::start))
-        .route("/simulations/{id}", get(simulations::get))
-        .route("/simulations/{id}/events", get(simulations::events))
-        .route("/simulations/{id}/result", get(simulations::result))
-        .route("/hearings/{id}/roll", get(plans::hearing_roll))
-        .route("/magistrates/{id}/agenda", get(plans::magistrate_agenda))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::map_response(uniform_errors))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    let (api, document) = routes().split_for_parts();
+    let document =
+        std::sync::Arc::new(document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}")));
+    api.route(
+        "/openapi.json",
+        get(move || {
+            let document = std::sync::Arc::clone(&document);
+            async move { ([(header::CONTENT_TYPE, "application/json")], document.as_str().to_owned()).into_response() }
+        }),
+    )
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(axum::middleware::map_response(uniform_errors))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 /// Serves the routes on `listener` until `shutdown` completes (requests in
