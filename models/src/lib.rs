@@ -32,6 +32,7 @@ pub mod plan;
 pub mod plan_status;
 pub mod planning;
 pub mod pourvoi;
+pub mod record;
 pub mod registry;
 
 pub use court::{Chamber, Magistrate, Role};

@@ -5,7 +5,8 @@
 
 use greffe_models::Circuit;
 use greffe_models::dates::parse_date;
-use greffe_models::deadlines::{EventType, Procedure, Residence};
+use greffe_models::deadlines::{EventType, Residence};
+use greffe_models::record::check_record;
 use greffe_models::registry::{DossierStatus, JournalKind, Nature, PartyRole, RegistryKind};
 use greffe_models::{Date, PourvoiNumber};
 use serde::{Deserialize, Serialize};
@@ -17,100 +18,7 @@ use super::journal::{self, JournalEntry, NewEntry};
 use super::{Store, deadlines, rows};
 use crate::error::{Error, ErrorCode, Result};
 
-/// The decision attacked by the pourvoi.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AttackedDecision {
-    /// Court that rendered it (`cour d'appel de Lyon`).
-    pub court: String,
-    /// Its date (YYYY-MM-DD).
-    pub date: String,
-    /// Its docket number (numéro RG).
-    pub docket: String,
-}
-
-/// A party and its lawyer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Party {
-    /// Name.
-    pub name: String,
-    /// `demandeur`, `defendeur` or `intervenant`.
-    #[schema(value_type = String, example = "demandeur")]
-    pub role: PartyRole,
-    /// Avocat aux Conseils representing the party, if any.
-    #[serde(default)]
-    pub lawyer: Option<String>,
-}
-
-/// A recusal (or abstention) of a magistrate, with its ground.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecusalInput {
-    /// Magistrate id.
-    pub magistrate: String,
-    /// Ground (art. L111-6 COJ…).
-    pub ground: String,
-}
-
-/// A dossier's registry record, as written (creation, or the result of a
-/// merge patch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DossierInput {
-    /// Pourvoi number (`Y 15-26.094`).
-    pub pourvoi: String,
-    /// `civil` or `penal`.
-    #[schema(value_type = String, example = "civil")]
-    pub nature: Nature,
-    /// Procedure followed, which decides the deadlines (`civil`,
-    /// `civil_sans_representation`, `penal`, `penal_detention`,
-    /// `penal_mise_en_accusation`, `penal_mae`). Default: from `nature`.
-    #[serde(default)]
-    #[schema(value_type = Option<String>, example = "civil")]
-    pub procedure: Option<Procedure>,
-    /// Chamber code.
-    pub chamber: String,
-    /// Section code.
-    #[serde(default)]
-    pub section: Option<String>,
-    /// Matter code (NAC / nature d'affaire).
-    #[serde(default)]
-    pub matter: Option<String>,
-    /// `court`, `intermediaire` or `approfondi`.
-    #[serde(default)]
-    #[schema(value_type = Option<String>, example = "intermediaire")]
-    pub circuit: Option<Circuit>,
-    /// Registration date (YYYY-MM-DD).
-    pub registered_on: String,
-    /// Urgent (detention, statutory ruling deadline).
-    #[serde(default)]
-    pub urgent: bool,
-    /// The attacked decision.
-    pub attacked: AttackedDecision,
-    /// Parties.
-    pub parties: Vec<Party>,
-    /// Residence of the demandeur (`metropole`, `outre-mer`, `etranger`).
-    #[serde(default)]
-    #[schema(value_type = String, example = "metropole")]
-    pub residence_demandeur: Residence,
-    /// Residence of the défendeur.
-    #[serde(default)]
-    #[schema(value_type = String, example = "metropole")]
-    pub residence_defendeur: Residence,
-    /// Rapporteurs (magistrate ids).
-    #[serde(default)]
-    pub rapporteurs: Vec<String>,
-    /// Avocat général (magistrate id).
-    #[serde(default)]
-    pub avocat_general: Option<String>,
-    /// Recusals.
-    #[serde(default)]
-    pub recusals: Vec<RecusalInput>,
-    /// Joined group (jonction).
-    #[serde(default)]
-    pub joined_group: Option<String>,
-}
+pub use greffe_models::record::{AttackedDecision, DossierInput, Party, RecusalInput};
 
 /// The decision recorded on a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -258,13 +166,7 @@ pub struct StatusChange {
     pub reason: Option<String>,
 }
 
-/// The default procedure of a nature.
-pub fn default_procedure(nature: Nature) -> Procedure {
-    match nature {
-        Nature::Civil => Procedure::Civil,
-        Nature::Penal => Procedure::Penal,
-    }
-}
+pub use greffe_models::record::default_procedure;
 
 /// Key matching the attacked decision (CNP look-ups): court, date and docket
 /// lower-cased without spaces or punctuation.
@@ -290,40 +192,10 @@ fn date_field(field: &str, raw: &str) -> Result<Date> {
 /// Checks a record against the reference data; returns it normalised
 /// (canonical pourvoi number, default procedure).
 async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Result<DossierInput> {
-    input.pourvoi = canonical_pourvoi("pourvoi", &input.pourvoi)?;
-    let procedure = *input.procedure.get_or_insert(default_procedure(input.nature));
-    if procedure.is_penal() != (input.nature == Nature::Penal) {
-        return Err(Error::invalid(
-            "procedure",
-            format!("procédure « {} » incompatible avec la nature « {} »", rows::code_of(&procedure)?, input.nature),
-            "choisir une procédure pénale pour un dossier pénal, civile pour un dossier civil",
-        ));
-    }
-    let registered = date_field("registered_on", &input.registered_on)?;
-    let attacked = date_field("attacked.date", &input.attacked.date)?;
-    if attacked > registered {
-        return Err(Error::invalid(
-            "attacked.date",
-            format!("la décision attaquée ({attacked}) est postérieure à l'enregistrement ({registered})"),
-            "vérifier les deux dates",
-        ));
-    }
-    for (field, value) in [("attacked.court", &input.attacked.court), ("attacked.docket", &input.attacked.docket)] {
-        if value.trim().is_empty() {
-            return Err(Error::invalid(
-                field,
-                "champ vide",
-                "identifier la décision attaquée (juridiction et numéro RG)",
-            ));
-        }
-    }
-    if !input.parties.iter().any(|p| p.role == PartyRole::Demandeur) {
-        return Err(Error::invalid("parties", "aucun demandeur", "indiquer au moins la partie qui forme le pourvoi"));
-    }
-    for (index, party) in input.parties.iter().enumerate() {
-        if party.name.trim().is_empty() {
-            return Err(Error::invalid(format!("parties[{index}].name"), "nom vide", "donner le nom de la partie"));
-        }
+    // What the record says of itself (models::record); the first problem is
+    // answered, the rest once it is fixed.
+    if let Some(problem) = check_record(&mut input).into_iter().next() {
+        return Err(Error::invalid(problem.field, problem.message, problem.action));
     }
     let row = sqlx::query("SELECT nature, sections FROM chambers WHERE code = $1")
         .bind(&input.chamber)
@@ -389,22 +261,6 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
                 field,
                 format!("« {id} » est avocat général : il ne peut être rapporteur"),
                 "choisir un conseiller ou un conseiller référendaire",
-            ));
-        }
-    }
-    for (index, recusal) in input.recusals.iter().enumerate() {
-        if recusal.ground.trim().is_empty() {
-            return Err(Error::invalid(
-                format!("recusals[{index}].ground"),
-                "motif vide",
-                "indiquer le motif de la récusation ou de l'abstention",
-            ));
-        }
-        if input.rapporteurs.contains(&recusal.magistrate) {
-            return Err(Error::invalid(
-                format!("recusals[{index}].magistrate"),
-                format!("« {} » est récusé et rapporteur du même dossier", recusal.magistrate),
-                "retirer la récusation ou désigner un autre rapporteur",
             ));
         }
     }
