@@ -94,6 +94,19 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         magistrate: Option<String>,
     },
+    /// Set a user's portal password (argon2id; at least 12 characters),
+    /// read from the first line of a file, or of the standard input with
+    /// `-`, never from the command line. Ends the user's open sessions.
+    Password {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+        /// File whose first line is the password; `-`: standard input.
+        #[arg(long, default_value = "-")]
+        password_file: PathBuf,
+    },
 }
 
 fn parse_day(raw: &str) -> Result<Date, String> {
@@ -364,19 +377,42 @@ pub(crate) fn journal(command: JournalCommand, io: &mut Io<'_>) -> Result<u8, Fa
 }
 
 pub(crate) fn user(command: UserCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let UserCommand::Add { database, id, name, role, chambers, magistrate } = command;
-    runtime()?.block_on(async {
-        let store = open(&database).await?;
-        let credentials =
-            store.create_user("cli", NewUser { id, name, role, chambers, magistrate }).await.map_err(failure)?;
-        store.close().await;
-        let _ = writeln!(
-            io.out,
-            "Utilisateur « {} » ({}) créé. Jeton d'API, affiché une seule fois :\n{}",
-            credentials.user.id,
-            credentials.user.role.label_fr(),
-            credentials.token
-        );
-        Ok(EXIT_OK)
-    })
+    match command {
+        UserCommand::Add { database, id, name, role, chambers, magistrate } => runtime()?.block_on(async {
+            let store = open(&database).await?;
+            let credentials =
+                store.create_user("cli", NewUser { id, name, role, chambers, magistrate }).await.map_err(failure)?;
+            store.close().await;
+            let _ = writeln!(
+                io.out,
+                "Utilisateur « {} » ({}) créé. Jeton d'API, affiché une seule fois :\n{}",
+                credentials.user.id,
+                credentials.user.role.label_fr(),
+                credentials.token
+            );
+            Ok(EXIT_OK)
+        }),
+        UserCommand::Password { database, id, password_file } => {
+            let text = if password_file.as_os_str() == "-" {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|error| Failure::usage(format!("impossible de lire l'entrée standard : {error}")))?;
+                line
+            } else {
+                files::read_text(&password_file)?
+            };
+            let password = text.lines().next().unwrap_or("").to_owned();
+            runtime()?.block_on(async {
+                let store = open(&database).await?;
+                store.set_password("cli", &id, &password).await.map_err(failure)?;
+                store.close().await;
+                let _ = writeln!(
+                    io.out,
+                    "Mot de passe du portail de « {id} » enregistré ; ses sessions ouvertes sont closes."
+                );
+                Ok(EXIT_OK)
+            })
+        }
+    }
 }

@@ -236,6 +236,8 @@ vocabulary! {
         ReferenceChanged = "reference_changed", "modification des données de référence";
         /// A hearing plan changed status (validated, published, amended…).
         PlanTransition = "plan_transition", "étape d'un projet de rôle";
+        /// Portal access: a password set, a refused sign-in.
+        Access = "access", "accès au portail";
     }
 }
 

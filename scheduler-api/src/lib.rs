@@ -1,8 +1,8 @@
 //! # greffe-api (scheduler-api)
 //!
-//! greffe's HTTP service: the API over the registry's store (and, later, the
-//! web portal), the plan workflow both call, and the one place where errors
-//! become HTTP responses.
+//! greffe's HTTP service: the API over the registry's store, the web portal
+//! (*Portail greffe*, under `/portail/`), the plan workflow both call, and
+//! the one place where errors become HTTP responses.
 //!
 //! **Invariants.** `workflow` holds no axum type: the API, the benches and the
 //! tests call the same operations (apply an edit, validate, publish, amend).
@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod error;
+pub mod portal;
 pub mod workflow;
 
 pub use api::{AppState, openapi_json, router, serve, today};

@@ -34,6 +34,7 @@ pub mod planning;
 pub mod plans;
 pub mod reference;
 pub mod rows;
+pub mod sessions;
 pub mod sql;
 pub mod tasks;
 pub mod users;
@@ -286,6 +287,10 @@ mod tests {
         assert_eq!(
             normalise(include_str!("../migrations/sqlite/0002_plans.sql")),
             normalise(include_str!("../migrations/postgres/0002_plans.sql"))
+        );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0003_portal.sql")),
+            normalise(include_str!("../migrations/postgres/0003_portal.sql"))
         );
     }
 

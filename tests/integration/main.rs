@@ -12,6 +12,7 @@ mod format;
 mod generator;
 mod helpers;
 mod install_deps;
+mod portal;
 mod repair;
 mod simulation;
 mod solver;

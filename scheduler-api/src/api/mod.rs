@@ -209,7 +209,8 @@ async fn uniform_errors(response: Response) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        // The portal's own pages (HTML) are answered as they are.
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json || status == StatusCode::NOT_MODIFIED {
         return response;
     }
@@ -240,6 +241,7 @@ async fn uniform_errors(response: Response) -> Response {
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
     let (api, document) = routes().split_for_parts();
+    let api = api.merge(crate::portal::router());
     let document =
         std::sync::Arc::new(document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}")));
     api.route(

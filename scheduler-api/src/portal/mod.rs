@@ -1,0 +1,69 @@
+//! The *Portail greffe*: server-rendered pages (askama templates under
+//! `templates/`) in the French state's design system (DSFR, vendored under
+//! `assets/dsfr/` by `scripts/vendor-dsfr` and embedded in the binary),
+//! served by `greffe serve` beside the API under `/portail/`. Pages work
+//! without JavaScript; sign-in opens a session (cookie) that the API never
+//! accepts.
+
+pub mod pages;
+pub mod session;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
+
+use crate::api::AppState;
+
+/// Where the DSFR's files are served: the version is in the path, so they
+/// can be cached for a year.
+pub const DSFR: &str = "/portail/dsfr/1.15.3";
+
+/// The vendored assets, embedded at build time.
+#[derive(rust_embed::Embed)]
+#[folder = "assets/dsfr/"]
+struct DsfrAssets;
+
+/// `GET /portail/dsfr/1.15.3/{path}`: an embedded DSFR file, cached for a
+/// year (its URL changes with its version).
+async fn dsfr_asset(Path(path): Path<String>) -> Response {
+    match DsfrAssets::get(&path) {
+        Some(file) => {
+            let mime = file.metadata.mimetype();
+            let content_type =
+                HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+                ],
+                file.data.into_owned(),
+            )
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "fichier introuvable").into_response(),
+    }
+}
+
+/// The portal's routes (merged into the service's router).
+pub fn router() -> Router<AppState> {
+    let pages = Router::new()
+        .route("/portail/", get(pages::home))
+        .route("/portail/connexion", get(pages::sign_in_page).post(pages::sign_in))
+        .route("/portail/deconnexion", post(pages::sign_out))
+        .route("/portail/accessibilite", get(pages::accessibility))
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            for (name, value) in pages::page_headers() {
+                response.headers_mut().entry(name).or_insert(value);
+            }
+            response
+        }));
+    Router::new()
+        .route("/", get(pages::root))
+        .route("/portail", get(pages::root))
+        .route(&format!("{DSFR}/{{*path}}"), get(dsfr_asset))
+        .merge(pages)
+        .layer(CompressionLayer::new())
+}

@@ -1,0 +1,463 @@
+//! The portal's pages: sign-in and sign-out, each role's home, the
+//! accessibility statement, and the error page. Each handler reads through
+//! the store and the one access table (`models::access`) the API uses, so a
+//! page never shows what the API would refuse.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use greffe_models::access::{Operation, UserRole};
+use greffe_models::deadlines::DeadlineConfig;
+use greffe_store::sessions::{SignIn, random_hex};
+use serde::Deserialize;
+
+use super::session::{
+    Member, SESSION_COOKIE, SIGNIN_CSRF_COOKIE, constant_time_eq, cookie, session_cookie, set_cookie,
+};
+use crate::api::{AppState, today};
+use crate::error::Error;
+
+/// Who is signed in, as the page header shows it.
+#[derive(Debug, Clone)]
+pub struct HeaderMember {
+    /// Full name.
+    pub name: String,
+    /// Role, in French.
+    pub role: String,
+    /// The session's CSRF token (the sign-out form).
+    pub csrf: String,
+}
+
+impl HeaderMember {
+    fn of(member: &Member) -> Self {
+        Self {
+            name: member.session.user.name.clone(),
+            role: member.session.user.role.label_fr().to_owned(),
+            csrf: member.session.csrf.clone(),
+        }
+    }
+}
+
+fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne du portail").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    member: Option<HeaderMember>,
+    title: String,
+    message: String,
+    action: Option<String>,
+}
+
+/// The page of a failure, with the status the API would answer.
+pub fn failure(error: &Error) -> Response {
+    let (status, problem) = error.status_and_body();
+    if status.is_server_error() {
+        // Logged once, here, as the API's responses are.
+        tracing::error!(error = %error, "portal request failed");
+    }
+    let title = match status {
+        StatusCode::NOT_FOUND => "Page introuvable",
+        StatusCode::FORBIDDEN => "Accès refusé",
+        status if status.is_server_error() => "Service indisponible",
+        _ => "Demande refusée",
+    };
+    render(
+        &ErrorPage { member: None, title: title.to_owned(), message: problem.message, action: problem.action },
+        status,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    member: Option<HeaderMember>,
+    csrf: String,
+    next: String,
+    user_id: String,
+    error: Option<String>,
+    signed_out: bool,
+}
+
+/// The query of the sign-in page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    /// Where to go once signed in.
+    #[serde(default)]
+    suite: Option<String>,
+    /// Set after a sign-out.
+    #[serde(default)]
+    deconnecte: Option<String>,
+}
+
+/// Only paths of the portal itself: never another site, never `//host`.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with("/portail/") && !path.starts_with("//") && !path.contains("\\") => {
+            path.to_owned()
+        }
+        _ => "/portail/".to_owned(),
+    }
+}
+
+/// A sign-in form with a fresh CSRF token in its cookie (double submit).
+fn sign_in_form(
+    headers: &HeaderMap,
+    next: String,
+    user_id: String,
+    error: Option<String>,
+    signed_out: bool,
+) -> Response {
+    let csrf = match random_hex(32) {
+        Ok(csrf) => csrf,
+        Err(error) => return failure(&error.into()),
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let mut response =
+        render(&SignInPage { member: None, csrf: csrf.clone(), next, user_id, error, signed_out }, status);
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(headers, SIGNIN_CSRF_COOKIE, &csrf, 3600));
+    response
+}
+
+/// `GET /portail/connexion`.
+pub async fn sign_in_page(headers: HeaderMap, Query(query): Query<SignInQuery>) -> Response {
+    sign_in_form(&headers, safe_next(query.suite.as_deref()), String::new(), None, query.deconnecte.is_some())
+}
+
+/// The sign-in form as posted.
+#[derive(Debug, Default, Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    identifiant: String,
+    #[serde(default)]
+    mot_de_passe: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    suite: String,
+}
+
+/// `POST /portail/connexion`: a session on success; the form again, with
+/// what went wrong and the identifier typed, otherwise. A refusal waits a
+/// second before answering (repeated failures are also throttled by the
+/// store and journaled).
+pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let next = safe_next(Some(&form.suite));
+    let expected = cookie(&headers, SIGNIN_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+        let message = "Le formulaire a expiré ou ne vient pas de ce portail : saisissez à nouveau vos identifiants.";
+        return sign_in_form(&headers, next, form.identifiant, Some(message.to_owned()), false);
+    }
+    let user_id = form.identifiant.trim().to_owned();
+    match state.store.sign_in(&user_id, &form.mot_de_passe).await {
+        Ok(SignIn::Granted { token, .. }) => {
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().append(header::SET_COOKIE, session_cookie(&headers, &token));
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, SIGNIN_CSRF_COOKIE, "", 0));
+            response
+        }
+        Ok(SignIn::Refused) => {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let message = "Identifiant ou mot de passe incorrect. Vérifiez-les, ou demandez à l'administrateur de vous attribuer un mot de passe.";
+            sign_in_form(&headers, next, user_id, Some(message.to_owned()), false)
+        }
+        Ok(SignIn::Throttled { retry_after_minutes }) => {
+            let message = format!(
+                "Trop d'essais infructueux pour ce compte : réessayez dans {retry_after_minutes} minutes, ou contactez l'administrateur."
+            );
+            sign_in_form(&headers, next, user_id, Some(message), false)
+        }
+        Err(error) => failure(&error.into()),
+    }
+}
+
+/// The sign-out form as posted.
+#[derive(Debug, Default, Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /portail/deconnexion`.
+pub async fn sign_out(State(state): State<AppState>, member: Member, headers: HeaderMap, body: Bytes) -> Response {
+    let form: CsrfForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if !member.csrf_matches(&form.csrf) {
+        return failure(
+            &Error::forbidden("formulaire sans jeton de session valide").action("recharger la page puis réessayer"),
+        );
+    }
+    if let Err(error) = state.store.sign_out(&member.token).await {
+        return failure(&error.into());
+    }
+    let mut response = Redirect::to("/portail/connexion?deconnecte=1").into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, SESSION_COOKIE, "", 0));
+    response
+}
+
+/// One task line of a home page.
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    due: String,
+    pourvoi: String,
+    chamber: String,
+    label: String,
+    article: String,
+    who: String,
+    confirmed: bool,
+}
+
+/// Tasks of one urgency.
+#[derive(Debug, Clone)]
+pub struct TaskSection {
+    id: &'static str,
+    title: &'static str,
+    badge: &'static str,
+    tasks: Vec<TaskRow>,
+}
+
+/// A notice to send.
+#[derive(Debug, Clone)]
+pub struct NoticeRow {
+    due: String,
+    hearing: String,
+    label: String,
+}
+
+/// A hearing of the period.
+#[derive(Debug, Clone)]
+pub struct HearingRow {
+    date: String,
+    half_day: &'static str,
+    chamber: String,
+    formation: String,
+    room: String,
+    capacity: i64,
+}
+
+/// A chamber's stock figures.
+#[derive(Debug, Clone)]
+pub struct StockRow {
+    chamber: String,
+    open: i64,
+    ready: i64,
+    missed: i64,
+    clearance: String,
+    median_days: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    member: Option<HeaderMember>,
+    name: String,
+    role_label: String,
+    scope: String,
+    today: String,
+    show_tasks: bool,
+    tasks_title: String,
+    task_sections: Vec<TaskSection>,
+    show_notices: bool,
+    notices: Vec<NoticeRow>,
+    show_hearings: bool,
+    hearings_title: String,
+    hearings: Vec<HearingRow>,
+    show_stock: bool,
+    stock: Vec<StockRow>,
+}
+
+/// A stored date (`2026-05-13`) as the court writes it (`13/05/2026`).
+fn date_fr(iso: &str) -> String {
+    greffe_models::dates::parse_date(iso).map_or_else(|_| iso.to_owned(), |d| d.format("%d/%m/%Y").to_string())
+}
+
+fn who_fr(applies_to: &str) -> String {
+    match applies_to {
+        "demandeur" => "demandeur".to_owned(),
+        "defendeur" => "défendeur".to_owned(),
+        "court" => "la Cour".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `GET /portail/`: the home of the member's role.
+pub async fn home(State(state): State<AppState>, member: Member) -> Response {
+    match home_page(&state, &member).await {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => failure(&error),
+    }
+}
+
+async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error> {
+    let user = &member.session.user;
+    let today = today();
+    let scope = if user.covers_all() {
+        "toutes les chambres".to_owned()
+    } else {
+        format!("chambre(s) {}", user.chambers.join(", "))
+    };
+    let mut page = HomePage {
+        member: Some(HeaderMember::of(member)),
+        name: user.name.clone(),
+        role_label: user.role.label_fr().to_owned(),
+        scope,
+        today: today.format("%d/%m/%Y").to_string(),
+        show_tasks: false,
+        tasks_title: String::new(),
+        task_sections: Vec::new(),
+        show_notices: false,
+        notices: Vec::new(),
+        show_hearings: false,
+        hearings_title: String::new(),
+        hearings: Vec::new(),
+        show_stock: false,
+        stock: Vec::new(),
+    };
+    if member.may(Operation::ReadTasks) && user.role != UserRole::Admin {
+        let config = DeadlineConfig { warning_days: 15 };
+        let list = state.store.tasks(user, today, config, 200).await?;
+        page.show_tasks = true;
+        page.tasks_title = format!("Mes tâches : {}", list.list);
+        let mut sections = [
+            TaskSection { id: "depasses", title: "Délais dépassés", badge: "fr-badge--error", tasks: Vec::new() },
+            TaskSection {
+                id: "quinze-jours",
+                title: "À échéance dans les 15 jours",
+                badge: "fr-badge--warning",
+                tasks: Vec::new(),
+            },
+            TaskSection { id: "a-venir", title: "À venir", badge: "fr-badge--info", tasks: Vec::new() },
+        ];
+        for task in list.tasks {
+            let index = match task.state.as_str() {
+                "missed" => 0,
+                "due_soon" => 1,
+                _ => 2,
+            };
+            sections[index].tasks.push(TaskRow {
+                due: date_fr(&task.due),
+                pourvoi: task.pourvoi,
+                chamber: task.chamber,
+                label: task.label,
+                article: task.article,
+                who: who_fr(&task.applies_to),
+                confirmed: task.confirmed,
+            });
+        }
+        page.task_sections = sections.into_iter().filter(|s| !s.tasks.is_empty()).collect();
+    }
+    if member.may(Operation::ReadNotices) {
+        page.show_notices = true;
+        for chamber in user.chambers.iter().filter(|c| c.as_str() != "*") {
+            for notice in state.store.notice_tasks(chamber).await? {
+                page.notices.push(NoticeRow {
+                    due: notice.due.as_deref().map(date_fr).unwrap_or_default(),
+                    hearing: notice.hearing_id,
+                    label: notice.label,
+                });
+            }
+        }
+    }
+    if matches!(user.role, UserRole::Greffier | UserRole::PresidentChambre | UserRole::Magistrat) {
+        let weeks = if user.role == UserRole::PresidentChambre { 4 } else { 1 };
+        let monday =
+            today - chrono::Duration::days(i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
+        let end = monday + chrono::Duration::days(7 * weeks - 1);
+        page.show_hearings = true;
+        page.hearings_title = if weeks == 1 {
+            "Audiences de la semaine".to_owned()
+        } else {
+            format!("Audiences des {weeks} prochaines semaines")
+        };
+        let (from, to) = (monday.to_string(), end.to_string());
+        for hearing in state.store.hearings(None, Some(&from), Some(&to)).await? {
+            let hearing = hearing.hearing;
+            if !user.covers(&hearing.chamber) {
+                continue;
+            }
+            page.hearings.push(HearingRow {
+                date: date_fr(&hearing.date),
+                half_day: if hearing.half_day == "pm" { "après-midi" } else { "matin" },
+                chamber: hearing.chamber,
+                formation: hearing.formation,
+                room: hearing.room.unwrap_or_default(),
+                capacity: hearing.capacity,
+            });
+        }
+    }
+    if member.may(Operation::ReadDashboard) && matches!(user.role, UserRole::Analyste | UserRole::Admin) {
+        let from = today - chrono::Duration::days(365);
+        let scope = (!user.covers_all()).then_some(user.chambers.as_slice());
+        let dashboard = state.store.dashboard(today, from, today, 15, scope).await?;
+        page.show_stock = true;
+        for (chamber, figures) in dashboard.chambers {
+            page.stock.push(StockRow {
+                chamber: if chamber == "total" { "Cour (total)".to_owned() } else { chamber },
+                open: figures.open,
+                ready: figures.ready,
+                missed: figures.court_deadlines_missed,
+                clearance: figures.clearance_rate.map_or("—".to_owned(), |r| format!("{:.0} %", r * 100.0)),
+                median_days: figures.median_days_to_decision.map_or("—".to_owned(), |d| d.to_string()),
+            });
+        }
+    }
+    Ok(page)
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage {
+    member: Option<HeaderMember>,
+}
+
+/// `GET /portail/accessibilite`: the accessibility statement (RGAA asks for
+/// one, linked from every page's footer); readable signed in or not.
+pub async fn accessibility(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let member = match cookie(&headers, SESSION_COOKIE) {
+        Some(token) => state.store.session(token).await.ok().flatten().map(|session| HeaderMember {
+            name: session.user.name.clone(),
+            role: session.user.role.label_fr().to_owned(),
+            csrf: session.csrf,
+        }),
+        None => None,
+    };
+    render(&AccessibilityPage { member }, StatusCode::OK)
+}
+
+/// `GET /` → the portal.
+pub async fn root() -> Redirect {
+    Redirect::to("/portail/")
+}
+
+/// Headers of the portal's own HTML: never cached, never framed.
+pub fn page_headers() -> [(header::HeaderName, HeaderValue); 3] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_portal_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/portail/dossiers?q=1")), "/portail/dossiers?q=1");
+        for hostile in ["https://ailleurs.example/", "//ailleurs.example/portail/", "/api", "/portail\\..", ""] {
+            assert_eq!(safe_next(Some(hostile)), "/portail/", "{hostile}");
+        }
+        assert_eq!(safe_next(None), "/portail/");
+    }
+}
