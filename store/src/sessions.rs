@@ -13,7 +13,7 @@ use rand::rngs::OsRng;
 use sqlx::Row;
 
 use super::journal::{self, NewEntry, hex};
-use super::users::{User, UserRole, token_hash};
+use super::users::{User, token_hash};
 use super::{Store, rows};
 use crate::error::{Error, Result};
 
@@ -162,13 +162,7 @@ impl Store {
             self.record_failure(user_id, "refused").await?;
             return Ok(SignIn::Refused);
         };
-        let user = User {
-            id: rows::text(&row, "id")?,
-            name: rows::text(&row, "name")?,
-            role: rows::parsed(&row, "role", UserRole::parse)?,
-            chambers: rows::json(&row, "chambers")?,
-            magistrate: rows::opt_text(&row, "magistrate")?,
-        };
+        let user = User::of_row(&row)?;
         let token = random_hex(32)?;
         let csrf = random_hex(32)?;
         let now = super::now();
@@ -231,13 +225,7 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(Some(Session {
-            user: User {
-                id: rows::text(&row, "id")?,
-                name: rows::text(&row, "name")?,
-                role: rows::parsed(&row, "role", UserRole::parse)?,
-                chambers: rows::json(&row, "chambers")?,
-                magistrate: rows::opt_text(&row, "magistrate")?,
-            },
+            user: User::of_row(&row)?,
             csrf: rows::text(&row, "csrf")?,
             expires_at: rows::text(&row, "expires_at")?,
         }))

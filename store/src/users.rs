@@ -31,6 +31,18 @@ pub struct User {
 }
 
 impl User {
+    /// A user from a row with the columns `id, name, role, chambers,
+    /// magistrate`.
+    pub(crate) fn of_row(row: &sqlx::any::AnyRow) -> Result<Self> {
+        Ok(Self {
+            id: rows::text(row, "id")?,
+            name: rows::text(row, "name")?,
+            role: rows::parsed(row, "role", UserRole::parse)?,
+            chambers: rows::json(row, "chambers")?,
+            magistrate: rows::opt_text(row, "magistrate")?,
+        })
+    }
+
     /// Whether the user's scope includes `chamber`.
     pub fn covers(&self, chamber: &str) -> bool {
         self.chambers.iter().any(|c| c == "*" || c == chamber)
@@ -180,13 +192,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(User {
-            id: rows::text(&row, "id")?,
-            name: rows::text(&row, "name")?,
-            role: rows::parsed(&row, "role", UserRole::parse)?,
-            chambers: rows::json(&row, "chambers")?,
-            magistrate: rows::opt_text(&row, "magistrate")?,
-        }))
+        Ok(Some(User::of_row(&row)?))
     }
 
     /// Every user.
@@ -194,17 +200,7 @@ impl Store {
         let rows = sqlx::query("SELECT id, name, role, chambers, magistrate FROM users ORDER BY id")
             .fetch_all(self.pool())
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(User {
-                    id: rows::text(row, "id")?,
-                    name: rows::text(row, "name")?,
-                    role: rows::parsed(row, "role", UserRole::parse)?,
-                    chambers: rows::json(row, "chambers")?,
-                    magistrate: rows::opt_text(row, "magistrate")?,
-                })
-            })
-            .collect()
+        rows.iter().map(User::of_row).collect()
     }
 
     /// Whether any user exists (a new store has none).
