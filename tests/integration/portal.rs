@@ -77,6 +77,13 @@ async fn the_api_never_accepts_the_portal_cookie() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.json);
     let page = app.call(Method::GET, "/portail/", None, &[("cookie", &cookie)], None).await;
     assert_eq!(page.status, StatusCode::OK, "the same cookie opens the portal");
+    let missing = app.call(Method::GET, "/portail/nulle-part", None, &[], None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let content_type = missing.headers["content-type"].to_str().unwrap_or("");
+    assert!(content_type.starts_with("text/html"), "a page, not JSON: {content_type}");
+    let asset = app.call(Method::GET, "/portail/dsfr/1.15.3/dsfr.min.css", None, &[], None).await;
+    assert_eq!(asset.status, StatusCode::OK, "the assets are still served beside the catch-all");
+    assert!(asset.headers["cache-control"].to_str().unwrap_or("").contains("immutable"));
 }
 
 /// A chromedriver process, stopped when dropped.

@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/connexion", get(pages::sign_in_page).post(pages::sign_in))
         .route("/portail/deconnexion", post(pages::sign_out))
         .route("/portail/accessibilite", get(pages::accessibility))
+        .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
             for (name, value) in pages::page_headers() {
                 response.headers_mut().entry(name).or_insert(value);

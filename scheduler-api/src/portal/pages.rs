@@ -434,6 +434,11 @@ pub async fn accessibility(State(state): State<AppState>, headers: HeaderMap) ->
     render(&AccessibilityPage { member }, StatusCode::OK)
 }
 
+/// Any other path under `/portail/`: the portal's own 404 page.
+pub async fn not_found() -> Response {
+    failure(&Error::not_found("page").action("revenir à l'accueil du portail"))
+}
+
 /// `GET /` → the portal.
 pub async fn root() -> Redirect {
     Redirect::to("/portail/")
