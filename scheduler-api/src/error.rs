@@ -177,16 +177,6 @@ impl Error {
             }
         }
     }
-
-    /// The HTTP status of this error.
-    pub fn status(&self) -> StatusCode {
-        self.status_and_body().0
-    }
-
-    /// What the client is sent.
-    pub fn body(&self) -> Problem {
-        self.status_and_body().1
-    }
 }
 
 /// The HTTP status answered with `code` (for the documentation: the

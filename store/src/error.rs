@@ -143,11 +143,6 @@ impl Error {
         }
         self
     }
-
-    /// The field at fault, when one is named.
-    pub fn field_name(&self) -> Option<&str> {
-        self.problem().and_then(|problem| problem.field.as_deref())
-    }
 }
 
 impl From<sqlx::Error> for Error {

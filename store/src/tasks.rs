@@ -68,51 +68,46 @@ impl Store {
     /// The task list of `user` on `today`.
     pub async fn tasks(&self, user: &User, today: Date, config: DeadlineConfig, limit: i64) -> Result<TaskList> {
         let horizon = (today + chrono::Duration::days(i64::from(config.warning_days))).to_string();
-        let (list, filter, bind_user) = match user.role {
-            UserRole::Greffier | UserRole::Admin => {
-                ("délais des parties à surveiller par le greffe", "AND k.applies_to <> 'court'".to_owned(), false)
-            }
-            UserRole::PresidentChambre => (
-                "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
-                "AND k.applies_to = 'court' AND k.due <= $h".to_owned(),
-                false,
-            ),
-            UserRole::Magistrat => (
-                "dossiers dont vous êtes rapporteur ou avocat général",
-                "AND (d.avocat_general = $1 OR EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = $1))"
-                    .to_owned(),
-                true,
-            ),
+        let list = match user.role {
+            UserRole::Greffier | UserRole::Admin => "délais des parties à surveiller par le greffe",
+            UserRole::PresidentChambre => "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
+            UserRole::Magistrat => "dossiers dont vous êtes rapporteur ou avocat général",
             UserRole::Analyste => {
-                return Err(Error::invalid("role", "un analyste n'a pas de liste de tâches", "consulter le tableau de bord"));
+                return Err(Error::invalid(
+                    "role",
+                    "un analyste n'a pas de liste de tâches",
+                    "consulter le tableau de bord",
+                ));
             }
         };
-        let magistrate = user.magistrate.clone().unwrap_or_default();
-        if bind_user && magistrate.is_empty() {
-            return Err(Error::conflict(
-                ErrorCode::NoMagistrate,
-                "votre compte n'est rattaché à aucun magistrat",
-                "demander à l'administrateur de rattacher le compte à son magistrat",
-            ));
-        }
         let mut sql = Sql::new(
             "SELECT d.id, d.pourvoi, d.chamber, k.rule, k.label, k.article, k.applies_to, k.due, k.confirmed
              FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id
              WHERE k.settled IS NULL AND k.due IS NOT NULL AND d.status IN (",
         );
         sql.push(&open_statuses_sql()).push(") ");
-        // The role's filter, its one value bound where it names it.
-        match filter.split_once("$h") {
-            Some((before, after)) => {
-                sql.push(before).bind(horizon)?.push(after);
+        // The role's filter, its values bound.
+        match user.role {
+            UserRole::PresidentChambre => {
+                sql.push("AND k.applies_to = 'court' AND k.due <= ").bind(horizon)?;
             }
-            None => {
-                for (index, part) in filter.split("$1").enumerate() {
-                    if index > 0 {
-                        sql.bind(magistrate.clone())?;
-                    }
-                    sql.push(part);
+            UserRole::Magistrat => {
+                let magistrate = user.magistrate.clone().unwrap_or_default();
+                if magistrate.is_empty() {
+                    return Err(Error::conflict(
+                        ErrorCode::NoMagistrate,
+                        "votre compte n'est rattaché à aucun magistrat",
+                        "demander à l'administrateur de rattacher le compte à son magistrat",
+                    ));
                 }
+                sql.push("AND (d.avocat_general = ").bind(magistrate.clone())?;
+                sql.push(
+                    " OR EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = ",
+                );
+                sql.bind(magistrate)?.push("))");
+            }
+            UserRole::Greffier | UserRole::Admin | UserRole::Analyste => {
+                sql.push("AND k.applies_to <> 'court'");
             }
         }
         sql.chamber_scope("d.chamber", (!user.covers_all()).then_some(user.chambers.as_slice()))?;

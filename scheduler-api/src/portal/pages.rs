@@ -32,10 +32,14 @@ pub struct HeaderMember {
 
 impl HeaderMember {
     fn of(member: &Member) -> Self {
+        Self::of_session(&member.session)
+    }
+
+    fn of_session(session: &greffe_store::sessions::Session) -> Self {
         Self {
-            name: member.session.user.name.clone(),
-            role: member.session.user.role.label_fr().to_owned(),
-            csrf: member.session.csrf.clone(),
+            name: session.user.name.clone(),
+            role: session.user.role.label_fr().to_owned(),
+            csrf: session.csrf.clone(),
         }
     }
 }
@@ -424,11 +428,14 @@ struct AccessibilityPage {
 /// one, linked from every page's footer); readable signed in or not.
 pub async fn accessibility(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let member = match cookie(&headers, SESSION_COOKIE) {
-        Some(token) => state.store.session(token).await.ok().flatten().map(|session| HeaderMember {
-            name: session.user.name.clone(),
-            role: session.user.role.label_fr().to_owned(),
-            csrf: session.csrf,
-        }),
+        Some(token) => match state.store.session(token).await {
+            Ok(session) => session.as_ref().map(HeaderMember::of_session),
+            Err(error) => {
+                // The statement stays readable: shown as to a signed-out visitor.
+                tracing::error!(%error, "session look-up failed on the accessibility statement");
+                None
+            }
+        },
         None => None,
     };
     render(&AccessibilityPage { member }, StatusCode::OK)
