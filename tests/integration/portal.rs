@@ -86,6 +86,39 @@ async fn the_api_never_accepts_the_portal_cookie() {
     assert!(asset.headers["cache-control"].to_str().unwrap_or("").contains("immutable"));
 }
 
+#[tokio::test]
+async fn a_sign_in_without_the_forms_csrf_token_opens_nothing() {
+    let Some(app) = TestApp::on(Backend::Sqlite).await else { return };
+    app.store.set_password("test", "admin", PASSWORD).await.expect("password set");
+    let form = format!("identifiant=admin&mot_de_passe={}&csrf=forged&suite=%2Fportail%2F", PASSWORD.replace(' ', "+"));
+    let content_type = ("content-type", "application/x-www-form-urlencoded");
+    for headers in [vec![content_type], vec![content_type, ("cookie", "greffe_csrf=another")]] {
+        let reply = app.raw(Method::POST, "/portail/connexion", None, &headers, form.clone().into_bytes()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "refused, the form shown again");
+        let set_cookies: Vec<&str> =
+            reply.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+        assert!(set_cookies.iter().all(|c| !c.starts_with("greffe_session=")), "no session: {set_cookies:?}");
+        let html = String::from_utf8_lossy(&reply.bytes);
+        assert!(html.contains("Le formulaire a expiré"), "the visitor is told why");
+        assert!(html.contains("value=\"admin\""), "the identifier typed is kept");
+    }
+    // With the matching cookie and field, the same password signs in.
+    let good = form.replace("csrf=forged", "csrf=same");
+    let reply = app
+        .raw(
+            Method::POST,
+            "/portail/connexion",
+            None,
+            &[content_type, ("cookie", "greffe_csrf=same")],
+            good.into_bytes(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(
+        reply.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap_or("").starts_with("greffe_session="))
+    );
+}
+
 /// A chromedriver process, stopped when dropped.
 struct Driver(Child);
 
