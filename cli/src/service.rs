@@ -349,7 +349,7 @@ pub(crate) fn journal(command: JournalCommand, io: &mut Io<'_>) -> Result<u8, Fa
     let JournalCommand::Verify { database } = command;
     runtime()?.block_on(async {
         let store = open(&database).await?;
-        let verification = greffe_store::journal::verify(store.pool()).await.map_err(failure)?;
+        let verification = store.verify_journal("cli").await.map_err(failure)?;
         store.close().await;
         match verification.first_break {
             None => {

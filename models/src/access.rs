@@ -92,6 +92,8 @@ pub enum Operation {
     PublishPlan,
     /// See the notices to send.
     ReadNotices,
+    /// Mark a notice task done (the notice sent, the composition announced).
+    CompleteNotice,
     /// Run what-if simulations.
     Simulate,
 }
@@ -108,7 +110,7 @@ impl Operation {
             Self::ReadDashboard => &[Greffier, PresidentChambre, Analyste, Admin],
             Self::SeeDrafts => &[PresidentChambre, Magistrat, Greffier],
             Self::Plan | Self::ReadNotices => &[PresidentChambre, Greffier],
-            Self::PublishPlan => &[Greffier],
+            Self::PublishPlan | Self::CompleteNotice => &[Greffier],
             Self::Simulate => &[Analyste, Admin],
         }
     }

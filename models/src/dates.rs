@@ -265,6 +265,11 @@ mod tests {
 /// 01:00 UTC (EU summer time, directive 2000/84/CE). The court's "today" is
 /// this date, never the UTC date.
 pub fn paris_date(instant: chrono::DateTime<chrono::Utc>) -> Date {
+    paris_time(instant).date()
+}
+
+/// The wall-clock time in Paris at a UTC instant (see [`paris_date`]).
+pub fn paris_time(instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     use chrono::{Datelike, NaiveTime, Weekday};
     let last_sunday = |year: i32, month: u32| -> chrono::NaiveDateTime {
         let mut day = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or_else(|| unreachable!("March/October + 1"))
@@ -277,7 +282,7 @@ pub fn paris_date(instant: chrono::DateTime<chrono::Utc>) -> Date {
     let utc = instant.naive_utc();
     let year = utc.year();
     let summer = utc >= last_sunday(year, 3) && utc < last_sunday(year, 10);
-    (utc + chrono::Duration::hours(if summer { 2 } else { 1 })).date()
+    utc + chrono::Duration::hours(if summer { 2 } else { 1 })
 }
 
 #[cfg(test)]

@@ -35,6 +35,15 @@ impl Circuit {
         }
     }
 
+    /// French label, for clerks.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Court => "circuit court",
+            Self::Intermediaire => "circuit intermédiaire",
+            Self::Approfondi => "circuit approfondi",
+        }
+    }
+
     /// Parses the JSON spelling.
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|circuit| circuit.as_str() == raw)

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     NotFinished,
     /// The plan's status does not allow the action.
     PlanStatus,
+    /// The task was already done (by someone else, or in another tab).
+    AlreadyDone,
     /// A failure of the service itself (logged; nothing was written).
     Internal,
     /// The database cannot be reached.
@@ -57,7 +59,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -77,6 +79,7 @@ impl ErrorCode {
         Self::NotEmpty,
         Self::NotFinished,
         Self::PlanStatus,
+        Self::AlreadyDone,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -103,6 +106,7 @@ impl ErrorCode {
             Self::NotEmpty => "not_empty",
             Self::NotFinished => "not_finished",
             Self::PlanStatus => "plan_status",
+            Self::AlreadyDone => "already_done",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
         }
@@ -130,6 +134,7 @@ impl ErrorCode {
             Self::NotEmpty => "la base n'est pas vide (démonstration)",
             Self::NotFinished => "calcul pas encore terminé : pas de résultat",
             Self::PlanStatus => "le statut du plan ne permet pas l'action",
+            Self::AlreadyDone => "la tâche est déjà faite (par un collègue, ou dans un autre onglet)",
             Self::Internal => "erreur interne du service (journalisée) ; rien n'a été enregistré",
             Self::Unavailable => "base de données injoignable",
         }

@@ -238,6 +238,8 @@ vocabulary! {
         PlanTransition = "plan_transition", "étape d'un projet de rôle";
         /// Portal access: a password set, a refused sign-in.
         Access = "access", "accès au portail";
+        /// A registry task was done (a notice sent, a composition announced).
+        TaskDone = "task_done", "tâche accomplie";
     }
 }
 
@@ -288,7 +290,7 @@ pub struct CnpFinding {
 }
 
 /// The answer to a certificat de non-pourvoi request (art. 505 CPC).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum CnpOutcome {
     /// No pourvoi and no request on record.

@@ -202,7 +202,8 @@ pub fn status_of(code: ErrorCode) -> u16 {
         | ErrorCode::NoMagistrate
         | ErrorCode::NotEmpty
         | ErrorCode::NotFinished
-        | ErrorCode::PlanStatus => StatusCode::CONFLICT,
+        | ErrorCode::PlanStatus
+        | ErrorCode::AlreadyDone => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     };

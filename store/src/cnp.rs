@@ -166,4 +166,31 @@ impl Store {
         write.commit().await?;
         Ok(CnpAnswer { id, outcome, checks, answered_at: entry.recorded_at, journal_seq: entry.seq })
     }
+
+    /// A request answered earlier and its answer (the certificate to print
+    /// again), or 404.
+    pub async fn cnp_answer(&self, id: i64) -> Result<(CnpInput, CnpAnswer)> {
+        let row = sqlx::query("SELECT id, requested_at, request, answer, journal_seq FROM cnp_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("demande de certificat n° {id}")))?;
+        #[derive(Deserialize)]
+        struct Stored {
+            outcome: CnpOutcome,
+            checks: Vec<String>,
+        }
+        let request: CnpInput = rows::json(&row, "request")?;
+        let stored: Stored = rows::json(&row, "answer")?;
+        Ok((
+            request,
+            CnpAnswer {
+                id,
+                outcome: stored.outcome,
+                checks: stored.checks,
+                answered_at: rows::text(&row, "requested_at")?,
+                journal_seq: rows::int(&row, "journal_seq")?,
+            },
+        ))
+    }
 }

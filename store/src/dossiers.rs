@@ -86,6 +86,22 @@ pub struct DossierSummary {
     pub urgent: bool,
 }
 
+/// The columns of a [`DossierSummary`].
+const SUMMARY: &str = "d.id, d.pourvoi, d.chamber, d.status, d.circuit, d.matter, d.registered_on, d.urgent";
+
+fn summary_of(row: &AnyRow) -> Result<DossierSummary> {
+    Ok(DossierSummary {
+        id: rows::int(row, "id")?,
+        pourvoi: rows::text(row, "pourvoi")?,
+        chamber: rows::text(row, "chamber")?,
+        status: rows::text(row, "status")?,
+        circuit: rows::opt_text(row, "circuit")?,
+        matter: rows::opt_text(row, "matter")?,
+        registered_on: rows::text(row, "registered_on")?,
+        urgent: rows::int(row, "urgent")? != 0,
+    })
+}
+
 /// Search criteria; all optional, combined with AND.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +111,14 @@ pub struct DossierQuery {
     pub pourvoi: Option<String>,
     /// Party name (contains, case-insensitive).
     pub party: Option<String>,
+    /// A party's lawyer (contains, case-insensitive).
+    pub lawyer: Option<String>,
+    /// The attacked decision's court (contains; case, spaces and
+    /// punctuation ignored: `ca lyon` finds « Cour d'appel de Lyon » only
+    /// as `cour d appel de lyon` does — words in order).
+    pub attacked_court: Option<String>,
+    /// The attacked decision's date (YYYY-MM-DD).
+    pub attacked_date: Option<String>,
     /// Chamber code.
     pub chamber: Option<String>,
     /// Status code.
@@ -167,6 +191,36 @@ pub struct StatusChange {
 }
 
 pub use greffe_models::record::default_procedure;
+
+/// A name as searched (parties, lawyers): lower-cased here, by the service,
+/// so that both backends compare the same text (SQLite's `LOWER` folds
+/// ASCII only).
+pub fn search_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Fills the lawyer search keys of rows written before they existed (schema
+/// 4). Nothing to do on a store created since.
+pub(crate) async fn fill_lawyer_keys(store: &Store) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT dossier_id, position, lawyer FROM dossier_parties WHERE lawyer IS NOT NULL AND lawyer_key IS NULL",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut write = store.write().await?;
+    for row in &rows {
+        sqlx::query("UPDATE dossier_parties SET lawyer_key = $1 WHERE dossier_id = $2 AND position = $3")
+            .bind(search_key(&rows::text(row, "lawyer")?))
+            .bind(rows::int(row, "dossier_id")?)
+            .bind(rows::int(row, "position")?)
+            .execute(&mut *write.tx)
+            .await?;
+    }
+    write.commit().await
+}
 
 /// Key matching the attacked decision (CNP look-ups): court, date and docket
 /// lower-cased without spaces or punctuation.
@@ -376,13 +430,17 @@ async fn write_children(connection: &mut AnyConnection, id: i64, input: &Dossier
         sqlx::query(&format!("DELETE FROM {table} WHERE dossier_id = $1")).bind(id).execute(&mut *connection).await?;
     }
     for (position, party) in input.parties.iter().enumerate() {
-        sqlx::query("INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query(
+            "INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer, lawyer_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
             .bind(id)
             .bind(i64::try_from(position).map_err(Error::internal)?)
             .bind(&party.name)
-            .bind(party.name.to_lowercase())
+            .bind(search_key(&party.name))
             .bind(party.role.as_str())
             .bind(&party.lawyer)
+            .bind(party.lawyer.as_deref().map(search_key))
             .execute(&mut *connection)
             .await?;
     }
@@ -693,8 +751,20 @@ impl Store {
 
     /// Registers a dossier.
     pub async fn create_dossier(&self, actor: &str, input: DossierInput) -> Result<Dossier> {
+        self.register_pourvoi(actor, input, Vec::new()).await
+    }
+
+    /// Registers a dossier and the procedural events known at registration
+    /// (the declaration of pourvoi, the service of the attacked decision),
+    /// in one write: the deadlines they start are computed at once, and a
+    /// refused event leaves no dossier behind.
+    pub async fn register_pourvoi(&self, actor: &str, input: DossierInput, events: Vec<EventInput>) -> Result<Dossier> {
         let mut write = self.write().await?;
         let id = insert(&mut write.tx, actor, input, RegistryKind::DossierRegistered).await?;
+        for event in events {
+            let current = get_in(&mut write.tx, id).await?;
+            event_in(&mut write.tx, actor, &current, event).await?;
+        }
         deadlines::refresh(&mut write.tx, id).await?;
         let dossier = get_in(&mut write.tx, id).await?;
         write.commit().await?;
@@ -887,6 +957,71 @@ impl Store {
         Ok(dossier)
     }
 
+    /// Routes a dossier (orientation): its chamber and circuit, at version
+    /// `expected`; a dossier still only registered becomes routed. One
+    /// write: the record and the status change together, or nothing.
+    pub async fn route_dossier(
+        &self,
+        actor: &str,
+        id: i64,
+        expected: i64,
+        chamber: &str,
+        circuit: Option<Circuit>,
+    ) -> Result<Dossier> {
+        let (dossier, ()) = self
+            .write_dossier(id, expected, async |connection, current| {
+                let mut record = current.record.clone();
+                record.chamber = chamber.to_owned();
+                record.circuit = circuit;
+                if record.chamber != current.record.chamber {
+                    // A section belongs to the chamber left behind.
+                    record.section = None;
+                }
+                let record = checked(&mut *connection, record).await?;
+                sqlx::query("UPDATE dossiers SET chamber = $1, section = $2, circuit = $3 WHERE id = $4")
+                    .bind(&record.chamber)
+                    .bind(&record.section)
+                    .bind(record.circuit.map(Circuit::as_str))
+                    .bind(id)
+                    .execute(&mut *connection)
+                    .await?;
+                journal::append(
+                    &mut *connection,
+                    NewEntry {
+                        actor: actor.to_owned(),
+                        dossier_id: Some(id),
+                        kind: JournalKind::Registry(RegistryKind::DossierUpdated),
+                        event_date: None,
+                        payload: serde_json::json!({
+                            "route": {"chamber": record.chamber, "circuit": record.circuit.map(Circuit::as_str)},
+                            "from": {"chamber": current.record.chamber, "circuit": current.record.circuit.map(Circuit::as_str)},
+                            "version": expected + 1,
+                        }),
+                        corrects: None,
+                    },
+                )
+                .await?;
+                if current.status == DossierStatus::Registered {
+                    set_status(&mut *connection, id, DossierStatus::Routed, None).await?;
+                    journal::append(
+                        &mut *connection,
+                        NewEntry {
+                            actor: actor.to_owned(),
+                            dossier_id: Some(id),
+                            kind: JournalKind::Registry(RegistryKind::StatusChanged),
+                            event_date: None,
+                            payload: serde_json::json!({"from": "registered", "to": "routed", "reason": "orientation"}),
+                            corrects: None,
+                        },
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(dossier)
+    }
+
     /// Records a procedural event on a dossier at version `expected`.
     pub async fn record_event(
         &self,
@@ -940,9 +1075,7 @@ impl Store {
                 "court, intermediaire ou approfondi",
             ));
         }
-        let mut sql = String::from(
-            "SELECT d.id, d.pourvoi, d.chamber, d.status, d.circuit, d.matter, d.registered_on, d.urgent FROM dossiers d WHERE 1 = 1",
-        );
+        let mut sql = format!("SELECT {SUMMARY} FROM dossiers d WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let mut condition = |sql: &mut String, template: &str, value: String| {
             binds.push(value);
@@ -955,8 +1088,26 @@ impl Store {
             condition(
                 &mut sql,
                 " AND EXISTS (SELECT 1 FROM dossier_parties p WHERE p.dossier_id = d.id AND p.name_key LIKE $?)",
-                format!("%{}%", party.to_lowercase().replace(['%', '_'], "")),
+                format!("%{}%", search_key(party).replace(['%', '_'], "")),
             );
+        }
+        if let Some(lawyer) = query.lawyer.as_deref().filter(|l| !l.trim().is_empty()) {
+            condition(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM dossier_parties p WHERE p.dossier_id = d.id AND p.lawyer_key LIKE $?)",
+                format!("%{}%", search_key(lawyer).replace(['%', '_'], "")),
+            );
+        }
+        if let Some(court) = query.attacked_court.as_deref().filter(|c| !c.trim().is_empty()) {
+            // attacked_key is `court|date|docket`, squeezed: two bars after
+            // the text keep it within the court.
+            let squeezed = attacked_key(court, "", "");
+            let court_part = squeezed.split('|').next().unwrap_or_default();
+            condition(&mut sql, " AND d.attacked_key LIKE $?", format!("%{court_part}%|%|%"));
+        }
+        if let Some(date) = query.attacked_date.as_deref().filter(|d| !d.trim().is_empty()) {
+            let date = date_field("attacked_date", date)?;
+            condition(&mut sql, " AND d.attacked_date = $?", date.to_string());
         }
         if let Some(chamber) = &query.chamber {
             condition(&mut sql, " AND d.chamber = $?", chamber.clone());
@@ -1000,25 +1151,42 @@ impl Store {
             statement = statement.bind(value);
         }
         let rows = statement.bind(query.after.unwrap_or(0)).bind(limit + 1).fetch_all(self.pool()).await?;
-        let mut items = rows
-            .iter()
-            .map(|row| {
-                Ok(DossierSummary {
-                    id: rows::int(row, "id")?,
-                    pourvoi: rows::text(row, "pourvoi")?,
-                    chamber: rows::text(row, "chamber")?,
-                    status: rows::text(row, "status")?,
-                    circuit: rows::opt_text(row, "circuit")?,
-                    matter: rows::opt_text(row, "matter")?,
-                    registered_on: rows::text(row, "registered_on")?,
-                    urgent: rows::int(row, "urgent")? != 0,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut items = rows.iter().map(summary_of).collect::<Result<Vec<_>>>()?;
         let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let next_after = if more { items.last().map(|d| d.id) } else { None };
         Ok(DossierPage { items, next_after })
+    }
+
+    /// Dossiers that may be the one about to be registered: against the same
+    /// attacked decision (court, date and docket, spelling aside), or
+    /// between the same parties (every named party, at least two). At most
+    /// ten, newest first, whatever the chamber: a duplicate elsewhere is
+    /// still a duplicate (the caller shows only what the user may read).
+    pub async fn possible_duplicates(&self, input: &DossierInput) -> Result<Vec<DossierSummary>> {
+        let key = attacked_key(&input.attacked.court, &input.attacked.date, &input.attacked.docket);
+        let mut names: Vec<String> =
+            input.parties.iter().map(|p| search_key(&p.name)).filter(|n| !n.is_empty()).collect();
+        names.sort();
+        names.dedup();
+        let mut sql = format!("SELECT {SUMMARY} FROM dossiers d WHERE d.attacked_key = $1");
+        if names.len() >= 2 {
+            let list: Vec<String> = (0..names.len()).map(|i| format!("${}", i + 2)).collect();
+            sql.push_str(&format!(
+                " OR d.id IN (SELECT p.dossier_id FROM dossier_parties p WHERE p.name_key IN ({}) \
+                 GROUP BY p.dossier_id HAVING COUNT(DISTINCT p.name_key) = {})",
+                list.join(", "),
+                names.len()
+            ));
+        } else {
+            names.clear();
+        }
+        sql.push_str(" ORDER BY d.id DESC LIMIT 10");
+        let mut statement = sqlx::query(&sql).bind(key);
+        for name in &names {
+            statement = statement.bind(name);
+        }
+        statement.fetch_all(self.pool()).await?.iter().map(summary_of).collect()
     }
 
     /// The chamber of a dossier (for access checks), or 404.

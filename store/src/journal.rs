@@ -384,3 +384,68 @@ pub async fn verify(pool: &AnyPool) -> Result<Verification> {
     }
     Ok(Verification { intact: true, entries: expected_seq - 1, head: Some(expected_prev), first_break: None })
 }
+
+/// A full verification as recorded: when, by whom, and its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct VerificationRecord {
+    /// When it ran (UTC).
+    pub verified_at: String,
+    /// Who ran it (`greffe journal verify` records `cli`).
+    pub actor: String,
+    /// What it found.
+    pub result: Verification,
+}
+
+impl super::Store {
+    /// Verifies the whole chain ([`verify`]) and records when, by whom and
+    /// what was found, so that every dossier page can show the last full
+    /// verification without running one.
+    pub async fn verify_journal(&self, actor: &str) -> Result<Verification> {
+        let result = verify(self.pool()).await?;
+        let first_break = result.first_break.as_ref();
+        sqlx::query(
+            "INSERT INTO journal_verifications (verified_at, actor, intact, entries, head, first_break, problem)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(super::now())
+        .bind(actor)
+        .bind(i64::from(result.intact))
+        .bind(result.entries)
+        .bind(&result.head)
+        .bind(first_break.map(|b| b.seq))
+        .bind(first_break.map(|b| b.problem.clone()))
+        .execute(self.pool())
+        .await?;
+        Ok(result)
+    }
+
+    /// The last recorded full verification, if any ran.
+    pub async fn last_verification(&self) -> Result<Option<VerificationRecord>> {
+        let row = sqlx::query(
+            "SELECT verified_at, actor, intact, entries, head, first_break, problem FROM journal_verifications
+             ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let first_break = match rows::opt_int(&row, "first_break")? {
+            Some(seq) => Some(ChainBreak {
+                seq,
+                dossier_id: None,
+                kind: String::new(),
+                problem: rows::opt_text(&row, "problem")?.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        Ok(Some(VerificationRecord {
+            verified_at: rows::text(&row, "verified_at")?,
+            actor: rows::text(&row, "actor")?,
+            result: Verification {
+                intact: rows::int(&row, "intact")? != 0,
+                entries: rows::int(&row, "entries")?,
+                head: rows::opt_text(&row, "head")?,
+                first_break,
+            },
+        }))
+    }
+}

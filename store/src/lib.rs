@@ -177,7 +177,9 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(|error| Error::internal(format!("migration: {error}")))?;
-        Ok(Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs })
+        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs };
+        dossiers::fill_lawyer_keys(&store).await?;
+        Ok(store)
     }
 
     /// The backend.
@@ -291,6 +293,10 @@ mod tests {
         assert_eq!(
             normalise(include_str!("../migrations/sqlite/0003_portal.sql")),
             normalise(include_str!("../migrations/postgres/0003_portal.sql"))
+        );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0004_registry_portal.sql")),
+            normalise(include_str!("../migrations/postgres/0004_registry_portal.sql"))
         );
     }
 

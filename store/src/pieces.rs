@@ -103,11 +103,14 @@ impl Store {
         };
         let filed_on = greffe_models::dates::parse_date(&input.filed_on)
             .map_err(|e| Error::invalid("filed_on", e.to_string(), "date au format AAAA-MM-JJ"))?;
-        if input.filename.trim().is_empty() || input.filename.contains(['/', '\\']) {
+        if input.filename.trim().is_empty()
+            || input.filename.contains(['/', '\\'])
+            || input.filename.chars().any(char::is_control)
+        {
             return Err(Error::invalid(
                 "filename",
                 format!("nom de fichier « {} » invalide", input.filename),
-                "donner un nom sans « / » ni « \\ »",
+                "donner un nom sans « / », « \\ » ni caractère de contrôle",
             ));
         }
         if input.filed_by.trim().is_empty() {

@@ -592,6 +592,62 @@ impl Store {
             .collect()
     }
 
+    /// Marks a registry task done (a notice sent, a composition announced),
+    /// journaled on its dossier. `in_scope` decides from the task's chamber
+    /// whether the caller may (the caller's scope, checked here, in the same
+    /// transaction). A task already done is a conflict: someone else did it.
+    pub async fn complete_notice(
+        &self,
+        actor: &str,
+        id: i64,
+        in_scope: impl FnOnce(&str) -> bool,
+    ) -> Result<NoticeTask> {
+        let mut write = self.write().await?;
+        let row = sqlx::query(
+            "SELECT t.id, t.plan_id, t.dossier_id, t.hearing_id, t.kind, t.due, t.label, t.done, p.chamber
+             FROM notice_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *write.tx)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("tâche n° {id}")))?;
+        let chamber = rows::text(&row, "chamber")?;
+        if !in_scope(&chamber) {
+            return Err(Error::not_found(format!("tâche n° {id}")));
+        }
+        if rows::int(&row, "done")? != 0 {
+            return Err(Error::conflict(
+                ErrorCode::AlreadyDone,
+                "cette tâche est déjà marquée comme faite",
+                "recharger la page : la liste des tâches est à jour",
+            ));
+        }
+        let task = NoticeTask {
+            id,
+            plan_id: rows::int(&row, "plan_id")?,
+            dossier_id: rows::int(&row, "dossier_id")?,
+            hearing_id: rows::text(&row, "hearing_id")?,
+            kind: rows::text(&row, "kind")?,
+            due: rows::opt_text(&row, "due")?,
+            label: rows::text(&row, "label")?,
+        };
+        sqlx::query("UPDATE notice_tasks SET done = 1 WHERE id = $1").bind(id).execute(&mut *write.tx).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry {
+                actor: actor.to_owned(),
+                dossier_id: Some(task.dossier_id),
+                kind: JournalKind::Registry(RegistryKind::TaskDone),
+                event_date: None,
+                payload: serde_json::json!({"task": id, "kind": task.kind, "hearing": task.hearing_id, "label": task.label}),
+                corrects: None,
+            },
+        )
+        .await?;
+        write.commit().await?;
+        Ok(task)
+    }
+
     /// The plan published over a chamber's hearings, as the previous plan
     /// of a publication: the current rolls and benches of `hearings`.
     pub async fn published_rolls(&self, hearings: &[&str]) -> Result<Plan> {

@@ -281,6 +281,20 @@ impl Store {
         Ok(Roll { sitting, published: !dossiers.is_empty(), dossiers, bench, avocats_generaux })
     }
 
+    /// The hearings whose published roll holds dossier `id`, latest first.
+    pub async fn dossier_sittings(&self, id: i64) -> Result<Vec<Sitting>> {
+        sqlx::query(&format!(
+            "SELECT {SITTING} FROM hearing_roll r JOIN hearings h ON h.id = r.hearing_id
+             WHERE r.dossier_id = $1 ORDER BY h.date DESC, h.half_day DESC"
+        ))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(sitting_of)
+        .collect()
+    }
+
     /// A magistrate's agenda between two days.
     pub async fn agenda(&self, magistrate: &str, from: Date, to: Date) -> Result<Vec<AgendaItem>> {
         let pool = self.pool();

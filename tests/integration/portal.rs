@@ -119,6 +119,102 @@ async fn a_sign_in_without_the_forms_csrf_token_opens_nothing() {
     );
 }
 
+/// A real `greffe serve` on a temporary demonstration store (300 dossiers
+/// in stock), with `greffe-civ1` and `greffe-civ1-bis`'s passwords set;
+/// with `publish`, a plan of the first civil chamber published over this
+/// week and the next three (rolls, benches, notice tasks).
+struct Served {
+    base: String,
+    store: Store,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    async fn start(publish: bool) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store =
+            Store::open(&format!("sqlite://{}", dir.path().join("portail.db").display())).await.expect("store");
+        let today = greffe_models::dates::paris_date(chrono::Utc::now());
+        seed(&store, &DemoConfig { seed: 1, weeks: 8, stock: 300, today }).await.expect("demonstration court");
+        store.set_password("test", "greffe-civ1", PASSWORD).await.expect("password set");
+        if publish {
+            publish_civ1(&store, today).await;
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(greffe_api::serve(listener, AppState::new(store.clone()), async {
+            let _ = stopped.await;
+        }));
+        Self { base, store, stop, server, _dir: dir }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+    }
+}
+
+/// Adds two hearings of civ1 to this week (Thursday and Friday mornings),
+/// then proposes, validates and publishes a plan over the week, as if
+/// published a month ago (so that the hearings kept their notice periods).
+async fn publish_civ1(store: &Store, today: greffe_models::Date) {
+    use chrono::Datelike;
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    for (id, offset) in [("civ1-essai-jeudi", 3), ("civ1-essai-vendredi", 4)] {
+        let hearing = greffe_store::reference::HearingInput {
+            id: id.into(),
+            chamber: "civ1".into(),
+            date: (monday + chrono::Duration::days(offset)).to_string(),
+            half_day: "am".into(),
+            formation: "FR".into(),
+            capacity: 10,
+            room: Some("salle Portalis".into()),
+        };
+        store.put_hearing("test", None, hearing).await.expect("hearing added");
+    }
+    let rules = greffe_models::planning::PlanningRules::default();
+    let end = monday + chrono::Duration::days(6);
+    let built = store
+        .planning_instance("civ1", monday, end, monday - chrono::Duration::days(30), &rules)
+        .await
+        .expect("instance");
+    let config = greffe_solver::SolveConfig {
+        time_limit: Duration::from_secs(3),
+        threads: 1,
+        ..greffe_solver::SolveConfig::default()
+    };
+    let solved = greffe_solver::solve(&built.instance, &config).expect("solves");
+    let new = greffe_store::plans::NewPlan {
+        chamber: "civ1",
+        start: monday,
+        end,
+        title: "essai du portail",
+        instance: &built.doc,
+        plan: &solved.plan,
+        report: &solved.check,
+        amends: None,
+        origin: json!({"test": true}),
+    };
+    let draft = store.create_plan("test", new).await.expect("draft");
+    let validated = store
+        .validate_plan("test", draft.summary.id, draft.summary.version, &draft.report, None)
+        .await
+        .expect("validated");
+    greffe_api::workflow::publish(
+        store,
+        "test",
+        &validated.summary,
+        validated.summary.version,
+        None,
+        greffe_store::plans::Faults::default(),
+    )
+    .await
+    .expect("published");
+}
+
 /// A chromedriver process, stopped when dropped.
 struct Driver(Child);
 
@@ -230,17 +326,8 @@ async fn click(client: &Client, css: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_signs_in_sees_the_home_and_signs_out_in_a_real_browser() {
     let Some((client, _driver)) = browser().await else { return };
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("portail.db").display())).await.expect("store");
-    let today = greffe_models::dates::paris_date(chrono::Utc::now());
-    seed(&store, &DemoConfig { seed: 1, weeks: 8, stock: 300, today }).await.expect("demonstration court");
-    store.set_password("test", "greffe-civ1", PASSWORD).await.expect("password set");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(greffe_api::serve(listener, AppState::new(store.clone()), async {
-        let _ = stopped.await;
-    }));
+    let served = Served::start(false).await;
+    let base = served.base.clone();
 
     // A signed-out visitor is sent to the sign-in page, and back after.
     client.goto(&format!("{base}/portail/")).await.expect("goto");
@@ -281,6 +368,340 @@ async fn a_clerk_signs_in_sees_the_home_and_signs_out_in_a_real_browser() {
     assert_eq!(client.current_url().await.expect("url").path(), "/portail/connexion");
 
     client.close().await.expect("browser closes");
-    let _ = stop.send(());
-    let _ = server.await;
+    served.stop().await;
+}
+
+/// The clicks a clerk spends on each task, from the home page, as the
+/// stories below make them: a click on a link or button, or a form sent
+/// with the Enter key, counts one; typing does not.
+#[derive(Default)]
+struct Clicks {
+    tasks: Vec<(String, u32)>,
+    current: Option<(String, u32)>,
+}
+
+impl Clicks {
+    /// A task starts on the home page.
+    async fn start(&mut self, client: &Client, base: &str, task: &str) {
+        client.goto(&format!("{base}/portail/")).await.expect("home");
+        wait_for(client, "#utilisateur").await;
+        self.current = Some((task.to_owned(), 0));
+    }
+
+    fn count(&mut self) {
+        if let Some((_, n)) = self.current.as_mut() {
+            *n += 1;
+        }
+    }
+
+    /// Clicks `css` and counts it.
+    async fn click(&mut self, client: &Client, css: &str) {
+        click(client, css).await;
+        self.count();
+    }
+
+    /// Types `text` in `css` and sends the form with Enter (one count).
+    async fn enter(&mut self, client: &Client, css: &str, text: &str) {
+        let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.expect("clear");
+        field.send_keys(&format!("{text}\u{E007}")).await.expect("type and Enter");
+        self.count();
+    }
+
+    fn done(&mut self) {
+        let task = self.current.take().expect("a task started");
+        self.tasks.push(task);
+    }
+}
+
+async fn sign_in(client: &Client, base: &str, user: &str) {
+    client.goto(&format!("{base}/portail/connexion")).await.expect("goto");
+    fill(client, "#identifiant", user).await;
+    fill(client, "#mot_de_passe", PASSWORD).await;
+    click(client, "form[action='/portail/connexion'] button[type=submit]").await;
+    wait_for(client, "#utilisateur").await;
+}
+
+async fn select(client: &Client, css: &str, value: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.select_by_value(value).await.unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+}
+
+async fn value_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+}
+
+/// The state shown for deadline `label` in the dossier page's table.
+async fn deadline_state(client: &Client, label: &str) -> String {
+    let rows = client.find_all(Locator::Css("#table-delais tbody tr")).await.expect("rows");
+    for row in rows {
+        let text = row.text().await.expect("text");
+        if text.starts_with(label) {
+            return row.find(Locator::Css("td:nth-child(6)")).await.expect("state").text().await.expect("text").to_lowercase();
+        }
+    }
+    panic!("no deadline « {label} » on the page")
+}
+
+async fn fill_registration(client: &Client, pourvoi: &str, court: &str, docket: &str) {
+    fill(client, "#champ-pourvoi", pourvoi).await;
+    fill(client, "#champ-attacked-court", court).await;
+    // Dates through the browser's own date input: typed as the locale shows them.
+    client
+        .execute(
+            "document.getElementById('champ-attacked-date').value = arguments[0]; \
+             document.getElementById('champ-signification_decision').value = arguments[1];",
+            vec![json!("2026-10-02"), json!("2026-10-20")],
+        )
+        .await
+        .expect("dates");
+    fill(client, "#champ-attacked-docket", docket).await;
+    fill(client, "#champ-parties-0-name", "Mme Amandine Portail").await;
+    fill(client, "#champ-parties-0-lawyer", "SCP Essai et Témoin").await;
+    fill(client, "#champ-parties-1-name", "Société Registre Nouveau").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerks_day_in_a_real_browser() {
+    let Some((client, driver)) = browser().await else { return };
+    let served = Served::start(true).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    let mut clicks = Clicks::default();
+    sign_in(&client, &base, "greffe-civ1").await;
+
+    // Registering a pourvoi: every problem beside its field, what was typed
+    // kept, nothing written.
+    client.goto(&format!("{base}/portail/dossiers/nouveau")).await.expect("goto");
+    fill(&client, "#champ-pourvoi", "x2654321").await;
+    fill(&client, "#champ-parties-0-name", "Mme Amandine Portail").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#erreurs").await;
+    assert!(text_of(&client, "#champ-attacked-court-erreur").await.contains("champ vide"));
+    assert!(text_of(&client, "#champ-attacked-date-erreur").await.contains("date"));
+    assert_eq!(value_of(&client, "#champ-pourvoi").await, "X 26-54.321", "kept, normalised");
+    assert_eq!(value_of(&client, "#champ-parties-0-name").await, "Mme Amandine Portail");
+    look_at(&client, "enregistrement-erreurs").await;
+    let found = store
+        .search_dossiers(&greffe_store::dossiers::DossierQuery { pourvoi: Some("X 26-54.321".into()), ..Default::default() }, None)
+        .await
+        .expect("search");
+    assert!(found.items.is_empty(), "a refused registration writes nothing");
+
+    clicks.start(&client, &base, "enregistrer un pourvoi").await;
+    clicks.click(&client, "a.fr-nav__link[href='/portail/dossiers/nouveau']").await;
+    wait_for(&client, "#fiche-formulaire").await;
+    look_at(&client, "enregistrement").await;
+    fill_registration(&client, "x2654321", "cour d'appel de Rennes", "26/00042").await;
+    clicks.click(&client, "#enregistrer").await;
+    wait_for(&client, "#message").await;
+    clicks.done();
+    assert_eq!(text_of(&client, "#titre-dossier").await, "Pourvoi n° X 26-54.321");
+    assert_eq!(deadline_state(&client, "Remise du mémoire ampliatif").await, "en cours", "started at once");
+    assert_eq!(deadline_state(&client, "Délai pour former un pourvoi").await, "respecté");
+    look_at(&client, "dossier-enregistre").await;
+    let new_url = client.current_url().await.expect("url");
+
+    // The same attacked decision again: the clerk is warned, nothing is
+    // written until she confirms.
+    client.goto(&format!("{base}/portail/dossiers/nouveau")).await.expect("goto");
+    fill_registration(&client, "x2654322", "Cour d'appel de  Rennes", "26 00042").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#doublons").await;
+    assert!(text_of(&client, "#doublons").await.contains("X 26-54.321"));
+    look_at(&client, "enregistrement-doublon").await;
+
+    // Finding a dossier by a number typed loosely opens it.
+    clicks.start(&client, &base, "trouver un dossier par son numéro").await;
+    clicks.enter(&client, "#recherche-rapide", "x 2654321").await;
+    wait_for(&client, "#titre-dossier").await;
+    clicks.done();
+    assert_eq!(client.current_url().await.expect("url").path(), new_url.path());
+
+    // Seeing a dossier's deadlines: they are on its page.
+    clicks.start(&client, &base, "voir les délais d'un dossier").await;
+    clicks.enter(&client, "#recherche-rapide", "X26-54.321").await;
+    wait_for(&client, "#table-delais").await;
+    clicks.done();
+
+    // Recording a mémoire: the deadline it meets changes state.
+    clicks.start(&client, &base, "enregistrer un mémoire").await;
+    clicks.enter(&client, "#recherche-rapide", "x2654321").await;
+    wait_for(&client, "#evenement").await;
+    select(&client, "#champ-type", "depot_memoire_ampliatif").await;
+    select(&client, "#evenement #champ-party", "demandeur").await;
+    clicks.click(&client, "#evenement button[type=submit]").await;
+    wait_for(&client, "#message").await;
+    clicks.done();
+    assert_eq!(deadline_state(&client, "Remise du mémoire ampliatif").await, "respecté");
+    assert!(text_of(&client, "#table-journal").await.contains("dépôt du mémoire du demandeur"));
+    look_at(&client, "dossier-memoire").await;
+
+    // Adding a piece, then downloading it back, byte for byte.
+    let piece: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let piece_dir = tempfile::tempdir().expect("directory");
+    let piece_path = piece_dir.path().join("mémoire en défense.pdf");
+    std::fs::write(&piece_path, &piece).expect("piece written");
+    clicks.start(&client, &base, "ajouter une pièce").await;
+    clicks.enter(&client, "#recherche-rapide", "x2654321").await;
+    wait_for(&client, "#ajout-piece").await;
+    client
+        .find(Locator::Css("#champ-file"))
+        .await
+        .expect("file input")
+        .send_keys(&piece_path.display().to_string())
+        .await
+        .expect("file chosen");
+    select(&client, "#champ-kind", "memoire_defense").await;
+    select(&client, "#ajout-piece #champ-party", "defendeur").await;
+    fill(&client, "#champ-filed_by", "SCP Essai et Témoin").await;
+    clicks.click(&client, "#ajout-piece button[type=submit]").await;
+    wait_for(&client, "#table-pieces").await;
+    clicks.done();
+    assert!(text_of(&client, "#table-pieces").await.contains("mémoire en défense.pdf"));
+    assert!(text_of(&client, "#table-journal").await.contains("dépôt du mémoire en défense"), "the piece is the event");
+    let downloaded = client
+        .execute(
+            "const link = document.querySelector('#table-pieces a'); \
+             return fetch(link.href).then(r => r.arrayBuffer()).then(b => Array.from(new Uint8Array(b)));",
+            vec![],
+        )
+        .await
+        .expect("download");
+    let downloaded: Vec<u8> =
+        downloaded.as_array().expect("bytes").iter().map(|b| b.as_u64().expect("byte") as u8).collect();
+    assert!(downloaded == piece, "the piece comes back byte for byte ({} bytes)", downloaded.len());
+    look_at(&client, "dossier-piece").await;
+
+    // Two clerks edit the same record: the second is told, and shown the
+    // first one's version; nothing of hers is written.
+    let dossier_path = new_url.path().to_owned();
+    client.goto(&format!("{base}{dossier_path}/modifier")).await.expect("goto");
+    wait_for(&client, "#fiche-formulaire").await;
+    look_at(&client, "modification").await;
+    // A second browser: the second clerk.
+    let (other, other_driver) = browser().await.expect("a second browser");
+    sign_in(&other, &base, "greffe-civ1").await;
+    other.goto(&format!("{base}{dossier_path}/modifier")).await.expect("goto");
+    wait_for(&other, "#fiche-formulaire").await;
+    fill(&other, "#champ-attacked-docket", "26/00043").await;
+    click(&other, "#enregistrer").await;
+    wait_for(&other, "#message").await;
+    other.close().await.expect("second browser closes");
+    drop(other_driver);
+    fill(&client, "#champ-attacked-docket", "26/00044").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#conflit").await;
+    assert!(text_of(&client, "#versions").await.contains("26/00043"), "the other version is shown");
+    assert_eq!(value_of(&client, "#champ-attacked-docket").await, "26/00044", "her input is kept");
+    look_at(&client, "modification-conflit").await;
+    let stored = store.dossier(new_url.path().rsplit('/').next().and_then(|id| id.parse().ok()).expect("id")).await;
+    assert_eq!(stored.expect("dossier").record.attacked.docket, "26/00043", "no silent overwrite");
+
+    // A soc dossier is out of reach by URL.
+    let soc = store
+        .search_dossiers(&greffe_store::dossiers::DossierQuery { chamber: Some("soc".into()), ..Default::default() }, None)
+        .await
+        .expect("search");
+    let soc_id = soc.items.first().expect("a soc dossier").id;
+    client.goto(&format!("{base}/portail/dossiers/{soc_id}")).await.expect("goto");
+    assert_eq!(text_of(&client, "h1").await, "Accès refusé");
+    look_at(&client, "acces-refuse").await;
+
+    // The overdue tasks of my chamber: on the home page itself.
+    clicks.start(&client, &base, "voir les tâches en retard de ma chambre").await;
+    assert!(text_of(&client, "#taches").await.starts_with("Mes tâches"));
+    clicks.done();
+    look_at(&client, "accueil-greffier-publie").await;
+
+    // Marking a notice task done, from the home page.
+    clicks.start(&client, &base, "marquer une tâche faite").await;
+    let before = store.notice_tasks("civ1").await.expect("tasks").len();
+    assert!(before > 0, "the publication created notices to send");
+    clicks.click(&client, "#avis ~ div form button[type=submit]").await;
+    wait_for(&client, "#message").await;
+    clicks.done();
+    assert_eq!(store.notice_tasks("civ1").await.expect("tasks").len(), before - 1);
+
+    // This week's roll of a hearing, and a dossier's hearing and bench.
+    clicks.start(&client, &base, "ouvrir le rôle d'une audience de la semaine").await;
+    clicks.click(&client, "#audiences ~ div table tbody tr a").await;
+    wait_for(&client, "#table-role").await;
+    clicks.done();
+    look_at(&client, "audience").await;
+    let rolled = text_of(&client, "#table-role tbody tr:first-child td:nth-child(2)").await;
+    clicks.start(&client, &base, "voir l'audience et la composition d'un dossier").await;
+    clicks.enter(&client, "#recherche-rapide", &rolled).await;
+    wait_for(&client, "#liste-audiences").await;
+    clicks.done();
+    assert!(text_of(&client, "#liste-audiences").await.contains("(président)"), "the bench, president named");
+
+    // A certificat de non-pourvoi, end to end.
+    clicks.start(&client, &base, "répondre à une demande de CNP").await;
+    clicks.click(&client, "a.fr-nav__link[href='/portail/cnp']").await;
+    wait_for(&client, "#demande-cnp").await;
+    look_at(&client, "cnp").await;
+    fill(&client, "#champ-court", "tribunal judiciaire de Nantes").await;
+    client
+        .execute("document.getElementById('champ-decision_date').value = '2026-06-15';", vec![])
+        .await
+        .expect("date");
+    fill(&client, "#champ-docket", "25/07777").await;
+    fill(&client, "#champ-parties", "M. Sans Pourvoi\nMme Exécution").await;
+    clicks.click(&client, "#interroger").await;
+    wait_for(&client, "#reponse").await;
+    clicks.done();
+    assert_eq!(text_of(&client, "#reponse").await.to_lowercase(), "certificat délivré");
+    assert!(text_of(&client, "#certificat").await.contains("aucun pourvoi en cassation n'est enregistré"));
+    look_at(&client, "cnp-certificat").await;
+    // Against the decision the new pourvoi attacks: refused, and why.
+    client.goto(&format!("{base}/portail/cnp")).await.expect("goto");
+    fill(&client, "#champ-court", "cour d'appel de Rennes").await;
+    client
+        .execute("document.getElementById('champ-decision_date').value = '2026-10-02';", vec![])
+        .await
+        .expect("date");
+    fill(&client, "#champ-docket", "26/00043").await;
+    fill(&client, "#champ-parties", "Mme Amandine Portail").await;
+    click(&client, "#interroger").await;
+    wait_for(&client, "#reponse").await;
+    assert!(text_of(&client, "#reponse").await.to_lowercase().starts_with("certificat refusé"));
+    assert!(text_of(&client, "#constats").await.contains("X 26-54.321"));
+
+    // The stock dashboard of my chamber.
+    clicks.start(&client, &base, "ouvrir le tableau de bord de ma chambre").await;
+    clicks.click(&client, "a.fr-nav__link[href='/portail/tableau-de-bord']").await;
+    wait_for(&client, "#chiffre-stock").await;
+    clicks.done();
+    assert!(text_of(&client, "#perimetre").await.contains("civ1"));
+    look_at(&client, "tableau-de-bord").await;
+
+    // Search by criteria, paginated.
+    client.goto(&format!("{base}/portail/dossiers?tous=1")).await.expect("goto");
+    wait_for(&client, "#resume").await;
+    assert!(text_of(&client, "#resume").await.contains("d'autres suivent"));
+    click(&client, "#page-suivante").await;
+    wait_for(&client, "#resume").await;
+    look_at(&client, "recherche").await;
+
+    // The clicks of each task, as counted: the seed's indicator.
+    let report: Vec<Value> = clicks.tasks.iter().map(|(task, n)| json!({"tache": task, "clics": n})).collect();
+    std::fs::write(
+        screenshot_dir().join("clics.json"),
+        serde_json::to_string_pretty(&report).expect("json"),
+    )
+    .expect("clicks written");
+    for (task, n) in &clicks.tasks {
+        eprintln!("clics depuis l'accueil : {n} — {task}");
+        assert!(*n <= 3, "« {task} » takes {n} clicks (goal ≤ 3)");
+    }
+    client.close().await.expect("browser closes");
+    drop(driver);
+    served.stop().await;
 }

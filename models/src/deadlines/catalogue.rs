@@ -97,6 +97,35 @@ impl Procedure {
         Self::PenalMae,
     ];
 
+    /// The JSON spelling (`penal_detention`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Civil => "civil",
+            Self::CivilSansRepresentation => "civil_sans_representation",
+            Self::Penal => "penal",
+            Self::PenalDetention => "penal_detention",
+            Self::PenalMiseEnAccusation => "penal_mise_en_accusation",
+            Self::PenalMae => "penal_mae",
+        }
+    }
+
+    /// Parses the JSON spelling.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|procedure| procedure.as_str() == raw)
+    }
+
+    /// French label, for clerks.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Civil => "civile, représentation obligatoire",
+            Self::CivilSansRepresentation => "civile, sans représentation obligatoire",
+            Self::Penal => "pénale",
+            Self::PenalDetention => "pénale, détention (art. 567-2 CPP)",
+            Self::PenalMiseEnAccusation => "pénale, mise en accusation (art. 574-1 CPP)",
+            Self::PenalMae => "pénale, mandat d'arrêt européen (art. 568-1 CPP)",
+        }
+    }
+
     /// Whether the procedure is criminal (CPP counting, art. 801).
     pub fn is_penal(self) -> bool {
         !matches!(self, Self::Civil | Self::CivilSansRepresentation)

@@ -39,6 +39,15 @@ impl Residence {
         }
     }
 
+    /// French label, for clerks.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Metropole => "métropole",
+            Self::OutreMer => "outre-mer (+ 1 mois)",
+            Self::Etranger => "étranger (+ 2 mois)",
+        }
+    }
+
     /// Parses the command-line spelling.
     pub fn parse(raw: &str) -> Option<Residence> {
         Self::ALL.into_iter().find(|residence| residence.as_str() == raw)

@@ -304,9 +304,21 @@ pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(i
     let piece = state.store.piece(id).await?;
     caller.require_chamber(&state.store.dossier_chamber(piece.dossier_id).await?)?;
     let bytes = state.store.piece_content(&piece).await?;
-    let disposition = format!("attachment; filename=\"{}\"", piece.filename.replace(['"', '\r', '\n'], "_"));
-    Ok(([(header::CONTENT_TYPE, piece.media_type.clone()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response())
+    Ok(piece_download(&piece, bytes))
+}
+
+/// A piece's file as a download: its media type, and its name both as
+/// plain ASCII and, for accented names, in RFC 5987 form (RFC 6266).
+pub fn piece_download(piece: &Piece, bytes: Vec<u8>) -> Response {
+    let ascii: String =
+        piece.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let encoded: String = form_urlencoded::byte_serialize(piece.filename.as_bytes()).collect::<String>().replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let content_type = header::HeaderValue::from_str(&piece.media_type)
+        .unwrap_or(header::HeaderValue::from_static("application/octet-stream"));
+    let disposition =
+        header::HeaderValue::from_str(&disposition).unwrap_or(header::HeaderValue::from_static("attachment"));
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 /// Records the court's decision: closes the deadlines, the dossier becomes

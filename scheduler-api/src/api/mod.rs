@@ -178,6 +178,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::amend_plan))
         .routes(routes!(plans::recheck_plan))
         .routes(routes!(plans::notices))
+        .routes(routes!(plans::complete_notice))
         .routes(routes!(simulations::start))
         .routes(routes!(simulations::get))
         .routes(routes!(simulations::events))

@@ -592,6 +592,23 @@ pub async fn notices(
     Ok(Json(state.store.notice_tasks(&query.chamber).await?))
 }
 
+/// Marks a notice task done (a clerk of its chamber): the notice sent, the
+/// composition announced. Journaled on the dossier; 409 `already_done` when
+/// someone did it first.
+#[utoipa::path(post, path = "/notices/{id}/done", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Notice task")),
+    responses((status = 200, body = NoticeTask), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn complete_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NoticeTask>> {
+    caller.require(Operation::CompleteNotice)?;
+    let id = numeric_id(&id, "tâche")?;
+    Ok(Json(state.store.complete_notice(caller.id(), id, |chamber| caller.0.covers(chamber)).await?))
+}
+
 /// The views' format.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

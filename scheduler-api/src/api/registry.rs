@@ -176,10 +176,11 @@ pub async fn import(
 }
 
 /// Recomputes the journal's hash chain and names the first entry that does
-/// not match (admin).
+/// not match (admin); the result is recorded (dossier pages show the last
+/// one).
 #[utoipa::path(get, path = "/admin/journal/verify", tag = "administration", security(("token" = [])),
     responses((status = 200, body = Verification), (status = 403, body = Problem)))]
 pub async fn verify_journal(State(state): State<AppState>, caller: Caller) -> Result<Json<Verification>> {
     caller.require(Operation::VerifyJournal)?;
-    Ok(Json(greffe_store::journal::verify(state.store.pool()).await?))
+    Ok(Json(state.store.verify_journal(caller.id()).await?))
 }

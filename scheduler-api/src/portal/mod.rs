@@ -5,11 +5,18 @@
 //! without JavaScript; sign-in opens a session (cookie) that the API never
 //! accepts.
 
+pub mod cnp;
+pub mod dossiers;
+pub mod forms;
+pub mod hearings;
 pub mod pages;
+pub mod record;
 pub mod session;
+pub mod stock;
 
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{DefaultBodyLimit, Path};
+use greffe_store::pieces::MAX_PIECE_BYTES;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -54,6 +61,24 @@ pub fn router() -> Router<AppState> {
         .route("/portail/connexion", get(pages::sign_in_page).post(pages::sign_in))
         .route("/portail/deconnexion", post(pages::sign_out))
         .route("/portail/accessibilite", get(pages::accessibility))
+        .route("/portail/dossiers", get(dossiers::search))
+        .route("/portail/dossiers/nouveau", get(dossiers::new_form).post(dossiers::create))
+        .route("/portail/dossiers/{id}", get(dossiers::page))
+        .route("/portail/dossiers/{id}/modifier", get(dossiers::edit_form).post(dossiers::update))
+        .route("/portail/dossiers/{id}/evenements", post(dossiers::record_event))
+        .route("/portail/dossiers/{id}/orientation", post(dossiers::route))
+        .route(
+            "/portail/dossiers/{id}/pieces",
+            post(dossiers::add_piece).layer(DefaultBodyLimit::max(MAX_PIECE_BYTES + 1024 * 1024)),
+        )
+        .route("/portail/pieces/{id}", get(dossiers::download))
+        .route("/portail/taches/{id}/fait", post(dossiers::complete_task))
+        .route("/portail/audiences/{id}", get(hearings::page))
+        .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
+        .route("/portail/tableau-de-bord", get(stock::page))
+        .route("/portail/tableau-de-bord.csv", get(stock::download))
+        .route("/portail/cnp", get(cnp::form).post(cnp::answer))
+        .route("/portail/cnp/{id}", get(cnp::show))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
             for (name, value) in pages::page_headers() {

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use greffe_models::access::{Operation, UserRole};
@@ -19,7 +19,19 @@ use super::session::{
 use crate::api::{AppState, today};
 use crate::error::Error;
 
-/// Who is signed in, as the page header shows it.
+/// An entry of the portal's main menu.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it leads.
+    pub href: &'static str,
+    /// What it says.
+    pub label: &'static str,
+    /// The page shown is under it.
+    pub current: bool,
+}
+
+/// Who is signed in, as the page header shows it, and the menu of what
+/// the member's role may do.
 #[derive(Debug, Clone)]
 pub struct HeaderMember {
     /// Full name.
@@ -28,23 +40,40 @@ pub struct HeaderMember {
     pub role: String,
     /// The session's CSRF token (the sign-out form).
     pub csrf: String,
+    /// The main menu.
+    pub nav: Vec<NavItem>,
 }
 
 impl HeaderMember {
-    fn of(member: &Member) -> Self {
-        Self::of_session(&member.session)
+    /// The header of a page under menu entry `here` (its `href`).
+    pub fn of(member: &Member, here: &str) -> Self {
+        Self::of_session(&member.session, here)
     }
 
-    fn of_session(session: &greffe_store::sessions::Session) -> Self {
+    fn of_session(session: &greffe_store::sessions::Session, here: &str) -> Self {
+        let role = session.user.role;
+        let entries: [(&'static str, &'static str, Option<Operation>); 5] = [
+            ("/portail/", "Accueil", None),
+            ("/portail/dossiers", "Dossiers", None),
+            ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
+            ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),
+            ("/portail/tableau-de-bord", "Tableau de bord", Some(Operation::ReadDashboard)),
+        ];
         Self {
             name: session.user.name.clone(),
-            role: session.user.role.label_fr().to_owned(),
+            role: role.label_fr().to_owned(),
             csrf: session.csrf.clone(),
+            nav: entries
+                .into_iter()
+                .filter(|(_, _, operation)| operation.is_none_or(|op| role.may(op)))
+                .map(|(href, label, _)| NavItem { href, label, current: href == here })
+                .collect(),
         }
     }
 }
 
-fn render(template: &impl Template, status: StatusCode) -> Response {
+/// A page, or the error page when the template fails (logged).
+pub fn render(template: &impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {
@@ -196,10 +225,8 @@ struct CsrfForm {
 /// `POST /portail/deconnexion`.
 pub async fn sign_out(State(state): State<AppState>, member: Member, headers: HeaderMap, body: Bytes) -> Response {
     let form: CsrfForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    if !member.csrf_matches(&form.csrf) {
-        return failure(
-            &Error::forbidden("formulaire sans jeton de session valide").action("recharger la page puis réessayer"),
-        );
+    if let Err(error) = member.require_csrf(&form.csrf) {
+        return failure(&error);
     }
     if let Err(error) = state.store.sign_out(&member.token).await {
         return failure(&error.into());
@@ -212,6 +239,7 @@ pub async fn sign_out(State(state): State<AppState>, member: Member, headers: He
 /// One task line of a home page.
 #[derive(Debug, Clone)]
 pub struct TaskRow {
+    dossier_id: i64,
     due: String,
     pourvoi: String,
     chamber: String,
@@ -233,6 +261,8 @@ pub struct TaskSection {
 /// A notice to send.
 #[derive(Debug, Clone)]
 pub struct NoticeRow {
+    id: i64,
+    dossier_id: i64,
     due: String,
     hearing: String,
     label: String,
@@ -241,6 +271,7 @@ pub struct NoticeRow {
 /// A hearing of the period.
 #[derive(Debug, Clone)]
 pub struct HearingRow {
+    id: String,
     date: String,
     half_day: &'static str,
     chamber: String,
@@ -278,11 +309,24 @@ struct HomePage {
     hearings: Vec<HearingRow>,
     show_stock: bool,
     stock: Vec<StockRow>,
+    can_complete: bool,
+    csrf: String,
+    flash: Option<&'static str>,
 }
 
 /// A stored date (`2026-05-13`) as the court writes it (`13/05/2026`).
-fn date_fr(iso: &str) -> String {
+pub fn date_fr(iso: &str) -> String {
     greffe_models::dates::parse_date(iso).map_or_else(|_| iso.to_owned(), |d| d.format("%d/%m/%Y").to_string())
+}
+
+/// A stored instant (RFC 3339, UTC) as Paris time (`13/05/2026 à 14:05`).
+pub fn instant_fr(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_owned(),
+        |at| {
+            greffe_models::dates::paris_time(at.with_timezone(&chrono::Utc)).format("%d/%m/%Y à %H:%M").to_string()
+        },
+    )
 }
 
 fn who_fr(applies_to: &str) -> String {
@@ -295,9 +339,13 @@ fn who_fr(applies_to: &str) -> String {
 }
 
 /// `GET /portail/`: the home of the member's role.
-pub async fn home(State(state): State<AppState>, member: Member) -> Response {
+pub async fn home(State(state): State<AppState>, member: Member, RawQuery(raw): RawQuery) -> Response {
+    let query = super::forms::Fields::parse(raw.unwrap_or_default().as_bytes());
     match home_page(&state, &member).await {
-        Ok(page) => render(&page, StatusCode::OK),
+        Ok(mut page) => {
+            page.flash = (query.get("fait") == "tache").then_some("Tâche marquée comme faite.");
+            render(&page, StatusCode::OK)
+        }
         Err(error) => failure(&error),
     }
 }
@@ -311,7 +359,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
         format!("chambre(s) {}", user.chambers.join(", "))
     };
     let mut page = HomePage {
-        member: Some(HeaderMember::of(member)),
+        member: Some(HeaderMember::of(member, "/portail/")),
         name: user.name.clone(),
         role_label: user.role.label_fr().to_owned(),
         scope,
@@ -326,6 +374,9 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
         hearings: Vec::new(),
         show_stock: false,
         stock: Vec::new(),
+        can_complete: member.may(Operation::CompleteNotice),
+        csrf: member.session.csrf.clone(),
+        flash: None,
     };
     if member.may(Operation::ReadTasks) && user.role != UserRole::Admin {
         let config = DeadlineConfig { warning_days: 15 };
@@ -349,6 +400,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                 _ => 2,
             };
             sections[index].tasks.push(TaskRow {
+                dossier_id: task.dossier_id,
                 due: date_fr(&task.due),
                 pourvoi: task.pourvoi,
                 chamber: task.chamber,
@@ -365,6 +417,8 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
         for chamber in user.chambers.iter().filter(|c| c.as_str() != "*") {
             for notice in state.store.notice_tasks(chamber).await? {
                 page.notices.push(NoticeRow {
+                    id: notice.id,
+                    dossier_id: notice.dossier_id,
                     due: notice.due.as_deref().map(date_fr).unwrap_or_default(),
                     hearing: notice.hearing_id,
                     label: notice.label,
@@ -390,6 +444,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                 continue;
             }
             page.hearings.push(HearingRow {
+                id: hearing.id.clone(),
                 date: date_fr(&hearing.date),
                 half_day: if hearing.half_day == "pm" { "après-midi" } else { "matin" },
                 chamber: hearing.chamber,
@@ -429,7 +484,7 @@ struct AccessibilityPage {
 pub async fn accessibility(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let member = match cookie(&headers, SESSION_COOKIE) {
         Some(token) => match state.store.session(token).await {
-            Ok(session) => session.as_ref().map(HeaderMember::of_session),
+            Ok(session) => session.as_ref().map(|s| HeaderMember::of_session(s, "")),
             Err(error) => {
                 // The statement stays readable: shown as to a signed-out visitor.
                 tracing::error!(%error, "session look-up failed on the accessibility statement");

@@ -11,6 +11,8 @@ use greffe_models::access::Operation;
 use greffe_store::sessions::{LIFETIME_HOURS, Session};
 
 use crate::api::AppState;
+use crate::api::extract::Caller;
+use crate::error::Error;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "greffe_session";
@@ -60,6 +62,27 @@ impl Member {
     /// Whether the member's role may do `operation` (the one access table).
     pub fn may(&self, operation: Operation) -> bool {
         self.session.user.role.may(operation)
+    }
+
+    /// The member as the API's handlers see a caller: the same checks of
+    /// role (`require`) and chambers (`require_chamber`, `scope`).
+    pub fn caller(&self) -> Caller {
+        Caller(self.session.user.clone())
+    }
+
+    /// Who is journaled as having acted.
+    pub fn actor(&self) -> &str {
+        &self.session.user.id
+    }
+
+    /// Refuses a form that does not carry this session's CSRF token.
+    pub fn require_csrf(&self, sent: &str) -> Result<(), Error> {
+        if self.csrf_matches(sent) {
+            Ok(())
+        } else {
+            Err(Error::forbidden("formulaire sans jeton de session valide")
+                .action("recharger la page puis réessayer"))
+        }
     }
 
     /// Whether a form's CSRF token is this session's.
