@@ -94,6 +94,9 @@ pub enum Operation {
     ReadNotices,
     /// Mark a notice task done (the notice sent, the composition announced).
     CompleteNotice,
+    /// Record an absence of a magistrate of one's chambers (leave,
+    /// training): the planner then keeps him off those days' benches.
+    RecordAbsence,
     /// Run what-if simulations.
     Simulate,
 }
@@ -104,7 +107,7 @@ impl Operation {
         use UserRole::{Admin, Analyste, Greffier, Magistrat, PresidentChambre};
         match self {
             Self::ManageReference | Self::ManageUsers | Self::Import | Self::VerifyJournal => &[Admin],
-            Self::WriteDossier | Self::AnswerCnp => &[Greffier, Admin],
+            Self::WriteDossier | Self::AnswerCnp | Self::RecordAbsence => &[Greffier, Admin],
             Self::SetPlanning | Self::ValidatePlan => &[PresidentChambre],
             Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, Admin],
             Self::ReadDashboard => &[Greffier, PresidentChambre, Analyste, Admin],

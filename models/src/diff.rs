@@ -194,7 +194,11 @@ pub fn implied_tasks(instance: &Instance, diff: &PlanDiff, next: &Plan) -> Vec<I
             due,
             label: match (date, due) {
                 (Some(date), Some(due)) => {
-                    format!("envoyer l'avis d'audience du {date} ({hearing}) aux avocats, au plus tard le {due}")
+                    format!(
+                        "envoyer l'avis d'audience du {} ({hearing}) aux avocats, au plus tard le {}",
+                        date.format("%d/%m/%Y"),
+                        due.format("%d/%m/%Y")
+                    )
                 }
                 _ => format!("envoyer l'avis d'audience ({hearing}) aux avocats"),
             },

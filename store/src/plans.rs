@@ -35,6 +35,8 @@ pub struct NoticeTask {
     pub plan_id: i64,
     /// Dossier.
     pub dossier_id: i64,
+    /// Its pourvoi number.
+    pub pourvoi: String,
     /// Hearing.
     pub hearing_id: String,
     /// `send_notice`, `withdraw_notice`, `composition_notice`.
@@ -570,8 +572,9 @@ impl Store {
     /// Open notice tasks of a chamber, soonest first.
     pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<NoticeTask>> {
         let rows = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, t.hearing_id, t.kind, t.due, t.label FROM notice_tasks t
-             JOIN plans p ON p.id = t.plan_id WHERE p.chamber = $1 AND t.done = 0
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label FROM notice_tasks t
+             JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id
+             WHERE p.chamber = $1 AND t.done = 0
              ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
         )
         .bind(chamber)
@@ -583,6 +586,7 @@ impl Store {
                     id: rows::int(row, "id")?,
                     plan_id: rows::int(row, "plan_id")?,
                     dossier_id: rows::int(row, "dossier_id")?,
+                    pourvoi: rows::text(row, "pourvoi")?,
                     hearing_id: rows::text(row, "hearing_id")?,
                     kind: rows::text(row, "kind")?,
                     due: rows::opt_text(row, "due")?,
@@ -604,8 +608,8 @@ impl Store {
     ) -> Result<NoticeTask> {
         let mut write = self.write().await?;
         let row = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, t.hearing_id, t.kind, t.due, t.label, t.done, p.chamber
-             FROM notice_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1",
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.done, p.chamber
+             FROM notice_tasks t JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *write.tx)
@@ -626,6 +630,7 @@ impl Store {
             id,
             plan_id: rows::int(&row, "plan_id")?,
             dossier_id: rows::int(&row, "dossier_id")?,
+            pourvoi: rows::text(&row, "pourvoi")?,
             hearing_id: rows::text(&row, "hearing_id")?,
             kind: rows::text(&row, "kind")?,
             due: rows::opt_text(&row, "due")?,

@@ -481,6 +481,32 @@ impl Store {
         Ok(MagistrateRecord { magistrate: input, version })
     }
 
+    /// Adds an absence to a magistrate's record. Additive: it is appended
+    /// to the absences as they stand when written (a concurrent change is
+    /// retried once on the new version, never overwritten). The checks of
+    /// the record apply; a refused date names `from` or `to`.
+    pub async fn add_absence(&self, actor: &str, id: &str, absence: Absence) -> Result<MagistrateRecord> {
+        let mut attempts = 0;
+        loop {
+            let mut record = self.magistrate(id).await?;
+            let index = record.magistrate.absences.len();
+            record.magistrate.absences.push(absence.clone());
+            match self.put_magistrate(actor, Some(record.version), record.magistrate).await {
+                Err(Error::VersionMismatch { .. }) if attempts == 0 => attempts += 1,
+                Err(mut error) => {
+                    let prefix = format!("absences[{index}].");
+                    if let Some(problem) = error.problem_mut()
+                        && let Some(field) = problem.field.as_deref().and_then(|f| f.strip_prefix(&prefix))
+                    {
+                        problem.field = Some(field.to_owned());
+                    }
+                    return Err(error);
+                }
+                Ok(written) => return Ok(written),
+            }
+        }
+    }
+
     /// Hearings of the calendar, optionally of one chamber and within dates.
     pub async fn hearings(
         &self,

@@ -80,6 +80,27 @@ pub struct AgendaItem {
     pub dossiers: Vec<String>,
 }
 
+/// An open dossier of a magistrate, as rapporteur or avocat général, and
+/// what he has still to file for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MagistrateDossier {
+    /// Dossier id.
+    pub id: i64,
+    /// Pourvoi number.
+    pub pourvoi: String,
+    /// Chamber.
+    pub chamber: String,
+    /// Status code.
+    pub status: String,
+    /// He reports on it (else he gives the opinion as avocat général).
+    pub rapporteur: bool,
+    /// His act is on the journal: the report (rapporteur) or the opinion
+    /// (avocat général).
+    pub filed: bool,
+    /// The next hearing whose published roll holds it, from today.
+    pub next_hearing: Option<String>,
+}
+
 /// One hearing of a chamber's calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CalendarDay {
@@ -279,6 +300,43 @@ impl Store {
         avocats_generaux.sort();
         avocats_generaux.dedup();
         Ok(Roll { sitting, published: !dossiers.is_empty(), dossiers, bench, avocats_generaux })
+    }
+
+    /// The open dossiers of `magistrate`, as rapporteur or avocat général:
+    /// those on a coming hearing first (soonest first), then by
+    /// registration.
+    pub async fn magistrate_dossiers(&self, magistrate: &str, today: Date) -> Result<Vec<MagistrateDossier>> {
+        let open = super::tasks::open_statuses_sql();
+        let mut sql = crate::sql::Sql::new("SELECT d.id, d.pourvoi, d.chamber, d.status, d.registered_on, ");
+        sql.push("CASE WHEN EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = ")
+            .bind(magistrate.to_owned())?
+            .push(") THEN 1 ELSE 0 END AS rapporteur, ");
+        sql.push("CASE WHEN EXISTS (SELECT 1 FROM journal j WHERE j.dossier_id = d.id AND j.kind = 'depot_rapport') THEN 1 ELSE 0 END AS report, ");
+        sql.push("CASE WHEN EXISTS (SELECT 1 FROM journal j WHERE j.dossier_id = d.id AND j.kind = 'avis_avocat_general') THEN 1 ELSE 0 END AS opinion, ");
+        sql.push("(SELECT MIN(h.date) FROM hearing_roll hr JOIN hearings h ON h.id = hr.hearing_id WHERE hr.dossier_id = d.id AND h.date >= ")
+            .bind(today.to_string())?
+            .push(") AS next_hearing FROM dossiers d WHERE d.status IN (")
+            .push(&open)
+            .push(") AND (d.avocat_general = ")
+            .bind(magistrate.to_owned())?
+            .push(" OR EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = ")
+            .bind(magistrate.to_owned())?
+            .push(")) ORDER BY next_hearing NULLS LAST, d.registered_on, d.id LIMIT 500");
+        let rows = sql.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let rapporteur = rows::int(row, "rapporteur")? != 0;
+                Ok(MagistrateDossier {
+                    id: rows::int(row, "id")?,
+                    pourvoi: rows::text(row, "pourvoi")?,
+                    chamber: rows::text(row, "chamber")?,
+                    status: rows::text(row, "status")?,
+                    rapporteur,
+                    filed: rows::int(row, if rapporteur { "report" } else { "opinion" })? != 0,
+                    next_hearing: rows::opt_text(row, "next_hearing")?,
+                })
+            })
+            .collect()
     }
 
     /// The hearings whose published roll holds dossier `id`, latest first.

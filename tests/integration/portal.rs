@@ -282,7 +282,17 @@ fn screenshot_dir() -> PathBuf {
 /// Photographs the page under `name`, and audits it with axe-core: no
 /// *critical* or *serious* violation.
 async fn look_at(client: &Client, name: &str) {
+    // The whole page, not only the window: taller for the photograph.
+    let height = client
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .ok()
+        .and_then(|h| h.as_u64())
+        .unwrap_or(1000)
+        .clamp(1000, 8000);
+    client.set_window_size(1280, u32::try_from(height).unwrap_or(1000) + 140).await.expect("resize");
     let png = client.screenshot().await.expect("screenshot");
+    client.set_window_size(1280, 1000).await.expect("resize back");
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("screenshot written");
     let axe = include_str!("../assets/axe-core/axe.min.js");
     client.execute(axe, vec![]).await.expect("axe-core loads");
@@ -625,8 +635,10 @@ async fn a_clerks_day_in_a_real_browser() {
     let before = store.notice_tasks("civ1").await.expect("tasks").len();
     assert!(before > 0, "the publication created notices to send");
     clicks.click(&client, "#avis ~ div form button[type=submit]").await;
-    wait_for(&client, "#message").await;
+    // htmx puts the row, done, in place of the button.
+    wait_for(&client, "#fait").await;
     clicks.done();
+    assert!(text_of(&client, "#fait").await.to_lowercase().starts_with("fait :"));
     assert_eq!(store.notice_tasks("civ1").await.expect("tasks").len(), before - 1);
 
     // This week's roll of a hearing, and a dossier's hearing and bench.
@@ -682,6 +694,53 @@ async fn a_clerks_day_in_a_real_browser() {
     assert!(text_of(&client, "#perimetre").await.contains("civ1"));
     look_at(&client, "tableau-de-bord").await;
 
+    // Recording an absence of a magistrate of the chamber.
+    clicks.start(&client, &base, "enregistrer l'absence d'un magistrat").await;
+    clicks.click(&client, "a.fr-nav__link[href='/portail/magistrats']").await;
+    wait_for(&client, "#absence").await;
+    let absent = client
+        .execute("return document.querySelector('#champ-magistrate option:nth-child(2)').value", vec![])
+        .await
+        .expect("a magistrate");
+    let absent = absent.as_str().expect("id").to_owned();
+    select(&client, "#champ-magistrate", &absent).await;
+    client
+        .execute(
+            "document.getElementById('champ-from').value = '2027-03-01';              document.getElementById('champ-to').value = '2027-03-05';",
+            vec![],
+        )
+        .await
+        .expect("dates");
+    fill(&client, "#champ-reason", "formation").await;
+    clicks.click(&client, "#enregistrer-absence").await;
+    wait_for(&client, "#message").await;
+    clicks.done();
+    assert!(text_of(&client, "#table-magistrats").await.contains("du 01/03/2027 au 05/03/2027 (formation)"));
+    let record = store.magistrate(&absent).await.expect("magistrate");
+    assert!(record.magistrate.absences.iter().any(|a| a.from == "2027-03-01" && a.to == "2027-03-05"));
+    look_at(&client, "magistrats").await;
+    // A reversed period is refused beside its field, nothing written.
+    select(&client, "#champ-magistrate", &absent).await;
+    client
+        .execute(
+            "document.getElementById('champ-from').value = '2027-04-09';              document.getElementById('champ-to').value = '2027-04-01';",
+            vec![],
+        )
+        .await
+        .expect("dates");
+    click(&client, "#enregistrer-absence").await;
+    wait_for(&client, "#erreurs").await;
+    assert!(text_of(&client, "#champ-to-erreur").await.contains("avant son début"));
+    assert_eq!(store.magistrate(&absent).await.expect("magistrate").magistrate.absences.len(), record.magistrate.absences.len());
+
+    // Search as one types (htmx): the results follow the criteria.
+    client.goto(&format!("{base}/portail/dossiers")).await.expect("goto");
+    wait_for(&client, "#champ-lawyer").await;
+    fill(&client, "#champ-lawyer", "essai et tém").await;
+    wait_for(&client, "#resume").await;
+    assert!(text_of(&client, "#zone-resultats").await.contains("X 26-54.321"), "found by its lawyer, accents and all");
+    assert!(client.current_url().await.expect("url").query().unwrap_or("").contains("lawyer="), "the address follows");
+
     // Search by criteria, paginated.
     client.goto(&format!("{base}/portail/dossiers?tous=1")).await.expect("goto");
     wait_for(&client, "#resume").await;
@@ -701,6 +760,85 @@ async fn a_clerks_day_in_a_real_browser() {
         eprintln!("clics depuis l'accueil : {n} — {task}");
         assert!(*n <= 3, "« {task} » takes {n} clicks (goal ≤ 3)");
     }
+    client.close().await.expect("browser closes");
+    drop(driver);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_has_its_home_in_a_real_browser() {
+    let Some((client, driver)) = browser().await else { return };
+    let served = Served::start(true).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    let magistrate_user = store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.role == greffe_store::users::UserRole::Magistrat)
+        .expect("a magistrate's account");
+    for user in ["president-civ1", "analyste", "admin", magistrate_user.id.as_str()] {
+        store.set_password("test", user, PASSWORD).await.expect("password set");
+    }
+    let sign_out = async |client: &Client| {
+        click(client, "form[action='/portail/deconnexion'] button[type=submit]").await;
+        wait_for(client, "#deconnecte").await;
+    };
+
+    // The chamber president: dossiers ready, drafts, the coming hearings
+    // with their benches, the Cour's deadlines at risk.
+    sign_in(&client, &base, "president-civ1").await;
+    wait_for(&client, "#en-etat").await;
+    assert!(text_of(&client, "#projets").await.starts_with("Projets de rôle"));
+    assert!(text_of(&client, "#audiences ~ div").await.contains("(préside)"), "benches of the published rolls");
+    assert!(client.find(Locator::Css("a.fr-nav__link[href='/portail/dossiers/nouveau']")).await.is_err(), "no registration");
+    look_at(&client, "accueil-president").await;
+    sign_out(&client).await;
+
+    // A magistrate: his dossiers with what is due, his hearings, his diary.
+    sign_in(&client, &base, &magistrate_user.id).await;
+    wait_for(&client, "#mes-dossiers").await;
+    wait_for(&client, "#agenda-ics").await;
+    look_at(&client, "accueil-magistrat").await;
+    let ics = client
+        .execute("return fetch('/portail/agenda.ics').then(r => r.text())", vec![])
+        .await
+        .expect("diary");
+    assert!(ics.as_str().unwrap_or("").starts_with("BEGIN:VCALENDAR"), "an iCalendar file");
+    // He reads a dossier of his chamber but records nothing there.
+    let first = client.find(Locator::Css("#mes-dossiers ~ div table tbody tr a")).await;
+    if let Ok(link) = first {
+        link.click().await.expect("click");
+        wait_for(&client, "#titre-dossier").await;
+        assert!(client.find(Locator::Css("#evenement")).await.is_err(), "no event form for a magistrate");
+        look_at(&client, "dossier-magistrat").await;
+    }
+    client.goto(&format!("{base}/portail/dossiers/nouveau")).await.expect("goto");
+    assert_eq!(text_of(&client, "h1").await, "Accès refusé", "the API's refusal, as a page");
+    sign_out(&client).await;
+
+    // The analyst: the court's stock.
+    sign_in(&client, &base, "analyste").await;
+    wait_for(&client, "#stock").await;
+    click(&client, "a.fr-nav__link[href='/portail/tableau-de-bord']").await;
+    wait_for(&client, "#chiffre-stock").await;
+    assert!(text_of(&client, "#perimetre").await.contains("la Cour"));
+    look_at(&client, "tableau-de-bord-cour").await;
+    let csv = client
+        .execute("return fetch(document.getElementById('csv').href).then(r => r.text())", vec![])
+        .await
+        .expect("csv");
+    let csv = csv.as_str().unwrap_or("");
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("chambre;indicateur;categorie;valeur"));
+    assert!(csv.contains("total;stock;;"), "the court's total");
+    sign_out(&client).await;
+
+    // The administrator: users, and the stock.
+    sign_in(&client, &base, "admin").await;
+    wait_for(&client, "#utilisateurs").await;
+    assert!(text_of(&client, "#utilisateurs ~ div").await.contains("greffe-civ1"));
+    look_at(&client, "accueil-admin").await;
+
     client.close().await.expect("browser closes");
     drop(driver);
     served.stop().await;

@@ -152,6 +152,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::get_chamber, reference::update_chamber))
         .routes(routes!(reference::list_magistrates, reference::create_magistrate))
         .routes(routes!(reference::get_magistrate, reference::update_magistrate))
+        .routes(routes!(reference::add_absence))
         .routes(routes!(reference::list_hearings, reference::create_hearing))
         .routes(routes!(reference::get_hearing, reference::update_hearing, reference::delete_hearing))
         .routes(routes!(dossiers::search_dossiers, dossiers::create_dossier))

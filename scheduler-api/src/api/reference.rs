@@ -12,7 +12,9 @@ use utoipa::IntoParams;
 use super::extract::{Caller, IfMatch, Params, json_body, tagged};
 use super::{AppState, idempotent};
 use crate::error::{Error, Problem, Result};
-use greffe_store::reference::{Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord};
+use greffe_store::reference::{
+    Absence, Chamber, ChamberInput, HearingInput, HearingRecord, MagistrateInput, MagistrateRecord,
+};
 
 /// Filter of magistrates.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -198,6 +200,27 @@ pub async fn update_magistrate(
         },
     )
     .await
+}
+
+/// Adds an absence to a magistrate (a clerk of his chamber, or the
+/// administrator). Additive: appended to the absences as they stand, so it
+/// needs no `If-Match`.
+#[utoipa::path(post, path = "/magistrates/{id}/absences", tag = "référentiel", security(("token" = [])),
+    request_body = Absence, params(("id" = String, Path, description = "Magistrate id")),
+    responses((status = 201, body = MagistrateRecord), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_absence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    caller.require(Operation::RecordAbsence)?;
+    let magistrate = state.store.magistrate(&id).await?;
+    caller.require_chamber(&magistrate.magistrate.chamber)?;
+    let absence: Absence = json_body(&body)?;
+    let record = state.store.add_absence(caller.id(), &id, absence).await?;
+    Ok(tagged(StatusCode::CREATED, record.version, &record))
 }
 
 /// The hearing calendar.

@@ -11,7 +11,7 @@ use greffe_models::registry::{CnpOutcome, Nature};
 use greffe_store::cnp::{CnpAnswer, CnpInput};
 
 use super::forms::{Field, Fields, Kind, Problems, choices};
-use super::pages::{HeaderMember, date_fr, failure, instant_fr, render};
+use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
@@ -51,7 +51,7 @@ fn require(member: &Member) -> Result<(), Error> {
 /// `GET /portail/cnp`: the request form.
 pub async fn form(member: Member) -> Response {
     if let Err(error) = require(&member) {
-        return failure(&error);
+        return failure_as(&member, &error);
     }
     let page = CnpPage {
         member: Some(HeaderMember::of(&member, "/portail/cnp")),
@@ -67,7 +67,7 @@ pub async fn form(member: Member) -> Response {
 pub async fn answer(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     if let Err(error) = require(&member).and_then(|()| member.require_csrf(fields.get("csrf"))) {
-        return failure(&error);
+        return failure_as(&member, &error);
     }
     let input = CnpInput {
         court: fields.opt("court"),
@@ -82,7 +82,7 @@ pub async fn answer(State(state): State<AppState>, member: Member, body: Bytes) 
         Err(error) => {
             let mut problems = Problems::default();
             if let Err(other) = problems.take(error.into()) {
-                return failure(&other);
+                return failure_as(&member, &other);
             }
             let form = form_fields(&fields, &problems);
             problems.label_from_fields(&form);
@@ -171,6 +171,6 @@ pub async fn show(State(state): State<AppState>, member: Member, Path(raw_id): P
     .await;
     match result {
         Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }

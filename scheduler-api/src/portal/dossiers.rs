@@ -21,7 +21,7 @@ use greffe_store::dossiers::{Dossier, DossierQuery, DossierSummary, EventInput};
 use greffe_store::pieces::{KINDS, MAX_PIECE_BYTES, PieceInput};
 
 use super::forms::{Field, Fields, Group, Kind, Problems, choices};
-use super::pages::{HeaderMember, date_fr, failure, instant_fr, render};
+use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::record::{self, RecordChoices};
 use super::session::Member;
 use crate::api::{AppState, today};
@@ -158,14 +158,14 @@ pub async fn search(State(state): State<AppState>, member: Member, RawQuery(raw)
             }
             Err(error) => {
                 if let Err(other) = problems.take(error.into()) {
-                    return failure(&other);
+                    return failure_as(&member, &other);
                 }
             }
         }
     }
     let chambers = match state.store.chambers().await {
         Ok(list) => list.into_iter().filter(|c| caller.0.covers(&c.chamber.code)).collect::<Vec<_>>(),
-        Err(error) => return failure(&error.into()),
+        Err(error) => return failure_as(&member, &error.into()),
     };
     let field = |kind, name: &str, label: &str| Field::new(kind, name, label, fields_shown.get(name), &problems);
     page.groups = vec![
@@ -711,7 +711,7 @@ async fn show(state: &AppState, member: &Member, dossier: Dossier, flash: Option
     let refused = !posted.problems.is_empty() || posted.conflict.is_some();
     match dossier_page(state, member, dossier, flash, posted).await {
         Ok(page) => render(&page, if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
 
@@ -725,7 +725,7 @@ pub async fn page(
     let query = Fields::parse(raw.unwrap_or_default().as_bytes());
     match readable(&state, &member, &raw_id).await {
         Ok(dossier) => show(&state, &member, dossier, query.opt("fait").as_deref(), Posted::default()).await,
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
 
@@ -768,11 +768,11 @@ async fn refused(
                 .to_owned(),
         );
     } else if let Err(other) = posted.problems.take(error) {
-        return failure(&other);
+        return failure_as(&member, &other);
     }
     match state.store.dossier(id).await {
         Ok(dossier) => show(state, member, dossier, None, posted).await,
-        Err(error) => failure(&error.into()),
+        Err(error) => failure_as(&member, &error.into()),
     }
 }
 
@@ -790,7 +790,7 @@ pub async fn record_event(
     let fields = Fields::parse(&body);
     let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
         Ok(found) => found,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let mut problems = Problems::default();
     if fields.opt("type").is_none() {
@@ -838,22 +838,22 @@ pub async fn add_piece(
                     let media = part.content_type().unwrap_or("application/octet-stream").to_owned();
                     match part.bytes().await {
                         Ok(bytes) => file = Some((filename, media, bytes)),
-                        Err(error) => return failure(&too_large_or_bad(&error.body_text())),
+                        Err(error) => return failure_as(&member, &too_large_or_bad(&error.body_text())),
                     }
                 } else {
                     match part.text().await {
                         Ok(text) => fields.push(name, text),
-                        Err(error) => return failure(&too_large_or_bad(&error.body_text())),
+                        Err(error) => return failure_as(&member, &too_large_or_bad(&error.body_text())),
                     }
                 }
             }
             Ok(None) => break,
-            Err(error) => return failure(&too_large_or_bad(&error.body_text())),
+            Err(error) => return failure_as(&member, &too_large_or_bad(&error.body_text())),
         }
     }
     let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
         Ok(found) => found,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let mut problems = Problems::default();
     let (filename, media, bytes) = file.unwrap_or_default();
@@ -906,7 +906,7 @@ pub async fn download(State(state): State<AppState>, member: Member, Path(raw_id
         Ok(crate::api::dossiers::piece_download(&piece, bytes))
     }
     .await;
-    result.unwrap_or_else(|error| failure(&error))
+    result.unwrap_or_else(|error| failure_as(&member, &error))
 }
 
 /// `POST /portail/dossiers/{id}/orientation`: chamber and circuit.
@@ -914,11 +914,11 @@ pub async fn route(State(state): State<AppState>, member: Member, Path(raw_id): 
     let fields = Fields::parse(&body);
     let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
         Ok(found) => found,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let chamber = fields.get("chamber").trim().to_owned();
     if let Err(error) = member.caller().require_chamber(&chamber) {
-        return failure(&error);
+        return failure_as(&member, &error);
     }
     let circuit = match fields.opt("circuit") {
         None => None,
@@ -1006,11 +1006,11 @@ impl RecordFormPage {
 /// `GET /portail/dossiers/nouveau`: the registration form, dated today.
 pub async fn new_form(State(state): State<AppState>, member: Member) -> Response {
     if let Err(error) = member.caller().require(Operation::WriteDossier) {
-        return failure(&error);
+        return failure_as(&member, &error);
     }
     let choices = match record_choices(&state, &member).await {
         Ok(choices) => choices,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let mut fields = Fields::default();
     fields.push("registered_on", today().to_string());
@@ -1041,11 +1041,11 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     if let Err(error) = member.caller().require(Operation::WriteDossier).and_then(|()| member.require_csrf(fields.get("csrf"))) {
-        return failure(&error);
+        return failure_as(&member, &error);
     }
     let choices = match record_choices(&state, &member).await {
         Ok(choices) => choices,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let mut problems = Problems::default();
     let input = record::input_of(&fields, None, &mut problems);
@@ -1074,7 +1074,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
                         })
                         .collect();
                 }
-                Err(error) => return failure(&error.into()),
+                Err(error) => return failure_as(&member, &error.into()),
             }
         }
         if problems.is_empty() && duplicates.is_empty() {
@@ -1088,7 +1088,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
                         if status == StatusCode::CONFLICT {
                             problems.push("pourvoi", problem.message, problem.action.unwrap_or_default());
                         } else {
-                            return failure(&other);
+                            return failure_as(&member, &other);
                         }
                     }
                 }
@@ -1134,7 +1134,7 @@ pub async fn edit_form(State(state): State<AppState>, member: Member, Path(raw_i
     .await;
     match result {
         Ok(page) => render(&page, page.status()),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
 
@@ -1217,11 +1217,11 @@ pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id):
     let fields = Fields::parse(&body);
     let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
         Ok(found) => found,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let choices = match record_choices(&state, &member).await {
         Ok(choices) => choices,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let mut problems = Problems::default();
     let input = record::input_of(&fields, Some(&dossier.record), &mut problems);
@@ -1237,7 +1237,7 @@ pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id):
         } else {
             let patch = match serde_json::to_value(input) {
                 Ok(patch) => patch,
-                Err(error) => return failure(&Error::internal(error)),
+                Err(error) => return failure_as(&member, &Error::internal(error)),
             };
             match state.store.update_dossier(member.actor(), dossier.id, version, patch).await {
                 Ok(written) => return done(written.id, "modifie"),
@@ -1251,10 +1251,10 @@ pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id):
                         );
                         current = match state.store.dossier(dossier.id).await {
                             Ok(found) => found,
-                            Err(error) => return failure(&error.into()),
+                            Err(error) => return failure_as(&member, &error.into()),
                         };
                     } else if let Err(other) = problems.take(error) {
-                        return failure(&other);
+                        return failure_as(&member, &other);
                     }
                 }
             }
@@ -1271,32 +1271,56 @@ pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id):
     render(&page, status)
 }
 
+/// The row of a notice task once done (htmx swaps it in).
+#[derive(Template)]
+#[template(source = r#"<tr id="fait"><td colspan="5" role="status"><span class="fr-badge fr-badge--sm {{ badge }}">{{ text }}</span></td></tr>"#, ext = "html")]
+struct TaskDoneRow {
+    text: String,
+    badge: &'static str,
+}
+
 /// `POST /portail/taches/{id}/fait`: a notice task done; back to where the
 /// button was (`suite`: the home or a dossier page).
 pub async fn complete_task(
     State(state): State<AppState>,
     member: Member,
     Path(raw_id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
     let fields = Fields::parse(&body);
-    let result: Result<(), Error> = async {
+    let result: Result<greffe_store::plans::NoticeTask, Error> = async {
         member.caller().require(Operation::CompleteNotice)?;
         member.require_csrf(fields.get("csrf"))?;
         let id = crate::api::extract::numeric_id(&raw_id, "tâche")?;
         let user = &member.session.user;
-        state.store.complete_notice(member.actor(), id, |chamber| user.covers(chamber)).await?;
-        Ok(())
+        Ok(state.store.complete_notice(member.actor(), id, |chamber| user.covers(chamber)).await?)
     }
     .await;
+    // From htmx (the home page's button): the row, done, in place.
+    if headers.contains_key("hx-request") {
+        // htmx swaps 2xx answers only: a refusal comes with 200 too, its
+        // badge and words saying it.
+        let (text, badge) = match &result {
+            Ok(task) => (format!("Fait : {} — {}", task.pourvoi, task.label), "fr-badge--success"),
+            Err(error) => {
+                let (status, problem) = error.status_and_body();
+                if status.is_server_error() {
+                    tracing::error!(%error, "marking a notice task done failed");
+                }
+                (format!("Non fait : {}", problem.message), "fr-badge--error")
+            }
+        };
+        return render(&TaskDoneRow { text, badge }, StatusCode::OK);
+    }
     match result {
-        Ok(()) => {
+        Ok(_) => {
             let back = fields.get("suite");
             let back = if back.starts_with("/portail/") && !back.contains("//") { back } else { "/portail/" };
             let separator = if back.contains('?') { '&' } else { '?' };
             let anchor = if back.starts_with("/portail/dossiers/") { "#delais" } else { "" };
             Redirect::to(&format!("{back}{separator}fait=tache{anchor}")).into_response()
         }
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }

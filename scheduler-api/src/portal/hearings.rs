@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_store::views::Roll;
 
-use super::pages::{HeaderMember, date_fr, failure, render};
+use super::pages::{HeaderMember, date_fr, failure_as, render};
 use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
@@ -89,7 +89,7 @@ pub async fn page(State(state): State<AppState>, member: Member, Path(raw_id): P
     .await;
     match result {
         Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
 
@@ -104,6 +104,36 @@ pub async fn ics(State(state): State<AppState>, member: Member, Path(raw_id): Pa
             greffe_store::views::ics(&format!("Audience {}", roll.sitting.hearing), &[roll.event()]),
         )
             .into_response(),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
+    }
+}
+
+/// `GET /portail/agenda.ics`: the member's own hearings over eight weeks
+/// (a magistrate's account), for a diary.
+pub async fn agenda_ics(State(state): State<AppState>, member: Member) -> Response {
+    let result: Result<String, Error> = async {
+        let magistrate = member.session.user.magistrate.clone().ok_or_else(|| {
+            Error::refused(
+                greffe_models::errors::ErrorCode::NoMagistrate,
+                "votre compte n'est rattaché à aucun magistrat",
+            )
+            .action("demander à l'administrateur de rattacher le compte à son magistrat")
+        })?;
+        let from = crate::api::today();
+        let items = state.store.agenda(&magistrate, from, from + chrono::Duration::weeks(8)).await?;
+        let events: Vec<_> = items.iter().map(|item| item.event()).collect();
+        Ok(greffe_store::views::ics(&format!("Agenda de {}", member.session.user.name), &events))
+    }
+    .await;
+    match result {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"mon-agenda.ics\"".to_owned()),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(error) => failure_as(&member, &error),
     }
 }

@@ -9,6 +9,7 @@ pub mod cnp;
 pub mod dossiers;
 pub mod forms;
 pub mod hearings;
+pub mod magistrates;
 pub mod pages;
 pub mod record;
 pub mod session;
@@ -28,15 +29,22 @@ use crate::api::AppState;
 /// can be cached for a year.
 pub const DSFR: &str = "/portail/dsfr/1.15.3";
 
-/// The vendored assets, embedded at build time.
+/// Where htmx is served (its version in the path, cached for a year).
+pub const HTMX: &str = "/portail/htmx/2.0.11";
+
+/// The vendored DSFR, embedded at build time.
 #[derive(rust_embed::Embed)]
 #[folder = "assets/dsfr/"]
 struct DsfrAssets;
 
-/// `GET /portail/dsfr/1.15.3/{path}`: an embedded DSFR file, cached for a
-/// year (its URL changes with its version).
-async fn dsfr_asset(Path(path): Path<String>) -> Response {
-    match DsfrAssets::get(&path) {
+/// The vendored htmx, embedded at build time.
+#[derive(rust_embed::Embed)]
+#[folder = "assets/htmx/"]
+struct HtmxAssets;
+
+/// An embedded file, cached for a year (its URL changes with its version).
+fn asset<E: rust_embed::Embed>(path: &str) -> Response {
+    match E::get(path) {
         Some(file) => {
             let mime = file.metadata.mimetype();
             let content_type =
@@ -52,6 +60,16 @@ async fn dsfr_asset(Path(path): Path<String>) -> Response {
         }
         None => (StatusCode::NOT_FOUND, "fichier introuvable").into_response(),
     }
+}
+
+/// `GET /portail/dsfr/1.15.3/{path}`.
+async fn dsfr_asset(Path(path): Path<String>) -> Response {
+    asset::<DsfrAssets>(&path)
+}
+
+/// `GET /portail/htmx/2.0.11/{path}`.
+async fn htmx_asset(Path(path): Path<String>) -> Response {
+    asset::<HtmxAssets>(&path)
 }
 
 /// The portal's routes (merged into the service's router).
@@ -75,9 +93,12 @@ pub fn router() -> Router<AppState> {
         .route("/portail/taches/{id}/fait", post(dossiers::complete_task))
         .route("/portail/audiences/{id}", get(hearings::page))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
+        .route("/portail/agenda.ics", get(hearings::agenda_ics))
         .route("/portail/tableau-de-bord", get(stock::page))
         .route("/portail/tableau-de-bord.csv", get(stock::download))
         .route("/portail/cnp", get(cnp::form).post(cnp::answer))
+        .route("/portail/magistrats", get(magistrates::page))
+        .route("/portail/magistrats/absences", post(magistrates::add_absence))
         .route("/portail/cnp/{id}", get(cnp::show))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
@@ -90,6 +111,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::root))
         .route("/portail", get(pages::root))
         .route(&format!("{DSFR}/{{*path}}"), get(dsfr_asset))
+        .route(&format!("{HTMX}/{{*path}}"), get(htmx_asset))
         .merge(pages)
         .layer(CompressionLayer::new())
 }

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use greffe_models::access::{Operation, UserRole};
 use greffe_models::deadlines::DeadlineConfig;
+use greffe_models::plan_status::PlanStatus;
+use greffe_store::dossiers::DossierQuery;
 use greffe_store::sessions::{SignIn, random_hex};
 use serde::Deserialize;
 
@@ -52,12 +54,13 @@ impl HeaderMember {
 
     fn of_session(session: &greffe_store::sessions::Session, here: &str) -> Self {
         let role = session.user.role;
-        let entries: [(&'static str, &'static str, Option<Operation>); 5] = [
+        let entries: [(&'static str, &'static str, Option<Operation>); 6] = [
             ("/portail/", "Accueil", None),
             ("/portail/dossiers", "Dossiers", None),
             ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
             ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),
             ("/portail/tableau-de-bord", "Tableau de bord", Some(Operation::ReadDashboard)),
+            ("/portail/magistrats", "Magistrats", Some(Operation::RecordAbsence)),
         ];
         Self {
             name: session.user.name.clone(),
@@ -92,8 +95,18 @@ struct ErrorPage {
     action: Option<String>,
 }
 
+/// The page of a failure shown to a signed-in member (the header keeps
+/// the menu and the sign-out button).
+pub fn failure_as(member: &Member, error: &Error) -> Response {
+    failure_page(Some(HeaderMember::of(member, "")), error)
+}
+
 /// The page of a failure, with the status the API would answer.
 pub fn failure(error: &Error) -> Response {
+    failure_page(None, error)
+}
+
+fn failure_page(member: Option<HeaderMember>, error: &Error) -> Response {
     let (status, problem) = error.status_and_body();
     if status.is_server_error() {
         // Logged once, here, as the API's responses are.
@@ -106,7 +119,7 @@ pub fn failure(error: &Error) -> Response {
         _ => "Demande refusée",
     };
     render(
-        &ErrorPage { member: None, title: title.to_owned(), message: problem.message, action: problem.action },
+        &ErrorPage { member, title: title.to_owned(), message: problem.message, action: problem.action },
         status,
     )
 }
@@ -263,6 +276,7 @@ pub struct TaskSection {
 pub struct NoticeRow {
     id: i64,
     dossier_id: i64,
+    pourvoi: String,
     due: String,
     hearing: String,
     label: String,
@@ -272,6 +286,7 @@ pub struct NoticeRow {
 #[derive(Debug, Clone)]
 pub struct HearingRow {
     id: String,
+    bench: String,
     date: String,
     half_day: &'static str,
     chamber: String,
@@ -289,6 +304,61 @@ pub struct StockRow {
     missed: i64,
     clearance: String,
     median_days: String,
+}
+
+/// A dossier ready to be heard and not yet on a roll.
+#[derive(Debug, Clone)]
+pub struct ReadyRow {
+    id: i64,
+    pourvoi: String,
+    chamber: String,
+    circuit: String,
+    registered_on: String,
+}
+
+/// A hearing plan of the chamber not yet published.
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    title: String,
+    chamber: String,
+    period: String,
+    status: String,
+    violations: i64,
+    by: String,
+}
+
+/// A dossier of a magistrate's own.
+#[derive(Debug, Clone)]
+pub struct MineRow {
+    id: i64,
+    pourvoi: String,
+    chamber: String,
+    status: String,
+    capacity: &'static str,
+    due: &'static str,
+    filed: bool,
+    next_hearing: String,
+}
+
+/// A hearing of a magistrate's agenda.
+#[derive(Debug, Clone)]
+pub struct AgendaRow {
+    hearing: String,
+    date: String,
+    half_day: &'static str,
+    chamber: String,
+    formation: String,
+    capacities: String,
+    dossiers: String,
+}
+
+/// A user account (administrator's home).
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    id: String,
+    name: String,
+    role: String,
+    chambers: String,
 }
 
 #[derive(Template)]
@@ -309,9 +379,28 @@ struct HomePage {
     hearings: Vec<HearingRow>,
     show_stock: bool,
     stock: Vec<StockRow>,
+    show_ready: bool,
+    ready: Vec<ReadyRow>,
+    show_drafts: bool,
+    drafts: Vec<DraftRow>,
+    show_mine: bool,
+    mine: Vec<MineRow>,
+    agenda: Vec<AgendaRow>,
+    users: Vec<UserRow>,
     can_complete: bool,
     csrf: String,
     flash: Option<&'static str>,
+}
+
+/// A magistrate's capacity at a hearing, in French.
+fn capacity_fr(code: &str) -> &str {
+    match code {
+        "preside" => "préside",
+        "siege" => "siège",
+        "rapporteur" => "rapporteur",
+        "avocat_general" => "avocat général",
+        other => other,
+    }
 }
 
 /// A stored date (`2026-05-13`) as the court writes it (`13/05/2026`).
@@ -346,7 +435,7 @@ pub async fn home(State(state): State<AppState>, member: Member, RawQuery(raw): 
             page.flash = (query.get("fait") == "tache").then_some("Tâche marquée comme faite.");
             render(&page, StatusCode::OK)
         }
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
 
@@ -374,6 +463,14 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
         hearings: Vec::new(),
         show_stock: false,
         stock: Vec::new(),
+        show_ready: false,
+        ready: Vec::new(),
+        show_drafts: false,
+        drafts: Vec::new(),
+        show_mine: false,
+        mine: Vec::new(),
+        agenda: Vec::new(),
+        users: Vec::new(),
         can_complete: member.may(Operation::CompleteNotice),
         csrf: member.session.csrf.clone(),
         flash: None,
@@ -412,13 +509,15 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
         }
         page.task_sections = sections.into_iter().filter(|s| !s.tasks.is_empty()).collect();
     }
-    if member.may(Operation::ReadNotices) {
+    // The notices are the clerks' to send (the president sees the plan).
+    if member.may(Operation::CompleteNotice) {
         page.show_notices = true;
         for chamber in user.chambers.iter().filter(|c| c.as_str() != "*") {
             for notice in state.store.notice_tasks(chamber).await? {
                 page.notices.push(NoticeRow {
                     id: notice.id,
                     dossier_id: notice.dossier_id,
+                    pourvoi: notice.pourvoi,
                     due: notice.due.as_deref().map(date_fr).unwrap_or_default(),
                     hearing: notice.hearing_id,
                     label: notice.label,
@@ -443,8 +542,20 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
             if !user.covers(&hearing.chamber) {
                 continue;
             }
+            // The president sees each hearing's bench (published rolls).
+            let bench = if user.role == UserRole::PresidentChambre {
+                let roll = state.store.roll(&hearing.id).await?;
+                roll.bench
+                    .iter()
+                    .map(|seat| if seat.presides { format!("{} (préside)", seat.name) } else { seat.name.clone() })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                String::new()
+            };
             page.hearings.push(HearingRow {
                 id: hearing.id.clone(),
+                bench,
                 date: date_fr(&hearing.date),
                 half_day: if hearing.half_day == "pm" { "après-midi" } else { "matin" },
                 chamber: hearing.chamber,
@@ -453,6 +564,101 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                 capacity: hearing.capacity,
             });
         }
+    }
+    if user.role == UserRole::PresidentChambre {
+        let query = DossierQuery { status: Some("ready".into()), limit: Some(20), ..DossierQuery::default() };
+        let scope = (!user.covers_all()).then_some(user.chambers.as_slice());
+        page.show_ready = true;
+        page.ready = state
+            .store
+            .search_dossiers(&query, scope)
+            .await?
+            .items
+            .into_iter()
+            .map(|d| ReadyRow {
+                id: d.id,
+                pourvoi: d.pourvoi,
+                chamber: d.chamber,
+                circuit: d.circuit.as_deref().and_then(greffe_models::Circuit::parse).map_or("—", |c| c.label_fr()).to_owned(),
+                registered_on: date_fr(&d.registered_on),
+            })
+            .collect();
+    }
+    if member.may(Operation::SeeDrafts) && user.role != UserRole::Magistrat {
+        let scope = (!user.covers_all()).then_some(user.chambers.as_slice());
+        page.show_drafts = true;
+        page.drafts = state
+            .store
+            .plans(scope, false)
+            .await?
+            .into_iter()
+            .filter(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Validated))
+            .map(|p| DraftRow {
+                title: p.title,
+                chamber: p.chamber,
+                period: format!("du {} au {}", date_fr(&p.horizon_start), date_fr(&p.horizon_end)),
+                status: p.status.label_fr().to_owned(),
+                violations: p.hard_violations,
+                by: p.created_by,
+            })
+            .collect();
+    }
+    if user.role == UserRole::Magistrat
+        && let Some(magistrate) = user.magistrate.as_deref()
+    {
+        page.show_mine = true;
+        page.mine = state
+            .store
+            .magistrate_dossiers(magistrate, today)
+            .await?
+            .into_iter()
+            .map(|d| MineRow {
+                id: d.id,
+                pourvoi: d.pourvoi,
+                chamber: d.chamber,
+                status: greffe_models::registry::DossierStatus::parse(&d.status)
+                    .map_or(d.status.clone(), |s| s.label_fr().to_owned()),
+                capacity: if d.rapporteur { "rapporteur" } else { "avocat général" },
+                due: match (d.rapporteur, d.filed) {
+                    (true, false) => "rapport et projet d'arrêt à déposer",
+                    (false, false) => "avis à déposer",
+                    (true, true) => "rapport déposé",
+                    (false, true) => "avis déposé",
+                },
+                filed: d.filed,
+                next_hearing: d.next_hearing.as_deref().map(date_fr).unwrap_or_default(),
+            })
+            .collect();
+        let to = today + chrono::Duration::weeks(8);
+        page.agenda = state
+            .store
+            .agenda(magistrate, today, to)
+            .await?
+            .into_iter()
+            .map(|item| AgendaRow {
+                hearing: item.sitting.hearing.clone(),
+                date: date_fr(&item.sitting.date),
+                half_day: if item.sitting.half_day == "pm" { "après-midi" } else { "matin" },
+                chamber: item.sitting.chamber.clone(),
+                formation: item.sitting.formation.clone(),
+                capacities: item.capacities.iter().map(|c| capacity_fr(c)).collect::<Vec<_>>().join(", "),
+                dossiers: item.dossiers.join(", "),
+            })
+            .collect();
+    }
+    if member.may(Operation::ManageUsers) {
+        page.users = state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| UserRow {
+                role: u.role.label_fr().to_owned(),
+                chambers: u.chambers.join(", "),
+                id: u.id,
+                name: u.name,
+            })
+            .collect();
     }
     if member.may(Operation::ReadDashboard) && matches!(user.role, UserRole::Analyste | UserRole::Admin) {
         let from = today - chrono::Duration::days(365);

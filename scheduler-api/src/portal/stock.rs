@@ -14,7 +14,7 @@ use greffe_models::registry::DossierStatus;
 use greffe_store::dashboard::{AGE_BUCKETS, ChamberFigures, Dashboard};
 
 use super::forms::{Field, Fields, Kind, Problems, choices};
-use super::pages::{HeaderMember, date_fr, failure, render};
+use super::pages::{HeaderMember, date_fr, failure_as, render};
 use super::session::Member;
 use crate::api::{AppState, today};
 use crate::error::Error;
@@ -158,11 +158,11 @@ pub async fn page(State(state): State<AppState>, member: Member, RawQuery(raw): 
     let asked = asked(&fields, &mut problems);
     let dashboard = match figures(&state, &member, &asked).await {
         Ok(dashboard) => dashboard,
-        Err(error) => return failure(&error),
+        Err(error) => return failure_as(&member, &error),
     };
     let chambers = match state.store.chambers().await {
         Ok(list) => list,
-        Err(error) => return failure(&error.into()),
+        Err(error) => return failure_as(&member, &error.into()),
     };
     let user = &member.session.user;
     let total = dashboard.chambers.get("total").cloned().unwrap_or_default();
@@ -304,7 +304,7 @@ pub async fn download(State(state): State<AppState>, member: Member, RawQuery(ra
     let mut problems = Problems::default();
     let asked = asked(&fields, &mut problems);
     if let Some(problem) = problems.0.first() {
-        return failure(&Error::invalid(problem.field.clone(), problem.message.clone(), problem.action.clone()));
+        return failure_as(&member, &Error::invalid(problem.field.clone(), problem.message.clone(), problem.action.clone()));
     }
     match figures(&state, &member, &asked).await {
         Ok(dashboard) => (
@@ -318,6 +318,6 @@ pub async fn download(State(state): State<AppState>, member: Member, RawQuery(ra
             csv(&dashboard),
         )
             .into_response(),
-        Err(error) => failure(&error),
+        Err(error) => failure_as(&member, &error),
     }
 }
