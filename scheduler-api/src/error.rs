@@ -257,6 +257,7 @@ mod tests {
                 ErrorCode::NotEmpty,
                 ErrorCode::NotFinished,
                 ErrorCode::PlanStatus,
+                ErrorCode::AlreadyDone,
             ]
             .map(|code| Error::conflict(code, "x", "y")),
         );

@@ -114,8 +114,7 @@ pub struct DossierQuery {
     /// A party's lawyer (contains, case-insensitive).
     pub lawyer: Option<String>,
     /// The attacked decision's court (contains; case, spaces and
-    /// punctuation ignored: `ca lyon` finds « Cour d'appel de Lyon » only
-    /// as `cour d appel de lyon` does — words in order).
+    /// punctuation ignored: `appel de lyon` finds « Cour d'appel de Lyon »).
     pub attacked_court: Option<String>,
     /// The attacked decision's date (YYYY-MM-DD).
     pub attacked_date: Option<String>,

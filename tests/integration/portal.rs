@@ -843,3 +843,177 @@ async fn each_role_has_its_home_in_a_real_browser() {
     drop(driver);
     served.stop().await;
 }
+
+/// The store's side of the registry portal, on both backends: registration
+/// with its events in one write, duplicates, the search criteria the
+/// portal adds (lawyer, attacked court and date), routing, recorded journal
+/// verifications, a magistrate's dossiers, absences, certificates read
+/// back.
+async fn registry_portal_store(backend: Backend) {
+    use greffe_models::registry::{Nature, PartyRole};
+    use greffe_store::dossiers::{AttackedDecision, DossierInput, DossierQuery, EventInput, Party};
+    use greffe_store::error::Error as StoreError;
+    let Some((store, _dir)) = crate::api::app::empty_store(backend).await else { return };
+    let today = greffe_models::dates::parse_date("2026-11-29").expect("date");
+    seed(&store, &DemoConfig { seed: 1, weeks: 2, stock: 40, today }).await.expect("demonstration court");
+    let event = |kind: &str, date: &str| EventInput {
+        kind: kind.into(),
+        date: date.into(),
+        party: None,
+        rule: None,
+        new_due: None,
+        group: None,
+        corrects: None,
+        cancel: false,
+        note: None,
+    };
+    let input = DossierInput {
+        pourvoi: "X 26-54.321".into(),
+        nature: Nature::Civil,
+        procedure: None,
+        chamber: "civ1".into(),
+        section: None,
+        matter: None,
+        circuit: None,
+        registered_on: "2026-11-25".into(),
+        urgent: false,
+        attacked: AttackedDecision {
+            court: "Cour d'appel de Rennes".into(),
+            date: "2026-10-02".into(),
+            docket: "26/00042".into(),
+        },
+        parties: vec![
+            Party { name: "Mme Élodie Portail".into(), role: PartyRole::Demandeur, lawyer: Some("SCP Célice, Texidor".into()) },
+            Party { name: "Société Registre".into(), role: PartyRole::Defendeur, lawyer: None },
+        ],
+        residence_demandeur: Default::default(),
+        residence_defendeur: Default::default(),
+        rapporteurs: Vec::new(),
+        avocat_general: None,
+        recusals: Vec::new(),
+        joined_group: None,
+    };
+    let by_number = |pourvoi: &str| DossierQuery { pourvoi: Some(pourvoi.into()), ..DossierQuery::default() };
+
+    // A refused event leaves no dossier behind.
+    let refused = store.register_pourvoi("test", input.clone(), vec![event("arret", "2026-11-20")]).await;
+    assert!(refused.is_err());
+    assert!(store.search_dossiers(&by_number("X 26-54.321"), None).await.expect("search").items.is_empty());
+    // Registered with its declaration: the mémoire deadline runs at once.
+    let dossier = store
+        .register_pourvoi("test", input.clone(), vec![event("declaration_pourvoi", "2026-11-20")])
+        .await
+        .expect("registered");
+    let deadlines = store.dossier_deadlines(dossier.id, today, Default::default()).await.expect("deadlines");
+    assert!(deadlines.deadlines.iter().any(|d| d.rule == "civil.memoire_ampliatif"), "{:?}", deadlines.deadlines);
+
+    // Duplicates: the same attacked decision spelt otherwise, or the same parties.
+    let mut twin = input.clone();
+    twin.pourvoi = "X 26-54.322".into();
+    twin.attacked.court = "COUR D'APPEL  DE RENNES".into();
+    twin.attacked.docket = "26 00042".into();
+    twin.parties = vec![Party { name: "M. Autre".into(), role: PartyRole::Demandeur, lawyer: None }];
+    let found = store.possible_duplicates(&twin).await.expect("duplicates");
+    assert!(found.iter().any(|d| d.id == dossier.id), "same attacked decision");
+    let mut same_parties = input.clone();
+    same_parties.attacked.docket = "26/09999".into();
+    let found = store.possible_duplicates(&same_parties).await.expect("duplicates");
+    assert!(found.iter().any(|d| d.id == dossier.id), "same parties");
+    let mut stranger = twin.clone();
+    stranger.attacked.docket = "26/09999".into();
+    assert!(store.possible_duplicates(&stranger).await.expect("duplicates").is_empty(), "nothing in common");
+
+    // The search criteria: a lawyer in any case, accents included (the
+    // same on both backends), the attacked court and date.
+    for lawyer in ["célice", "CÉLICE", "Célice, Tex"] {
+        let query = DossierQuery { lawyer: Some(lawyer.into()), ..DossierQuery::default() };
+        let items = store.search_dossiers(&query, None).await.expect("search").items;
+        assert_eq!(items.iter().map(|d| d.id).collect::<Vec<_>>(), [dossier.id], "lawyer « {lawyer} »");
+    }
+    let query = DossierQuery {
+        attacked_court: Some("appel de rennes".into()),
+        attacked_date: Some("2026-10-02".into()),
+        ..DossierQuery::default()
+    };
+    assert_eq!(store.search_dossiers(&query, None).await.expect("search").items.len(), 1);
+    let bad = DossierQuery { attacked_date: Some("02/10/2026".into()), ..DossierQuery::default() };
+    let refusal = store.search_dossiers(&bad, None).await.expect_err("a French date is refused");
+    assert_eq!(refusal.problem().and_then(|p| p.field.clone()).as_deref(), Some("attacked_date"));
+
+    // Routing: chamber and circuit, registered → routed, one write; a
+    // criminal chamber refused, nothing written; an old version refused.
+    let routed = store
+        .route_dossier("test", dossier.id, dossier.version, "civ2", Some(greffe_models::Circuit::Court))
+        .await
+        .expect("routed");
+    assert_eq!((routed.record.chamber.as_str(), routed.status.as_str()), ("civ2", "routed"));
+    let wrong = store.route_dossier("test", dossier.id, routed.version, "cr", None).await.expect_err("criminal");
+    assert_eq!(wrong.problem().and_then(|p| p.field.clone()).as_deref(), Some("chamber"));
+    assert_eq!(store.dossier(dossier.id).await.expect("dossier").version, routed.version, "nothing written");
+    let stale = store.route_dossier("test", dossier.id, dossier.version, "civ1", None).await;
+    assert!(matches!(stale, Err(StoreError::VersionMismatch { .. })));
+
+    // Journal verifications are recorded; the last one is read back.
+    assert!(store.last_verification().await.expect("read").is_none());
+    let verification = store.verify_journal("test").await.expect("verified");
+    let last = store.last_verification().await.expect("read").expect("one recorded");
+    assert!(last.result.intact && verification.intact);
+    assert_eq!((last.actor.as_str(), last.result.entries), ("test", verification.entries));
+
+    // A magistrate's dossiers (the query orders by an alias: both backends).
+    let magistrates = store.magistrates(Some("civ1")).await.expect("magistrates");
+    let mut seen_one = false;
+    for m in &magistrates {
+        let mine = store.magistrate_dossiers(&m.magistrate.id, today).await.expect("his dossiers");
+        for item in &mine {
+            let record = store.dossier(item.id).await.expect("dossier").record;
+            let his = if item.rapporteur {
+                record.rapporteurs.contains(&m.magistrate.id)
+            } else {
+                record.avocat_general.as_deref() == Some(m.magistrate.id.as_str())
+            };
+            assert!(his, "{} is not {}'s", item.pourvoi, m.magistrate.id);
+            seen_one = true;
+        }
+    }
+    assert!(seen_one, "the demonstration court gives its magistrates dossiers");
+
+    // Absences: appended; a reversed period names `to`, nothing written.
+    let id = magistrates[0].magistrate.id.clone();
+    let before = magistrates[0].magistrate.absences.len();
+    let absence = |from: &str, to: &str| greffe_store::reference::Absence {
+        from: from.into(),
+        to: to.into(),
+        reason: Some("formation".into()),
+    };
+    let written = store.add_absence("test", &id, absence("2027-03-01", "2027-03-05")).await.expect("absence");
+    assert_eq!(written.magistrate.absences.len(), before + 1);
+    let reversed = store.add_absence("test", &id, absence("2027-04-09", "2027-04-01")).await.expect_err("reversed");
+    assert_eq!(reversed.problem().and_then(|p| p.field.clone()).as_deref(), Some("to"));
+    assert_eq!(store.magistrate(&id).await.expect("magistrate").magistrate.absences.len(), before + 1);
+
+    // A certificate's answer reads back as it was given.
+    let request = greffe_store::cnp::CnpInput {
+        court: Some("cour d'appel de Rennes".into()),
+        decision_date: Some("2026-10-02".into()),
+        docket: Some("26/00042".into()),
+        parties: vec!["Mme Élodie Portail".into()],
+        nature: Some("civil".into()),
+        requester: None,
+    };
+    let answer = store.answer_cnp("test", request.clone()).await.expect("answered");
+    let (read_request, read_answer) = store.cnp_answer(answer.id).await.expect("read back");
+    let unknown = answer.id + 1000;
+    assert_eq!((read_request, read_answer), (request, answer));
+    assert!(store.cnp_answer(unknown).await.is_err(), "unknown request: not found");
+}
+
+#[tokio::test]
+async fn the_registry_portals_store_on_sqlite() {
+    registry_portal_store(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_registry_portals_store_on_postgres() {
+    registry_portal_store(Backend::Postgres).await;
+}

@@ -113,11 +113,11 @@ pub async fn ics(State(state): State<AppState>, member: Member, Path(raw_id): Pa
 pub async fn agenda_ics(State(state): State<AppState>, member: Member) -> Response {
     let result: Result<String, Error> = async {
         let magistrate = member.session.user.magistrate.clone().ok_or_else(|| {
-            Error::refused(
+            Error::conflict(
                 greffe_models::errors::ErrorCode::NoMagistrate,
                 "votre compte n'est rattaché à aucun magistrat",
+                "demander à l'administrateur de rattacher le compte à son magistrat",
             )
-            .action("demander à l'administrateur de rattacher le compte à son magistrat")
         })?;
         let from = crate::api::today();
         let items = state.store.agenda(&magistrate, from, from + chrono::Duration::weeks(8)).await?;

@@ -102,6 +102,15 @@ impl TestApp {
     /// The service on `backend`; `None` (said on stderr) when PostgreSQL is
     /// wanted and no server answers.
     pub(crate) async fn on(backend: Backend) -> Option<Self> {
+        let (store, dir) = empty_store(backend).await?;
+        Self::with_store(store, dir).await
+    }
+}
+
+/// A new, empty, migrated store on `backend` (and the directory of its
+/// SQLite file); `None` (said on stderr) when PostgreSQL is wanted and no
+/// server answers.
+pub(crate) async fn empty_store(backend: Backend) -> Option<(Store, Option<tempfile::TempDir>)> {
         let (url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
@@ -120,6 +129,11 @@ impl TestApp {
             },
         };
         let store = Store::open(&url).await.expect("store opens and migrates");
+        Some((store, dir))
+}
+
+impl TestApp {
+    async fn with_store(store: Store, dir: Option<tempfile::TempDir>) -> Option<Self> {
         let admin = store
             .create_user(
                 "test",

@@ -1,0 +1,185 @@
+//! `greffe-bench-portal`: the Portail greffe's pages on a large store
+//! (docs/benchmarks.md). Each page is asked `--requests` times of the
+//! service's router in process (no network: the time is the server's, from
+//! the request to the last byte of the page), one at a time, as its user
+//! would ask it; then once more with `Accept-Encoding: gzip` for the page's
+//! own compressed weight (the DSFR and htmx, shared and cached for a year,
+//! aside).
+//!
+//! `greffe-bench-portal --database-url sqlite://bench.db --requests 200`
+//! on a store seeded by `greffe demo --stock 94000`.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use clap::Parser;
+use greffe_api::AppState;
+use greffe_store::Store;
+use greffe_store::dossiers::DossierQuery;
+use greffe_store::sessions::SignIn;
+use tower::ServiceExt;
+
+/// Server time and weight of each portal page.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The seeded store.
+    #[arg(long)]
+    database_url: String,
+    /// Requests per page.
+    #[arg(long, default_value_t = 200)]
+    requests: usize,
+}
+
+const PASSWORD: &str = "mot de passe du banc d'essai";
+
+async fn session(store: &Store, user: &str) -> String {
+    store.set_password("bench", user, PASSWORD).await.expect("password");
+    match store.sign_in(user, PASSWORD).await.expect("sign-in") {
+        SignIn::Granted { token, .. } => format!("greffe_session={token}"),
+        other => panic!("{user} not signed in: {other:?}"),
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A page to measure: its name, who asks, and the paths asked in turn.
+struct Page {
+    name: &'static str,
+    cookie: String,
+    paths: Vec<String>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args = Args::parse();
+    let store = Store::open(&args.database_url).await.expect("store");
+    let app = greffe_api::api::router(AppState::new(store.clone()));
+    let users = store.users().await.expect("users");
+    let magistrate = users
+        .iter()
+        .find(|u| u.role == greffe_store::users::UserRole::Magistrat)
+        .map(|u| u.id.clone())
+        .expect("a magistrate's account");
+    let clerk = session(&store, "greffe-civ1").await;
+    let president = session(&store, "president-civ1").await;
+    let analyst = session(&store, "analyste").await;
+    let judge = session(&store, &magistrate).await;
+    let admin = session(&store, "admin").await;
+
+    // Dossiers spread over the store: every 97th id of civ1, and of the court.
+    let mut civ1 = Vec::new();
+    let mut after = 0;
+    while civ1.len() < args.requests {
+        let page = store
+            .search_dossiers(
+                &DossierQuery { chamber: Some("civ1".into()), after: Some(after), limit: Some(500), ..DossierQuery::default() },
+                None,
+            )
+            .await
+            .expect("search");
+        let Some(last) = page.items.last() else { break };
+        after = last.id;
+        civ1.extend(page.items.into_iter().step_by(7).map(|d| (d.id, d.pourvoi)));
+    }
+    let total = store.health().await.expect("health");
+    let court: Vec<i64> = (0..args.requests as i64).map(|i| 1 + (i * 97) % 90_000).collect();
+    println!("store: {} journal entries; {} civ1 dossiers sampled", total.journal_entries, civ1.len());
+    let lenient = |pourvoi: &str| pourvoi.replace([' ', '-', '.'], "").to_lowercase();
+    let pages = vec![
+        Page { name: "accueil greffier (civ1)", cookie: clerk.clone(), paths: vec!["/portail/".into()] },
+        Page { name: "accueil président (civ1)", cookie: president.clone(), paths: vec!["/portail/".into()] },
+        Page { name: "accueil magistrat", cookie: judge.clone(), paths: vec!["/portail/".into()] },
+        Page { name: "accueil analyste", cookie: analyst.clone(), paths: vec!["/portail/".into()] },
+        Page {
+            name: "recherche par numéro (souple)",
+            cookie: clerk.clone(),
+            paths: civ1.iter().map(|(_, p)| format!("/portail/dossiers?q={}", lenient(p))).collect(),
+        },
+        Page {
+            name: "recherche par partie",
+            cookie: admin.clone(),
+            paths: ["dupont", "martin", "société", "bernard", "sarl"]
+                .iter()
+                .map(|p| format!("/portail/dossiers?party={}", p.replace('é', "%C3%A9")))
+                .collect(),
+        },
+        Page {
+            name: "recherche par chambre et statut",
+            cookie: admin.clone(),
+            paths: vec!["/portail/dossiers?chamber=soc&status=ready".into()],
+        },
+        Page {
+            name: "recherche par juridiction attaquée",
+            cookie: admin.clone(),
+            paths: vec!["/portail/dossiers?attacked_court=cour+d%27appel+de+paris".into()],
+        },
+        Page {
+            name: "page d'un dossier",
+            cookie: admin.clone(),
+            paths: court.iter().map(|id| format!("/portail/dossiers/{id}")).collect(),
+        },
+        Page {
+            name: "modifier un dossier",
+            cookie: clerk.clone(),
+            paths: civ1.iter().map(|(id, _)| format!("/portail/dossiers/{id}/modifier")).collect(),
+        },
+        Page { name: "enregistrer un pourvoi", cookie: clerk.clone(), paths: vec!["/portail/dossiers/nouveau".into()] },
+        Page { name: "tableau de bord (civ1)", cookie: clerk.clone(), paths: vec!["/portail/tableau-de-bord".into()] },
+        Page { name: "tableau de bord (Cour)", cookie: analyst.clone(), paths: vec!["/portail/tableau-de-bord".into()] },
+        Page { name: "certificat de non-pourvoi", cookie: clerk.clone(), paths: vec!["/portail/cnp".into()] },
+        Page { name: "magistrats et absences", cookie: clerk.clone(), paths: vec!["/portail/magistrats".into()] },
+    ];
+    println!("| page | p50 (ms) | p95 (ms) | max (ms) | HTML gzip (Ko) |");
+    println!("|---|---|---|---|---|");
+    for page in pages {
+        let ask = |path: &str, gzip: bool| {
+            let mut request = Request::get(path).header(header::COOKIE, &page.cookie);
+            if gzip {
+                request = request.header(header::ACCEPT_ENCODING, "gzip");
+            }
+            request.body(Body::empty()).expect("request")
+        };
+        let mut times = Vec::with_capacity(args.requests);
+        for index in 0..args.requests {
+            let path = &page.paths[index % page.paths.len()];
+            let started = Instant::now();
+            let response = app.clone().oneshot(ask(path, false)).await.expect("answered");
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+            times.push(started.elapsed().as_secs_f64() * 1e3);
+            assert!(
+                status == StatusCode::OK || status == StatusCode::SEE_OTHER,
+                "{} {path}: {status} {}",
+                page.name,
+                String::from_utf8_lossy(&body).chars().take(300).collect::<String>()
+            );
+        }
+        times.sort_by(f64::total_cmp);
+        let response = app.clone().oneshot(ask(&page.paths[0], true)).await.expect("answered");
+        let compressed = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").len();
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            page.name,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(0.0),
+            compressed as f64 / 1024.0
+        );
+    }
+    let htmx = app
+        .clone()
+        .oneshot(
+            Request::get(format!("{}/htmx.min.js", greffe_api::portal::HTMX))
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("answered");
+    let htmx = axum::body::to_bytes(htmx.into_body(), usize::MAX).await.expect("body").len();
+    println!("htmx (shared, cached a year): {:.1} Ko gzip", htmx as f64 / 1024.0);
+    store.close().await;
+}
