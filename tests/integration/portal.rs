@@ -526,6 +526,12 @@ async fn a_clerks_day_in_a_real_browser() {
     wait_for(&client, "#doublons").await;
     assert!(text_of(&client, "#doublons").await.contains("X 26-54.321"));
     look_at(&client, "enregistrement-doublon").await;
+    let twin = greffe_store::dossiers::DossierQuery { pourvoi: Some("X 26-54.322".into()), ..Default::default() };
+    assert!(store.search_dossiers(&twin, None).await.expect("search").items.is_empty(), "not before confirmation");
+    click(&client, "label[for='confirme-doublon']").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#message").await;
+    assert_eq!(text_of(&client, "#titre-dossier").await, "Pourvoi n° X 26-54.322", "registered once confirmed");
 
     // Finding a dossier by a number typed loosely opens it.
     clicks.start(&client, &base, "trouver un dossier par son numéro").await;

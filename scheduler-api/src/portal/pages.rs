@@ -525,7 +525,8 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
             }
         }
     }
-    if matches!(user.role, UserRole::Greffier | UserRole::PresidentChambre | UserRole::Magistrat) {
+    if matches!(user.role, UserRole::Greffier | UserRole::PresidentChambre) {
+        // (A magistrate sees his own hearings: his agenda, below.)
         let weeks = if user.role == UserRole::PresidentChambre { 4 } else { 1 };
         let monday =
             today - chrono::Duration::days(i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
