@@ -75,7 +75,12 @@ async fn main() {
     while civ1.len() < args.requests {
         let page = store
             .search_dossiers(
-                &DossierQuery { chamber: Some("civ1".into()), after: Some(after), limit: Some(500), ..DossierQuery::default() },
+                &DossierQuery {
+                    chamber: Some("civ1".into()),
+                    after: Some(after),
+                    limit: Some(500),
+                    ..DossierQuery::default()
+                },
                 None,
             )
             .await
@@ -128,7 +133,11 @@ async fn main() {
         },
         Page { name: "enregistrer un pourvoi", cookie: clerk.clone(), paths: vec!["/portail/dossiers/nouveau".into()] },
         Page { name: "tableau de bord (civ1)", cookie: clerk.clone(), paths: vec!["/portail/tableau-de-bord".into()] },
-        Page { name: "tableau de bord (Cour)", cookie: analyst.clone(), paths: vec!["/portail/tableau-de-bord".into()] },
+        Page {
+            name: "tableau de bord (Cour)",
+            cookie: analyst.clone(),
+            paths: vec!["/portail/tableau-de-bord".into()],
+        },
         Page { name: "certificat de non-pourvoi", cookie: clerk.clone(), paths: vec!["/portail/cnp".into()] },
         Page { name: "magistrats et absences", cookie: clerk.clone(), paths: vec!["/portail/magistrats".into()] },
     ];

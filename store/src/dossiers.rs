@@ -433,15 +433,15 @@ async fn write_children(connection: &mut AnyConnection, id: i64, input: &Dossier
             "INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer, lawyer_key)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-            .bind(id)
-            .bind(i64::try_from(position).map_err(Error::internal)?)
-            .bind(&party.name)
-            .bind(search_key(&party.name))
-            .bind(party.role.as_str())
-            .bind(&party.lawyer)
-            .bind(party.lawyer.as_deref().map(search_key))
-            .execute(&mut *connection)
-            .await?;
+        .bind(id)
+        .bind(i64::try_from(position).map_err(Error::internal)?)
+        .bind(&party.name)
+        .bind(search_key(&party.name))
+        .bind(party.role.as_str())
+        .bind(&party.lawyer)
+        .bind(party.lawyer.as_deref().map(search_key))
+        .execute(&mut *connection)
+        .await?;
     }
     let mut rapporteurs = input.rapporteurs.clone();
     rapporteurs.sort();

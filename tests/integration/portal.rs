@@ -134,8 +134,7 @@ struct Served {
 impl Served {
     async fn start(publish: bool) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let store =
-            Store::open(&format!("sqlite://{}", dir.path().join("portail.db").display())).await.expect("store");
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("portail.db").display())).await.expect("store");
         let today = greffe_models::dates::paris_date(chrono::Utc::now());
         seed(&store, &DemoConfig { seed: 1, weeks: 8, stock: 300, today }).await.expect("demonstration court");
         store.set_password("test", "greffe-civ1", PASSWORD).await.expect("password set");
@@ -454,7 +453,14 @@ async fn deadline_state(client: &Client, label: &str) -> String {
     for row in rows {
         let text = row.text().await.expect("text");
         if text.starts_with(label) {
-            return row.find(Locator::Css("td:nth-child(6)")).await.expect("state").text().await.expect("text").to_lowercase();
+            return row
+                .find(Locator::Css("td:nth-child(6)"))
+                .await
+                .expect("state")
+                .text()
+                .await
+                .expect("text")
+                .to_lowercase();
         }
     }
     panic!("no deadline « {label} » on the page")
@@ -499,7 +505,10 @@ async fn a_clerks_day_in_a_real_browser() {
     assert_eq!(value_of(&client, "#champ-parties-0-name").await, "Mme Amandine Portail");
     look_at(&client, "enregistrement-erreurs").await;
     let found = store
-        .search_dossiers(&greffe_store::dossiers::DossierQuery { pourvoi: Some("X 26-54.321".into()), ..Default::default() }, None)
+        .search_dossiers(
+            &greffe_store::dossiers::DossierQuery { pourvoi: Some("X 26-54.321".into()), ..Default::default() },
+            None,
+        )
         .await
         .expect("search");
     assert!(found.items.is_empty(), "a refused registration writes nothing");
@@ -622,7 +631,10 @@ async fn a_clerks_day_in_a_real_browser() {
 
     // A soc dossier is out of reach by URL.
     let soc = store
-        .search_dossiers(&greffe_store::dossiers::DossierQuery { chamber: Some("soc".into()), ..Default::default() }, None)
+        .search_dossiers(
+            &greffe_store::dossiers::DossierQuery { chamber: Some("soc".into()), ..Default::default() },
+            None,
+        )
         .await
         .expect("search");
     let soc_id = soc.items.first().expect("a soc dossier").id;
@@ -666,10 +678,7 @@ async fn a_clerks_day_in_a_real_browser() {
     wait_for(&client, "#demande-cnp").await;
     look_at(&client, "cnp").await;
     fill(&client, "#champ-court", "tribunal judiciaire de Nantes").await;
-    client
-        .execute("document.getElementById('champ-decision_date').value = '2026-06-15';", vec![])
-        .await
-        .expect("date");
+    client.execute("document.getElementById('champ-decision_date').value = '2026-06-15';", vec![]).await.expect("date");
     fill(&client, "#champ-docket", "25/07777").await;
     fill(&client, "#champ-parties", "M. Sans Pourvoi\nMme Exécution").await;
     clicks.click(&client, "#interroger").await;
@@ -681,10 +690,7 @@ async fn a_clerks_day_in_a_real_browser() {
     // Against the decision the new pourvoi attacks: refused, and why.
     client.goto(&format!("{base}/portail/cnp")).await.expect("goto");
     fill(&client, "#champ-court", "cour d'appel de Rennes").await;
-    client
-        .execute("document.getElementById('champ-decision_date').value = '2026-10-02';", vec![])
-        .await
-        .expect("date");
+    client.execute("document.getElementById('champ-decision_date').value = '2026-10-02';", vec![]).await.expect("date");
     fill(&client, "#champ-docket", "26/00043").await;
     fill(&client, "#champ-parties", "Mme Amandine Portail").await;
     click(&client, "#interroger").await;
@@ -737,7 +743,10 @@ async fn a_clerks_day_in_a_real_browser() {
     click(&client, "#enregistrer-absence").await;
     wait_for(&client, "#erreurs").await;
     assert!(text_of(&client, "#champ-to-erreur").await.contains("avant son début"));
-    assert_eq!(store.magistrate(&absent).await.expect("magistrate").magistrate.absences.len(), record.magistrate.absences.len());
+    assert_eq!(
+        store.magistrate(&absent).await.expect("magistrate").magistrate.absences.len(),
+        record.magistrate.absences.len()
+    );
 
     // Search as one types (htmx): the results follow the criteria.
     client.goto(&format!("{base}/portail/dossiers")).await.expect("goto");
@@ -757,11 +766,8 @@ async fn a_clerks_day_in_a_real_browser() {
 
     // The clicks of each task, as counted: the seed's indicator.
     let report: Vec<Value> = clicks.tasks.iter().map(|(task, n)| json!({"tache": task, "clics": n})).collect();
-    std::fs::write(
-        screenshot_dir().join("clics.json"),
-        serde_json::to_string_pretty(&report).expect("json"),
-    )
-    .expect("clicks written");
+    std::fs::write(screenshot_dir().join("clics.json"), serde_json::to_string_pretty(&report).expect("json"))
+        .expect("clicks written");
     for (task, n) in &clicks.tasks {
         eprintln!("clics depuis l'accueil : {n} — {task}");
         assert!(*n <= 3, "« {task} » takes {n} clicks (goal ≤ 3)");
@@ -797,7 +803,10 @@ async fn each_role_has_its_home_in_a_real_browser() {
     wait_for(&client, "#en-etat").await;
     assert!(text_of(&client, "#projets").await.starts_with("Projets de rôle"));
     assert!(text_of(&client, "#audiences ~ div").await.contains("(préside)"), "benches of the published rolls");
-    assert!(client.find(Locator::Css("a.fr-nav__link[href='/portail/dossiers/nouveau']")).await.is_err(), "no registration");
+    assert!(
+        client.find(Locator::Css("a.fr-nav__link[href='/portail/dossiers/nouveau']")).await.is_err(),
+        "no registration"
+    );
     look_at(&client, "accueil-president").await;
     sign_out(&client).await;
 
@@ -806,10 +815,7 @@ async fn each_role_has_its_home_in_a_real_browser() {
     wait_for(&client, "#mes-dossiers").await;
     wait_for(&client, "#agenda-ics").await;
     look_at(&client, "accueil-magistrat").await;
-    let ics = client
-        .execute("return fetch('/portail/agenda.ics').then(r => r.text())", vec![])
-        .await
-        .expect("diary");
+    let ics = client.execute("return fetch('/portail/agenda.ics').then(r => r.text())", vec![]).await.expect("diary");
     assert!(ics.as_str().unwrap_or("").starts_with("BEGIN:VCALENDAR"), "an iCalendar file");
     // He reads a dossier of his chamber but records nothing there.
     let first = client.find(Locator::Css("#mes-dossiers ~ div table tbody tr a")).await;
@@ -889,7 +895,11 @@ async fn registry_portal_store(backend: Backend) {
             docket: "26/00042".into(),
         },
         parties: vec![
-            Party { name: "Mme Élodie Portail".into(), role: PartyRole::Demandeur, lawyer: Some("SCP Célice, Texidor".into()) },
+            Party {
+                name: "Mme Élodie Portail".into(),
+                role: PartyRole::Demandeur,
+                lawyer: Some("SCP Célice, Texidor".into()),
+            },
             Party { name: "Société Registre".into(), role: PartyRole::Defendeur, lawyer: None },
         ],
         residence_demandeur: Default::default(),

@@ -310,9 +310,13 @@ pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(i
 /// A piece's file as a download: its media type, and its name both as
 /// plain ASCII and, for accented names, in RFC 5987 form (RFC 6266).
 pub fn piece_download(piece: &Piece, bytes: Vec<u8>) -> Response {
-    let ascii: String =
-        piece.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = form_urlencoded::byte_serialize(piece.filename.as_bytes()).collect::<String>().replace('+', "%20");
+    let ascii: String = piece
+        .filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded: String =
+        form_urlencoded::byte_serialize(piece.filename.as_bytes()).collect::<String>().replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let content_type = header::HeaderValue::from_str(&piece.media_type)
         .unwrap_or(header::HeaderValue::from_static("application/octet-stream"));

@@ -28,7 +28,9 @@ struct CnpPage {
 fn form_fields(fields: &Fields, problems: &Problems) -> Vec<Field> {
     let field = |kind, name: &str, label: &str| Field::new(kind, name, label, fields.get(name), problems);
     vec![
-        field(Kind::Text, "court", "Juridiction qui a rendu la décision").hint("Exemple : cour d'appel de Lyon").required(),
+        field(Kind::Text, "court", "Juridiction qui a rendu la décision")
+            .hint("Exemple : cour d'appel de Lyon")
+            .required(),
         field(Kind::Date, "decision_date", "Date de la décision").required(),
         field(Kind::Text, "docket", "Numéro RG").required(),
         field(Kind::Textarea, "parties", "Parties à la décision").hint("Une partie par ligne").required(),

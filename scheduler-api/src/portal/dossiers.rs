@@ -400,11 +400,8 @@ fn detail_of(kind: &str, payload: &serde_json::Value) -> String {
 
 /// The event types a clerk records from the page (the decision apart).
 fn event_choices(current: &str) -> Vec<super::forms::Choice> {
-    let mut pairs: Vec<(&str, &str)> = EventType::ALL
-        .iter()
-        .filter(|e| **e != EventType::Arret)
-        .map(|e| (e.as_str(), e.label_fr()))
-        .collect();
+    let mut pairs: Vec<(&str, &str)> =
+        EventType::ALL.iter().filter(|e| **e != EventType::Arret).map(|e| (e.as_str(), e.label_fr())).collect();
     pairs.push((RegistryKind::Notification.as_str(), RegistryKind::Notification.label_fr()));
     pairs.push((RegistryKind::Jonction.as_str(), RegistryKind::Jonction.label_fr()));
     choices(pairs, current, Some("Choisir un événement"))
@@ -519,10 +516,8 @@ async fn dossier_page(
     ];
     let (fields, problems) = form_fields("piece");
     let piece_fields = vec![
-        Field::new(Kind::File, "file", "Fichier", "", problems).hint(&format!(
-            "Au plus {} Mo ; le nom du fichier est conservé",
-            MAX_PIECE_BYTES / 1024 / 1024
-        )),
+        Field::new(Kind::File, "file", "Fichier", "", problems)
+            .hint(&format!("Au plus {} Mo ; le nom du fichier est conservé", MAX_PIECE_BYTES / 1024 / 1024)),
         Field::new(Kind::Select, "kind", "Nature de la pièce", fields.get("kind"), problems).choices(choices(
             KINDS.iter().map(|(code, _)| (*code, piece_kind_label(code))),
             fields.get("kind"),
@@ -711,7 +706,7 @@ async fn show(state: &AppState, member: &Member, dossier: Dossier, flash: Option
     let refused = !posted.problems.is_empty() || posted.conflict.is_some();
     match dossier_page(state, member, dossier, flash, posted).await {
         Ok(page) => render(&page, if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }),
-        Err(error) => failure_as(&member, &error),
+        Err(error) => failure_as(member, &error),
     }
 }
 
@@ -732,12 +727,7 @@ pub async fn page(
 /// The checks every form of a dossier page makes before writing: the
 /// member may write dossiers, the form is this session's, the dossier is in
 /// the member's chambers; then the version the form was read at.
-async fn writable(
-    state: &AppState,
-    member: &Member,
-    raw_id: &str,
-    fields: &Fields,
-) -> Result<(Dossier, i64), Error> {
+async fn writable(state: &AppState, member: &Member, raw_id: &str, fields: &Fields) -> Result<(Dossier, i64), Error> {
     member.caller().require(Operation::WriteDossier)?;
     member.require_csrf(fields.get("csrf"))?;
     let dossier = readable(state, member, raw_id).await?;
@@ -768,11 +758,11 @@ async fn refused(
                 .to_owned(),
         );
     } else if let Err(other) = posted.problems.take(error) {
-        return failure_as(&member, &other);
+        return failure_as(member, &other);
     }
     match state.store.dossier(id).await {
         Ok(dossier) => show(state, member, dossier, None, posted).await,
-        Err(error) => failure_as(&member, &error.into()),
+        Err(error) => failure_as(member, &error.into()),
     }
 }
 
@@ -926,7 +916,11 @@ pub async fn route(State(state): State<AppState>, member: Member, Path(raw_id): 
             Some(circuit) => Some(circuit),
             None => {
                 let mut problems = Problems::default();
-                problems.push("circuit", format!("circuit « {raw} » inconnu"), "choisir court, intermédiaire ou approfondi");
+                problems.push(
+                    "circuit",
+                    format!("circuit « {raw} » inconnu"),
+                    "choisir court, intermédiaire ou approfondi",
+                );
                 let posted = Posted { form: "orientation", fields, problems, conflict: None };
                 return show(&state, &member, dossier, None, posted).await;
             }
@@ -1040,7 +1034,9 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
 /// duplicate (then registered only once the clerk confirms).
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    if let Err(error) = member.caller().require(Operation::WriteDossier).and_then(|()| member.require_csrf(fields.get("csrf"))) {
+    if let Err(error) =
+        member.caller().require(Operation::WriteDossier).and_then(|()| member.require_csrf(fields.get("csrf")))
+    {
         return failure_as(&member, &error);
     }
     let choices = match record_choices(&state, &member).await {
@@ -1213,7 +1209,12 @@ fn differences(typed: &Fields, stored: &Fields) -> Vec<(String, String, String)>
 /// the form was read at. If someone else wrote it meanwhile, nothing is
 /// written: the form comes back as typed, with the other person's version
 /// beside it, field by field.
-pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    member: Member,
+    Path(raw_id): Path<String>,
+    body: Bytes,
+) -> Response {
     let fields = Fields::parse(&body);
     let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
         Ok(found) => found,
@@ -1273,7 +1274,10 @@ pub async fn update(State(state): State<AppState>, member: Member, Path(raw_id):
 
 /// The row of a notice task once done (htmx swaps it in).
 #[derive(Template)]
-#[template(source = r#"<tr id="fait"><td colspan="5" role="status"><span class="fr-badge fr-badge--sm {{ badge }}">{{ text }}</span></td></tr>"#, ext = "html")]
+#[template(
+    source = r#"<tr id="fait"><td colspan="5" role="status"><span class="fr-badge fr-badge--sm {{ badge }}">{{ text }}</span></td></tr>"#,
+    ext = "html"
+)]
 struct TaskDoneRow {
     text: String,
     badge: &'static str,

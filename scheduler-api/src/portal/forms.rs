@@ -77,7 +77,13 @@ impl Problems {
     pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) {
         let field = field.into();
         let anchor = field_id(&field);
-        self.0.push(FieldProblem { field, anchor, label: String::new(), message: message.into(), action: action.into() });
+        self.0.push(FieldProblem {
+            field,
+            anchor,
+            label: String::new(),
+            message: message.into(),
+            action: action.into(),
+        });
     }
 
     /// The first problem of `field`.

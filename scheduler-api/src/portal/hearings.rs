@@ -52,13 +52,8 @@ async fn readable_roll(state: &AppState, member: &Member, raw_id: &str) -> Resul
 pub async fn page(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
     let result: Result<HearingPage, Error> = async {
         let roll = readable_roll(&state, &member, &raw_id).await?;
-        let names: BTreeMap<String, String> = state
-            .store
-            .magistrates(None)
-            .await?
-            .into_iter()
-            .map(|m| (m.magistrate.id, m.magistrate.name))
-            .collect();
+        let names: BTreeMap<String, String> =
+            state.store.magistrates(None).await?.into_iter().map(|m| (m.magistrate.id, m.magistrate.name)).collect();
         let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
         let sitting = &roll.sitting;
         let half_day = if sitting.half_day == "pm" { "après-midi" } else { "matin" };
@@ -99,7 +94,10 @@ pub async fn ics(State(state): State<AppState>, member: Member, Path(raw_id): Pa
         Ok(roll) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"audience-{}.ics\"", roll.sitting.hearing)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"audience-{}.ics\"", roll.sitting.hearing),
+                ),
             ],
             greffe_store::views::ics(&format!("Audience {}", roll.sitting.hearing), &[roll.event()]),
         )

@@ -17,10 +17,10 @@ pub mod stock;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path};
-use greffe_store::pieces::MAX_PIECE_BYTES;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use greffe_store::pieces::MAX_PIECE_BYTES;
 use tower_http::compression::CompressionLayer;
 
 use crate::api::AppState;

@@ -118,10 +118,7 @@ fn failure_page(member: Option<HeaderMember>, error: &Error) -> Response {
         status if status.is_server_error() => "Service indisponible",
         _ => "Demande refusée",
     };
-    render(
-        &ErrorPage { member, title: title.to_owned(), message: problem.message, action: problem.action },
-        status,
-    )
+    render(&ErrorPage { member, title: title.to_owned(), message: problem.message, action: problem.action }, status)
 }
 
 #[derive(Template)]
@@ -412,9 +409,7 @@ pub fn date_fr(iso: &str) -> String {
 pub fn instant_fr(stored: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
         |_| stored.to_owned(),
-        |at| {
-            greffe_models::dates::paris_time(at.with_timezone(&chrono::Utc)).format("%d/%m/%Y à %H:%M").to_string()
-        },
+        |at| greffe_models::dates::paris_time(at.with_timezone(&chrono::Utc)).format("%d/%m/%Y à %H:%M").to_string(),
     )
 }
 
@@ -580,7 +575,12 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                 id: d.id,
                 pourvoi: d.pourvoi,
                 chamber: d.chamber,
-                circuit: d.circuit.as_deref().and_then(greffe_models::Circuit::parse).map_or("—", |c| c.label_fr()).to_owned(),
+                circuit: d
+                    .circuit
+                    .as_deref()
+                    .and_then(greffe_models::Circuit::parse)
+                    .map_or("—", |c| c.label_fr())
+                    .to_owned(),
                 registered_on: date_fr(&d.registered_on),
             })
             .collect();

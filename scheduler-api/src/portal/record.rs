@@ -19,7 +19,9 @@ use super::forms::{Choice, Field, Fields, Group, Kind, Problems, choices, field_
 pub fn registration_events(fields: &Fields, registered_on: &str, problems: &mut Problems) -> Vec<EventInput> {
     let mut events = Vec::new();
     let declared = fields.opt("declaration_pourvoi").unwrap_or_else(|| registered_on.to_owned());
-    for (name, date) in [("signification_decision", fields.opt("signification_decision")), ("declaration_pourvoi", Some(declared))] {
+    for (name, date) in
+        [("signification_decision", fields.opt("signification_decision")), ("declaration_pourvoi", Some(declared))]
+    {
         let Some(date) = date else { continue };
         if let Err(error) = greffe_models::dates::parse_date(&date) {
             if fields.opt(name).is_some() {
@@ -140,9 +142,13 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
     };
     let residence = |name: &str, problems: &mut Problems| match fields.opt(name) {
         None => Some(Residence::default()),
-        Some(raw) => {
-            parsed(fields, name, |_| Residence::parse(&raw), &Residence::ALL.map(Residence::as_str).join(", "), problems)
-        }
+        Some(raw) => parsed(
+            fields,
+            name,
+            |_| Residence::parse(&raw),
+            &Residence::ALL.map(Residence::as_str).join(", "),
+            problems,
+        ),
     };
     let residence_demandeur = residence("residence_demandeur", problems);
     let residence_defendeur = residence("residence_defendeur", problems);
@@ -161,9 +167,8 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
         };
         parties.push(Party { name, role, lawyer });
     }
-    let rapporteurs: Vec<String> = (0..rows(fields, "rapporteurs", ""))
-        .filter_map(|index| fields.opt(&format!("rapporteurs[{index}]")))
-        .collect();
+    let rapporteurs: Vec<String> =
+        (0..rows(fields, "rapporteurs", "")).filter_map(|index| fields.opt(&format!("rapporteurs[{index}]"))).collect();
     let (nature, residence_demandeur, residence_defendeur) = (nature?, residence_demandeur?, residence_defendeur?);
     let mut input = DossierInput {
         pourvoi: base.map_or_else(|| fields.get("pourvoi").trim().to_owned(), |b| b.pourvoi.clone()),
@@ -228,15 +233,13 @@ pub fn groups(
                 .required(),
         );
     }
-    pourvoi.push(
-        field(Kind::Select, "procedure", "Procédure")
-            .hint("Elle fixe les délais applicables")
-            .choices(choices(
-                Procedure::ALL.iter().map(|p| (p.as_str(), p.label_fr())),
-                fields.get("procedure"),
-                Some("Selon la nature (civile ou pénale ordinaire)"),
-            )),
-    );
+    pourvoi.push(field(Kind::Select, "procedure", "Procédure").hint("Elle fixe les délais applicables").choices(
+        choices(
+            Procedure::ALL.iter().map(|p| (p.as_str(), p.label_fr())),
+            fields.get("procedure"),
+            Some("Selon la nature (civile ou pénale ordinaire)"),
+        ),
+    ));
     pourvoi.push(field(Kind::Date, "registered_on", "Date d'enregistrement").required());
     if new {
         pourvoi.push(
@@ -309,9 +312,8 @@ pub fn groups(
     let mut magistrates: Vec<Field> = (0..rapporteur_rows)
         .map(|index| {
             let name = format!("rapporteurs[{index}]");
-            field(Kind::Select, &name, if index == 0 { "Rapporteur" } else { "Autre rapporteur" }).choices(
-                owned_choices(pairs(&choices_of.rapporteurs), fields.get(&name), Some("Pas encore désigné")),
-            )
+            field(Kind::Select, &name, if index == 0 { "Rapporteur" } else { "Autre rapporteur" })
+                .choices(owned_choices(pairs(&choices_of.rapporteurs), fields.get(&name), Some("Pas encore désigné")))
         })
         .collect();
     magistrates.push(field(Kind::Select, "avocat_general", "Avocat général").choices(owned_choices(

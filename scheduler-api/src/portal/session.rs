@@ -80,8 +80,7 @@ impl Member {
         if self.csrf_matches(sent) {
             Ok(())
         } else {
-            Err(Error::forbidden("formulaire sans jeton de session valide")
-                .action("recharger la page puis réessayer"))
+            Err(Error::forbidden("formulaire sans jeton de session valide").action("recharger la page puis réessayer"))
         }
     }
 

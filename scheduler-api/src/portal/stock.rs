@@ -167,10 +167,9 @@ pub async fn page(State(state): State<AppState>, member: Member, RawQuery(raw): 
     let user = &member.session.user;
     let total = dashboard.chambers.get("total").cloned().unwrap_or_default();
     let scope_label = match &asked.chamber {
-        Some(code) => chambers
-            .iter()
-            .find(|c| &c.chamber.code == code)
-            .map_or_else(|| code.clone(), |c| c.chamber.name.clone()),
+        Some(code) => {
+            chambers.iter().find(|c| &c.chamber.code == code).map_or_else(|| code.clone(), |c| c.chamber.name.clone())
+        }
         None if user.covers_all() => "la Cour (toutes les chambres)".to_owned(),
         None => format!("mes chambres ({})", user.chambers.join(", ")),
     };
@@ -248,11 +247,7 @@ pub async fn page(State(state): State<AppState>, member: Member, RawQuery(raw): 
         member: Some(HeaderMember::of(&member, "/portail/tableau-de-bord")),
         fields: form,
         scope_label,
-        period: format!(
-            "du {} au {}",
-            date_fr(&dashboard.period_from),
-            date_fr(&dashboard.period_to)
-        ),
+        period: format!("du {} au {}", date_fr(&dashboard.period_from), date_fr(&dashboard.period_to)),
         tiles,
         charts: vec![
             Chart::new("stock-statut", "Stock par statut", by_status),
@@ -304,7 +299,10 @@ pub async fn download(State(state): State<AppState>, member: Member, RawQuery(ra
     let mut problems = Problems::default();
     let asked = asked(&fields, &mut problems);
     if let Some(problem) = problems.0.first() {
-        return failure_as(&member, &Error::invalid(problem.field.clone(), problem.message.clone(), problem.action.clone()));
+        return failure_as(
+            &member,
+            &Error::invalid(problem.field.clone(), problem.message.clone(), problem.action.clone()),
+        );
     }
     match figures(&state, &member, &asked).await {
         Ok(dashboard) => (
@@ -312,7 +310,11 @@ pub async fn download(State(state): State<AppState>, member: Member, RawQuery(ra
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"stock-{}-{}.csv\"", asked.chamber.as_deref().unwrap_or("cour"), today()),
+                    format!(
+                        "attachment; filename=\"stock-{}-{}.csv\"",
+                        asked.chamber.as_deref().unwrap_or("cour"),
+                        today()
+                    ),
                 ),
             ],
             csv(&dashboard),

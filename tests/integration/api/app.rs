@@ -111,25 +111,25 @@ impl TestApp {
 /// SQLite file); `None` (said on stderr) when PostgreSQL is wanted and no
 /// server answers.
 pub(crate) async fn empty_store(backend: Backend) -> Option<(Store, Option<tempfile::TempDir>)> {
-        let (url, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                (format!("sqlite://{}", dir.path().join("greffe.db").display()), Some(dir))
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            (format!("sqlite://{}", dir.path().join("greffe.db").display()), Some(dir))
+        }
+        Backend::Postgres => match postgres_database().await {
+            Ok(url) => (url, None),
+            Err(reason) => {
+                assert!(
+                    std::env::var("GREFFE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                    "PostgreSQL exigé (GREFFE_REQUIRE_POSTGRES=1) mais indisponible : {reason}"
+                );
+                eprintln!("PostgreSQL indisponible, moitié PostgreSQL de ce test ignorée : {reason}");
+                return None;
             }
-            Backend::Postgres => match postgres_database().await {
-                Ok(url) => (url, None),
-                Err(reason) => {
-                    assert!(
-                        std::env::var("GREFFE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                        "PostgreSQL exigé (GREFFE_REQUIRE_POSTGRES=1) mais indisponible : {reason}"
-                    );
-                    eprintln!("PostgreSQL indisponible, moitié PostgreSQL de ce test ignorée : {reason}");
-                    return None;
-                }
-            },
-        };
-        let store = Store::open(&url).await.expect("store opens and migrates");
-        Some((store, dir))
+        },
+    };
+    let store = Store::open(&url).await.expect("store opens and migrates");
+    Some((store, dir))
 }
 
 impl TestApp {
