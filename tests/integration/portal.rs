@@ -1033,3 +1033,73 @@ async fn the_registry_portals_store_on_sqlite() {
 async fn the_registry_portals_store_on_postgres() {
     registry_portal_store(Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn a_notice_task_is_done_once_through_the_api_or_the_portals_form() {
+    use tower::ServiceExt;
+    let served = Served::start(true).await;
+    let store = served.store.clone();
+    let app = greffe_api::api::router(AppState::new(store.clone()));
+    let token = |id: &str, chamber: &str| {
+        let store = store.clone();
+        let (id, chamber) = (id.to_owned(), chamber.to_owned());
+        async move {
+            let user = greffe_store::users::NewUser {
+                id: id.clone(),
+                name: id,
+                role: greffe_store::users::UserRole::Greffier,
+                chambers: vec![chamber],
+                magistrate: None,
+            };
+            store.create_user("test", user).await.expect("user").token
+        }
+    };
+    let (civ1, soc) = (token("api-civ1", "civ1").await, token("api-soc", "soc").await);
+    let tasks = store.notice_tasks("civ1").await.expect("tasks");
+    assert!(tasks.len() >= 2, "the publication created notices");
+    let post = |uri: String, headers: Vec<(&'static str, String)>, body: String| {
+        let mut request = axum::http::Request::post(uri);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.body(axum::body::Body::from(body)).expect("request")
+    };
+    let done = |token: &str, id: i64| {
+        post(format!("/notices/{id}/done"), vec![("authorization", format!("Bearer {token}"))], String::new())
+    };
+    // Another chamber's clerk: as if the task did not exist.
+    let reply = app.clone().oneshot(done(&soc, tasks[0].id)).await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+    let reply = app.clone().oneshot(done(&civ1, tasks[0].id)).await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
+    let task: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(task["pourvoi"], json!(tasks[0].pourvoi));
+    let reply = app.clone().oneshot(done(&civ1, tasks[0].id)).await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::CONFLICT, "done once");
+    let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
+    assert_eq!(serde_json::from_slice::<Value>(&body).expect("json")["code"], json!("already_done"));
+
+    // The portal's form, without JavaScript: back to the home page, told.
+    let SignIn::Granted { token, session } = store.sign_in("greffe-civ1", PASSWORD).await.expect("sign-in") else {
+        panic!("signed in")
+    };
+    let form = |csrf: &str| format!("csrf={csrf}&suite=%2Fportail%2F");
+    let headers = || {
+        vec![
+            ("cookie", format!("greffe_session={token}")),
+            ("content-type", "application/x-www-form-urlencoded".to_owned()),
+        ]
+    };
+    let uri = format!("/portail/taches/{}/fait", tasks[1].id);
+    let forged = app.clone().oneshot(post(uri.clone(), headers(), form("forged"))).await.expect("answer");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "no CSRF token, nothing done");
+    assert_eq!(store.notice_tasks("civ1").await.expect("tasks").len(), tasks.len() - 1);
+    let reply = app.clone().oneshot(post(uri, headers(), form(&session.csrf))).await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reply.headers()["location"], "/portail/?fait=tache");
+    assert_eq!(store.notice_tasks("civ1").await.expect("tasks").len(), tasks.len() - 2);
+    let journal = store.dossier_journal(tasks[1].dossier_id).await.expect("journal");
+    assert!(journal.iter().any(|e| e.kind == "task_done" && e.actor == "greffe-civ1"), "journaled");
+    served.stop().await;
+}
