@@ -307,6 +307,8 @@ impl Store {
     /// registration.
     pub async fn magistrate_dossiers(&self, magistrate: &str, today: Date) -> Result<Vec<MagistrateDossier>> {
         let open = super::tasks::open_statuses_sql();
+        // His dossiers first, from the two indexes that name him (rapporteur,
+        // avocat général), then what each needs: no scan of the stock.
         let mut sql = crate::sql::Sql::new("SELECT d.id, d.pourvoi, d.chamber, d.status, d.registered_on, ");
         sql.push("CASE WHEN EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = ")
             .bind(magistrate.to_owned())?
@@ -315,13 +317,13 @@ impl Store {
         sql.push("CASE WHEN EXISTS (SELECT 1 FROM journal j WHERE j.dossier_id = d.id AND j.kind = 'avis_avocat_general') THEN 1 ELSE 0 END AS opinion, ");
         sql.push("(SELECT MIN(h.date) FROM hearing_roll hr JOIN hearings h ON h.id = hr.hearing_id WHERE hr.dossier_id = d.id AND h.date >= ")
             .bind(today.to_string())?
-            .push(") AS next_hearing FROM dossiers d WHERE d.status IN (")
+            .push(") AS next_hearing FROM (SELECT r.dossier_id AS id FROM dossier_rapporteurs r WHERE r.magistrate = ")
+            .bind(magistrate.to_owned())?
+            .push(" UNION SELECT a.id FROM dossiers a WHERE a.avocat_general = ")
+            .bind(magistrate.to_owned())?
+            .push(") mine JOIN dossiers d ON d.id = mine.id WHERE d.status IN (")
             .push(&open)
-            .push(") AND (d.avocat_general = ")
-            .bind(magistrate.to_owned())?
-            .push(" OR EXISTS (SELECT 1 FROM dossier_rapporteurs r WHERE r.dossier_id = d.id AND r.magistrate = ")
-            .bind(magistrate.to_owned())?
-            .push(")) ORDER BY next_hearing NULLS LAST, d.registered_on, d.id LIMIT 500");
+            .push(") ORDER BY next_hearing NULLS LAST, d.registered_on, d.id LIMIT 500");
         let rows = sql.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|row| {
