@@ -298,6 +298,10 @@ mod tests {
             normalise(include_str!("../migrations/sqlite/0004_registry_portal.sql")),
             normalise(include_str!("../migrations/postgres/0004_registry_portal.sql"))
         );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0005_decision_histogram.sql")),
+            normalise(include_str!("../migrations/postgres/0005_decision_histogram.sql"))
+        );
     }
 
     #[test]
