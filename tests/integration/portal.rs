@@ -3,6 +3,7 @@
 //! driven through WebDriver by fantoccini, each page audited with axe-core
 //! and photographed under `target/portail-screenshots/`).
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -214,11 +215,14 @@ async fn publish_civ1(store: &Store, today: greffe_models::Date) {
     .expect("published");
 }
 
-/// A chromedriver process, stopped when dropped.
+/// A chromedriver process in its own process group, stopped when dropped
+/// with the browsers it started — even when a test fails half-way (a
+/// browser left running would skew what runs next).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.0.id())]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -245,6 +249,7 @@ async fn browser() -> Option<(Client, Driver)> {
     }
     let port = free_port();
     let child = Command::new(chromedriver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
