@@ -3,7 +3,7 @@
 //! journaled.
 
 use greffe_models::deadlines::EventType;
-use greffe_models::registry::{CnpFinding, CnpOutcome, CnpRequest, JournalKind, Nature, RegistryKind, answer_cnp};
+use greffe_models::registry::{CnpFinding, CnpOutcome, CnpRequest, Nature, RegistryKind, answer_cnp};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use utoipa::ToSchema;
@@ -139,14 +139,12 @@ impl Store {
         let answer_json = serde_json::json!({"outcome": outcome, "checks": checks});
         let entry = journal::append(
             &mut write.tx,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: None,
-                kind: JournalKind::Registry(RegistryKind::CnpAnswered),
-                event_date: None,
-                payload: serde_json::json!({"request": input, "answer": answer_json}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor.to_owned(),
+                None,
+                RegistryKind::CnpAnswered,
+                serde_json::json!({"request": input, "answer": answer_json}),
+            ),
         )
         .await?;
         let request_json = serde_json::to_string(&input).map_err(Error::internal)?;

@@ -841,14 +841,12 @@ impl Store {
         write_children(&mut *connection, id, &input).await?;
         journal::append(
             &mut *connection,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: Some(id),
-                kind: JournalKind::Registry(RegistryKind::DossierUpdated),
-                event_date: None,
-                payload: serde_json::json!({"patch": patch, "version": expected + 1}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor.to_owned(),
+                Some(id),
+                RegistryKind::DossierUpdated,
+                serde_json::json!({"patch": patch, "version": expected + 1}),
+            ),
         )
         .await?;
         Ok(())
@@ -889,14 +887,12 @@ impl Store {
                     .await?;
                 journal::append(
                     &mut *connection,
-                    NewEntry {
-                        actor: actor.to_owned(),
-                        dossier_id: Some(id),
-                        kind: JournalKind::Registry(RegistryKind::DossierUpdated),
-                        event_date: None,
-                        payload: serde_json::json!({"planning": overrides, "version": expected + 1}),
-                        corrects: None,
-                    },
+                    NewEntry::registry(
+                        actor.to_owned(),
+                        Some(id),
+                        RegistryKind::DossierUpdated,
+                        serde_json::json!({"planning": overrides, "version": expected + 1}),
+                    ),
                 )
                 .await?;
                 Ok(())
@@ -916,41 +912,39 @@ impl Store {
         };
         let (dossier, ()) = self
             .write_dossier(id, expected, async |connection, current| {
-        if to == DossierStatus::Decided {
-            return Err(Error::conflict(
-            ErrorCode::ForbiddenTransition,
-                "un dossier devient « jugé » par l'enregistrement de la décision",
-                "enregistrer la décision (POST /dossiers/{id}/decision)",
-            )
-            .field("status"));
-        }
-        if !current.status.may_become(to) {
-            let allowed: Vec<&str> = current.status.next().iter().map(|s| s.as_str()).collect();
-            return Err(Error::conflict(
-            ErrorCode::ForbiddenTransition,
-                format!("passage de « {} » à « {} » interdit", current.status.label_fr(), to.label_fr()),
-                if allowed.is_empty() {
-                    "ce statut est définitif".to_owned()
-                } else {
-                    format!("statuts possibles depuis « {} » : {}", current.status.as_str(), allowed.join(", "))
-                },
-            )
-            .field("status"));
-        }
-        set_status(&mut *connection, id, to, None).await?;
-        journal::append(
+                if to == DossierStatus::Decided {
+                    return Err(Error::conflict(
+                        ErrorCode::ForbiddenTransition,
+                        "un dossier devient « jugé » par l'enregistrement de la décision",
+                        "enregistrer la décision (POST /dossiers/{id}/decision)",
+                    )
+                    .field("status"));
+                }
+                if !current.status.may_become(to) {
+                    let allowed: Vec<&str> = current.status.next().iter().map(|s| s.as_str()).collect();
+                    return Err(Error::conflict(
+                        ErrorCode::ForbiddenTransition,
+                        format!("passage de « {} » à « {} » interdit", current.status.label_fr(), to.label_fr()),
+                        if allowed.is_empty() {
+                            "ce statut est définitif".to_owned()
+                        } else {
+                            format!("statuts possibles depuis « {} » : {}", current.status.as_str(), allowed.join(", "))
+                        },
+                    )
+                    .field("status"));
+                }
+                set_status(&mut *connection, id, to, None).await?;
+                journal::append(
             &mut *connection,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: Some(id),
-                kind: JournalKind::Registry(RegistryKind::StatusChanged),
-                event_date: None,
-                payload: serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": change.reason}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor.to_owned(),
+                Some(id),
+                RegistryKind::StatusChanged,
+                serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": change.reason}),
+            ),
         )
         .await?;
-        Ok(())
+                Ok(())
             })
             .await?;
         Ok(dossier)
@@ -986,32 +980,28 @@ impl Store {
                     .await?;
                 journal::append(
                     &mut *connection,
-                    NewEntry {
-                        actor: actor.to_owned(),
-                        dossier_id: Some(id),
-                        kind: JournalKind::Registry(RegistryKind::DossierUpdated),
-                        event_date: None,
-                        payload: serde_json::json!({
+                    NewEntry::registry(
+                        actor.to_owned(),
+                        Some(id),
+                        RegistryKind::DossierUpdated,
+                        serde_json::json!({
                             "route": {"chamber": record.chamber, "circuit": record.circuit.map(Circuit::as_str)},
                             "from": {"chamber": current.record.chamber, "circuit": current.record.circuit.map(Circuit::as_str)},
                             "version": expected + 1,
                         }),
-                        corrects: None,
-                    },
+                    ),
                 )
                 .await?;
                 if current.status == DossierStatus::Registered {
                     set_status(&mut *connection, id, DossierStatus::Routed, None).await?;
                     journal::append(
                         &mut *connection,
-                        NewEntry {
-                            actor: actor.to_owned(),
-                            dossier_id: Some(id),
-                            kind: JournalKind::Registry(RegistryKind::StatusChanged),
-                            event_date: None,
-                            payload: serde_json::json!({"from": "registered", "to": "routed", "reason": "orientation"}),
-                            corrects: None,
-                        },
+                        NewEntry::registry(
+                            actor.to_owned(),
+                            Some(id),
+                            RegistryKind::StatusChanged,
+                            serde_json::json!({"from": "registered", "to": "routed", "reason": "orientation"}),
+                        ),
                     )
                     .await?;
                 }

@@ -6,7 +6,7 @@
 //! it, importing a different record for a pourvoi already registered
 //! rejects it (nothing is overwritten silently).
 
-use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
+use greffe_models::registry::{DossierStatus, RegistryKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
@@ -131,14 +131,12 @@ async fn import_one(
     // The registration entry carries the source hash (idempotency).
     journal::append(
         connection,
-        NewEntry {
-            actor: actor.to_owned(),
-            dossier_id: Some(id),
-            kind: JournalKind::Registry(RegistryKind::Imported),
-            event_date: None,
-            payload: serde_json::json!({"source_hash": source_hash}),
-            corrects: None,
-        },
+        NewEntry::registry(
+            actor.to_owned(),
+            Some(id),
+            RegistryKind::Imported,
+            serde_json::json!({"source_hash": source_hash}),
+        ),
     )
     .await?;
     let current = get_in(connection, id).await?;

@@ -44,6 +44,26 @@ pub struct NewEntry {
     pub corrects: Option<i64>,
 }
 
+impl NewEntry {
+    /// A registry act (no procedural date, correcting nothing): most
+    /// entries the store appends.
+    pub fn registry(
+        actor: impl Into<String>,
+        dossier_id: Option<i64>,
+        kind: greffe_models::registry::RegistryKind,
+        payload: serde_json::Value,
+    ) -> Self {
+        Self {
+            actor: actor.into(),
+            dossier_id,
+            kind: JournalKind::Registry(kind),
+            event_date: None,
+            payload,
+            corrects: None,
+        }
+    }
+}
+
 /// A recorded journal entry.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct JournalEntry {

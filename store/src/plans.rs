@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use greffe_checker::CheckReport;
 use greffe_models::diff::{ImpliedTask, PlanDiff};
 use greffe_models::format::InstanceDoc;
-use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
+use greffe_models::registry::{DossierStatus, RegistryKind};
 use greffe_models::{Date, Plan};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -185,14 +185,12 @@ async fn transition(
     history(connection, plan, actor, action, detail.clone(), 0).await?;
     journal::append(
         connection,
-        NewEntry {
-            actor: actor.to_owned(),
-            dossier_id: None,
-            kind: JournalKind::Registry(RegistryKind::PlanTransition),
-            event_date: None,
-            payload: serde_json::json!({"plan": plan, "chamber": chamber, "transition": detail}),
-            corrects: None,
-        },
+        NewEntry::registry(
+            actor.to_owned(),
+            None,
+            RegistryKind::PlanTransition,
+            serde_json::json!({"plan": plan, "chamber": chamber, "transition": detail}),
+        ),
     )
     .await?;
     Ok(())
@@ -639,14 +637,12 @@ impl Store {
         sqlx::query("UPDATE notice_tasks SET done = 1 WHERE id = $1").bind(id).execute(&mut *write.tx).await?;
         journal::append(
             &mut write.tx,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: Some(task.dossier_id),
-                kind: JournalKind::Registry(RegistryKind::TaskDone),
-                event_date: None,
-                payload: serde_json::json!({"task": id, "kind": task.kind, "hearing": task.hearing_id, "label": task.label}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor.to_owned(),
+                Some(task.dossier_id),
+                RegistryKind::TaskDone,
+                serde_json::json!({"task": id, "kind": task.kind, "hearing": task.hearing_id, "label": task.label}),
+            ),
         )
         .await?;
         write.commit().await?;

@@ -3,7 +3,7 @@
 //! reads them. Every write is journaled.
 
 use greffe_models::dates::parse_date;
-use greffe_models::registry::{JournalKind, Nature, RegistryKind};
+use greffe_models::registry::{Nature, RegistryKind};
 use greffe_models::{FormationCode, HalfDay, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -278,18 +278,7 @@ fn hearing_of(row: &AnyRow) -> Result<HearingRecord> {
 }
 
 async fn journal_reference(connection: &mut AnyConnection, actor: &str, payload: serde_json::Value) -> Result<()> {
-    journal::append(
-        connection,
-        NewEntry {
-            actor: actor.to_owned(),
-            dossier_id: None,
-            kind: JournalKind::Registry(RegistryKind::ReferenceChanged),
-            event_date: None,
-            payload,
-            corrects: None,
-        },
-    )
-    .await?;
+    journal::append(connection, NewEntry::registry(actor, None, RegistryKind::ReferenceChanged, payload)).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use greffe_models::registry::{JournalKind, RegistryKind};
+use greffe_models::registry::RegistryKind;
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sqlx::Row;
@@ -112,14 +112,12 @@ impl Store {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *write.tx).await?;
         journal::append(
             &mut write.tx,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: None,
-                kind: JournalKind::Registry(RegistryKind::Access),
-                event_date: None,
-                payload: serde_json::json!({"password_set": user_id}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor.to_owned(),
+                None,
+                RegistryKind::Access,
+                serde_json::json!({"password_set": user_id}),
+            ),
         )
         .await?;
         write.commit().await
@@ -191,14 +189,12 @@ impl Store {
             .await?;
         journal::append(
             &mut write.tx,
-            NewEntry {
-                actor: "portail".to_owned(),
-                dossier_id: None,
-                kind: JournalKind::Registry(RegistryKind::Access),
-                event_date: None,
-                payload: serde_json::json!({"sign_in": outcome, "user": user_id}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                "portail".to_owned(),
+                None,
+                RegistryKind::Access,
+                serde_json::json!({"sign_in": outcome, "user": user_id}),
+            ),
         )
         .await?;
         write.commit().await

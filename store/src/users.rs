@@ -161,14 +161,12 @@ impl Store {
             .await?;
         journal::append(
             &mut write.tx,
-            NewEntry {
-                actor: actor.to_owned(),
-                dossier_id: None,
-                kind: greffe_models::registry::JournalKind::Registry(RegistryKind::ReferenceChanged),
-                event_date: None,
-                payload: serde_json::json!({"user_created": user.id, "role": user.role.as_str(), "chambers": user.chambers}),
-                corrects: None,
-            },
+            NewEntry::registry(
+                actor,
+                None,
+                RegistryKind::ReferenceChanged,
+                serde_json::json!({"user_created": user.id, "role": user.role.as_str(), "chambers": user.chambers}),
+            ),
         )
         .await?;
         write.commit().await?;

@@ -783,12 +783,8 @@ pub async fn record_event(
         Err(error) => return failure_as(&member, &error),
     };
     let mut problems = Problems::default();
-    if fields.opt("type").is_none() {
-        problems.push("type", "événement non choisi", "choisir l'événement à enregistrer");
-    }
-    if fields.opt("date").is_none() {
-        problems.push("date", "date absente", "donner la date de l'événement (AAAA-MM-JJ)");
-    }
+    problems.require(&fields, "type", "événement non choisi", "choisir l'événement à enregistrer");
+    problems.require(&fields, "date", "date absente", "donner la date de l'événement (AAAA-MM-JJ)");
     if !problems.is_empty() {
         let posted = Posted { form: "evenement", fields, problems, conflict: None };
         return show(&state, &member, dossier, None, posted).await;
@@ -850,12 +846,8 @@ pub async fn add_piece(
     if filename.is_empty() || bytes.is_empty() {
         problems.push("file", "aucun fichier, ou fichier vide", "choisir le fichier de la pièce");
     }
-    if fields.opt("kind").is_none() {
-        problems.push("kind", "nature de la pièce non choisie", "choisir la nature de la pièce");
-    }
-    if fields.opt("filed_by").is_none() {
-        problems.push("filed_by", "déposant non indiqué", "indiquer qui dépose la pièce");
-    }
+    problems.require(&fields, "kind", "nature de la pièce non choisie", "choisir la nature de la pièce");
+    problems.require(&fields, "filed_by", "déposant non indiqué", "indiquer qui dépose la pièce");
     if !problems.is_empty() {
         let posted = Posted { form: "piece", fields, problems, conflict: None };
         return show(&state, &member, dossier, None, posted).await;

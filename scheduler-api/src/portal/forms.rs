@@ -86,6 +86,13 @@ impl Problems {
         });
     }
 
+    /// Adds a problem on `name` when the form leaves it blank.
+    pub fn require(&mut self, fields: &Fields, name: &str, message: &str, action: &str) {
+        if fields.opt(name).is_none() {
+            self.push(name, message, action);
+        }
+    }
+
     /// The first problem of `field`.
     pub fn of(&self, field: &str) -> Option<&FieldProblem> {
         self.0.iter().find(|p| p.field == field)

@@ -132,9 +132,7 @@ pub async fn add_absence(State(state): State<AppState>, member: Member, body: By
             return Ok(problems);
         };
         for name in ["from", "to"] {
-            if fields.opt(name).is_none() {
-                problems.push(name, "date absente", "donner la date (AAAA-MM-JJ)");
-            }
+            problems.require(&fields, name, "date absente", "donner la date (AAAA-MM-JJ)");
         }
         if !problems.is_empty() {
             return Ok(problems);
