@@ -29,6 +29,9 @@ struct Args {
     /// Requests per page.
     #[arg(long, default_value_t = 200)]
     requests: usize,
+    /// Measure only the pages whose name contains this text.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 const PASSWORD: &str = "mot de passe du banc d'essai";
@@ -143,7 +146,8 @@ async fn main() {
     ];
     println!("| page | p50 (ms) | p95 (ms) | max (ms) | HTML gzip (Ko) |");
     println!("|---|---|---|---|---|");
-    for page in pages {
+    for page in pages.into_iter().filter(|page| args.only.as_ref().is_none_or(|only| page.name.contains(only.as_str())))
+    {
         let ask = |path: &str, gzip: bool| {
             let mut request = Request::get(path).header(header::COOKIE, &page.cookie);
             if gzip {

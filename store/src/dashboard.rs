@@ -2,6 +2,10 @@
 //! chamber and status, open dossiers by circuit and age, the pipeline of
 //! dossiers ready for hearing, the court's deadlines at risk, time from
 //! registration to decision and the clearance rate over a period.
+//!
+//! The stock figures read the counts that the triggers of migration 0006
+//! keep in the transaction of every write to `dossiers` (`stock_counts`,
+//! `registrations_by_day`); [`Store::stock_count_drift`] recounts them.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +15,8 @@ use utoipa::ToSchema;
 
 use super::tasks::open_statuses_sql;
 use greffe_models::registry::DossierStatus;
+
+use sqlx::{Any, Transaction};
 
 use super::{Store, rows};
 use crate::error::Result;
@@ -85,22 +91,32 @@ impl Store {
         let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
         let today_text = today.to_string();
         let (from_text, to_text) = (from.to_string(), to.to_string());
-        // Every dossier by chamber and status (covering index, in order).
-        let mut by_status_sql = Sql::new("SELECT d.chamber, d.status, COUNT(*) AS n FROM dossiers d WHERE 1 = 1");
-        by_status_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.chamber, d.status");
-        // The open stock by circuit and age, in one pass over a covering
-        // index that starts with the status (no sort: conditional counts).
-        let mut open_sql = Sql::new("SELECT d.status, d.chamber, COALESCE(d.circuit, 'none') AS circuit, ");
-        open_sql.push("COUNT(*) FILTER (WHERE d.registered_on > ").bind(bounds[0].clone())?;
-        open_sql.push(") AS b0, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[0].clone())?;
-        open_sql.push(" AND d.registered_on > ").bind(bounds[1].clone())?;
-        open_sql.push(") AS b1, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[1].clone())?;
-        open_sql.push(" AND d.registered_on > ").bind(bounds[2].clone())?;
-        open_sql.push(") AS b2, COUNT(*) FILTER (WHERE d.registered_on <= ").bind(bounds[2].clone())?;
-        open_sql.push(&format!(
-            ") AS b3, COUNT(*) AS n, MIN(d.registered_on) AS oldest FROM dossiers d WHERE d.status IN ({open})"
-        ));
-        open_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.status, d.chamber, d.circuit");
+        // The stock by chamber, status and circuit, and by registration day,
+        // as the triggers of migration 0006 keep them: some hundreds of rows
+        // instead of every dossier.
+        let mut counts_sql = Sql::new("SELECT s.chamber, s.status, s.circuit, s.n FROM stock_counts s WHERE s.n > 0");
+        counts_sql.chamber_scope("s.chamber", chambers)?;
+        let mut days_sql = Sql::new("SELECT r.chamber, ");
+        days_sql.push("CAST(SUM(CASE WHEN r.open = 1 AND r.registered_on > ").bind(bounds[0].clone())?;
+        days_sql.push(" THEN r.n ELSE 0 END) AS BIGINT) AS b0, ");
+        days_sql.push("CAST(SUM(CASE WHEN r.open = 1 AND r.registered_on <= ").bind(bounds[0].clone())?;
+        days_sql.push(" AND r.registered_on > ").bind(bounds[1].clone())?;
+        days_sql.push(" THEN r.n ELSE 0 END) AS BIGINT) AS b1, ");
+        days_sql.push("CAST(SUM(CASE WHEN r.open = 1 AND r.registered_on <= ").bind(bounds[1].clone())?;
+        days_sql.push(" AND r.registered_on > ").bind(bounds[2].clone())?;
+        days_sql.push(" THEN r.n ELSE 0 END) AS BIGINT) AS b2, ");
+        days_sql.push("CAST(SUM(CASE WHEN r.open = 1 AND r.registered_on <= ").bind(bounds[2].clone())?;
+        days_sql.push(" THEN r.n ELSE 0 END) AS BIGINT) AS b3, ");
+        days_sql.push("CAST(SUM(CASE WHEN r.registered_on >= ").bind(from_text.clone())?;
+        days_sql.push(" AND r.registered_on <= ").bind(to_text.clone())?;
+        days_sql.push(" THEN r.n ELSE 0 END) AS BIGINT) AS registered FROM registrations_by_day r WHERE r.n > 0");
+        days_sql.chamber_scope("r.chamber", chambers)?.push(" GROUP BY r.chamber");
+        // The oldest ready dossier of each chamber (the covering index on
+        // status, chamber, circuit and registration day).
+        let mut oldest_sql =
+            Sql::new("SELECT d.chamber, MIN(d.registered_on) AS oldest FROM dossiers d WHERE d.status = ");
+        oldest_sql.bind(DossierStatus::Ready.as_str().to_owned())?;
+        oldest_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.chamber");
         let mut risk_sql = Sql::new("SELECT d.chamber, CASE WHEN k.due < ");
         risk_sql.bind(today_text)?.push(" THEN 1 ELSE 0 END AS missed, COUNT(*) AS n ");
         risk_sql.push("FROM deadlines k JOIN dossiers d ON d.id = k.dossier_id ");
@@ -108,9 +124,6 @@ impl Store {
         risk_sql.push(&format!(" AND d.status IN ({open})"));
         // By position: the select list's CASE, whose parameter is bound once.
         risk_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY 1, 2");
-        let mut registered_sql = Sql::new("SELECT d.chamber, COUNT(*) AS n FROM dossiers d WHERE d.registered_on >= ");
-        registered_sql.bind(from_text.clone())?.push(" AND d.registered_on <= ").bind(to_text.clone())?;
-        registered_sql.chamber_scope("d.chamber", chambers)?.push(" GROUP BY d.chamber");
         // Days to decision as a histogram per chamber (exact mean and median).
         // The one planner hint of the store, for SQLite only: without
         // statistics it would take the date index and sort the period to
@@ -124,41 +137,39 @@ impl Store {
         decided_sql.chamber_scope("c.chamber", chambers)?.push(" GROUP BY 1, 2 ORDER BY 1, 2");
         // Independent reads: run them at once, on as many connections.
         let pool = self.pool();
-        let (by_status, open_stock, risk, registered, decided) = tokio::try_join!(
-            by_status_sql.fetch_all(pool),
-            open_sql.fetch_all(pool),
+        let (counts, days, oldest, risk, decided) = tokio::try_join!(
+            counts_sql.fetch_all(pool),
+            days_sql.fetch_all(pool),
+            oldest_sql.fetch_all(pool),
             risk_sql.fetch_all(pool),
-            registered_sql.fetch_all(pool),
             decided_sql.fetch_all(pool),
         )?;
         let mut figures: BTreeMap<String, ChamberFigures> = BTreeMap::new();
-        for row in &by_status {
+        for row in &counts {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
             let status = rows::parsed(row, "status", DossierStatus::parse)?;
             let n = rows::int(row, "n")?;
-            chamber.by_status.insert(status.as_str().to_owned(), n);
+            *chamber.by_status.entry(status.as_str().to_owned()).or_default() += n;
             if status.is_open() {
                 chamber.open += n;
+                *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += n;
             }
             if status == DossierStatus::Ready {
-                chamber.ready = n;
+                chamber.ready += n;
             }
         }
-        for row in &open_stock {
+        for row in &days {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
-            *chamber.open_by_circuit.entry(rows::text(row, "circuit")?).or_default() += rows::int(row, "n")?;
             for (bucket, (name, _)) in AGE_BUCKETS.iter().enumerate() {
                 let n = rows::int(row, &format!("b{bucket}"))?;
                 if n > 0 {
-                    *chamber.open_by_age.entry((*name).to_owned()).or_default() += n;
+                    chamber.open_by_age.insert((*name).to_owned(), n);
                 }
             }
-            if rows::text(row, "status")? == DossierStatus::Ready.as_str() {
-                let oldest = rows::text(row, "oldest")?;
-                if chamber.oldest_ready.as_ref().is_none_or(|current| &oldest < current) {
-                    chamber.oldest_ready = Some(oldest);
-                }
-            }
+            chamber.registered_in_period = rows::int(row, "registered")?;
+        }
+        for row in &oldest {
+            figures.entry(rows::text(row, "chamber")?).or_default().oldest_ready = Some(rows::text(row, "oldest")?);
         }
         for row in &risk {
             let chamber = figures.entry(rows::text(row, "chamber")?).or_default();
@@ -168,9 +179,6 @@ impl Store {
             } else {
                 chamber.court_deadlines_due_soon = n
             }
-        }
-        for row in &registered {
-            figures.entry(rows::text(row, "chamber")?).or_default().registered_in_period = rows::int(row, "n")?;
         }
         let rows = decided;
         let mut histograms: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
@@ -245,4 +253,99 @@ fn merge(total: &mut ChamberFigures, chamber: &ChamberFigures) {
     total.court_deadlines_due_soon += chamber.court_deadlines_due_soon;
     total.court_deadlines_missed += chamber.court_deadlines_missed;
     total.registered_in_period += chamber.registered_in_period;
+}
+
+/// The statuses that close a dossier, as an SQL list (`'decided', …`).
+fn closed_statuses_sql() -> String {
+    let closed: Vec<String> = DossierStatus::ALL
+        .iter()
+        .filter(|status| !status.is_open())
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect();
+    closed.join(", ")
+}
+
+/// The stock counts recounted from the dossiers, as the triggers keep them.
+fn recount_sql() -> [String; 2] {
+    [
+        "SELECT chamber, status, COALESCE(circuit, 'none') AS circuit, COUNT(*) AS n \
+         FROM dossiers GROUP BY chamber, status, COALESCE(circuit, 'none')"
+            .to_owned(),
+        format!(
+            "SELECT chamber, registered_on, CASE WHEN status IN ({}) THEN 0 ELSE 1 END AS open, COUNT(*) AS n \
+             FROM dossiers GROUP BY chamber, registered_on, CASE WHEN status IN ({0}) THEN 0 ELSE 1 END",
+            closed_statuses_sql()
+        ),
+    ]
+}
+
+/// Below this many dossiers an import keeps the triggers running.
+pub(crate) const BULK_IMPORT: usize = 100;
+
+/// Pauses the stock-count triggers for the rest of `tx` (no other
+/// transaction sees the pause); [`resume_stock_counts`] must follow before
+/// the commit.
+pub(crate) async fn pause_stock_counts(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    sqlx::query("INSERT INTO stock_counts_paused (paused) VALUES (1)").execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Recounts the stock counts from the dossiers and ends the pause.
+pub(crate) async fn resume_stock_counts(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    let [by_status, by_day] = recount_sql();
+    for statement in [
+        "DELETE FROM stock_counts".to_owned(),
+        format!("INSERT INTO stock_counts (chamber, status, circuit, n) {by_status}"),
+        "DELETE FROM registrations_by_day".to_owned(),
+        format!("INSERT INTO registrations_by_day (chamber, registered_on, open, n) {by_day}"),
+        "DELETE FROM stock_counts_paused".to_owned(),
+    ] {
+        sqlx::query(&statement).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Differences between the stock counts the triggers keep and a recount
+    /// of every dossier (none when they agree), one line per differing key.
+    pub async fn stock_count_drift(&self) -> Result<Vec<String>> {
+        let [by_status, by_day] = recount_sql();
+        let pairs = [
+            (
+                "stock_counts",
+                "SELECT chamber || '/' || status || '/' || circuit AS k, n FROM stock_counts WHERE n <> 0".to_owned(),
+                format!("SELECT chamber || '/' || status || '/' || circuit AS k, n FROM ({by_status}) c"),
+            ),
+            (
+                "registrations_by_day",
+                "SELECT chamber || '/' || registered_on || '/' || CAST(open AS TEXT) AS k, n \
+                 FROM registrations_by_day WHERE n <> 0"
+                    .to_owned(),
+                format!(
+                    "SELECT chamber || '/' || registered_on || '/' || CAST(open AS TEXT) AS k, n FROM ({by_day}) c"
+                ),
+            ),
+        ];
+        let mut drift = Vec::new();
+        for (table, kept, counted) in pairs {
+            let (kept, counted) = (self.keyed_counts(&kept).await?, self.keyed_counts(&counted).await?);
+            let keys: std::collections::BTreeSet<&String> = kept.keys().chain(counted.keys()).collect();
+            for key in keys {
+                let (k, c) = (kept.get(key).copied().unwrap_or(0), counted.get(key).copied().unwrap_or(0));
+                if k != c {
+                    drift.push(format!("{table} {key}: {k} kept, {c} counted"));
+                }
+            }
+        }
+        Ok(drift)
+    }
+
+    /// The rows of `sql` (columns `k`, `n`) as a map.
+    async fn keyed_counts(&self, sql: &str) -> Result<BTreeMap<String, i64>> {
+        let mut map = BTreeMap::new();
+        for row in Sql::new(sql).fetch_all(self.pool()).await? {
+            map.insert(rows::text(&row, "k")?, rows::int(&row, "n")?);
+        }
+        Ok(map)
+    }
 }

@@ -175,6 +175,10 @@ impl Store {
             ));
         }
         let mut write = self.write().await?;
+        let bulk = file.dossiers.len() >= crate::dashboard::BULK_IMPORT;
+        if bulk {
+            crate::dashboard::pause_stock_counts(&mut write.tx).await?;
+        }
         let mut report = ImportReport { imported: 0, skipped: 0, rejected: Vec::new() };
         for (index, record) in file.dossiers.iter().enumerate() {
             let source = serde_json::to_string(record).map_err(Error::internal)?;
@@ -198,6 +202,9 @@ impl Store {
             }
         }
         if report.rejected.is_empty() {
+            if bulk {
+                crate::dashboard::resume_stock_counts(&mut write.tx).await?;
+            }
             write.commit().await?;
         } else {
             report.imported = 0;

@@ -302,6 +302,27 @@ mod tests {
             normalise(include_str!("../migrations/sqlite/0005_decision_histogram.sql")),
             normalise(include_str!("../migrations/postgres/0005_decision_histogram.sql"))
         );
+        // The triggers' closed statuses are those of DossierStatus::is_open.
+        let closed: Vec<String> = greffe_models::registry::DossierStatus::ALL
+            .iter()
+            .filter(|status| !status.is_open())
+            .map(|status| format!("'{}'", status.as_str()))
+            .collect();
+        let closed = format!("status IN ({})", closed.join(", "));
+        for text in [
+            include_str!("../migrations/sqlite/0006_stock_counts.sql"),
+            include_str!("../migrations/postgres/0006_stock_counts.sql"),
+        ] {
+            let lists = text.matches("status IN (").count();
+            assert!(lists >= 3 && text.matches(&closed).count() == lists, "every list reads {closed}");
+        }
+        // Tables and their first counts are the same; the triggers that keep
+        // them differ by backend (a statement list, a PL/pgSQL function).
+        let shared = |text: &'static str| text.split("-- The triggers differ by backend").next().unwrap_or(text);
+        assert_eq!(
+            normalise(shared(include_str!("../migrations/sqlite/0006_stock_counts.sql"))),
+            normalise(shared(include_str!("../migrations/postgres/0006_stock_counts.sql")))
+        );
     }
 
     #[test]

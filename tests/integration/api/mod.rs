@@ -20,7 +20,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 5, "0005_decision_histogram applied");
+    assert_eq!(reply.json["store"]["schema_version"], 6, "0006_stock_counts applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
@@ -182,6 +182,7 @@ async fn dossier_lifecycle(app: TestApp) {
     }
     let verify = app.get("/admin/journal/verify", &app.admin).await;
     assert_eq!(verify.json["intact"], true, "{}", verify.json);
+    assert_eq!(app.store.stock_count_drift().await.expect("recount"), Vec::<String>::new());
 }
 both_backends!(dossier_lifecycle);
 
@@ -584,6 +585,92 @@ async fn tasks_and_dashboard_come_from_the_store(app: TestApp) {
 }
 both_backends!(tasks_and_dashboard_come_from_the_store);
 
+/// The dashboard's stock counts (migration 0006) follow registrations,
+/// edits, status changes and decisions, and a recount finds any drift.
+async fn stock_counts_follow_every_write(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1", "cr"], None).await;
+    let (first, etag) = register(&app, &clerk, civil_dossier("Q 26-10.040")).await;
+    let (second, second_etag) = register(&app, &clerk, civil_dossier("Q 26-10.041")).await;
+    let patched = app
+        .write(
+            Method::PATCH,
+            &format!("/dossiers/{first}"),
+            &clerk,
+            &etag,
+            json!({"registered_on": "2026-02-02", "circuit": "approfondi"}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.json);
+    let mut etag = second_etag;
+    for next in ["routed", "withdrawn"] {
+        let moved = app
+            .write(
+                Method::POST,
+                &format!("/dossiers/{second}/status"),
+                &clerk,
+                &etag,
+                json!({"status": next, "reason": "désistement"}),
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+        etag = moved.etag();
+    }
+    assert_eq!(app.store.stock_count_drift().await.expect("recount"), Vec::<String>::new());
+    let dashboard = app.get("/dashboard?today=2026-07-01&from=2026-02-01&to=2026-02-28", &clerk).await;
+    let civ1 = &dashboard.json["chambers"]["civ1"];
+    assert_eq!(civ1["by_status"], json!({"registered": 1, "withdrawn": 1}), "{}", dashboard.json);
+    assert_eq!(civ1["open"], 1);
+    assert_eq!(civ1["open_by_circuit"], json!({"approfondi": 1}));
+    assert_eq!(civ1["open_by_age"], json!({"moins_6_mois": 1}));
+    assert_eq!(civ1["registered_in_period"], 1, "the edited registration day counts, the other is in March");
+
+    // A change of chamber made below the API (the triggers sit on the table).
+    sqlx::query("UPDATE dossiers SET chamber = 'cr' WHERE id = $1")
+        .bind(first)
+        .execute(app.store.pool())
+        .await
+        .expect("update");
+    assert_eq!(app.store.stock_count_drift().await.expect("recount"), Vec::<String>::new());
+    let dashboard = app.get("/dashboard?today=2026-07-01&from=2026-02-01&to=2026-02-28", &clerk).await;
+    assert_eq!(dashboard.json["chambers"]["cr"]["open"], 1, "{}", dashboard.json);
+    assert_eq!(dashboard.json["chambers"]["civ1"]["open"], 0);
+    assert_eq!(dashboard.json["chambers"]["total"]["registered_in_period"], 1);
+
+    // A bulk import pauses the triggers in its transaction and recounts.
+    let dossiers: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut dossier = civil_dossier(&format!("R 26-12.{i:03}"));
+            dossier["registered_on"] = json!("2026-02-10");
+            json!({"dossier": dossier})
+        })
+        .collect();
+    let imported =
+        app.post("/admin/import", &app.admin, json!({"format": "greffe-import/1", "dossiers": dossiers})).await;
+    assert_eq!(imported.json["imported"], 100, "{}", imported.json);
+    assert_eq!(app.store.stock_count_drift().await.expect("recount"), Vec::<String>::new());
+    let dashboard = app.get("/dashboard?today=2026-07-01&from=2026-02-01&to=2026-02-28", &clerk).await;
+    assert_eq!(dashboard.json["chambers"]["civ1"]["open_by_circuit"], json!({"intermediaire": 100}));
+    assert_eq!(dashboard.json["chambers"]["total"]["registered_in_period"], 101);
+    let paused: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM stock_counts_paused").fetch_one(app.store.pool()).await.expect("read");
+    assert_eq!(paused, 0, "the pause ends with the import");
+    let (third, _) = register(&app, &clerk, civil_dossier("Q 26-10.042")).await;
+    assert!(third > 0);
+    assert_eq!(app.store.stock_count_drift().await.expect("recount"), Vec::<String>::new(), "triggers run again");
+
+    // Drift is found and named.
+    sqlx::query("UPDATE stock_counts SET n = n + 1 WHERE chamber = 'cr'")
+        .execute(app.store.pool())
+        .await
+        .expect("update");
+    assert_eq!(
+        app.store.stock_count_drift().await.expect("recount"),
+        ["stock_counts cr/registered/approfondi: 2 kept, 1 counted"]
+    );
+}
+both_backends!(stock_counts_follow_every_write);
+
 #[test]
 fn openapi_document_is_generated_from_the_handlers() {
     let document: Value = serde_json::from_str(&greffe_api::openapi_json()).expect("JSON");
@@ -609,6 +696,7 @@ async fn demo_court_is_consistent_and_reimport_changes_nothing() {
     assert!(report.import.imported > 4_000, "{} dossiers", report.import.imported);
     let verification = greffe_store::journal::verify(store.pool()).await.expect("verify");
     assert!(verification.intact, "{verification:?}");
+    assert_eq!(store.stock_count_drift().await.expect("recount"), Vec::<String>::new());
     for credentials in &report.users {
         let user = store.user_by_token(&credentials.token).await.expect("lookup").expect("token works");
         assert_eq!(user.id, credentials.user.id);
