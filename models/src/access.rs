@@ -112,7 +112,9 @@ impl Operation {
             Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, Admin],
             Self::ReadDashboard => &[Greffier, PresidentChambre, Analyste, Admin],
             Self::SeeDrafts => &[PresidentChambre, Magistrat, Greffier],
-            Self::Plan | Self::ReadNotices => &[PresidentChambre, Greffier],
+            Self::Plan => &[PresidentChambre, Greffier],
+            // The administrator reads every registry record; notices are one.
+            Self::ReadNotices => &[PresidentChambre, Greffier, Admin],
             Self::PublishPlan | Self::CompleteNotice => &[Greffier],
             Self::Simulate => &[Analyste, Admin],
         }

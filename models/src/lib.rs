@@ -34,6 +34,7 @@ pub mod planning;
 pub mod pourvoi;
 pub mod record;
 pub mod registry;
+pub mod text;
 
 pub use court::{Chamber, Magistrate, Role};
 pub use dates::{Date, DateRange, HalfDay, Horizon};

@@ -143,6 +143,11 @@ pub fn default_procedure(nature: Nature) -> Procedure {
 /// the record may go on to the checks against reference data.
 pub fn check_record(input: &mut DossierInput) -> Vec<RecordProblem> {
     let mut problems = Vec::new();
+    // Characters no field may hold (the rule of every input, crate::text).
+    if let Some((path, c)) = serde_json::to_value(&*input).ok().as_ref().and_then(crate::text::first_refused) {
+        let (message, action) = crate::text::refusal(c);
+        problems.push(RecordProblem::new(&path, message, action));
+    }
     match PourvoiNumber::parse_lenient(&input.pourvoi) {
         Ok(number) => input.pourvoi = number.to_string(),
         Err(error) => problems.push(RecordProblem::new("pourvoi", error.to_string(), "format attendu : Y 15-26.094")),
@@ -269,5 +274,18 @@ mod tests {
             fields,
             ["pourvoi", "attacked.date", "parties", "parties[0].name", "recusals[0].ground", "recusals[0].magistrate"]
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let mut input = record();
+        input.attacked.docket = "24/\u{0}1234".into();
+        let problems = check_record(&mut input);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "attacked.docket");
+        assert!(problems[0].message.contains("U+0000"), "{}", problems[0].message);
+        let mut input = record();
+        input.parties[0].name = "M.\tX".into();
+        assert_eq!(check_record(&mut input)[0].field, "parties[0].name", "a name is one line");
     }
 }

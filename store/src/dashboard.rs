@@ -88,7 +88,10 @@ impl Store {
         let open = open_statuses_sql();
         let bounds: Vec<String> =
             AGE_BUCKETS[..3].iter().map(|(_, months)| months_before(today, *months).to_string()).collect();
-        let horizon = (today + chrono::Duration::days(i64::from(warning_days))).to_string();
+        let horizon = greffe_models::deadlines::DeadlineConfig { warning_days }
+            .horizon(today)
+            .ok_or_else(|| super::tasks::out_of_calendar(today))?
+            .to_string();
         let today_text = today.to_string();
         let (from_text, to_text) = (from.to_string(), to.to_string());
         // The stock by chamber, status and circuit, and by registration day,

@@ -1037,6 +1037,26 @@ impl Store {
 
     /// Searches dossiers. `chambers`: the caller's scope (none: all).
     pub async fn search_dossiers(&self, query: &DossierQuery, chambers: Option<&[String]>) -> Result<DossierPage> {
+        // Searched text holds no control character (crate::text), so that
+        // both backends answer the same (PostgreSQL refuses NUL in text).
+        for (field, value) in [
+            ("pourvoi", &query.pourvoi),
+            ("party", &query.party),
+            ("lawyer", &query.lawyer),
+            ("attacked_court", &query.attacked_court),
+            ("attacked_date", &query.attacked_date),
+            ("chamber", &query.chamber),
+            ("status", &query.status),
+            ("circuit", &query.circuit),
+            ("rapporteur", &query.rapporteur),
+            ("avocat_general", &query.avocat_general),
+            ("matter", &query.matter),
+        ] {
+            if let Some(c) = value.as_deref().and_then(|text| greffe_models::text::refused_char(text, false)) {
+                let (message, action) = greffe_models::text::refusal(c);
+                return Err(Error::invalid(field, message, action));
+            }
+        }
         let limit = query.limit.unwrap_or(50);
         if !(1..=500).contains(&limit) {
             return Err(Error::invalid(

@@ -3,6 +3,7 @@
 //! reads them. Every write is journaled.
 
 use greffe_models::dates::parse_date;
+use greffe_models::format::MAX_SMALL_INTEGER;
 use greffe_models::registry::{Nature, RegistryKind};
 use greffe_models::{FormationCode, HalfDay, Role};
 use serde::{Deserialize, Serialize};
@@ -180,11 +181,19 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
     if input.name.trim().is_empty() {
         return Err(Error::invalid("name", "le nom est vide", "donner le nom du magistrat"));
     }
-    if input.rank < 1 {
-        return Err(Error::invalid("rank", "le rang doit être au moins 1", "donner le rang dans l'ordre du tableau"));
+    if !(1..=MAX_SMALL_INTEGER).contains(&input.rank) {
+        return Err(Error::invalid(
+            "rank",
+            format!("rang {} hors limites", input.rank),
+            format!("donner le rang dans l'ordre du tableau, de 1 à {MAX_SMALL_INTEGER}"),
+        ));
     }
-    if input.weekly_cap.is_some_and(|cap| cap < 0) {
-        return Err(Error::invalid("weekly_cap", "plafond hebdomadaire négatif", "donner un nombre ≥ 0, ou rien"));
+    if input.weekly_cap.is_some_and(|cap| !(0..=MAX_SMALL_INTEGER).contains(&cap)) {
+        return Err(Error::invalid(
+            "weekly_cap",
+            "plafond hebdomadaire hors limites",
+            format!("donner un nombre de 0 à {MAX_SMALL_INTEGER}, ou rien"),
+        ));
     }
     if let Some(section) = &input.section
         && !sections.iter().any(|s| &s.code == section)
@@ -227,8 +236,12 @@ fn check_hearing(input: &HearingInput) -> Result<()> {
     if FormationCode::parse(&input.formation).is_none() {
         return Err(Error::invalid("formation", format!("formation « {} » inconnue", input.formation), "FR, FS ou FP"));
     }
-    if input.capacity < 1 {
-        return Err(Error::invalid("capacity", "capacité inférieure à 1", "donner le nombre de dossiers (≥ 1)"));
+    if !(1..=MAX_SMALL_INTEGER).contains(&input.capacity) {
+        return Err(Error::invalid(
+            "capacity",
+            format!("capacité {} hors limites", input.capacity),
+            format!("donner le nombre de dossiers, de 1 à {MAX_SMALL_INTEGER}"),
+        ));
     }
     Ok(())
 }

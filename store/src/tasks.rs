@@ -67,7 +67,7 @@ pub fn open_statuses_sql() -> String {
 impl Store {
     /// The task list of `user` on `today`.
     pub async fn tasks(&self, user: &User, today: Date, config: DeadlineConfig, limit: i64) -> Result<TaskList> {
-        let horizon = (today + chrono::Duration::days(i64::from(config.warning_days))).to_string();
+        let horizon = config.horizon(today).ok_or_else(|| out_of_calendar(today))?.to_string();
         let list = match user.role {
             UserRole::Greffier | UserRole::Admin => "délais des parties à surveiller par le greffe",
             UserRole::PresidentChambre => "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
@@ -140,4 +140,13 @@ impl Store {
         }
         Ok(TaskList { today: today.to_string(), list: list.to_owned(), tasks })
     }
+}
+
+/// The refusal of a warning window that ends past the calendar.
+pub(crate) fn out_of_calendar(today: Date) -> Error {
+    Error::invalid(
+        "warning_days",
+        format!("la fenêtre d'alerte partant du {today} dépasse le calendrier"),
+        format!("donner au plus {} jours", DeadlineConfig::MAX_WARNING_DAYS),
+    )
 }

@@ -66,6 +66,26 @@ impl Default for DeadlineConfig {
     }
 }
 
+impl DeadlineConfig {
+    /// The widest warning window accepted (a year).
+    pub const MAX_WARNING_DAYS: u32 = 366;
+
+    /// A warning window of `days`, or the reason it is refused (in French).
+    pub fn with_warning_days(days: u32) -> Result<Self, String> {
+        if days <= Self::MAX_WARNING_DAYS {
+            Ok(Self { warning_days: days })
+        } else {
+            Err(format!("fenêtre d'alerte de {days} jours : au plus {} jours", Self::MAX_WARNING_DAYS))
+        }
+    }
+
+    /// The last day of the warning window that starts on `today` (none past
+    /// the calendar's end).
+    pub fn horizon(self, today: Date) -> Option<Date> {
+        today.checked_add_days(chrono::Days::new(u64::from(self.warning_days)))
+    }
+}
+
 /// Where a deadline stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

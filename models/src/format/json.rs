@@ -32,6 +32,12 @@ fn to_json_error(error: serde_json::Error, path: String) -> JsonError {
     use serde_json::error::Category;
     let detail = error.to_string();
     let detail = detail.rfind(" at line ").map_or(detail.as_str(), |cut| &detail[..cut]);
+    // A missing field is named by its own path, not its parent's.
+    let path = match detail.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+        Some(field) if path.is_empty() => field.to_owned(),
+        Some(field) => format!("{path}.{field}"),
+        None => path,
+    };
     let message = match error.classify() {
         Category::Eof => "fichier JSON tronqué : la fin du texte arrive avant la fin du document".to_owned(),
         Category::Syntax => format!("ce n'est pas du JSON valide : {}", translate(detail)),
@@ -97,5 +103,14 @@ mod tests {
         assert!(trailing.message.contains("en trop"), "{}", trailing.message);
         let unknown = from_json_text::<Sample>("{\"itemz\": []}").expect_err("unknown field");
         assert!(unknown.message.contains("champ inconnu"), "{}", unknown.message);
+    }
+
+    #[test]
+    fn a_missing_field_is_named_by_its_own_path() {
+        let top = from_json_text::<Sample>("{}").expect_err("missing");
+        assert_eq!(top.path, "items");
+        let nested = from_json_text::<Sample>("{\"items\": [{\"weight\": 1}, {}]}").expect_err("missing");
+        assert_eq!(nested.path, "items[1].weight");
+        assert!(nested.message.contains("champ obligatoire manquant"), "{}", nested.message);
     }
 }

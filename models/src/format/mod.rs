@@ -9,7 +9,7 @@ mod validate;
 pub use doc::{ChamberDoc, DossierDoc, FormationDoc, HearingDoc, HorizonDoc, InstanceDoc, MagistrateDoc, RangeDoc};
 pub use json::{JsonError, from_json_text};
 pub use problem::Problem;
-pub use validate::validate;
+pub use validate::{MAX_SMALL_INTEGER, validate};
 
 use crate::dates::DateRange;
 use crate::instance::Instance;

@@ -16,8 +16,10 @@ use crate::ids::{ChamberId, DossierId, HearingId, IdError, JoinedGroupId, Magist
 use crate::instance::Instance;
 use crate::pourvoi::PourvoiNumber;
 
-/// Largest count accepted for integers such as ranks, caps and notice days.
-const MAX_SMALL_INTEGER: i64 = 100_000;
+/// Largest count accepted for integers such as ranks, caps, capacities and
+/// notice days: the planner's bound, which the store checks at every write
+/// of such a number so that what it accepts always makes a valid instance.
+pub const MAX_SMALL_INTEGER: i64 = 100_000;
 
 /// Validates a document into an instance, or lists every problem found.
 pub fn validate(doc: &InstanceDoc) -> Result<Instance, Vec<Problem>> {

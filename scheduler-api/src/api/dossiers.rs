@@ -7,11 +7,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_models::Date;
 use greffe_models::access::Operation;
-use greffe_models::deadlines::DeadlineConfig;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::{Caller, IfMatch, Params, json_body, numeric_id, tagged};
+use super::extract::{Caller, IfMatch, Params, deadline_config, json_body, numeric_id, tagged};
 use super::{AppState, idempotent, today};
 use crate::error::{Error, Problem, Result};
 use greffe_store::deadlines::DossierDeadlines;
@@ -24,7 +23,7 @@ use greffe_store::pieces::{MAX_PIECE_BYTES, Piece, PieceInput};
 /// acceptable formations, weight — over the circuit's defaults (the
 /// chamber's president, with `If-Match`).
 #[utoipa::path(put, path = "/dossiers/{id}/planning", tag = "dossiers", security(("token" = [])), request_body = Object,
-    params(("id" = i64, Path, description = "Dossier"), ("If-Match" = String, Header, description = "Version")),
+    params(("id" = i64, Path, description = "Dossier"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Dossier), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_planning(
     State(state): State<AppState>,
@@ -49,6 +48,8 @@ pub struct DayQuery {
     /// Day (YYYY-MM-DD) the states are for; default today in Paris.
     pub today: Option<String>,
     /// Warning window in days (default 15).
+    #[param(minimum = 0, maximum = 366)]
+    #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
 }
 
@@ -139,7 +140,7 @@ pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id)
 /// given by `If-Match`.
 #[utoipa::path(patch, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields to change; null removes"),
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Dossier), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_dossier(
     State(state): State<AppState>,
@@ -159,7 +160,7 @@ pub async fn update_dossier(
 
 /// Changes a dossier's status (lawful transitions only).
 #[utoipa::path(post, path = "/dossiers/{id}/status", tag = "dossiers", security(("token" = [])), request_body = StatusChange,
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Dossier), (status = 409, body = Problem), (status = 412, body = Problem)))]
 pub async fn change_status(
     State(state): State<AppState>,
@@ -201,7 +202,7 @@ pub async fn dossier_journal(
 /// Records a procedural event (appended to the journal; a correction names
 /// the entry it corrects). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers/{id}/events", tag = "dossiers", security(("token" = [])), request_body = EventInput,
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read"),
            ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
     responses((status = 201, body = JournalEntry), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_event(
@@ -240,7 +241,7 @@ pub async fn dossier_deadlines(
 ) -> Result<Json<DossierDeadlines>> {
     let id = readable(&state, &caller, &id).await?;
     let today = day(query.today.as_deref())?;
-    let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
+    let config = deadline_config(query.warning_days)?;
     Ok(Json(state.store.dossier_deadlines(id, today, config).await?))
 }
 
@@ -261,7 +262,7 @@ pub async fn list_pieces(
 /// A mémoire, report or opinion is journaled as that procedural event.
 #[utoipa::path(post, path = "/dossiers/{id}/pieces", tag = "pièces", security(("token" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read"), PieceInput),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read"), PieceInput),
     responses((status = 201, body = Piece), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_piece(
     State(state): State<AppState>,
@@ -328,7 +329,7 @@ pub fn piece_download(piece: &Piece, bytes: Vec<u8>) -> Response {
 /// Records the court's decision: closes the deadlines, the dossier becomes
 /// « jugé ». Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers/{id}/decision", tag = "dossiers", security(("token" = [])), request_body = DecisionInput,
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Dossier), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_decision(
     State(state): State<AppState>,

@@ -86,6 +86,14 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         return Err(Error::bad_request("corps vide : un document JSON est attendu")
             .action("envoyer le document JSON décrit par /openapi.json"));
     }
+    // Characters no field may hold, refused the same way on both backends
+    // (a text that is not JSON is left to the typed parse, which says where).
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some((path, c)) = greffe_models::text::first_refused(&value)
+    {
+        let (message, action) = greffe_models::text::refusal(c);
+        return Err(Error::invalid(if path.is_empty() { "body".to_owned() } else { path }, message, action));
+    }
     greffe_models::format::from_json_text(text).map_err(|error| {
         let data = error.message.starts_with("valeur inattendue");
         let base = if data {
@@ -106,6 +114,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
         let query = parts.uri.query().unwrap_or("");
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if let Some(c) = greffe_models::text::refused_char(&key, false)
+                .or_else(|| greffe_models::text::refused_char(&value, false))
+            {
+                let (message, action) = greffe_models::text::refusal(c);
+                return Err(Error::invalid(key.into_owned(), message, action));
+            }
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map(Params).map_err(|error| {
             let field = error.path().to_string();
@@ -132,6 +148,11 @@ pub struct IfMatch(pub i64);
 fn parse_if_match(parts: &Parts) -> Result<Option<IfMatch>> {
     let Some(value) = parts.headers.get(header::IF_MATCH) else { return Ok(None) };
     let raw = value.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return Err(Error::bad_request("If-Match: * n'est pas admis : une écriture nomme la version qu'elle a lue")
+            .field("If-Match")
+            .action("renvoyer l'ETag lu sur la ressource, par exemple \"3\""));
+    }
     let raw = raw.strip_prefix("W/").unwrap_or(raw);
     raw.trim_matches('"').parse::<i64>().map(|v| Some(IfMatch(v))).map_err(|_| {
         Error::bad_request(format!("en-tête If-Match « {raw} » mal formé"))
@@ -182,5 +203,21 @@ pub fn date_or(field: &str, raw: Option<&str>, default: greffe_models::Date) -> 
         None => Ok(default),
         Some(raw) => greffe_models::dates::parse_date(raw)
             .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ")),
+    }
+}
+
+/// The deadline engine's configuration from an optional `warning_days`
+/// parameter (default 15), refused beyond a year.
+pub fn deadline_config(warning_days: Option<u32>) -> Result<greffe_models::deadlines::DeadlineConfig> {
+    use greffe_models::deadlines::DeadlineConfig;
+    match warning_days {
+        None => Ok(DeadlineConfig::default()),
+        Some(days) => DeadlineConfig::with_warning_days(days).map_err(|message| {
+            Error::invalid(
+                "warning_days",
+                message,
+                format!("donner un nombre de jours de 0 à {}", DeadlineConfig::MAX_WARNING_DAYS),
+            )
+        }),
     }
 }

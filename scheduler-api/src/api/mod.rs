@@ -226,6 +226,16 @@ async fn uniform_errors(response: Response) -> Response {
             Error::refused(ErrorCode::MethodNotAllowed, "méthode non admise sur cette adresse").action("voir /openapi.json")
         }
         StatusCode::NOT_FOUND => Error::not_found("ressource").action("vérifier l'adresse (voir /openapi.json)"),
+        _ if status.is_server_error() => {
+            // One code for every 500, whoever answered it.
+            let body = Problem {
+                code: ErrorCode::Internal,
+                message: "erreur interne du service".to_owned(),
+                field: None,
+                action: Some("réessayer ; si l'erreur persiste, prévenir l'administrateur".to_owned()),
+            };
+            return (status, axum::Json(body)).into_response();
+        }
         _ => {
             // Any other refusal axum answers itself keeps its status.
             let body = Problem {
@@ -240,10 +250,38 @@ async fn uniform_errors(response: Response) -> Response {
     error.into_response()
 }
 
+/// Refuses with 415 a write whose body is not declared JSON
+/// (`application/json` or `application/…+json`); a piece upload
+/// (`…/pieces`) takes any media type, and an empty body needs none.
+async fn require_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::Method;
+    let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
+    let headers = request.headers();
+    let has_body = axum::body::HttpBody::size_hint(request.body()).upper() != Some(0)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|length| length > 0);
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || (v.starts_with("application/") && v.ends_with("+json")));
+    if writes && has_body && !json && !request.uri().path().ends_with("/pieces") {
+        return Error::refused(ErrorCode::UnsupportedMediaType, "type de contenu non admis : JSON attendu")
+            .field("Content-Type")
+            .action("envoyer le corps avec l'en-tête « Content-Type: application/json »")
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
     let (api, document) = routes().split_for_parts();
-    let api = api.merge(crate::portal::router());
+    let api = api.layer(axum::middleware::from_fn(require_json)).merge(crate::portal::router());
     let document =
         std::sync::Arc::new(document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}")));
     api.route(

@@ -456,7 +456,7 @@ pub async fn plan_history(
 /// `If-Match`); answers the plan with the checker's report of the edited
 /// draft. An edit that breaks a rule is kept — validation then refuses.
 #[utoipa::path(post, path = "/plans/{id}/edits", tag = "plans", security(("token" = [])), request_body = Object,
-    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = PlanRecord), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn edit_plan(
     State(state): State<AppState>,
@@ -499,7 +499,7 @@ pub async fn recheck_plan(
 /// `draft → validated`: only by a president of the plan's chamber, only
 /// with no hard violation against the store as it is now.
 #[utoipa::path(post, path = "/plans/{id}/validate", tag = "plans", security(("token" = [])), request_body = TransitionInput,
-    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = PlanRecord), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn validate_plan(
     State(state): State<AppState>,
@@ -524,7 +524,7 @@ pub async fn validate_plan(
 /// amendment) become registry tasks, overlapping drafts become stale — all
 /// or nothing.
 #[utoipa::path(post, path = "/plans/{id}/publish", tag = "plans", security(("token" = [])), request_body = TransitionInput,
-    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "Version")),
+    params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = PlanRecord), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn publish_plan(
     State(state): State<AppState>,

@@ -114,7 +114,7 @@ pub async fn create_chamber(
 
 /// Replaces a chamber (admin, If-Match).
 #[utoipa::path(put, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
-    params(("code" = String, Path, description = "Chamber code"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("code" = String, Path, description = "Chamber code"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Chamber), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_chamber(
     State(state): State<AppState>,
@@ -179,7 +179,7 @@ pub async fn create_magistrate(
 
 /// Replaces a magistrate (admin, If-Match): absences, role, chamber…
 #[utoipa::path(put, path = "/magistrates/{id}", tag = "référentiel", security(("token" = [])), request_body = MagistrateInput,
-    params(("id" = String, Path, description = "Magistrate id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = String, Path, description = "Magistrate id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = MagistrateRecord), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_magistrate(
     State(state): State<AppState>,
@@ -261,7 +261,7 @@ pub async fn create_hearing(
 
 /// Replaces a hearing of the calendar (admin, If-Match).
 #[utoipa::path(put, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])), request_body = HearingInput,
-    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = HearingRecord), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_hearing(
     State(state): State<AppState>,
@@ -286,7 +286,7 @@ pub async fn update_hearing(
 
 /// Removes a hearing from the calendar (admin, If-Match).
 #[utoipa::path(delete, path = "/hearings/{id}", tag = "référentiel", security(("token" = [])),
-    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read")),
+    params(("id" = String, Path, description = "Hearing id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn delete_hearing(
     State(state): State<AppState>,

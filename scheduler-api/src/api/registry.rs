@@ -8,12 +8,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use greffe_models::access::Operation;
-use greffe_models::deadlines::DeadlineConfig;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dossiers::day;
-use super::extract::{Caller, Params, json_body};
+use super::extract::{Caller, Params, deadline_config, json_body};
 use super::{AppState, idempotent};
 use crate::error::{Error, Problem, Result};
 use greffe_store::StoreHealth;
@@ -58,6 +57,8 @@ pub struct TaskQuery {
     /// Day (YYYY-MM-DD); default today in Paris.
     pub today: Option<String>,
     /// Warning window in days (default 15).
+    #[param(minimum = 0, maximum = 366)]
+    #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
     /// At most this many tasks (default 500).
     pub limit: Option<i64>,
@@ -74,7 +75,7 @@ pub async fn tasks(
 ) -> Result<Json<TaskList>> {
     caller.require(Operation::ReadTasks)?;
     let today = day(query.today.as_deref())?;
-    let config = DeadlineConfig { warning_days: query.warning_days.unwrap_or(DeadlineConfig::default().warning_days) };
+    let config = deadline_config(query.warning_days)?;
     Ok(Json(state.store.tasks(&caller.0, today, config, query.limit.unwrap_or(500)).await?))
 }
 
@@ -90,6 +91,8 @@ pub struct DashboardQuery {
     /// End of the flow period, included; default `today`.
     pub to: Option<String>,
     /// Warning window in days for deadlines at risk (default 15).
+    #[param(minimum = 0, maximum = 366)]
+    #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
 }
 
@@ -118,7 +121,7 @@ pub async fn dashboard(
     if to < from {
         return Err(Error::invalid("to", format!("fin de période {to} avant son début {from}"), "donner to ≥ from"));
     }
-    let warning_days = query.warning_days.unwrap_or(DeadlineConfig::default().warning_days);
+    let warning_days = deadline_config(query.warning_days)?.warning_days;
     Ok(Json(state.store.dashboard(today, from, to, warning_days, caller.scope()).await?))
 }
 

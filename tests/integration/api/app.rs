@@ -162,7 +162,11 @@ impl TestApp {
         body: Option<Value>,
     ) -> Reply {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        self.raw(method, path, token, headers, bytes).await
+        let mut headers = headers.to_vec();
+        if !bytes.is_empty() && !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+            headers.push(("content-type", "application/json"));
+        }
+        self.raw(method, path, token, &headers, bytes).await
     }
 
     /// Sends a request with raw body bytes.

@@ -1,6 +1,7 @@
 //! The registry service over HTTP, in process, on SQLite and PostgreSQL.
 
 pub(crate) mod app;
+mod hardening;
 mod plans;
 mod roles;
 mod simulations;
@@ -222,7 +223,15 @@ async fn writes_need_the_current_version_and_refusals_change_nothing(app: TestAp
     assert_eq!(app.journal_len().await, before, "no journal entry for a refused write");
 
     // Bodies that are not JSON, unknown fields, unknown ids.
-    let garbage = app.raw(Method::POST, "/dossiers", Some(&clerk), &[], b"{\"pourvoi\": ".to_vec()).await;
+    let garbage = app
+        .raw(
+            Method::POST,
+            "/dossiers",
+            Some(&clerk),
+            &[("content-type", "application/json")],
+            b"{\"pourvoi\": ".to_vec(),
+        )
+        .await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
     assert!(garbage.json["message"].as_str().unwrap_or("").contains("ligne 1"), "{}", garbage.json);
     let mut unknown = civil_dossier("B 26-10.003");
@@ -242,7 +251,15 @@ async fn writes_need_the_current_version_and_refusals_change_nothing(app: TestAp
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
         assert_eq!(reply.code(), "not_found");
     }
-    let huge = app.raw(Method::POST, "/dossiers", Some(&clerk), &[], vec![b' '; 3 * 1024 * 1024]).await;
+    let huge = app
+        .raw(
+            Method::POST,
+            "/dossiers",
+            Some(&clerk),
+            &[("content-type", "application/json")],
+            vec![b' '; 3 * 1024 * 1024],
+        )
+        .await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(huge.code(), "payload_too_large", "axum's own refusals have the one error shape: {}", huge.json);
     let param = app.get("/dossiers?couleur=bleu", &clerk).await;

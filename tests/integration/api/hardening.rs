@@ -1,0 +1,141 @@
+//! Inputs found to break the service when it was tried from outside: each
+//! is now refused with a 422 (or 415, 400) naming the field, identically on
+//! SQLite and PostgreSQL, and nothing is written.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use super::app::{TestApp, both_backends, civil_dossier};
+use super::register;
+
+async fn numbers_out_of_bounds_are_refused_at_the_write(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, _) = register(&app, &clerk, civil_dossier("Q 26-10.049")).await;
+    // A warning window past the calendar panicked the handler.
+    for path in [
+        "/tasks?warning_days=2147483646".to_owned(),
+        "/dashboard?warning_days=367".to_owned(),
+        format!("/dossiers/{id}/deadlines?warning_days=400"),
+    ] {
+        let path = path.as_str();
+        let refused = app.get(path, &clerk).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", refused.json);
+        assert_eq!(refused.json["field"], "warning_days", "{path}");
+        assert!(refused.json["action"].as_str().unwrap_or("").contains("366"), "{}", refused.json);
+    }
+    let widest = app.get("/tasks?warning_days=366", &clerk).await;
+    assert_eq!(widest.status, StatusCode::OK, "{}", widest.json);
+    let overflow = app.get("/tasks?warning_days=99999999999", &clerk).await;
+    assert_eq!(
+        (overflow.status, overflow.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("warning_days"))
+    );
+
+    // A capacity the planner cannot take is refused where it is written.
+    let hearing = json!({"id": "h-big", "chamber": "civ1", "date": "2027-01-05", "half_day": "am", "formation": "FR",
+        "capacity": 9_223_372_036_854_775_807_i64});
+    let refused = app.post("/hearings", &app.admin, hearing.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["field"], "capacity");
+    assert_eq!(app.get("/hearings/h-big", &app.admin).await.status, StatusCode::NOT_FOUND, "nothing written");
+    let mut largest = hearing;
+    largest["capacity"] = json!(100_000);
+    assert_eq!(app.post("/hearings", &app.admin, largest).await.status, StatusCode::CREATED);
+    let president = app.user("president-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let instance = app.get("/chambers/civ1/instance?start=2027-01-04&end=2027-01-08", &president).await;
+    assert_eq!(
+        instance.status,
+        StatusCode::OK,
+        "the largest capacity accepted makes a valid instance: {}",
+        instance.json
+    );
+    let magistrate = json!({"id": "civ1-c9", "name": "Magistrat", "role": "conseiller", "chamber": "civ1", "rank": 1,
+        "weekly_cap": 1_000_000});
+    let refused = app.post("/magistrates", &app.admin, magistrate).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("weekly_cap"))
+    );
+}
+both_backends!(numbers_out_of_bounds_are_refused_at_the_write);
+
+async fn control_characters_are_refused_the_same_on_both_backends(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    for c in ['\0', '\u{1}', '\u{1f}', '\u{7f}', '\n'] {
+        let mut dossier = civil_dossier("Q 26-10.050");
+        dossier["parties"][0]["name"] = json!(format!("M. Du{c}pont"));
+        let refused = app.post("/dossiers", &clerk, dossier).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "U+{:04X}: {}", u32::from(c), refused.json);
+        assert_eq!(refused.json["field"], "parties[0].name");
+        assert!(refused.json["message"].as_str().unwrap_or("").contains("caractère de contrôle"), "{}", refused.json);
+    }
+    let found = app.get("/dossiers?pourvoi=Q%2026-10.050", &clerk).await;
+    assert_eq!(found.json["items"].as_array().map(Vec::len), Some(0), "nothing written");
+    for query in ["party=%00", "party=a%01b", "lawyer=%7F"] {
+        let refused = app.get(&format!("/dossiers?{query}"), &clerk).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.json);
+        assert_eq!(refused.json["field"], query.split('=').next().unwrap_or(""));
+    }
+    // The store refuses them too, whoever asks (the portal's search form).
+    let query = greffe_store::dossiers::DossierQuery { party: Some("\0".into()), ..Default::default() };
+    match app.store.search_dossiers(&query, None).await {
+        Err(greffe_store::Error::Invalid(problem)) => assert_eq!(problem.field.as_deref(), Some("party")),
+        other => panic!("a NUL in a search is refused as invalid: {other:?}"),
+    }
+    // Multi-line text keeps its line ends; names and searches in any script pass.
+    let (id, etag) = register(&app, &clerk, civil_dossier("Q 26-10.051")).await;
+    let moved = app
+        .write(
+            Method::POST,
+            &format!("/dossiers/{id}/status"),
+            &clerk,
+            &etag,
+            json!({"status": "routed", "reason": "orientation :\r\n\tchambre civile"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+    let search = app.get("/dossiers?party=%C3%A9%E6%9D%B1", &clerk).await;
+    assert_eq!(search.status, StatusCode::OK);
+
+    // A piece's file name with a control character is refused at upload.
+    for name in ["a%00.pdf", "a%01.pdf", "a%1F.pdf", "a%7F.pdf"] {
+        let path = format!("/dossiers/{id}/pieces?kind=autre&filed_by=X&filed_on=2026-10-01&filename={name}");
+        let refused =
+            app.raw(Method::POST, &path, Some(&clerk), &[("if-match", &moved.etag())], b"%PDF".to_vec()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", refused.json);
+        assert_eq!(refused.json["field"], "filename");
+    }
+}
+both_backends!(control_characters_are_refused_the_same_on_both_backends);
+
+async fn requests_are_refused_with_their_reason(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    // The administrator reads every registry record, notices included.
+    let notices = app.get("/notices?chamber=civ1", &app.admin).await;
+    assert_eq!(notices.status, StatusCode::OK, "{}", notices.json);
+    // A JSON body must say it is JSON.
+    let body = civil_dossier("Q 26-10.060").to_string().into_bytes();
+    for content_type in [None, Some("text/plain")] {
+        let headers: Vec<(&str, &str)> = content_type.map(|t| ("content-type", t)).into_iter().collect();
+        let refused = app.raw(Method::POST, "/dossiers", Some(&clerk), &headers, body.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type:?}: {}", refused.json);
+        assert_eq!(refused.json["field"], "Content-Type");
+    }
+    let merge = app
+        .raw(Method::POST, "/dossiers", Some(&clerk), &[("content-type", "application/merge-patch+json")], body)
+        .await;
+    assert_eq!(merge.status, StatusCode::CREATED, "{}", merge.json);
+    // A missing field is named.
+    let empty = app.post("/dossiers", &clerk, json!({})).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.json);
+    assert_eq!(empty.json["field"], "pourvoi", "{}", empty.json);
+    // `If-Match: *` is refused, saying why.
+    let id = merge.json["id"].as_i64().unwrap_or(0);
+    let star = app.write(Method::PATCH, &format!("/dossiers/{id}"), &clerk, "*", json!({"circuit": "court"})).await;
+    assert_eq!(star.status, StatusCode::BAD_REQUEST, "{}", star.json);
+    assert_eq!(star.json["field"], "If-Match");
+}
+both_backends!(requests_are_refused_with_their_reason);
