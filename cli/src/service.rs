@@ -107,6 +107,57 @@ pub(crate) enum UserCommand {
         #[arg(long, default_value = "-")]
         password_file: PathBuf,
     },
+    /// List a user's API tokens with their last use (never the tokens).
+    Tokens {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+    },
+    /// Issue a new API token to a user (shown once).
+    Token {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+        /// What the token is for.
+        #[arg(long)]
+        label: String,
+        /// Last day of validity (YYYY-MM-DD, Paris time); none: until revoked.
+        #[arg(long)]
+        expires_on: Option<String>,
+    },
+    /// Revoke one of a user's tokens (its id as `greffe user tokens` lists
+    /// it): refused from the next request.
+    Revoke {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+        /// Token id.
+        #[arg(long)]
+        token: String,
+    },
+    /// Disable a user: his tokens and password are refused, his portal
+    /// sessions end at once.
+    Disable {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[command(flatten)]
+        database: Database,
+        /// Login.
+        #[arg(long)]
+        id: String,
+    },
 }
 
 fn parse_day(raw: &str) -> Result<Date, String> {
@@ -376,6 +427,21 @@ pub(crate) fn journal(command: JournalCommand, io: &mut Io<'_>) -> Result<u8, Fa
     })
 }
 
+fn set_active(database: &Database, id: &str, active: bool, io: &mut Io<'_>) -> Result<u8, Failure> {
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        store.set_user_active("cli", id, active).await.map_err(failure)?;
+        store.close().await;
+        let what = if active {
+            "réactivé"
+        } else {
+            "désactivé : ses jetons et son mot de passe sont refusés, ses sessions closes"
+        };
+        let _ = writeln!(io.out, "Utilisateur « {id} » {what}.");
+        Ok(EXIT_OK)
+    })
+}
+
 pub(crate) fn user(command: UserCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
     match command {
         UserCommand::Add { database, id, name, role, chambers, magistrate } => runtime()?.block_on(async {
@@ -414,5 +480,44 @@ pub(crate) fn user(command: UserCommand, io: &mut Io<'_>) -> Result<u8, Failure>
                 Ok(EXIT_OK)
             })
         }
+        UserCommand::Tokens { database, id } => runtime()?.block_on(async {
+            let store = open(&database).await?;
+            let tokens = store.user_tokens(&id).await.map_err(failure)?;
+            store.close().await;
+            let _ = writeln!(io.out, "jeton\tlibellé\tcréé\tvalable jusqu'au\tdernier usage\trévoqué");
+            for token in tokens {
+                let show = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
+                let _ = writeln!(
+                    io.out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    show(token.label),
+                    token.created_at,
+                    show(token.expires_on),
+                    show(token.last_used_at),
+                    show(token.revoked_at)
+                );
+            }
+            Ok(EXIT_OK)
+        }),
+        UserCommand::Token { database, id, label, expires_on } => runtime()?.block_on(async {
+            let store = open(&database).await?;
+            let request = greffe_store::users::TokenRequest { label, expires_on };
+            let issued = store.issue_token("cli", &id, request).await.map_err(failure)?;
+            store.close().await;
+            let _ =
+                writeln!(io.out, "Jeton {} de « {id} », affiché une seule fois :\n{}", issued.info.id, issued.token);
+            Ok(EXIT_OK)
+        }),
+        UserCommand::Revoke { database, id, token } => runtime()?.block_on(async {
+            let store = open(&database).await?;
+            let info = store.revoke_token("cli", &id, &token).await.map_err(failure)?;
+            store.close().await;
+            let at = info.revoked_at.unwrap_or_default();
+            let _ = writeln!(io.out, "Jeton {} de « {id} » révoqué ({at}).", info.id);
+            Ok(EXIT_OK)
+        }),
+        UserCommand::Disable { database, id } => set_active(&database, &id, false, io),
+        UserCommand::Enable { database, id } => set_active(&database, &id, true, io),
     }
 }

@@ -316,6 +316,10 @@ mod tests {
             let lists = text.matches("status IN (").count();
             assert!(lists >= 3 && text.matches(&closed).count() == lists, "every list reads {closed}");
         }
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0007_token_life.sql")),
+            normalise(include_str!("../migrations/postgres/0007_token_life.sql"))
+        );
         // Tables and their first counts are the same; the triggers that keep
         // them differ by backend (a statement list, a PL/pgSQL function).
         let shared = |text: &'static str| text.split("-- The triggers differ by backend").next().unwrap_or(text);

@@ -80,6 +80,67 @@ pub struct Credentials {
     pub token: String,
 }
 
+/// A token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TokenInfo {
+    /// The token's id: the first 16 hexadecimal digits of its SHA-256.
+    pub id: String,
+    /// What the token is for.
+    pub label: Option<String>,
+    /// When it was issued (UTC).
+    pub created_at: String,
+    /// Its last day of validity (Paris time), if any.
+    pub expires_on: Option<String>,
+    /// Its last use, to the hour (UTC).
+    pub last_used_at: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+const TOKEN_COLUMNS: &str = "hash, label, created_at, expires_on, last_used_at, revoked_at";
+
+impl TokenInfo {
+    fn of_row(row: &sqlx::any::AnyRow) -> Result<Self> {
+        let hash = rows::text(row, "hash")?;
+        Ok(Self {
+            id: hash.get(..16).unwrap_or(&hash).to_owned(),
+            label: rows::opt_text(row, "label")?,
+            created_at: rows::text(row, "created_at")?,
+            expires_on: rows::opt_text(row, "expires_on")?,
+            last_used_at: rows::opt_text(row, "last_used_at")?,
+            revoked_at: rows::opt_text(row, "revoked_at")?,
+        })
+    }
+}
+
+async fn token_info(tx: &mut sqlx::Transaction<'static, sqlx::Any>, hash: &str) -> Result<TokenInfo> {
+    let row = sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = $1"))
+        .bind(hash)
+        .fetch_one(&mut **tx)
+        .await?;
+    TokenInfo::of_row(&row)
+}
+
+/// A token asked for.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for (one line, at most 100 characters).
+    pub label: String,
+    /// Its last day of validity (YYYY-MM-DD, Paris time); none: until revoked.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+}
+
+/// A token just issued: shown once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IssuedToken {
+    /// The token: keep it, it is not stored and cannot be shown again.
+    pub token: String,
+    /// The token as it will be listed.
+    pub info: TokenInfo,
+}
+
 /// SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
@@ -180,17 +241,173 @@ impl Store {
         Ok(Credentials { user: created, token })
     }
 
-    /// The active user holding `token`, if any.
+    /// The active user holding `token`, if any: a token revoked, past its
+    /// last day (Paris time) or of a disabled user holds none. Records the
+    /// token's use, at most once an hour.
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
+        let hash = token_hash(token);
+        let now = chrono::Utc::now();
+        let today = greffe_models::dates::paris_date(now).to_string();
         let row = sqlx::query(
-            "SELECT u.id, u.name, u.role, u.chambers, u.magistrate FROM tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+            "SELECT u.id, u.name, u.role, u.chambers, u.magistrate, t.last_used_at
+             FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_on IS NULL OR t.expires_on >= $2)
+               AND u.active = 1",
         )
-        .bind(token_hash(token))
+        .bind(&hash)
+        .bind(&today)
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let now = super::instant(now);
+        // "YYYY-MM-DDTHH": the hour of the instant.
+        let hour = |instant: &str| instant.get(..13).map(str::to_owned);
+        if rows::opt_text(&row, "last_used_at")?.as_deref().and_then(hour) != hour(&now) {
+            sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE hash = $2")
+                .bind(&now)
+                .bind(&hash)
+                .execute(self.pool())
+                .await?;
+        }
         Ok(Some(User::of_row(&row)?))
+    }
+
+    /// The tokens of `user_id`, newest first (404 for an unknown user).
+    pub async fn user_tokens(&self, user_id: &str) -> Result<Vec<TokenInfo>> {
+        let exists =
+            sqlx::query("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(self.pool()).await?;
+        if exists.is_none() {
+            return Err(Error::not_found(format!("utilisateur « {user_id} »")));
+        }
+        let rows =
+            sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at DESC"))
+                .bind(user_id)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter().map(TokenInfo::of_row).collect()
+    }
+
+    /// Issues a new token to `user_id` (shown once), valid through
+    /// `expires_on` when given.
+    pub async fn issue_token(&self, actor: &str, user_id: &str, request: TokenRequest) -> Result<IssuedToken> {
+        let label = request.label.trim();
+        if label.is_empty() || label.chars().count() > 100 || greffe_models::text::refused_char(label, false).is_some()
+        {
+            return Err(Error::invalid(
+                "label",
+                "libellé vide, trop long ou illisible",
+                "donner un libellé d'une ligne (100 caractères au plus)",
+            ));
+        }
+        let expires_on = match &request.expires_on {
+            None => None,
+            Some(raw) => {
+                let day = greffe_models::dates::parse_date(raw)
+                    .map_err(|error| Error::invalid("expires_on", error.to_string(), "date au format AAAA-MM-JJ"))?;
+                if day < greffe_models::dates::paris_date(chrono::Utc::now()) {
+                    return Err(Error::invalid(
+                        "expires_on",
+                        format!("le {day} est passé"),
+                        "donner aujourd'hui ou un jour à venir",
+                    ));
+                }
+                Some(day.to_string())
+            }
+        };
+        let mut write = self.write().await?;
+        let exists =
+            sqlx::query("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *write.tx).await?;
+        if exists.is_none() {
+            return Err(Error::not_found(format!("utilisateur « {user_id} »")));
+        }
+        let token = new_token()?;
+        let hash = token_hash(&token);
+        sqlx::query("INSERT INTO tokens (hash, user_id, label, created_at, expires_on) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&hash)
+            .bind(user_id)
+            .bind(label)
+            .bind(super::now())
+            .bind(&expires_on)
+            .execute(&mut *write.tx)
+            .await?;
+        let info = token_info(&mut write.tx, &hash).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                actor,
+                None,
+                RegistryKind::ReferenceChanged,
+                serde_json::json!({"token_issued": info.id, "user": user_id, "label": label, "expires_on": expires_on}),
+            ),
+        )
+        .await?;
+        write.commit().await?;
+        Ok(IssuedToken { token, info })
+    }
+
+    /// Revokes the token `token_id` of `user_id`: refused at once from then
+    /// on. Revoking a revoked token changes nothing.
+    pub async fn revoke_token(&self, actor: &str, user_id: &str, token_id: &str) -> Result<TokenInfo> {
+        let mut write = self.write().await?;
+        let row = sqlx::query("SELECT hash FROM tokens WHERE user_id = $1 AND substr(hash, 1, 16) = $2")
+            .bind(user_id)
+            .bind(token_id)
+            .fetch_optional(&mut *write.tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(Error::not_found(format!("jeton « {token_id} » de l'utilisateur « {user_id} »")));
+        };
+        let hash = rows::text(&row, "hash")?;
+        let revoked = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL")
+            .bind(super::now())
+            .bind(&hash)
+            .execute(&mut *write.tx)
+            .await?
+            .rows_affected();
+        if revoked > 0 {
+            journal::append(
+                &mut write.tx,
+                NewEntry::registry(
+                    actor,
+                    None,
+                    RegistryKind::ReferenceChanged,
+                    serde_json::json!({"token_revoked": token_id, "user": user_id}),
+                ),
+            )
+            .await?;
+        }
+        let info = token_info(&mut write.tx, &hash).await?;
+        write.commit().await?;
+        Ok(info)
+    }
+
+    /// Disables (or enables again) `user_id`: a disabled user's tokens and
+    /// password are refused and his sessions end at once.
+    pub async fn set_user_active(&self, actor: &str, user_id: &str, active: bool) -> Result<()> {
+        let mut write = self.write().await?;
+        let changed = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(user_id)
+            .execute(&mut *write.tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(Error::not_found(format!("utilisateur « {user_id} »")));
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *write.tx).await?;
+        }
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                actor,
+                None,
+                RegistryKind::ReferenceChanged,
+                serde_json::json!({"user": user_id, "active": active}),
+            ),
+        )
+        .await?;
+        write.commit().await
     }
 
     /// Every user.

@@ -393,6 +393,24 @@ fn registry_commands_on_an_embedded_store() {
     assert_eq!(role.code, 2);
     assert!(role.err.contains("greffier, president_chambre"), "{}", role.err);
 
+    // Tokens: listed without the secret, issued, revoked; a user disabled.
+    let issued = greffe(&["user", "token", "--database-url", &url, "--id", "admin", "--label", "supervision"]);
+    assert_eq!(issued.code, 0, "{}", issued.err);
+    let token_id = issued.out.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let listed = greffe(&["user", "tokens", "--database-url", &url, "--id", "admin"]);
+    assert_eq!(listed.code, 0, "{}", listed.err);
+    assert!(listed.out.contains("supervision") && listed.out.contains("initial"), "{}", listed.out);
+    assert!(listed.out.contains(&token_id) && !listed.out.contains("grf_"), "{}", listed.out);
+    let revoked = greffe(&["user", "revoke", "--database-url", &url, "--id", "admin", "--token", &token_id]);
+    assert_eq!(revoked.code, 0, "{}", revoked.err);
+    assert!(revoked.out.contains("révoqué"), "{}", revoked.out);
+    let unknown = greffe(&["user", "revoke", "--database-url", &url, "--id", "admin", "--token", "0000"]);
+    assert_eq!(unknown.code, 1, "{}", unknown.err);
+    let disabled = greffe(&["user", "disable", "--database-url", &url, "--id", "admin"]);
+    assert_eq!(disabled.code, 0, "{}", disabled.err);
+    assert!(disabled.out.contains("désactivé"), "{}", disabled.out);
+    assert_eq!(greffe(&["user", "enable", "--database-url", &url, "--id", "admin"]).code, 0);
+
     // An import whose records are all refused writes nothing and lists them.
     let file = dir.path().join("stock.json");
     let record = |pourvoi: &str, chamber: &str| {
@@ -416,7 +434,7 @@ fn registry_commands_on_an_embedded_store() {
 
     let intact = greffe(&["journal", "verify", "--database-url", &url]);
     assert_eq!(intact.code, 0, "{}", intact.err);
-    assert!(intact.out.contains("Journal intègre : 1 entrées"), "{}", intact.out);
+    assert!(intact.out.contains("Journal intègre : 5 entrées"), "{}", intact.out);
     let unreachable = greffe(&["journal", "verify", "--database-url", "mysql://nowhere"]);
     assert_eq!(unreachable.code, 1);
     assert!(unreachable.err.contains("sqlite://"), "{}", unreachable.err);

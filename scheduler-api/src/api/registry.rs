@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use greffe_models::access::Operation;
@@ -21,7 +21,7 @@ use greffe_store::dashboard::Dashboard;
 use greffe_store::import::{ImportFile, ImportReport};
 use greffe_store::journal::Verification;
 use greffe_store::tasks::TaskList;
-use greffe_store::users::{Credentials, NewUser, User};
+use greffe_store::users::{Credentials, IssuedToken, NewUser, TokenInfo, TokenRequest, User};
 
 /// What `GET /health` says.
 #[derive(Debug, Serialize, ToSchema)]
@@ -156,6 +156,85 @@ pub async fn create_user(State(state): State<AppState>, caller: Caller, body: By
     let input: NewUser = json_body(&body)?;
     let credentials = state.store.create_user(caller.id(), input).await?;
     Ok((StatusCode::CREATED, Json(credentials)).into_response())
+}
+
+/// A user's tokens, newest first, with their last use (admin); never the
+/// tokens themselves.
+#[utoipa::path(get, path = "/admin/users/{id}/tokens", tag = "administration", security(("token" = [])),
+    params(("id" = String, Path, description = "User")),
+    responses((status = 200, body = Vec<TokenInfo>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn user_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TokenInfo>>> {
+    caller.require(Operation::ManageUsers)?;
+    Ok(Json(state.store.user_tokens(&id).await?))
+}
+
+/// Issues a token to a user, shown once (admin); with `expires_on`, the
+/// token is refused after that day.
+#[utoipa::path(post, path = "/admin/users/{id}/tokens", tag = "administration", security(("token" = [])),
+    params(("id" = String, Path, description = "User")), request_body = TokenRequest,
+    responses((status = 201, body = IssuedToken), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    caller.require(Operation::ManageUsers)?;
+    let request: TokenRequest = json_body(&body)?;
+    let issued = state.store.issue_token(caller.id(), &id, request).await?;
+    Ok((StatusCode::CREATED, Json(issued)).into_response())
+}
+
+/// Revokes a user's token (admin): refused with 401 from the next request.
+#[utoipa::path(delete, path = "/admin/users/{id}/tokens/{token}", tag = "administration", security(("token" = [])),
+    params(("id" = String, Path, description = "User"), ("token" = String, Path, description = "Token id (as listed)")),
+    responses((status = 200, body = TokenInfo), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, token)): Path<(String, String)>,
+) -> Result<Json<TokenInfo>> {
+    caller.require(Operation::ManageUsers)?;
+    Ok(Json(state.store.revoke_token(caller.id(), &id, &token).await?))
+}
+
+/// Whether a user may work.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Activation {
+    /// `false` disables the user: his tokens and password are refused and
+    /// his portal sessions end at once; `true` enables him again.
+    pub active: bool,
+}
+
+/// Disables or enables a user (admin). An administrator cannot disable
+/// himself (the court would risk having no administrator left).
+#[utoipa::path(put, path = "/admin/users/{id}/active", tag = "administration", security(("token" = [])),
+    params(("id" = String, Path, description = "User")), request_body = Activation,
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_active(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode> {
+    caller.require(Operation::ManageUsers)?;
+    let Activation { active } = json_body(&body)?;
+    if !active && id == caller.id() {
+        return Err(Error::forbidden(
+            "un administrateur ne peut pas se désactiver lui-même : demander à un autre administrateur",
+        ));
+    }
+    state.store.set_user_active(caller.id(), &id, active).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Imports the existing stock (admin): all records checked, all written or

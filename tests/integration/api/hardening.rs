@@ -139,3 +139,80 @@ async fn requests_are_refused_with_their_reason(app: TestApp) {
     assert_eq!(star.json["field"], "If-Match");
 }
 both_backends!(requests_are_refused_with_their_reason);
+
+async fn tokens_are_listed_issued_revoked_and_users_disabled(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    assert_eq!(app.get("/me", &clerk).await.status, StatusCode::OK);
+    let listed = app.get("/admin/users/greffe-civ1/tokens", &app.admin).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.json);
+    let first = &listed.json[0];
+    assert!(first["last_used_at"].as_str().is_some(), "the use is recorded: {}", listed.json);
+    assert!(!listed.json.to_string().contains("grf_"), "never the token itself");
+    let first_id = first["id"].as_str().unwrap_or("").to_owned();
+
+    let today = greffe_models::dates::paris_date(chrono::Utc::now()).to_string();
+    let issued =
+        app.post("/admin/users/greffe-civ1/tokens", &app.admin, json!({"label": "poste 2", "expires_on": today})).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.json);
+    let second = issued.json["token"].as_str().unwrap_or("").to_owned();
+    assert_eq!(app.get("/me", &second).await.status, StatusCode::OK, "valid through its last day");
+    let past = app
+        .post("/admin/users/greffe-civ1/tokens", &app.admin, json!({"label": "x", "expires_on": "2020-01-01"}))
+        .await;
+    assert_eq!((past.status, past.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("expires_on")));
+
+    // Revoked: refused at the next request; the other token still works.
+    let revoked = app
+        .call(Method::DELETE, &format!("/admin/users/greffe-civ1/tokens/{first_id}"), Some(&app.admin), &[], None)
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.json);
+    assert!(revoked.json["revoked_at"].as_str().is_some());
+    assert_eq!(app.get("/me", &clerk).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/me", &second).await.status, StatusCode::OK);
+    let unknown = app.call(Method::DELETE, "/admin/users/greffe-civ1/tokens/ffff", Some(&app.admin), &[], None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // Past its last day: refused.
+    sqlx::query("UPDATE tokens SET expires_on = '2020-01-01' WHERE user_id = 'greffe-civ1' AND label = 'poste 2'")
+        .execute(app.store.pool())
+        .await
+        .expect("update");
+    assert_eq!(app.get("/me", &second).await.status, StatusCode::UNAUTHORIZED, "expired");
+
+    // Disabled: every token and the portal session refused at once.
+    let third = app.post("/admin/users/greffe-civ1/tokens", &app.admin, json!({"label": "poste 3"})).await;
+    let third = third.json["token"].as_str().unwrap_or("").to_owned();
+    app.store.set_password("test", "greffe-civ1", "mot de passe assez long").await.expect("password");
+    let session = match app.store.sign_in("greffe-civ1", "mot de passe assez long").await.expect("sign-in") {
+        greffe_store::sessions::SignIn::Granted { token, .. } => token,
+        other => panic!("signed in: {other:?}"),
+    };
+    let off = app
+        .call(Method::PUT, "/admin/users/greffe-civ1/active", Some(&app.admin), &[], Some(json!({"active": false})))
+        .await;
+    assert_eq!(off.status, StatusCode::NO_CONTENT, "{}", off.json);
+    assert_eq!(app.get("/me", &third).await.status, StatusCode::UNAUTHORIZED);
+    assert!(app.store.session(&session).await.expect("session").is_none(), "the session ended");
+    let on = app
+        .call(Method::PUT, "/admin/users/greffe-civ1/active", Some(&app.admin), &[], Some(json!({"active": true})))
+        .await;
+    assert_eq!(on.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/me", &third).await.status, StatusCode::OK);
+
+    // Only an administrator manages accounts, and never disables himself.
+    assert_eq!(app.get("/admin/users/greffe-civ1/tokens", &third).await.status, StatusCode::FORBIDDEN);
+    let me = app.get("/me", &app.admin).await;
+    let admin_id = me.json["id"].as_str().unwrap_or("").to_owned();
+    let self_off = app
+        .call(
+            Method::PUT,
+            &format!("/admin/users/{admin_id}/active"),
+            Some(&app.admin),
+            &[],
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(self_off.status, StatusCode::FORBIDDEN, "{}", self_off.json);
+}
+both_backends!(tokens_are_listed_issued_revoked_and_users_disabled);
