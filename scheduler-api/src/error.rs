@@ -219,7 +219,18 @@ impl IntoResponse for Error {
             }
             _ => {}
         }
-        let (status, body) = self.status_and_body();
+        let (status, mut body) = self.status_and_body();
+        // A refusal may quote what was sent: its control characters are
+        // shown as « � », never echoed (models::text).
+        let visible = |text: &mut String| {
+            if greffe_models::text::refused_char(text, false).is_some() {
+                *text = text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+            }
+        };
+        visible(&mut body.message);
+        for text in [body.field.as_mut(), body.action.as_mut()].into_iter().flatten() {
+            visible(text);
+        }
         (status, axum::Json(body)).into_response()
     }
 }

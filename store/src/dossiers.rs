@@ -117,6 +117,7 @@ pub struct DossierQuery {
     /// punctuation ignored: `appel de lyon` finds « Cour d'appel de Lyon »).
     pub attacked_court: Option<String>,
     /// The attacked decision's date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub attacked_date: Option<String>,
     /// Chamber code.
     pub chamber: Option<String>,

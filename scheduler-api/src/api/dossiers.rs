@@ -46,6 +46,7 @@ pub async fn set_planning(
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
     /// Day (YYYY-MM-DD) the states are for; default today in Paris.
+    #[param(format = Date)]
     pub today: Option<String>,
     /// Warning window in days (default 15).
     #[param(minimum = 0, maximum = 366)]

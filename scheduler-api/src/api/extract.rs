@@ -88,11 +88,20 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
     // Characters no field may hold, refused the same way on both backends
     // (a text that is not JSON is left to the typed parse, which says where).
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
-        && let Some((path, c)) = greffe_models::text::first_refused(&value)
-    {
-        let (message, action) = greffe_models::text::refusal(c);
-        return Err(Error::invalid(if path.is_empty() { "body".to_owned() } else { path }, message, action));
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+        if let Some((path, c)) = greffe_models::text::first_refused(&value) {
+            let (message, action) = greffe_models::text::refusal(c);
+            return Err(Error::invalid(if path.is_empty() { "body".to_owned() } else { path }, message, action));
+        }
+        // Every body is an object (serde would read a struct from a list of
+        // its fields' values, which no document describes).
+        if value.is_array() {
+            return Err(Error::invalid(
+                "body",
+                "une liste a été envoyée, un objet JSON est attendu",
+                "envoyer l'objet décrit par /openapi.json",
+            ));
+        }
     }
     greffe_models::format::from_json_text(text).map_err(|error| {
         let data = error.message.starts_with("valeur inattendue");
@@ -115,6 +124,13 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
         let query = parts.uri.query().unwrap_or("");
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if value.is_empty() {
+                return Err(Error::invalid(
+                    key.into_owned(),
+                    "paramètre vide",
+                    "omettre le paramètre, ou lui donner une valeur",
+                ));
+            }
             if let Some(c) = greffe_models::text::refused_char(&key, false)
                 .or_else(|| greffe_models::text::refused_char(&value, false))
             {

@@ -191,9 +191,211 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::magistrate_agenda))
 }
 
+/// Declares on every operation the refusals the shared extractors and
+/// layers answer, whatever the handler: 401 and 403 where a token is
+/// required (`Caller`, `require`), 404 where the path names a resource,
+/// 422 where there are query parameters
+/// (`Params`), 400, 413, 415 and 422 where there is a body (`json_body`,
+/// `require_json`, the size limit), 400, 412 and 428 where `If-Match` is
+/// taken. A status a handler declares itself keeps its description.
+fn declare_shared_refusals(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build(),
+        )
+    };
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let mut add = Vec::new();
+            if operation.security.as_ref().is_some_and(|security| !security.is_empty()) {
+                add.push(("401", "jeton absent, mal formé, inconnu, révoqué ou expiré"));
+                add.push(("403", "hors du rôle ou des chambres de l'appelant"));
+            }
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Path) {
+                add.push(("404", "ressource inconnue (ou hors de portée de l'appelant)"));
+            }
+            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Query) {
+                add.push(("422", "paramètre refusé (nommé dans `field`)"));
+            }
+            if operation.request_body.is_some() {
+                add.push(("400", "corps illisible (pas du JSON, vide)"));
+                add.push(("413", "corps trop volumineux"));
+                add.push(("415", "corps sans « Content-Type: application/json »"));
+                add.push(("422", "valeur refusée (nommée dans `field`)"));
+            }
+            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match") {
+                add.push(("400", "en-tête If-Match mal formé, ou « * »"));
+                add.push(("412", "la version n'est plus la version courante"));
+                add.push(("428", "en-tête If-Match manquant"));
+            }
+            for (status, description) in add {
+                operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+            }
+        }
+    }
+}
+
+/// Writes each stored record (`#[serde(flatten)]` of its input plus
+/// `version`, `id`…) as one object: utoipa writes it as an `allOf` of the
+/// input and the added fields, and the input closes its properties
+/// (`additionalProperties: false`, as serde refuses unknown fields), so no
+/// record the service answers could satisfy it.
+fn merge_flattened(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{Object, Schema};
+    let Some(components) = document.components.as_mut() else { return };
+    let named = components.schemas.clone();
+    let object_of = |part: &RefOr<Schema>| -> Option<Object> {
+        let schema = match part {
+            RefOr::T(schema) => schema,
+            RefOr::Ref(reference) => {
+                let name = reference.ref_location.rsplit('/').next()?;
+                match named.get(name)? {
+                    RefOr::T(schema) => schema,
+                    RefOr::Ref(_) => return None,
+                }
+            }
+        };
+        match schema {
+            Schema::Object(object) => Some(object.clone()),
+            _ => None,
+        }
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::AllOf(all)) = schema else { continue };
+        let parts: Option<Vec<Object>> = all.items.iter().map(object_of).collect();
+        let Some(parts) = parts else { continue };
+        let mut merged = Object::new();
+        merged.schema_type = utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::Type::Object);
+        merged.description = all.description.clone();
+        for part in parts {
+            merged.properties.extend(part.properties);
+            for field in part.required {
+                if !merged.required.contains(&field) {
+                    merged.required.push(field);
+                }
+            }
+        }
+        *schema = RefOr::T(Schema::Object(merged));
+    }
+}
+
+/// Text without control characters (`models::text`), as a JSON Schema
+/// pattern: one-line fields, and multi-line ones (tab, line ends admitted).
+const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
+const MULTI_LINE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
+/// Gives every string of `schema` the pattern of the text rule, unless it
+/// has a format other than a date (binary content) or a list of values.
+fn constrain_strings(schema: &mut utoipa::openapi::schema::Schema, multiline: bool) {
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType};
+    use utoipa::openapi::{RefOr, Type};
+    let each = |items: &mut Vec<RefOr<Schema>>| {
+        for item in items {
+            if let RefOr::T(schema) = item {
+                constrain_strings(schema, multiline);
+            }
+        }
+    };
+    match schema {
+        Schema::Object(object) => {
+            let is_string = match &object.schema_type {
+                SchemaType::Type(kind) => *kind == Type::String,
+                SchemaType::Array(kinds) => kinds.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            let plain = matches!(object.format, None | Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+            if is_string && plain && object.enum_values.is_none() && object.pattern.is_none() {
+                object.pattern = Some((if multiline { MULTI_LINE } else { ONE_LINE }).to_owned());
+            }
+            for (name, property) in &mut object.properties {
+                if let RefOr::T(property) = property {
+                    constrain_strings(property, greffe_models::text::MULTILINE_FIELDS.contains(&name.as_str()));
+                }
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(item) = &mut array.items
+                && let RefOr::T(item) = item.as_mut()
+            {
+                constrain_strings(item, multiline);
+            }
+        }
+        Schema::AllOf(all) => each(&mut all.items),
+        Schema::OneOf(one) => each(&mut one.items),
+        Schema::AnyOf(any) => each(&mut any.items),
+        _ => {}
+    }
+}
+
+/// States the text rule on every string of the document (components,
+/// parameters, inline bodies) and the form of `If-Match`.
+fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::path::ParameterIn;
+    if let Some(components) = document.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            if let RefOr::T(schema) = schema {
+                constrain_strings(schema, false);
+            }
+        }
+    }
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let Some(RefOr::T(schema)) = parameter.schema.as_mut() else { continue };
+                if parameter.parameter_in == ParameterIn::Header && parameter.name == "If-Match" {
+                    if let utoipa::openapi::schema::Schema::Object(object) = schema {
+                        object.pattern = Some(r#"^(W/)?"[0-9]+"$"#.to_owned());
+                    }
+                } else {
+                    constrain_strings(schema, false);
+                    // `Params` refuses an empty value (omit the parameter).
+                    if let utoipa::openapi::schema::Schema::Object(object) = schema
+                        && parameter.parameter_in == ParameterIn::Query
+                        && object.pattern.is_some()
+                    {
+                        object.min_length = Some(1);
+                    }
+                }
+            }
+            for content in operation.request_body.iter_mut().flat_map(|body| body.content.values_mut()) {
+                if let Some(RefOr::T(schema)) = content.schema.as_mut() {
+                    constrain_strings(schema, false);
+                }
+            }
+        }
+    }
+}
+
+/// What the document says beyond the handlers' own annotations.
+fn complete(document: &mut utoipa::openapi::OpenApi) {
+    declare_shared_refusals(document);
+    merge_flattened(document);
+    declare_text_rule(document);
+}
+
+/// The OpenAPI document, its paths from the routes.
+fn document() -> utoipa::openapi::OpenApi {
+    let mut document = routes().into_openapi();
+    complete(&mut document);
+    document
+}
+
 /// The OpenAPI document as JSON.
 pub fn openapi_json() -> String {
-    let document = routes().into_openapi();
+    let document = document();
     document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
 }
 
@@ -283,7 +485,8 @@ async fn require_json(request: axum::extract::Request, next: axum::middleware::N
 
 /// The service's routes.
 pub fn router(state: AppState) -> Router {
-    let (api, document) = routes().split_for_parts();
+    let (api, mut document) = routes().split_for_parts();
+    complete(&mut document);
     let api = api.layer(axum::middleware::from_fn(require_json)).merge(crate::portal::router());
     let document =
         std::sync::Arc::new(document.to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}")));

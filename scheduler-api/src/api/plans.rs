@@ -130,10 +130,13 @@ fn require_planner(caller: &Caller, chamber: &str) -> Result<()> {
 #[into_params(parameter_in = Query)]
 pub struct InstanceQuery {
     /// First day (YYYY-MM-DD).
+    #[param(format = Date)]
     pub start: String,
     /// Last day (YYYY-MM-DD).
+    #[param(format = Date)]
     pub end: String,
     /// Day the notices can go out (default today).
+    #[param(format = Date)]
     pub publication: Option<String>,
 }
 
@@ -173,8 +176,10 @@ pub struct ProposalRequest {
     /// Chamber.
     pub chamber: String,
     /// First day of the horizon.
+    #[schema(format = Date)]
     pub start: String,
     /// Last day of the horizon.
+    #[schema(format = Date)]
     pub end: String,
     /// Title of the draft.
     #[serde(default)]
@@ -187,6 +192,7 @@ pub struct ProposalRequest {
     pub time_limit_s: Option<f64>,
     /// Day the notices can go out (default today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub publication: Option<String>,
     /// Only these dossiers (ids) are eligible; default: every dossier the
     /// store says is ready in the horizon.
@@ -615,8 +621,10 @@ pub async fn complete_notice(
 #[into_params(parameter_in = Query)]
 pub struct ViewQuery {
     /// First day (agenda, calendar; default today).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last day (default 8 weeks after `from`).
+    #[param(format = Date)]
     pub to: Option<String>,
     /// `json` (default) or `ics` (iCalendar); `Accept: text/calendar` works too.
     pub format: Option<String>,

@@ -33,8 +33,10 @@ pub struct HearingFilter {
     /// Chamber code.
     pub chamber: Option<String>,
     /// From this date (YYYY-MM-DD), included.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// To this date, included.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

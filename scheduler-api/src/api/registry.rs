@@ -55,6 +55,7 @@ pub async fn me(caller: Caller) -> Json<User> {
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// Day (YYYY-MM-DD); default today in Paris.
+    #[param(format = Date)]
     pub today: Option<String>,
     /// Warning window in days (default 15).
     #[param(minimum = 0, maximum = 366)]
@@ -85,10 +86,13 @@ pub async fn tasks(
 #[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// Day (YYYY-MM-DD); default today in Paris.
+    #[param(format = Date)]
     pub today: Option<String>,
     /// Start of the flow period; default one year before `today`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// End of the flow period, included; default `today`.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Warning window in days for deadlines at risk (default 15).
     #[param(minimum = 0, maximum = 366)]

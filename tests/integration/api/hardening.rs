@@ -137,8 +137,44 @@ async fn requests_are_refused_with_their_reason(app: TestApp) {
     let star = app.write(Method::PATCH, &format!("/dossiers/{id}"), &clerk, "*", json!({"circuit": "court"})).await;
     assert_eq!(star.status, StatusCode::BAD_REQUEST, "{}", star.json);
     assert_eq!(star.json["field"], "If-Match");
+    // An empty parameter, a list for an object: refused, named.
+    let empty = app.get("/hearings?to=", &clerk).await;
+    assert_eq!((empty.status, empty.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")));
+    let list = app.post("/cnp", &clerk, json!([null, null])).await;
+    assert_eq!((list.status, list.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("body")));
+    // What a refusal quotes never carries a control character.
+    let unknown = app.get("/hearings/a%01b", &clerk).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let message = unknown.json["message"].as_str().unwrap_or("");
+    assert!(message.contains("a\u{FFFD}b") && !message.contains('\u{1}'), "{message}");
 }
 both_backends!(requests_are_refused_with_their_reason);
+
+/// The document states what the shared extractors refuse, on every
+/// operation, and the text rule on every string.
+#[test]
+fn the_document_declares_shared_refusals_and_the_text_rule() {
+    let document: serde_json::Value = serde_json::from_str(&greffe_api::openapi_json()).expect("JSON");
+    let mut secured = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("operations") {
+            if operation.get("security").is_some() {
+                secured += 1;
+                for status in ["401", "403"] {
+                    assert!(operation["responses"].get(status).is_some(), "{method} {path} declares {status}");
+                }
+            }
+            if path.contains('{') {
+                assert!(operation["responses"].get("404").is_some(), "{method} {path} declares 404");
+            }
+        }
+    }
+    assert!(secured > 40, "{secured} secured operations");
+    let name = &document["components"]["schemas"]["Party"]["properties"]["name"];
+    assert_eq!(name["pattern"], "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "{name}");
+    let dossier = &document["components"]["schemas"]["Chamber"];
+    assert!(dossier.get("allOf").is_none() && dossier["properties"].get("version").is_some(), "{dossier}");
+}
 
 async fn tokens_are_listed_issued_revoked_and_users_disabled(app: TestApp) {
     app.court().await;
