@@ -357,7 +357,7 @@ fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
                 let Some(RefOr::T(schema)) = parameter.schema.as_mut() else { continue };
                 if parameter.parameter_in == ParameterIn::Header && parameter.name == "If-Match" {
                     if let utoipa::openapi::schema::Schema::Object(object) = schema {
-                        object.pattern = Some(r#"^(W/)?"[0-9]+"$"#.to_owned());
+                        object.pattern = Some(r#"^(W/)?"[0-9]{1,18}"$"#.to_owned());
                     }
                 } else {
                     constrain_strings(schema, false);

@@ -615,7 +615,28 @@ pub async fn complete_notice(
     Ok(Json(state.store.complete_notice(caller.id(), id, |chamber| caller.0.covers(chamber)).await?))
 }
 
-/// The views' format.
+/// How a view is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewFormat {
+    /// JSON.
+    #[default]
+    Json,
+    /// iCalendar (RFC 5545).
+    Ics,
+}
+
+/// The format of a hearing's roll.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RollQuery {
+    /// `json` (default) or `ics` (iCalendar); `Accept: text/calendar` works too.
+    #[param(inline)]
+    pub format: Option<ViewFormat>,
+}
+
+/// The views' period and format.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -627,11 +648,12 @@ pub struct ViewQuery {
     #[param(format = Date)]
     pub to: Option<String>,
     /// `json` (default) or `ics` (iCalendar); `Accept: text/calendar` works too.
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<ViewFormat>,
 }
 
-fn wants_ics(query: &ViewQuery, headers: &HeaderMap) -> bool {
-    query.format.as_deref() == Some("ics")
+fn wants_ics(format: Option<ViewFormat>, headers: &HeaderMap) -> bool {
+    format == Some(ViewFormat::Ics)
         || headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/calendar"))
 }
 
@@ -661,24 +683,27 @@ fn respond(ics: bool, name: &str, events: &[greffe_store::views::CalendarEvent],
 /// A hearing's published roll: dossiers in order, bench, avocats généraux,
 /// rapporteurs. JSON or iCalendar.
 #[utoipa::path(get, path = "/hearings/{id}/roll", tag = "plans", security(("token" = [])),
-    params(("id" = String, Path, description = "Hearing"), ViewQuery),
-    responses((status = 200, body = greffe_store::views::Roll), (status = 404, body = Problem)))]
+    params(("id" = String, Path, description = "Hearing"), RollQuery),
+    responses((status = 200, description = "The roll (JSON), or an iCalendar event",
+        content((greffe_store::views::Roll = "application/json"), (String = "text/calendar"))),
+        (status = 404, body = Problem)))]
 pub async fn hearing_roll(
     State(state): State<AppState>,
     _caller: Caller,
     Path(id): Path<String>,
-    Params(query): Params<ViewQuery>,
+    Params(query): Params<RollQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let roll = state.store.roll(&id).await?;
     let events = vec![roll.event()];
-    Ok(respond(wants_ics(&query, &headers), &format!("role-{id}"), &events, Json(&roll).into_response()))
+    Ok(respond(wants_ics(query.format, &headers), &format!("role-{id}"), &events, Json(&roll).into_response()))
 }
 
 /// A magistrate's agenda: the published hearings where he sits or reports.
 #[utoipa::path(get, path = "/magistrates/{id}/agenda", tag = "plans", security(("token" = [])),
     params(("id" = String, Path, description = "Magistrate"), ViewQuery),
-    responses((status = 200, body = [greffe_store::views::AgendaItem])))]
+    responses((status = 200, description = "The agenda (JSON), or an iCalendar file",
+        content((Vec<greffe_store::views::AgendaItem> = "application/json"), (String = "text/calendar")))))]
 pub async fn magistrate_agenda(
     State(state): State<AppState>,
     _caller: Caller,
@@ -689,13 +714,14 @@ pub async fn magistrate_agenda(
     let (from, to) = range(&query)?;
     let agenda = state.store.agenda(&id, from, to).await?;
     let events: Vec<_> = agenda.iter().map(greffe_store::views::AgendaItem::event).collect();
-    Ok(respond(wants_ics(&query, &headers), &format!("agenda-{id}"), &events, Json(&agenda).into_response()))
+    Ok(respond(wants_ics(query.format, &headers), &format!("agenda-{id}"), &events, Json(&agenda).into_response()))
 }
 
 /// A chamber's calendar: its hearings, with the published roll's size.
 #[utoipa::path(get, path = "/chambers/{code}/calendar", tag = "plans", security(("token" = [])),
     params(("code" = String, Path, description = "Chamber"), ViewQuery),
-    responses((status = 200, body = [greffe_store::views::CalendarDay])))]
+    responses((status = 200, description = "The calendar (JSON), or an iCalendar file",
+        content((Vec<greffe_store::views::CalendarDay> = "application/json"), (String = "text/calendar")))))]
 pub async fn chamber_calendar(
     State(state): State<AppState>,
     _caller: Caller,
@@ -706,5 +732,10 @@ pub async fn chamber_calendar(
     let (from, to) = range(&query)?;
     let calendar = state.store.calendar(&code, from, to).await?;
     let events: Vec<_> = calendar.iter().map(greffe_store::views::CalendarDay::event).collect();
-    Ok(respond(wants_ics(&query, &headers), &format!("calendrier-{code}"), &events, Json(&calendar).into_response()))
+    Ok(respond(
+        wants_ics(query.format, &headers),
+        &format!("calendrier-{code}"),
+        &events,
+        Json(&calendar).into_response(),
+    ))
 }

@@ -241,10 +241,21 @@ pub async fn set_active(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Why an import was refused: the records refused (the file was read), or
+/// the file itself (not read: the body's problem).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ImportRefusal {
+    /// Every rejected record, with its field.
+    Records(ImportReport),
+    /// The body could not be read as an import file.
+    Body(Problem),
+}
+
 /// Imports the existing stock (admin): all records checked, all written or
 /// none; 422 with every rejected record otherwise.
 #[utoipa::path(post, path = "/admin/import", tag = "administration", security(("token" = [])), request_body = ImportFile,
-    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)))]
+    responses((status = 200, body = ImportReport), (status = 422, body = ImportRefusal)))]
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
