@@ -423,6 +423,7 @@ impl super::Store {
     pub async fn verify_journal(&self, actor: &str) -> Result<Verification> {
         let result = verify(self.pool()).await?;
         let first_break = result.first_break.as_ref();
+        let mut write = self.write().await?;
         sqlx::query(
             "INSERT INTO journal_verifications (verified_at, actor, intact, entries, head, first_break, problem)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -434,8 +435,9 @@ impl super::Store {
         .bind(&result.head)
         .bind(first_break.map(|b| b.seq))
         .bind(first_break.map(|b| b.problem.clone()))
-        .execute(self.pool())
+        .execute(&mut *write.tx)
         .await?;
+        write.commit().await?;
         Ok(result)
     }
 

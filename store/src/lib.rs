@@ -157,12 +157,22 @@ impl Store {
                 Box::pin(async move {
                     connection.execute("PRAGMA foreign_keys = ON").await?;
                     connection.execute("PRAGMA busy_timeout = 10000").await?;
-                    connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    // Each commit syncs the write-ahead log: an acknowledged
+                    // write survives a power cut (NORMAL would only survive a
+                    // crash of the process; docs/durability.md).
+                    connection.execute("PRAGMA synchronous = FULL").await?;
                     Ok(())
                 })
             })
         } else {
-            options
+            // The server's default, stated for every session of the store,
+            // so that a server configured otherwise does not weaken it.
+            options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute("SET synchronous_commit = on").await?;
+                    Ok(())
+                })
+            })
         };
         let pool = options.connect(&url).await.map_err(|error| {
             Error::unavailable(&error)

@@ -165,6 +165,9 @@ impl Store {
         let csrf = random_hex(32)?;
         let now = super::now();
         let expires_at = super::instant(chrono::Utc::now() + chrono::Duration::hours(LIFETIME_HOURS));
+        // Through the store's write path, serialised with the other writes
+        // (on SQLite, a write beside it would break its snapshot).
+        let mut write = self.write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, expires_at)
              VALUES ($1, $2, $3, $4, $4, $5)",
@@ -174,9 +177,10 @@ impl Store {
         .bind(&csrf)
         .bind(&now)
         .bind(&expires_at)
-        .execute(self.pool())
+        .execute(&mut *write.tx)
         .await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE user_id = $1").bind(&user.id).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE user_id = $1").bind(&user.id).execute(&mut *write.tx).await?;
+        write.commit().await?;
         Ok(SignIn::Granted { token, session: Session { user, csrf, expires_at } })
     }
 
@@ -205,7 +209,7 @@ impl Store {
     pub async fn session(&self, token: &str) -> Result<Option<Session>> {
         let hash = token_hash(token);
         let row = sqlx::query(
-            "SELECT u.id, u.name, u.role, u.chambers, u.magistrate, s.csrf, s.expires_at
+            "SELECT u.id, u.name, u.role, u.chambers, u.magistrate, s.csrf, s.expires_at, s.last_seen
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
         )
@@ -215,11 +219,17 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
-            .bind(super::now())
-            .bind(&hash)
-            .execute(self.pool())
-            .await?;
+        // The last use, at most once a minute (the idle timeout counts in
+        // tens of minutes): a page view rarely costs a write.
+        if rows::text(&row, "last_seen")? < minutes_ago(1) {
+            let mut write = self.write().await?;
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(super::now())
+                .bind(&hash)
+                .execute(&mut *write.tx)
+                .await?;
+            write.commit().await?;
+        }
         Ok(Some(Session {
             user: User::of_row(&row)?,
             csrf: rows::text(&row, "csrf")?,
@@ -229,8 +239,12 @@ impl Store {
 
     /// Ends the session of `token` (nothing when there is none).
     pub async fn sign_out(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(self.pool()).await?;
-        Ok(())
+        let mut write = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&mut *write.tx)
+            .await?;
+        write.commit().await
     }
 }
 

@@ -263,11 +263,15 @@ impl Store {
         // "YYYY-MM-DDTHH": the hour of the instant.
         let hour = |instant: &str| instant.get(..13).map(str::to_owned);
         if rows::opt_text(&row, "last_used_at")?.as_deref().and_then(hour) != hour(&now) {
+            // Through the write path: on SQLite a write beside it would
+            // break the snapshot of a write in progress.
+            let mut write = self.write().await?;
             sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE hash = $2")
                 .bind(&now)
                 .bind(&hash)
-                .execute(self.pool())
+                .execute(&mut *write.tx)
                 .await?;
+            write.commit().await?;
         }
         Ok(Some(User::of_row(&row)?))
     }

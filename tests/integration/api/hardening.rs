@@ -252,3 +252,31 @@ async fn tokens_are_listed_issued_revoked_and_users_disabled(app: TestApp) {
     assert_eq!(self_off.status, StatusCode::FORBIDDEN, "{}", self_off.json);
 }
 both_backends!(tokens_are_listed_issued_revoked_and_users_disabled);
+
+/// An acknowledged write survives a power cut: the settings that make it so
+/// hold on every connection of the store (docs/durability.md).
+async fn durability_settings_hold_on_every_connection(app: TestApp) {
+    let pool = app.store.pool();
+    // Several connections at once, so that more than one is asked.
+    let mut connections = Vec::new();
+    for _ in 0..3 {
+        connections.push(pool.acquire().await.expect("connection"));
+    }
+    for connection in &mut connections {
+        match app.store.backend() {
+            greffe_store::Backend::Sqlite => {
+                let row = sqlx::query("PRAGMA synchronous").fetch_one(&mut **connection).await.expect("pragma");
+                assert_eq!(sqlx::Row::try_get::<i64, _>(&row, 0).expect("value"), 2, "synchronous = FULL");
+                let row = sqlx::query("PRAGMA journal_mode").fetch_one(&mut **connection).await.expect("pragma");
+                assert_eq!(sqlx::Row::try_get::<String, _>(&row, 0).expect("value"), "wal");
+            }
+            greffe_store::Backend::Postgres => {
+                for setting in ["synchronous_commit", "fsync"] {
+                    let row = sqlx::query(&format!("SHOW {setting}")).fetch_one(&mut **connection).await.expect("show");
+                    assert_eq!(sqlx::Row::try_get::<String, _>(&row, 0).expect("value"), "on", "{setting}");
+                }
+            }
+        }
+    }
+}
+both_backends!(durability_settings_hold_on_every_connection);
