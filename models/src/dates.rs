@@ -128,6 +128,9 @@ pub enum HalfDay {
 }
 
 impl HalfDay {
+    /// Both half-days, morning first.
+    pub const ALL: [HalfDay; 2] = [Self::Am, Self::Pm];
+
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,11 +141,7 @@ impl HalfDay {
 
     /// Parses `am` or `pm`.
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "am" => Some(Self::Am),
-            "pm" => Some(Self::Pm),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|half| half.as_str() == raw)
     }
 }
 

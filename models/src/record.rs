@@ -20,6 +20,7 @@ pub struct AttackedDecision {
     /// Court that rendered it (`cour d'appel de Lyon`).
     pub court: String,
     /// Its date (YYYY-MM-DD).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
     /// Its docket number (numéro RG).
     pub docket: String,
@@ -81,6 +82,7 @@ pub struct DossierInput {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "intermediaire"))]
     pub circuit: Option<Circuit>,
     /// Registration date (YYYY-MM-DD).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub registered_on: String,
     /// Urgent (detention, statutory ruling deadline).
     #[serde(default)]

@@ -22,6 +22,7 @@ pub struct CnpInput {
     pub court: Option<String>,
     /// Date of the decision (YYYY-MM-DD).
     #[serde(default)]
+    #[schema(format = Date)]
     pub decision_date: Option<String>,
     /// Docket number (numéro RG).
     #[serde(default)]

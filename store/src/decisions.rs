@@ -22,6 +22,7 @@ pub const FORMATIONS: [&str; 7] = ["fp", "fm", "fs", "f", "frh", "frr", "ap"];
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// Date of the decision (YYYY-MM-DD).
+    #[schema(format = Date)]
     pub decided_on: String,
     /// Solution: `cassation`, `rejet`, `irrecevabilite`, `decheance`,
     /// `non_lieu`, `qpc`, `rabat`, `renvoi`, `designation`,

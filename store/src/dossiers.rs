@@ -24,6 +24,7 @@ pub use greffe_models::record::{AttackedDecision, DossierInput, Party, RecusalIn
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DecisionRecord {
     /// Date of the decision.
+    #[schema(format = Date)]
     pub decided_on: String,
     /// Solution code.
     pub solution: String,
@@ -81,6 +82,7 @@ pub struct DossierSummary {
     /// Matter.
     pub matter: Option<String>,
     /// Registration date.
+    #[schema(format = Date)]
     pub registered_on: String,
     /// Urgent.
     pub urgent: bool,
@@ -132,8 +134,10 @@ pub struct DossierQuery {
     /// Matter code.
     pub matter: Option<String>,
     /// Only dossiers with an id greater than this (paging).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// At most this many (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -155,6 +159,7 @@ pub struct EventInput {
     #[serde(rename = "type")]
     pub kind: String,
     /// Date of the event (YYYY-MM-DD).
+    #[schema(format = Date)]
     pub date: String,
     /// The party concerned (`demandeur`, `defendeur`), for legal aid and mémoires.
     #[serde(default)]
@@ -164,6 +169,7 @@ pub struct EventInput {
     pub rule: Option<String>,
     /// New due date (shortening order, CPC 1009).
     #[serde(default)]
+    #[schema(format = Date)]
     pub new_due: Option<String>,
     /// Joined group (`jonction`).
     #[serde(default)]
@@ -1057,6 +1063,13 @@ impl Store {
                 let (message, action) = greffe_models::text::refusal(c);
                 return Err(Error::invalid(field, message, action));
             }
+        }
+        if query.after.is_some_and(|after| after < 0) {
+            return Err(Error::invalid(
+                "after",
+                "curseur négatif",
+                "donner le `next_after` d'une page précédente, ou rien",
+            ));
         }
         let limit = query.limit.unwrap_or(50);
         if !(1..=500).contains(&limit) {

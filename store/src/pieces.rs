@@ -44,6 +44,7 @@ pub struct PieceInput {
     /// Who filed it (lawyer, party, magistrate).
     pub filed_by: String,
     /// Date of filing (YYYY-MM-DD).
+    #[param(format = Date)]
     pub filed_on: String,
     /// File name.
     pub filename: String,
@@ -63,6 +64,7 @@ pub struct Piece {
     /// Who filed it.
     pub filed_by: String,
     /// Date of filing.
+    #[schema(format = Date)]
     pub filed_on: String,
     /// File name.
     pub filename: String,

@@ -56,8 +56,10 @@ pub struct Chamber {
 #[serde(deny_unknown_fields)]
 pub struct Absence {
     /// First day (YYYY-MM-DD).
+    #[schema(format = Date)]
     pub from: String,
     /// Last day, included.
+    #[schema(format = Date)]
     pub to: String,
     /// Reason (congé, formation…), free text.
     #[serde(default)]
@@ -116,6 +118,7 @@ pub struct HearingInput {
     /// Chamber code.
     pub chamber: String,
     /// Date (YYYY-MM-DD), a working day in Paris.
+    #[schema(format = Date)]
     pub date: String,
     /// `am` or `pm`.
     pub half_day: String,

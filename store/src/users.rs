@@ -90,6 +90,7 @@ pub struct TokenInfo {
     /// When it was issued (UTC).
     pub created_at: String,
     /// Its last day of validity (Paris time), if any.
+    #[schema(format = Date)]
     pub expires_on: Option<String>,
     /// Its last use, to the hour (UTC).
     pub last_used_at: Option<String>,
@@ -129,6 +130,7 @@ pub struct TokenRequest {
     pub label: String,
     /// Its last day of validity (YYYY-MM-DD, Paris time); none: until revoked.
     #[serde(default)]
+    #[schema(format = Date)]
     pub expires_on: Option<String>,
 }
 

@@ -17,6 +17,7 @@ pub struct Sitting {
     /// Chamber.
     pub chamber: String,
     /// Day.
+    #[schema(format = Date)]
     pub date: String,
     /// `am` or `pm`.
     pub half_day: String,

@@ -50,7 +50,6 @@ pub struct DayQuery {
     pub today: Option<String>,
     /// Warning window in days (default 15).
     #[param(minimum = 0, maximum = 366)]
-    #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
 }
 

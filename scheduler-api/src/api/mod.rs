@@ -379,11 +379,44 @@ fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Lists the codes a field takes where the input keeps it as text (the
+/// store parses it): the values come from the enums of `models` that parse
+/// them, so the document and the parser cannot differ.
+fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
+    use greffe_models::dates::HalfDay;
+    use greffe_models::registry::{DossierStatus, PublicationLevel, Solution};
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let codes = |values: Vec<&str>| values.into_iter().map(serde_json::Value::from).collect::<Vec<_>>();
+    let fields: [(&str, &str, Vec<serde_json::Value>); 6] = [
+        ("StatusChange", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()).collect())),
+        ("DecisionInput", "solution", codes(Solution::ALL.iter().map(|s| s.as_str()).collect())),
+        ("DecisionInput", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()).collect())),
+        (
+            "HearingInput",
+            "formation",
+            codes(greffe_models::formation::FormationCode::ALL.iter().map(|f| f.as_str()).collect()),
+        ),
+        ("HearingInput", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
+        ("HearingRecord", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
+    ];
+    let Some(components) = document.components.as_mut() else { return };
+    for (schema, property, values) in fields {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
+            && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)
+        {
+            field.enum_values = Some(values);
+            field.pattern = None;
+        }
+    }
+}
+
 /// What the document says beyond the handlers' own annotations.
 fn complete(document: &mut utoipa::openapi::OpenApi) {
     declare_shared_refusals(document);
     merge_flattened(document);
     declare_text_rule(document);
+    declare_codes(document);
 }
 
 /// The OpenAPI document, its paths from the routes.

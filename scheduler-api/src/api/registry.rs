@@ -59,9 +59,9 @@ pub struct TaskQuery {
     pub today: Option<String>,
     /// Warning window in days (default 15).
     #[param(minimum = 0, maximum = 366)]
-    #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
     /// At most this many tasks (default 500).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
 }
 
@@ -77,7 +77,15 @@ pub async fn tasks(
     caller.require(Operation::ReadTasks)?;
     let today = day(query.today.as_deref())?;
     let config = deadline_config(query.warning_days)?;
-    Ok(Json(state.store.tasks(&caller.0, today, config, query.limit.unwrap_or(500)).await?))
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=5_000).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            format!("limite {limit} hors bornes"),
+            "donner une limite entre 1 et 5000",
+        ));
+    }
+    Ok(Json(state.store.tasks(&caller.0, today, config, limit).await?))
 }
 
 /// Options of the dashboard.
@@ -95,7 +103,6 @@ pub struct DashboardQuery {
     #[param(format = Date)]
     pub to: Option<String>,
     /// Warning window in days for deadlines at risk (default 15).
-    #[param(minimum = 0, maximum = 366)]
     #[param(minimum = 0, maximum = 366)]
     pub warning_days: Option<u32>,
 }

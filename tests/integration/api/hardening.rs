@@ -172,6 +172,19 @@ fn the_document_declares_shared_refusals_and_the_text_rule() {
     assert!(secured > 40, "{secured} secured operations");
     let name = &document["components"]["schemas"]["Party"]["properties"]["name"];
     assert_eq!(name["pattern"], "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "{name}");
+    let statuses: Vec<&str> = document["components"]["schemas"]["StatusChange"]["properties"]["status"]["enum"]
+        .as_array()
+        .expect("the statuses are listed")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let expected: Vec<&str> = greffe_models::registry::DossierStatus::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(statuses, expected);
+    let limit = document["paths"]["/dossiers"]["get"]["parameters"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "limit"))
+        .expect("limit");
+    assert_eq!((limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()), (Some(1), Some(500)));
     let dossier = &document["components"]["schemas"]["Chamber"];
     assert!(dossier.get("allOf").is_none() && dossier["properties"].get("version").is_some(), "{dossier}");
 }
