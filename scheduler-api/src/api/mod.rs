@@ -384,11 +384,12 @@ fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
 /// them, so the document and the parser cannot differ.
 fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     use greffe_models::dates::HalfDay;
-    use greffe_models::registry::{DossierStatus, PublicationLevel, Solution};
+    use greffe_models::registry::{DossierStatus, Nature, PublicationLevel, Solution};
     use utoipa::openapi::RefOr;
-    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::schema::{Schema, SchemaType};
     let codes = |values: Vec<&str>| values.into_iter().map(serde_json::Value::from).collect::<Vec<_>>();
-    let fields: [(&str, &str, Vec<serde_json::Value>); 6] = [
+    let fields: [(&str, &str, Vec<serde_json::Value>); 7] = [
+        ("CnpInput", "nature", codes(Nature::ALL.iter().map(|n| n.as_str()).collect())),
         ("StatusChange", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()).collect())),
         ("DecisionInput", "solution", codes(Solution::ALL.iter().map(|s| s.as_str()).collect())),
         ("DecisionInput", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()).collect())),
@@ -400,11 +401,31 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
         ("HearingInput", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
         ("HearingRecord", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
     ];
+    // A piece's kind, a query parameter of the upload.
+    let kinds = codes(greffe_store::pieces::KINDS.iter().map(|(kind, _)| *kind).collect());
+    for item in document.paths.paths.values_mut() {
+        for operation in item.post.iter_mut() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.name == "kind"
+                    && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+                {
+                    object.enum_values = Some(kinds.clone());
+                    object.pattern = None;
+                    object.min_length = None;
+                }
+            }
+        }
+    }
     let Some(components) = document.components.as_mut() else { return };
     for (schema, property, values) in fields {
         if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
             && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)
         {
+            let mut values = values;
+            // An optional field keeps null among its values.
+            if matches!(&field.schema_type, SchemaType::Array(kinds) if kinds.contains(&utoipa::openapi::Type::Null)) {
+                values.push(serde_json::Value::Null);
+            }
             field.enum_values = Some(values);
             field.pattern = None;
         }
