@@ -258,16 +258,6 @@ fn merge(total: &mut ChamberFigures, chamber: &ChamberFigures) {
     total.registered_in_period += chamber.registered_in_period;
 }
 
-/// The statuses that close a dossier, as an SQL list (`'decided', …`).
-fn closed_statuses_sql() -> String {
-    let closed: Vec<String> = DossierStatus::ALL
-        .iter()
-        .filter(|status| !status.is_open())
-        .map(|status| format!("'{}'", status.as_str()))
-        .collect();
-    closed.join(", ")
-}
-
 /// The stock counts recounted from the dossiers, as the triggers keep them.
 fn recount_sql() -> [String; 2] {
     [
@@ -277,7 +267,7 @@ fn recount_sql() -> [String; 2] {
         format!(
             "SELECT chamber, registered_on, CASE WHEN status IN ({}) THEN 0 ELSE 1 END AS open, COUNT(*) AS n \
              FROM dossiers GROUP BY chamber, registered_on, CASE WHEN status IN ({0}) THEN 0 ELSE 1 END",
-            closed_statuses_sql()
+            super::tasks::statuses_sql(false)
         ),
     ]
 }

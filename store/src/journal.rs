@@ -423,21 +423,20 @@ impl super::Store {
     pub async fn verify_journal(&self, actor: &str) -> Result<Verification> {
         let result = verify(self.pool()).await?;
         let first_break = result.first_break.as_ref();
-        let mut write = self.write().await?;
-        sqlx::query(
-            "INSERT INTO journal_verifications (verified_at, actor, intact, entries, head, first_break, problem)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        self.write_alone(
+            sqlx::query(
+                "INSERT INTO journal_verifications (verified_at, actor, intact, entries, head, first_break, problem)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(super::now())
+            .bind(actor)
+            .bind(i64::from(result.intact))
+            .bind(result.entries)
+            .bind(&result.head)
+            .bind(first_break.map(|b| b.seq))
+            .bind(first_break.map(|b| b.problem.clone())),
         )
-        .bind(super::now())
-        .bind(actor)
-        .bind(i64::from(result.intact))
-        .bind(result.entries)
-        .bind(&result.head)
-        .bind(first_break.map(|b| b.seq))
-        .bind(first_break.map(|b| b.problem.clone()))
-        .execute(&mut *write.tx)
         .await?;
-        write.commit().await?;
         Ok(result)
     }
 

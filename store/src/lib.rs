@@ -223,6 +223,18 @@ impl Store {
         Ok(WriteTx { tx, _writer: writer })
     }
 
+    /// Runs one statement as a write of its own, through [`Store::write`]
+    /// (bookkeeping with no journal entry: a session's or a token's last
+    /// use, a sign-out, the record of a journal verification).
+    pub(crate) async fn write_alone<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<()> {
+        let mut write = self.write().await?;
+        statement.execute(&mut *write.tx).await?;
+        write.commit().await
+    }
+
     /// Backend, schema version and journal size.
     pub async fn health(&self) -> Result<StoreHealth> {
         let schema_version: i64 =
@@ -313,12 +325,7 @@ mod tests {
             normalise(include_str!("../migrations/postgres/0005_decision_histogram.sql"))
         );
         // The triggers' closed statuses are those of DossierStatus::is_open.
-        let closed: Vec<String> = greffe_models::registry::DossierStatus::ALL
-            .iter()
-            .filter(|status| !status.is_open())
-            .map(|status| format!("'{}'", status.as_str()))
-            .collect();
-        let closed = format!("status IN ({})", closed.join(", "));
+        let closed = format!("status IN ({})", crate::tasks::statuses_sql(false));
         for text in [
             include_str!("../migrations/sqlite/0006_stock_counts.sql"),
             include_str!("../migrations/postgres/0006_stock_counts.sql"),

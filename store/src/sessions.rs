@@ -222,13 +222,10 @@ impl Store {
         // The last use, at most once a minute (the idle timeout counts in
         // tens of minutes): a page view rarely costs a write.
         if rows::text(&row, "last_seen")? < minutes_ago(1) {
-            let mut write = self.write().await?;
-            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
-                .bind(super::now())
-                .bind(&hash)
-                .execute(&mut *write.tx)
-                .await?;
-            write.commit().await?;
+            self.write_alone(
+                sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2").bind(super::now()).bind(&hash),
+            )
+            .await?;
         }
         Ok(Some(Session {
             user: User::of_row(&row)?,
@@ -239,12 +236,7 @@ impl Store {
 
     /// Ends the session of `token` (nothing when there is none).
     pub async fn sign_out(&self, token: &str) -> Result<()> {
-        let mut write = self.write().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .execute(&mut *write.tx)
-            .await?;
-        write.commit().await
+        self.write_alone(sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token))).await
     }
 }
 

@@ -56,9 +56,14 @@ pub struct TaskList {
 
 /// Statuses of dossiers still in the stock, as an SQL list.
 pub fn open_statuses_sql() -> String {
+    statuses_sql(true)
+}
+
+/// Statuses that are open (or closed) as an SQL list (`'registered', …`).
+pub fn statuses_sql(open: bool) -> String {
     DossierStatus::ALL
         .iter()
-        .filter(|s| s.is_open())
+        .filter(|s| s.is_open() == open)
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ")

@@ -143,6 +143,22 @@ pub struct IssuedToken {
     pub info: TokenInfo,
 }
 
+/// Whether the user `id` exists.
+async fn user_exists(connection: &mut sqlx::AnyConnection, id: &str) -> Result<bool> {
+    Ok(sqlx::query("SELECT id FROM users WHERE id = $1").bind(id).fetch_optional(connection).await?.is_some())
+}
+
+/// Journals a change of accounts (a user created, enabled or disabled, a
+/// token issued or revoked) as a change of reference data.
+async fn journal_account(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &str,
+    payload: serde_json::Value,
+) -> Result<()> {
+    journal::append(tx, NewEntry::registry(actor, None, RegistryKind::ReferenceChanged, payload)).await?;
+    Ok(())
+}
+
 /// SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
@@ -192,9 +208,7 @@ impl Store {
                 ));
             }
         }
-        let exists =
-            sqlx::query("SELECT id FROM users WHERE id = $1").bind(&user.id).fetch_optional(&mut *write.tx).await?;
-        if exists.is_some() {
+        if user_exists(&mut write.tx, &user.id).await? {
             return Err(Error::conflict(
                 ErrorCode::AlreadyExists,
                 format!("l'utilisateur « {} » existe déjà", user.id),
@@ -222,14 +236,10 @@ impl Store {
             .bind(super::now())
             .execute(&mut *write.tx)
             .await?;
-        journal::append(
+        journal_account(
             &mut write.tx,
-            NewEntry::registry(
-                actor,
-                None,
-                RegistryKind::ReferenceChanged,
-                serde_json::json!({"user_created": user.id, "role": user.role.as_str(), "chambers": user.chambers}),
-            ),
+            actor,
+            serde_json::json!({"user_created": user.id, "role": user.role.as_str(), "chambers": user.chambers}),
         )
         .await?;
         write.commit().await?;
@@ -265,15 +275,8 @@ impl Store {
         // "YYYY-MM-DDTHH": the hour of the instant.
         let hour = |instant: &str| instant.get(..13).map(str::to_owned);
         if rows::opt_text(&row, "last_used_at")?.as_deref().and_then(hour) != hour(&now) {
-            // Through the write path: on SQLite a write beside it would
-            // break the snapshot of a write in progress.
-            let mut write = self.write().await?;
-            sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE hash = $2")
-                .bind(&now)
-                .bind(&hash)
-                .execute(&mut *write.tx)
+            self.write_alone(sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE hash = $2").bind(&now).bind(&hash))
                 .await?;
-            write.commit().await?;
         }
         Ok(Some(User::of_row(&row)?))
     }
@@ -337,14 +340,10 @@ impl Store {
             .execute(&mut *write.tx)
             .await?;
         let info = token_info(&mut write.tx, &hash).await?;
-        journal::append(
+        journal_account(
             &mut write.tx,
-            NewEntry::registry(
-                actor,
-                None,
-                RegistryKind::ReferenceChanged,
-                serde_json::json!({"token_issued": info.id, "user": user_id, "label": label, "expires_on": expires_on}),
-            ),
+            actor,
+            serde_json::json!({"token_issued": info.id, "user": user_id, "label": label, "expires_on": expires_on}),
         )
         .await?;
         write.commit().await?;
@@ -371,16 +370,8 @@ impl Store {
             .await?
             .rows_affected();
         if revoked > 0 {
-            journal::append(
-                &mut write.tx,
-                NewEntry::registry(
-                    actor,
-                    None,
-                    RegistryKind::ReferenceChanged,
-                    serde_json::json!({"token_revoked": token_id, "user": user_id}),
-                ),
-            )
-            .await?;
+            journal_account(&mut write.tx, actor, serde_json::json!({"token_revoked": token_id, "user": user_id}))
+                .await?;
         }
         let info = token_info(&mut write.tx, &hash).await?;
         write.commit().await?;
@@ -403,16 +394,7 @@ impl Store {
         if !active {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *write.tx).await?;
         }
-        journal::append(
-            &mut write.tx,
-            NewEntry::registry(
-                actor,
-                None,
-                RegistryKind::ReferenceChanged,
-                serde_json::json!({"user": user_id, "active": active}),
-            ),
-        )
-        .await?;
+        journal_account(&mut write.tx, actor, serde_json::json!({"user": user_id, "active": active})).await?;
         write.commit().await
     }
 

@@ -191,6 +191,15 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::magistrate_agenda))
 }
 
+/// Every operation of the document.
+fn operations_mut(
+    document: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    document.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+    })
+}
+
 /// Declares on every operation the refusals the shared extractors and
 /// layers answer, whatever the handler: 401 and 403 where a token is
 /// required (`Caller`, `require`), 404 where the path names a resource,
@@ -212,35 +221,32 @@ fn declare_shared_refusals(document: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
-    for item in document.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for operation in operations.into_iter().flatten() {
-            let mut add = Vec::new();
-            if operation.security.as_ref().is_some_and(|security| !security.is_empty()) {
-                add.push(("401", "jeton absent, mal formé, inconnu, révoqué ou expiré"));
-                add.push(("403", "hors du rôle ou des chambres de l'appelant"));
-            }
-            let parameters = operation.parameters.as_deref().unwrap_or_default();
-            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Path) {
-                add.push(("404", "ressource inconnue (ou hors de portée de l'appelant)"));
-            }
-            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Query) {
-                add.push(("422", "paramètre refusé (nommé dans `field`)"));
-            }
-            if operation.request_body.is_some() {
-                add.push(("400", "corps illisible (pas du JSON, vide)"));
-                add.push(("413", "corps trop volumineux"));
-                add.push(("415", "corps sans « Content-Type: application/json »"));
-                add.push(("422", "valeur refusée (nommée dans `field`)"));
-            }
-            if parameters.iter().any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match") {
-                add.push(("400", "en-tête If-Match mal formé, ou « * »"));
-                add.push(("412", "la version n'est plus la version courante"));
-                add.push(("428", "en-tête If-Match manquant"));
-            }
-            for (status, description) in add {
-                operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
-            }
+    for operation in operations_mut(document) {
+        let mut add = Vec::new();
+        if operation.security.as_ref().is_some_and(|security| !security.is_empty()) {
+            add.push(("401", "jeton absent, mal formé, inconnu, révoqué ou expiré"));
+            add.push(("403", "hors du rôle ou des chambres de l'appelant"));
+        }
+        let parameters = operation.parameters.as_deref().unwrap_or_default();
+        if parameters.iter().any(|p| p.parameter_in == ParameterIn::Path) {
+            add.push(("404", "ressource inconnue (ou hors de portée de l'appelant)"));
+        }
+        if parameters.iter().any(|p| p.parameter_in == ParameterIn::Query) {
+            add.push(("422", "paramètre refusé (nommé dans `field`)"));
+        }
+        if operation.request_body.is_some() {
+            add.push(("400", "corps illisible (pas du JSON, vide)"));
+            add.push(("413", "corps trop volumineux"));
+            add.push(("415", "corps sans « Content-Type: application/json »"));
+            add.push(("422", "valeur refusée (nommée dans `field`)"));
+        }
+        if parameters.iter().any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match") {
+            add.push(("400", "en-tête If-Match mal formé, ou « * »"));
+            add.push(("412", "la version n'est plus la version courante"));
+            add.push(("428", "en-tête If-Match manquant"));
+        }
+        for (status, description) in add {
+            operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
         }
     }
 }
@@ -350,30 +356,27 @@ fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
-    for item in document.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for operation in operations.into_iter().flatten() {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                let Some(RefOr::T(schema)) = parameter.schema.as_mut() else { continue };
-                if parameter.parameter_in == ParameterIn::Header && parameter.name == "If-Match" {
-                    if let utoipa::openapi::schema::Schema::Object(object) = schema {
-                        object.pattern = Some(r#"^(W/)?"[0-9]{1,18}"$"#.to_owned());
-                    }
-                } else {
-                    constrain_strings(schema, false);
-                    // `Params` refuses an empty value (omit the parameter).
-                    if let utoipa::openapi::schema::Schema::Object(object) = schema
-                        && parameter.parameter_in == ParameterIn::Query
-                        && object.pattern.is_some()
-                    {
-                        object.min_length = Some(1);
-                    }
+    for operation in operations_mut(document) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            let Some(RefOr::T(schema)) = parameter.schema.as_mut() else { continue };
+            if parameter.parameter_in == ParameterIn::Header && parameter.name == "If-Match" {
+                if let utoipa::openapi::schema::Schema::Object(object) = schema {
+                    object.pattern = Some(r#"^(W/)?"[0-9]{1,18}"$"#.to_owned());
+                }
+            } else {
+                constrain_strings(schema, false);
+                // `Params` refuses an empty value (omit the parameter).
+                if let utoipa::openapi::schema::Schema::Object(object) = schema
+                    && parameter.parameter_in == ParameterIn::Query
+                    && object.pattern.is_some()
+                {
+                    object.min_length = Some(1);
                 }
             }
-            for content in operation.request_body.iter_mut().flat_map(|body| body.content.values_mut()) {
-                if let Some(RefOr::T(schema)) = content.schema.as_mut() {
-                    constrain_strings(schema, false);
-                }
+        }
+        for content in operation.request_body.iter_mut().flat_map(|body| body.content.values_mut()) {
+            if let Some(RefOr::T(schema)) = content.schema.as_mut() {
+                constrain_strings(schema, false);
             }
         }
     }
@@ -403,16 +406,14 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     ];
     // A piece's kind, a query parameter of the upload.
     let kinds = codes(greffe_store::pieces::KINDS.iter().map(|(kind, _)| *kind).collect());
-    for item in document.paths.paths.values_mut() {
-        for operation in item.post.iter_mut() {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                if parameter.name == "kind"
-                    && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
-                {
-                    object.enum_values = Some(kinds.clone());
-                    object.pattern = None;
-                    object.min_length = None;
-                }
+    for operation in operations_mut(document) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if parameter.name == "kind"
+                && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+            {
+                object.enum_values = Some(kinds.clone());
+                object.pattern = None;
+                object.min_length = None;
             }
         }
     }
