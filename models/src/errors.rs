@@ -33,6 +33,10 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The resource to create exists already.
     AlreadyExists,
+    /// A field names a record that does not exist or does not fit (a
+    /// chamber of another nature, a magistrate of another role): the
+    /// request is well formed, the registry's state refuses it.
+    BadReference,
     /// The status change is not allowed from the current status.
     ForbiddenTransition,
     /// The plan breaks hard rules against the current registry.
@@ -59,7 +63,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -71,6 +75,7 @@ impl ErrorCode {
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::AlreadyExists,
+        Self::BadReference,
         Self::ForbiddenTransition,
         Self::HardViolations,
         Self::InProgress,
@@ -98,6 +103,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::AlreadyExists => "already_exists",
+            Self::BadReference => "bad_reference",
             Self::ForbiddenTransition => "forbidden_transition",
             Self::HardViolations => "hard_violations",
             Self::InProgress => "in_progress",
@@ -126,6 +132,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "corps de requête trop volumineux",
             Self::UnsupportedMediaType => "type de contenu non admis",
             Self::AlreadyExists => "la ressource à créer existe déjà",
+            Self::BadReference => "un champ désigne un enregistrement inexistant ou qui ne convient pas (chambre d'une autre nature, magistrat d'un autre rôle) ; `field` le nomme",
             Self::ForbiddenTransition => "changement de statut interdit depuis le statut actuel",
             Self::HardViolations => "le plan enfreint des règles impératives au regard du registre actuel",
             Self::InProgress => "la même requête (Idempotency-Key) est en cours de traitement",

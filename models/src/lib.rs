@@ -25,6 +25,7 @@ pub mod errors;
 pub mod events;
 pub mod format;
 pub mod formation;
+pub mod forms;
 pub mod hearing;
 pub mod ids;
 pub mod instance;

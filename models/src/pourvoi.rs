@@ -57,10 +57,11 @@ impl PourvoiNumber {
     /// Parses a number as people type it: any case, with or without the
     /// blank, the dash and the dot (`y1526094`, `Y 15-26.094`, `y15-26094`,
     /// ` Y 15 26 094 `). The letter and exactly seven digits must remain
-    /// once blanks, dashes and dots are removed.
+    /// once spaces (no-break ones too), dashes and dots are removed
+    /// ([`crate::forms::POURVOI_PATTERN`]).
     pub fn parse_lenient(raw: &str) -> Result<Self, PourvoiError> {
         let error = || PourvoiError { raw: raw.to_owned() };
-        let squeezed: Vec<char> = raw.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect();
+        let squeezed: Vec<char> = raw.chars().filter(|c| !crate::forms::is_pourvoi_separator(*c)).collect();
         let (&letter, digits) = squeezed.split_first().ok_or_else(error)?;
         if !letter.is_ascii_alphabetic() || digits.len() != 7 || !digits.iter().all(char::is_ascii_digit) {
             return Err(error());

@@ -148,6 +148,12 @@ vocabulary! {
     }
 }
 
+impl PartyRole {
+    /// The two sides of the pourvoi, for which deadlines run: a piece or a
+    /// procedural event names one of them.
+    pub const SIDES: [PartyRole; 2] = [Self::Demandeur, Self::Defendeur];
+}
+
 vocabulary! {
     /// The court's solution, in its own vocabulary (open data `solution`).
     Solution {

@@ -195,6 +195,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::AlreadyExists
+        | ErrorCode::BadReference
         | ErrorCode::ForbiddenTransition
         | ErrorCode::HardViolations
         | ErrorCode::InProgress
@@ -260,6 +261,7 @@ mod tests {
         .chain(
             [
                 ErrorCode::AlreadyExists,
+                ErrorCode::BadReference,
                 ErrorCode::ForbiddenTransition,
                 ErrorCode::HardViolations,
                 ErrorCode::InProgress,

@@ -169,7 +169,7 @@ pub struct Amendment {
     #[schema(value_type = Object)]
     pub diff: PlanDiff,
     /// The tasks publishing it will create.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub tasks: Vec<ImpliedTask>,
     /// Changes next to the minimum.
     #[schema(value_type = Object)]

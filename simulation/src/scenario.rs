@@ -10,16 +10,20 @@ use greffe_models::dates::parse_date;
 use serde::{Deserialize, Serialize};
 
 /// A delay in days, drawn from a normal law, never below `min`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Delay {
     /// Mean, in days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 3650.0))]
     pub mean: f64,
     /// Standard deviation, in days.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 3650.0))]
     pub sd: f64,
     /// Shortest delay, in days.
     #[serde(default = "default_min_delay")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 3650.0))]
     pub min: f64,
 }
 
@@ -29,6 +33,7 @@ fn default_min_delay() -> f64 {
 
 /// Days from registration to readiness (mémoires exchanged, report and
 /// opinion filed), by circuit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Readiness {
@@ -54,16 +59,19 @@ impl Default for Readiness {
 }
 
 /// What changes in one chamber.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ChamberScenario {
     /// New pourvois per week (mean of a Poisson law); default: the
     /// generated court's yearly demand spread over 52 weeks.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 2000.0))]
     pub inflow_per_week: Option<f64>,
     /// Share of the calendar's hearings kept, 0 to 1 (default 1): every
     /// hearing is kept or dropped by a seeded draw.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1.0))]
     pub hearings: Option<f64>,
     /// ISO week numbers without any hearing (court vacations…).
     #[serde(default)]
@@ -71,13 +79,16 @@ pub struct ChamberScenario {
     /// Change of the number of conseillers sitting (negative: the most
     /// junior leave; positive: new conseillers join, without specialty).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = -20, maximum = 20))]
     pub conseillers: i32,
     /// Share of magistrate-weeks of absence added, 0 to 1 (seeded draw).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 0.9))]
     pub absence_rate: f64,
 }
 
 /// A scenario as written.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -87,16 +98,20 @@ pub struct Scenario {
     #[serde(default)]
     pub seed: u64,
     /// Weeks simulated, 1 to 52.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 52))]
     pub weeks: u32,
     /// First Monday simulated (default 2027-01-04).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start: Option<String>,
     /// Weeks of hearings planned each week (the rolling horizon), 1 to 8.
     #[serde(default = "default_planning_weeks")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 8))]
     pub planning_weeks: u32,
     /// Weeks between planning and the first hearing planned (the notices
     /// must go out in time: 15 days ahead in civil matters), 2 to 8.
     #[serde(default = "default_lead_weeks")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 8))]
     pub lead_weeks: u32,
     /// Deterministic work limit of each weekly solve: branch-and-bound
     /// nodes per chamber MILP.
@@ -105,9 +120,11 @@ pub struct Scenario {
     /// Dossiers offered to the planner per chamber and week, as a multiple
     /// of the horizon's capacity in dossiers (the most urgent first).
     #[serde(default = "default_shortlist")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1.0, maximum = 20.0))]
     pub shortlist: f64,
     /// Multiplies every chamber's default inflow (default 1).
     #[serde(default = "default_one")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 10.0))]
     pub inflow_factor: f64,
     /// Readiness delays by circuit.
     #[serde(default)]
@@ -140,6 +157,23 @@ pub struct ScenarioError {
     pub message: String,
 }
 
+/// A scenario's name, which names its output folder: one line, not blank,
+/// without `/` or `\\`, not starting with `.` (the JSON Schema pattern
+/// of [`is_scenario_name`]; blanks are Unicode White_Space).
+pub const SCENARIO_NAME_PATTERN: &str = concat!(
+    r"^(?:[^./\\\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/\\\u0000-\u001F\u007F-\u009F]*",
+    r"|[\u0020\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/\\\u0000-\u001F\u007F-\u009F]*",
+    r"[^/\\\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/\\\u0000-\u001F\u007F-\u009F]*)$"
+);
+
+/// Whether `name` may name a scenario ([`SCENARIO_NAME_PATTERN`]).
+pub fn is_scenario_name(name: &str) -> bool {
+    !greffe_models::forms::is_blank(name)
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.')
+        && greffe_models::text::refused_char(name, false).is_none()
+}
+
 /// Chamber ids of the court the simulation runs on.
 pub const CHAMBERS: [&str; 6] = ["civ1", "civ2", "civ3", "comm", "soc", "cr"];
 
@@ -167,7 +201,7 @@ impl Scenario {
     /// Every rule a scenario obeys.
     pub fn check(&self) -> Result<(), ScenarioError> {
         let fail = |field: &str, message: String| Err(ScenarioError { field: field.into(), message });
-        if self.name.trim().is_empty() || self.name.contains(['/', '\\']) || self.name.starts_with('.') {
+        if !is_scenario_name(&self.name) {
             return fail("name", format!("nom « {} » invalide : donner un nom de dossier simple", self.name));
         }
         if !(1..=52).contains(&self.weeks) {
@@ -251,6 +285,23 @@ use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_name_pattern_says_what_the_check_says() {
+        let pattern = regex::Regex::new(SCENARIO_NAME_PATTERN).expect("the pattern compiles");
+        let pieces = ["", " ", "\u{A0}", "\u{3000}", ".", "/", "\\", "\t", "\0", "a", "é", "-", "base", "2027"];
+        // Every string of up to three pieces.
+        let mut names = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> =
+                names.iter().flat_map(|name| pieces.iter().map(move |piece| format!("{name}{piece}"))).collect();
+            names.extend(longer);
+        }
+        for name in &names {
+            assert_eq!(pattern.is_match(name), is_scenario_name(name), "{name:?}");
+        }
+        assert!(is_scenario_name(" hausse de 10 %") && !is_scenario_name(".cache") && !is_scenario_name("a/b"));
+    }
+
     use super::*;
 
     #[test]

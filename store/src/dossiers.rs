@@ -262,7 +262,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
         .fetch_optional(&mut *connection)
         .await?;
     let Some(row) = row else {
-        return Err(Error::invalid(
+        return Err(Error::bad_reference(
             "chamber",
             format!("chambre « {} » inconnue", input.chamber),
             "choisir une chambre existante (GET /chambers)",
@@ -270,7 +270,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
     };
     let chamber_nature = rows::parsed(&row, "nature", Nature::parse)?;
     if chamber_nature != input.nature {
-        return Err(Error::invalid(
+        return Err(Error::bad_reference(
             "chamber",
             format!(
                 "la chambre {} est {} : elle ne reçoit pas de dossier {}",
@@ -284,7 +284,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
     if let Some(section) = &input.section {
         let sections: Vec<super::reference::Section> = rows::json(&row, "sections")?;
         if !sections.iter().any(|s| &s.code == section) {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 "section",
                 format!("section « {section} » inconnue dans la chambre {}", input.chamber),
                 "choisir une section de la chambre",
@@ -301,7 +301,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
         let found =
             sqlx::query("SELECT role FROM magistrates WHERE id = $1").bind(id).fetch_optional(&mut *connection).await?;
         let Some(found) = found else {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 field,
                 format!("magistrat « {id} » inconnu"),
                 "choisir un magistrat existant (GET /magistrates)",
@@ -310,14 +310,14 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Res
         let role = rows::text(&found, "role")?;
         let is_ag = role == "avocat_general";
         if field == "avocat_general" && !is_ag {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 field,
                 format!("« {id} » n'est pas avocat général"),
                 "choisir un avocat général",
             ));
         }
         if field.starts_with("rapporteurs") && is_ag {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 field,
                 format!("« {id} » est avocat général : il ne peut être rapporteur"),
                 "choisir un conseiller ou un conseiller référendaire",
@@ -634,7 +634,7 @@ pub async fn event_in(
     let date = date_field("date", &event.date)?;
     let party = match event.party.as_deref() {
         None => None,
-        Some(p @ ("demandeur" | "defendeur")) => Some(p.to_owned()),
+        Some(p) if PartyRole::SIDES.iter().any(|side| side.as_str() == p) => Some(p.to_owned()),
         Some(other) => {
             return Err(Error::invalid("party", format!("partie « {other} » inconnue"), "demandeur ou defendeur"));
         }

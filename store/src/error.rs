@@ -90,6 +90,18 @@ impl Error {
         })
     }
 
+    /// A field naming a record that does not exist or does not fit (a
+    /// chamber of another nature, a magistrate of another role): a conflict
+    /// with the registry's state, not a malformed value.
+    pub fn bad_reference(field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) -> Self {
+        Self::Conflict(Problem {
+            code: ErrorCode::BadReference,
+            message: message.into(),
+            field: Some(field.into()),
+            action: Some(action.into()),
+        })
+    }
+
     /// The version modified is not `current`.
     pub fn version_mismatch(current: i64) -> Self {
         Self::VersionMismatch { current }

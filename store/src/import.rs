@@ -50,6 +50,10 @@ pub struct ImportRecord {
 pub struct Rejection {
     /// Position of the record in the file (from 0).
     pub index: usize,
+    /// Why, as a stable code: `invalid_field` (the record breaks a rule),
+    /// `already_exists` (its pourvoi is registered with other data),
+    /// `bad_reference` (it names an unknown or unfit chamber, magistrate…).
+    pub code: ErrorCode,
     /// Its pourvoi number, as given.
     pub pourvoi: String,
     /// The field at fault (`dossiers[3].dossier.chamber`).
@@ -69,6 +73,15 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Records refused; when any is, nothing was written.
     pub rejected: Vec<Rejection>,
+}
+
+impl ImportReport {
+    /// Whether every refusal is a conflict with the registry's state (a
+    /// pourvoi registered with other data, an unknown chamber…) rather
+    /// than a record breaking a rule.
+    pub fn refused_by_state_only(&self) -> bool {
+        self.rejected.iter().all(|rejection| rejection.code != ErrorCode::InvalidField)
+    }
 }
 
 /// The format tag of import files.
@@ -189,6 +202,7 @@ impl Store {
                 Err(Error::NotFound(problem) | Error::Conflict(problem) | Error::Invalid(problem)) => {
                     report.rejected.push(Rejection {
                         index,
+                        code: problem.code,
                         pourvoi: record.dossier.pourvoi.clone(),
                         field: Some(match problem.field {
                             Some(field) => format!("dossiers[{index}].{field}"),

@@ -105,21 +105,18 @@ impl Store {
         };
         let filed_on = greffe_models::dates::parse_date(&input.filed_on)
             .map_err(|e| Error::invalid("filed_on", e.to_string(), "date au format AAAA-MM-JJ"))?;
-        if input.filename.trim().is_empty()
-            || input.filename.contains(['/', '\\'])
-            || input.filename.chars().any(char::is_control)
-        {
+        if !greffe_models::forms::is_file_name(&input.filename) {
             return Err(Error::invalid(
                 "filename",
                 format!("nom de fichier « {} » invalide", input.filename),
                 "donner un nom sans « / », « \\ » ni caractère de contrôle",
             ));
         }
-        if input.filed_by.trim().is_empty() {
+        if greffe_models::forms::is_blank(&input.filed_by) {
             return Err(Error::invalid("filed_by", "déposant non indiqué", "indiquer qui dépose la pièce"));
         }
         if let Some(party) = &input.party
-            && !matches!(party.as_str(), "demandeur" | "defendeur")
+            && !greffe_models::registry::PartyRole::SIDES.iter().any(|side| side.as_str() == party)
         {
             return Err(Error::invalid("party", format!("partie « {party} » inconnue"), "demandeur ou defendeur"));
         }

@@ -58,7 +58,7 @@ pub struct Absence {
     /// First day (YYYY-MM-DD).
     #[schema(format = Date)]
     pub from: String,
-    /// Last day, included.
+    /// Last day, included: not before `from`.
     #[schema(format = Date)]
     pub to: String,
     /// Reason (congé, formation…), free text.
@@ -147,10 +147,7 @@ pub async fn chamber_exists(connection: &mut AnyConnection, code: &str) -> Resul
 }
 
 fn check_code(field: &str, value: &str) -> Result<()> {
-    let ok = !value.is_empty()
-        && value.len() <= 32
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
+    if greffe_models::forms::is_code(value) {
         Ok(())
     } else {
         Err(Error::invalid(
@@ -201,7 +198,7 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
     if let Some(section) = &input.section
         && !sections.iter().any(|s| &s.code == section)
     {
-        return Err(Error::invalid(
+        return Err(Error::bad_reference(
             "section",
             format!("section « {section} » inconnue dans la chambre {}", input.chamber),
             "choisir une section de la chambre",
@@ -421,7 +418,7 @@ impl Store {
             .await?;
         match row {
             Some(row) => rows::json(&row, "sections"),
-            None => Err(Error::invalid(
+            None => Err(Error::bad_reference(
                 "chamber",
                 format!("chambre « {chamber} » inconnue"),
                 "créer la chambre d'abord, ou corriger son code",
@@ -548,7 +545,7 @@ impl Store {
         check_hearing(&input)?;
         let mut write = self.write().await?;
         if !chamber_exists(&mut write.tx, &input.chamber).await? {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 "chamber",
                 format!("chambre « {} » inconnue", input.chamber),
                 "créer la chambre d'abord, ou corriger son code",

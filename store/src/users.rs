@@ -170,11 +170,11 @@ fn new_token() -> Result<String> {
     Ok(format!("grf_{}", hex(&bytes)))
 }
 
+/// The longest label of a token, in characters.
+pub const TOKEN_LABEL_MAX: usize = 100;
+
 fn check_new_user(user: &NewUser) -> Result<()> {
-    let id_ok = !user.id.is_empty()
-        && user.id.len() <= 64
-        && user.id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !id_ok {
+    if !greffe_models::forms::is_user_id(&user.id) {
         return Err(Error::invalid(
             "id",
             format!("identifiant « {} » invalide", user.id),
@@ -201,7 +201,7 @@ impl Store {
         let mut write = self.write().await?;
         for (index, chamber) in user.chambers.iter().enumerate() {
             if chamber != "*" && !super::reference::chamber_exists(&mut write.tx, chamber).await? {
-                return Err(Error::invalid(
+                return Err(Error::bad_reference(
                     format!("chambers[{index}]"),
                     format!("chambre « {chamber} » inconnue"),
                     "créer la chambre d'abord, ou corriger son code",
@@ -300,12 +300,14 @@ impl Store {
     /// `expires_on` when given.
     pub async fn issue_token(&self, actor: &str, user_id: &str, request: TokenRequest) -> Result<IssuedToken> {
         let label = request.label.trim();
-        if label.is_empty() || label.chars().count() > 100 || greffe_models::text::refused_char(label, false).is_some()
+        if label.is_empty()
+            || request.label.chars().count() > TOKEN_LABEL_MAX
+            || greffe_models::text::refused_char(label, false).is_some()
         {
             return Err(Error::invalid(
                 "label",
                 "libellé vide, trop long ou illisible",
-                "donner un libellé d'une ligne (100 caractères au plus)",
+                format!("donner un libellé d'une ligne ({TOKEN_LABEL_MAX} caractères au plus)"),
             ));
         }
         let expires_on = match &request.expires_on {

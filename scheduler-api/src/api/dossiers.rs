@@ -107,7 +107,6 @@ pub async fn search_dossiers(
 
 /// Registers a dossier (clerk of its chamber). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", security(("token" = [])), request_body = DossierInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
     responses((status = 201, body = Dossier), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_dossier(
     State(state): State<AppState>,
@@ -202,8 +201,7 @@ pub async fn dossier_journal(
 /// Records a procedural event (appended to the journal; a correction names
 /// the entry it corrects). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers/{id}/events", tag = "dossiers", security(("token" = [])), request_body = EventInput,
-    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read"),
-           ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 201, body = JournalEntry), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_event(
     State(state): State<AppState>,

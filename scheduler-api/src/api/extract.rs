@@ -88,7 +88,8 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
     // Characters no field may hold, refused the same way on both backends
     // (a text that is not JSON is left to the typed parse, which says where).
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+    let mut rewritten = None;
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
         if let Some((path, c)) = greffe_models::text::first_refused(&value) {
             let (message, action) = greffe_models::text::refusal(c);
             return Err(Error::invalid(if path.is_empty() { "body".to_owned() } else { path }, message, action));
@@ -102,8 +103,12 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
                 "envoyer l'objet décrit par /openapi.json",
             ));
         }
+        // JSON Schema counts 12.0 as an integer: so does the service.
+        if integral_numbers_as_integers(&mut value) {
+            rewritten = Some(value.to_string());
+        }
     }
-    greffe_models::format::from_json_text(text).map_err(|error| {
+    greffe_models::format::from_json_text(rewritten.as_deref().unwrap_or(text)).map_err(|error| {
         let data = error.message.starts_with("valeur inattendue");
         let base = if data {
             Error::invalid(error.path.clone(), error.to_string(), "corriger ce champ (voir /openapi.json)")
@@ -112,6 +117,29 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         };
         if error.path.is_empty() { base } else { base.field(error.path) }
     })
+}
+
+/// 2^63: every f64 of smaller magnitude with no fraction is an exact i64.
+const TWO_TO_THE_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// Writes every number of `value` with no fractional part (`12.0`, `1e3`)
+/// as an integer, as JSON Schema reads it; says whether one was.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            match number.as_f64() {
+                Some(x) if x.fract() == 0.0 && x.abs() < TWO_TO_THE_63 => {
+                    *value = Value::from(x as i64);
+                    true
+                }
+                _ => false,
+            }
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed),
+        Value::Object(map) => map.values_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed),
+        _ => false,
+    }
 }
 
 /// Query-string parameters, refused with a French 422 naming the parameter.
@@ -202,10 +230,29 @@ pub fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Respo
     response
 }
 
-/// The `Idempotency-Key` header, if any.
-pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned)
+/// The `Idempotency-Key` of a request, if any: 1 to 200 visible ASCII
+/// characters (spaces inside), [`IDEMPOTENCY_KEY_PATTERN`]; anything else
+/// is refused rather than ignored (a retry would write twice).
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let bytes = value.as_bytes();
+    let visible = |b: &u8| b.is_ascii_graphic();
+    let fits = (1..=200).contains(&bytes.len())
+        && bytes.first().is_some_and(visible)
+        && bytes.last().is_some_and(visible)
+        && bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+    if !fits {
+        return Err(Error::invalid(
+            "Idempotency-Key",
+            "clé d'idempotence vide, trop longue ou hors de l'ASCII visible",
+            "donner 1 à 200 caractères ASCII visibles (un UUID, par exemple)",
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
+
+/// The form of `Idempotency-Key` ([`idempotency_key`]), for the document.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]{0,198}[!-~])?$";
 
 /// Parses a numeric id from the path; anything else is an unknown id (404).
 pub fn numeric_id(raw: &str, what: &str) -> Result<i64> {

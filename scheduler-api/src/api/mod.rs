@@ -58,6 +58,9 @@ impl AppState {
     }
 }
 
+/// The shortest and longest time limit of a proposal job, in seconds.
+pub const TIME_LIMIT_S: (f64, f64) = (1.0, 600.0);
+
 /// Today in Paris.
 pub fn today() -> Date {
     greffe_models::dates::paris_date(chrono::Utc::now())
@@ -75,7 +78,7 @@ pub async fn idempotent(
     body: &[u8],
     run: impl Future<Output = Result<Response>>,
 ) -> Result<Response> {
-    let Some(key) = extract::idempotency_key(headers) else { return run.await };
+    let Some(key) = extract::idempotency_key(headers)? else { return run.await };
     let request_hash = hex(&Sha256::digest(body));
     match state.store.reserve_idempotent(caller.id(), &key, method, path, &request_hash).await? {
         KeyState::Replay(status, stored) => {
@@ -204,8 +207,8 @@ fn operations_mut(
 /// layers answer, whatever the handler: 401 and 403 where a token is
 /// required (`Caller`, `require`), 404 where the path names a resource,
 /// 422 where there are query parameters
-/// (`Params`), 400, 413, 415 and 422 where there is a body (`json_body`,
-/// `require_json`, the size limit), 400, 412 and 428 where `If-Match` is
+/// (`Params`), 400, 409, 413, 415 and 422 where there is a body (`json_body`,
+/// `require_json`, the size limit, references to other records), 400, 412 and 428 where `If-Match` is
 /// taken. A status a handler declares itself keeps its description.
 fn declare_shared_refusals(document: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
@@ -239,6 +242,7 @@ fn declare_shared_refusals(document: &mut utoipa::openapi::OpenApi) {
             add.push(("413", "corps trop volumineux"));
             add.push(("415", "corps sans « Content-Type: application/json »"));
             add.push(("422", "valeur refusée (nommée dans `field`)"));
+            add.push(("409", "un champ désigne un enregistrement inexistant ou qui ne convient pas (`bad_reference`)"));
         }
         if parameters.iter().any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match") {
             add.push(("400", "en-tête If-Match mal formé, ou « * »"));
@@ -385,27 +389,62 @@ fn declare_text_rule(document: &mut utoipa::openapi::OpenApi) {
 /// Lists the codes a field takes where the input keeps it as text (the
 /// store parses it): the values come from the enums of `models` that parse
 /// them, so the document and the parser cannot differ.
-fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
+fn codes<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<serde_json::Value> {
+    values.into_iter().map(serde_json::Value::from).collect()
+}
+
+/// The codes of input fields kept as text: (schema, property, values).
+fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
+    use greffe_models::court::Role;
     use greffe_models::dates::HalfDay;
-    use greffe_models::registry::{DossierStatus, Nature, PublicationLevel, Solution};
+    use greffe_models::deadlines::{Catalogue, EventType, Procedure, Residence};
+    use greffe_models::dossier::Circuit;
+    use greffe_models::formation::FormationCode;
+    use greffe_models::registry::{DossierStatus, Nature, PartyRole, PublicationLevel, Solution};
+    let natures = codes(Nature::ALL.iter().map(|n| n.as_str()));
+    let half_days = codes(HalfDay::ALL.iter().map(|h| h.as_str()));
+    let residences = codes(Residence::ALL.iter().map(|r| r.as_str()));
+    // The events a clerk records (`POST /dossiers/{id}/events`): procedural
+    // ones but the decision, which has its own operation, and two of the
+    // registry's own.
+    let events = codes(
+        EventType::ALL
+            .iter()
+            .filter(|e| **e != EventType::Arret)
+            .map(|e| e.as_str())
+            .chain(["notification", "jonction"]),
+    );
+    vec![
+        ("CnpInput", "nature", natures.clone()),
+        ("StatusChange", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()))),
+        ("DecisionInput", "solution", codes(Solution::ALL.iter().map(|s| s.as_str()))),
+        ("DecisionInput", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()))),
+        ("HearingInput", "formation", codes(FormationCode::ALL.iter().map(|f| f.as_str()))),
+        ("HearingInput", "half_day", half_days.clone()),
+        ("HearingRecord", "half_day", half_days),
+        ("ChamberInput", "nature", natures.clone()),
+        ("MagistrateInput", "role", codes(Role::ALL.iter().map(|r| r.as_str()))),
+        ("DossierInput", "nature", natures),
+        ("DossierInput", "procedure", codes(Procedure::ALL.iter().map(|p| p.as_str()))),
+        ("DossierInput", "circuit", codes(Circuit::ALL.iter().map(|c| c.as_str()))),
+        ("DossierInput", "residence_demandeur", residences.clone()),
+        ("DossierInput", "residence_defendeur", residences),
+        ("Party", "role", codes(PartyRole::ALL.iter().map(|r| r.as_str()))),
+        ("EventInput", "type", events),
+        ("EventInput", "party", codes(PartyRole::SIDES.iter().map(|r| r.as_str()))),
+        ("EventInput", "rule", codes(Catalogue::embedded().rules().iter().map(|r| r.id.as_str()))),
+        ("ProposalRequest", "objective", codes(["default", "benchmark"])),
+        ("DecisionInput", "formation", codes(greffe_store::decisions::FORMATIONS)),
+        ("ImportRecord", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()))),
+    ]
+}
+
+fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::schema::{Schema, SchemaType};
-    let codes = |values: Vec<&str>| values.into_iter().map(serde_json::Value::from).collect::<Vec<_>>();
-    let fields: [(&str, &str, Vec<serde_json::Value>); 7] = [
-        ("CnpInput", "nature", codes(Nature::ALL.iter().map(|n| n.as_str()).collect())),
-        ("StatusChange", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()).collect())),
-        ("DecisionInput", "solution", codes(Solution::ALL.iter().map(|s| s.as_str()).collect())),
-        ("DecisionInput", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()).collect())),
-        (
-            "HearingInput",
-            "formation",
-            codes(greffe_models::formation::FormationCode::ALL.iter().map(|f| f.as_str()).collect()),
-        ),
-        ("HearingInput", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
-        ("HearingRecord", "half_day", codes(HalfDay::ALL.iter().map(|h| h.as_str()).collect())),
-    ];
+    let fields = input_codes();
     // A piece's kind, a query parameter of the upload.
-    let kinds = codes(greffe_store::pieces::KINDS.iter().map(|(kind, _)| *kind).collect());
+    let kinds = codes(greffe_store::pieces::KINDS.iter().map(|(kind, _)| *kind));
     for operation in operations_mut(document) {
         for parameter in operation.parameters.iter_mut().flatten() {
             if parameter.name == "kind"
@@ -423,6 +462,7 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
             && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)
         {
             let mut values = values;
+            field.min_length = None;
             // An optional field keeps null among its values.
             if matches!(&field.schema_type, SchemaType::Array(kinds) if kinds.contains(&utoipa::openapi::Type::Null)) {
                 values.push(serde_json::Value::Null);
@@ -433,12 +473,267 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// The form a field of an input must take, beyond the text rule.
+enum Form {
+    /// A pattern of `models::forms` (or the text rule's, with a length cap).
+    Pattern(&'static str, Option<usize>),
+    /// A numeric range, both ends included.
+    Range(f64, f64),
+    /// A list with at least one item.
+    NotEmpty,
+    /// One of these values.
+    OneOf(Vec<&'static str>),
+}
+
+/// The forms of input fields: (schema, property, form).
+fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
+    use greffe_models::format::MAX_SMALL_INTEGER;
+    use greffe_models::forms::{CODE_PATTERN, NON_BLANK_PATTERN, POURVOI_PATTERN, USER_ID_PATTERN};
+    vec![
+        ("ChamberInput", "code", Form::Pattern(CODE_PATTERN, None)),
+        ("ChamberInput", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("Section", "code", Form::Pattern(CODE_PATTERN, None)),
+        ("MagistrateInput", "id", Form::Pattern(CODE_PATTERN, None)),
+        ("MagistrateInput", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("MagistrateInput", "rank", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
+        ("MagistrateInput", "weekly_cap", Form::Range(0.0, MAX_SMALL_INTEGER as f64)),
+        ("HearingInput", "id", Form::Pattern(CODE_PATTERN, None)),
+        ("HearingInput", "capacity", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
+        ("NewUser", "id", Form::Pattern(USER_ID_PATTERN, None)),
+        ("NewUser", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("NewUser", "chambers", Form::NotEmpty),
+        ("TokenRequest", "label", Form::Pattern(NON_BLANK_PATTERN, Some(greffe_store::users::TOKEN_LABEL_MAX))),
+        ("DossierInput", "pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
+        ("Party", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("AttackedDecision", "court", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("AttackedDecision", "docket", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("RecusalInput", "ground", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("ImportFile", "format", Form::OneOf(vec![greffe_store::import::FORMAT])),
+        ("ProposalRequest", "time_limit_s", Form::Range(TIME_LIMIT_S.0, TIME_LIMIT_S.1)),
+        ("DecisionInput", "ecli", Form::Pattern(greffe_models::forms::ECLI_PATTERN, None)),
+    ]
+}
+
+/// States the forms the store checks on inputs (`models::forms`, the
+/// bounds of `models::format`): codes, ids, names that may not be blank,
+/// pourvoi numbers, counts. Stored records keep the text rule alone.
+fn declare_forms(document: &mut utoipa::openapi::OpenApi) {
+    use greffe_models::dossier::Circuit;
+    use greffe_models::forms::POURVOI_PATTERN;
+    use greffe_models::registry::DossierStatus;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let fields = input_forms();
+    let apply = |object: &mut utoipa::openapi::schema::Object, form: &Form| match form {
+        Form::Pattern(pattern, max) => {
+            object.pattern = Some((*pattern).to_owned());
+            object.max_length = *max;
+        }
+        Form::Range(min, max) => {
+            object.minimum = Some((*min).into());
+            object.maximum = Some((*max).into());
+        }
+        Form::NotEmpty => {}
+        Form::OneOf(values) => {
+            object.enum_values = Some(values.iter().map(|v| serde_json::Value::from(*v)).collect());
+            object.pattern = None;
+        }
+    };
+    // Path parameters naming a code or a user.
+    for (path, item) in document.paths.paths.iter_mut() {
+        let form = if path.starts_with("/admin/users/{id}") {
+            greffe_models::forms::USER_ID_PATTERN
+        } else if ["/chambers/{code}", "/hearings/{id}", "/magistrates/{id}"].iter().any(|p| path.starts_with(p)) {
+            greffe_models::forms::CODE_PATTERN
+        } else {
+            continue;
+        };
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.parameter_in == utoipa::openapi::path::ParameterIn::Path
+                    && matches!(parameter.name.as_str(), "code" | "id")
+                    && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+                {
+                    apply(object, &Form::Pattern(form, None));
+                }
+            }
+        }
+    }
+    // The query parameters of a piece's upload.
+    if let Some(operation) = document.paths.paths.get_mut("/dossiers/{id}/pieces").and_then(|item| item.post.as_mut()) {
+        let upload = [
+            ("party", Form::OneOf(greffe_models::registry::PartyRole::SIDES.iter().map(|r| r.as_str()).collect())),
+            ("filed_by", Form::Pattern(greffe_models::forms::NON_BLANK_PATTERN, None)),
+            ("filename", Form::Pattern(greffe_models::forms::FILE_NAME_PATTERN, None)),
+        ];
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if let Some((_, form)) = upload.iter().find(|(name, _)| *name == parameter.name)
+                && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+            {
+                apply(object, form);
+                object.min_length = None;
+            }
+        }
+    }
+    // Query parameters of the dossier search.
+    let search: [(&str, Form); 3] = [
+        ("pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
+        ("status", Form::OneOf(DossierStatus::ALL.iter().map(|s| s.as_str()).collect())),
+        ("circuit", Form::OneOf(Circuit::ALL.iter().map(|c| c.as_str()).collect())),
+    ];
+    if let Some(operation) = document.paths.paths.get_mut("/dossiers").and_then(|item| item.get.as_mut()) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if let Some((_, form)) = search.iter().find(|(name, _)| *name == parameter.name)
+                && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+            {
+                apply(object, form);
+            }
+        }
+    }
+    let Some(components) = document.components.as_mut() else { return };
+    for (schema, property, form) in &fields {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else { continue };
+        let Some(RefOr::T(field)) = object.properties.get_mut(*property) else { continue };
+        match field {
+            Schema::Object(field) => {
+                apply(field, form);
+            }
+            Schema::Array(list) if matches!(form, Form::NotEmpty) => list.min_items = Some(1),
+            _ => {}
+        }
+    }
+}
+
+/// What the scenario's types cannot say through their derives: the name's
+/// pattern, the chambers a scenario may change (the simulated court's), the
+/// ISO weeks a chamber may close.
+fn declare_scenario(document: &mut utoipa::openapi::OpenApi) {
+    use greffe_simulation::scenario::{CHAMBERS, SCENARIO_NAME_PATTERN};
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, ObjectBuilder, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let Some(components) = document.components.as_mut() else { return };
+    if let Some(RefOr::T(Schema::Object(scenario))) = components.schemas.get_mut("Scenario") {
+        if let Some(RefOr::T(Schema::Object(name))) = scenario.properties.get_mut("name") {
+            name.pattern = Some(SCENARIO_NAME_PATTERN.to_owned());
+        }
+        let mut chambers = ObjectBuilder::new()
+            .description(Some("Changes by chamber of the simulated court"))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for chamber in CHAMBERS {
+            chambers = chambers.property(chamber, Ref::from_schema_name("ChamberScenario"));
+        }
+        scenario.properties.insert("chambers".to_owned(), RefOr::T(Schema::Object(chambers.build())));
+    }
+    if let Some(RefOr::T(Schema::Object(chamber))) = components.schemas.get_mut("ChamberScenario")
+        && let Some(RefOr::T(Schema::Array(weeks))) = chamber.properties.get_mut("closed_weeks")
+        && let ArrayItems::RefOrSchema(item) = &mut weeks.items
+        && let RefOr::T(Schema::Object(week)) = item.as_mut()
+    {
+        week.minimum = Some(1f64.into());
+        week.maximum = Some(53f64.into());
+    }
+}
+
+/// States that a dossier's merge patch (RFC 7396) names fields of the
+/// record only: each optional, `null` removing an optional one, the
+/// decision attacked patched field by field.
+fn declare_dossier_patch(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    let Some(components) = document.components.as_mut() else { return };
+    let partial = |name: &str| -> Option<utoipa::openapi::schema::Object> {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(name) else { return None };
+        let mut object = object.clone();
+        object.required.clear();
+        object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        Some(object)
+    };
+    let (Some(mut patch), Some(attacked)) = (partial("DossierInput"), partial("AttackedDecision")) else { return };
+    patch.description = Some("Fields of the dossier's record to change (JSON merge patch, RFC 7396)".to_owned());
+    // `null` removes a field: only an optional one may be removed.
+    for property in patch.properties.values_mut() {
+        if let RefOr::Ref(reference) = property
+            && reference.ref_location.ends_with("/AttackedDecision")
+        {
+            *property = RefOr::T(Schema::Object(attacked.clone()));
+        }
+    }
+    components.schemas.insert("DossierPatch".to_owned(), RefOr::T(Schema::Object(patch)));
+    if let Some(operation) = document.paths.paths.get_mut("/dossiers/{id}").and_then(|item| item.patch.as_mut())
+        && let Some(body) = operation.request_body.as_mut()
+    {
+        for content in body.content.values_mut() {
+            content.schema = Some(utoipa::openapi::Ref::from_schema_name("DossierPatch").into());
+        }
+    }
+}
+
+/// The operations that take `Idempotency-Key` (those that run through
+/// [`idempotent`]).
+const IDEMPOTENT: [&str; 8] = [
+    "/dossiers",
+    "/dossiers/{id}/status",
+    "/dossiers/{id}/events",
+    "/dossiers/{id}/decision",
+    "/cnp",
+    "/admin/import",
+    "/plans/jobs",
+    "/simulations",
+];
+
+/// Declares `Idempotency-Key` on every POST that takes it, with its form.
+fn declare_idempotency(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::ObjectBuilder;
+    use utoipa::openapi::{Required, Type};
+    for path in IDEMPOTENT {
+        let Some(operation) = document.paths.paths.get_mut(path).and_then(|item| item.post.as_mut()) else { continue };
+        let parameters = operation.parameters.get_or_insert_with(Vec::new);
+        parameters.retain(|p| !(p.parameter_in == ParameterIn::Header && p.name == "Idempotency-Key"));
+        parameters.push(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Retry-safe key (a UUID, say): a retry with the same key and body gets the first answer again",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(200))
+                        .pattern(Some(extract::IDEMPOTENCY_KEY_PATTERN)),
+                ))
+                .build(),
+        );
+        operation.responses.responses.entry("422".to_owned()).or_insert_with(|| {
+            utoipa::openapi::RefOr::T(
+                utoipa::openapi::ResponseBuilder::new()
+                    .description("valeur refusée (nommée dans `field`)")
+                    .content(
+                        "application/json",
+                        utoipa::openapi::ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+    }
+}
+
 /// What the document says beyond the handlers' own annotations.
 fn complete(document: &mut utoipa::openapi::OpenApi) {
     declare_shared_refusals(document);
     merge_flattened(document);
     declare_text_rule(document);
     declare_codes(document);
+    declare_forms(document);
+    declare_scenario(document);
+    declare_dossier_patch(document);
+    declare_idempotency(document);
 }
 
 /// The OpenAPI document, its paths from the routes.
@@ -567,4 +862,25 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+
+    /// A renamed field must not leave its form undeclared in silence.
+    #[test]
+    fn every_declared_form_and_code_list_names_a_field_of_the_document() {
+        let document = super::document();
+        let schemas = &document.components.as_ref().expect("components").schemas;
+        let forms = super::input_forms().into_iter().map(|(schema, property, _)| (schema, property));
+        let codes = super::input_codes().into_iter().map(|(schema, property, _)| (schema, property));
+        for (schema, property) in forms.chain(codes) {
+            let Some(RefOr::T(Schema::Object(object))) = schemas.get(schema) else {
+                panic!("no object schema {schema}");
+            };
+            assert!(object.properties.contains_key(property), "{schema} has no property {property}");
+        }
+    }
 }

@@ -132,7 +132,8 @@ pub struct InstanceQuery {
     /// First day (YYYY-MM-DD).
     #[param(format = Date)]
     pub start: String,
-    /// Last day (YYYY-MM-DD).
+    /// Last day (YYYY-MM-DD): not before `start`, at most 26 weeks (182
+    /// days) after it.
     #[param(format = Date)]
     pub end: String,
     /// Day the notices can go out (default today).
@@ -178,7 +179,8 @@ pub struct ProposalRequest {
     /// First day of the horizon.
     #[schema(format = Date)]
     pub start: String,
-    /// Last day of the horizon.
+    /// Last day of the horizon: not before `start`, at most 26 weeks (182
+    /// days) after it.
     #[schema(format = Date)]
     pub end: String,
     /// Title of the draft.
@@ -228,8 +230,13 @@ pub async fn start_job(
             }
         };
         let time_limit = request.time_limit_s.unwrap_or(10.0);
-        if !(time_limit.is_finite() && (1.0..=600.0).contains(&time_limit)) {
-            return Err(Error::invalid("time_limit_s", format!("{time_limit} s"), "donner de 1 à 600 secondes"));
+        let (shortest, longest) = super::TIME_LIMIT_S;
+        if !(time_limit.is_finite() && (shortest..=longest).contains(&time_limit)) {
+            return Err(Error::invalid(
+                "time_limit_s",
+                format!("{time_limit} s"),
+                format!("donner de {shortest} à {longest} secondes"),
+            ));
         }
         let mut built = state.store.planning_instance(&request.chamber, start, end, publication, &state.rules).await?;
         if let Some(only) = &request.dossiers {
@@ -644,7 +651,8 @@ pub struct ViewQuery {
     /// First day (agenda, calendar; default today).
     #[param(format = Date)]
     pub from: Option<String>,
-    /// Last day (default 8 weeks after `from`).
+    /// Last day (default 8 weeks after `from`): not before `from`, at most
+    /// 366 days after it.
     #[param(format = Date)]
     pub to: Option<String>,
     /// `json` (default) or `ics` (iCalendar); `Accept: text/calendar` works too.

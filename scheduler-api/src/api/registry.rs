@@ -99,7 +99,7 @@ pub struct DashboardQuery {
     /// Start of the flow period; default one year before `today`.
     #[param(format = Date)]
     pub from: Option<String>,
-    /// End of the flow period, included; default `today`.
+    /// End of the flow period, included; default `today`; not before `from`.
     #[param(format = Date)]
     pub to: Option<String>,
     /// Warning window in days for deadlines at risk (default 15).
@@ -260,9 +260,11 @@ pub enum ImportRefusal {
 }
 
 /// Imports the existing stock (admin): all records checked, all written or
-/// none; 422 with every rejected record otherwise.
+/// none. Otherwise every rejected record is listed with its code: 422 when
+/// one breaks a rule, 409 when each only conflicts with the registry (a
+/// pourvoi registered with other data, an unknown chamber or magistrate).
 #[utoipa::path(post, path = "/admin/import", tag = "administration", security(("token" = [])), request_body = ImportFile,
-    responses((status = 200, body = ImportReport), (status = 422, body = ImportRefusal)))]
+    responses((status = 200, body = ImportReport), (status = 409, body = ImportReport), (status = 422, body = ImportRefusal)))]
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
@@ -273,7 +275,13 @@ pub async fn import(
     idempotent(&state, &caller, &headers, "POST", "/admin/import", &body, async {
         let file: ImportFile = json_body(&body)?;
         let report = state.store.import(caller.id(), file).await?;
-        let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if report.rejected.is_empty() {
+            StatusCode::OK
+        } else if report.refused_by_state_only() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         Ok((status, Json(report)).into_response())
     })
     .await

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, watch};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Caller, Params, numeric_id};
+use super::extract::{Caller, Params, json_body, numeric_id};
 use super::plans::progress_stream;
 use super::{AppState, idempotent};
 use crate::error::{Error, ErrorCode, Problem, Result};
@@ -90,14 +90,13 @@ impl Simulations {
 
 /// Starts a simulation (analysts): the body is a scenario (`docs/formats.md`,
 /// "Simulation scenario", as JSON). Accepts `Idempotency-Key`.
-#[utoipa::path(post, path = "/simulations", tag = "simulations", security(("token" = [])), request_body = Object,
+#[utoipa::path(post, path = "/simulations", tag = "simulations", security(("token" = [])), request_body = Scenario,
     responses((status = 202, body = SimulationView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn start(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
     caller.require(Operation::Simulate)?;
     idempotent(&state, &caller, &headers, "POST", "/simulations", &body, async {
-        let text = std::str::from_utf8(&body).map_err(|_| Error::bad_request("corps non UTF-8"))?;
-        let scenario =
-            Scenario::parse(text, false).map_err(|e| Error::invalid(e.field, e.message, "corriger le scénario"))?;
+        let scenario: Scenario = json_body(&body)?;
+        scenario.check().map_err(|e| Error::invalid(e.field, e.message, "corriger le scénario"))?;
         let runs = Arc::clone(&state.simulations);
         let id = runs.next.fetch_add(1, Ordering::Relaxed) + 1;
         let view = SimulationView {
@@ -197,13 +196,28 @@ pub async fn events(State(state): State<AppState>, caller: Caller, Path(id): Pat
 pub struct ResultQuery {
     /// `json` (default: the whole outcome), `csv` (weekly series) or
     /// `magistrates` (load per magistrate, CSV).
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<ResultFormat>,
+}
+
+/// The form of a simulation's result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultFormat {
+    /// The whole outcome, JSON.
+    #[default]
+    Json,
+    /// The weekly series, CSV.
+    Csv,
+    /// The load per magistrate, CSV.
+    Magistrates,
 }
 
 /// A finished simulation's results.
 #[utoipa::path(get, path = "/simulations/{id}/result", tag = "simulations", security(("token" = [])),
     params(("id" = i64, Path, description = "Run"), ResultQuery),
-    responses((status = 200, body = Object), (status = 409, body = Problem)))]
+    responses((status = 200, description = "The outcome (JSON) or a series (CSV)",
+        content((Object = "application/json"), (String = "text/csv"))), (status = 409, body = Problem)))]
 pub async fn result(
     State(state): State<AppState>,
     caller: Caller,
@@ -228,10 +242,9 @@ pub async fn result(
         )
             .into_response()
     };
-    match query.format.as_deref() {
-        None | Some("json") => Ok(Json(outcome.as_ref()).into_response()),
-        Some("csv") => Ok(csv("weekly", outcome.weekly_csv())),
-        Some("magistrates") => Ok(csv("magistrates", outcome.magistrates_csv())),
-        Some(other) => Err(Error::invalid("format", format!("format « {other} » inconnu"), "json, csv ou magistrates")),
-    }
+    Ok(match query.format.unwrap_or_default() {
+        ResultFormat::Json => Json(outcome.as_ref()).into_response(),
+        ResultFormat::Csv => csv("weekly", outcome.weekly_csv()),
+        ResultFormat::Magistrates => csv("magistrates", outcome.magistrates_csv()),
+    })
 }

@@ -126,13 +126,16 @@ impl Problems {
         self.0.is_empty()
     }
 
-    /// Takes a refusal naming a field (the store's checks) as the problem
-    /// of that field; gives back any other error (not found, conflict,
-    /// failure) for the caller to show as a page.
+    /// Takes a refusal naming a field (the store's checks, a reference to
+    /// an unknown or unfit record) as the problem of that field; gives back
+    /// any other error (not found, conflict, failure) for the caller to show
+    /// as a page.
     pub fn take(&mut self, error: Error) -> Result<(), Error> {
         let (status, problem) = error.status_and_body();
+        let of_a_field = status == axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            || problem.code == greffe_models::errors::ErrorCode::BadReference;
         match problem.field {
-            Some(field) if status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+            Some(field) if of_a_field => {
                 self.push(field, problem.message, problem.action.unwrap_or_default());
                 Ok(())
             }

@@ -111,7 +111,16 @@ impl TestApp {
 /// SQLite file); `None` (said on stderr) when PostgreSQL is wanted and no
 /// server answers.
 pub(crate) async fn empty_store(backend: Backend) -> Option<(Store, Option<tempfile::TempDir>)> {
-    let (url, dir) = match backend {
+    let (url, dir) = fresh_database(backend).await?;
+    let store = Store::open(&url).await.expect("store opens and migrates");
+    Some((store, dir))
+}
+
+/// The URL of a new, empty database on `backend` (and the directory of
+/// its SQLite file); `None` (said on stderr) when PostgreSQL is wanted and
+/// no server answers.
+pub(crate) async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
+    Some(match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temporary directory");
             (format!("sqlite://{}", dir.path().join("greffe.db").display()), Some(dir))
@@ -127,9 +136,7 @@ pub(crate) async fn empty_store(backend: Backend) -> Option<(Store, Option<tempf
                 return None;
             }
         },
-    };
-    let store = Store::open(&url).await.expect("store opens and migrates");
-    Some((store, dir))
+    })
 }
 
 impl TestApp {
@@ -178,6 +185,7 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Reply {
+        let request_method = method.clone();
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -192,6 +200,7 @@ impl TestApp {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "500 on {path}: {json}");
+        as_declared(&method_of(&request_method), path, status, &headers, &json);
         Reply { status, headers, json, bytes }
     }
 
@@ -294,3 +303,97 @@ macro_rules! both_backends {
     };
 }
 pub(crate) use both_backends;
+
+fn method_of(method: &Method) -> String {
+    method.as_str().to_ascii_lowercase()
+}
+
+/// The OpenAPI document the service publishes, and the validators of its
+/// answers' schemas, built as the tests meet them.
+struct Declared {
+    document: Value,
+    validators: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
+}
+
+static DECLARED: std::sync::OnceLock<Declared> = std::sync::OnceLock::new();
+
+/// The operation of the document that `path` (a concrete path, query
+/// string included) reaches with `method`: the template with the most
+/// literal segments among those that match.
+fn operation_of<'a>(document: &'a Value, method: &str, path: &str) -> Option<(&'a str, &'a Value)> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut best: Option<(usize, &str, &Value)> = None;
+    for (template, item) in document["paths"].as_object()? {
+        let parts: Vec<&str> = template.split('/').collect();
+        if parts.len() != segments.len() {
+            continue;
+        }
+        let matches = parts.iter().zip(&segments).all(|(part, segment)| {
+            (part.starts_with('{') && part.ends_with('}') && !segment.is_empty()) || part == segment
+        });
+        let Some(operation) = item.get(method) else { continue };
+        let literal = parts.iter().filter(|p| !p.starts_with('{')).count();
+        if matches && best.is_none_or(|(score, _, _)| literal > score) {
+            best = Some((literal, template.as_str(), operation));
+        }
+    }
+    best.map(|(_, template, operation)| (template, operation))
+}
+
+/// Every answer the tests receive is one the document declares: its status
+/// among the operation's responses, and, when it is JSON, valid against the
+/// schema declared for that status (`docs` of the hardening work: the
+/// document tells the truth). Portal pages and paths the document does not
+/// describe are left alone.
+pub(crate) fn as_declared(method: &str, path: &str, status: StatusCode, headers: &HeaderMap, json: &Value) {
+    if path.starts_with("/portail") || path == "/openapi.json" {
+        return;
+    }
+    let declared = DECLARED.get_or_init(|| Declared {
+        document: serde_json::from_str(&greffe_api::openapi_json()).expect("the document is JSON"),
+        validators: std::sync::Mutex::default(),
+    });
+    let Some((template, operation)) = operation_of(&declared.document, method, path) else { return };
+    let responses = &operation["responses"];
+    let Some(response) = responses.get(status.as_str()).or_else(|| responses.get("default")) else {
+        panic!("{method} {template} ({path}) answered {status}, which the document does not declare");
+    };
+    let media = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !media.starts_with("application/json") || json.is_null() {
+        return;
+    }
+    let Some(schema) = response["content"]["application/json"].get("schema") else {
+        panic!("{method} {template} answered {status} in JSON, which the document does not declare: {json}");
+    };
+    let key = format!("{method} {template} {status}");
+    let validator = {
+        let mut validators = declared.validators.lock().expect("validators");
+        std::sync::Arc::clone(validators.entry(key.clone()).or_insert_with(|| {
+            let mut root = schema.clone();
+            if let Some(object) = root.as_object_mut() {
+                object.insert("components".to_owned(), declared.document["components"].clone());
+            }
+            std::sync::Arc::new(jsonschema::validator_for(&root).expect("the declared schema compiles"))
+        }))
+    };
+    let errors: Vec<String> =
+        validator.iter_errors(json).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{key}: the answer does not match its declared schema: {errors:?}\n{json}");
+}
+
+/// The check above can fail: an answer unlike its schema, or with a status
+/// the document does not declare, fails the test that received it.
+#[test]
+fn an_answer_unlike_the_document_fails_the_test() {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", "application/json".parse().expect("header"));
+    let check = |status: StatusCode, body: Value| {
+        let headers = headers.clone();
+        std::panic::catch_unwind(move || as_declared("get", "/chambers?x=1", status, &headers, &body)).is_ok()
+    };
+    assert!(check(StatusCode::OK, json!([])), "an empty list of chambers is what is declared");
+    assert!(!check(StatusCode::OK, json!({"chambers": []})), "an object where a list is declared");
+    assert!(!check(StatusCode::OK, json!([{"code": "civ1"}])), "a chamber without its fields");
+    assert!(!check(StatusCode::IM_A_TEAPOT, json!({})), "a status the document does not declare");
+}

@@ -170,8 +170,18 @@ fn the_document_declares_shared_refusals_and_the_text_rule() {
         }
     }
     assert!(secured > 40, "{secured} secured operations");
+    let lawyer = &document["components"]["schemas"]["Party"]["properties"]["lawyer"];
+    assert_eq!(lawyer["pattern"], "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "{lawyer}");
+    // The forms the store checks, from models::forms.
     let name = &document["components"]["schemas"]["Party"]["properties"]["name"];
-    assert_eq!(name["pattern"], "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "{name}");
+    assert_eq!(name["pattern"], greffe_models::forms::NON_BLANK_PATTERN, "{name}");
+    let pourvoi = &document["components"]["schemas"]["DossierInput"]["properties"]["pourvoi"];
+    assert_eq!(pourvoi["pattern"], greffe_models::forms::POURVOI_PATTERN, "{pourvoi}");
+    let code = &document["components"]["schemas"]["ChamberInput"]["properties"]["code"];
+    assert_eq!(code["pattern"], greffe_models::forms::CODE_PATTERN, "{code}");
+    // A stored record keeps the text rule alone (what it holds was checked).
+    let stored = &document["components"]["schemas"]["Dossier"]["properties"]["pourvoi"];
+    assert_eq!(stored["pattern"], "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "{stored}");
     let statuses: Vec<&str> = document["components"]["schemas"]["StatusChange"]["properties"]["status"]["enum"]
         .as_array()
         .expect("the statuses are listed")
@@ -293,3 +303,83 @@ async fn durability_settings_hold_on_every_connection(app: TestApp) {
     }
 }
 both_backends!(durability_settings_hold_on_every_connection);
+
+async fn references_to_records_that_do_not_fit_are_conflicts(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    // A well-formed record naming an unknown magistrate: 409 bad_reference,
+    // with the field, and nothing written.
+    let mut dossier = civil_dossier("R 26-10.050");
+    dossier["rapporteurs"] = json!(["civ1-inconnu"]);
+    let refused = app.post("/dossiers", &clerk, dossier).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
+    assert_eq!((refused.code(), refused.json["field"].as_str()), ("bad_reference", Some("rapporteurs[0]")));
+    let found = app.get("/dossiers?pourvoi=R%2026-10.050", &clerk).await;
+    assert_eq!(found.json["items"].as_array().map(Vec::len), Some(0), "nothing written");
+    let magistrate =
+        json!({"id": "civ9-c1", "name": "Magistrat", "role": "conseiller", "chamber": "civ9", "rank": 1});
+    let refused = app.post("/magistrates", &app.admin, magistrate).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "bad_reference"), "{}", refused.json);
+    assert_eq!(refused.json["field"], "chamber");
+    // A malformed value stays a 422.
+    let mut dossier = civil_dossier("pas un numéro");
+    dossier["rapporteurs"] = json!(["civ1-inconnu"]);
+    let refused = app.post("/dossiers", &clerk, dossier).await;
+    assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pourvoi")));
+}
+both_backends!(references_to_records_that_do_not_fit_are_conflicts);
+
+async fn numbers_are_read_as_json_schema_reads_them(app: TestApp) {
+    app.court().await;
+    // 12.0 is an integer for JSON Schema, and for the service.
+    let hearing = json!({"id": "h-float", "chamber": "civ1", "date": "2027-01-05", "half_day": "am",
+        "formation": "FR", "capacity": 12.0});
+    let created = app.post("/hearings", &app.admin, hearing.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    assert_eq!(created.json["capacity"], json!(12));
+    let mut half = hearing;
+    half["id"] = json!("h-half");
+    half["capacity"] = json!(12.5);
+    let refused = app.post("/hearings", &app.admin, half).await;
+    assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("capacity")));
+}
+both_backends!(numbers_are_read_as_json_schema_reads_them);
+
+async fn an_idempotency_key_is_visible_ascii_or_refused(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let journal = app.journal_len().await;
+    // Ignoring such a key would write twice on a retry: it is refused.
+    for key in ["clé", " ", &"k".repeat(201)] {
+        let refused = app
+            .call(Method::POST, "/dossiers", Some(&clerk), &[("idempotency-key", key)], Some(civil_dossier("S 26-10.051")))
+            .await;
+        assert_eq!(
+            (refused.status, refused.json["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")),
+            "{key:?}: {}",
+            refused.json
+        );
+    }
+    assert_eq!(app.journal_len().await, journal, "nothing written");
+    let key = "3f2b9c1e-7d4a-4e8b-9a6f-0c5d2e1b8a7f";
+    let headers = [("idempotency-key", key)];
+    let first = app.call(Method::POST, "/dossiers", Some(&clerk), &headers, Some(civil_dossier("S 26-10.051"))).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.json);
+    let again = app.call(Method::POST, "/dossiers", Some(&clerk), &headers, Some(civil_dossier("S 26-10.051"))).await;
+    assert_eq!(again.status, StatusCode::CREATED, "replayed: {}", again.json);
+    assert_eq!(again.headers.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+}
+both_backends!(an_idempotency_key_is_visible_ascii_or_refused);
+
+async fn a_scenario_is_read_like_every_body(app: TestApp) {
+    let analyst = app.user("analyste", "analyste", &["*"], None).await;
+    // Control characters refused as everywhere, the field named.
+    let refused = app.post("/simulations", &analyst, json!({"name": "essai\u{0}", "weeks": 1})).await;
+    assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+    // A chamber the simulated court lacks: named.
+    let refused = app.post("/simulations", &analyst, json!({"name": "essai", "weeks": 1, "chambers": {"civ9": {}}})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["field"], "chambers.civ9");
+}
+both_backends!(a_scenario_is_read_like_every_body);

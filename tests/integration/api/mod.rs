@@ -201,7 +201,8 @@ async fn writes_need_the_current_version_and_refusals_change_nothing(app: TestAp
     assert_eq!(stale.code(), "version_mismatch");
     let invalid =
         app.write(Method::PATCH, &path, &clerk, &etag, json!({"chamber": "civ1", "rapporteurs": ["nobody"]})).await;
-    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A magistrate who does not exist: the registry refuses it (409).
+    assert_eq!((invalid.status, invalid.code()), (StatusCode::CONFLICT, "bad_reference"));
     assert_eq!(invalid.json["field"], "rapporteurs[0]");
     let typed = app.write(Method::PATCH, &path, &clerk, &etag, json!({"urgent": "oui"})).await;
     assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -520,10 +521,13 @@ async fn import_is_checked_all_or_nothing_and_idempotent(app: TestApp) {
     bad["dossiers"][1]["events"][0]["date"] = json!("2026-13-01");
     bad["dossiers"].as_array_mut().expect("list").push(json!({"dossier": civil_dossier("M 25-10.021")}));
     let refused = app.post("/admin/import", &app.admin, bad).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Both records conflict with the registry (registered with other data):
+    // 409, each rejection with its code.
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
     let rejected = refused.json["rejected"].as_array().expect("list");
     let fields: Vec<&str> = rejected.iter().map(|r| r["field"].as_str().unwrap_or("")).collect();
     assert_eq!(fields, ["dossiers[0].dossier.pourvoi", "dossiers[1].dossier.pourvoi"], "{}", refused.json);
+    assert!(rejected.iter().all(|r| r["code"] == "already_exists"), "{}", refused.json);
     assert_eq!(app.journal_len().await, journal, "all or nothing: the valid third record was not written");
 
     let mut fresh = json!({"format": "greffe-import/1", "dossiers": [
@@ -535,6 +539,11 @@ async fn import_is_checked_all_or_nothing_and_idempotent(app: TestApp) {
     let fields: Vec<&str> =
         refused.json["rejected"].as_array().expect("list").iter().map(|r| r["field"].as_str().unwrap_or("")).collect();
     assert_eq!(fields, ["dossiers[0].dossier.chamber", "dossiers[1].events[0].date"], "{}", refused.json);
+    // An unknown chamber and an impossible date: a record breaks a rule, 422.
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let codes: Vec<&str> =
+        refused.json["rejected"].as_array().expect("list").iter().map(|r| r["code"].as_str().unwrap_or("")).collect();
+    assert_eq!(codes, ["bad_reference", "invalid_field"]);
     let found = app.get("/dossiers?pourvoi=N%2025-10.022", &app.admin).await;
     assert_eq!(found.json["items"].as_array().map(Vec::len), Some(0));
 }

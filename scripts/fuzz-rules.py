@@ -1,0 +1,261 @@
+"""Rules of the API that JSON Schema cannot state, taught to schemathesis.
+
+The OpenAPI document states every field's form (types, patterns, bounds,
+lists of codes). A few rules tie a field to another one or to the calendar;
+the document states them in words, in the description of each operation,
+and the service refuses a request that breaks them with 422. So that a
+request "valid by the document" is valid for these rules too, this file
+makes each positive case schemathesis draws obey them: a rule is mended,
+never the case dropped, and negative cases (drawn to break the document)
+are left as they are. Each rule here names the operation and the rule it
+mirrors; a rule missing here shows up in the fuzzer's report as a
+schema-valid request refused (ST202).
+
+Loaded by scripts/fuzz through SCHEMATHESIS_HOOKS.
+"""
+
+from collections.abc import MutableMapping
+import datetime as dt
+import uuid
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+import schemathesis
+
+
+def positive(case):
+    return case.meta is None or case.meta.generation.mode.is_positive
+
+
+def day(raw):
+    """The date an ISO day string names, or None."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def today():
+    """The court's today: the day in Paris (models::dates::paris_date)."""
+    return dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
+def shift(date, days):
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return date
+
+
+# Public holidays on fixed dates (models::calendar, Paris); the movable ones
+# (Easter Monday, Ascension, Whit Monday) never fall on a Tuesday or a
+# Wednesday.
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
+
+
+def working_day(date):
+    """`date` if it is a Tuesday or Wednesday that is no holiday, else the
+    next such day: always a working day in Paris."""
+    for _ in range(14):
+        if date.weekday() in (1, 2) and (date.month, date.day) not in FIXED_HOLIDAYS:
+            return date
+        later = shift(date, 1)
+        if later == date:
+            break
+        date = later
+    return date
+
+
+def period(values, start_key, end_key, start_default, end_default, longest):
+    """Mends `values[end_key]` so that start ≤ end ≤ start + longest days,
+    the defaults standing for absent values."""
+    start = day(values.get(start_key)) if start_key in values else start_default
+    if start is None:
+        return
+    end = day(values.get(end_key)) if end_key in values else end_default(start)
+    if end is None:
+        return
+    if end < start or (longest is not None and (end - start).days > longest):
+        values[end_key] = start.isoformat()
+
+
+def dossier_record(record, partial=False):
+    """models::record::check_record: the procedure fits the nature, the
+    attacked decision precedes the registration, a demandeur is among the
+    parties, no recused magistrate reports the dossier."""
+    if not isinstance(record, MutableMapping):
+        return
+    nature, procedure = record.get("nature"), record.get("procedure")
+    penal = isinstance(procedure, str) and procedure.startswith("penal")
+    if nature in ("civil", "penal") and isinstance(procedure, str) and penal != (nature == "penal"):
+        record["procedure"] = nature
+    elif partial and "procedure" in record and "nature" not in record:
+        # The stored nature is unknown here: let the procedure follow it.
+        del record["procedure"]
+    elif partial and "nature" in record and "procedure" not in record:
+        record["procedure"] = record["nature"] if record["nature"] in ("civil", "penal") else None
+    attacked = record.get("attacked")
+    registered = day(record.get("registered_on"))
+    attacked_on = day(attacked.get("date")) if isinstance(attacked, MutableMapping) else None
+    if registered and attacked_on and attacked_on > registered:
+        attacked["date"] = registered.isoformat()
+    elif partial and ("registered_on" in record) != (attacked_on is not None):
+        # One of the two dates is patched alone: the stored other one is
+        # unknown here.
+        record.pop("registered_on", None)
+        if isinstance(attacked, MutableMapping):
+            attacked.pop("date", None)
+    parties = record.get("parties")
+    if isinstance(parties, list) and parties and not any(
+        isinstance(p, MutableMapping) and p.get("role") == "demandeur" for p in parties
+    ):
+        if isinstance(parties[0], MutableMapping):
+            parties[0]["role"] = "demandeur"
+    elif isinstance(parties, list) and not parties and not partial:
+        record["parties"] = [{"name": "Partie demanderesse", "role": "demandeur", "lawyer": None}]
+    elif isinstance(parties, list) and not parties:
+        del record["parties"]
+    rapporteurs = record.get("rapporteurs")
+    recusals = record.get("recusals")
+    if isinstance(recusals, list) and isinstance(rapporteurs, list):
+        record["recusals"] = [r for r in recusals if not (isinstance(r, MutableMapping) and r.get("magistrate") in rapporteurs)]
+    elif partial and (isinstance(recusals, list) or isinstance(rapporteurs, list)):
+        # Patched alone, either may meet the stored other.
+        record.pop("recusals", None)
+        record.pop("rapporteurs", None)
+
+
+def import_record(record):
+    """store::import: a decision is dated on or after the registration;
+    the events of a record happen on or after it too."""
+    dossier = record.get("dossier")
+    registered = day(dossier.get("registered_on")) if isinstance(dossier, MutableMapping) else None
+    if registered is None:
+        return
+    decision = record.get("decision")
+    if isinstance(decision, MutableMapping) and (day(decision.get("decided_on")) or registered) < registered:
+        decision["decided_on"] = registered.isoformat()
+    # A decided or closed record carries its decision, and only it does.
+    if isinstance(decision, MutableMapping):
+        if record.get("status") not in ("decided", "closed"):
+            record["status"] = "decided"
+    elif record.get("status") in ("decided", "closed"):
+        record["status"] = None
+
+
+def magistrate_absences(body):
+    """An absence ends on or after its first day."""
+    for absence in body.get("absences") or []:
+        if isinstance(absence, MutableMapping):
+            period(absence, "from", "to", None, None, None)
+
+
+@schemathesis.hook
+def map_case(ctx, case):
+    if not positive(case):
+        return case
+    path, method = case.operation.path, case.method.upper()
+    query = case.query if isinstance(case.query, MutableMapping) else None
+    body = case.body if isinstance(case.body, MutableMapping) else None
+    params = case.path_parameters or {}
+
+    # Views (plans::range): from ≤ to ≤ from + 366 days; from defaults to
+    # today, to to eight weeks after from.
+    if method == "GET" and path in ("/chambers/{code}/calendar", "/magistrates/{id}/agenda") and query is not None:
+        period(query, "from", "to", today(), lambda start: shift(start, 56), 366)
+    # Dashboard: from ≤ to; from defaults to a year before `today`, to to
+    # `today` (itself today by default).
+    if method == "GET" and path == "/dashboard" and query is not None:
+        now = day(query.get("today")) if "today" in query else today()
+        if now is not None:
+            year_before = now.replace(year=now.year - 1) if now.year > 1 and (now.month, now.day) != (2, 29) else now
+            period(query, "from", "to", year_before, lambda _: now, None)
+    # A planning horizon (planning::horizon): start ≤ end ≤ start + 182 days.
+    if method == "GET" and path == "/chambers/{code}/instance" and query is not None:
+        period(query, "start", "end", None, None, 182)
+    if method == "POST" and path == "/plans/jobs" and body is not None:
+        period(body, "start", "end", None, None, 182)
+    # Absences end on or after their first day.
+    if method == "POST" and path == "/magistrates/{id}/absences" and body is not None:
+        period(body, "from", "to", None, None, None)
+    if path in ("/magistrates", "/magistrates/{id}") and method in ("POST", "PUT") and body is not None:
+        magistrate_absences(body)
+    # A replacement names the resource of its address.
+    replaced = {"/chambers/{code}": ("code", "code"), "/hearings/{id}": ("id", "id"), "/magistrates/{id}": ("id", "id")}
+    if method == "PUT" and path in replaced and body is not None:
+        key, param = replaced[path]
+        if isinstance(params.get(param), str):
+            # schemathesis keeps path parameters percent-encoded.
+            body[key] = unquote(params[param])
+    # A hearing sits on a working day in Paris.
+    if path in ("/hearings", "/hearings/{id}") and method in ("POST", "PUT") and body is not None:
+        date = day(body.get("date"))
+        if date is not None:
+            body["date"] = working_day(date).isoformat()
+    # The dossier's record.
+    if method == "POST" and path == "/dossiers" and body is not None:
+        dossier_record(body)
+    if method == "PATCH" and path == "/dossiers/{id}" and body is not None:
+        dossier_record(body, partial=True)
+    if method == "POST" and path == "/admin/import" and body is not None:
+        for record in body.get("dossiers") or []:
+            if isinstance(record, MutableMapping):
+                dossier_record(record.get("dossier"))
+                import_record(record)
+    # A token expires today or later.
+    if method == "POST" and path == "/admin/users/{id}/tokens" and body is not None:
+        expires = day(body.get("expires_on"))
+        if expires is not None and expires < today():
+            body["expires_on"] = today().isoformat()
+    # Events: an ordonnance d'abréviation names the deadline it shortens
+    # and its new due date; a jonction names its group.
+    if method == "POST" and path == "/dossiers/{id}/events" and body is not None:
+        kind = body.get("type")
+        if kind == "ordonnance_abreviation":
+            body.setdefault("rule", None)
+            body.setdefault("new_due", None)
+            if body["rule"] is None or body["new_due"] is None:
+                body["type"] = "notification"
+        if kind == "jonction" and not (isinstance(body.get("group"), str) and body["group"].strip()):
+            body["group"] = "G1"
+    # An Idempotency-Key names one request: the same key with another
+    # request is refused with 422 (draft-ietf-httpapi-idempotency-key-header).
+    headers = case.headers if isinstance(case.headers, MutableMapping) else None
+    for name in [n for n in headers or {} if n.lower() == "idempotency-key"]:
+        headers[name] = str(uuid.uuid4())
+    # A decision is dated on or after the pourvoi's registration (the
+    # demonstration court registers its dossiers before today).
+    if method == "POST" and path == "/dossiers/{id}/decision" and body is not None:
+        decided = day(body.get("decided_on"))
+        if decided is not None and decided < today():
+            body["decided_on"] = today().isoformat()
+    # A simulation starts on a Monday.
+    if method == "POST" and path == "/simulations" and body is not None:
+        start = day(body.get("start"))
+        if start is not None:
+            body["start"] = shift(start, -start.weekday()).isoformat()
+
+    # Not rules of the API: the fuzz's own bounds on work, so that a run
+    # stays within minutes on two cores (a year of simulated court or a ten
+    # minute solve is valid, and measured by the benchmarks instead).
+    if method == "POST" and path == "/simulations" and body is not None:
+        for key, most in (("weeks", 2), ("planning_weeks", 1), ("lead_weeks", 2)):
+            if isinstance(body.get(key), int) and body[key] > most:
+                body[key] = most
+        if not isinstance(body.get("node_limit"), int) or not 0 < body["node_limit"] <= 200:
+            body["node_limit"] = 200
+    if method == "POST" and path == "/plans/jobs" and body is not None:
+        limit = body.get("time_limit_s")
+        if not isinstance(limit, (int, float)) or limit > 2:
+            body["time_limit_s"] = 1
+    return case
+
+
+@schemathesis.hook
+def before_add_examples(ctx, examples):
+    """The examples phase builds its cases from the document's examples
+    without `map_case`: they obey the same rules."""
+    for case in examples:
+        map_case(ctx, case)
