@@ -277,7 +277,8 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if args.json_logs { subscriber.json().try_init() } else { subscriber.try_init() };
     let rules = args.rules.load()?;
-    runtime()?.block_on(async {
+    let runtime = runtime()?;
+    let served = runtime.block_on(async {
         let store = open(&args.database).await?;
         let health = store.health().await.map_err(failure)?;
         if !store.has_users().await.map_err(failure)? {
@@ -305,8 +306,16 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         tracing::info!("stopped; closing the store");
         store.close().await;
         Ok(EXIT_OK)
-    })
+    });
+    // Proposal jobs and simulation runs live in this process's memory (a
+    // restart forgets them): a solve still running is not waited for, or a
+    // stop would hang for as long as its time limit.
+    runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
+    served
 }
+
+/// How long a stopping service lets running solves finish.
+const SOLVES_AT_SHUTDOWN: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn shutdown_signal() {
     let interrupt = async {

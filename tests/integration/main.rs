@@ -6,6 +6,7 @@
 mod api;
 mod checker;
 mod cli;
+mod crash;
 mod deadlines;
 mod docs;
 mod format;
