@@ -35,6 +35,11 @@ pub(crate) struct ServeArgs {
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long)]
     json_logs: bool,
+    /// Who reads published rolls and calendars, dossiers, drafts and
+    /// agendas (JSON; docs/formats.md, "Visibility") [default: the court's
+    /// defaults].
+    #[arg(long)]
+    visibility: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -277,6 +282,16 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if args.json_logs { subscriber.json().try_init() } else { subscriber.try_init() };
     let rules = args.rules.load()?;
+    let visibility = match &args.visibility {
+        None => greffe_models::access::Visibility::default(),
+        Some(path) => {
+            let text = super::files::read_text(path)?;
+            let visibility: greffe_models::access::Visibility = greffe_models::format::from_json_text(&text)
+                .map_err(|error| Failure::usage(format!("« {} » : visibilité illisible : {error}", path.display())))?;
+            visibility.check().map_err(|error| Failure::usage(format!("« {} » : {error}", path.display())))?;
+            visibility
+        }
+    };
     let runtime = runtime()?;
     let served = runtime.block_on(async {
         let store = open(&args.database).await?;
@@ -300,6 +315,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         tracing::info!(bind = %args.bind, "listening");
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
+        state.visibility = std::sync::Arc::new(visibility);
         greffe_api::serve(listener, state, shutdown_signal())
             .await
             .map_err(|error| Failure::usage(format!("le service s'est arrêté : {error}")))?;

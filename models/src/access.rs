@@ -82,8 +82,6 @@ pub enum Operation {
     ReadDashboard,
     /// Answer a request for a certificat de non-pourvoi.
     AnswerCnp,
-    /// See drafts and validated plans of one's chambers.
-    SeeDrafts,
     /// Ask for a proposal, edit a draft, amend a published plan.
     Plan,
     /// Validate a draft.
@@ -111,7 +109,6 @@ impl Operation {
             Self::SetPlanning | Self::ValidatePlan => &[PresidentChambre],
             Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, Admin],
             Self::ReadDashboard => &[Greffier, PresidentChambre, Analyste, Admin],
-            Self::SeeDrafts => &[PresidentChambre, Magistrat, Greffier],
             Self::Plan => &[PresidentChambre, Greffier],
             // The administrator reads every registry record; notices are one.
             Self::ReadNotices => &[PresidentChambre, Greffier, Admin],
@@ -121,9 +118,119 @@ impl Operation {
     }
 }
 
+/// What a court publishes or prepares, read by roles the court chooses:
+/// [`Visibility`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Published rolls and the chambers' calendars (hearings, published
+    /// roll sizes), every chamber's.
+    Published,
+    /// Dossiers of one's chambers: records, journals, deadlines, pieces.
+    Dossiers,
+    /// Drafts and validated plans of one's chambers, proposal jobs and
+    /// planning instances.
+    Drafts,
+    /// The agenda of a magistrate of one's chambers (a magistrate always
+    /// reads his own).
+    Agendas,
+}
+
+impl View {
+    /// Every view.
+    pub const ALL: [View; 4] = [Self::Published, Self::Dossiers, Self::Drafts, Self::Agendas];
+
+    /// French name, for refusals.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Published => "les rôles publiés et les calendriers des chambres",
+            Self::Dossiers => "les dossiers",
+            Self::Drafts => "les projets de plan de la chambre",
+            Self::Agendas => "les agendas des magistrats de la chambre",
+        }
+    }
+}
+
+/// Who reads each [`View`]: the defaults below, which a court may change
+/// with `greffe serve --visibility FILE` (JSON: `{"published": [...],
+/// "dossiers": [...], "drafts": [...], "agendas": [...]}`, roles by code; a
+/// field left out keeps its default). The chamber scope applies on top, as
+/// everywhere. Whatever the file says, analysts and administrators never
+/// read drafts (a chamber's working documents; [`Visibility::check`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Visibility {
+    /// Published rolls and calendars: every signed-in user.
+    pub published: Vec<UserRole>,
+    /// Dossiers: clerks, presidents, magistrates, administrators (who read
+    /// every registry record); analysts read aggregates (the dashboard) and
+    /// published data only.
+    pub dossiers: Vec<UserRole>,
+    /// Drafts: the chamber's president, magistrates and clerks.
+    pub drafts: Vec<UserRole>,
+    /// Agendas: besides the magistrate, his chamber's president and clerks.
+    pub agendas: Vec<UserRole>,
+}
+
+impl Default for Visibility {
+    fn default() -> Self {
+        use UserRole::{Admin, Greffier, Magistrat, PresidentChambre};
+        Self {
+            published: UserRole::ALL.to_vec(),
+            dossiers: vec![Greffier, PresidentChambre, Magistrat, Admin],
+            drafts: vec![PresidentChambre, Magistrat, Greffier],
+            agendas: vec![PresidentChambre, Greffier],
+        }
+    }
+}
+
+impl Visibility {
+    /// The roles that read `view`.
+    pub fn readers(&self, view: View) -> &[UserRole] {
+        match view {
+            View::Published => &self.published,
+            View::Dossiers => &self.dossiers,
+            View::Drafts => &self.drafts,
+            View::Agendas => &self.agendas,
+        }
+    }
+
+    /// Whether `role` reads `view` (the chamber scope aside).
+    pub fn allows(&self, role: UserRole, view: View) -> bool {
+        self.readers(view).contains(&role)
+    }
+
+    /// Refuses what no court may choose: drafts read by analysts or
+    /// administrators. The message is in French, for whoever wrote the file.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(role) = self.drafts.iter().find(|r| matches!(r, UserRole::Analyste | UserRole::Admin)) {
+            return Err(format!(
+                "drafts : le rôle {} ne peut pas lire les projets de plan (documents de travail de la chambre)",
+                role.as_str()
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visibility_defaults_and_limits() {
+        let defaults = Visibility::default();
+        assert!(defaults.check().is_ok());
+        assert!(UserRole::ALL.iter().all(|r| defaults.allows(*r, View::Published)));
+        assert!(!defaults.allows(UserRole::Analyste, View::Dossiers));
+        assert!(!defaults.allows(UserRole::Admin, View::Drafts) && !defaults.allows(UserRole::Analyste, View::Drafts));
+        assert!(!defaults.allows(UserRole::Magistrat, View::Agendas), "a magistrate reads his own agenda only");
+        let court: Visibility = serde_json::from_str(r#"{"agendas": ["president_chambre"]}"#).expect("parsed");
+        assert_eq!(court.agendas, [UserRole::PresidentChambre]);
+        assert_eq!(court.dossiers, defaults.dossiers, "a field left out keeps its default");
+        let wrong: Visibility = serde_json::from_str(r#"{"drafts": ["greffier", "analyste"]}"#).expect("parsed");
+        assert!(wrong.check().expect_err("analysts never read drafts").contains("analyste"));
+        assert!(serde_json::from_str::<Visibility>(r#"{"drafs": []}"#).is_err(), "unknown fields refused");
+    }
 
     #[test]
     fn codes_round_trip_and_access_is_by_role() {

@@ -132,7 +132,9 @@ impl ErrorCode {
             Self::PayloadTooLarge => "corps de requête trop volumineux",
             Self::UnsupportedMediaType => "type de contenu non admis",
             Self::AlreadyExists => "la ressource à créer existe déjà",
-            Self::BadReference => "un champ désigne un enregistrement inexistant ou qui ne convient pas (chambre d'une autre nature, magistrat d'un autre rôle) ; `field` le nomme",
+            Self::BadReference => {
+                "un champ désigne un enregistrement inexistant ou qui ne convient pas (chambre d'une autre nature, magistrat d'un autre rôle) ; `field` le nomme"
+            }
             Self::ForbiddenTransition => "changement de statut interdit depuis le statut actuel",
             Self::HardViolations => "le plan enfreint des règles impératives au regard du registre actuel",
             Self::InProgress => "la même requête (Idempotency-Key) est en cours de traitement",

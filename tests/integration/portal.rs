@@ -848,6 +848,12 @@ async fn each_role_has_its_home_in_a_real_browser() {
     let csv = csv.as_str().unwrap_or("");
     assert!(csv.trim_start_matches('\u{feff}').starts_with("chambre;indicateur;categorie;valeur"));
     assert!(csv.contains("total;stock;;"), "the court's total");
+    // Aggregates, not dossiers (the visibility defaults): no search in the
+    // header, no Dossiers menu, a refusal page at the address.
+    assert!(client.find(Locator::Css("#recherche-rapide")).await.is_err(), "no dossier search for the analyst");
+    assert!(client.find(Locator::Css("a.fr-nav__link[href='/portail/dossiers']")).await.is_err());
+    client.goto(&format!("{base}/portail/dossiers?q=dupont")).await.expect("goto");
+    assert_eq!(text_of(&client, "h1").await, "Accès refusé");
     sign_out(&client).await;
 
     // The administrator: users, and the stock.

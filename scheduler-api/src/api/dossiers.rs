@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_models::Date;
-use greffe_models::access::Operation;
+use greffe_models::access::{Operation, View};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -58,8 +58,10 @@ pub fn day(raw: Option<&str>) -> Result<Date> {
     super::extract::date_or("today", raw, today())
 }
 
-/// Reads a dossier's chamber and checks the caller may read it.
+/// Reads a dossier's chamber and checks the caller may read it (his role
+/// reads dossiers, his chambers include this one).
 async fn readable(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64> {
+    caller.require_view(&state.visibility, View::Dossiers)?;
     let id = numeric_id(raw_id, "dossier")?;
     let chamber = state.store.dossier_chamber(id).await?;
     caller.require_chamber(&chamber)?;
@@ -102,6 +104,7 @@ pub async fn search_dossiers(
     caller: Caller,
     Params(query): Params<DossierQuery>,
 ) -> Result<Json<DossierPage>> {
+    caller.require_view(&state.visibility, View::Dossiers)?;
     Ok(Json(state.store.search_dossiers(&query, caller.scope()).await?))
 }
 
@@ -129,6 +132,7 @@ pub async fn create_dossier(
     params(("id" = i64, Path, description = "Dossier id")),
     responses((status = 200, body = Dossier), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    caller.require_view(&state.visibility, View::Dossiers)?;
     let id = numeric_id(&id, "dossier")?;
     let dossier = state.store.dossier(id).await?;
     caller.require_chamber(&dossier.record.chamber)?;
@@ -299,6 +303,7 @@ pub async fn add_piece(
     params(("id" = i64, Path, description = "Piece id")),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn piece_content(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    caller.require_view(&state.visibility, View::Dossiers)?;
     let id = numeric_id(&id, "pièce")?;
     let piece = state.store.piece(id).await?;
     caller.require_chamber(&state.store.dossier_chamber(piece.dossier_id).await?)?;

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use crate::error::{Error, Result};
-use greffe_models::access::Operation;
+use greffe_models::access::{Operation, View, Visibility};
 use greffe_store::users::User;
 
 /// The authenticated caller.
@@ -50,6 +50,20 @@ impl Caller {
             Err(Error::forbidden(format!(
                 "opération réservée au rôle {} (vous êtes {})",
                 allowed.join(" ou "),
+                self.0.role.label_fr()
+            )))
+        }
+    }
+
+    /// 403 unless the caller's role reads `view` (`Visibility`, the court's
+    /// choice); the chamber scope is checked beside.
+    pub fn require_view(&self, visibility: &Visibility, view: View) -> Result<()> {
+        if visibility.allows(self.0.role, view) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(format!(
+                "{} ne sont pas lisibles au rôle {}",
+                view.label_fr(),
                 self.0.role.label_fr()
             )))
         }
@@ -127,17 +141,19 @@ const TWO_TO_THE_63: f64 = 9_223_372_036_854_775_808.0;
 fn integral_numbers_as_integers(value: &mut serde_json::Value) -> bool {
     use serde_json::Value;
     match value {
-        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
-            match number.as_f64() {
-                Some(x) if x.fract() == 0.0 && x.abs() < TWO_TO_THE_63 => {
-                    *value = Value::from(x as i64);
-                    true
-                }
-                _ => false,
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => match number.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < TWO_TO_THE_63 => {
+                *value = Value::from(x as i64);
+                true
             }
+            _ => false,
+        },
+        Value::Array(items) => {
+            items.iter_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed)
         }
-        Value::Array(items) => items.iter_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed),
-        Value::Object(map) => map.values_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed),
+        Value::Object(map) => {
+            map.values_mut().fold(false, |changed, item| integral_numbers_as_integers(item) | changed)
+        }
         _ => false,
     }
 }

@@ -44,6 +44,8 @@ pub struct AppState {
     pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
     /// Simulation runs of this process.
     pub simulations: std::sync::Arc<simulations::Simulations>,
+    /// Who reads published views, dossiers, drafts and agendas.
+    pub visibility: std::sync::Arc<greffe_models::access::Visibility>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             jobs: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
             simulations: std::sync::Arc::default(),
+            visibility: std::sync::Arc::default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! validation, publication, amendments after events, and the views (hearing
 //! roll, magistrate agenda, chamber calendar) in JSON and iCalendar.
 
-use greffe_models::access::Operation;
+use greffe_models::access::{Operation, View};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -102,8 +102,10 @@ impl Jobs {
     }
 }
 
-fn may_see_drafts(caller: &Caller, chamber: &str) -> bool {
-    caller.0.role.may(Operation::SeeDrafts) && caller.0.covers(chamber)
+/// Whether the caller reads the drafts of `chamber` (`Visibility::drafts`,
+/// within his chambers).
+fn may_see_drafts(state: &AppState, caller: &Caller, chamber: &str) -> bool {
+    state.visibility.allows(caller.0.role, View::Drafts) && caller.0.covers(chamber)
 }
 
 /// A plan the caller may read: drafts and validated plans only inside the
@@ -112,7 +114,7 @@ async fn visible(state: &AppState, caller: &Caller, raw_id: &str) -> Result<Plan
     let id = numeric_id(raw_id, "plan")?;
     let summary = state.store.plan_summary(id).await?;
     let public = matches!(summary.status, PlanStatus::Published | PlanStatus::Amended);
-    if !public && !may_see_drafts(caller, &summary.chamber) {
+    if !public && !may_see_drafts(state, caller, &summary.chamber) {
         // Not even its existence is disclosed outside the chamber.
         return Err(Error::not_found(format!("plan {id}")));
     }
@@ -161,7 +163,7 @@ pub async fn chamber_instance(
     Path(code): Path<String>,
     Params(query): Params<InstanceQuery>,
 ) -> Result<Json<InstanceExport>> {
-    if !may_see_drafts(&caller, &code) && caller.0.role != UserRole::Admin {
+    if !may_see_drafts(&state, &caller, &code) && caller.0.role != UserRole::Admin {
         return Err(Error::forbidden("réservé à la chambre (président, magistrats, greffe) et aux administrateurs"));
     }
     let (start, end) = horizon(&query.start, &query.end)?;
@@ -379,7 +381,7 @@ async fn run_job(
 fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(JobView, watch::Receiver<JobView>)> {
     let id = numeric_id(raw_id, "job")?;
     let (view, _, receiver) = state.jobs.view(id).ok_or_else(|| Error::not_found(format!("calcul {id}")))?;
-    if !may_see_drafts(caller, &view.chamber) {
+    if !may_see_drafts(state, caller, &view.chamber) {
         return Err(Error::not_found(format!("calcul {id}")));
     }
     Ok((view, receiver))
@@ -439,7 +441,7 @@ pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id):
 pub async fn list_plans(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<PlanSummary>>> {
     let mut plans = state.store.plans(None, false).await?;
     plans.retain(|p| {
-        matches!(p.status, PlanStatus::Published | PlanStatus::Amended) || may_see_drafts(&caller, &p.chamber)
+        matches!(p.status, PlanStatus::Published | PlanStatus::Amended) || may_see_drafts(&state, &caller, &p.chamber)
     });
     Ok(Json(plans))
 }
@@ -697,11 +699,12 @@ fn respond(ics: bool, name: &str, events: &[greffe_store::views::CalendarEvent],
         (status = 404, body = Problem)))]
 pub async fn hearing_roll(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
     Params(query): Params<RollQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    caller.require_view(&state.visibility, View::Published)?;
     let roll = state.store.roll(&id).await?;
     let events = vec![roll.event()];
     Ok(respond(wants_ics(query.format, &headers), &format!("role-{id}"), &events, Json(&roll).into_response()))
@@ -714,11 +717,17 @@ pub async fn hearing_roll(
         content((Vec<greffe_store::views::AgendaItem> = "application/json"), (String = "text/calendar")))))]
 pub async fn magistrate_agenda(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
     Params(query): Params<ViewQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    // His own, or that of a magistrate of one's chambers for the roles the
+    // court chose (`Visibility::agendas`).
+    if caller.0.magistrate.as_deref() != Some(id.as_str()) {
+        caller.require_view(&state.visibility, View::Agendas)?;
+        caller.require_chamber(&state.store.magistrate(&id).await?.magistrate.chamber)?;
+    }
     let (from, to) = range(&query)?;
     let agenda = state.store.agenda(&id, from, to).await?;
     let events: Vec<_> = agenda.iter().map(greffe_store::views::AgendaItem::event).collect();
@@ -732,11 +741,12 @@ pub async fn magistrate_agenda(
         content((Vec<greffe_store::views::CalendarDay> = "application/json"), (String = "text/calendar")))))]
 pub async fn chamber_calendar(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(code): Path<String>,
     Params(query): Params<ViewQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    caller.require_view(&state.visibility, View::Published)?;
     let (from, to) = range(&query)?;
     let calendar = state.store.calendar(&code, from, to).await?;
     let events: Vec<_> = calendar.iter().map(greffe_store::views::CalendarDay::event).collect();

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use greffe_models::access::Operation;
+use greffe_models::access::{Operation, View};
 use greffe_models::deadlines::{DeadlineConfig, DeadlineState, EventType, Severity};
 use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
 use greffe_models::{Circuit, PourvoiNumber};
@@ -98,6 +98,9 @@ const CRITERIA: [&str; 9] =
 /// one, a party's name otherwise. A search that finds one dossier by its
 /// number opens it.
 pub async fn search(State(state): State<AppState>, member: Member, RawQuery(raw): RawQuery) -> Response {
+    if let Err(error) = member.caller().require_view(&state.visibility, View::Dossiers) {
+        return failure_as(&member, &error);
+    }
     let fields = Fields::parse(raw.unwrap_or_default().as_bytes());
     let mut fields_shown = fields.clone();
     let mut query = DossierQuery { limit: Some(PAGE), ..DossierQuery::default() };
@@ -414,6 +417,7 @@ fn party_choices(current: &str) -> Vec<super::forms::Choice> {
 /// The dossier `raw_id` if the member may read it (its chamber), else the
 /// page that says why.
 async fn readable(state: &AppState, member: &Member, raw_id: &str) -> Result<Dossier, Error> {
+    member.caller().require_view(&state.visibility, View::Dossiers)?;
     let id = crate::api::extract::numeric_id(raw_id, "dossier")?;
     let dossier = state.store.dossier(id).await?;
     member.caller().require_chamber(&dossier.record.chamber)?;
@@ -881,6 +885,7 @@ fn too_large_or_bad(detail: &str) -> Error {
 /// member's chambers.
 pub async fn download(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
     let result: Result<Response, Error> = async {
+        member.caller().require_view(&state.visibility, View::Dossiers)?;
         let id = crate::api::extract::numeric_id(&raw_id, "pièce")?;
         let piece = state.store.piece(id).await?;
         member.caller().require_chamber(&state.store.dossier_chamber(piece.dossier_id).await?)?;

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use greffe_models::access::View;
 use greffe_store::views::Roll;
 
 use super::pages::{HeaderMember, date_fr, failure_as, render};
@@ -39,13 +40,15 @@ struct HearingPage {
     bench: Vec<String>,
     avocats_generaux: String,
     rows: Vec<RollRow>,
+    /// The dossiers link to their pages (the member reads them).
+    links: bool,
 }
 
-/// The roll of `raw_id` if the member's chambers hold the hearing.
+/// The roll of `raw_id`: published data, read by the roles the court
+/// chose (`Visibility::published`, every chamber's), as over the API.
 async fn readable_roll(state: &AppState, member: &Member, raw_id: &str) -> Result<Roll, Error> {
-    let roll = state.store.roll(raw_id).await?;
-    member.caller().require_chamber(&roll.sitting.chamber)?;
-    Ok(roll)
+    member.caller().require_view(&state.visibility, View::Published)?;
+    Ok(state.store.roll(raw_id).await?)
 }
 
 /// `GET /portail/audiences/{id}`.
@@ -68,6 +71,7 @@ pub async fn page(State(state): State<AppState>, member: Member, Path(raw_id): P
             president: roll.bench.iter().find(|s| s.presides).map(|s| s.name.clone()).unwrap_or_default(),
             bench: roll.bench.iter().filter(|s| !s.presides).map(|s| s.name.clone()).collect(),
             avocats_generaux: roll.avocats_generaux.iter().map(|id| name(id)).collect::<Vec<_>>().join(", "),
+            links: member.reads(View::Dossiers) && member.session.user.covers(&sitting.chamber),
             rows: roll
                 .dossiers
                 .iter()

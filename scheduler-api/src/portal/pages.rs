@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use greffe_models::access::{Operation, UserRole};
+use greffe_models::access::{Operation, UserRole, View, Visibility};
 use greffe_models::deadlines::DeadlineConfig;
 use greffe_models::plan_status::PlanStatus;
 use greffe_store::dossiers::DossierQuery;
@@ -44,16 +44,19 @@ pub struct HeaderMember {
     pub csrf: String,
     /// The main menu.
     pub nav: Vec<NavItem>,
+    /// The header's dossier search is offered (the member reads dossiers).
+    pub searches: bool,
 }
 
 impl HeaderMember {
     /// The header of a page under menu entry `here` (its `href`).
     pub fn of(member: &Member, here: &str) -> Self {
-        Self::of_session(&member.session, here)
+        Self::of_session(&member.session, here, &member.visibility)
     }
 
-    fn of_session(session: &greffe_store::sessions::Session, here: &str) -> Self {
+    fn of_session(session: &greffe_store::sessions::Session, here: &str, visibility: &Visibility) -> Self {
         let role = session.user.role;
+        let searches = visibility.allows(role, View::Dossiers);
         let entries: [(&'static str, &'static str, Option<Operation>); 6] = [
             ("/portail/", "Accueil", None),
             ("/portail/dossiers", "Dossiers", None),
@@ -68,9 +71,12 @@ impl HeaderMember {
             csrf: session.csrf.clone(),
             nav: entries
                 .into_iter()
-                .filter(|(_, _, operation)| operation.is_none_or(|op| role.may(op)))
+                .filter(|(href, _, operation)| {
+                    operation.is_none_or(|op| role.may(op)) && (searches || !href.contains("dossiers"))
+                })
                 .map(|(href, label, _)| NavItem { href, label, current: href == here })
                 .collect(),
+            searches,
         }
     }
 }
@@ -585,7 +591,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
             })
             .collect();
     }
-    if member.may(Operation::SeeDrafts) && user.role != UserRole::Magistrat {
+    if member.reads(View::Drafts) && user.role != UserRole::Magistrat {
         let scope = (!user.covers_all()).then_some(user.chambers.as_slice());
         page.show_drafts = true;
         page.drafts = state
@@ -691,7 +697,7 @@ struct AccessibilityPage {
 pub async fn accessibility(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let member = match cookie(&headers, SESSION_COOKIE) {
         Some(token) => match state.store.session(token).await {
-            Ok(session) => session.as_ref().map(|s| HeaderMember::of_session(s, "")),
+            Ok(session) => session.as_ref().map(|s| HeaderMember::of_session(s, "", &state.visibility)),
             Err(error) => {
                 // The statement stays readable: shown as to a signed-out visitor.
                 tracing::error!(%error, "session look-up failed on the accessibility statement");

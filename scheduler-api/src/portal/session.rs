@@ -56,12 +56,19 @@ pub struct Member {
     pub session: Session,
     /// The cookie's value (to sign out).
     pub token: String,
+    /// Who reads what (the service's `Visibility`).
+    pub visibility: std::sync::Arc<greffe_models::access::Visibility>,
 }
 
 impl Member {
     /// Whether the member's role may do `operation` (the one access table).
     pub fn may(&self, operation: Operation) -> bool {
         self.session.user.role.may(operation)
+    }
+
+    /// Whether the member's role reads `view` (the service's `Visibility`).
+    pub fn reads(&self, view: greffe_models::access::View) -> bool {
+        self.visibility.allows(self.session.user.role, view)
     }
 
     /// The member as the API's handlers see a caller: the same checks of
@@ -115,7 +122,7 @@ impl FromRequestParts<AppState> for Member {
             return Err(SignInFirst(wanted).into_response());
         };
         match state.store.session(&token).await {
-            Ok(Some(session)) => Ok(Self { session, token }),
+            Ok(Some(session)) => Ok(Self { session, token, visibility: std::sync::Arc::clone(&state.visibility) }),
             Ok(None) => Err(SignInFirst(wanted).into_response()),
             Err(error) => Err(super::pages::failure(&error.into())),
         }

@@ -159,6 +159,12 @@ impl TestApp {
         Some(Self { router, store, admin, _dir: dir })
     }
 
+    /// The same store and administrator behind a service of another state
+    /// (other visibility, rules…).
+    pub(crate) fn with_state(self, state: AppState) -> Self {
+        Self { router: router(state), ..self }
+    }
+
     /// Sends a request; `body` is JSON (or nothing).
     pub(crate) async fn call(
         &self,

@@ -316,8 +316,7 @@ async fn references_to_records_that_do_not_fit_are_conflicts(app: TestApp) {
     assert_eq!((refused.code(), refused.json["field"].as_str()), ("bad_reference", Some("rapporteurs[0]")));
     let found = app.get("/dossiers?pourvoi=R%2026-10.050", &clerk).await;
     assert_eq!(found.json["items"].as_array().map(Vec::len), Some(0), "nothing written");
-    let magistrate =
-        json!({"id": "civ9-c1", "name": "Magistrat", "role": "conseiller", "chamber": "civ9", "rank": 1});
+    let magistrate = json!({"id": "civ9-c1", "name": "Magistrat", "role": "conseiller", "chamber": "civ9", "rank": 1});
     let refused = app.post("/magistrates", &app.admin, magistrate).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "bad_reference"), "{}", refused.json);
     assert_eq!(refused.json["field"], "chamber");
@@ -352,7 +351,13 @@ async fn an_idempotency_key_is_visible_ascii_or_refused(app: TestApp) {
     // Ignoring such a key would write twice on a retry: it is refused.
     for key in ["clé", " ", &"k".repeat(201)] {
         let refused = app
-            .call(Method::POST, "/dossiers", Some(&clerk), &[("idempotency-key", key)], Some(civil_dossier("S 26-10.051")))
+            .call(
+                Method::POST,
+                "/dossiers",
+                Some(&clerk),
+                &[("idempotency-key", key)],
+                Some(civil_dossier("S 26-10.051")),
+            )
             .await;
         assert_eq!(
             (refused.status, refused.json["field"].as_str()),
@@ -378,7 +383,8 @@ async fn a_scenario_is_read_like_every_body(app: TestApp) {
     let refused = app.post("/simulations", &analyst, json!({"name": "essai\u{0}", "weeks": 1})).await;
     assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
     // A chamber the simulated court lacks: named.
-    let refused = app.post("/simulations", &analyst, json!({"name": "essai", "weeks": 1, "chambers": {"civ9": {}}})).await;
+    let refused =
+        app.post("/simulations", &analyst, json!({"name": "essai", "weeks": 1, "chambers": {"civ9": {}}})).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
     assert_eq!(refused.json["field"], "chambers.civ9");
 }

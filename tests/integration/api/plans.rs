@@ -501,3 +501,120 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     let _: Value = published.json;
 }
 both_backends!(publication_is_all_or_nothing);
+
+/// The plan endpoints and the views, by every role (the visibility
+/// defaults, `models::access::Visibility`): drafts read in their chamber
+/// only (404 elsewhere: not even their existence), never by analysts or
+/// administrators; published rolls and calendars by every signed-in user;
+/// a magistrate's agenda by him, his chamber's president and clerks.
+async fn plan_endpoints_and_views_by_every_role(app: TestApp) {
+    planning_court(&app).await;
+    let users = [
+        ("greffier", app.user("u-greffier", "greffier", &["civ1"], None).await),
+        ("president", app.user("u-president", "president_chambre", &["civ1"], Some("civ1-p")).await),
+        ("magistrat", app.user("u-magistrat", "magistrat", &["civ1"], Some("civ1-c1")).await),
+        ("analyste", app.user("u-analyste", "analyste", &["*"], None).await),
+        ("admin", app.admin.clone()),
+        ("greffier-cr", app.user("u-greffier-cr", "greffier", &["cr"], None).await),
+        ("president-cr", app.user("u-president-cr", "president_chambre", &["cr"], Some("cr-p")).await),
+    ];
+    let president = &users[1].1;
+    let (job, draft) = propose(&app, president).await;
+    let stale = "\"999\"";
+    let chamber: &[&str] = &["greffier", "president", "magistrat"];
+    let everyone: &[&str] = &["greffier", "president", "magistrat", "analyste", "admin", "greffier-cr", "president-cr"];
+    let cases: Vec<(Method, String, Option<Value>, &[&str])> = vec![
+        (Method::GET, "/plans".into(), None, everyone),
+        (Method::GET, format!("/plans/{draft}"), None, chamber),
+        (Method::GET, format!("/plans/{draft}/history"), None, chamber),
+        (Method::GET, format!("/plans/{draft}/check"), None, chamber),
+        (Method::GET, format!("/plans/jobs/{job}"), None, chamber),
+        (
+            Method::GET,
+            format!("/chambers/civ1/instance?{HORIZON}"),
+            None,
+            &["greffier", "president", "magistrat", "admin"],
+        ),
+        (
+            Method::POST,
+            "/plans/jobs".into(),
+            Some(json!({"chamber": "civ1", "start": "2027-13-01", "end": "2027-01-15"})),
+            &["greffier", "president"],
+        ),
+        (
+            Method::POST,
+            format!("/plans/{draft}/edits"),
+            Some(json!({"op": "pin", "dossier": "1"})),
+            &["greffier", "president"],
+        ),
+        (Method::POST, format!("/plans/{draft}/validate"), Some(json!({})), &["president"]),
+        (Method::POST, format!("/plans/{draft}/publish"), Some(json!({})), &["greffier"]),
+        (Method::GET, "/notices?chamber=civ1".into(), None, &["greffier", "president", "admin"]),
+        (Method::GET, "/hearings/h1/roll".into(), None, everyone),
+        (Method::GET, "/chambers/civ1/calendar".into(), None, everyone),
+        (Method::GET, "/chambers/civ1/calendar?format=ics".into(), None, everyone),
+        (Method::GET, "/magistrates/civ1-c1/agenda".into(), None, &["greffier", "president", "magistrat"]),
+        (Method::GET, "/magistrates/civ1-p/agenda".into(), None, &["greffier", "president"]),
+        (
+            Method::GET,
+            "/dossiers".into(),
+            None,
+            &["greffier", "president", "magistrat", "admin", "greffier-cr", "president-cr"],
+        ),
+        (Method::POST, "/simulations".into(), Some(json!({})), &["analyste", "admin"]),
+        (Method::GET, "/admin/users/u-greffier/tokens".into(), None, &["admin"]),
+    ];
+    let journal = app.journal_len().await;
+    for (method, path, body, allowed) in &cases {
+        let headers: &[(&str, &str)] = if body.is_some() { &[("if-match", stale)] } else { &[] };
+        let anonymous = app.call(method.clone(), path, None, headers, body.clone()).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{method} {path} without a token");
+        for (who, token) in &users {
+            let reply = app.call(method.clone(), path, Some(token), headers, body.clone()).await;
+            let refused = matches!(reply.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
+            if allowed.contains(who) {
+                assert!(!refused, "{method} {path} as {who}: {} {}", reply.status, reply.json);
+            } else {
+                assert!(refused, "{method} {path} as {who} should be refused: {} {}", reply.status, reply.json);
+            }
+        }
+    }
+    assert_eq!(app.journal_len().await, journal, "stale versions and refusals wrote nothing");
+    // The list shows a draft to its chamber only.
+    let listed = |token: &str| {
+        let app = &app;
+        let token = token.to_owned();
+        async move {
+            let reply = app.get("/plans", &token).await;
+            reply.json.as_array().expect("a list").iter().any(|p| p["id"].as_i64() == Some(draft))
+        }
+    };
+    assert!(listed(&users[0].1).await && listed(president).await);
+    for (who, token) in &users[3..] {
+        assert!(!listed(token).await, "{who} sees the draft in the list");
+    }
+}
+both_backends!(plan_endpoints_and_views_by_every_role);
+
+/// A court may choose other readers (`greffe serve --visibility`): here
+/// agendas for presidents only, dossiers for analysts too.
+async fn the_court_chooses_who_reads_what(app: TestApp) {
+    app.court().await;
+    use greffe_models::access::{UserRole, Visibility};
+    let defaults = Visibility::default();
+    let visibility = Visibility {
+        agendas: vec![UserRole::PresidentChambre],
+        dossiers: [defaults.dossiers.as_slice(), &[UserRole::Analyste]].concat(),
+        ..defaults
+    };
+    let mut state = AppState::new(app.store.clone());
+    state.visibility = std::sync::Arc::new(visibility);
+    let app = app.with_state(state);
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let analyst = app.user("analyste", "analyste", &["*"], None).await;
+    let president = app.user("president-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    assert_eq!(app.get("/magistrates/civ1-c1/agenda", &clerk).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/magistrates/civ1-c1/agenda", &president).await.status, StatusCode::OK);
+    assert_eq!(app.get("/dossiers", &analyst).await.status, StatusCode::OK);
+}
+both_backends!(the_court_chooses_who_reads_what);

@@ -10,6 +10,9 @@ const ROLES: [&str; 5] = ["greffier", "president_chambre", "magistrat", "analyst
 const ALL: &[&str] = &ROLES;
 const ADMIN: &[&str] = &["admin"];
 const WRITERS: &[&str] = &["greffier", "admin"];
+/// Who reads dossiers (`Visibility::dossiers`): not the analyst, who reads
+/// aggregates and published data.
+const READERS: &[&str] = &["greffier", "president_chambre", "magistrat", "admin"];
 
 async fn every_endpoint_by_every_role(app: TestApp) {
     app.court().await;
@@ -50,16 +53,16 @@ async fn every_endpoint_by_every_role(app: TestApp) {
         (Method::POST, "/hearings".into(), Some(json!({})), ADMIN),
         (Method::PUT, "/hearings/h1".into(), Some(hearing), ADMIN),
         (Method::DELETE, "/hearings/h1".into(), Some(json!({})), ADMIN),
-        (Method::GET, "/dossiers".into(), None, ALL),
+        (Method::GET, "/dossiers".into(), None, READERS),
         (Method::POST, "/dossiers".into(), Some(json!({})), WRITERS),
-        (Method::GET, d(""), None, ALL),
+        (Method::GET, d(""), None, READERS),
         (Method::PATCH, d(""), Some(json!({"circuit": "court"})), WRITERS),
         (Method::POST, d("/status"), Some(json!({"status": "routed"})), WRITERS),
-        (Method::GET, d("/journal"), None, ALL),
+        (Method::GET, d("/journal"), None, READERS),
         (Method::POST, d("/events"), Some(json!({"type": "notification", "date": "2026-03-12"})), WRITERS),
-        (Method::GET, d("/deadlines"), None, ALL),
-        (Method::GET, d("/pieces"), None, ALL),
-        (Method::GET, format!("/pieces/{piece}/content"), None, ALL),
+        (Method::GET, d("/deadlines"), None, READERS),
+        (Method::GET, d("/pieces"), None, READERS),
+        (Method::GET, format!("/pieces/{piece}/content"), None, READERS),
         (
             Method::POST,
             d("/decision"),
