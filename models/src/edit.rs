@@ -14,6 +14,7 @@ use crate::plan::{Assignment, Plan, Unscheduled, UnscheduledReason};
 
 /// One edit, tagged by `op`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Edit {
     /// The dossier goes to `hearing`, or out of the plan when `hearing` is
@@ -45,6 +46,7 @@ pub enum Edit {
         /// Hearing id.
         hearing: String,
         /// New capacity.
+        #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
         capacity: i64,
     },
     /// The dossier is pinned to its hearing in the plan.
@@ -58,6 +60,11 @@ pub enum Edit {
         dossier: String,
     },
 }
+
+/// The codes of the problems that name a dossier, hearing or magistrate the
+/// draft lacks: a reference the draft refuses, where every other problem is
+/// a bad value.
+pub const MISSING_REFERENCE: [&str; 3] = ["unknown_dossier", "unknown_hearing", "unknown_magistrate"];
 
 fn problem(path: &str, code: &'static str, message: String, fix: &str) -> Problem {
     Problem { path: path.to_owned(), code, message, fix: fix.to_owned() }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use greffe_checker::{CheckOptions, CheckReport, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
-use greffe_models::edit::{Edit, apply_edit};
+use greffe_models::edit::{Edit, MISSING_REFERENCE, apply_edit};
 use greffe_models::events::{EventsDoc, apply_events};
 use greffe_models::format::InstanceDoc;
 use greffe_models::plan_status::PlanStatus;
@@ -35,8 +35,13 @@ pub fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
 pub async fn apply(store: &Store, actor: &str, id: i64, expected: i64, edit: &Edit) -> Result<PlanRecord> {
     let mut doc = store.plan_instance(id).await?;
     let mut plan = store.plan(id).await?.plan;
-    let done = apply_edit(&mut doc, &mut plan, edit)
-        .map_err(|problem| Error::invalid(problem.path, problem.message, problem.fix))?;
+    let done = apply_edit(&mut doc, &mut plan, edit).map_err(|problem| {
+        if MISSING_REFERENCE.contains(&problem.code) {
+            Error::from(greffe_store::Error::bad_reference(problem.path, problem.message, problem.fix))
+        } else {
+            Error::invalid(problem.path, problem.message, problem.fix)
+        }
+    })?;
     let instance = instance_of(&doc)?;
     let report = check(&instance, &plan, CheckOptions::default());
     let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});

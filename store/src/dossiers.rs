@@ -679,7 +679,7 @@ pub async fn event_in(
             None => false,
         };
         if !same_dossier {
-            return Err(Error::invalid(
+            return Err(Error::bad_reference(
                 "corrects",
                 format!("l'entrée n° {corrected} n'est pas une entrée du journal de ce dossier"),
                 "donner le « seq » d'un événement de ce dossier",

@@ -460,6 +460,20 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
         }
     }
     let Some(components) = document.components.as_mut() else { return };
+    // The formation an edit sets, in the variant that has one.
+    if let Some(RefOr::T(Schema::OneOf(edit))) = components.schemas.get_mut("Edit") {
+        let formations = codes(greffe_models::formation::FormationCode::ALL.iter().map(|f| f.as_str()));
+        for variant in &mut edit.items {
+            let RefOr::T(Schema::Object(variant)) = variant else { continue };
+            // serde refuses fields a variant lacks.
+            variant.additional_properties =
+                Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+            if let Some(RefOr::T(Schema::Object(formation))) = variant.properties.get_mut("formation") {
+                formation.enum_values = Some(formations.clone());
+                formation.pattern = None;
+            }
+        }
+    }
     for (schema, property, values) in fields {
         if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
             && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)

@@ -470,7 +470,7 @@ pub async fn plan_history(
 /// Applies an edit to a draft (president or clerk of the chamber, with
 /// `If-Match`); answers the plan with the checker's report of the edited
 /// draft. An edit that breaks a rule is kept — validation then refuses.
-#[utoipa::path(post, path = "/plans/{id}/edits", tag = "plans", security(("token" = [])), request_body = Object,
+#[utoipa::path(post, path = "/plans/{id}/edits", tag = "plans", security(("token" = [])), request_body = Edit,
     params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = PlanRecord), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn edit_plan(

@@ -203,8 +203,8 @@ pub async fn issue_token(
 }
 
 /// Revokes a user's token (admin): refused with 401 from the next request.
-#[utoipa::path(delete, path = "/admin/users/{id}/tokens/{token}", tag = "administration", security(("token" = [])),
-    params(("id" = String, Path, description = "User"), ("token" = String, Path, description = "Token id (as listed)")),
+#[utoipa::path(delete, path = "/admin/users/{id}/tokens/{token_id}", tag = "administration", security(("token" = [])),
+    params(("id" = String, Path, description = "User"), ("token_id" = String, Path, description = "The token's id, as listed (never the token itself)")),
     responses((status = 200, body = TokenInfo), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
 pub async fn revoke_token(

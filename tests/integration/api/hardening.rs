@@ -389,3 +389,18 @@ async fn a_scenario_is_read_like_every_body(app: TestApp) {
     assert_eq!(refused.json["field"], "chambers.civ9");
 }
 both_backends!(a_scenario_is_read_like_every_body);
+
+async fn a_correction_names_an_entry_of_the_dossier(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("T 26-10.052")).await;
+    // An entry that is not this dossier's: the registry refuses the
+    // reference (409), the field named, nothing written.
+    let journal = app.journal_len().await;
+    let event = json!({"type": "notification", "date": "2026-03-12", "corrects": 0});
+    let refused = app.write(Method::POST, &format!("/dossiers/{id}/events"), &clerk, &etag, event).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "bad_reference"), "{}", refused.json);
+    assert_eq!(refused.json["field"], "corrects");
+    assert_eq!(app.journal_len().await, journal);
+}
+both_backends!(a_correction_names_an_entry_of_the_dossier);

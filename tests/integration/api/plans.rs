@@ -218,7 +218,8 @@ async fn plan_lifecycle(app: TestApp) {
             json!({"op": "move", "dossier": "999", "hearing": "h1"}),
         )
         .await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A dossier the draft lacks: a reference the draft refuses.
+    assert_eq!((unknown.status, unknown.code()), (StatusCode::CONFLICT, "bad_reference"), "{}", unknown.json);
     assert_eq!(unknown.json["field"], "dossier");
     let refused = app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &cut.etag(), json!({})).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
