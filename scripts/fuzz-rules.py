@@ -16,11 +16,25 @@ Loaded by scripts/fuzz through SCHEMATHESIS_HOOKS.
 
 from collections.abc import MutableMapping
 import datetime as dt
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
 import uuid
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 import schemathesis
+from hypothesis import strategies as st
+
+# Dates of the calendar greffe computes (1900-01-01 to 2200-12-31,
+# models::dates): the document states it as a pattern beside the date
+# format, which the generator would otherwise draw from every year and
+# filter away until hypothesis gives up.
+schemathesis.openapi.format(
+    "date", st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)).map(dt.date.isoformat)
+)
 
 
 def positive(case):
@@ -84,7 +98,8 @@ def period(values, start_key, end_key, start_default, end_default, longest):
 def dossier_record(record, partial=False):
     """models::record::check_record: the procedure fits the nature, the
     attacked decision precedes the registration, a demandeur is among the
-    parties, no recused magistrate reports the dossier."""
+    parties, no recused magistrate reports the dossier; and the store's
+    rule that a pourvoi is not registered after today."""
     if not isinstance(record, MutableMapping):
         return
     nature, procedure = record.get("nature"), record.get("procedure")
@@ -96,6 +111,9 @@ def dossier_record(record, partial=False):
         del record["procedure"]
     elif partial and "nature" in record and "procedure" not in record:
         record["procedure"] = record["nature"] if record["nature"] in ("civil", "penal") else None
+    # A pourvoi is registered on or before today (store::dossiers::checked).
+    if (day(record.get("registered_on")) or today()) > today():
+        record["registered_on"] = today().isoformat()
     attacked = record.get("attacked")
     registered = day(record.get("registered_on"))
     attacked_on = day(attacked.get("date")) if isinstance(attacked, MutableMapping) else None
@@ -171,6 +189,104 @@ def protect_fuzzers(case):
         params["id"] = "analyste"
 
 
+# The resources a write names by address and version (If-Match): the
+# collection that lists them, and the key of each listed item.
+VERSIONED = {
+    "/dossiers/{id}": ("id", "/dossiers?limit=200", lambda page: page["items"], "id"),
+    "/plans/{id}": ("id", "/plans", lambda page: page, "id"),
+    "/hearings/{id}": ("id", "/hearings", lambda page: page, "id"),
+    "/magistrates/{id}": ("id", "/magistrates", lambda page: page, "id"),
+    "/chambers/{code}": ("code", "/chambers", lambda page: page, "code"),
+}
+_listed = {}
+
+
+def read(path):
+    """GET `path` on the service under test as the fuzzing account
+    (GREFFE_FUZZ_URL, GREFFE_FUZZ_TOKEN, set by scripts/fuzz): the status,
+    the ETag and the JSON body."""
+    request = urllib.request.Request(
+        os.environ["GREFFE_FUZZ_URL"] + path,
+        headers={"Authorization": "Bearer " + os.environ["GREFFE_FUZZ_TOKEN"]},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("ETag"), json.load(response)
+    except urllib.error.HTTPError as refused:
+        return refused.code, None, None
+
+
+def current_version(case):
+    """A write valid by the document names a resource that is there, at the
+    version it is: without this, nearly every positive case of a write with
+    If-Match ends in 404 or 412 and the write itself is never reached. An
+    address that names nothing the account reads is pointed at one that it
+    does (chosen from the generated value, so a seed replays the same run),
+    and If-Match is set to its current ETag."""
+    headers = case.headers if isinstance(case.headers, MutableMapping) else None
+    names = [n for n in headers or {} if n.lower() == "if-match"]
+    params = case.path_parameters
+    if not names or not isinstance(params, MutableMapping) or "GREFFE_FUZZ_URL" not in os.environ:
+        return
+    path = case.operation.path
+    for resource, (param, listing, items, key) in VERSIONED.items():
+        if path != resource and not path.startswith(resource + "/"):
+            continue
+        address = lambda value: resource.replace("{" + param + "}", quote(str(value), safe=""))
+        status, etag, _ = read(address(unquote(str(params.get(param, "")))))
+        if status != 200:
+            if listing not in _listed:
+                listed_status, _, page = read(listing)
+                _listed[listing] = [item[key] for item in items(page)] if listed_status == 200 else []
+            known = _listed[listing]
+            if not known:
+                return
+            digest = hashlib.sha256(str(params.get(param)).encode()).digest()
+            chosen = known[int.from_bytes(digest[:4], "big") % len(known)]
+            params[param] = quote(str(chosen), safe="")
+            status, etag, _ = read(address(chosen))
+        if status == 200 and etag:
+            for name in names:
+                headers[name] = etag
+        return
+
+
+def decided_after_registration(case):
+    """A decision is dated on or after the pourvoi's registration."""
+    body = case.body if isinstance(case.body, MutableMapping) else None
+    if case.method.upper() != "POST" or case.operation.path != "/dossiers/{id}/decision" or body is None:
+        return
+    decided = day(body.get("decided_on"))
+    status, _, dossier = read("/dossiers/" + str((case.path_parameters or {}).get("id")))
+    registered = day(dossier.get("registered_on")) if status == 200 else None
+    if decided is not None and registered is not None and decided < registered:
+        body["decided_on"] = registered.isoformat()
+
+
+def same_address(case):
+    """A replacement (PUT) names the resource of its address."""
+    replaced = {"/chambers/{code}": ("code", "code"), "/hearings/{id}": ("id", "id"), "/magistrates/{id}": ("id", "id")}
+    body = case.body if isinstance(case.body, MutableMapping) else None
+    params = case.path_parameters or {}
+    if case.method.upper() == "PUT" and case.operation.path in replaced and body is not None:
+        key, param = replaced[case.operation.path]
+        if isinstance(params.get(param), str):
+            # schemathesis keeps path parameters percent-encoded.
+            body[key] = unquote(params[param])
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    """The rules that tie a request to its address, applied to the request
+    as it is sent: the stateful phase fills the address from an earlier
+    response after map_case has run."""
+    protect_fuzzers(case)
+    if positive(case):
+        current_version(case)
+        same_address(case)
+        decided_after_registration(case)
+
+
 @schemathesis.hook
 def map_case(ctx, case):
     protect_fuzzers(case)
@@ -179,7 +295,6 @@ def map_case(ctx, case):
     path, method = case.operation.path, case.method.upper()
     query = case.query if isinstance(case.query, MutableMapping) else None
     body = case.body if isinstance(case.body, MutableMapping) else None
-    params = case.path_parameters or {}
 
     # Views (plans::range): from ≤ to ≤ from + 366 days; from defaults to
     # today, to to eight weeks after from.
@@ -202,13 +317,6 @@ def map_case(ctx, case):
         period(body, "from", "to", None, None, None)
     if path in ("/magistrates", "/magistrates/{id}") and method in ("POST", "PUT") and body is not None:
         magistrate_absences(body)
-    # A replacement names the resource of its address.
-    replaced = {"/chambers/{code}": ("code", "code"), "/hearings/{id}": ("id", "id"), "/magistrates/{id}": ("id", "id")}
-    if method == "PUT" and path in replaced and body is not None:
-        key, param = replaced[path]
-        if isinstance(params.get(param), str):
-            # schemathesis keeps path parameters percent-encoded.
-            body[key] = unquote(params[param])
     # A hearing sits on a working day in Paris.
     if path in ("/hearings", "/hearings/{id}") and method in ("POST", "PUT") and body is not None:
         date = day(body.get("date"))
@@ -219,6 +327,8 @@ def map_case(ctx, case):
         dossier_record(body)
     if method == "PATCH" and path == "/dossiers/{id}" and body is not None:
         dossier_record(body, partial=True)
+        # The pourvoi number is never changed by a patch.
+        body.pop("pourvoi", None)
     if method == "POST" and path == "/admin/import" and body is not None:
         for record in body.get("dossiers") or []:
             if isinstance(record, MutableMapping):
@@ -248,12 +358,6 @@ def map_case(ctx, case):
     headers = case.headers if isinstance(case.headers, MutableMapping) else None
     for name in [n for n in headers or {} if n.lower() == "idempotency-key"]:
         headers[name] = str(uuid.uuid4())
-    # A decision is dated on or after the pourvoi's registration (the
-    # demonstration court registers its dossiers before today).
-    if method == "POST" and path == "/dossiers/{id}/decision" and body is not None:
-        decided = day(body.get("decided_on"))
-        if decided is not None and decided < today():
-            body["decided_on"] = today().isoformat()
     # A simulation starts on a Monday.
     if method == "POST" and path == "/simulations" and body is not None:
         start = day(body.get("start"))

@@ -10,12 +10,38 @@ use serde::{Deserialize, Serialize};
 /// A calendar date (alias kept short because it is everywhere).
 pub type Date = NaiveDate;
 
-/// Why a string is not a calendar date.
+/// Why a string is not a date greffe takes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("date « {0} » invalide : attendu AAAA-MM-JJ, jour existant (exemple : 2027-01-04)")]
-pub struct DateError(pub String);
+pub enum DateError {
+    /// Not `YYYY-MM-DD`, or no such day.
+    #[error("date « {0} » invalide : attendu AAAA-MM-JJ, jour existant (exemple : 2027-01-04)")]
+    Malformed(String),
+    /// A real day, outside the calendar greffe computes holidays and
+    /// deadlines for.
+    #[error(
+        "date « {0} » hors du calendrier pris en charge (années {first} à {last})",
+        first = crate::calendar::FIRST_YEAR,
+        last = crate::calendar::LAST_YEAR
+    )]
+    OutsideCalendar(String),
+}
 
-/// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day).
+impl DateError {
+    /// How to give a date greffe takes, in French.
+    pub fn fix(&self) -> String {
+        match self {
+            Self::Malformed(_) => "écrire la date au format AAAA-MM-JJ (exemple : 2027-01-04)".to_owned(),
+            Self::OutsideCalendar(_) => format!(
+                "donner une date du {}-01-01 au {}-12-31",
+                crate::calendar::FIRST_YEAR,
+                crate::calendar::LAST_YEAR
+            ),
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day),
+/// a day of the supported calendar (see [`within_calendar`]).
 pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     let well_formed = raw.len() == 10
         && raw.bytes().enumerate().all(|(i, b)| match i {
@@ -23,9 +49,71 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
             _ => b.is_ascii_digit(),
         });
     if !well_formed {
-        return Err(DateError(raw.to_owned()));
+        return Err(DateError::Malformed(raw.to_owned()));
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| DateError(raw.to_owned()))
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| DateError::Malformed(raw.to_owned()))?;
+    if within_calendar(date) { Ok(date) } else { Err(DateError::OutsideCalendar(raw.to_owned())) }
+}
+
+/// JSON keys and query parameters that hold a date, in every body and query
+/// of the API (a test holds this list equal to the dates of the OpenAPI
+/// document). A date there must lie in the calendar greffe computes —
+/// holidays, deadlines — so that what is stored can always be computed on.
+pub const DATE_FIELDS: &[&str] = &[
+    "attacked_date",
+    "date",
+    "decided_on",
+    "decision_date",
+    "end",
+    "event_date",
+    "expires_on",
+    "filed_on",
+    "from",
+    "new_due",
+    "publication",
+    "registered_on",
+    "start",
+    "to",
+    "today",
+];
+
+/// A date of the supported calendar (years 1900 to 2200,
+/// [`crate::calendar::FIRST_YEAR`]..=[`crate::calendar::LAST_YEAR`]) as a
+/// JSON Schema pattern.
+pub const CALENDAR_DATE_PATTERN: &str = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$";
+
+/// True when `date` lies in the calendar greffe computes.
+pub fn within_calendar(date: Date) -> bool {
+    (crate::calendar::FIRST_YEAR..=crate::calendar::LAST_YEAR).contains(&date.year())
+}
+
+/// The refusal of a well-formed date outside the calendar, in French, and
+/// its fix; `None` for any other text (left to the typed parse).
+pub fn outside_calendar(raw: &str) -> Option<(String, String)> {
+    match parse_date(raw) {
+        Err(error @ DateError::OutsideCalendar(_)) => Some((error.to_string(), error.fix())),
+        _ => None,
+    }
+}
+
+/// The first date field of `value` (a JSON body) outside the calendar: its
+/// JSON path, the refusal and its fix.
+pub fn first_outside_calendar(value: &serde_json::Value) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    fn walk(value: &Value, path: &str, dated: bool) -> Option<(String, String, String)> {
+        match value {
+            Value::String(raw) if dated => outside_calendar(raw).map(|(message, fix)| (path.to_owned(), message, fix)),
+            Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, item)| walk(item, &format!("{path}[{i}]"), dated))
+            }
+            Value::Object(map) => map.iter().find_map(|(key, item)| {
+                let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                walk(item, &here, DATE_FIELDS.contains(&key.as_str()))
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "", false)
 }
 
 /// The ISO week (year and number) a date falls in; weekly caps count per ISO week.
@@ -195,8 +283,36 @@ impl Horizon {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_body_date_outside_the_calendar_is_named_by_its_path() {
+        let body = json!({"date": "2026-03-12", "absences": [{"from": "2026-01-05", "to": "0273-03-08"}]});
+        let (path, message, _) = first_outside_calendar(&body).expect("refused");
+        assert_eq!(path, "absences[0].to");
+        assert!(message.contains("0273-03-08") && message.contains("1900 à 2200"), "{message}");
+        // Only date fields are read: the same text elsewhere is a name.
+        assert_eq!(first_outside_calendar(&json!({"name": "0273-03-08", "date": "2200-12-31"})), None);
+        // A malformed date is left to the typed parse, which names it.
+        assert_eq!(first_outside_calendar(&json!({"date": "1899-02-30"})), None);
+        assert!(first_outside_calendar(&json!({"date": "1899-12-31"})).is_some());
+        assert!(first_outside_calendar(&json!({"date": "2201-01-01"})).is_some());
+    }
+
+    proptest! {
+        #[test]
+        fn the_documented_pattern_is_the_calendar(offset in -800_000i64..800_000) {
+            let date = d("2000-01-01") + chrono::Duration::days(offset);
+            let raw = date.format("%Y-%m-%d").to_string();
+            let pattern = regex::Regex::new(CALENDAR_DATE_PATTERN).expect("pattern compiles");
+            // Four-digit years only: chrono writes others with a sign or more digits.
+            prop_assume!(raw.len() == 10);
+            prop_assert_eq!(pattern.is_match(&raw), within_calendar(date), "{}", raw);
+            prop_assert_eq!(outside_calendar(&raw).is_none(), within_calendar(date), "{}", raw);
+        }
+    }
 
     fn d(raw: &str) -> Date {
         parse_date(raw).expect("valid test date")
@@ -228,7 +344,8 @@ mod tests {
     }
 
     fn any_date() -> impl Strategy<Value = Date> {
-        (0i64..200_000).prop_map(|offset| d("1900-01-01") + chrono::Duration::days(offset))
+        // Every day of the supported calendar, 1900-01-01 to 2200-12-31.
+        (0i64..=109_937).prop_map(|offset| d("1900-01-01") + chrono::Duration::days(offset))
     }
 
     proptest! {

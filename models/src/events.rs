@@ -242,9 +242,7 @@ impl Ctx<'_> {
     }
 
     fn date(&mut self, raw: &str, path: String) -> Option<Date> {
-        parse_date(raw)
-            .map_err(|error| self.push(path, "invalid_date", error.to_string(), "écrire la date au format AAAA-MM-JJ"))
-            .ok()
+        parse_date(raw).map_err(|error| self.push(path, "invalid_date", error.to_string(), &error.fix())).ok()
     }
 }
 

@@ -166,7 +166,7 @@ pub fn check_record(input: &mut DossierInput) -> Vec<RecordProblem> {
     let date = |field: &str, raw: &str, problems: &mut Vec<RecordProblem>| match parse_date(raw) {
         Ok(date) => Some(date),
         Err(error) => {
-            problems.push(RecordProblem::new(field, error.to_string(), "date au format AAAA-MM-JJ"));
+            problems.push(RecordProblem::new(field, error.to_string(), error.fix()));
             None
         }
     };

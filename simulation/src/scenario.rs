@@ -224,7 +224,7 @@ impl Scenario {
             match parse_date(raw) {
                 Ok(date) if date.weekday() == chrono::Weekday::Mon => {}
                 Ok(date) => return fail("start", format!("{date} n'est pas un lundi : donner un lundi")),
-                Err(error) => return fail("start", format!("{error} : écrire la date au format AAAA-MM-JJ")),
+                Err(error) => return fail("start", format!("{error} : {}", error.fix())),
             }
         }
         if !(self.shortlist.is_finite() && self.shortlist >= 1.0 && self.shortlist <= 20.0) {

@@ -61,8 +61,7 @@ impl Store {
             .decision_date
             .as_deref()
             .map(|d| {
-                greffe_models::dates::parse_date(d)
-                    .map_err(|e| Error::invalid("decision_date", e.to_string(), "date au format AAAA-MM-JJ"))
+                greffe_models::dates::parse_date(d).map_err(|e| Error::invalid("decision_date", e.to_string(), e.fix()))
             })
             .transpose()?;
         let nature = input

@@ -51,7 +51,7 @@ pub async fn decide_in(
 ) -> Result<()> {
     let id = current.id;
     let decided_on = greffe_models::dates::parse_date(&input.decided_on)
-        .map_err(|e| Error::invalid("decided_on", e.to_string(), "date au format AAAA-MM-JJ"))?;
+        .map_err(|e| Error::invalid("decided_on", e.to_string(), e.fix()))?;
     let solution = Solution::parse(&input.solution).ok_or_else(|| {
         Error::invalid(
             "solution",

@@ -168,10 +168,13 @@ fn attacked(rng: &mut ChaCha8Rng, registered: Date) -> AttackedDecision {
 fn from_generator(rng: &mut ChaCha8Rng, doc: &DossierDoc, today: Date) -> Result<ImportRecord> {
     let (_, nature) = chamber_name(&doc.chamber);
     let ready = parse(&doc.ready_date)?;
+    // The generator dates registrations from the planning horizon, which
+    // may lie after `today`: none is registered later than today.
     let registered = match &doc.registration_date {
         Some(raw) => parse(raw)?,
         None => days(ready, -300),
-    };
+    }
+    .min(today);
     let detention = doc.deadline_rule.as_deref().is_some_and(|r| r.contains("detention"));
     let mae = doc.deadline_rule.as_deref().is_some_and(|r| r.contains("mae"));
     let procedure = match (nature, detention, mae) {
@@ -355,6 +358,9 @@ pub fn import_file(doc: &InstanceDoc, config: &DemoConfig) -> Result<ImportFile>
 
 /// Seeds an empty store. Refuses a store that already has users.
 pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
+    // The court as of its own day: what is registered up to then is not
+    // "in the future" of the store's checks.
+    let store = &store.clone().on(config.today);
     if store.has_users().await? {
         return Err(Error::conflict(
             ErrorCode::NotEmpty,

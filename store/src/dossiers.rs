@@ -246,16 +246,26 @@ pub fn canonical_pourvoi(field: &str, raw: &str) -> Result<String> {
 }
 
 fn date_field(field: &str, raw: &str) -> Result<Date> {
-    parse_date(raw).map_err(|error| Error::invalid(field, error.to_string(), "date au format AAAA-MM-JJ"))
+    parse_date(raw).map_err(|error| Error::invalid(field, error.to_string(), error.fix()))
 }
 
 /// Checks a record against the reference data; returns it normalised
 /// (canonical pourvoi number, default procedure).
-async fn checked(connection: &mut AnyConnection, mut input: DossierInput) -> Result<DossierInput> {
+async fn checked(connection: &mut AnyConnection, mut input: DossierInput, today: Date) -> Result<DossierInput> {
     // What the record says of itself (models::record); the first problem is
     // answered, the rest once it is fixed.
     if let Some(problem) = check_record(&mut input).into_iter().next() {
         return Err(Error::invalid(problem.field, problem.message, problem.action));
+    }
+    // A pourvoi is registered on or before the day it is recorded: a year
+    // typed wrong would date its deadlines in the future.
+    let registered = date_field("registered_on", &input.registered_on)?;
+    if registered > today {
+        return Err(Error::invalid(
+            "registered_on",
+            format!("enregistrement daté du {registered}, postérieur à aujourd'hui ({today})"),
+            "donner la date d'enregistrement du pourvoi, au plus tard aujourd'hui",
+        ));
     }
     let row = sqlx::query("SELECT nature, sections FROM chambers WHERE code = $1")
         .bind(&input.chamber)
@@ -484,8 +494,9 @@ pub async fn insert(
     actor: &str,
     input: DossierInput,
     kind: RegistryKind,
+    today: Date,
 ) -> Result<i64> {
-    let input = checked(connection, input).await?;
+    let input = checked(connection, input, today).await?;
     let existing = sqlx::query("SELECT id FROM dossiers WHERE pourvoi = $1")
         .bind(&input.pourvoi)
         .fetch_optional(&mut *connection)
@@ -766,7 +777,7 @@ impl Store {
     /// refused event leaves no dossier behind.
     pub async fn register_pourvoi(&self, actor: &str, input: DossierInput, events: Vec<EventInput>) -> Result<Dossier> {
         let mut write = self.write().await?;
-        let id = insert(&mut write.tx, actor, input, RegistryKind::DossierRegistered).await?;
+        let id = insert(&mut write.tx, actor, input, RegistryKind::DossierRegistered, self.today()).await?;
         for event in events {
             let current = get_in(&mut write.tx, id).await?;
             event_in(&mut write.tx, actor, &current, event).await?;
@@ -799,6 +810,7 @@ impl Store {
                 "envoyer un objet JSON des seuls champs à modifier",
             ));
         }
+        let today = self.today();
         let (dossier, ()) = self
             .write_dossier(id, expected, async |connection, current| {
         let mut merged = serde_json::to_value(&current.record).map_err(Error::internal)?;
@@ -807,7 +819,7 @@ impl Store {
         let input: DossierInput = greffe_models::format::from_json_text(&text).map_err(|error| {
             Error::invalid(error.path.clone(), error.message.clone(), "corriger ce champ du correctif")
         })?;
-        let input = checked(&mut *connection, input).await?;
+        let input = checked(&mut *connection, input, today).await?;
         for (field, before, after) in [
             ("pourvoi", current.record.pourvoi.as_str(), input.pourvoi.as_str()),
             ("nature", current.record.nature.as_str(), input.nature.as_str()),
@@ -968,6 +980,7 @@ impl Store {
         chamber: &str,
         circuit: Option<Circuit>,
     ) -> Result<Dossier> {
+        let today = self.today();
         let (dossier, ()) = self
             .write_dossier(id, expected, async |connection, current| {
                 let mut record = current.record.clone();
@@ -977,7 +990,7 @@ impl Store {
                     // A section belongs to the chamber left behind.
                     record.section = None;
                 }
-                let record = checked(&mut *connection, record).await?;
+                let record = checked(&mut *connection, record, today).await?;
                 sqlx::query("UPDATE dossiers SET chamber = $1, section = $2, circuit = $3 WHERE id = $4")
                     .bind(&record.chamber)
                     .bind(&record.section)

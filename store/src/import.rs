@@ -6,6 +6,7 @@
 //! it, importing a different record for a pourvoi already registered
 //! rejects it (nothing is overwritten silently).
 
+use greffe_models::Date;
 use greffe_models::registry::{DossierStatus, RegistryKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -92,6 +93,7 @@ async fn import_one(
     actor: &str,
     record: &ImportRecord,
     source_hash: &str,
+    today: Date,
 ) -> Result<bool> {
     let pourvoi = canonical_pourvoi("dossier.pourvoi", &record.dossier.pourvoi)?;
     let existing = sqlx::query("SELECT id FROM dossiers WHERE pourvoi = $1")
@@ -138,7 +140,7 @@ async fn import_one(
             "ajouter la décision, ou corriger le statut",
         ));
     }
-    let id = insert(connection, actor, record.dossier.clone(), RegistryKind::Imported)
+    let id = insert(connection, actor, record.dossier.clone(), RegistryKind::Imported, today)
         .await
         .map_err(|error| prefix(error, "dossier"))?;
     // The registration entry carries the source hash (idempotency).
@@ -193,10 +195,11 @@ impl Store {
             crate::dashboard::pause_stock_counts(&mut write.tx).await?;
         }
         let mut report = ImportReport { imported: 0, skipped: 0, rejected: Vec::new() };
+        let today = self.today();
         for (index, record) in file.dossiers.iter().enumerate() {
             let source = serde_json::to_string(record).map_err(Error::internal)?;
             let source_hash = hex(&Sha256::digest(source.as_bytes()));
-            match import_one(&mut write.tx, actor, record, &source_hash).await {
+            match import_one(&mut write.tx, actor, record, &source_hash, today).await {
                 Ok(true) => report.imported += 1,
                 Ok(false) => report.skipped += 1,
                 Err(Error::NotFound(problem) | Error::Conflict(problem) | Error::Invalid(problem)) => {

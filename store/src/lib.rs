@@ -43,6 +43,7 @@ pub mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
+use greffe_models::Date;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
@@ -103,6 +104,7 @@ pub struct Store {
     backend: Backend,
     writer: Arc<Mutex<()>>,
     blobs: BlobStore,
+    today: Option<Date>,
 }
 
 /// A write transaction: commit it, or drop it to roll back.
@@ -187,9 +189,23 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(|error| Error::internal(format!("migration: {error}")))?;
-        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs };
+        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs, today: None };
         dossiers::fill_lawyer_keys(&store).await?;
         Ok(store)
+    }
+
+    /// The same store on a fixed day: what it checks against "today" (no
+    /// pourvoi registered after it) reads `today` instead of the clock. For
+    /// the demonstration's `--today`.
+    #[must_use]
+    pub fn on(mut self, today: Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Today in Paris, or the fixed day of [`Store::on`].
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| greffe_models::dates::paris_date(chrono::Utc::now()))
     }
 
     /// The backend.

@@ -104,7 +104,7 @@ impl Store {
             ));
         };
         let filed_on = greffe_models::dates::parse_date(&input.filed_on)
-            .map_err(|e| Error::invalid("filed_on", e.to_string(), "date au format AAAA-MM-JJ"))?;
+            .map_err(|e| Error::invalid("filed_on", e.to_string(), e.fix()))?;
         if !greffe_models::forms::is_file_name(&input.filename) {
             return Err(Error::invalid(
                 "filename",

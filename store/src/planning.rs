@@ -279,9 +279,8 @@ pub fn validated(doc: &InstanceDoc, what: &str, action: &str) -> Result<Instance
 
 /// Parses a horizon given as two dates, checked.
 pub fn horizon(start: &str, end: &str) -> Result<(Date, Date)> {
-    let parse = |field: &str, raw: &str| {
-        parse_date(raw).map_err(|_| Error::invalid(field, format!("date « {raw} » invalide"), "écrire AAAA-MM-JJ"))
-    };
+    let parse =
+        |field: &str, raw: &str| parse_date(raw).map_err(|error| Error::invalid(field, error.to_string(), error.fix()));
     let (start, end) = (parse("start", start)?, parse("end", end)?);
     if end < start {
         return Err(Error::invalid("end", "la fin de la période précède son début", "donner end ≥ start"));

@@ -206,9 +206,9 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
     }
     for (index, absence) in input.absences.iter().enumerate() {
         let from = parse_date(&absence.from)
-            .map_err(|e| Error::invalid(format!("absences[{index}].from"), e.to_string(), "date AAAA-MM-JJ"))?;
+            .map_err(|e| Error::invalid(format!("absences[{index}].from"), e.to_string(), e.fix()))?;
         let to = parse_date(&absence.to)
-            .map_err(|e| Error::invalid(format!("absences[{index}].to"), e.to_string(), "date AAAA-MM-JJ"))?;
+            .map_err(|e| Error::invalid(format!("absences[{index}].to"), e.to_string(), e.fix()))?;
         if to < from {
             return Err(Error::invalid(
                 format!("absences[{index}].to"),
@@ -222,7 +222,7 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
 
 fn check_hearing(input: &HearingInput) -> Result<()> {
     check_code("id", &input.id)?;
-    let date = parse_date(&input.date).map_err(|e| Error::invalid("date", e.to_string(), "date AAAA-MM-JJ"))?;
+    let date = parse_date(&input.date).map_err(|e| Error::invalid("date", e.to_string(), e.fix()))?;
     if greffe_models::calendar::is_non_working_day(date, greffe_models::calendar::Place::PARIS) {
         return Err(Error::invalid(
             "date",

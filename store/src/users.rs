@@ -314,7 +314,7 @@ impl Store {
             None => None,
             Some(raw) => {
                 let day = greffe_models::dates::parse_date(raw)
-                    .map_err(|error| Error::invalid("expires_on", error.to_string(), "date au format AAAA-MM-JJ"))?;
+                    .map_err(|error| Error::invalid("expires_on", error.to_string(), error.fix()))?;
                 if day < greffe_models::dates::paris_date(chrono::Utc::now()) {
                     return Err(Error::invalid(
                         "expires_on",

@@ -80,9 +80,7 @@ impl Reader {
     }
 
     fn date(&mut self, raw: &str, path: &str) -> Option<Date> {
-        parse_date(raw)
-            .map_err(|error| self.push(path, "invalid_date", error.to_string(), "écrire la date au format AAAA-MM-JJ"))
-            .ok()
+        parse_date(raw).map_err(|error| self.push(path, "invalid_date", error.to_string(), error.fix())).ok()
     }
 
     fn range(&mut self, raw: &RangeDoc, path: &str) -> Option<DateRange> {

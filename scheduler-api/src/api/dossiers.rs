@@ -140,7 +140,8 @@ pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id)
 }
 
 /// Updates a dossier's record: a JSON merge patch (RFC 7396) at the version
-/// given by `If-Match`.
+/// given by `If-Match`. The pourvoi number is the dossier's identity: a
+/// patch may repeat it, never change it (422; register a new dossier).
 #[utoipa::path(patch, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields to change; null removes"),
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),

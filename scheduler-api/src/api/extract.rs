@@ -108,6 +108,10 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
             let (message, action) = greffe_models::text::refusal(c);
             return Err(Error::invalid(if path.is_empty() { "body".to_owned() } else { path }, message, action));
         }
+        // Every date lies in the calendar the rules are computed on.
+        if let Some((path, message, action)) = greffe_models::dates::first_outside_calendar(&value) {
+            return Err(Error::invalid(path, message, action));
+        }
         // Every body is an object (serde would read a struct from a list of
         // its fields' values, which no document describes).
         if value.is_array() {
@@ -179,6 +183,11 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
                 .or_else(|| greffe_models::text::refused_char(&value, false))
             {
                 let (message, action) = greffe_models::text::refusal(c);
+                return Err(Error::invalid(key.into_owned(), message, action));
+            }
+            if greffe_models::dates::DATE_FIELDS.contains(&key.as_ref())
+                && let Some((message, action)) = greffe_models::dates::outside_calendar(&value)
+            {
                 return Err(Error::invalid(key.into_owned(), message, action));
             }
         }
@@ -280,8 +289,7 @@ pub fn numeric_id(raw: &str, what: &str) -> Result<i64> {
 pub fn date_or(field: &str, raw: Option<&str>, default: greffe_models::Date) -> Result<greffe_models::Date> {
     match raw {
         None => Ok(default),
-        Some(raw) => greffe_models::dates::parse_date(raw)
-            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ")),
+        Some(raw) => greffe_models::dates::parse_date(raw).map_err(|e| Error::invalid(field, e.to_string(), e.fix())),
     }
 }
 

@@ -309,7 +309,8 @@ const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
 const MULTI_LINE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
 
 /// Gives every string of `schema` the pattern of the text rule, unless it
-/// has a format other than a date (binary content) or a list of values.
+/// has a format (binary content) or a list of values; a date, the pattern of
+/// the supported calendar.
 fn constrain_strings(schema: &mut utoipa::openapi::schema::Schema, multiline: bool) {
     use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType};
     use utoipa::openapi::{RefOr, Type};
@@ -327,8 +328,12 @@ fn constrain_strings(schema: &mut utoipa::openapi::schema::Schema, multiline: bo
                 SchemaType::Array(kinds) => kinds.contains(&Type::String),
                 SchemaType::AnyValue => false,
             };
-            let plain = matches!(object.format, None | Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
-            if is_string && plain && object.enum_values.is_none() && object.pattern.is_none() {
+            let date = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+            if is_string && date {
+                // A date of the calendar the rules are computed on
+                // (`models::dates`, refused outside by `json_body`, `Params`).
+                object.pattern = Some(greffe_models::dates::CALENDAR_DATE_PATTERN.to_owned());
+            } else if is_string && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
                 object.pattern = Some((if multiline { MULTI_LINE } else { ONE_LINE }).to_owned());
             }
             for (name, property) in &mut object.properties {

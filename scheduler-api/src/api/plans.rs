@@ -208,7 +208,7 @@ pub struct ProposalRequest {
 /// runs in the background; follow it at `/plans/jobs/{id}` or its
 /// `/events` stream. Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/plans/jobs", tag = "plans", security(("token" = [])), request_body = ProposalRequest,
-    responses((status = 202, body = JobView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 202, body = JobView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn start_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -244,11 +244,14 @@ pub async fn start_job(
         if let Some(only) = &request.dossiers {
             let keep: Vec<String> = only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect();
             if let Some(missing) = keep.iter().find(|id| !built.doc.dossiers.iter().any(|d| &d.id == *id)) {
-                return Err(Error::invalid(
+                // A dossier the registry does not hold ready there: the
+                // request is well formed, the store refuses the reference.
+                return Err(greffe_store::Error::bad_reference(
                     "dossiers",
                     format!("le dossier {missing} n'est pas audiençable dans cette chambre et cette période"),
                     "retirer ce dossier de la liste (voir GET /chambers/{code}/instance, « excluded »)",
-                ));
+                )
+                .into());
             }
             built.doc.dossiers.retain(|d| keep.contains(&d.id));
             built.instance = workflow::instance_of(&built.doc)?;

@@ -236,7 +236,7 @@ pub async fn list_hearings(
     for (field, raw) in [("from", &filter.from), ("to", &filter.to)] {
         if let Some(raw) = raw {
             greffe_models::dates::parse_date(raw)
-                .map_err(|error| Error::invalid(field, error.to_string(), "date au format AAAA-MM-JJ"))?;
+                .map_err(|error| Error::invalid(field, error.to_string(), error.fix()))?;
         }
     }
     Ok(Json(state.store.hearings(filter.chamber.as_deref(), filter.from.as_deref(), filter.to.as_deref()).await?))

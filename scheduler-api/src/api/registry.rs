@@ -118,8 +118,7 @@ pub async fn dashboard(
     caller.require(Operation::ReadDashboard)?;
     let today = day(query.today.as_deref())?;
     let parse = |field: &str, raw: &str| {
-        greffe_models::dates::parse_date(raw)
-            .map_err(|e| Error::invalid(field, e.to_string(), "date au format AAAA-MM-JJ"))
+        greffe_models::dates::parse_date(raw).map_err(|e| Error::invalid(field, e.to_string(), e.fix()))
     };
     let from = match &query.from {
         Some(raw) => parse("from", raw)?,

@@ -25,7 +25,7 @@ pub fn registration_events(fields: &Fields, registered_on: &str, problems: &mut 
         let Some(date) = date else { continue };
         if let Err(error) = greffe_models::dates::parse_date(&date) {
             if fields.opt(name).is_some() {
-                problems.push(name, error.to_string(), "date au format AAAA-MM-JJ");
+                problems.push(name, error.to_string(), error.fix());
             }
             continue;
         }

@@ -123,7 +123,7 @@ fn asked(fields: &Fields, problems: &mut Problems) -> Asked {
     let mut date = |name: &str, default| match fields.opt(name) {
         None => default,
         Some(raw) => greffe_models::dates::parse_date(&raw).unwrap_or_else(|error| {
-            problems.push(name, error.to_string(), "date au format AAAA-MM-JJ");
+            problems.push(name, error.to_string(), error.fix());
             default
         }),
     };

@@ -404,3 +404,62 @@ async fn a_correction_names_an_entry_of_the_dossier(app: TestApp) {
     assert_eq!(app.journal_len().await, journal);
 }
 both_backends!(a_correction_names_an_entry_of_the_dossier);
+
+async fn dates_lie_in_the_calendar_the_rules_are_computed_on(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let (id, etag) = register(&app, &clerk, civil_dossier("V 26-10.053")).await;
+    let journal = app.journal_len().await;
+    // A year the holidays and deadlines cannot be computed for: refused
+    // where it is written, the field named, whatever the operation.
+    let event = json!({"type": "notification_memoire_demandeur", "date": "0273-03-08"});
+    let refused = app.write(Method::POST, &format!("/dossiers/{id}/events"), &clerk, &etag, event).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["field"], "date");
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("1900 à 2200"), "{}", refused.json);
+    let absence = json!({"id": "civ1-c8", "name": "Magistrat", "role": "conseiller", "chamber": "civ1", "rank": 1,
+        "weekly_cap": 2, "absences": [{"from": "2027-01-04", "to": "2201-01-01"}]});
+    let refused = app.post("/magistrates", &app.admin, absence).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("absences[0].to"))
+    );
+    assert_eq!(app.journal_len().await, journal, "nothing written");
+    // The same in a query, and the calendar's own bounds are accepted.
+    let refused = app.get("/chambers/civ1/calendar?from=1899-12-31&to=1900-01-05", &clerk).await;
+    assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+    let first = app.get("/chambers/civ1/calendar?from=1900-01-01&to=1900-01-05", &clerk).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.json);
+}
+both_backends!(dates_lie_in_the_calendar_the_rules_are_computed_on);
+
+async fn a_pourvoi_is_not_registered_in_the_future(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    let journal = app.journal_len().await;
+    // A year typed wrong (2087 for 2027) would date every deadline of the
+    // dossier in the future: refused, the field named, nothing written.
+    let mut record = civil_dossier("W 26-10.054");
+    record["registered_on"] = json!((today + chrono::Duration::days(1)).to_string());
+    let refused = app.post("/dossiers", &clerk, record.clone()).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("registered_on")),
+        "{}",
+        refused.json
+    );
+    assert_eq!(app.journal_len().await, journal, "nothing written");
+    // Today itself is a registration day; a patch cannot move it later.
+    record["registered_on"] = json!(today.to_string());
+    let (id, etag) = register(&app, &clerk, record).await;
+    let later = json!({"registered_on": (today + chrono::Duration::days(400)).to_string()});
+    let refused = app.write(Method::PATCH, &format!("/dossiers/{id}"), &clerk, &etag, later).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("registered_on")),
+        "{}",
+        refused.json
+    );
+}
+both_backends!(a_pourvoi_is_not_registered_in_the_future);

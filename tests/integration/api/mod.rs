@@ -8,6 +8,8 @@ mod roles;
 mod simulations;
 
 use axum::http::{Method, StatusCode};
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use app::{TestApp, both_backends, civil_dossier};
@@ -704,6 +706,51 @@ fn openapi_document_is_generated_from_the_handlers() {
     let paths = document["paths"].as_object().expect("paths");
     assert!(paths.len() >= 20, "{} paths", paths.len());
     insta::assert_json_snapshot!("openapi", document);
+}
+
+/// The fields the service reads as dates (`models::dates::DATE_FIELDS`,
+/// bounded to the supported calendar by name) are exactly the dates of the
+/// document, each declared with the calendar's pattern: a new date field
+/// with another name fails here. (A listed name may also name a list of
+/// codes — `publication` of a decision — whose values are never dates.)
+#[test]
+fn the_dates_of_the_document_are_the_dates_the_service_bounds() {
+    fn walk(node: &Value, name: Option<&str>, found: &mut BTreeMap<String, Vec<String>>) {
+        match node {
+            Value::Object(map) => {
+                if map.get("format").and_then(Value::as_str) == Some("date")
+                    && let Some(name) = name
+                {
+                    found.entry(name.to_owned()).or_default().push(map["pattern"].as_str().unwrap_or("").to_owned());
+                }
+                for (key, child) in map {
+                    match (key.as_str(), child) {
+                        ("properties", Value::Object(properties)) => {
+                            properties.iter().for_each(|(property, schema)| walk(schema, Some(property), found))
+                        }
+                        ("parameters", Value::Array(parameters)) => parameters.iter().for_each(|parameter| {
+                            walk(&parameter["schema"], parameter["name"].as_str(), found);
+                        }),
+                        _ => walk(child, name, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, name, found)),
+            _ => {}
+        }
+    }
+    let document: Value = serde_json::from_str(&greffe_api::openapi_json()).expect("JSON");
+    let mut found = BTreeMap::new();
+    walk(&document, None, &mut found);
+    let named: Vec<&str> = found.keys().map(String::as_str).collect();
+    let mut listed = greffe_models::dates::DATE_FIELDS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(named, listed);
+    for (name, patterns) in &found {
+        for pattern in patterns {
+            assert_eq!(pattern, greffe_models::dates::CALENDAR_DATE_PATTERN, "{name}");
+        }
+    }
 }
 
 /// The demonstration court: seeded through the store's own checks, its

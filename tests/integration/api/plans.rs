@@ -141,12 +141,17 @@ async fn plan_lifecycle(app: TestApp) {
         (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "time_limit_s": 0}), "time_limit_s"),
         (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "objective": "fastest"}), "objective"),
         (json!({"chamber": "civ1", "start": "2027-01-15", "end": "2027-01-04"}), "end"),
-        (json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "dossiers": [999]}), "dossiers"),
     ] {
         let refused = app.post("/plans/jobs", &president, body).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
         assert_eq!(refused.json["field"], field);
     }
+    // A well-formed list naming a dossier the registry does not hold ready
+    // there: the reference is refused (409), the field named.
+    let body = json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "dossiers": [999]});
+    let refused = app.post("/plans/jobs", &president, body).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "bad_reference"), "{}", refused.json);
+    assert_eq!(refused.json["field"], "dossiers");
     assert_eq!(
         app.post("/plans/jobs", &outsider, json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15"}))
             .await
