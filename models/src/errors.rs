@@ -55,6 +55,8 @@ pub enum ErrorCode {
     PlanStatus,
     /// The task was already done (by someone else, or in another tab).
     AlreadyDone,
+    /// A queue of jobs is full: try again after `Retry-After` seconds.
+    QueueFull,
     /// A failure of the service itself (logged; nothing was written).
     Internal,
     /// The database cannot be reached.
@@ -63,7 +65,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -85,6 +87,7 @@ impl ErrorCode {
         Self::NotFinished,
         Self::PlanStatus,
         Self::AlreadyDone,
+        Self::QueueFull,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -113,6 +116,7 @@ impl ErrorCode {
             Self::NotFinished => "not_finished",
             Self::PlanStatus => "plan_status",
             Self::AlreadyDone => "already_done",
+            Self::QueueFull => "queue_full",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
         }
@@ -144,6 +148,7 @@ impl ErrorCode {
             Self::NotFinished => "calcul pas encore terminé : pas de résultat",
             Self::PlanStatus => "le statut du plan ne permet pas l'action",
             Self::AlreadyDone => "la tâche est déjà faite (par un collègue, ou dans un autre onglet)",
+            Self::QueueFull => "trop de calculs en attente : réessayer après le délai indiqué (Retry-After)",
             Self::Internal => "erreur interne du service (journalisée) ; rien n'a été enregistré",
             Self::Unavailable => "base de données injoignable",
         }

@@ -135,6 +135,7 @@ impl Error {
             Self::Store(Store::NotFound(problem)) => (StatusCode::NOT_FOUND, problem.clone()),
             Self::Store(Store::Conflict(problem)) => (StatusCode::CONFLICT, problem.clone()),
             Self::Store(Store::Invalid(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.clone()),
+            Self::Store(Store::Busy { problem, .. }) => (StatusCode::TOO_MANY_REQUESTS, problem.clone()),
             Self::Store(Store::VersionMismatch { current }) => (
                 StatusCode::PRECONDITION_FAILED,
                 Problem {
@@ -205,6 +206,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         | ErrorCode::NotFinished
         | ErrorCode::PlanStatus
         | ErrorCode::AlreadyDone => StatusCode::CONFLICT,
+        ErrorCode::QueueFull => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     };
@@ -232,7 +234,13 @@ impl IntoResponse for Error {
         for text in [body.field.as_mut(), body.action.as_mut()].into_iter().flatten() {
             visible(text);
         }
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Self::Store(greffe_store::Error::Busy { retry_after_s, .. }) = &self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_s));
+        }
+        response
     }
 }
 
@@ -256,6 +264,7 @@ mod tests {
             Error::precondition_required(),
             Error::internal("x"),
             Error::unavailable("x"),
+            Error::Store(greffe_store::Error::busy("x", "y", 30)),
         ]
         .into_iter()
         .chain(

@@ -49,6 +49,15 @@ pub enum Error {
     /// A value is refused: the problem names the field and the fix.
     #[error("{}", .0.message)]
     Invalid(Problem),
+    /// A queue is at its bound: nothing was queued; the request may be sent
+    /// again later.
+    #[error("{}", .problem.message)]
+    Busy {
+        /// What to tell the user.
+        problem: Problem,
+        /// Seconds after which to try again.
+        retry_after_s: u64,
+    },
     /// The database cannot be reached.
     #[error("store unavailable: {detail}")]
     Unavailable {
@@ -121,6 +130,7 @@ impl Error {
     pub fn problem(&self) -> Option<&Problem> {
         match self {
             Self::NotFound(problem) | Self::Conflict(problem) | Self::Invalid(problem) => Some(problem),
+            Self::Busy { problem, .. } => Some(problem),
             Self::Unavailable { problem, .. } => problem.as_ref(),
             Self::VersionMismatch { .. } | Self::Internal(_) => None,
         }
@@ -130,6 +140,7 @@ impl Error {
     pub fn problem_mut(&mut self) -> Option<&mut Problem> {
         match self {
             Self::NotFound(problem) | Self::Conflict(problem) | Self::Invalid(problem) => Some(problem),
+            Self::Busy { problem, .. } => Some(problem),
             Self::Unavailable { problem, .. } => Some(
                 problem
                     .get_or_insert_with(|| Problem::new(ErrorCode::Unavailable, "la base de données est indisponible")),

@@ -28,6 +28,7 @@ pub mod dossiers;
 pub mod error;
 pub mod idempotency;
 pub mod import;
+pub mod jobs;
 pub mod journal;
 pub mod pieces;
 pub mod planning;
