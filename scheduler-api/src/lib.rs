@@ -13,6 +13,7 @@
 pub mod api;
 pub mod error;
 pub mod portal;
+pub mod worker;
 pub mod workflow;
 
 pub use api::{AppState, openapi_json, router, serve, today};

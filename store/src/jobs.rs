@@ -243,7 +243,7 @@ impl Store {
     /// Queues a job; refused with [`Error::Busy`] when `bound` jobs of its
     /// kind are already queued or running.
     pub async fn enqueue_job(&self, job: NewJob, bound: usize) -> Result<Job> {
-        let mut write = self.write().await?;
+        let mut write = self.write_unjournaled().await?;
         let open: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')")
                 .bind(job.kind.as_str())
@@ -284,7 +284,7 @@ impl Store {
         }
         let at = now();
         let until = lease_end(lease)?;
-        let mut write = self.write().await?;
+        let mut write = self.write_unjournaled().await?;
         sqlx::query(
             "UPDATE jobs SET status = 'cancelled', finished_at = $1, updated_at = $1, lease_until = NULL
              WHERE status = 'running' AND lease_until < $1 AND cancel_requested = 1",
@@ -334,7 +334,7 @@ impl Store {
         lease: std::time::Duration,
     ) -> Result<Beat> {
         let until = lease_end(lease)?;
-        let mut write = self.write().await?;
+        let mut write = self.write_unjournaled().await?;
         let row = sqlx::query(
             "UPDATE jobs SET progress = $1, lease_until = $2, updated_at = $3
              WHERE id = $4 AND worker = $5 AND status = 'running'
@@ -358,7 +358,7 @@ impl Store {
     /// Ends job `id` held by `worker` (see [`finish_in`]); false when the
     /// worker no longer holds it.
     pub async fn finish_job(&self, id: i64, worker: &str, outcome: &Outcome) -> Result<bool> {
-        let mut write = self.write().await?;
+        let mut write = self.write_unjournaled().await?;
         let ended = finish_in(&mut write.tx, id, worker, outcome).await?;
         write.commit().await?;
         Ok(ended)
@@ -369,7 +369,7 @@ impl Store {
     /// is. Returns the job as it now stands.
     pub async fn cancel_job(&self, id: i64) -> Result<Job> {
         let at = now();
-        let mut write = self.write().await?;
+        let mut write = self.write_unjournaled().await?;
         sqlx::query(
             "UPDATE jobs SET cancel_requested = 1, updated_at = $1,
                  status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,

@@ -240,6 +240,19 @@ impl Store {
         Ok(WriteTx { tx, _writer: writer })
     }
 
+    /// A write that appends nothing to the journal (the bookkeeping of
+    /// jobs): on SQLite behind the writer lock like every write; on
+    /// PostgreSQL without the journal head's row lock, so that a running
+    /// job's reports never wait for registry writes, nor hold them up.
+    pub(crate) async fn write_unjournaled(&self) -> Result<WriteTx> {
+        let writer = match self.backend {
+            Backend::Sqlite => Some(Arc::clone(&self.writer).lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _writer: writer })
+    }
+
     /// Runs one statement as a write of its own, through [`Store::write`]
     /// (bookkeeping with no journal entry: a session's or a token's last
     /// use, a sign-out, the record of a journal verification).

@@ -214,31 +214,67 @@ impl Store {
     /// Records a new draft.
     pub async fn create_plan(&self, actor: &str, new: NewPlan<'_>) -> Result<PlanRecord> {
         let mut write = self.write().await?;
-        let at = now();
-        let hard = hard_violations(new.report);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plans (chamber, horizon_start, horizon_end, status, title, instance, plan, report,
-                                hard_violations, amends, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(new.chamber)
-        .bind(new.start.to_string())
-        .bind(new.end.to_string())
-        .bind(new.title)
-        .bind(serde_json::to_string(new.instance).map_err(Error::internal)?)
-        .bind(serde_json::to_string(new.plan).map_err(Error::internal)?)
-        .bind(serde_json::to_string(new.report).map_err(Error::internal)?)
-        .bind(hard)
-        .bind(new.amends)
-        .bind(actor)
-        .bind(&at)
-        .fetch_one(&mut *write.tx)
-        .await?;
-        history(&mut write.tx, id, actor, "created", new.origin, hard).await?;
+        let id = insert_plan(&mut write.tx, actor, new).await?;
         write.commit().await?;
         self.plan(id).await
     }
 
+    /// Stores the draft a proposal job produced and ends the job with it
+    /// (`{"plan_id"}`, and its last `progress`), in one transaction: `None`,
+    /// and nothing stored, when `worker` no longer holds the job (another
+    /// worker took it over and stores its own).
+    pub async fn create_plan_of_job(
+        &self,
+        actor: &str,
+        new: NewPlan<'_>,
+        job: i64,
+        worker: &str,
+        progress: &impl Serialize,
+    ) -> Result<Option<PlanRecord>> {
+        let mut write = self.write().await?;
+        let id = insert_plan(&mut write.tx, actor, new).await?;
+        sqlx::query("UPDATE jobs SET progress = $1 WHERE id = $2 AND worker = $3 AND status = 'running'")
+            .bind(serde_json::to_string(progress).map_err(Error::internal)?)
+            .bind(job)
+            .bind(worker)
+            .execute(&mut *write.tx)
+            .await?;
+        let outcome = crate::jobs::Outcome::Done(serde_json::json!({"plan_id": id}));
+        if !crate::jobs::finish_in(&mut write.tx, job, worker, &outcome).await? {
+            return Ok(None);
+        }
+        write.commit().await?;
+        self.plan(id).await.map(Some)
+    }
+}
+
+/// Inserts a draft and its first history entry; returns its id.
+async fn insert_plan(tx: &mut AnyConnection, actor: &str, new: NewPlan<'_>) -> Result<i64> {
+    let at = now();
+    let hard = hard_violations(new.report);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (chamber, horizon_start, horizon_end, status, title, instance, plan, report,
+                                hard_violations, amends, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(new.chamber)
+    .bind(new.start.to_string())
+    .bind(new.end.to_string())
+    .bind(new.title)
+    .bind(serde_json::to_string(new.instance).map_err(Error::internal)?)
+    .bind(serde_json::to_string(new.plan).map_err(Error::internal)?)
+    .bind(serde_json::to_string(new.report).map_err(Error::internal)?)
+    .bind(hard)
+    .bind(new.amends)
+    .bind(actor)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    history(tx, id, actor, "created", new.origin, hard).await?;
+    Ok(id)
+}
+
+impl Store {
     /// A plan's summary.
     pub async fn plan_summary(&self, id: i64) -> Result<PlanSummary> {
         let row = sqlx::query(&format!("SELECT {SUMMARY} FROM plans WHERE id = $1"))

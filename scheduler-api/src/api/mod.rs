@@ -38,8 +38,9 @@ use greffe_store::journal::hex;
 pub struct AppState {
     /// The store.
     pub store: Store,
-    /// Proposal jobs of this process.
-    pub jobs: std::sync::Arc<plans::Jobs>,
+    /// The worker of this process, running proposal jobs from the
+    /// store's queue.
+    pub worker: std::sync::Arc<crate::worker::Worker>,
     /// How dossiers become planner input.
     pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
     /// Simulation runs of this process.
@@ -53,7 +54,7 @@ impl AppState {
     pub fn new(store: Store) -> Self {
         Self {
             store,
-            jobs: std::sync::Arc::default(),
+            worker: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
             simulations: std::sync::Arc::default(),
             visibility: std::sync::Arc::default(),
@@ -877,12 +878,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the routes on `listener` until `shutdown` completes (requests in
-/// flight are finished first).
+/// flight are finished first), with this process's worker running the
+/// queued jobs (those queued before a restart included).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    crate::worker::Worker::ensure_started(&state);
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 

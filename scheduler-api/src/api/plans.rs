@@ -5,9 +5,6 @@
 //! roll, magistrate agenda, chamber calendar) in JSON and iCalendar.
 
 use greffe_models::access::{Operation, View};
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Json;
@@ -16,11 +13,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use greffe_models::Date;
 use greffe_models::edit::Edit;
 use greffe_models::events::EventsDoc;
 use greffe_models::format::InstanceDoc;
-use greffe_models::{Date, Instance};
-use greffe_solver::{Objective, ObjectiveWeights, Phase, SolveConfig, solve};
+use greffe_solver::{Objective, ObjectiveWeights};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
@@ -28,14 +25,16 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{Caller, IfMatch, Params, date_or, json_body, numeric_id, tagged};
 use super::{AppState, idempotent, today};
 use crate::error::{Error, Problem, Result};
+use crate::worker::{JobProgress, PROPOSAL_QUEUE, ProposalJob, Worker};
 use crate::workflow::{self, Amendment, Recheck};
+use greffe_store::jobs::{Job, JobKind, JobStatus, NewJob};
 use greffe_store::planning::{Excluded, horizon};
 use greffe_store::plans::NoticeTask;
-use greffe_store::plans::{Faults, HistoryEntry, NewPlan, PlanRecord, PlanStatus, PlanSummary};
+use greffe_store::plans::{Faults, HistoryEntry, PlanRecord, PlanStatus, PlanSummary};
 use greffe_store::users::UserRole;
 
-/// Finished proposal jobs kept in memory (their drafts are in the store).
-const KEPT_JOBS: usize = 200;
+/// How often a stream of a job's progress reads its row.
+const JOB_READ_EVERY: Duration = Duration::from_millis(250);
 
 /// Progress of a proposal job.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -66,39 +65,30 @@ impl JobView {
     fn is_final(&self) -> bool {
         matches!(self.status.as_str(), "done" | "failed" | "cancelled")
     }
-}
 
-struct Job {
-    view: watch::Sender<JobView>,
-    cancel: Arc<AtomicBool>,
-    requested_by: String,
-}
-
-/// Proposal jobs of this process (a restart forgets running jobs; their
-/// results, once drafts, are in the store).
-#[derive(Default)]
-pub struct Jobs {
-    next: AtomicI64,
-    jobs: Mutex<BTreeMap<i64, Job>>,
-}
-
-impl std::fmt::Debug for Jobs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Jobs").field("next", &self.next).finish_non_exhaustive()
-    }
-}
-
-impl Jobs {
-    fn update(&self, id: i64, change: impl FnOnce(&mut JobView)) {
-        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(job) = jobs.get(&id) {
-            job.view.send_modify(change);
+    /// The view of a job as stored (`store::jobs`; its progress as the
+    /// worker reported it).
+    fn of(job: &Job) -> Self {
+        let progress: JobProgress =
+            job.progress.clone().and_then(|p| serde_json::from_value(p).ok()).unwrap_or_default();
+        let phase = match job.status {
+            JobStatus::Queued => "preparing".to_owned(),
+            JobStatus::Done | JobStatus::Failed | JobStatus::Cancelled => "done".to_owned(),
+            JobStatus::Running if progress.phase.is_empty() => "preparing".to_owned(),
+            JobStatus::Running => progress.phase.clone(),
+        };
+        Self {
+            id: job.id,
+            chamber: job.scope.clone(),
+            status: job.status.as_str().to_owned(),
+            phase,
+            incumbent: progress.incumbent,
+            bound: progress.bound,
+            gap: progress.gap,
+            elapsed_ms: progress.elapsed_ms,
+            plan_id: job.result.as_ref().and_then(|r| r["plan_id"].as_i64()),
+            error: job.error.clone(),
         }
-    }
-
-    fn view(&self, id: i64) -> Option<(JobView, String, watch::Receiver<JobView>)> {
-        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        jobs.get(&id).map(|job| (job.view.borrow().clone(), job.requested_by.clone(), job.view.subscribe()))
     }
 }
 
@@ -204,11 +194,15 @@ pub struct ProposalRequest {
     pub dossiers: Option<Vec<i64>>,
 }
 
-/// Starts a proposal job (president or clerk of the chamber): the solver
-/// runs in the background; follow it at `/plans/jobs/{id}` or its
-/// `/events` stream. Accepts `Idempotency-Key`.
+/// Starts a proposal job (president or clerk of the chamber): the job is
+/// queued in the store and a worker — of this process or another — solves
+/// it; follow it at `/plans/jobs/{id}` or its `/events` stream. At most 32
+/// proposals of the court wait or run at once (429 beyond, with
+/// `Retry-After`). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/plans/jobs", tag = "plans", security(("token" = [])), request_body = ProposalRequest,
-    responses((status = 202, body = JobView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 202, body = JobView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "The queue of proposals is full (`queue_full`)",
+            headers(("Retry-After" = u64, description = "Seconds to wait before sending the request again")))))]
 pub async fn start_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -256,145 +250,50 @@ pub async fn start_job(
             built.doc.dossiers.retain(|d| keep.contains(&d.id));
             built.instance = workflow::instance_of(&built.doc)?;
         }
-        let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let view = JobView {
-            id,
-            chamber: request.chamber.clone(),
-            status: "queued".into(),
-            phase: "preparing".into(),
-            incumbent: None,
-            bound: None,
-            gap: None,
-            elapsed_ms: 0,
-            plan_id: None,
-            error: None,
-        };
-        let (sender, _) = watch::channel(view.clone());
-        let cancel = Arc::new(AtomicBool::new(false));
-        let mut jobs = state.jobs.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Finished jobs are kept for their followers; the oldest go first.
-        while jobs.len() >= KEPT_JOBS {
-            let Some(oldest) = jobs.iter().find(|(_, job)| job.view.borrow().is_final()).map(|(id, _)| *id) else {
-                break;
-            };
-            jobs.remove(&oldest);
-        }
-        jobs.insert(id, Job { view: sender, cancel: Arc::clone(&cancel), requested_by: caller.id().to_owned() });
-        drop(jobs);
         let title = request.title.clone().unwrap_or_else(|| format!("Proposition du {}", today()));
-        let job = JobInput { id, actor: caller.id().to_owned(), chamber: request.chamber.clone(), title, start, end };
-        tokio::spawn(run_job(state.clone(), job, built.doc, built.instance, objective, time_limit, cancel));
+        let queued = ProposalJob {
+            chamber: request.chamber.clone(),
+            start,
+            end,
+            publication,
+            benchmark: matches!(objective, Objective::Benchmark),
+            time_limit_s: time_limit,
+            dossiers: request
+                .dossiers
+                .as_ref()
+                .map(|only| only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect()),
+            title,
+        };
+        let job = NewJob {
+            kind: JobKind::Proposal,
+            scope: request.chamber.clone(),
+            created_by: caller.id().to_owned(),
+            request: serde_json::to_value(&queued).map_err(Error::internal)?,
+        };
+        let job = state.store.enqueue_job(job, PROPOSAL_QUEUE).await?;
+        Worker::ensure_started(&state);
+        Worker::wake(&state);
+        let (id, view) = (job.id, JobView::of(&job));
         Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/plans/jobs/{id}"))], Json(view)).into_response())
     })
     .await
 }
 
-struct JobInput {
-    id: i64,
-    actor: String,
-    chamber: String,
-    title: String,
-    start: Date,
-    end: Date,
-}
-
-async fn run_job(
-    state: AppState,
-    job: JobInput,
-    doc: InstanceDoc,
-    instance: Instance,
-    objective: Objective,
-    time_limit: f64,
-    cancel: Arc<AtomicBool>,
-) {
-    let id = job.id;
-    let jobs = Arc::clone(&state.jobs);
-    jobs.update(id, |v| {
-        v.status = "running".into();
-        v.phase = "solving".into();
-    });
-    let progress_jobs = Arc::clone(&jobs);
-    let solved = tokio::task::spawn_blocking(move || {
-        let progress = move |p: &greffe_solver::Progress| {
-            progress_jobs.update(id, |v| {
-                v.phase = match p.phase {
-                    Phase::Prepared => "solving",
-                    Phase::ChamberDone => "checking",
-                    Phase::Done => "done",
-                }
-                .into();
-                v.incumbent = Some(p.incumbent);
-                v.bound = p.bound;
-                v.gap =
-                    p.bound.map(|b| if b.abs() > f64::EPSILON { ((b - p.incumbent) / b.abs()).max(0.0) } else { 0.0 });
-                v.elapsed_ms = p.elapsed_ms;
-            });
-        };
-        let config = SolveConfig {
-            time_limit: Duration::from_secs_f64(time_limit),
-            objective,
-            cancel: Some(&cancel),
-            progress: Some(&progress),
-            ..SolveConfig::default()
-        };
-        solve(&instance, &config)
-    })
-    .await;
-    let outcome = match solved {
-        Err(join) => Err(format!("le calcul s'est interrompu : {join}")),
-        Ok(Err(greffe_solver::SolveError::Cancelled)) => {
-            jobs.update(id, |v| {
-                v.status = "cancelled".into();
-                v.phase = "done".into();
-            });
-            return;
-        }
-        Ok(Err(error)) => Err(error.to_string()),
-        Ok(Ok(solved)) => {
-            let new = NewPlan {
-                chamber: &job.chamber,
-                start: job.start,
-                end: job.end,
-                title: &job.title,
-                instance: &doc,
-                plan: &solved.plan,
-                report: &solved.check,
-                amends: None,
-                origin: serde_json::json!({"job": id, "objective": solved.plan.objective, "bound": solved.plan.bound,
-                                           "gap": solved.plan.gap, "solve_ms": solved.plan.solve_ms}),
-            };
-            state.store.create_plan(&job.actor, new).await.map_err(|e| e.to_string())
-        }
-    };
-    jobs.update(id, |v| {
-        v.phase = "done".into();
-        match outcome {
-            Ok(plan) => {
-                v.status = "done".into();
-                v.plan_id = Some(plan.summary.id);
-            }
-            Err(message) => {
-                v.status = "failed".into();
-                v.error = Some(message);
-            }
-        }
-    });
-}
-
-fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(JobView, watch::Receiver<JobView>)> {
+async fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<JobView> {
     let id = numeric_id(raw_id, "job")?;
-    let (view, _, receiver) = state.jobs.view(id).ok_or_else(|| Error::not_found(format!("calcul {id}")))?;
-    if !may_see_drafts(state, caller, &view.chamber) {
-        return Err(Error::not_found(format!("calcul {id}")));
+    let hidden = || Error::not_found(format!("calcul {id}"));
+    let job = state.store.job(id).await?;
+    if job.kind != JobKind::Proposal || !may_see_drafts(state, caller, &job.scope) {
+        return Err(hidden());
     }
-    Ok((view, receiver))
+    Ok(JobView::of(&job))
 }
 
 /// A proposal job's progress.
 #[utoipa::path(get, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
     params(("id" = i64, Path, description = "Job")), responses((status = 200, body = JobView), (status = 404, body = Problem)))]
 pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<JobView>> {
-    Ok(Json(job_for(&state, &caller, &id)?.0))
+    Ok(Json(job_for(&state, &caller, &id).await?))
 }
 
 /// A proposal job's progress as server-sent events (`event: progress`, a
@@ -402,7 +301,30 @@ pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Pa
 #[utoipa::path(get, path = "/plans/jobs/{id}/events", tag = "plans", security(("token" = [])),
     params(("id" = i64, Path, description = "Job")), responses((status = 200, content_type = "text/event-stream")))]
 pub async fn job_events(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
-    let (_, receiver) = job_for(&state, &caller, &id)?;
+    let view = job_for(&state, &caller, &id).await?;
+    // The job may run in another process: its row is read until it ends.
+    let (sender, receiver) = watch::channel(view);
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let id = sender.borrow().id;
+        while !sender.borrow().is_final() && !sender.is_closed() {
+            tokio::time::sleep(JOB_READ_EVERY).await;
+            match store.job(id).await {
+                Ok(job) => {
+                    sender.send_if_modified(|view| {
+                        let now = JobView::of(&job);
+                        let changed = *view != now;
+                        *view = now;
+                        changed
+                    });
+                }
+                Err(error) => {
+                    tracing::warn!(job = id, %error, "job unreadable");
+                    break;
+                }
+            }
+        }
+    });
     Ok(progress_stream(receiver, JobView::is_final))
 }
 
@@ -431,12 +353,12 @@ pub fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
 #[utoipa::path(delete, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
     params(("id" = i64, Path, description = "Job")), responses((status = 202, body = JobView), (status = 404, body = Problem)))]
 pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
-    let (view, _) = job_for(&state, &caller, &id)?;
+    let view = job_for(&state, &caller, &id).await?;
     require_planner(&caller, &view.chamber)?;
-    if let Some(job) = state.jobs.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&view.id) {
-        job.cancel.store(true, Ordering::Relaxed);
-    }
-    Ok((StatusCode::ACCEPTED, Json(view)).into_response())
+    // A queued job ends at once; a running one when its worker next reads
+    // its row (at least twice a second).
+    let job = state.store.cancel_job(view.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(JobView::of(&job))).into_response())
 }
 
 /// Plans the caller may see: his chambers' drafts and every published plan.

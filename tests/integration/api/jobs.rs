@@ -164,3 +164,64 @@ async fn workers_claiming_together_take_each_job_once(app: TestApp) {
     assert_eq!(claimed, queued, "each job claimed once");
 }
 both_backends!(workers_claiming_together_take_each_job_once);
+
+/// A proposal queued by one service process is run by the worker of
+/// another on the same store — here after a first worker claimed it and
+/// died — and followed, or cancelled, through the first one's API.
+async fn a_queued_proposal_is_run_by_any_process(app: TestApp) {
+    use greffe_api::api::AppState;
+    use greffe_api::worker::{PROPOSAL_QUEUE, ProposalJob, Worker};
+
+    super::plans::planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let day = |raw: &str| greffe_models::dates::parse_date(raw).expect("date");
+    let request = ProposalJob {
+        chamber: "civ1".into(),
+        start: day("2027-01-04"),
+        end: day("2027-01-15"),
+        publication: day("2026-12-01"),
+        benchmark: false,
+        time_limit_s: 5.0,
+        dossiers: None,
+        title: "Proposition".into(),
+    };
+    let queue = |request: &ProposalJob| NewJob {
+        kind: JobKind::Proposal,
+        scope: "civ1".into(),
+        created_by: "pres-civ1".into(),
+        request: serde_json::to_value(request).expect("request"),
+    };
+
+    // This process runs no worker: a queued job is cancelled at once.
+    let waiting = app.store.enqueue_job(queue(&request), PROPOSAL_QUEUE).await.expect("queued");
+    let cancelled =
+        app.call(axum::http::Method::DELETE, &format!("/plans/jobs/{}", waiting.id), Some(&president), &[], None).await;
+    assert_eq!(cancelled.status, axum::http::StatusCode::ACCEPTED, "{}", cancelled.json);
+    assert_eq!(cancelled.json["status"], "cancelled");
+
+    // Another job: claimed by a worker that died at once.
+    let job = app.store.enqueue_job(queue(&request), PROPOSAL_QUEUE).await.expect("queued");
+    app.store.claim_job(&[JobKind::Proposal], "dead", GONE).await.expect("claim").expect("a job");
+    // Another process's worker takes it over; it is followed from here.
+    let other = AppState::new(app.store.clone());
+    Worker::ensure_started(&other);
+    let mut view = serde_json::Value::Null;
+    for _ in 0..300 {
+        view = app.get(&format!("/plans/jobs/{}", job.id), &president).await.json;
+        if view["status"] == "done" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(view["status"], "done", "{view}");
+    assert_eq!(view["phase"], "done");
+    assert!(view["incumbent"].is_number() && view["elapsed_ms"].is_number(), "{view}");
+    let stored = app.store.job(job.id).await.expect("job");
+    assert_eq!(stored.attempts, 2, "taken over once");
+    let plan = view["plan_id"].as_i64().expect("plan id");
+    // One draft, the job's; the cancelled job made none.
+    let plans = app.store.plans(None, false).await.expect("plans");
+    assert_eq!(plans.iter().map(|p| p.id).collect::<Vec<_>>(), [plan]);
+    assert_eq!(app.store.job(waiting.id).await.expect("job").status, JobStatus::Cancelled);
+}
+both_backends!(a_queued_proposal_is_run_by_any_process);

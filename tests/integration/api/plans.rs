@@ -17,7 +17,7 @@ const HORIZON: &str = "start=2027-01-04&end=2027-01-15&publication=2026-12-01";
 
 /// civ1 with enough conseillers for FR benches, two hearings, three ready
 /// dossiers (circuit court: formation restreinte).
-async fn planning_court(app: &TestApp) -> Vec<i64> {
+pub(super) async fn planning_court(app: &TestApp) -> Vec<i64> {
     app.court().await;
     for (suffix, rank) in [("c3", 5), ("c4", 6)] {
         let reply = app

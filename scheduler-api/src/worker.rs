@@ -1,0 +1,253 @@
+//! The worker that runs proposal jobs from the store's queue
+//! (`store::jobs`): it claims the oldest open job, builds the chamber's
+//! planning instance as the registry stands, solves it on a blocking thread,
+//! reports progress through the job's row — which renews its lease and
+//! brings back a cancellation asked from any process — and stores the draft
+//! and the job's end in one transaction, so that a job taken over after its
+//! worker died is stored once.
+//!
+//! Every `greffe serve` runs one such worker (started with the service, and
+//! on the first proposal a router built without `serve` receives); a job
+//! queued by one process may run in another.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use greffe_models::Date;
+use greffe_models::format::InstanceDoc;
+use greffe_solver::{Objective, ObjectiveWeights, Phase, SolveConfig, solve};
+use greffe_store::jobs::{Beat, Job, JobKind, Outcome};
+use greffe_store::plans::NewPlan;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, watch};
+
+use crate::api::AppState;
+use crate::workflow;
+
+/// How long a worker holds a job without reporting: past it, another
+/// worker takes the job over.
+pub const LEASE: Duration = Duration::from_secs(30);
+/// A running job reports at most this often (progress, lease, cancellation).
+const REPORT_EVERY: Duration = Duration::from_millis(250);
+/// A job with nothing new still reads its row this often: its lease is
+/// renewed, and a cancellation reaches the solver within this delay.
+const RENEW_EVERY: Duration = Duration::from_millis(500);
+/// An idle worker looks at the queue this often (jobs queued by another
+/// process; its own process wakes it at once).
+const POLL_EVERY: Duration = Duration::from_millis(500);
+/// Open proposal jobs (queued or running) the court's queue holds.
+pub const PROPOSAL_QUEUE: usize = 32;
+
+/// A proposal job's request, as queued (validated by the service).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalJob {
+    /// Chamber.
+    pub chamber: String,
+    /// Horizon.
+    pub start: Date,
+    /// Horizon.
+    pub end: Date,
+    /// Day the notices can go out.
+    pub publication: Date,
+    /// `benchmark`, or the default objective.
+    pub benchmark: bool,
+    /// Wall-clock limit in seconds.
+    pub time_limit_s: f64,
+    /// Only these dossiers (instance ids), when given.
+    pub dossiers: Option<Vec<String>>,
+    /// Title of the draft.
+    pub title: String,
+}
+
+/// Progress of a job as its row keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobProgress {
+    /// `preparing`, `solving`, `checking`, `done`.
+    pub phase: String,
+    /// Objective of the work done so far.
+    pub incumbent: Option<f64>,
+    /// Best bound so far.
+    pub bound: Option<f64>,
+    /// `(bound − incumbent) / |bound|`.
+    pub gap: Option<f64>,
+    /// Elapsed milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// The worker of this process: started once, woken when this process
+/// queues a job.
+#[derive(Debug, Default)]
+pub struct Worker {
+    started: OnceLock<()>,
+    wake: Notify,
+}
+
+impl Worker {
+    /// Starts the worker loop on `state`'s store, once per state.
+    pub fn ensure_started(state: &AppState) {
+        if state.worker.started.set(()).is_ok() {
+            let name = format!("{}-{}", hostname(), std::process::id());
+            tokio::spawn(run(state.clone(), name));
+        }
+    }
+
+    /// Wakes the worker: a job was queued.
+    pub fn wake(state: &AppState) {
+        state.worker.wake.notify_one();
+    }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|name| !name.trim().is_empty()).unwrap_or_else(|| "greffe".to_owned())
+}
+
+async fn run(state: AppState, name: String) {
+    loop {
+        match state.store.claim_job(&[JobKind::Proposal], &name, LEASE).await {
+            Ok(Some(job)) => run_proposal(&state, &name, job).await,
+            Ok(None) => {
+                let _ = tokio::time::timeout(POLL_EVERY, state.worker.wake.notified()).await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "job queue unreadable");
+                tokio::time::sleep(POLL_EVERY * 4).await;
+            }
+        }
+    }
+}
+
+/// Runs one claimed proposal job to its end (or until it is no longer
+/// this worker's).
+async fn run_proposal(state: &AppState, worker: &str, job: Job) {
+    let id = job.id;
+    let outcome = match serde_json::from_value::<ProposalJob>(job.request.clone()) {
+        Ok(request) => propose(state, worker, id, &job.created_by, request).await,
+        Err(error) => Some(Outcome::Failed(format!("demande illisible : {error}"))),
+    };
+    let Some(outcome) = outcome else { return };
+    match state.store.finish_job(id, worker, &outcome).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(job = id, "job no longer held by this worker: its end was not stored"),
+        Err(error) => tracing::error!(job = id, %error, "job end not stored"),
+    }
+}
+
+/// Builds and solves; stores the draft with the job's end and returns
+/// `None` then, or the outcome to store (failure, cancellation). `None` too
+/// when the job is no longer this worker's.
+async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: ProposalJob) -> Option<Outcome> {
+    let built = state
+        .store
+        .planning_instance(&request.chamber, request.start, request.end, request.publication, &state.rules)
+        .await;
+    let mut built = match built {
+        Ok(built) => built,
+        Err(error) => return Some(Outcome::Failed(error.to_string())),
+    };
+    if let Some(keep) = &request.dossiers {
+        built.doc.dossiers.retain(|d| keep.contains(&d.id));
+        match workflow::instance_of(&built.doc) {
+            Ok(instance) => built.instance = instance,
+            Err(error) => return Some(Outcome::Failed(error.to_string())),
+        }
+    }
+    let (doc, instance) = (built.doc, built.instance);
+    let objective =
+        if request.benchmark { Objective::Benchmark } else { Objective::Default(ObjectiveWeights::default()) };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (report, mut reports) = watch::channel(JobProgress { phase: "solving".into(), ..JobProgress::default() });
+    let time_limit = Duration::from_secs_f64(request.time_limit_s);
+    let solving = {
+        let cancel = Arc::clone(&cancel);
+        tokio::task::spawn_blocking(move || {
+            let progress = move |p: &greffe_solver::Progress| {
+                report.send_replace(JobProgress {
+                    phase: match p.phase {
+                        Phase::Prepared => "solving",
+                        Phase::ChamberDone => "checking",
+                        Phase::Done => "done",
+                    }
+                    .into(),
+                    incumbent: Some(p.incumbent),
+                    bound: p.bound,
+                    gap: p
+                        .bound
+                        .map(|b| if b.abs() > f64::EPSILON { ((b - p.incumbent) / b.abs()).max(0.0) } else { 0.0 }),
+                    elapsed_ms: p.elapsed_ms,
+                });
+            };
+            let config = SolveConfig {
+                time_limit,
+                objective,
+                cancel: Some(&cancel),
+                progress: Some(&progress),
+                ..SolveConfig::default()
+            };
+            solve(&instance, &config)
+        })
+    };
+    tokio::pin!(solving);
+    // Report while the solve runs: each change (at most every 250 ms), and
+    // the lease renewed every few seconds even with nothing new.
+    let mut lost = false;
+    let solved = loop {
+        tokio::select! {
+            solved = &mut solving => break solved,
+            () = tokio::time::sleep(RENEW_EVERY) => {}
+            changed = reports.changed() => {
+                if changed.is_err() {
+                    continue;
+                }
+                tokio::time::sleep(REPORT_EVERY).await;
+            }
+        }
+        let progress = serde_json::to_value(&*reports.borrow_and_update()).unwrap_or_default();
+        match state.store.job_progress(id, worker, &progress, LEASE).await {
+            Ok(Beat::Continue) => {}
+            Ok(Beat::Cancel) => cancel.store(true, Ordering::Relaxed),
+            Ok(Beat::Lost) => {
+                lost = true;
+                cancel.store(true, Ordering::Relaxed);
+            }
+            Err(error) => tracing::warn!(job = id, %error, "job progress not stored"),
+        }
+    };
+    if lost {
+        return None;
+    }
+    match solved {
+        Err(join) => Some(Outcome::Failed(format!("le calcul s'est interrompu : {join}"))),
+        Ok(Err(greffe_solver::SolveError::Cancelled)) => Some(Outcome::Cancelled),
+        Ok(Err(error)) => Some(Outcome::Failed(error.to_string())),
+        Ok(Ok(solved)) => {
+            let new = NewPlan {
+                chamber: &request.chamber,
+                start: request.start,
+                end: request.end,
+                title: &request.title,
+                instance: &doc as &InstanceDoc,
+                plan: &solved.plan,
+                report: &solved.check,
+                amends: None,
+                origin: serde_json::json!({"job": id, "objective": solved.plan.objective, "bound": solved.plan.bound,
+                                           "gap": solved.plan.gap, "solve_ms": solved.plan.solve_ms}),
+            };
+            let last = JobProgress {
+                phase: "done".into(),
+                incumbent: solved.plan.objective,
+                bound: solved.plan.bound,
+                gap: solved.plan.gap,
+                elapsed_ms: solved.plan.solve_ms.unwrap_or_default(),
+            };
+            match state.store.create_plan_of_job(actor, new, id, worker, &last).await {
+                Ok(Some(_)) => None,
+                Ok(None) => {
+                    tracing::warn!(job = id, "job taken over before its draft was stored: draft dropped");
+                    None
+                }
+                Err(error) => Some(Outcome::Failed(error.to_string())),
+            }
+        }
+    }
+}
