@@ -295,6 +295,8 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let runtime = runtime()?;
     let served = runtime.block_on(async {
         let store = open(&args.database).await?;
+        // On SQLite, this process alone serves the file (held until exit).
+        let _owner = store.own_file().map_err(failure)?;
         let health = store.health().await.map_err(failure)?;
         if !store.has_users().await.map_err(failure)? {
             tracing::warn!(
@@ -323,9 +325,10 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         store.close().await;
         Ok(EXIT_OK)
     });
-    // Proposal jobs and simulation runs live in this process's memory (a
-    // restart forgets them): a solve still running is not waited for, or a
-    // stop would hang for as long as its time limit.
+    // A solve still running is not waited for, or a stop would hang for as
+    // long as its time limit: a proposal job is taken over by a worker once
+    // its lease runs out (store::jobs); simulation runs live in this
+    // process's memory and are lost.
     runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
     served
 }

@@ -233,11 +233,24 @@ impl Store {
             Backend::Sqlite => Some(Arc::clone(&self.writer).lock_owned().await),
             Backend::Postgres => None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT seq FROM journal_head WHERE id = 1 FOR UPDATE").fetch_one(&mut *tx).await?;
         }
         Ok(WriteTx { tx, _writer: writer })
+    }
+
+    /// Begins a write transaction. On SQLite, `BEGIN IMMEDIATE`: the file's
+    /// write lock is taken at once, waiting (`busy_timeout`) for a writer
+    /// that is finishing — such as the rollback of a refused write, which
+    /// sqlx runs when its connection goes back to the pool, after the
+    /// writer lock is released — rather than failing when a read turns
+    /// into a write.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// A write that appends nothing to the journal (the bookkeeping of
@@ -249,7 +262,7 @@ impl Store {
             Backend::Sqlite => Some(Arc::clone(&self.writer).lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let tx = self.begin_write().await?;
         Ok(WriteTx { tx, _writer: writer })
     }
 
@@ -295,6 +308,78 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Makes this process the one that serves an SQLite file (a lock on
+    /// `<file>.owner`, held as long as the returned file is kept, released
+    /// by the system when the process ends, however it ends): a second
+    /// service on the same file is refused, naming the process that owns
+    /// it. On PostgreSQL, where several processes share the queue, `None`.
+    pub fn own_file(&self) -> Result<Option<std::fs::File>> {
+        use std::io::{Read, Seek, Write};
+        let BlobStore::Directory(pieces) = &self.blobs else { return Ok(None) };
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let database = pieces.to_string_lossy();
+        let database = database.strip_suffix(".pieces").unwrap_or(&database).to_owned();
+        let path = format!("{database}.owner");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|error| Error::internal(format!("{path}: {error}")))?;
+        match lock_exclusively(&file) {
+            Ok(true) => {
+                file.set_len(0)
+                    .and_then(|()| file.rewind())
+                    .map_err(|error| Error::internal(format!("{path}: {error}")))?;
+                let _ = writeln!(file, "{}", std::process::id());
+                Ok(Some(file))
+            }
+            Ok(false) => {
+                let mut owner = String::new();
+                let _ = file.read_to_string(&mut owner);
+                let owner = owner.trim();
+                let by = if owner.is_empty() { String::new() } else { format!(" (processus {owner})") };
+                Err(Error::Unavailable {
+                    detail: format!("{path} locked by another process{by}"),
+                    problem: Some(Problem {
+                        code: ErrorCode::Unavailable,
+                        message: format!(
+                            "la base « {database} » est déjà servie par un autre processus greffe{by} : avec SQLite, un seul processus sert un fichier"
+                        ),
+                        field: None,
+                        action: Some(
+                            "arrêter l'autre service, ou passer à PostgreSQL (--database-url postgres://…) pour en faire tourner plusieurs"
+                                .to_owned(),
+                        ),
+                    }),
+                })
+            }
+            Err(error) => Err(Error::internal(format!("{path}: {error}"))),
+        }
+    }
+}
+
+/// Takes an exclusive lock on `file` without waiting (`flock`: released
+/// when the file is closed or its process ends): false when another
+/// process holds it.
+#[cfg(unix)]
+fn lock_exclusively(file: &std::fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Without `flock`, no exclusion: the file is taken.
+#[cfg(not(unix))]
+fn lock_exclusively(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// `sqlite://greffe.db` → `sqlite://greffe.db?mode=rwc` (create if missing).

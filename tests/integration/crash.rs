@@ -29,7 +29,7 @@ const ROUNDS: usize = 4;
 const WRITERS: usize = 6;
 
 /// The `greffe` binary built beside this test (`target/<profile>/greffe`).
-fn binary() -> PathBuf {
+pub(crate) fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
     let dir = exe.parent().and_then(|deps| deps.parent()).expect("target directory");
     let binary = dir.join("greffe");
@@ -38,13 +38,13 @@ fn binary() -> PathBuf {
 }
 
 /// A `greffe serve` process.
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Server {
-    async fn start(url: &str) -> Self {
+    pub(crate) async fn start(url: &str) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -70,7 +70,7 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown, no flush, nothing.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().expect("SIGKILL sent");
         self.child.wait().expect("reaped");
     }
@@ -83,13 +83,13 @@ impl Drop for Server {
     }
 }
 
-fn http() -> Client<HttpConnector, Body> {
+pub(crate) fn http() -> Client<HttpConnector, Body> {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
 /// One request: the status, the ETag and the body; `Err` when the
 /// connection failed (the server is gone).
-async fn call(
+pub(crate) async fn call(
     client: &Client<HttpConnector, Body>,
     method: Method,
     url: &str,

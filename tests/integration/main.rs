@@ -17,3 +17,4 @@ mod portal;
 mod repair;
 mod simulation;
 mod solver;
+mod takeover;
