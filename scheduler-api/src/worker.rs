@@ -216,6 +216,10 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
     if lost {
         return None;
     }
+    if cancel.load(Ordering::Relaxed) {
+        // Asked to stop: whatever the solve found is not stored.
+        return Some(Outcome::Cancelled);
+    }
     match solved {
         Err(join) => Some(Outcome::Failed(format!("le calcul s'est interrompu : {join}"))),
         Ok(Err(greffe_solver::SolveError::Cancelled)) => Some(Outcome::Cancelled),
