@@ -57,8 +57,10 @@ enum Command {
     /// Procedural deadlines (CPC, CPP) from the rule catalogue.
     #[command(subcommand)]
     Deadline(deadline::DeadlineCommand),
-    /// Run the HTTP service of the registry.
+    /// Run the HTTP service of the registry (with a worker for its jobs).
     Serve(service::ServeArgs),
+    /// Run the queued jobs of the store (proposed plans) without serving requests.
+    Worker(service::WorkerArgs),
     /// Seed a realistic court (reference data, dossiers, journals, users) into a new store.
     Demo(service::DemoArgs),
     /// Import the existing stock from a file (all or nothing).
@@ -115,6 +117,7 @@ where
         Command::Simulate(args) => simulate::simulate(args, &mut io),
         Command::Deadline(command) => deadline::run(command, &mut io),
         Command::Serve(args) => service::serve(args, &mut io),
+        Command::Worker(args) => service::worker(args, &mut io),
         Command::Demo(args) => service::demo(args, &mut io),
         Command::Import(args) => service::import(args, &mut io),
         Command::Journal(command) => service::journal(command, &mut io),

@@ -43,6 +43,17 @@ pub(crate) struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct WorkerArgs {
+    #[command(flatten)]
+    database: Database,
+    #[command(flatten)]
+    rules: RulesArg,
+    /// Log lines as JSON (one object per line) instead of text.
+    #[arg(long)]
+    json_logs: bool,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
     #[command(flatten)]
     database: Database,
@@ -276,11 +287,37 @@ pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, F
     Ok(EXIT_OK)
 }
 
-pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+/// Logs to standard error, as text or JSON lines (`RUST_LOG` filters).
+fn init_logs(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if args.json_logs { subscriber.json().try_init() } else { subscriber.try_init() };
+    let _ = if json { subscriber.json().try_init() } else { subscriber.try_init() };
+}
+
+/// `greffe worker`: runs the queued jobs of the store (proposals) and
+/// serves nothing, until SIGINT or SIGTERM. Several may run on one
+/// PostgreSQL database; on SQLite the file's one process runs its own.
+pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    init_logs(args.json_logs);
+    let rules = args.rules.load()?;
+    let runtime = runtime()?;
+    let worked = runtime.block_on(async {
+        let store = open(&args.database).await?;
+        let _owner = store.own_file().map_err(failure)?;
+        let _ = writeln!(io.out, "greffe worker : calculs de « {} »", redact(&args.database.database_url));
+        let mut state = AppState::new(store.clone());
+        state.rules = std::sync::Arc::new(rules);
+        greffe_api::worker::Worker::work(&state, shutdown_signal()).await;
+        store.close().await;
+        Ok(EXIT_OK)
+    });
+    runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
+    worked
+}
+
+pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
+    init_logs(args.json_logs);
     let rules = args.rules.load()?;
     let visibility = match &args.visibility {
         None => greffe_models::access::Visibility::default(),

@@ -7,8 +7,9 @@
 //! worker died is stored once.
 //!
 //! Every `greffe serve` runs one such worker (started with the service, and
-//! on the first proposal a router built without `serve` receives); a job
-//! queued by one process may run in another.
+//! on the first proposal a router built without `serve` receives), and
+//! `greffe worker` runs one alone; a job queued by one process may run in
+//! another.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -87,8 +88,21 @@ impl Worker {
     /// Starts the worker loop on `state`'s store, once per state.
     pub fn ensure_started(state: &AppState) {
         if state.worker.started.set(()).is_ok() {
-            let name = format!("{}-{}", hostname(), std::process::id());
-            tokio::spawn(run(state.clone(), name));
+            tokio::spawn(run(state.clone(), worker_name()));
+        }
+    }
+
+    /// Runs this process's worker until `shutdown` completes: the whole of
+    /// `greffe worker`, a process that serves no request. A job running
+    /// when it stops is taken over by another worker once its lease runs
+    /// out.
+    pub async fn work(state: &AppState, shutdown: impl Future<Output = ()>) {
+        if state.worker.started.set(()).is_err() {
+            return;
+        }
+        tokio::select! {
+            () = run(state.clone(), worker_name()) => {}
+            () = shutdown => {}
         }
     }
 
@@ -98,8 +112,12 @@ impl Worker {
     }
 }
 
-fn hostname() -> String {
-    std::env::var("HOSTNAME").ok().filter(|name| !name.trim().is_empty()).unwrap_or_else(|| "greffe".to_owned())
+/// The worker's name in the job rows: the host (`HOSTNAME`) and the
+/// process id, so that an operator finds the process that runs a job.
+fn worker_name() -> String {
+    let host =
+        std::env::var("HOSTNAME").ok().filter(|name| !name.trim().is_empty()).unwrap_or_else(|| "greffe".to_owned());
+    format!("{host}-{}", std::process::id())
 }
 
 async fn run(state: AppState, name: String) {

@@ -135,3 +135,57 @@ async fn a_second_service_on_one_sqlite_file_is_refused() {
     let again = Server::start(&url).await;
     drop(again);
 }
+
+/// `greffe worker`: a process that serves nothing runs the jobs the
+/// services queue, on PostgreSQL; stopped by SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_process_runs_what_the_services_queue() {
+    use greffe_api::worker::{PROPOSAL_QUEUE, ProposalJob};
+    use greffe_store::jobs::{JobKind, NewJob};
+
+    let Some((url, _dir)) = fresh_database(Backend::Postgres).await else { return };
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    let store = Store::open(&url).await.expect("store");
+    seed(&store, &DemoConfig { seed: 2, weeks: 2, stock: 40, today }).await.expect("demonstration");
+    let hearings = store.hearings(Some("civ1"), None, None).await.expect("hearings");
+    let first = hearings.iter().map(|h| h.hearing.date.clone()).min().expect("civ1 sits");
+    let start = greffe_models::dates::parse_date(&first).expect("date");
+    let request = ProposalJob {
+        chamber: "civ1".into(),
+        start,
+        end: start + chrono::Duration::days(11),
+        publication: today,
+        benchmark: false,
+        time_limit_s: 2.0,
+        dossiers: None,
+        title: "Proposition".into(),
+    };
+    let job = NewJob {
+        kind: JobKind::Proposal,
+        scope: "civ1".into(),
+        created_by: "president-civ1".into(),
+        request: serde_json::to_value(&request).expect("request"),
+    };
+    let job = store.enqueue_job(job, PROPOSAL_QUEUE).await.expect("queued");
+    let mut worker = Command::new(binary())
+        .args(["worker", "--database-url", &url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("greffe worker starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let done = loop {
+        let now = store.job(job.id).await.expect("job");
+        if now.status.is_final() || Instant::now() > deadline {
+            break now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let _ = Command::new("kill").args(["-TERM", &worker.id().to_string()]).status();
+    let stopped = worker.wait().expect("worker stops");
+    assert_eq!(done.status, JobStatus::Done, "{done:?}");
+    assert!(done.worker.as_deref().is_some_and(|w| w.ends_with(&format!("-{}", worker.id()))), "{done:?}");
+    assert!(stopped.success(), "SIGTERM stops the worker cleanly: {stopped:?}");
+    assert_eq!(store.plans(None, false).await.expect("plans").len(), 1);
+    store.close().await;
+}
