@@ -40,6 +40,10 @@ pub(crate) struct ServeArgs {
     /// defaults].
     #[arg(long)]
     visibility: Option<std::path::PathBuf>,
+    /// Run no worker: the proposals this service queues are run by
+    /// `greffe worker` processes on the same database.
+    #[arg(long)]
+    no_worker: bool,
 }
 
 #[derive(Debug, Args)]
@@ -355,6 +359,9 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
         state.visibility = std::sync::Arc::new(visibility);
+        if args.no_worker {
+            state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
+        }
         greffe_api::serve(listener, state, shutdown_signal())
             .await
             .map_err(|error| Failure::usage(format!("le service s'est arrêté : {error}")))?;

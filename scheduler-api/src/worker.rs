@@ -85,6 +85,14 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// No worker in this process (`greffe serve --no-worker`): its jobs are
+    /// run by `greffe worker` processes on the same database.
+    pub fn disabled() -> Self {
+        let worker = Self::default();
+        let _ = worker.started.set(());
+        worker
+    }
+
     /// Starts the worker loop on `state`'s store, once per state.
     pub fn ensure_started(state: &AppState) {
         if state.worker.started.set(()).is_ok() {

@@ -225,3 +225,23 @@ async fn a_queued_proposal_is_run_by_any_process(app: TestApp) {
     assert_eq!(app.store.job(waiting.id).await.expect("job").status, JobStatus::Cancelled);
 }
 both_backends!(a_queued_proposal_is_run_by_any_process);
+
+/// A service without a worker (`greffe serve --no-worker`) queues the
+/// proposals it is asked for and runs none: they wait for a worker process.
+async fn a_service_without_worker_only_queues(app: TestApp) {
+    use greffe_api::api::AppState;
+    use greffe_api::worker::Worker;
+
+    super::plans::planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let mut state = AppState::new(app.store.clone());
+    state.worker = std::sync::Arc::new(Worker::disabled());
+    let app = app.with_state(state);
+    let body = json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "time_limit_s": 1});
+    let queued = app.post("/plans/jobs", &president, body).await;
+    assert_eq!(queued.status, axum::http::StatusCode::ACCEPTED, "{}", queued.json);
+    let id = queued.json["id"].as_i64().expect("job id");
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(app.store.job(id).await.expect("job").status, JobStatus::Queued);
+}
+both_backends!(a_service_without_worker_only_queues);
