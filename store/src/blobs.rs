@@ -21,14 +21,11 @@ pub enum BlobStore {
 
 impl BlobStore {
     /// The directory beside a SQLite database file (`greffe.db.pieces`), or
-    /// the database itself for an in-memory SQLite.
-    pub fn beside_sqlite(url: &str) -> Self {
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-        let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() || path.contains(":memory:") {
-            Self::Database
-        } else {
-            Self::Directory(PathBuf::from(format!("{path}.pieces")))
+    /// the database itself for an in-memory SQLite (`file`: `None`).
+    pub fn beside_sqlite(file: Option<&Path>) -> Self {
+        match file {
+            Some(file) => Self::Directory(PathBuf::from(format!("{}.pieces", file.display()))),
+            None => Self::Database,
         }
     }
 

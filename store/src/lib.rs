@@ -105,6 +105,8 @@ pub struct Store {
     backend: Backend,
     writer: Arc<Mutex<()>>,
     blobs: BlobStore,
+    /// The SQLite database file (`None` on PostgreSQL and in memory).
+    file: Option<std::path::PathBuf>,
     today: Option<Date>,
 }
 
@@ -141,12 +143,12 @@ impl Store {
     pub async fn open(url: &str) -> Result<Self> {
         install_default_drivers();
         let backend = Backend::of_url(url)?;
+        let file = match backend {
+            Backend::Sqlite => sqlite_file(url),
+            Backend::Postgres => None,
+        };
         let (url, blobs) = match backend {
-            Backend::Sqlite => {
-                let url = sqlite_url(url);
-                let blobs = BlobStore::beside_sqlite(&url);
-                (url, blobs)
-            }
+            Backend::Sqlite => (sqlite_url(url), BlobStore::beside_sqlite(file.as_deref())),
             Backend::Postgres => (url.to_owned(), BlobStore::Database),
         };
         let options = AnyPoolOptions::new()
@@ -190,7 +192,7 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(|error| Error::internal(format!("migration: {error}")))?;
-        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs, today: None };
+        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs, file, today: None };
         dossiers::fill_lawyer_keys(&store).await?;
         Ok(store)
     }
@@ -316,12 +318,8 @@ impl Store {
     /// it. On PostgreSQL, where several processes share the queue, `None`.
     pub fn own_file(&self) -> Result<Option<std::fs::File>> {
         use std::io::{Read, Seek, Write};
-        let BlobStore::Directory(pieces) = &self.blobs else { return Ok(None) };
-        if self.backend != Backend::Sqlite {
-            return Ok(None);
-        }
-        let database = pieces.to_string_lossy();
-        let database = database.strip_suffix(".pieces").unwrap_or(&database).to_owned();
+        let Some(file) = &self.file else { return Ok(None) };
+        let database = file.display().to_string();
         let path = format!("{database}.owner");
         let mut file = std::fs::OpenOptions::new()
             .read(true)
@@ -380,6 +378,14 @@ fn lock_exclusively(file: &std::fs::File) -> std::io::Result<bool> {
 #[cfg(not(unix))]
 fn lock_exclusively(_file: &std::fs::File) -> std::io::Result<bool> {
     Ok(true)
+}
+
+/// The file of an SQLite URL (`sqlite://greffe.db?mode=rwc` → `greffe.db`);
+/// `None` for an in-memory database.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
 }
 
 /// `sqlite://greffe.db` → `sqlite://greffe.db?mode=rwc` (create if missing).
@@ -469,6 +475,8 @@ mod tests {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(sqlite_file("sqlite:///tmp/a.db?mode=rwc"), Some(std::path::PathBuf::from("/tmp/a.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
     }
 }
