@@ -197,9 +197,7 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
                     .into(),
                     incumbent: Some(p.incumbent),
                     bound: p.bound,
-                    gap: p
-                        .bound
-                        .map(|b| if b.abs() > f64::EPSILON { ((b - p.incumbent) / b.abs()).max(0.0) } else { 0.0 }),
+                    gap: p.gap(),
                     elapsed_ms: p.elapsed_ms,
                 });
             };

@@ -531,13 +531,26 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     Ok(Solved { plan, parts: results.into_iter().map(|(_, p)| p.stats).collect(), check, undeclared })
 }
 
+/// How far `objective` is below `bound`, relative to the bound:
+/// `(bound − objective) / |bound|`, never negative; 0 for a zero bound.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if bound.abs() > f64::EPSILON { ((bound - objective) / bound.abs()).max(0.0) } else { 0.0 }
+}
+
+impl Progress {
+    /// The relative gap of the work done so far, once there is a bound.
+    pub fn gap(&self) -> Option<f64> {
+        self.bound.map(|bound| relative_gap(self.incumbent, bound))
+    }
+}
+
 fn merge(instance: &Instance, results: &[(usize, ChamberPlan)], started: Instant) -> Plan {
     let assignments: Vec<(usize, usize)> = results.iter().flat_map(|(_, p)| p.assignments.iter().copied()).collect();
     let benches: Vec<(usize, Vec<usize>)> = results.iter().flat_map(|(_, p)| p.benches.iter().cloned()).collect();
     let (assignments, benches) = plan_lists(instance, assignments, benches);
     let objective: f64 = results.iter().map(|(_, p)| p.stats.objective).sum();
     let bound: Option<f64> = results.iter().map(|(_, p)| p.stats.bound).sum();
-    let gap = bound.map(|b| if b.abs() > f64::EPSILON { ((b - objective) / b.abs()).max(0.0) } else { 0.0 });
+    let gap = bound.map(|b| relative_gap(objective, b));
     Plan {
         assignments,
         benches,
