@@ -284,6 +284,25 @@ impl Store {
         }
         let at = now();
         let until = lease_end(lease)?;
+        // `$first, $first+1, …`: the kinds' placeholders.
+        let kinds_from =
+            |first: usize| (first..first + kinds.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        // An idle worker asks often: a read first, so that it takes the
+        // write lock (SQLite's, for the whole file) only when a job waits or
+        // a lease has run out.
+        let waiting_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT id FROM jobs
+                                   WHERE (kind IN ({}) AND status = 'queued') OR (status = 'running' AND lease_until < $1)
+                                   LIMIT 1) AS open",
+            kinds_from(2)
+        );
+        let mut waiting = sqlx::query_scalar::<_, i64>(&waiting_sql).bind(&at);
+        for kind in kinds {
+            waiting = waiting.bind(kind.as_str());
+        }
+        if waiting.fetch_one(self.pool()).await? == 0 {
+            return Ok(None);
+        }
         let mut write = self.write_unjournaled().await?;
         sqlx::query(
             "UPDATE jobs SET status = 'cancelled', finished_at = $1, updated_at = $1, lease_until = NULL
@@ -300,7 +319,6 @@ impl Store {
         .bind(&at)
         .execute(&mut *write.tx)
         .await?;
-        let kinds_list = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
         let skip_locked = match self.backend {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -309,10 +327,11 @@ impl Store {
             "UPDATE jobs SET status = 'running', worker = $1, lease_until = $2, attempts = attempts + 1,
                  started_at = COALESCE(started_at, $3), updated_at = $3
              WHERE id = (SELECT id FROM jobs
-                         WHERE kind IN ({kinds_list})
+                         WHERE kind IN ({kinds})
                            AND (status = 'queued' OR (status = 'running' AND lease_until < $3))
                          ORDER BY id LIMIT 1{skip_locked})
-             RETURNING {COLUMNS}"
+             RETURNING {COLUMNS}",
+            kinds = kinds_from(4)
         );
         let mut query = sqlx::query(&sql).bind(worker).bind(&until).bind(&at);
         for kind in kinds {

@@ -26,5 +26,7 @@ CREATE TABLE jobs (
     finished_at TEXT,
     updated_at TEXT NOT NULL
 );
--- The queue: open jobs of a kind, oldest first.
+-- The queue: open jobs of a kind, oldest first; running jobs by the end
+-- of their lease (the ones to take over).
 CREATE INDEX jobs_open ON jobs (kind, status, id);
+CREATE INDEX jobs_leases ON jobs (status, lease_until);
