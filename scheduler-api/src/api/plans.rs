@@ -63,7 +63,7 @@ pub struct JobView {
 
 impl JobView {
     fn is_final(&self) -> bool {
-        matches!(self.status.as_str(), "done" | "failed" | "cancelled")
+        JobStatus::parse(&self.status).is_some_and(JobStatus::is_final)
     }
 
     /// The view of a job as stored (`store::jobs`; its progress as the
