@@ -29,11 +29,10 @@ use crate::workflow;
 /// How long a worker holds a job without reporting: past it, another
 /// worker takes the job over.
 pub const LEASE: Duration = Duration::from_secs(30);
-/// A running job reports at most this often (progress, lease, cancellation).
-const REPORT_EVERY: Duration = Duration::from_millis(250);
-/// A job with nothing new still reads its row this often: its lease is
-/// renewed, and a cancellation reaches the solver within this delay.
-const RENEW_EVERY: Duration = Duration::from_millis(500);
+/// A running job writes its progress and reads its row this often: its
+/// lease is renewed, its progress followed by every process, and a
+/// cancellation asked of any process reaches the solver within this delay.
+const BEAT_EVERY: Duration = Duration::from_millis(250);
 /// An idle worker looks at the queue this often (jobs queued by another
 /// process; its own process wakes it at once).
 const POLL_EVERY: Duration = Duration::from_millis(500);
@@ -182,7 +181,7 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
     let objective =
         if request.benchmark { Objective::Benchmark } else { Objective::Default(ObjectiveWeights::default()) };
     let cancel = Arc::new(AtomicBool::new(false));
-    let (report, mut reports) = watch::channel(JobProgress { phase: "solving".into(), ..JobProgress::default() });
+    let (report, reports) = watch::channel(JobProgress { phase: "solving".into(), ..JobProgress::default() });
     let time_limit = Duration::from_secs_f64(request.time_limit_s);
     let solving = {
         let cancel = Arc::clone(&cancel);
@@ -212,21 +211,15 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
         })
     };
     tokio::pin!(solving);
-    // Report while the solve runs: each change (at most every 250 ms), and
-    // the lease renewed every few seconds even with nothing new.
+    // A beat while the solve runs: the latest progress written, the lease
+    // renewed, a cancellation read.
     let mut lost = false;
     let solved = loop {
         tokio::select! {
             solved = &mut solving => break solved,
-            () = tokio::time::sleep(RENEW_EVERY) => {}
-            changed = reports.changed() => {
-                if changed.is_err() {
-                    continue;
-                }
-                tokio::time::sleep(REPORT_EVERY).await;
-            }
+            () = tokio::time::sleep(BEAT_EVERY) => {}
         }
-        let progress = serde_json::to_value(&*reports.borrow_and_update()).unwrap_or_default();
+        let progress = serde_json::to_value(&*reports.borrow()).unwrap_or_default();
         match state.store.job_progress(id, worker, &progress, LEASE).await {
             Ok(Beat::Continue) => {}
             Ok(Beat::Cancel) => cancel.store(true, Ordering::Relaxed),

@@ -4,6 +4,9 @@
 //! together. Benches, attendance and requirements are relaxed away, so no
 //! lawful plan can score above it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
 use good_lp::{Expression, ProblemVariables, SolverModel, variable};
 
 use crate::chamber::Chamber;
@@ -11,7 +14,10 @@ use crate::model::Pairs;
 
 /// The LP bound of a chamber for pair values `pairs` (instance-level
 /// candidates), or `None` when HiGHS gives no optimal LP.
-pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: std::time::Instant) -> Option<f64> {
+pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, stop: &AtomicBool) -> Option<f64> {
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::default();
     let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
@@ -47,11 +53,11 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: std::time
     }
     let mut model = problem.into_inner();
     model.make_quiet();
-    let time_limit_s = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+    let time_limit_s = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
     model.set_option("time_limit", time_limit_s.max(0.01));
     model.set_option("threads", 1);
     model.set_option("parallel", "off");
-    let solved = model.solve();
+    let solved = greffe_highs_interrupt::solve(model, stop);
     // Only an optimal LP value bounds the MILP; a time-limited one does not.
     if solved.status() != highs::HighsModelStatus::Optimal {
         return None;

@@ -114,7 +114,10 @@ pub struct SolveConfig<'a> {
     pub allow_moving_pinned: bool,
     /// A previous plan, reference for stability (never a constraint).
     pub previous: Option<&'a Plan>,
-    /// Set to stop: chambers not yet started are skipped.
+    /// Raised to stop: chambers not yet started are skipped, and HiGHS stops
+    /// at its next check (simplex and interior-point iterations, branch-and-
+    /// bound nodes) in the running ones; the solve then returns
+    /// [`SolveError::Cancelled`].
     pub cancel: Option<&'a AtomicBool>,
     /// Called as the solve progresses.
     pub progress: Option<&'a (dyn Fn(&Progress) + Sync)>,
@@ -291,9 +294,11 @@ fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_
     // Each stage gets a deadline, a share of the time left; building its
     // model counts against it. The bound first, within a quarter.
     let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
-    let lp_bound = bound::lp_bound(chamber, &instance_pairs, deadline(0.25));
+    let stop = config.cancel.unwrap_or(&model::NEVER);
+    let lp_bound = bound::lp_bound(chamber, &instance_pairs, deadline(0.25), stop);
     let settings = |deadline: Instant| model::MilpSettings {
         deadline,
+        stop,
         gap: config.gap_target,
         seed: config.seed,
         node_limit: config.node_limit,
@@ -511,7 +516,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         .enumerate()
         .map(|(c, slot)| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).map(|plan| (c, plan)))
         .collect();
-    if results.iter().any(Option::is_none) {
+    let cancelled = config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
+    if cancelled || results.iter().any(Option::is_none) {
         return Err(SolveError::Cancelled);
     }
     let mut results: Vec<(usize, ChamberPlan)> = results.into_iter().flatten().collect();

@@ -13,6 +13,7 @@
 //! voice bounds as linear constraints. A greedy plan is passed as MIP start.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 
@@ -38,11 +39,17 @@ pub(crate) struct Extras {
     pub(crate) load_cost: f64,
 }
 
+/// A flag nobody raises, for the solves no caller can cancel.
+pub(crate) static NEVER: AtomicBool = AtomicBool::new(false);
+
 /// Solver settings for one model.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct MilpSettings {
+pub(crate) struct MilpSettings<'a> {
     /// When the solve must end, model building included.
     pub(crate) deadline: std::time::Instant,
+    /// Raised to stop: the model is not built, or HiGHS stops at its next
+    /// check, keeping its best solution.
+    pub(crate) stop: &'a AtomicBool,
     pub(crate) gap: f64,
     pub(crate) seed: u64,
     pub(crate) node_limit: Option<u64>,
@@ -118,7 +125,18 @@ impl Columns {
     }
 }
 
-pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpResult {
+pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> MilpResult {
+    if settings.stop.load(Ordering::Relaxed) {
+        return MilpResult {
+            assigned: input.start.to_vec(),
+            benches: input.benches.clone(),
+            dual_bound: None,
+            status: "Interrupted".into(),
+            time_limit_hit: false,
+            improved: false,
+            lp_values: None,
+        };
+    }
     let chamber = input.chamber;
     let instance = chamber.instance;
     let n_hearings = chamber.hearings.len();
@@ -354,7 +372,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings) -> MilpRe
     }
     // A MIP start HiGHS rejects is not an error: it then searches from scratch.
     let _ = model.try_set_solution(Some(&columns.values), None, None, None);
-    let solved = model.solve();
+    let solved = greffe_highs_interrupt::solve(model, settings.stop);
     let status = solved.status();
     let status_text = format!("{status:?}");
     let time_limit_hit = matches!(status, highs::HighsModelStatus::ReachedTimeLimit);

@@ -582,8 +582,14 @@ fn place(
         eligible: &work.eligible,
         relax: false,
     };
-    let settings =
-        model::MilpSettings { deadline, gap: 1e-6, seed: config.seed, node_limit: config.node_limit, threads: 1 };
+    let settings = model::MilpSettings {
+        deadline,
+        stop: &model::NEVER,
+        gap: 1e-6,
+        seed: config.seed,
+        node_limit: config.node_limit,
+        threads: 1,
+    };
     model::solve(&input, settings).assigned
 }
 

@@ -352,3 +352,37 @@ fn a_chamber_with_dossiers_but_no_hearing_in_the_horizon_is_solved_not_crashed()
         .filter(|u| instance.dossier(&u.dossier).is_some_and(|d| d.chamber.as_str() == emptied));
     assert_eq!(left_out.count(), doc.dossiers.iter().filter(|d| d.chamber == emptied).count());
 }
+
+/// Cancellation reaches a running solve: one chamber, a minute allowed, the
+/// flag raised two seconds in — inside HiGHS's branch-and-bound, where only
+/// its interrupt callback can stop it — and the solve ends within a second.
+#[test]
+fn a_raised_cancel_flag_stops_a_running_chamber_within_a_second() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+
+    let doc = generate(&GeneratorConfig { scale: Scale::Chamber, weeks: 8, seed: 1, start: default_start() })
+        .expect("generate");
+    let instance = validate(&doc).expect("valid");
+    let cancel = AtomicBool::new(false);
+    let config = SolveConfig {
+        time_limit: Duration::from_secs(60),
+        threads: 1,
+        gap_target: 0.0,
+        objective: Objective::Default(ObjectiveWeights::default()),
+        cancel: Some(&cancel),
+        ..SolveConfig::default()
+    };
+    let (outcome, raised) = std::thread::scope(|scope| {
+        let raiser = scope.spawn(|| {
+            std::thread::sleep(Duration::from_secs(2));
+            cancel.store(true, Ordering::Relaxed);
+            Instant::now()
+        });
+        let outcome = solve(&instance, &config);
+        (outcome, raiser.join().expect("raiser"))
+    });
+    let after = raised.elapsed();
+    assert_eq!(outcome.err(), Some(greffe_solver::SolveError::Cancelled));
+    assert!(after < Duration::from_secs(1), "the solve ended {after:?} after the flag was raised");
+}

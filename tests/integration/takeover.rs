@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use axum::http::{Method, StatusCode};
 use greffe_store::Store;
 use greffe_store::demo::{DemoConfig, seed};
-use greffe_store::jobs::JobStatus;
+use greffe_store::jobs::{Job, JobStatus};
 use serde_json::{Value, json};
 
 use crate::api::app::{Backend, fresh_database};
@@ -25,48 +25,67 @@ async fn get(base: &str, path: &str, token: &str) -> Value {
     serde_json::from_slice(&bytes).expect("JSON")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "slow: a 40 s solve, a SIGKILL and a 30 s lease (run by .ci/run)"]
-async fn a_proposal_survives_the_death_of_its_process() {
-    let Some((url, _dir)) = fresh_database(Backend::Postgres).await else { return };
+/// The criminal chamber of an 8-week demonstration court, default
+/// objective: the longest solve of the demonstration (it uses its whole time
+/// limit).
+struct LongSolve {
+    store: Store,
+    president: String,
+    body: Value,
+}
+
+async fn long_solve(url: &str, time_limit_s: u32) -> LongSolve {
     let today = greffe_models::dates::paris_date(chrono::Utc::now());
-    let store = Store::open(&url).await.expect("store");
+    let store = Store::open(url).await.expect("store");
     let report = seed(&store, &DemoConfig { seed: 1, weeks: 8, stock: 1_500, today }).await.expect("demonstration");
-    // The criminal chamber, default objective: the longest solve of the
-    // demonstration court (it uses its whole time limit).
     let president = report.users.iter().find(|u| u.user.id == "president-cr").expect("president").token.clone();
     let hearings = store.hearings(Some("cr"), None, None).await.expect("hearings");
     let first = hearings.iter().map(|h| h.hearing.date.clone()).min().expect("cr sits");
     let start = greffe_models::dates::parse_date(&first).expect("date");
     let end = start + chrono::Duration::days(55);
-    let servers = [Server::start(&url).await, Server::start(&url).await];
+    let body =
+        json!({"chamber": "cr", "start": start.to_string(), "end": end.to_string(), "time_limit_s": time_limit_s});
+    LongSolve { store, president, body }
+}
 
-    // Asked of the first process; run by whichever worker claims it.
-    let body = json!({"chamber": "cr", "start": start.to_string(), "end": end.to_string(), "time_limit_s": 40});
+/// Asks `server` for the proposal; returns the job's id once a worker runs
+/// it and has reported progress.
+async fn start_job(server: &Server, solve: &LongSolve) -> (i64, Job) {
     let (status, _, bytes) = call(
         &http(),
         Method::POST,
-        &format!("{}/plans/jobs", servers[0].base),
-        Some(&president),
+        &format!("{}/plans/jobs", server.base),
+        Some(&solve.president),
         &[("content-type", "application/json".to_owned())],
-        body.to_string().into_bytes(),
+        solve.body.to_string().into_bytes(),
     )
     .await
     .expect("answer");
     assert_eq!(status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&bytes));
     let id = serde_json::from_slice::<Value>(&bytes).expect("JSON")["id"].as_i64().expect("job id");
-    let path = format!("/plans/jobs/{id}");
-
-    // Under way: the worker is named after its process.
     let deadline = Instant::now() + Duration::from_secs(30);
-    let running = loop {
-        let job = store.job(id).await.expect("job");
+    loop {
+        let job = solve.store.job(id).await.expect("job");
         if job.status == JobStatus::Running && job.progress.is_some() {
-            break job;
+            return (id, job);
         }
         assert!(Instant::now() < deadline, "not under way after 30 s: {job:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: a 40 s solve, a SIGKILL and a 30 s lease (run by .ci/run)"]
+async fn a_proposal_survives_the_death_of_its_process() {
+    let Some((url, _dir)) = fresh_database(Backend::Postgres).await else { return };
+    let solve = long_solve(&url, 40).await;
+    let (store, president) = (&solve.store, &solve.president);
+    let servers = [Server::start(&url).await, Server::start(&url).await];
+
+    // Asked of the first process; run by whichever worker claims it; the
+    // worker is named after its process.
+    let (id, running) = start_job(&servers[0], &solve).await;
+    let path = format!("/plans/jobs/{id}");
     let pid: u32 =
         running.worker.as_deref().and_then(|w| w.rsplit('-').next()).and_then(|p| p.parse().ok()).expect("pid");
     let [a, b] = servers;
@@ -77,11 +96,11 @@ async fn a_proposal_survives_the_death_of_its_process() {
     let killed = Instant::now();
 
     // The survivor reads the job while it is orphaned, then runs it.
-    let orphaned = get(&survivor.base, &path, &president).await;
+    let orphaned = get(&survivor.base, &path, president).await;
     assert_eq!(orphaned["status"], "running", "{orphaned}");
     let deadline = Instant::now() + Duration::from_secs(150);
     let done = loop {
-        let view = get(&survivor.base, &path, &president).await;
+        let view = get(&survivor.base, &path, president).await;
         match view["status"].as_str() {
             Some("done") => break view,
             Some("failed" | "cancelled") => panic!("job ended: {view}"),
@@ -99,7 +118,49 @@ async fn a_proposal_survives_the_death_of_its_process() {
     let plans = store.plans(None, false).await.expect("plans");
     assert_eq!(plans.iter().map(|p| p.id).collect::<Vec<_>>(), [done["plan_id"].as_i64().expect("plan id")]);
     drop(survivor);
-    store.close().await;
+    solve.store.close().await;
+}
+
+/// A cancellation asked of one process stops the solve another process's
+/// worker runs, within a second: the worker reads the request from the job's
+/// row at least twice a second, and HiGHS stops at its next check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: seeds a court-scale demonstration (run by .ci/run)"]
+async fn a_cancelled_job_stops_within_a_second() {
+    let Some((url, _dir)) = fresh_database(Backend::Postgres).await else { return };
+    let solve = long_solve(&url, 60).await;
+    let servers = [Server::start(&url).await, Server::start(&url).await];
+    let (id, running) = start_job(&servers[0], &solve).await;
+    let pid = running.worker.as_deref().and_then(|w| w.rsplit('-').next()).and_then(|p| p.parse::<u32>().ok());
+    // Asked of the process that does not run the job, two seconds into the solve.
+    let other = servers.iter().find(|s| Some(s.child.id()) != pid).expect("two processes");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let asked = Instant::now();
+    let (status, _, bytes) = call(
+        &http(),
+        Method::DELETE,
+        &format!("{}/plans/jobs/{id}", other.base),
+        Some(&solve.president),
+        &[],
+        Vec::new(),
+    )
+    .await
+    .expect("answer");
+    assert_eq!(status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&bytes));
+    let ended = loop {
+        let job = solve.store.job(id).await.expect("job");
+        if job.status.is_final() || asked.elapsed() > Duration::from_secs(10) {
+            break job;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let after = asked.elapsed();
+    eprintln!("job {id} cancelled {:.0} ms after the request", after.as_secs_f64() * 1e3);
+    assert_eq!(ended.status, JobStatus::Cancelled, "{ended:?}");
+    assert!(after < Duration::from_secs(1), "the job ended {after:?} after the request");
+    assert!(solve.store.plans(None, false).await.expect("plans").is_empty(), "a cancelled job stores no draft");
+    drop(servers);
+    solve.store.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

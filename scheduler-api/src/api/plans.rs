@@ -356,7 +356,7 @@ pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id):
     let view = job_for(&state, &caller, &id).await?;
     require_planner(&caller, &view.chamber)?;
     // A queued job ends at once; a running one when its worker next reads
-    // its row (at least twice a second).
+    // its row (every 250 ms), HiGHS at its next check.
     let job = state.store.cancel_job(view.id).await?;
     Ok((StatusCode::ACCEPTED, Json(JobView::of(&job))).into_response())
 }
