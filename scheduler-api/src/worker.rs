@@ -1,10 +1,14 @@
-//! The worker that runs proposal jobs from the store's queue
-//! (`store::jobs`): it claims the oldest open job, builds the chamber's
-//! planning instance as the registry stands, solves it on a blocking thread,
-//! reports progress through the job's row — which renews its lease and
-//! brings back a cancellation asked from any process — and stores the draft
-//! and the job's end in one transaction, so that a job taken over after its
-//! worker died is stored once.
+//! The worker that runs jobs from the store's queue (`store::jobs`):
+//! proposal jobs and simulation runs, in two lanes — one proposal and one
+//! simulation at a time, so that a president's ten-second proposal never
+//! waits behind an analyst's hour-long simulation. Each lane claims the
+//! oldest open job of its kind; for a proposal it builds the
+//! chamber's planning instance as the registry stands, solves it on a
+//! blocking thread and stores the draft and the job's end in one
+//! transaction, so that a job taken over after its worker died is stored
+//! once; a simulation's outcome is the job's result. While a job runs, its
+//! row beats — progress written, lease renewed, a cancellation asked from
+//! any process brought back.
 //!
 //! Every `greffe serve` runs one such worker (started with the service, and
 //! on the first proposal a router built without `serve` receives), and
@@ -17,6 +21,7 @@ use std::time::Duration;
 
 use greffe_models::Date;
 use greffe_models::format::InstanceDoc;
+use greffe_simulation::Scenario;
 use greffe_solver::{Objective, ObjectiveWeights, Phase, SolveConfig, solve};
 use greffe_store::jobs::{Beat, Job, JobKind, Outcome};
 use greffe_store::plans::NewPlan;
@@ -38,6 +43,17 @@ const BEAT_EVERY: Duration = Duration::from_millis(250);
 const POLL_EVERY: Duration = Duration::from_millis(500);
 /// Open proposal jobs (queued or running) the court's queue holds.
 pub const PROPOSAL_QUEUE: usize = 32;
+/// Open simulation runs (queued or running) the court's queue holds.
+pub const SIMULATION_QUEUE: usize = 8;
+
+/// Progress of a simulation run as its row keeps it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationProgress {
+    /// Weeks simulated so far.
+    pub week: u32,
+    /// Elapsed milliseconds.
+    pub elapsed_ms: u64,
+}
 
 /// A proposal job's request, as queued (validated by the service).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,12 +91,12 @@ pub struct JobProgress {
     pub elapsed_ms: u64,
 }
 
-/// The worker of this process: started once, woken when this process
-/// queues a job.
+/// The worker of this process: started once, a lane per kind of job, each
+/// woken when this process queues a job of its kind.
 #[derive(Debug, Default)]
 pub struct Worker {
     started: OnceLock<()>,
-    wake: Notify,
+    wake: [Notify; JobKind::ALL.len()],
 }
 
 impl Worker {
@@ -95,7 +111,10 @@ impl Worker {
     /// Starts the worker loop on `state`'s store, once per state.
     pub fn ensure_started(state: &AppState) {
         if state.worker.started.set(()).is_ok() {
-            tokio::spawn(run(state.clone(), worker_name()));
+            let name = worker_name();
+            for kind in JobKind::ALL {
+                tokio::spawn(run(state.clone(), name.clone(), kind));
+            }
         }
     }
 
@@ -107,15 +126,17 @@ impl Worker {
         if state.worker.started.set(()).is_err() {
             return;
         }
+        let name = worker_name();
+        let lanes = futures_util::future::join_all(JobKind::ALL.map(|kind| run(state.clone(), name.clone(), kind)));
         tokio::select! {
-            () = run(state.clone(), worker_name()) => {}
+            _ = lanes => {}
             () = shutdown => {}
         }
     }
 
-    /// Wakes the worker: a job was queued.
-    pub fn wake(state: &AppState) {
-        state.worker.wake.notify_one();
+    /// Wakes the worker's lane of `kind`: such a job was queued.
+    pub fn wake(state: &AppState, kind: JobKind) {
+        state.worker.wake[lane(kind)].notify_one();
     }
 }
 
@@ -127,12 +148,17 @@ fn worker_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-async fn run(state: AppState, name: String) {
+fn lane(kind: JobKind) -> usize {
+    JobKind::ALL.iter().position(|k| *k == kind).unwrap_or_default()
+}
+
+/// One lane: the jobs of `kind`, one at a time.
+async fn run(state: AppState, name: String, kind: JobKind) {
     loop {
-        match state.store.claim_job(&[JobKind::Proposal], &name, LEASE).await {
-            Ok(Some(job)) => run_proposal(&state, &name, job).await,
+        match state.store.claim_job(&[kind], &name, LEASE).await {
+            Ok(Some(job)) => run_job(&state, &name, job).await,
             Ok(None) => {
-                let _ = tokio::time::timeout(POLL_EVERY, state.worker.wake.notified()).await;
+                let _ = tokio::time::timeout(POLL_EVERY, state.worker.wake[lane(kind)].notified()).await;
             }
             Err(error) => {
                 tracing::error!(%error, "job queue unreadable");
@@ -142,13 +168,20 @@ async fn run(state: AppState, name: String) {
     }
 }
 
-/// Runs one claimed proposal job to its end (or until it is no longer
-/// this worker's).
-async fn run_proposal(state: &AppState, worker: &str, job: Job) {
+/// Runs one claimed job to its end (or until it is no longer this
+/// worker's).
+async fn run_job(state: &AppState, worker: &str, job: Job) {
     let id = job.id;
-    let outcome = match serde_json::from_value::<ProposalJob>(job.request.clone()) {
-        Ok(request) => propose(state, worker, id, &job.created_by, request).await,
-        Err(error) => Some(Outcome::Failed(format!("demande illisible : {error}"))),
+    let unreadable = |error: serde_json::Error| Some(Outcome::Failed(format!("demande illisible : {error}")));
+    let outcome = match job.kind {
+        JobKind::Proposal => match serde_json::from_value::<ProposalJob>(job.request.clone()) {
+            Ok(request) => propose(state, worker, id, &job.created_by, request).await,
+            Err(error) => unreadable(error),
+        },
+        JobKind::Simulation => match serde_json::from_value::<Scenario>(job.request.clone()) {
+            Ok(scenario) => simulate(state, worker, id, scenario).await,
+            Err(error) => unreadable(error),
+        },
     };
     let Some(outcome) = outcome else { return };
     match state.store.finish_job(id, worker, &outcome).await {
@@ -210,29 +243,7 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
             solve(&instance, &config)
         })
     };
-    tokio::pin!(solving);
-    // A beat while the solve runs: the latest progress written, the lease
-    // renewed, a cancellation read.
-    let mut lost = false;
-    let solved = loop {
-        tokio::select! {
-            solved = &mut solving => break solved,
-            () = tokio::time::sleep(BEAT_EVERY) => {}
-        }
-        let progress = serde_json::to_value(&*reports.borrow()).unwrap_or_default();
-        match state.store.job_progress(id, worker, &progress, LEASE).await {
-            Ok(Beat::Continue) => {}
-            Ok(Beat::Cancel) => cancel.store(true, Ordering::Relaxed),
-            Ok(Beat::Lost) => {
-                lost = true;
-                cancel.store(true, Ordering::Relaxed);
-            }
-            Err(error) => tracing::warn!(job = id, %error, "job progress not stored"),
-        }
-    };
-    if lost {
-        return None;
-    }
+    let solved = beat_while(state, worker, id, solving, reports, &cancel).await?;
     if cancel.load(Ordering::Relaxed) {
         // Asked to stop: whatever the solve found is not stored.
         return Some(Outcome::Cancelled);
@@ -271,4 +282,65 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
             }
         }
     }
+}
+
+/// Runs a simulation; its outcome is the job's result.
+async fn simulate(state: &AppState, worker: &str, id: i64, scenario: Scenario) -> Option<Outcome> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (report, reports) = watch::channel(SimulationProgress::default());
+    let running = {
+        let cancel = Arc::clone(&cancel);
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let progress = |week: u32| {
+                report.send_replace(SimulationProgress { week, elapsed_ms: started.elapsed().as_millis() as u64 });
+            };
+            // The worker runs one job at a time: the weekly solves get every core.
+            greffe_simulation::run_until(&scenario, 0, &progress, &cancel)
+        })
+    };
+    let outcome = beat_while(state, worker, id, running, reports, &cancel).await?;
+    Some(match outcome {
+        _ if cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
+        Ok(Ok(outcome)) => match serde_json::to_value(&outcome) {
+            Ok(result) => Outcome::Done(result),
+            Err(error) => Outcome::Failed(format!("résultat non enregistrable : {error}")),
+        },
+        Ok(Err(greffe_simulation::SimulationError::Cancelled)) => Outcome::Cancelled,
+        Ok(Err(error)) => Outcome::Failed(error.to_string()),
+        Err(join) => Outcome::Failed(format!("la simulation s'est interrompue : {join}")),
+    })
+}
+
+/// Waits for `work` while the job's row beats every [`BEAT_EVERY`]: the
+/// latest of `reports` written, the lease renewed, a cancellation read back
+/// (which raises `cancel`). `None` when the job is no longer this worker's
+/// (`cancel` raised too): the caller stores nothing.
+async fn beat_while<T, P: Serialize>(
+    state: &AppState,
+    worker: &str,
+    id: i64,
+    work: tokio::task::JoinHandle<T>,
+    reports: watch::Receiver<P>,
+    cancel: &AtomicBool,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    tokio::pin!(work);
+    let mut lost = false;
+    let done = loop {
+        tokio::select! {
+            done = &mut work => break done,
+            () = tokio::time::sleep(BEAT_EVERY) => {}
+        }
+        let progress = serde_json::to_value(&*reports.borrow()).unwrap_or_default();
+        match state.store.job_progress(id, worker, &progress, LEASE).await {
+            Ok(Beat::Continue) => {}
+            Ok(Beat::Cancel) => cancel.store(true, Ordering::Relaxed),
+            Ok(Beat::Lost) => {
+                lost = true;
+                cancel.store(true, Ordering::Relaxed);
+            }
+            Err(error) => tracing::warn!(job = id, %error, "job progress not stored"),
+        }
+    };
+    (!lost).then_some(done)
 }

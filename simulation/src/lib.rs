@@ -30,6 +30,7 @@
 pub mod scenario;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::Datelike;
@@ -40,12 +41,12 @@ use greffe_models::format::{DossierDoc, HearingDoc, InstanceDoc, MagistrateDoc, 
 use greffe_solver::{Objective, ObjectiveWeights, SolveConfig, solve};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use scenario::{ChamberScenario, Delay, Readiness, Scenario, ScenarioError};
 
 /// One simulated week.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeekRow {
     /// Week number, from 1.
     pub week: u32,
@@ -86,7 +87,7 @@ pub struct WeekRow {
 }
 
 /// A magistrate's load over the whole simulation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MagistrateLoad {
     /// Magistrate id.
     pub magistrate: String,
@@ -101,7 +102,7 @@ pub struct MagistrateLoad {
 }
 
 /// A simulation's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The scenario's name.
     pub scenario: String,
@@ -206,6 +207,9 @@ pub enum SimulationError {
         /// The first problem.
         message: String,
     },
+    /// Stopped at the caller's request.
+    #[error("simulation annulée")]
+    Cancelled,
     /// The planner could not run.
     #[error("semaine {week} : {message}")]
     Solver {
@@ -353,6 +357,8 @@ struct Simulation<'a> {
     /// (magistrate, hearing) attendances counted.
     attended: std::collections::HashSet<(String, String)>,
     threads: usize,
+    /// Raised to stop: checked each week, and by each weekly solve.
+    cancel: &'a AtomicBool,
 }
 
 impl Simulation<'_> {
@@ -442,7 +448,11 @@ impl Simulation<'_> {
             week: target + 1,
             message: problems.first().map(ToString::to_string).unwrap_or_default(),
         })?;
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(SimulationError::Cancelled);
+        }
         let config = SolveConfig {
+            cancel: Some(self.cancel),
             // The work limit bounds each solve; the wall clock never does.
             time_limit: Duration::from_secs(24 * 3600),
             threads: self.threads,
@@ -451,8 +461,10 @@ impl Simulation<'_> {
             objective: Objective::Default(ObjectiveWeights::default()),
             ..SolveConfig::default()
         };
-        let solved = solve(&instance, &config)
-            .map_err(|error| SimulationError::Solver { week: target + 1, message: error.to_string() })?;
+        let solved = solve(&instance, &config).map_err(|error| match error {
+            greffe_solver::SolveError::Cancelled => SimulationError::Cancelled,
+            error => SimulationError::Solver { week: target + 1, message: error.to_string() },
+        })?;
         let first_week_end = start + days(6);
         let mut updates = Vec::new();
         for assignment in &solved.plan.assignments {
@@ -492,6 +504,17 @@ impl Simulation<'_> {
 /// Runs `scenario`; `threads` workers per weekly solve (0: all cores);
 /// `progress` is told each week done.
 pub fn run(scenario: &Scenario, threads: usize, progress: &(dyn Fn(u32) + Sync)) -> Result<Outcome, SimulationError> {
+    run_until(scenario, threads, progress, &AtomicBool::new(false))
+}
+
+/// [`run`], stopped with [`SimulationError::Cancelled`] once `cancel` is
+/// raised: between weeks, and inside a weekly solve at HiGHS's next check.
+pub fn run_until(
+    scenario: &Scenario,
+    threads: usize,
+    progress: &(dyn Fn(u32) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Outcome, SimulationError> {
     scenario.check()?;
     let start = scenario.start_date();
     let base = generate(&GeneratorConfig { scale: Scale::Court, weeks: 52, seed: scenario.seed, start })
@@ -534,6 +557,7 @@ pub fn run(scenario: &Scenario, threads: usize, progress: &(dyn Fn(u32) + Sync))
         used_hearings: std::collections::HashSet::new(),
         attended: std::collections::HashSet::new(),
         threads,
+        cancel,
     };
     // The first weeks' rolls were published before the start.
     for target in 0..scenario.lead_weeks.min(scenario.weeks) {
@@ -543,6 +567,9 @@ pub fn run(scenario: &Scenario, threads: usize, progress: &(dyn Fn(u32) + Sync))
     let mut rows = Vec::with_capacity(scenario.weeks as usize);
     let mut counter = 0usize;
     for week in 0..scenario.weeks {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(SimulationError::Cancelled);
+        }
         let monday = simulation.monday(week);
         let sunday = monday + days(6);
         // New pourvois.

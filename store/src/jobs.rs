@@ -98,6 +98,17 @@ impl JobStatus {
         Self::ALL.into_iter().find(|status| status.as_str() == raw)
     }
 
+    /// The status in the words of a clerk's message.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "en attente",
+            Self::Running => "en cours",
+            Self::Done => "terminée",
+            Self::Failed => "en échec",
+            Self::Cancelled => "annulée",
+        }
+    }
+
     /// True once the job has ended (done, failed or cancelled).
     pub fn is_final(self) -> bool {
         matches!(self, Self::Done | Self::Failed | Self::Cancelled)

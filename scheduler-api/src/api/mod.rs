@@ -38,13 +38,11 @@ use greffe_store::journal::hex;
 pub struct AppState {
     /// The store.
     pub store: Store,
-    /// The worker of this process, running proposal jobs from the
-    /// store's queue.
+    /// The worker of this process, running proposal jobs and simulation
+    /// runs from the store's queue.
     pub worker: std::sync::Arc<crate::worker::Worker>,
     /// How dossiers become planner input.
     pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
-    /// Simulation runs of this process.
-    pub simulations: std::sync::Arc<simulations::Simulations>,
     /// Who reads published views, dossiers, drafts and agendas.
     pub visibility: std::sync::Arc<greffe_models::access::Visibility>,
 }
@@ -56,7 +54,6 @@ impl AppState {
             store,
             worker: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
-            simulations: std::sync::Arc::default(),
             visibility: std::sync::Arc::default(),
         }
     }
@@ -190,8 +187,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::recheck_plan))
         .routes(routes!(plans::notices))
         .routes(routes!(plans::complete_notice))
-        .routes(routes!(simulations::start))
-        .routes(routes!(simulations::get))
+        .routes(routes!(simulations::start, simulations::list))
+        .routes(routes!(simulations::get, simulations::cancel))
         .routes(routes!(simulations::events))
         .routes(routes!(simulations::result))
         .routes(routes!(plans::hearing_roll))

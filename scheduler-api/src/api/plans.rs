@@ -272,7 +272,7 @@ pub async fn start_job(
         };
         let job = state.store.enqueue_job(job, PROPOSAL_QUEUE).await?;
         Worker::ensure_started(&state);
-        Worker::wake(&state);
+        Worker::wake(&state, JobKind::Proposal);
         let (id, view) = (job.id, JobView::of(&job));
         Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/plans/jobs/{id}"))], Json(view)).into_response())
     })
@@ -302,17 +302,25 @@ pub async fn get_job(State(state): State<AppState>, caller: Caller, Path(id): Pa
     params(("id" = i64, Path, description = "Job")), responses((status = 200, content_type = "text/event-stream")))]
 pub async fn job_events(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let view = job_for(&state, &caller, &id).await?;
-    // The job may run in another process: its row is read until it ends.
-    let (sender, receiver) = watch::channel(view);
+    Ok(follow_job(&state, view.id, view, JobView::of, JobView::is_final))
+}
+
+/// Server-sent events of job `id` as `of` views it, starting from `first`:
+/// the job may run in another process, so its row is read (every 250 ms)
+/// until it ends.
+pub fn follow_job<V>(state: &AppState, id: i64, first: V, of: fn(&Job) -> V, is_final: fn(&V) -> bool) -> Response
+where
+    V: Serialize + Clone + PartialEq + Send + Sync + 'static,
+{
+    let (sender, receiver) = watch::channel(first);
     let store = state.store.clone();
     tokio::spawn(async move {
-        let id = sender.borrow().id;
-        while !sender.borrow().is_final() && !sender.is_closed() {
+        while !is_final(&sender.borrow()) && !sender.is_closed() {
             tokio::time::sleep(JOB_READ_EVERY).await;
             match store.job(id).await {
                 Ok(job) => {
                     sender.send_if_modified(|view| {
-                        let now = JobView::of(&job);
+                        let now = of(&job);
                         let changed = *view != now;
                         *view = now;
                         changed
@@ -325,12 +333,12 @@ pub async fn job_events(State(state): State<AppState>, caller: Caller, Path(id):
             }
         }
     });
-    Ok(progress_stream(receiver, JobView::is_final))
+    progress_stream(receiver, is_final)
 }
 
 /// Server-sent events of a job's progress: one `progress` event per change
 /// (the current state first), ending after the final state.
-pub fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
+fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
     receiver: watch::Receiver<T>,
     is_final: fn(&T) -> bool,
 ) -> Response {

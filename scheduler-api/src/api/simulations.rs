@@ -1,12 +1,10 @@
-//! What-if simulations for analysts over HTTP: a scenario posted starts a
-//! background run (one at a time: the machine's cores go to it), followed
-//! by polling or server-sent events; the results download as JSON or CSV.
-//! Runs and results live in this process (a restart forgets them).
+//! What-if simulations for analysts over HTTP: a scenario posted is queued
+//! as a durable job (`store::jobs`, kind `simulation`) and run by a worker
+//! of any process, one at a time per worker; it is followed by polling or
+//! server-sent events, cancelled, and its results — kept in the store, a
+//! restart loses none — download as JSON or CSV.
 
 use greffe_models::access::Operation;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -14,17 +12,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_simulation::{Outcome, Scenario};
+use greffe_store::jobs::{Job, JobKind, JobStatus, NewJob};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Semaphore, watch};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Caller, Params, json_body, numeric_id};
-use super::plans::progress_stream;
+use super::plans::follow_job;
 use super::{AppState, idempotent};
 use crate::error::{Error, ErrorCode, Problem, Result};
-
-/// Finished simulation runs kept in memory with their results.
-const KEPT_RUNS: usize = 20;
+use crate::worker::{SIMULATION_QUEUE, SimulationProgress, Worker};
 
 /// A simulation run's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -33,7 +29,7 @@ pub struct SimulationView {
     pub id: i64,
     /// Scenario name.
     pub scenario: String,
-    /// `queued`, `running`, `done`, `failed`.
+    /// `queued`, `running`, `done`, `failed`, `cancelled`.
     pub status: String,
     /// Weeks simulated so far.
     pub week: u32,
@@ -41,133 +37,85 @@ pub struct SimulationView {
     pub weeks: u32,
     /// Elapsed milliseconds.
     pub elapsed_ms: u64,
+    /// Who asked for it.
+    pub created_by: String,
+    /// When it was asked for (RFC 3339, UTC).
+    pub created_at: String,
     /// What went wrong, in French.
     pub error: Option<String>,
 }
 
 impl SimulationView {
     fn is_final(&self) -> bool {
-        matches!(self.status.as_str(), "done" | "failed")
-    }
-}
-
-struct Run {
-    view: watch::Sender<SimulationView>,
-    result: Option<Arc<Outcome>>,
-}
-
-/// Simulation runs of this process.
-pub struct Simulations {
-    next: AtomicI64,
-    runs: Mutex<BTreeMap<i64, Run>>,
-    /// One run at a time.
-    slots: Arc<Semaphore>,
-}
-
-impl Default for Simulations {
-    fn default() -> Self {
-        Self { next: AtomicI64::new(0), runs: Mutex::default(), slots: Arc::new(Semaphore::new(1)) }
-    }
-}
-
-impl std::fmt::Debug for Simulations {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulations").field("next", &self.next).finish_non_exhaustive()
-    }
-}
-
-impl Simulations {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<i64, Run>> {
-        self.runs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        JobStatus::parse(&self.status).is_some_and(JobStatus::is_final)
     }
 
-    fn update(&self, id: i64, change: impl FnOnce(&mut SimulationView)) {
-        if let Some(run) = self.lock().get(&id) {
-            run.view.send_modify(change);
+    /// The view of a simulation job as stored (its progress as the worker
+    /// reported it).
+    fn of(job: &Job) -> Self {
+        let progress: SimulationProgress =
+            job.progress.clone().and_then(|p| serde_json::from_value(p).ok()).unwrap_or_default();
+        let weeks = job.request["weeks"].as_u64().and_then(|w| u32::try_from(w).ok()).unwrap_or_default();
+        Self {
+            id: job.id,
+            scenario: job.scope.clone(),
+            status: job.status.as_str().to_owned(),
+            week: if job.status == JobStatus::Done { weeks } else { progress.week },
+            weeks,
+            elapsed_ms: progress.elapsed_ms,
+            created_by: job.created_by.clone(),
+            created_at: job.created_at.clone(),
+            error: job.error.clone(),
         }
     }
 }
 
 /// Starts a simulation (analysts): the body is a scenario (`docs/formats.md`,
-/// "Simulation scenario", as JSON). Accepts `Idempotency-Key`.
+/// "Simulation scenario", as JSON). At most 8 runs of the court wait or run
+/// at once (429 beyond, with `Retry-After`). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/simulations", tag = "simulations", security(("token" = [])), request_body = Scenario,
-    responses((status = 202, body = SimulationView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 202, body = SimulationView), (status = 403, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "The queue of simulations is full (`queue_full`)",
+            headers(("Retry-After" = u64, description = "Seconds to wait before sending the request again")))))]
 pub async fn start(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
     caller.require(Operation::Simulate)?;
     idempotent(&state, &caller, &headers, "POST", "/simulations", &body, async {
         let scenario: Scenario = json_body(&body)?;
         scenario.check().map_err(|e| Error::invalid(e.field, e.message, "corriger le scénario"))?;
-        let runs = Arc::clone(&state.simulations);
-        let id = runs.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let view = SimulationView {
-            id,
-            scenario: scenario.name.clone(),
-            status: "queued".into(),
-            week: 0,
-            weeks: scenario.weeks,
-            elapsed_ms: 0,
-            error: None,
+        let job = NewJob {
+            kind: JobKind::Simulation,
+            scope: scenario.name.clone(),
+            created_by: caller.id().to_owned(),
+            request: serde_json::to_value(&scenario).map_err(Error::internal)?,
         };
-        let (sender, _) = watch::channel(view.clone());
-        let mut all = runs.lock();
-        // Finished runs (and their results) are kept; the oldest go first.
-        while all.len() >= KEPT_RUNS {
-            let Some(oldest) = all.iter().find(|(_, run)| run.view.borrow().is_final()).map(|(id, _)| *id) else {
-                break;
-            };
-            all.remove(&oldest);
-        }
-        all.insert(id, Run { view: sender, result: None });
-        drop(all);
-        tokio::spawn(async move {
-            let Ok(_slot) = Arc::clone(&runs.slots).acquire_owned().await else { return };
-            runs.update(id, |v| v.status = "running".into());
-            let started = std::time::Instant::now();
-            let progress_runs = Arc::clone(&runs);
-            let outcome = tokio::task::spawn_blocking(move || {
-                greffe_simulation::run(&scenario, 0, &|week| {
-                    progress_runs.update(id, |v| {
-                        v.week = week;
-                        v.elapsed_ms = started.elapsed().as_millis() as u64;
-                    });
-                })
-            })
-            .await;
-            let outcome = match outcome {
-                Ok(Ok(outcome)) => Ok(outcome),
-                Ok(Err(error)) => Err(error.to_string()),
-                Err(join) => Err(format!("la simulation s'est interrompue : {join}")),
-            };
-            let mut all = runs.lock();
-            if let Some(run) = all.get_mut(&id) {
-                match outcome {
-                    Ok(outcome) => {
-                        run.result = Some(Arc::new(outcome));
-                        run.view.send_modify(|v| v.status = "done".into());
-                    }
-                    Err(message) => run.view.send_modify(|v| {
-                        v.status = "failed".into();
-                        v.error = Some(message);
-                    }),
-                }
-                run.view.send_modify(|v| v.elapsed_ms = started.elapsed().as_millis() as u64);
-            }
-        });
+        let job = state.store.enqueue_job(job, SIMULATION_QUEUE).await?;
+        Worker::ensure_started(&state);
+        Worker::wake(&state, JobKind::Simulation);
+        let (id, view) = (job.id, SimulationView::of(&job));
         Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/simulations/{id}"))], Json(view)).into_response())
     })
     .await
 }
 
-fn run_of(
-    state: &AppState,
-    caller: &Caller,
-    raw: &str,
-) -> Result<(SimulationView, watch::Receiver<SimulationView>, Option<Arc<Outcome>>)> {
+/// Simulation `raw` as stored; a job of another kind is not found.
+async fn run_of(state: &AppState, caller: &Caller, raw: &str) -> Result<Job> {
     caller.require(Operation::Simulate)?;
     let id = numeric_id(raw, "simulation")?;
-    let runs = state.simulations.lock();
-    let run = runs.get(&id).ok_or_else(|| Error::not_found(format!("simulation {id}")))?;
-    Ok((run.view.borrow().clone(), run.view.subscribe(), run.result.clone()))
+    let missing = || Error::not_found(format!("simulation {id}"));
+    match state.store.job(id).await {
+        Ok(job) if job.kind == JobKind::Simulation => Ok(job),
+        Ok(_) | Err(greffe_store::Error::NotFound(_)) => Err(missing()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The court's simulation runs, newest first.
+#[utoipa::path(get, path = "/simulations", tag = "simulations", security(("token" = [])),
+    responses((status = 200, body = [SimulationView]), (status = 403, body = Problem)))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<SimulationView>>> {
+    caller.require(Operation::Simulate)?;
+    let jobs = state.store.jobs(JobKind::Simulation, None).await?;
+    Ok(Json(jobs.iter().map(SimulationView::of).collect()))
 }
 
 /// A simulation's progress.
@@ -178,15 +126,25 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SimulationView>> {
-    Ok(Json(run_of(&state, &caller, &id)?.0))
+    Ok(Json(SimulationView::of(&run_of(&state, &caller, &id).await?)))
+}
+
+/// Cancels a simulation: a queued one at once, a running one within a
+/// second (its worker reads the request from the row).
+#[utoipa::path(delete, path = "/simulations/{id}", tag = "simulations", security(("token" = [])),
+    params(("id" = i64, Path, description = "Run")), responses((status = 202, body = SimulationView), (status = 404, body = Problem)))]
+pub async fn cancel(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let job = run_of(&state, &caller, &id).await?;
+    let job = state.store.cancel_job(job.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(SimulationView::of(&job))).into_response())
 }
 
 /// A simulation's progress as server-sent events, ending with the final state.
 #[utoipa::path(get, path = "/simulations/{id}/events", tag = "simulations", security(("token" = [])),
     params(("id" = i64, Path, description = "Run")), responses((status = 200, content_type = "text/event-stream")))]
 pub async fn events(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
-    let (_, receiver, _) = run_of(&state, &caller, &id)?;
-    Ok(progress_stream(receiver, SimulationView::is_final))
+    let job = run_of(&state, &caller, &id).await?;
+    Ok(follow_job(&state, job.id, SimulationView::of(&job), SimulationView::of, SimulationView::is_final))
 }
 
 /// Which result.
@@ -224,14 +182,21 @@ pub async fn result(
     Path(id): Path<String>,
     Params(query): Params<ResultQuery>,
 ) -> Result<Response> {
-    let (view, _, outcome) = run_of(&state, &caller, &id)?;
-    let Some(outcome) = outcome else {
+    let job = run_of(&state, &caller, &id).await?;
+    let Some(result) = job.result.filter(|_| job.status == JobStatus::Done) else {
+        let wait = if job.status.is_final() {
+            "relancer le scénario (POST /simulations)"
+        } else {
+            "attendre la fin (GET /simulations/{id} ou /events)"
+        };
         return Err(Error::conflict(
             ErrorCode::NotFinished,
-            format!("la simulation {} est « {} » : pas encore de résultat", view.id, view.status),
-            "attendre la fin (GET /simulations/{id} ou /events)",
+            format!("la simulation {} est {} : pas de résultat", job.id, job.status.label()),
+            wait,
         ));
     };
+    let outcome: Outcome = serde_json::from_value(result)
+        .map_err(|error| Error::internal(format!("jobs.result of simulation {}: {error}", job.id)))?;
     let csv = |name: &str, text: String| {
         (
             [
@@ -243,7 +208,7 @@ pub async fn result(
             .into_response()
     };
     Ok(match query.format.unwrap_or_default() {
-        ResultFormat::Json => Json(outcome.as_ref()).into_response(),
+        ResultFormat::Json => Json(&outcome).into_response(),
         ResultFormat::Csv => csv("weekly", outcome.weekly_csv()),
         ResultFormat::Magistrates => csv("magistrates", outcome.magistrates_csv()),
     })
