@@ -97,6 +97,8 @@ pub enum Operation {
     RecordAbsence,
     /// Run what-if simulations.
     Simulate,
+    /// Read the service's metrics (`GET /metrics`).
+    ReadMetrics,
 }
 
 impl Operation {
@@ -104,7 +106,9 @@ impl Operation {
     pub fn roles(self) -> &'static [UserRole] {
         use UserRole::{Admin, Analyste, Greffier, Magistrat, PresidentChambre};
         match self {
-            Self::ManageReference | Self::ManageUsers | Self::Import | Self::VerifyJournal => &[Admin],
+            Self::ManageReference | Self::ManageUsers | Self::Import | Self::VerifyJournal | Self::ReadMetrics => {
+                &[Admin]
+            }
             Self::WriteDossier | Self::AnswerCnp | Self::RecordAbsence => &[Greffier, Admin],
             Self::SetPlanning | Self::ValidatePlan => &[PresidentChambre],
             Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, Admin],

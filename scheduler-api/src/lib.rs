@@ -12,8 +12,9 @@
 
 pub mod api;
 pub mod error;
+pub mod metrics;
 pub mod portal;
 pub mod worker;
 pub mod workflow;
 
-pub use api::{AppState, openapi_json, router, serve, today};
+pub use api::{AppState, metrics_router, openapi_json, router, serve, today};

@@ -23,10 +23,11 @@ use greffe_models::Date;
 use greffe_models::format::InstanceDoc;
 use greffe_simulation::Scenario;
 use greffe_solver::{Objective, ObjectiveWeights, Phase, SolveConfig, solve};
-use greffe_store::jobs::{Beat, Job, JobKind, Outcome};
+use greffe_store::jobs::{Beat, Job, JobKind, JobStatus, Outcome};
 use greffe_store::plans::NewPlan;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, watch};
+use tracing::Instrument;
 
 use crate::api::AppState;
 use crate::workflow;
@@ -156,7 +157,10 @@ fn lane(kind: JobKind) -> usize {
 async fn run(state: AppState, name: String, kind: JobKind) {
     loop {
         match state.store.claim_job(&[kind], &name, LEASE).await {
-            Ok(Some(job)) => run_job(&state, &name, job).await,
+            Ok(Some(job)) => {
+                let span = tracing::info_span!("job", id = job.id, kind = job.kind.as_str(), worker = %name);
+                run_job(&state, &name, job).instrument(span).await;
+            }
             Ok(None) => {
                 let _ = tokio::time::timeout(POLL_EVERY, state.worker.wake[lane(kind)].notified()).await;
             }
@@ -170,9 +174,22 @@ async fn run(state: AppState, name: String, kind: JobKind) {
 
 /// Runs one claimed job to its end (or until it is no longer this
 /// worker's).
+/// How a job's run ended, as the worker saw it.
+enum Ended {
+    /// Its product and its end were stored together (a proposal's draft),
+    /// with the plan's gap.
+    Stored(Option<f64>),
+    /// Its end is to be stored.
+    Store(Outcome),
+    /// It is no longer this worker's: nothing is stored.
+    Lost,
+}
+
 async fn run_job(state: &AppState, worker: &str, job: Job) {
-    let id = job.id;
-    let unreadable = |error: serde_json::Error| Some(Outcome::Failed(format!("demande illisible : {error}")));
+    let (id, kind) = (job.id, job.kind);
+    let started = std::time::Instant::now();
+    tracing::info!(attempt = job.attempts, "job claimed");
+    let unreadable = |error: serde_json::Error| Ended::Store(Outcome::Failed(format!("demande illisible : {error}")));
     let outcome = match job.kind {
         JobKind::Proposal => match serde_json::from_value::<ProposalJob>(job.request.clone()) {
             Ok(request) => propose(state, worker, id, &job.created_by, request).await,
@@ -183,31 +200,53 @@ async fn run_job(state: &AppState, worker: &str, job: Job) {
             Err(error) => unreadable(error),
         },
     };
-    let Some(outcome) = outcome else { return };
-    match state.store.finish_job(id, worker, &outcome).await {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(job = id, "job no longer held by this worker: its end was not stored"),
-        Err(error) => tracing::error!(job = id, %error, "job end not stored"),
+    let (status, gap) = match outcome {
+        Ended::Lost => {
+            tracing::warn!("job no longer held by this worker: stopped, nothing stored");
+            return;
+        }
+        Ended::Stored(gap) => (JobStatus::Done, gap),
+        Ended::Store(outcome) => match state.store.finish_job(id, worker, &outcome).await {
+            Ok(true) => (status_of(&outcome), None),
+            Ok(false) => {
+                tracing::warn!("job no longer held by this worker: its end was not stored");
+                return;
+            }
+            Err(error) => {
+                tracing::error!(%error, "job end not stored");
+                return;
+            }
+        },
+    };
+    let elapsed = started.elapsed();
+    state.metrics.job_run(kind, status, elapsed, gap);
+    tracing::info!(status = status.as_str(), elapsed_ms = elapsed.as_millis() as u64, gap, "job ended");
+}
+
+fn status_of(outcome: &Outcome) -> JobStatus {
+    match outcome {
+        Outcome::Done(_) => JobStatus::Done,
+        Outcome::Failed(_) => JobStatus::Failed,
+        Outcome::Cancelled => JobStatus::Cancelled,
     }
 }
 
-/// Builds and solves; stores the draft with the job's end and returns
-/// `None` then, or the outcome to store (failure, cancellation). `None` too
-/// when the job is no longer this worker's.
-async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: ProposalJob) -> Option<Outcome> {
+/// Builds and solves; stores the draft with the job's end, or says what
+/// end to store (failure, cancellation).
+async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: ProposalJob) -> Ended {
     let built = state
         .store
         .planning_instance(&request.chamber, request.start, request.end, request.publication, &state.rules)
         .await;
     let mut built = match built {
         Ok(built) => built,
-        Err(error) => return Some(Outcome::Failed(error.to_string())),
+        Err(error) => return Ended::Store(Outcome::Failed(error.to_string())),
     };
     if let Some(keep) = &request.dossiers {
         built.doc.dossiers.retain(|d| keep.contains(&d.id));
         match workflow::instance_of(&built.doc) {
             Ok(instance) => built.instance = instance,
-            Err(error) => return Some(Outcome::Failed(error.to_string())),
+            Err(error) => return Ended::Store(Outcome::Failed(error.to_string())),
         }
     }
     let (doc, instance) = (built.doc, built.instance);
@@ -243,15 +282,15 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
             solve(&instance, &config)
         })
     };
-    let solved = beat_while(state, worker, id, solving, reports, &cancel).await?;
+    let Some(solved) = beat_while(state, worker, id, solving, reports, &cancel).await else { return Ended::Lost };
     if cancel.load(Ordering::Relaxed) {
         // Asked to stop: whatever the solve found is not stored.
-        return Some(Outcome::Cancelled);
+        return Ended::Store(Outcome::Cancelled);
     }
     match solved {
-        Err(join) => Some(Outcome::Failed(format!("le calcul s'est interrompu : {join}"))),
-        Ok(Err(greffe_solver::SolveError::Cancelled)) => Some(Outcome::Cancelled),
-        Ok(Err(error)) => Some(Outcome::Failed(error.to_string())),
+        Err(join) => Ended::Store(Outcome::Failed(format!("le calcul s'est interrompu : {join}"))),
+        Ok(Err(greffe_solver::SolveError::Cancelled)) => Ended::Store(Outcome::Cancelled),
+        Ok(Err(error)) => Ended::Store(Outcome::Failed(error.to_string())),
         Ok(Ok(solved)) => {
             let new = NewPlan {
                 chamber: &request.chamber,
@@ -273,19 +312,19 @@ async fn propose(state: &AppState, worker: &str, id: i64, actor: &str, request: 
                 elapsed_ms: solved.plan.solve_ms.unwrap_or_default(),
             };
             match state.store.create_plan_of_job(actor, new, id, worker, &last).await {
-                Ok(Some(_)) => None,
+                Ok(Some(_)) => Ended::Stored(solved.plan.gap),
                 Ok(None) => {
-                    tracing::warn!(job = id, "job taken over before its draft was stored: draft dropped");
-                    None
+                    tracing::warn!("job taken over before its draft was stored: draft dropped");
+                    Ended::Lost
                 }
-                Err(error) => Some(Outcome::Failed(error.to_string())),
+                Err(error) => Ended::Store(Outcome::Failed(error.to_string())),
             }
         }
     }
 }
 
 /// Runs a simulation; its outcome is the job's result.
-async fn simulate(state: &AppState, worker: &str, id: i64, scenario: Scenario) -> Option<Outcome> {
+async fn simulate(state: &AppState, worker: &str, id: i64, scenario: Scenario) -> Ended {
     let cancel = Arc::new(AtomicBool::new(false));
     let (report, reports) = watch::channel(SimulationProgress::default());
     let running = {
@@ -299,8 +338,8 @@ async fn simulate(state: &AppState, worker: &str, id: i64, scenario: Scenario) -
             greffe_simulation::run_until(&scenario, 0, &progress, &cancel)
         })
     };
-    let outcome = beat_while(state, worker, id, running, reports, &cancel).await?;
-    Some(match outcome {
+    let Some(outcome) = beat_while(state, worker, id, running, reports, &cancel).await else { return Ended::Lost };
+    Ended::Store(match outcome {
         _ if cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
         Ok(Ok(outcome)) => match serde_json::to_value(&outcome) {
             Ok(result) => Outcome::Done(result),

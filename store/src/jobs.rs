@@ -424,6 +424,24 @@ impl Store {
         job_of(&row)
     }
 
+    /// How many jobs there are of each kind and status (the kinds and
+    /// statuses with none are left out).
+    pub async fn job_counts(&self) -> Result<Vec<(JobKind, JobStatus, i64)>> {
+        let rows =
+            sqlx::query("SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status ORDER BY kind, status")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    rows::parsed(row, "kind", JobKind::parse)?,
+                    rows::parsed(row, "status", JobStatus::parse)?,
+                    rows::int(row, "n")?,
+                ))
+            })
+            .collect()
+    }
+
     /// The jobs of `kind`, newest first, of `scope` when given.
     pub async fn jobs(&self, kind: JobKind, scope: Option<&str>) -> Result<Vec<Job>> {
         let rows = sqlx::query(&format!(

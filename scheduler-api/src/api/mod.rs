@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use greffe_models::Date;
 use sha2::{Digest, Sha256};
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub rules: std::sync::Arc<greffe_models::planning::PlanningRules>,
     /// Who reads published views, dossiers, drafts and agendas.
     pub visibility: std::sync::Arc<greffe_models::access::Visibility>,
+    /// This process's metrics (`GET /metrics`).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             worker: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
             visibility: std::sync::Arc::default(),
+            metrics: std::sync::Arc::default(),
         }
     }
 }
@@ -146,6 +150,7 @@ fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(registry::health))
         .routes(routes!(registry::me))
+        .routes(routes!(registry::metrics))
         .routes(routes!(registry::tasks))
         .routes(routes!(registry::dashboard))
         .routes(routes!(registry::cnp))
@@ -870,8 +875,42 @@ pub fn router(state: AppState) -> Router {
     .fallback(not_found)
     .method_not_allowed_fallback(method_not_allowed)
     .layer(axum::middleware::map_response(uniform_errors))
-    .layer(TraceLayer::new_for_http())
+    .layer(axum::middleware::from_fn_with_state(std::sync::Arc::clone(&state.metrics), crate::metrics::record))
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+            .on_failure(DefaultOnFailure::new().level(tracing::Level::ERROR)),
+    )
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+/// The span of a request: its id (`X-Request-Id`, the caller's when given,
+/// else a new UUID; sent back on the response), method and route template
+/// — never the query string, which may hold a party's name.
+fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| request.uri().path(), axum::extract::MatchedPath::as_str);
+    tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route)
+}
+
+/// `/metrics` alone, without credentials: for `greffe serve --metrics-bind`
+/// and `greffe worker --metrics-bind`, on an address only the monitoring
+/// reaches.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|axum::extract::State(state): axum::extract::State<AppState>| async move {
+                registry::metrics_text(&state).await.into_response()
+            }),
+        )
+        .with_state(state)
 }
 
 /// Serves the routes on `listener` until `shutdown` completes (requests in

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use greffe_models::access::Operation;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,27 @@ pub struct Health {
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>> {
     let store = state.store.health().await.map_err(Error::unavailable)?;
     Ok(Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned(), store }))
+}
+
+/// The service's metrics in the OpenMetrics text format, which Prometheus
+/// scrapes (administrators; `greffe serve --metrics-bind` also serves them
+/// without credentials on an address of their own): requests by route,
+/// method and status with latency histograms, jobs by kind and status, the
+/// journal's length, jobs this process's worker ran with their duration and
+/// the solver's gap.
+#[utoipa::path(get, path = "/metrics", tag = "service", security(("token" = [])),
+    responses((status = 200, description = "OpenMetrics text exposition",
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8", body = String),
+        (status = 403, body = Problem)))]
+pub async fn metrics(State(state): State<AppState>, caller: Caller) -> Result<Response> {
+    caller.require(Operation::ReadMetrics)?;
+    metrics_text(&state).await
+}
+
+/// The exposition of `state`'s metrics, as `GET /metrics` answers it.
+pub async fn metrics_text(state: &AppState) -> Result<Response> {
+    let text = state.metrics.render(&state.store).await?;
+    Ok(([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response())
 }
 
 /// The caller.

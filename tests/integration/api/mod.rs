@@ -3,6 +3,7 @@
 pub(crate) mod app;
 mod hardening;
 mod jobs;
+mod operations;
 mod plans;
 mod properties;
 mod roles;

@@ -35,6 +35,8 @@ async fn every_endpoint_by_every_role(app: TestApp) {
     let d = |suffix: &str| format!("/dossiers/{id}{suffix}");
     let endpoints: Vec<(Method, String, Option<Value>, &[&str])> = vec![
         (Method::GET, "/me".into(), None, ALL),
+        (Method::GET, "/metrics".into(), None, ADMIN),
+        (Method::GET, "/simulations".into(), None, &["analyste", "admin"]),
         (Method::GET, "/chambers".into(), None, ALL),
         (Method::GET, "/chambers/civ1".into(), None, ALL),
         (Method::POST, "/chambers".into(), Some(json!({})), ADMIN),
