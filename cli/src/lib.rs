@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod calendar;
+mod config;
 mod deadline;
 mod files;
 mod fixtures;

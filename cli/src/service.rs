@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use greffe_models::Date;
 
+use super::config::{CommonFlags, LogFormat, ServeFlags, Settings};
 use super::{EXIT_OK, EXIT_REFUSED, Failure, Io, files};
 use greffe_api::AppState;
 use greffe_store::demo::{DemoConfig, seed};
@@ -26,35 +27,15 @@ pub(crate) struct Database {
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     #[command(flatten)]
-    database: Database,
+    common: CommonFlags,
     #[command(flatten)]
-    rules: RulesArg,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    bind: SocketAddr,
-    /// Log lines as JSON (one object per line) instead of text.
-    #[arg(long)]
-    json_logs: bool,
-    /// Who reads published rolls and calendars, dossiers, drafts and
-    /// agendas (JSON; docs/formats.md, "Visibility") [default: the court's
-    /// defaults].
-    #[arg(long)]
-    visibility: Option<std::path::PathBuf>,
-    /// Run no worker: the proposals this service queues are run by
-    /// `greffe worker` processes on the same database.
-    #[arg(long)]
-    no_worker: bool,
+    serve: ServeFlags,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct WorkerArgs {
     #[command(flatten)]
-    database: Database,
-    #[command(flatten)]
-    rules: RulesArg,
-    /// Log lines as JSON (one object per line) instead of text.
-    #[arg(long)]
-    json_logs: bool,
+    common: CommonFlags,
 }
 
 #[derive(Debug, Args)]
@@ -257,12 +238,54 @@ pub(crate) struct RulesArg {
 
 impl RulesArg {
     pub(crate) fn load(&self) -> Result<greffe_models::planning::PlanningRules, Failure> {
-        let Some(path) = &self.planning_rules else { return Ok(greffe_models::planning::PlanningRules::default()) };
-        let text = super::files::read_text(path)?;
-        greffe_models::format::from_json_text(&text).map_err(|error| {
-            Failure::usage(format!("« {} » : règles de planification illisibles : {error}", path.display()))
-        })
+        load_rules(self.planning_rules.as_deref())
     }
+}
+
+/// The planning rules of a file, or the built-in ones.
+fn load_rules(path: Option<&std::path::Path>) -> Result<greffe_models::planning::PlanningRules, Failure> {
+    let Some(path) = path else { return Ok(greffe_models::planning::PlanningRules::default()) };
+    let text = super::files::read_text(path)?;
+    greffe_models::format::from_json_text(&text).map_err(|error| {
+        Failure::usage(format!("« {} » : règles de planification illisibles : {error}", path.display()))
+    })
+}
+
+/// The visibility of a file, or the court's defaults.
+fn load_visibility(path: Option<&std::path::Path>) -> Result<greffe_models::access::Visibility, Failure> {
+    let Some(path) = path else { return Ok(greffe_models::access::Visibility::default()) };
+    let text = super::files::read_text(path)?;
+    let visibility: greffe_models::access::Visibility = greffe_models::format::from_json_text(&text)
+        .map_err(|error| Failure::usage(format!("« {} » : visibilité illisible : {error}", path.display())))?;
+    visibility.check().map_err(|error| Failure::usage(format!("« {} » : {error}", path.display())))?;
+    Ok(visibility)
+}
+
+/// `--check-config`: the settings printed, their files checked.
+fn check_config(settings: &Settings, command: &str, io: &mut Io<'_>) -> Result<u8, Failure> {
+    let _ = write!(io.out, "{}", settings.describe(command));
+    load_rules(settings.planning_rules.value.as_deref())?;
+    if let Some(serve) = &settings.serve {
+        load_visibility(serve.visibility.value.as_deref())?;
+    }
+    let _ = writeln!(io.out, "# réglages valides (la base n'a pas été ouverte)");
+    Ok(EXIT_OK)
+}
+
+/// Serves `/metrics` alone on `address`, when set, until the process ends.
+async fn serve_metrics(address: Option<SocketAddr>, state: &AppState) -> Result<(), Failure> {
+    let Some(address) = address else { return Ok(()) };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| Failure::usage(format!("impossible d'écouter sur {address} (metrics_bind) : {error}")))?;
+    let router = greffe_api::metrics_router(state.clone());
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            tracing::error!(%error, "metrics address stopped");
+        }
+    });
+    tracing::info!(bind = %address, "metrics served");
+    Ok(())
 }
 
 pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
@@ -292,7 +315,8 @@ pub(crate) fn export_instance(args: ExportArgs, io: &mut Io<'_>) -> Result<u8, F
 }
 
 /// Logs to standard error, as text or JSON lines (`RUST_LOG` filters).
-fn init_logs(json: bool) {
+fn init_logs(format: LogFormat) {
+    let json = format == LogFormat::Json;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
@@ -303,15 +327,21 @@ fn init_logs(json: bool) {
 /// serves nothing, until SIGINT or SIGTERM. Several may run on one
 /// PostgreSQL database; on SQLite the file's one process runs its own.
 pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
-    init_logs(args.json_logs);
-    let rules = args.rules.load()?;
+    let settings = Settings::resolve(args.common, None)?;
+    if settings.check_only {
+        return check_config(&settings, "worker", io);
+    }
+    init_logs(settings.log_format.value);
+    let rules = load_rules(settings.planning_rules.value.as_deref())?;
     let runtime = runtime()?;
+    let url = settings.database_url.value.clone();
     let worked = runtime.block_on(async {
-        let store = open(&args.database).await?;
+        let store = Store::open(&url).await.map_err(failure)?;
         let _owner = store.own_file().map_err(failure)?;
-        let _ = writeln!(io.out, "greffe worker : calculs de « {} »", redact(&args.database.database_url));
+        let _ = writeln!(io.out, "greffe worker : calculs de « {} »", redact(&url));
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
+        serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::worker::Worker::work(&state, shutdown_signal()).await;
         store.close().await;
         Ok(EXIT_OK)
@@ -321,21 +351,18 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
 }
 
 pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
-    init_logs(args.json_logs);
-    let rules = args.rules.load()?;
-    let visibility = match &args.visibility {
-        None => greffe_models::access::Visibility::default(),
-        Some(path) => {
-            let text = super::files::read_text(path)?;
-            let visibility: greffe_models::access::Visibility = greffe_models::format::from_json_text(&text)
-                .map_err(|error| Failure::usage(format!("« {} » : visibilité illisible : {error}", path.display())))?;
-            visibility.check().map_err(|error| Failure::usage(format!("« {} » : {error}", path.display())))?;
-            visibility
-        }
-    };
+    let settings = Settings::resolve(args.common, Some(args.serve))?;
+    if settings.check_only {
+        return check_config(&settings, "serve", io);
+    }
+    let Some(serve) = settings.serve.clone() else { return Err(Failure::usage("réglages du service absents")) };
+    init_logs(settings.log_format.value);
+    let rules = load_rules(settings.planning_rules.value.as_deref())?;
+    let visibility = load_visibility(serve.visibility.value.as_deref())?;
+    let (url, bind) = (settings.database_url.value.clone(), serve.bind.value);
     let runtime = runtime()?;
     let served = runtime.block_on(async {
-        let store = open(&args.database).await?;
+        let store = Store::open(&url).await.map_err(failure)?;
         // On SQLite, this process alone serves the file (held until exit).
         let _owner = store.own_file().map_err(failure)?;
         let health = store.health().await.map_err(failure)?;
@@ -344,24 +371,25 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
                 "aucun utilisateur : créer un administrateur avec `greffe user add --role admin --chambers '*' --id ID --name NOM`"
             );
         }
-        let listener = tokio::net::TcpListener::bind(args.bind)
+        let listener = tokio::net::TcpListener::bind(bind)
             .await
-            .map_err(|error| Failure::usage(format!("impossible d'écouter sur {} : {error}", args.bind)))?;
+            .map_err(|error| Failure::usage(format!("impossible d'écouter sur {bind} : {error}")))?;
         let _ = writeln!(
             io.out,
             "greffe écoute sur http://{} (base {} « {} », schéma v{})",
-            args.bind,
+            bind,
             serde_json::to_value(health.backend).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-            redact(&args.database.database_url),
+            redact(&url),
             health.schema_version
         );
-        tracing::info!(bind = %args.bind, "listening");
+        tracing::info!(bind = %bind, "listening");
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
         state.visibility = std::sync::Arc::new(visibility);
-        if args.no_worker {
+        if serve.no_worker.value {
             state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
         }
+        serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::serve(listener, state, shutdown_signal())
             .await
             .map_err(|error| Failure::usage(format!("le service s'est arrêté : {error}")))?;
@@ -370,9 +398,8 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         Ok(EXIT_OK)
     });
     // A solve still running is not waited for, or a stop would hang for as
-    // long as its time limit: a proposal job is taken over by a worker once
-    // its lease runs out (store::jobs); simulation runs live in this
-    // process's memory and are lost.
+    // long as its time limit: its job is taken over by a worker once its
+    // lease runs out (store::jobs).
     runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
     served
 }

@@ -84,8 +84,23 @@ impl Backend {
     }
 }
 
-/// The URL without its password, for messages and logs.
+/// The URL without its password (user information or `password=`
+/// parameter), for messages and logs.
 pub fn redact(url: &str) -> String {
+    let url = match url.split_once('?') {
+        Some((base, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => url.to_owned(),
+    };
+    let url = url.as_str();
     match (url.find("://"), url.find('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
@@ -474,6 +489,10 @@ mod tests {
         assert!(Backend::of_url("mysql://x").is_err());
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("postgres:///db?host=/run&Password=secret&user=u"),
+            "postgres:///db?host=/run&Password=***&user=u"
+        );
         assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
         assert_eq!(sqlite_file("sqlite:///tmp/a.db?mode=rwc"), Some(std::path::PathBuf::from("/tmp/a.db")));
         assert_eq!(sqlite_file("sqlite::memory:"), None);

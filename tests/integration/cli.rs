@@ -590,3 +590,72 @@ fn planning_rules_print_round_trip_and_a_wrong_file_is_refused() {
     assert_eq!(run.code, 2, "{}", run.err);
     assert!(run.err.contains("notice_days_civil"), "{}", run.err);
 }
+
+/// `greffe serve` and `greffe worker` settings: flag over environment over
+/// file over default; `--check-config` prints them with their origin,
+/// the database password masked, and refuses an unknown key or a bad file.
+#[test]
+fn service_settings_come_from_flags_environment_file_and_defaults() {
+    use std::process::Command;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("greffe.toml");
+    std::fs::write(
+        &file,
+        "database_url = \"postgres://greffe:s3cret@db.example/greffe\"\nlog_format = \"json\"\nbind = \"0.0.0.0:8081\"\nmetrics_bind = \"127.0.0.1:9100\"\n",
+    )
+    .expect("write");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(crate::crash::binary());
+        command.args(args).current_dir(dir.path());
+        for name in ["DATABASE_URL", "GREFFE_CONFIG", "GREFFE_BIND", "GREFFE_METRICS_BIND", "GREFFE_LOG_FORMAT"] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().expect("greffe runs");
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        (output.status.code(), text(&output.stdout), text(&output.stderr))
+    };
+    let line = |out: &str, key: &str| -> String {
+        out.lines().find(|l| l.starts_with(&format!("{key} ="))).unwrap_or_default().to_owned()
+    };
+
+    let (code, out, err) = run(
+        &["serve", "--config", "greffe.toml", "--bind", "127.0.0.1:9000", "--check-config"],
+        &[("GREFFE_METRICS_BIND", "127.0.0.1:9200")],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(line(&out, "database_url").contains("postgres://greffe:***@db.example/greffe"), "{out}");
+    assert!(!out.contains("s3cret"), "the password is masked: {out}");
+    assert!(line(&out, "database_url").ends_with("# fichier greffe.toml"), "{out}");
+    assert!(line(&out, "bind").contains("\"127.0.0.1:9000\"") && line(&out, "bind").ends_with("# option --bind"));
+    let metrics = line(&out, "metrics_bind");
+    assert!(metrics.contains("127.0.0.1:9200") && metrics.ends_with("# variable GREFFE_METRICS_BIND"), "{out}");
+    assert!(line(&out, "log_format").contains("\"json\""), "{out}");
+    assert!(line(&out, "no_worker").ends_with("# défaut"), "{out}");
+
+    // The worker reads the same file and has no address of its own.
+    let (code, out, _) = run(&["worker", "--check-config"], &[("GREFFE_CONFIG", "greffe.toml")]);
+    assert_eq!(code, Some(0));
+    assert!(line(&out, "database_url").ends_with("# fichier greffe.toml"), "{out}");
+    assert!(line(&out, "bind").is_empty(), "{out}");
+
+    // Nothing given: the defaults.
+    let (code, out, _) = run(&["serve", "--check-config"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        line(&out, "database_url").contains("sqlite://greffe.db") && line(&out, "database_url").ends_with("# défaut")
+    );
+
+    // Refused: an unknown key, a database no backend serves, an unreadable file.
+    std::fs::write(dir.path().join("bad.toml"), "bnd = \"0.0.0.0:1\"\n").expect("write");
+    let (code, _, err) = run(&["serve", "--config", "bad.toml", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("bad.toml") && err.contains("bnd"), "{err}");
+    let (code, _, err) = run(&["worker", "--check-config"], &[("DATABASE_URL", "mysql://x")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("mysql://x") && err.contains("variable DATABASE_URL"), "{err}");
+    let (code, _, err) = run(&["serve", "--visibility", "absent.json", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("absent.json"), "{err}");
+}
