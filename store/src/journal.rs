@@ -249,6 +249,21 @@ pub async fn of_dossiers_in(pool: &AnyPool, scope: &str, bind: &str) -> Result<V
     rows.iter().map(entry_of).collect()
 }
 
+/// Up to `limit` entries after sequence number `after`, oldest first: what a
+/// cache derived from the registry (a search index, a replica's view) reads
+/// to catch up. Appends are serialised on the journal's head, so entries
+/// become visible in sequence order: a reader that remembers the last
+/// sequence number it applied never misses one.
+pub async fn after(pool: &AnyPool, after: i64, limit: usize) -> Result<Vec<JournalEntry>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(entry_of).collect()
+}
+
 /// One entry.
 pub async fn get(pool: &AnyPool, seq: i64) -> Result<Option<JournalEntry>> {
     let row =
@@ -417,6 +432,12 @@ pub struct VerificationRecord {
 }
 
 impl super::Store {
+    /// Up to `limit` journal entries after sequence number `after`, oldest
+    /// first ([`after`]): how a cache catches up.
+    pub async fn journal_after(&self, after: i64, limit: usize) -> Result<Vec<JournalEntry>> {
+        self::after(self.pool(), after, limit).await
+    }
+
     /// Verifies the whole chain ([`verify`]) and records when, by whom and
     /// what was found, so that every dossier page can show the last full
     /// verification without running one.

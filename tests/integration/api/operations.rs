@@ -73,3 +73,31 @@ async fn every_answer_carries_a_request_id() {
     assert_eq!(given.status, StatusCode::NOT_FOUND);
     assert_eq!(given.headers.get("x-request-id").and_then(|v| v.to_str().ok()), Some("rp-42"));
 }
+
+/// A cache catches up from the journal's sequence number: reading after the
+/// last entry it applied, it sees every later entry once, in order.
+async fn a_follower_of_the_journal_misses_nothing(app: TestApp) {
+    app.court().await;
+    let head = app.store.health().await.expect("health").journal_entries;
+    let all = app.store.journal_after(0, usize::MAX).await.expect("journal");
+    assert_eq!(all.len() as i64, head);
+    assert!(all.windows(2).all(|w| w[1].seq == w[0].seq + 1), "in sequence");
+    let mut applied = head;
+    // New writes, read in pages of two from where the follower stopped.
+    for pourvoi in ["R 26-10.050", "R 26-10.051", "R 26-10.052"] {
+        let reply = app.post("/dossiers", &app.admin, super::app::civil_dossier(pourvoi)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+    }
+    let now = app.store.health().await.expect("health").journal_entries;
+    let mut seen = Vec::new();
+    loop {
+        let page = app.store.journal_after(applied, 2).await.expect("page");
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 2);
+        applied = last.seq;
+        seen.extend(page.into_iter().map(|entry| entry.seq));
+    }
+    assert_eq!(seen, ((head + 1)..=now).collect::<Vec<_>>());
+    assert!(seen.len() >= 3, "one entry per registration at least");
+}
+both_backends!(a_follower_of_the_journal_misses_nothing);
