@@ -37,6 +37,9 @@ pub enum ErrorCode {
     /// chamber of another nature, a magistrate of another role): the
     /// request is well formed, the registry's state refuses it.
     BadReference,
+    /// A field whose stored value never changes (a dossier's pourvoi
+    /// number, its nature) was given another value.
+    ImmutableField,
     /// The status change is not allowed from the current status.
     ForbiddenTransition,
     /// The plan breaks hard rules against the current registry.
@@ -65,7 +68,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -78,6 +81,7 @@ impl ErrorCode {
         Self::UnsupportedMediaType,
         Self::AlreadyExists,
         Self::BadReference,
+        Self::ImmutableField,
         Self::ForbiddenTransition,
         Self::HardViolations,
         Self::InProgress,
@@ -107,6 +111,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::AlreadyExists => "already_exists",
             Self::BadReference => "bad_reference",
+            Self::ImmutableField => "immutable_field",
             Self::ForbiddenTransition => "forbidden_transition",
             Self::HardViolations => "hard_violations",
             Self::InProgress => "in_progress",
@@ -138,6 +143,9 @@ impl ErrorCode {
             Self::AlreadyExists => "la ressource à créer existe déjà",
             Self::BadReference => {
                 "un champ désigne un enregistrement inexistant ou qui ne convient pas (chambre d'une autre nature, magistrat d'un autre rôle) ; `field` le nomme"
+            }
+            Self::ImmutableField => {
+                "un champ qui ne change jamais (numéro de pourvoi, nature du dossier) reçoit une autre valeur ; `field` le nomme"
             }
             Self::ForbiddenTransition => "changement de statut interdit depuis le statut actuel",
             Self::HardViolations => "le plan enfreint des règles impératives au regard du registre actuel",

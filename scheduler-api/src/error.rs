@@ -197,6 +197,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::AlreadyExists
         | ErrorCode::BadReference
+        | ErrorCode::ImmutableField
         | ErrorCode::ForbiddenTransition
         | ErrorCode::HardViolations
         | ErrorCode::InProgress
@@ -271,6 +272,7 @@ mod tests {
             [
                 ErrorCode::AlreadyExists,
                 ErrorCode::BadReference,
+                ErrorCode::ImmutableField,
                 ErrorCode::ForbiddenTransition,
                 ErrorCode::HardViolations,
                 ErrorCode::InProgress,

@@ -172,8 +172,6 @@ async fn run(state: AppState, name: String, kind: JobKind) {
     }
 }
 
-/// Runs one claimed job to its end (or until it is no longer this
-/// worker's).
 /// How a job's run ended, as the worker saw it.
 enum Ended {
     /// Its product and its end were stored together (a proposal's draft),
@@ -185,6 +183,8 @@ enum Ended {
     Lost,
 }
 
+/// Runs one claimed job to its end (or until it is no longer this
+/// worker's), and counts it.
 async fn run_job(state: &AppState, worker: &str, job: Job) {
     let (id, kind) = (job.id, job.kind);
     let started = std::time::Instant::now();

@@ -87,6 +87,9 @@ pub struct ChamberScenario {
     pub absence_rate: f64,
 }
 
+/// The years a simulation may start in.
+pub const START_YEARS: std::ops::RangeInclusive<i32> = 2000..=2150;
+
 /// A scenario as written.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +225,15 @@ impl Scenario {
         }
         if let Some(raw) = &self.start {
             match parse_date(raw) {
+                // The simulated court's dates (stock registered years
+                // before, readiness up to ten years after) stay within the
+                // calendar greffe computes.
+                Ok(date) if !(START_YEARS.contains(&date.year())) => {
+                    return fail(
+                        "start",
+                        format!("{date} : donner un lundi des années {} à {}", START_YEARS.start(), START_YEARS.end()),
+                    );
+                }
                 Ok(date) if date.weekday() == chrono::Weekday::Mon => {}
                 Ok(date) => return fail("start", format!("{date} n'est pas un lundi : donner un lundi")),
                 Err(error) => return fail("start", format!("{error} : {}", error.fix())),

@@ -819,19 +819,13 @@ impl Store {
         let input: DossierInput = greffe_models::format::from_json_text(&text).map_err(|error| {
             Error::invalid(error.path.clone(), error.message.clone(), "corriger ce champ du correctif")
         })?;
+        // The nature first: a dossier of the other nature would fail the
+        // record's own checks (its procedure) for a reason that is not the
+        // one to give. The pourvoi number once normalised by the checks.
+        let nature = [("nature", current.record.nature.as_str(), input.nature.as_str())];
+        immutable(&nature)?;
         let input = checked(&mut *connection, input, today).await?;
-        for (field, before, after) in [
-            ("pourvoi", current.record.pourvoi.as_str(), input.pourvoi.as_str()),
-            ("nature", current.record.nature.as_str(), input.nature.as_str()),
-        ] {
-            if before != after {
-                return Err(Error::invalid(
-                    field,
-                    format!("« {field} » ne se modifie pas ({before})"),
-                    "enregistrer un nouveau dossier si le pourvoi est différent",
-                ));
-            }
-        }
+        immutable(&[("pourvoi", current.record.pourvoi.as_str(), input.pourvoi.as_str())])?;
         let procedure = rows::code_of(&input.procedure.unwrap_or(default_procedure(input.nature)))?;
         sqlx::query(
             "UPDATE dossiers SET procedure = $1, chamber = $2, section = $3, matter = $4, circuit = $5, registered_on = $6,
@@ -1236,6 +1230,20 @@ impl Store {
             .await?
             .ok_or_else(|| Error::not_found(format!("dossier n° {id}")))?;
         Ok(row.try_get::<String, _>("chamber")?)
+    }
+}
+
+/// Refuses a change of a field whose stored value never changes: the
+/// request is well formed, the stored record refuses it (409).
+fn immutable(fields: &[(&str, &str, &str)]) -> Result<()> {
+    match fields.iter().find(|(_, before, after)| before != after) {
+        Some((field, before, _)) => Err(Error::conflict(
+            ErrorCode::ImmutableField,
+            format!("« {field} » ne se modifie pas ({before})"),
+            "enregistrer un nouveau dossier si le pourvoi est différent",
+        )
+        .field(*field)),
+        None => Ok(()),
     }
 }
 

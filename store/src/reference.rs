@@ -375,6 +375,28 @@ impl Store {
         }
         let mut write = self.write().await?;
         expect_version(current_version(&mut write.tx, "chambers", "code", code).await?, expected, "chambre")?;
+        // A section goes only once no magistrate or dossier belongs to it:
+        // the registry would otherwise name a section that does not exist.
+        for (table, what) in [("magistrates", "magistrat"), ("dossiers", "dossier")] {
+            let rows = sqlx::query(&format!(
+                "SELECT DISTINCT section FROM {table} WHERE chamber = $1 AND section IS NOT NULL ORDER BY section"
+            ))
+            .bind(code)
+            .fetch_all(&mut *write.tx)
+            .await?;
+            for row in &rows {
+                let section = rows::text(row, "section")?;
+                if !input.sections.iter().any(|s| s.code == section) {
+                    return Err(Error::bad_reference(
+                        "sections",
+                        format!("la section « {section} » a encore au moins un {what} : elle ne peut pas disparaître"),
+                        format!(
+                            "garder la section « {section} », ou rattacher d'abord ses {what}s à une autre section"
+                        ),
+                    ));
+                }
+            }
+        }
         let sections = serde_json::to_string(&input.sections).map_err(Error::internal)?;
         sqlx::query("UPDATE chambers SET name = $1, nature = $2, sections = $3, version = version + 1 WHERE code = $4")
             .bind(&input.name)

@@ -89,3 +89,22 @@ fn simulate_writes_series_charts_and_loads_and_refuses_a_bad_scenario() {
     assert_eq!(refused.code, 1);
     assert!(refused.err.contains("weeks"), "{}", refused.err);
 }
+
+/// A simulation's dates stay in the calendar greffe computes: a start the
+/// court's generated dates would carry past 2200 (or before 1900) is refused
+/// by name; the extreme starts admitted run to their end.
+#[test]
+fn a_start_outside_the_admitted_years_is_refused_and_the_extremes_run() {
+    for start in ["1900-01-01", "2199-12-30", "1999-12-27", "2151-01-04"] {
+        let refused =
+            Scenario::parse(&format!("name = \"t\"\nweeks = 1\nstart = \"{start}\"\n"), true).expect_err("refused");
+        assert_eq!(refused.field, "start", "{start}");
+        assert!(refused.message.contains("2000 à 2150"), "{start}: {}", refused.message);
+    }
+    for start in ["2000-01-03", "2150-12-28"] {
+        let text = format!("name = \"t\"\nweeks = 1\nplanning_weeks = 1\nlead_weeks = 2\nstart = \"{start}\"\n");
+        let scenario = Scenario::parse(&text, true).expect("admitted");
+        let outcome = run(&scenario, 1, &|_| {}).expect("runs to its end");
+        assert_eq!(outcome.weeks.len(), 1, "{start}");
+    }
+}

@@ -62,13 +62,14 @@ pub struct JobView {
 }
 
 impl JobView {
-    fn is_final(&self) -> bool {
+    /// Whether the job has ended.
+    pub(crate) fn is_final(&self) -> bool {
         JobStatus::parse(&self.status).is_some_and(JobStatus::is_final)
     }
 
     /// The view of a job as stored (`store::jobs`; its progress as the
     /// worker reported it).
-    fn of(job: &Job) -> Self {
+    pub(crate) fn of(job: &Job) -> Self {
         let progress: JobProgress =
             job.progress.clone().and_then(|p| serde_json::from_value(p).ok()).unwrap_or_default();
         let phase = match job.status {
@@ -94,7 +95,7 @@ impl JobView {
 
 /// Whether the caller reads the drafts of `chamber` (`Visibility::drafts`,
 /// within his chambers).
-fn may_see_drafts(state: &AppState, caller: &Caller, chamber: &str) -> bool {
+pub(crate) fn may_see_drafts(state: &AppState, caller: &Caller, chamber: &str) -> bool {
     state.visibility.allows(caller.0.role, View::Drafts) && caller.0.covers(chamber)
 }
 
@@ -212,71 +213,75 @@ pub async fn start_job(
     let request: ProposalRequest = json_body(&body)?;
     require_planner(&caller, &request.chamber)?;
     idempotent(&state, &caller, &headers, "POST", "/plans/jobs", &body, async {
-        let (start, end) = horizon(&request.start, &request.end)?;
-        let publication = date_or("publication", request.publication.as_deref(), today())?;
-        let objective = match request.objective.as_deref() {
-            None | Some("default") => Objective::Default(ObjectiveWeights::default()),
-            Some("benchmark") => Objective::Benchmark,
-            Some(other) => {
-                return Err(Error::invalid(
-                    "objective",
-                    format!("objectif « {other} » inconnu"),
-                    "default ou benchmark",
-                ));
-            }
-        };
-        let time_limit = request.time_limit_s.unwrap_or(10.0);
-        let (shortest, longest) = super::TIME_LIMIT_S;
-        if !(time_limit.is_finite() && (shortest..=longest).contains(&time_limit)) {
-            return Err(Error::invalid(
-                "time_limit_s",
-                format!("{time_limit} s"),
-                format!("donner de {shortest} à {longest} secondes"),
-            ));
-        }
-        let mut built = state.store.planning_instance(&request.chamber, start, end, publication, &state.rules).await?;
-        if let Some(only) = &request.dossiers {
-            let keep: Vec<String> = only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect();
-            if let Some(missing) = keep.iter().find(|id| !built.doc.dossiers.iter().any(|d| &d.id == *id)) {
-                // A dossier the registry does not hold ready there: the
-                // request is well formed, the store refuses the reference.
-                return Err(greffe_store::Error::bad_reference(
-                    "dossiers",
-                    format!("le dossier {missing} n'est pas audiençable dans cette chambre et cette période"),
-                    "retirer ce dossier de la liste (voir GET /chambers/{code}/instance, « excluded »)",
-                )
-                .into());
-            }
-            built.doc.dossiers.retain(|d| keep.contains(&d.id));
-            built.instance = workflow::instance_of(&built.doc)?;
-        }
-        let title = request.title.clone().unwrap_or_else(|| format!("Proposition du {}", today()));
-        let queued = ProposalJob {
-            chamber: request.chamber.clone(),
-            start,
-            end,
-            publication,
-            benchmark: matches!(objective, Objective::Benchmark),
-            time_limit_s: time_limit,
-            dossiers: request
-                .dossiers
-                .as_ref()
-                .map(|only| only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect()),
-            title,
-        };
-        let job = NewJob {
-            kind: JobKind::Proposal,
-            scope: request.chamber.clone(),
-            created_by: caller.id().to_owned(),
-            request: serde_json::to_value(&queued).map_err(Error::internal)?,
-        };
-        let job = state.store.enqueue_job(job, PROPOSAL_QUEUE).await?;
-        Worker::ensure_started(&state);
-        Worker::wake(&state, JobKind::Proposal);
+        let job = queue_proposal(&state, caller.id(), &request).await?;
         let (id, view) = (job.id, JobView::of(&job));
         Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/plans/jobs/{id}"))], Json(view)).into_response())
     })
     .await
+}
+
+/// Checks a proposal request against the registry and queues it for a
+/// worker (the API's `POST /plans/jobs` and the portal's form); the caller
+/// has checked that `actor` plans the chamber.
+pub async fn queue_proposal(state: &AppState, actor: &str, request: &ProposalRequest) -> Result<Job> {
+    let (start, end) = horizon(&request.start, &request.end)?;
+    let publication = date_or("publication", request.publication.as_deref(), today())?;
+    let objective = match request.objective.as_deref() {
+        None | Some("default") => Objective::Default(ObjectiveWeights::default()),
+        Some("benchmark") => Objective::Benchmark,
+        Some(other) => {
+            return Err(Error::invalid("objective", format!("objectif « {other} » inconnu"), "default ou benchmark"));
+        }
+    };
+    let time_limit = request.time_limit_s.unwrap_or(10.0);
+    let (shortest, longest) = super::TIME_LIMIT_S;
+    if !(time_limit.is_finite() && (shortest..=longest).contains(&time_limit)) {
+        return Err(Error::invalid(
+            "time_limit_s",
+            format!("{time_limit} s"),
+            format!("donner de {shortest} à {longest} secondes"),
+        ));
+    }
+    let mut built = state.store.planning_instance(&request.chamber, start, end, publication, &state.rules).await?;
+    if let Some(only) = &request.dossiers {
+        let keep: Vec<String> = only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect();
+        if let Some(missing) = keep.iter().find(|id| !built.doc.dossiers.iter().any(|d| &d.id == *id)) {
+            // A dossier the registry does not hold ready there: the
+            // request is well formed, the store refuses the reference.
+            return Err(greffe_store::Error::bad_reference(
+                "dossiers",
+                format!("le dossier {missing} n'est pas audiençable dans cette chambre et cette période"),
+                "retirer ce dossier de la liste (voir GET /chambers/{code}/instance, « excluded »)",
+            )
+            .into());
+        }
+        built.doc.dossiers.retain(|d| keep.contains(&d.id));
+        built.instance = workflow::instance_of(&built.doc)?;
+    }
+    let title = request.title.clone().unwrap_or_else(|| format!("Proposition du {}", today().format("%d/%m/%Y")));
+    let queued = ProposalJob {
+        chamber: request.chamber.clone(),
+        start,
+        end,
+        publication,
+        benchmark: matches!(objective, Objective::Benchmark),
+        time_limit_s: time_limit,
+        dossiers: request
+            .dossiers
+            .as_ref()
+            .map(|only| only.iter().map(|id| greffe_store::planning::instance_id(*id)).collect()),
+        title,
+    };
+    let job = NewJob {
+        kind: JobKind::Proposal,
+        scope: request.chamber.clone(),
+        created_by: actor.to_owned(),
+        request: serde_json::to_value(&queued).map_err(Error::internal)?,
+    };
+    let job = state.store.enqueue_job(job, PROPOSAL_QUEUE).await?;
+    Worker::ensure_started(state);
+    Worker::wake(state, JobKind::Proposal);
+    Ok(job)
 }
 
 async fn job_for(state: &AppState, caller: &Caller, raw_id: &str) -> Result<JobView> {
@@ -434,7 +439,8 @@ pub struct TransitionInput {
 /// is now — a withdrawal, a new recusal, an absence, a dossier no longer
 /// ready shows up as violations — and flags the hearings they touch.
 #[utoipa::path(get, path = "/plans/{id}/check", tag = "plans", security(("token" = [])),
-    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = Recheck), (status = 404, body = Problem)))]
+    params(("id" = i64, Path, description = "Plan")), responses((status = 200, body = Recheck), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "The registry's data do not form a valid planning instance (`instance_invalid`)")))]
 pub async fn recheck_plan(
     State(state): State<AppState>,
     caller: Caller,

@@ -133,7 +133,10 @@ impl Problems {
     pub fn take(&mut self, error: Error) -> Result<(), Error> {
         let (status, problem) = error.status_and_body();
         let of_a_field = status == axum::http::StatusCode::UNPROCESSABLE_ENTITY
-            || problem.code == greffe_models::errors::ErrorCode::BadReference;
+            || matches!(
+                problem.code,
+                greffe_models::errors::ErrorCode::BadReference | greffe_models::errors::ErrorCode::ImmutableField
+            );
         match problem.field {
             Some(field) if of_a_field => {
                 self.push(field, problem.message, problem.action.unwrap_or_default());

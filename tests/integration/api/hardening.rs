@@ -463,3 +463,45 @@ async fn a_pourvoi_is_not_registered_in_the_future(app: TestApp) {
     );
 }
 both_backends!(a_pourvoi_is_not_registered_in_the_future);
+
+/// A request valid by the document that the registry's state refuses is a
+/// 409 naming its field, never a 422: a dossier's nature or pourvoi number
+/// changed (`immutable_field`), a section dropped from a chamber while a
+/// dossier still belongs to it (`bad_reference` — the registry would name
+/// a section that no longer exists, and no plan could be checked).
+async fn the_registry_refuses_what_would_break_its_own_records(app: TestApp) {
+    app.court().await;
+    let created = app.post("/dossiers", &app.admin, super::app::civil_dossier("R 26-10.070")).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let id = created.json["id"].as_i64().expect("id");
+    let etag = created.etag();
+    for (field, value) in [("nature", json!("penal")), ("pourvoi", json!("R 26-10.071"))] {
+        let reply = app
+            .call(
+                Method::PATCH,
+                &format!("/dossiers/{id}"),
+                Some(&app.admin),
+                &[("if-match", &etag), ("content-type", "application/merge-patch+json")],
+                Some(json!({ field: value })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{field}: {}", reply.json);
+        assert_eq!((reply.json["code"].as_str(), reply.json["field"].as_str()), (Some("immutable_field"), Some(field)));
+    }
+    let chamber = app.get("/chambers/civ1", &app.admin).await;
+    let mut unversioned = chamber.json.clone();
+    unversioned.as_object_mut().expect("chamber").remove("version");
+    let mut without = unversioned.clone();
+    without["sections"] = json!([{"code": "civ1-s2", "name": "Section 2"}]);
+    let version = chamber.etag();
+    let reply = app.write(Method::PUT, "/chambers/civ1", &app.admin, &version, without).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.json);
+    assert_eq!((reply.json["code"].as_str(), reply.json["field"].as_str()), (Some("bad_reference"), Some("sections")));
+    assert!(reply.json["message"].as_str().is_some_and(|m| m.contains("civ1-s1")), "{}", reply.json);
+    // Nothing changed; adding a section is accepted.
+    assert_eq!(app.get("/chambers/civ1", &app.admin).await.json["sections"], chamber.json["sections"]);
+    let mut more = unversioned;
+    more["sections"].as_array_mut().expect("sections").push(json!({"code": "civ1-s2", "name": "Section 2"}));
+    assert_eq!(app.write(Method::PUT, "/chambers/civ1", &app.admin, &version, more).await.status, StatusCode::OK);
+}
+both_backends!(the_registry_refuses_what_would_break_its_own_records);
