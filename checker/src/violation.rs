@@ -113,6 +113,47 @@ impl ViolationCode {
     }
 }
 
+impl ViolationCode {
+    /// The text that sets the rule, where the law does (the domain brief's
+    /// sourced articles); `None` for the plan's own sanity and for the
+    /// court's organisation (capacities, availability), which no article
+    /// fixes.
+    pub fn basis(self) -> Option<&'static str> {
+        match self {
+            Self::PresidentNotHighestPrecedence => Some("art. R421-4-1 et R421-4-3 COJ"),
+            Self::BenchSize => Some("art. L431-1, R421-4-1, R421-4-3 et R431-5 COJ"),
+            Self::BenchMemberIneligible => Some("art. R431-5 et R431-6 COJ"),
+            Self::VoicesOutOfBounds => Some("art. L431-3 et R431-5 COJ"),
+            Self::RapporteurAbsent => Some("art. 1012 et 1013 CPC"),
+            Self::RecusedOnBench => Some("art. L111-6 et R111-4 COJ ; art. 6 § 1 CEDH"),
+            Self::UnknownDossier
+            | Self::UnknownHearing
+            | Self::UnknownMagistrate
+            | Self::DossierAssignedTwice
+            | Self::DossierAssignedAndUnscheduled
+            | Self::DossierMissing
+            | Self::BenchDuplicate
+            | Self::BenchMemberDuplicate
+            | Self::BenchMissing
+            | Self::PresidentNotMember
+            | Self::WrongChamber
+            | Self::FormationNotAccepted
+            | Self::NotReady
+            | Self::DeadlineMissed
+            | Self::DeadlineUnscheduled
+            | Self::CapacityWeightExceeded
+            | Self::CapacityCountExceeded
+            | Self::MagistrateAbsent
+            | Self::DoubleBooking
+            | Self::WeeklyCapExceeded
+            | Self::AvocatGeneralAbsent
+            | Self::JoinedGroupSplit
+            | Self::PinnedMoved
+            | Self::LockedBenchChanged => None,
+        }
+    }
+}
+
 impl fmt::Display for ViolationCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -1114,3 +1114,104 @@ async fn a_notice_task_is_done_once_through_the_api_or_the_portals_form() {
     assert!(journal.iter().any(|e| e.kind == "task_done" && e.actor == "greffe-civ1"), "journaled");
     served.stop().await;
 }
+
+/// The planning board, in a real browser: a president asks for a proposal
+/// for her chamber and watches it; the draft opens; she moves — keyboard
+/// only — a dossier onto a hearing where its rapporteur is absent and sees
+/// the violation on its card with its article; validation is refused while
+/// it stands; she moves it back and validates. A president of another
+/// chamber cannot open the draft by its address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
+    use fantoccini::key::Key;
+
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let base = served.base.clone();
+    for user in ["president-civ1", "president-cr"] {
+        served.store.set_password("test", user, PASSWORD).await.expect("password set");
+    }
+    // The first fortnight of civ1's hearings; one rapporteur absent on the
+    // first hearing day.
+    let hearings = served.store.hearings(Some("civ1"), None, None).await.expect("hearings");
+    let first = hearings.iter().map(|h| h.hearing.date.clone()).min().expect("civ1 sits");
+    let start = greffe_models::dates::parse_date(&first).expect("date");
+    let end = start + chrono::Duration::days(13);
+    let rules = greffe_models::planning::PlanningRules::default();
+    let built = served.store.planning_instance("civ1", start, end, start, &rules).await.expect("instance");
+    let dossier = built.doc.dossiers.first().expect("a ready dossier").clone();
+    let rapporteur = dossier.rapporteurs.first().expect("a rapporteur").clone();
+    let absence =
+        greffe_store::reference::Absence { from: first.clone(), to: first.clone(), reason: Some("formation".into()) };
+    served.store.add_absence("test", &rapporteur, absence).await.expect("absence");
+    let target = hearings.iter().find(|h| h.hearing.date == first).expect("first hearing").hearing.id.clone();
+
+    sign_in(&client, &base, "president-civ1").await;
+    client.goto(&format!("{base}/portail/audiencement")).await.expect("goto");
+    wait_for(&client, "#demande").await;
+    look_at(&client, "audiencement").await;
+    // Dates as the browser's date input holds them.
+    client
+        .execute(
+            "document.getElementById('champ-start').value = arguments[0]; \
+             document.getElementById('champ-end').value = arguments[1];",
+            vec![json!(start.to_string()), json!(end.to_string())],
+        )
+        .await
+        .expect("dates");
+    fill(&client, "#champ-time_limit_s", "3").await;
+    click(&client, "#demander").await;
+    wait_for(&client, "#proposition").await;
+    look_at(&client, "proposition").await;
+    // The page follows the solve and opens the draft.
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#tableau"))
+        .await
+        .expect("the draft opens when the solve ends");
+    assert!(client.current_url().await.expect("url").path().starts_with("/portail/plans/"));
+    let plan_url = client.current_url().await.expect("url").to_string();
+    look_at(&client, "tableau").await;
+    assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+
+    // Keyboard only: the card's « Déplacer », then the hearing's « Placer ici ».
+    let link = client.find(Locator::Css(&format!("#deplacer-{}", dossier.id))).await.expect("the card can be moved");
+    link.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    wait_for(&client, "#choix-audience").await;
+    look_at(&client, "tableau-choix").await;
+    let place = client.find(Locator::Css(&format!("#placer-{target}"))).await.expect("the hearing takes it");
+    place.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    wait_for(&client, "#message").await;
+    let card = text_of(&client, &format!("#audience-{target} #dossier-{}", dossier.id)).await;
+    assert!(card.contains("est absent le"), "{card}");
+    assert!(card.contains("art. 1012 et 1013 CPC"), "{card}");
+    assert!(text_of(&client, "#violations").await.contains("règle(s) enfreinte(s)"));
+    look_at(&client, "tableau-violation").await;
+
+    // Validation refused while a rule is broken, with the reason shown.
+    click(&client, "#valider").await;
+    wait_for(&client, "#refus").await;
+    let refusal = text_of(&client, "#refus").await;
+    assert!(refusal.contains("Refusé"), "{refusal}");
+    look_at(&client, "tableau-refus").await;
+
+    // Out of the plan again, then validated.
+    client.goto(&format!("{plan_url}?deplacer={}", dossier.id)).await.expect("goto");
+    click(&client, "#retirer").await;
+    wait_for(&client, "#message").await;
+    assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+    click(&client, "#valider").await;
+    wait_for(&client, "#message").await;
+    assert!(text_of(&client, "#message").await.contains("Projet validé"));
+    assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "validé");
+
+    // Another chamber's president: not even the draft's existence.
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "president-cr").await;
+    client.goto(&plan_url).await.expect("goto");
+    wait_for(&client, "h1").await;
+    assert!(text_of(&client, "h1").await.contains("introuvable"), "{}", text_of(&client, "h1").await);
+    client.close().await.expect("close");
+    served.stop().await;
+}

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod hearings;
 pub mod magistrates;
 pub mod pages;
+pub mod planning;
 pub mod record;
 pub mod session;
 pub mod stock;
@@ -31,6 +32,15 @@ pub const DSFR: &str = "/portail/dsfr/1.15.3";
 
 /// Where htmx is served (its version in the path, cached for a year).
 pub const HTMX: &str = "/portail/htmx/2.0.11";
+
+/// Where the portal's own style sheet and scripts are served (revalidated
+/// at each use: they change with the portal).
+pub const OWN: &str = "/portail/ressources";
+
+/// The portal's own style sheet and scripts, embedded at build time.
+#[derive(rust_embed::Embed)]
+#[folder = "assets/portail/"]
+struct OwnAssets;
 
 /// The vendored DSFR, embedded at build time.
 #[derive(rust_embed::Embed)]
@@ -60,6 +70,15 @@ fn asset<E: rust_embed::Embed>(path: &str) -> Response {
         }
         None => (StatusCode::NOT_FOUND, "fichier introuvable").into_response(),
     }
+}
+
+/// `GET /portail/ressources/{path}`: revalidated at each use.
+async fn own_asset(Path(path): Path<String>) -> Response {
+    let mut response = asset::<OwnAssets>(&path);
+    if response.status().is_success() {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
 }
 
 /// `GET /portail/dsfr/1.15.3/{path}`.
@@ -100,6 +119,14 @@ pub fn router() -> Router<AppState> {
         .route("/portail/magistrats", get(magistrates::page))
         .route("/portail/magistrats/absences", post(magistrates::add_absence))
         .route("/portail/cnp/{id}", get(cnp::show))
+        .route(planning::HOME, get(planning::home))
+        .route("/portail/audiencement/propositions", post(planning::ask))
+        .route("/portail/propositions/{id}", get(planning::proposal))
+        .route("/portail/propositions/{id}/suivi", get(planning::follow))
+        .route("/portail/propositions/{id}/annuler", post(planning::cancel))
+        .route("/portail/plans/{id}", get(planning::page))
+        .route("/portail/plans/{id}/deplacer", post(planning::move_dossier))
+        .route("/portail/plans/{id}/valider", post(planning::validate))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
             for (name, value) in pages::page_headers() {
@@ -112,6 +139,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail", get(pages::root))
         .route(&format!("{DSFR}/{{*path}}"), get(dsfr_asset))
         .route(&format!("{HTMX}/{{*path}}"), get(htmx_asset))
+        .route(&format!("{OWN}/{{*path}}"), get(own_asset))
         .merge(pages)
         .layer(CompressionLayer::new())
 }

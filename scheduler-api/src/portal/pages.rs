@@ -57,12 +57,13 @@ impl HeaderMember {
     fn of_session(session: &greffe_store::sessions::Session, here: &str, visibility: &Visibility) -> Self {
         let role = session.user.role;
         let searches = visibility.allows(role, View::Dossiers);
-        let entries: [(&'static str, &'static str, Option<Operation>); 6] = [
+        let entries: [(&'static str, &'static str, Option<Operation>); 7] = [
             ("/portail/", "Accueil", None),
             ("/portail/dossiers", "Dossiers", None),
             ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
             ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),
             ("/portail/tableau-de-bord", "Tableau de bord", Some(Operation::ReadDashboard)),
+            (super::planning::HOME, "Audiencement", Some(Operation::Plan)),
             ("/portail/magistrats", "Magistrats", Some(Operation::RecordAbsence)),
         ];
         Self {
