@@ -45,8 +45,34 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A hearing as a clerk names it: `l'audience du 05/01/2027 (matin,
+/// formation FR)` (of its chamber, when another's dossier is concerned).
 fn describe_hearing(hearing: &Hearing) -> String {
-    format!("{} ({} {} {}, {})", hearing.id, hearing.chamber, hearing.date, hearing.half_day, hearing.formation)
+    format!("l'audience {}", hearing_fr(hearing))
+}
+
+/// `du 05/01/2027 (matin, formation FR)`.
+fn hearing_fr(hearing: &Hearing) -> String {
+    let half_day = match hearing.half_day {
+        greffe_models::dates::HalfDay::Am => "matin",
+        greffe_models::dates::HalfDay::Pm => "après-midi",
+    };
+    format!("du {} ({half_day}, formation {})", date_fr(hearing.date), hearing.formation)
+}
+
+/// A date as a clerk writes it: `05/01/2027`.
+fn date_fr(date: greffe_models::Date) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// A dossier by its pourvoi number: `n° Z 25-10.007`.
+fn dossier_fr(dossier: &Dossier) -> String {
+    format!("n° {}", dossier.pourvoi)
+}
+
+/// A magistrate by name (the id when the instance gives none).
+fn magistrate_fr(magistrate: &Magistrate) -> String {
+    magistrate.name.clone().unwrap_or_else(|| magistrate.id.to_string())
 }
 
 /// Checks `plan` against `instance`; every violation is listed.
@@ -120,7 +146,7 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
                 Some(&instance.dossiers()[d]),
                 Some(&instance.hearings()[h]),
                 None,
-                format!("le dossier {} est à la fois audiencé et déclaré non audiencé", instance.dossiers()[d].id),
+                format!("le dossier {} est à la fois audiencé et déclaré non audiencé", dossier_fr(&instance.dossiers()[d])),
             );
         }
     }
@@ -131,7 +157,7 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
                 Some(dossier),
                 None,
                 None,
-                format!("le dossier {} n'apparaît ni au rôle ni parmi les dossiers non audiencés", dossier.id),
+                format!("le dossier {} n'apparaît ni au rôle ni parmi les dossiers non audiencés", dossier_fr(dossier)),
             );
         }
     }
@@ -209,11 +235,7 @@ fn check_benches(checker: &mut Checker<'_>, plan: &Plan, heard_at: &[Vec<usize>]
                 None,
                 Some(hearing),
                 None,
-                format!(
-                    "l'audience {} entend {} dossier(s) sans composition",
-                    describe_hearing(hearing),
-                    heard_at[h].len()
-                ),
+                format!("{} entend {} dossier(s) sans composition", describe_hearing(hearing), heard_at[h].len()),
             );
         }
     }
@@ -230,8 +252,8 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
                 Some(hearing),
                 None,
                 format!(
-                    "l'audience {} siège à {} magistrat(s) ; la formation {} en exige {}",
-                    hearing.id,
+                    "{} siège à {} magistrat(s) ; la formation {} en exige {}",
+                    describe_hearing(hearing),
                     members.len(),
                     hearing.formation,
                     rule.bench_size
@@ -253,7 +275,7 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
                 None,
                 Some(hearing),
                 Some(magistrate),
-                format!("{} {why} à l'audience {}", magistrate.id, describe_hearing(hearing)),
+                format!("{} {why} à {}", magistrate_fr(magistrate), describe_hearing(hearing)),
             );
         }
     }
@@ -271,8 +293,12 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
                     Some(hearing),
                     Some(checker.magistrate(p)),
                     format!(
-                        "à l'audience {}, la présidence revient à {} ({}, rang {}), non à {}",
-                        hearing.id, expected.id, expected.role, expected.rank, bench.president
+                        "à {}, la présidence revient à {} ({}, rang {}), non à {}",
+                        describe_hearing(hearing),
+                        magistrate_fr(expected),
+                        expected.role,
+                        expected.rank,
+                        magistrate_fr(checker.magistrate(p))
                     ),
                 );
             }
@@ -282,7 +308,11 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
             None,
             Some(hearing),
             None,
-            format!("le président désigné {} ne figure pas dans la composition de {}", bench.president, hearing.id),
+            format!(
+                "le président désigné {} ne figure pas dans la composition de {}",
+                bench.president,
+                describe_hearing(hearing)
+            ),
         ),
     }
     if let Some(locked) = &hearing.locked_bench {
@@ -320,7 +350,7 @@ fn check_assignment(
             Some(dossier),
             Some(hearing),
             None,
-            format!("le dossier {} relève de la chambre {} mais est audiencé à {at}", dossier.id, dossier.chamber),
+            format!("le dossier {} relève de la chambre {} mais est audiencé à {at}", dossier_fr(dossier), dossier.chamber),
         );
     }
     if !dossier.formations.contains(&hearing.formation) {
@@ -332,7 +362,7 @@ fn check_assignment(
             None,
             format!(
                 "le dossier {} ne peut être jugé qu'en formation {} ; il est audiencé à {at}",
-                dossier.id,
+                dossier_fr(dossier),
                 accepted.join(" ou ")
             ),
         );
@@ -345,8 +375,12 @@ fn check_assignment(
             Some(hearing),
             None,
             format!(
-                "le dossier {} ne peut pas être entendu avant le {earliest} (en état le {}, avis de {} jours) ; il est audiencé le {}",
-                dossier.id, dossier.ready_date, dossier.notice_days, hearing.date
+                "le dossier {} ne peut pas être entendu avant le {} (en état le {}, avis de {} jours) ; il est audiencé le {}",
+                dossier_fr(dossier),
+                date_fr(earliest),
+                date_fr(dossier.ready_date),
+                dossier.notice_days,
+                date_fr(hearing.date)
             ),
         );
     }
@@ -357,8 +391,10 @@ fn check_assignment(
             Some(hearing),
             None,
             format!(
-                "le dossier {} doit être entendu au plus tard le {deadline} ; il est audiencé le {}",
-                dossier.id, hearing.date
+                "le dossier {} doit être entendu au plus tard le {} ; il est audiencé le {}",
+                dossier_fr(dossier),
+                date_fr(deadline),
+                date_fr(hearing.date)
             ),
         );
     }
@@ -369,7 +405,12 @@ fn check_assignment(
                 Some(dossier),
                 Some(hearing),
                 Some(ag),
-                format!("l'avocat général {} du dossier {} est absent le {}", ag.id, dossier.id, hearing.date),
+                format!(
+                    "l'avocat général {} du dossier {} est absent le {}",
+                    magistrate_fr(ag),
+                    dossier_fr(dossier),
+                    date_fr(hearing.date)
+                ),
             );
         }
     }
@@ -382,7 +423,12 @@ fn check_assignment(
                 Some(dossier),
                 Some(hearing),
                 Some(magistrate),
-                format!("le rapporteur {} du dossier {} est absent le {}", magistrate.id, dossier.id, hearing.date),
+                format!(
+                    "le rapporteur {} du dossier {} est absent le {}",
+                    magistrate_fr(magistrate),
+                    dossier_fr(dossier),
+                    date_fr(hearing.date)
+                ),
             );
         }
     }
@@ -399,7 +445,10 @@ fn check_assignment(
                     None,
                     format!(
                         "{n} voix délibèrent sur le dossier {} à {at} (siège et rapporteurs) ; la formation {} en admet de {} à {}",
-                        dossier.id, hearing.formation, rule.min_voices, rule.max_voices
+                        dossier_fr(dossier),
+                        hearing.formation,
+                        rule.min_voices,
+                        rule.max_voices
                     ),
                 );
             }
@@ -419,8 +468,10 @@ fn check_assignment(
                     Some(hearing),
                     Some(magistrate),
                     format!(
-                        "{} est récusé sur le dossier{ground} {} et siège à {}",
-                        magistrate.id, dossier.id, hearing.id
+                        "{} est récusé sur le dossier {}{ground} et siège à {}",
+                        magistrate_fr(magistrate),
+                        dossier_fr(dossier),
+                        describe_hearing(hearing)
                     ),
                 );
             }
@@ -434,8 +485,9 @@ fn check_assignment(
                 Some(hearing),
                 None,
                 format!(
-                    "le dossier {} est publié à l'audience {pinned} ; le projet le déplace à {}",
-                    dossier.id, hearing.id
+                    "le dossier {} est publié à une autre audience ({pinned}) ; le projet le déplace à {}",
+                    dossier_fr(dossier),
+                    describe_hearing(hearing)
                 ),
             );
         }
@@ -450,7 +502,11 @@ fn check_unscheduled(checker: &mut Checker<'_>, dossier: &Dossier, options: Chec
             Some(dossier),
             None,
             None,
-            format!("le dossier {} doit être entendu au plus tard le {deadline} mais n'est pas audiencé", dossier.id),
+            format!(
+                "le dossier {} doit être entendu au plus tard le {} mais n'est pas audiencé",
+                dossier_fr(dossier),
+                date_fr(deadline)
+            ),
         );
     }
     if let Some(pinned) = &dossier.pinned_hearing {
@@ -460,7 +516,10 @@ fn check_unscheduled(checker: &mut Checker<'_>, dossier: &Dossier, options: Chec
                 Some(dossier),
                 None,
                 None,
-                format!("le dossier {} est publié à l'audience {pinned} ; le projet le retire du rôle", dossier.id),
+                format!(
+                    "le dossier {} est publié à l'audience {pinned} ; le projet le retire du rôle",
+                    dossier_fr(dossier)
+                ),
             );
         }
     }
@@ -477,8 +536,9 @@ fn check_capacities(checker: &mut Checker<'_>, heard_at: &[Vec<usize>]) {
                 Some(hearing),
                 None,
                 format!(
-                    "l'audience {} porte un poids de {weight} pour une capacité de {}",
-                    hearing.id, hearing.capacity_weight
+                    "{} porte un poids de {weight} pour une capacité de {}",
+                    describe_hearing(hearing),
+                    hearing.capacity_weight
                 ),
             );
         }
@@ -489,8 +549,8 @@ fn check_capacities(checker: &mut Checker<'_>, heard_at: &[Vec<usize>]) {
                 Some(hearing),
                 None,
                 format!(
-                    "l'audience {} entend {} dossiers pour une capacité de {}",
-                    hearing.id,
+                    "{} entend {} dossiers pour une capacité de {}",
+                    describe_hearing(hearing),
                     heard_at[h].len(),
                     hearing.capacity_count
                 ),
@@ -516,7 +576,11 @@ fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], bench
                     None,
                     Some(hearing),
                     Some(magistrate),
-                    format!("{} siège à {} alors qu'il est absent le {}", magistrate.id, hearing.id, hearing.date),
+                    format!(
+                        "{} siège à {} alors qu'il est absent ce jour-là",
+                        magistrate_fr(magistrate),
+                        describe_hearing(hearing)
+                    ),
                 );
             }
         }
@@ -537,7 +601,7 @@ fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], bench
             let week = greffe_models::dates::iso_week(hearing.date);
             by_week.entry((week.year(), week.week())).or_default().push(hearing);
         }
-        let ids = |list: &[&Hearing]| list.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(", ");
+        let ids = |list: &[&Hearing]| list.iter().map(|h| hearing_fr(h)).collect::<Vec<_>>().join(", ");
         for ((date, half_day), list) in by_half_day.into_iter().filter(|(_, list)| list.len() > 1) {
             checker.push(
                 ViolationCode::DoubleBooking,
@@ -545,9 +609,11 @@ fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], bench
                 Some(list[1]),
                 Some(magistrate),
                 format!(
-                    "{} est attendu à {} audiences le {date} ({half_day}) : {}",
-                    magistrate.id,
+                    "{} est attendu à {} audiences le {} ({}) : {}",
+                    magistrate_fr(magistrate),
                     list.len(),
+                    date_fr(date),
+                    if half_day == greffe_models::dates::HalfDay::Pm { "après-midi" } else { "matin" },
                     ids(&list)
                 ),
             );
@@ -564,7 +630,7 @@ fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], bench
                     Some(magistrate),
                     format!(
                         "{} assiste à {} audiences la semaine {week} de {year} pour un plafond de {} : {}",
-                        magistrate.id,
+                        magistrate_fr(magistrate),
                         list.len(),
                         magistrate.max_hearings_per_week,
                         ids(&list)
@@ -589,8 +655,8 @@ fn check_joined_groups(checker: &mut Checker<'_>, assigned: &[Option<usize>]) {
             let placement = |d: usize| {
                 let dossier = &instance.dossiers()[d];
                 match assigned[d] {
-                    Some(h) => format!("{} à {}", dossier.id, instance.hearings()[h].id),
-                    None => format!("{} non audiencé", dossier.id),
+                    Some(h) => format!("{} à {}", dossier_fr(dossier), describe_hearing(&instance.hearings()[h])),
+                    None => format!("{} non audiencé", dossier_fr(dossier)),
                 }
             };
             let all: Vec<String> = members.iter().map(|&d| placement(d)).collect();

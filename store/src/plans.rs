@@ -409,11 +409,11 @@ impl Store {
         }
         let hard = hard_violations(report);
         if hard > 0 {
-            let first = report.violations.first().map(ToString::to_string).unwrap_or_default();
+            let first = report.violations.first().map(|v| v.message.as_str()).unwrap_or_default();
             return Err(Error::conflict(
                 ErrorCode::HardViolations,
                 format!(
-                    "le plan {id} enfreint {hard} règle(s) impérative(s) au regard du registre actuel ; première : {first}"
+                    "le projet n° {id} enfreint {hard} règle(s) impérative(s) au regard du registre actuel ; la première : {first}"
                 ),
                 "corriger le projet (voir son rapport de contrôle) puis valider de nouveau",
             ));
