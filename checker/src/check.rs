@@ -146,7 +146,10 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
                 Some(&instance.dossiers()[d]),
                 Some(&instance.hearings()[h]),
                 None,
-                format!("le dossier {} est à la fois audiencé et déclaré non audiencé", dossier_fr(&instance.dossiers()[d])),
+                format!(
+                    "le dossier {} est à la fois audiencé et déclaré non audiencé",
+                    dossier_fr(&instance.dossiers()[d])
+                ),
             );
         }
     }
@@ -350,7 +353,11 @@ fn check_assignment(
             Some(dossier),
             Some(hearing),
             None,
-            format!("le dossier {} relève de la chambre {} mais est audiencé à {at}", dossier_fr(dossier), dossier.chamber),
+            format!(
+                "le dossier {} relève de la chambre {} mais est audiencé à {at}",
+                dossier_fr(dossier),
+                dossier.chamber
+            ),
         );
     }
     if !dossier.formations.contains(&hearing.formation) {

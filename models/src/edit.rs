@@ -41,13 +41,18 @@ pub enum Edit {
         /// `FR`, `FS` or `FP`.
         formation: String,
     },
-    /// The hearing takes at most `capacity` (weight and count).
+    /// The hearing takes at most `capacity` dossiers, of at most `weight`
+    /// in all (`capacity` when not given).
     SetCapacity {
         /// Hearing id.
         hearing: String,
-        /// New capacity.
+        /// New capacity in dossiers.
         #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
         capacity: i64,
+        /// New capacity in weight; default: `capacity`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000.0))]
+        weight: Option<f64>,
     },
     /// The dossier is pinned to its hearing in the plan.
     Pin {
@@ -176,7 +181,7 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
             doc.hearings[h].formation = formation.clone();
             Ok(format!("audience {hearing} en formation {formation}"))
         }
-        Edit::SetCapacity { hearing, capacity } => {
+        Edit::SetCapacity { hearing, capacity, weight } => {
             let h = hearing_index(doc, hearing)?;
             if !(0..=1000).contains(capacity) {
                 return Err(problem(
@@ -186,9 +191,18 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
                     "donner une capacité de 0 à 1000",
                 ));
             }
-            doc.hearings[h].capacity_weight = *capacity as f64;
+            let weight = weight.unwrap_or(*capacity as f64);
+            if !(weight.is_finite() && (0.0..=1000.0).contains(&weight)) {
+                return Err(problem(
+                    "weight",
+                    "out_of_range",
+                    format!("poids {weight} hors limites"),
+                    "donner un poids de 0 à 1000",
+                ));
+            }
+            doc.hearings[h].capacity_weight = weight;
             doc.hearings[h].capacity_count = *capacity;
-            Ok(format!("capacité de l'audience {hearing} portée à {capacity}"))
+            Ok(format!("capacité de l'audience {hearing} portée à {capacity} dossier(s), poids {weight}"))
         }
         Edit::Pin { dossier } => {
             let d = dossier_index(doc, dossier)?;
@@ -207,6 +221,44 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
             let d = dossier_index(doc, dossier)?;
             doc.dossiers[d].pinned_hearing = None;
             Ok(format!("dossier {dossier} n'est plus fixé"))
+        }
+    }
+}
+
+/// The edit that undoes `edit` on this draft, computed before `edit` is
+/// applied; `None` when no single edit restores what `edit` changes (a pin
+/// moved from another hearing) or when `edit` would be refused.
+pub fn inverse(doc: &InstanceDoc, plan: &Plan, edit: &Edit) -> Option<Edit> {
+    match edit {
+        Edit::Move { dossier, .. } => {
+            dossier_index(doc, dossier).ok()?;
+            let at = plan.assignments.iter().find(|a| a.dossier.as_str() == dossier).map(|a| a.hearing.to_string());
+            Some(Edit::Move { dossier: dossier.clone(), hearing: at })
+        }
+        Edit::SwapBench { hearing, member, replacement } => {
+            Some(Edit::SwapBench { hearing: hearing.clone(), member: replacement.clone(), replacement: member.clone() })
+        }
+        Edit::SetFormation { hearing, .. } => {
+            let h = hearing_index(doc, hearing).ok()?;
+            Some(Edit::SetFormation { hearing: hearing.clone(), formation: doc.hearings[h].formation.clone() })
+        }
+        Edit::SetCapacity { hearing, .. } => {
+            let before = &doc.hearings[hearing_index(doc, hearing).ok()?];
+            Some(Edit::SetCapacity {
+                hearing: hearing.clone(),
+                capacity: before.capacity_count,
+                weight: Some(before.capacity_weight),
+            })
+        }
+        Edit::Pin { dossier } => {
+            let before = &doc.dossiers[dossier_index(doc, dossier).ok()?];
+            before.pinned_hearing.is_none().then(|| Edit::Unpin { dossier: dossier.clone() })
+        }
+        Edit::Unpin { dossier } => {
+            let before = &doc.dossiers[dossier_index(doc, dossier).ok()?];
+            let pinned = before.pinned_hearing.as_deref()?;
+            let at = plan.assignments.iter().find(|a| a.dossier.as_str() == dossier)?;
+            (at.hearing.as_str() == pinned).then(|| Edit::Pin { dossier: dossier.clone() })
         }
     }
 }
@@ -272,6 +324,50 @@ mod tests {
         let members: Vec<&str> = bench.members.iter().map(MagistrateId::as_str).collect();
         assert_eq!(members, ["m02", "m05"], "the doyen now presides");
         assert_eq!(bench.president.as_str(), "m02");
+    }
+
+    /// The plan with its lists in a canonical order (an undone move puts the
+    /// dossier back at the end of the list).
+    fn canonical(mut plan: Plan) -> Plan {
+        plan.assignments
+            .sort_by(|a, b| (a.dossier.as_str(), a.hearing.as_str()).cmp(&(b.dossier.as_str(), b.hearing.as_str())));
+        plan.unscheduled.sort_by(|a, b| a.dossier.as_str().cmp(b.dossier.as_str()));
+        plan.benches.sort_by(|a, b| a.hearing.as_str().cmp(b.hearing.as_str()));
+        for bench in &mut plan.benches {
+            bench.members.sort();
+        }
+        plan
+    }
+
+    #[test]
+    fn an_edit_and_its_inverse_leave_the_draft_as_it_was() {
+        let (original_doc, original_plan) = draft();
+        for edit in [
+            serde_json::json!({"op": "move", "dossier": "d1", "hearing": "h3"}),
+            serde_json::json!({"op": "move", "dossier": "d1", "hearing": null}),
+            serde_json::json!({"op": "swap_bench", "hearing": "h1", "member": "m01", "replacement": "m05"}),
+            serde_json::json!({"op": "set_formation", "hearing": "h1", "formation": "FS"}),
+            serde_json::json!({"op": "set_capacity", "hearing": "h1", "capacity": 3}),
+            serde_json::json!({"op": "pin", "dossier": "d1"}),
+        ] {
+            let (mut doc, mut plan) = draft();
+            let edit: Edit = serde_json::from_value(edit.clone()).expect("edit parses");
+            let undo = inverse(&doc, &plan, &edit).unwrap_or_else(|| panic!("{edit:?} can be undone"));
+            apply_edit(&mut doc, &mut plan, &edit).expect("applied");
+            assert_ne!((&doc, canonical(plan.clone())), (&original_doc, canonical(original_plan.clone())), "{edit:?}");
+            apply_edit(&mut doc, &mut plan, &undo).expect("undone");
+            let mut expected = original_plan.clone();
+            if let Edit::Move { dossier, .. } = &edit {
+                // Back at its hearing; a manual removal's reason goes with it.
+                expected.unscheduled.retain(|u| u.dossier.as_str() != dossier);
+            }
+            assert_eq!((&doc, canonical(plan)), (&original_doc, canonical(expected)), "{edit:?} then {undo:?}");
+        }
+        // Unpinning a pin made elsewhere is undone by pinning again there.
+        let (mut doc, mut plan) = draft();
+        apply_edit(&mut doc, &mut plan, &Edit::Pin { dossier: "d1".into() }).expect("pinned");
+        let undo = inverse(&doc, &plan, &Edit::Unpin { dossier: "d1".into() });
+        assert_eq!(undo, Some(Edit::Pin { dossier: "d1".into() }));
     }
 
     #[test]

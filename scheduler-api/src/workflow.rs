@@ -35,6 +35,8 @@ pub fn instance_of(doc: &InstanceDoc) -> Result<Instance> {
 pub async fn apply(store: &Store, actor: &str, id: i64, expected: i64, edit: &Edit) -> Result<PlanRecord> {
     let mut doc = store.plan_instance(id).await?;
     let mut plan = store.plan(id).await?.plan;
+    // What undoes it, from the draft as it stands (the history keeps it).
+    let undo = greffe_models::edit::inverse(&doc, &plan, edit);
     let done = apply_edit(&mut doc, &mut plan, edit).map_err(|problem| {
         if MISSING_REFERENCE.contains(&problem.code) {
             Error::from(greffe_store::Error::bad_reference(problem.path, problem.message, problem.fix))
@@ -44,7 +46,7 @@ pub async fn apply(store: &Store, actor: &str, id: i64, expected: i64, edit: &Ed
     })?;
     let instance = instance_of(&doc)?;
     let report = check(&instance, &plan, CheckOptions::default());
-    let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len()});
+    let detail = serde_json::json!({"edit": edit, "done": done, "violations": report.violations.len(), "undo": undo});
     Ok(store.edit_plan(actor, id, expected, &doc, &plan, &report, detail).await?)
 }
 

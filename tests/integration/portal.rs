@@ -1119,7 +1119,7 @@ async fn a_notice_task_is_done_once_through_the_api_or_the_portals_form() {
 /// for her chamber and watches it; the draft opens; she moves — keyboard
 /// only — a dossier onto a hearing where its rapporteur is absent and sees
 /// the violation on its card with its article; validation is refused while
-/// it stands; she moves it back and validates. A president of another
+/// it stands; she undoes the move from the draft's history and validates. A president of another
 /// chamber cannot open the draft by its address.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
@@ -1196,11 +1196,14 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     assert!(refusal.contains("Refusé"), "{refusal}");
     look_at(&client, "tableau-refus").await;
 
-    // Out of the plan again, then validated.
-    client.goto(&format!("{plan_url}?deplacer={}", dossier.id)).await.expect("goto");
-    click(&client, "#retirer").await;
+    // The move undone from the history (the newest line), then validated.
+    let history = text_of(&client, "#table-historique tbody tr:first-child").await;
+    assert!(history.contains("placé à l'audience du"), "{history}");
+    click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
     wait_for(&client, "#message").await;
+    assert!(text_of(&client, "#message").await.contains("Modification annulée"));
     assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+    look_at(&client, "tableau-annulation").await;
     click(&client, "#valider").await;
     wait_for(&client, "#message").await;
     assert!(text_of(&client, "#message").await.contains("Projet validé"));

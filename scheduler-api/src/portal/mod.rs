@@ -127,6 +127,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/plans/{id}", get(planning::page))
         .route("/portail/plans/{id}/deplacer", post(planning::move_dossier))
         .route("/portail/plans/{id}/valider", post(planning::validate))
+        .route("/portail/plans/{id}/annuler", post(planning::undo))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
             for (name, value) in pages::page_headers() {

@@ -440,9 +440,22 @@ pub struct Column {
     cards: Vec<Card>,
 }
 
+/// One line of a draft's history.
+#[derive(Debug, Clone)]
+pub struct HistoryLine {
+    seq: i64,
+    at: String,
+    actor: String,
+    what: String,
+    violations: i64,
+    /// The edit can be undone (its inverse is known).
+    undoable: bool,
+}
+
 #[derive(Template)]
 #[template(path = "board.html")]
 struct BoardPage {
+    history: Vec<HistoryLine>,
     member: Option<HeaderMember>,
     csrf: String,
     id: i64,
@@ -613,6 +626,7 @@ fn board(
         && caller.0.covers(&summary.chamber);
     let heard = plan.assignments.len();
     BoardPage {
+        history: Vec::new(),
         member: Some(HeaderMember::of(member, HOME)),
         csrf: member.session.csrf.clone(),
         id: summary.id,
@@ -640,6 +654,68 @@ fn board(
     }
 }
 
+/// What an edit did, as a clerk says it.
+fn describe_edit(doc: &InstanceDoc, edit: &Edit) -> String {
+    let dossier = |id: &str| {
+        doc.dossiers.iter().find(|d| d.id == id).map_or_else(|| id.to_owned(), |d| format!("n° {}", d.pourvoi))
+    };
+    let hearing = |id: &str| {
+        doc.hearings.iter().find(|h| h.id == id).map_or_else(
+            || id.to_owned(),
+            |h| format!("l'audience du {} ({})", date_fr(&h.date), half_day_fr(&h.half_day)),
+        )
+    };
+    let magistrate = |id: &str| {
+        doc.magistrates.iter().find(|m| m.id == id).and_then(|m| m.name.clone()).unwrap_or_else(|| id.to_owned())
+    };
+    match edit {
+        Edit::Move { dossier: d, hearing: Some(h) } => format!("dossier {} placé à {}", dossier(d), hearing(h)),
+        Edit::Move { dossier: d, hearing: None } => format!("dossier {} retiré du projet", dossier(d)),
+        Edit::SwapBench { hearing: h, member, replacement } => {
+            format!("{} remplace {} à {}", magistrate(replacement), magistrate(member), hearing(h))
+        }
+        Edit::SetFormation { hearing: h, formation } => format!("{} en formation {formation}", hearing(h)),
+        Edit::SetCapacity { hearing: h, capacity, weight } => format!(
+            "capacité de {} : {capacity} dossier(s), poids {}",
+            hearing(h),
+            fr2(weight.unwrap_or(*capacity as f64))
+        ),
+        Edit::Pin { dossier: d } => format!("dossier {} fixé à son audience", dossier(d)),
+        Edit::Unpin { dossier: d } => format!("dossier {} libéré", dossier(d)),
+    }
+}
+
+/// The draft's history, newest first, as the board lists it.
+async fn history_of(state: &AppState, id: i64, doc: &InstanceDoc) -> Result<Vec<HistoryLine>, Error> {
+    let mut lines: Vec<HistoryLine> = state
+        .store
+        .plan_history(id)
+        .await?
+        .into_iter()
+        .map(|entry| {
+            let edit: Option<Edit> = serde_json::from_value(entry.detail["edit"].clone()).ok();
+            let what = match (entry.action.as_str(), &edit) {
+                ("edit", Some(edit)) => describe_edit(doc, edit),
+                ("created", _) => "projet créé".to_owned(),
+                ("validated", _) => "projet validé".to_owned(),
+                ("published", _) => "projet publié".to_owned(),
+                ("stale", _) => "projet périmé".to_owned(),
+                (other, _) => other.to_owned(),
+            };
+            HistoryLine {
+                seq: entry.seq,
+                at: instant_fr(&entry.at),
+                actor: entry.actor,
+                what,
+                violations: entry.hard_violations,
+                undoable: entry.action == "edit" && !entry.detail["undo"].is_null(),
+            }
+        })
+        .collect();
+    lines.reverse();
+    Ok(lines)
+}
+
 /// `GET /portail/plans/{id}` (`?deplacer=DOSSIER`: choose its hearing;
 /// `?deplace=DOSSIER`: the dossier just moved, its violations shown first).
 pub async fn page(
@@ -656,6 +732,7 @@ pub async fn page(
         let moving = query.opt("deplacer");
         let moved = query.opt("deplace");
         let mut page = board(&member, &record, &doc, moving.as_deref(), moved.as_deref());
+        page.history = history_of(&state, summary.id, &doc).await?;
         if let Some(moved) = &moved {
             let card = page
                 .columns
@@ -671,8 +748,10 @@ pub async fn page(
                 ),
             });
         }
-        if query.get("fait") == "valide" {
-            page.flash = Some("Projet validé : le greffe peut le publier.".to_owned());
+        match query.get("fait") {
+            "valide" => page.flash = Some("Projet validé : le greffe peut le publier.".to_owned()),
+            "annule" => page.flash = Some("Modification annulée : le projet est revenu à l'état précédent.".to_owned()),
+            _ => {}
         }
         Ok(page)
     }
@@ -716,6 +795,44 @@ pub async fn move_dossier(
     }
 }
 
+/// `POST /portail/plans/{id}/annuler`: the edit `seq` of the history
+/// undone (its inverse applied as a new edit, checked at once).
+pub async fn undo(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let result: Result<i64, Error> = async {
+        member.require_csrf(fields.get("csrf"))?;
+        let summary = readable_plan(&state, &member, &raw_id).await?;
+        let caller = member.caller();
+        caller.require(Operation::Plan)?;
+        caller.require_chamber(&summary.chamber)?;
+        let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
+            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
+        })?;
+        let seq = fields.get("seq").trim().parse::<i64>().map_err(|_| {
+            Error::invalid("seq", "modification à annuler non désignée", "choisir la modification dans l'historique")
+        })?;
+        let history = state.store.plan_history(summary.id).await?;
+        let undo: Edit = history
+            .iter()
+            .find(|entry| entry.seq == seq && entry.action == "edit")
+            .and_then(|entry| serde_json::from_value(entry.detail["undo"].clone()).ok())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "seq",
+                    "cette modification ne s'annule pas d'un geste",
+                    "la défaire à la main sur le tableau",
+                )
+            })?;
+        workflow::apply(&state.store, member.actor(), summary.id, version, &undo).await?;
+        Ok(summary.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/portail/plans/{id}?fait=annule")).into_response(),
+        Err(error) => board_refusal(&state, &member, &raw_id, &error).await,
+    }
+}
+
 /// `POST /portail/plans/{id}/valider` (the chamber's president).
 pub async fn validate(
     State(state): State<AppState>,
@@ -755,6 +872,7 @@ async fn board_refusal(state: &AppState, member: &Member, raw_id: &str, error: &
         let record = state.store.plan(summary.id).await?;
         let doc = state.store.plan_instance(summary.id).await?;
         let mut page = board(member, &record, &doc, None, None);
+        page.history = history_of(state, summary.id, &doc).await?;
         let stale = status == StatusCode::PRECONDITION_FAILED;
         let mut lines = vec![if stale {
             "Le projet a été modifié entre-temps : voici son état actuel ; recommencez si besoin.".to_owned()
