@@ -90,6 +90,10 @@ pub struct ChamberScenario {
 /// The years a simulation may start in.
 pub const START_YEARS: std::ops::RangeInclusive<i32> = 2000..=2150;
 
+/// [`START_YEARS`] as the OpenAPI document states it for `start` (a test
+/// holds the two equal).
+pub const START_PATTERN: &str = r"^(20[0-9]{2}|21[0-4][0-9]|2150)-[0-9]{2}-[0-9]{2}$";
+
 /// A scenario as written.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,6 +301,15 @@ use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_start_pattern_says_what_the_check_says() {
+        let pattern = regex::Regex::new(super::START_PATTERN).expect("the pattern compiles");
+        for year in 1890..=2210 {
+            let raw = format!("{year}-06-15");
+            assert_eq!(pattern.is_match(&raw), super::START_YEARS.contains(&year), "{raw}");
+        }
+    }
+
     #[test]
     fn the_name_pattern_says_what_the_check_says() {
         let pattern = regex::Regex::new(SCENARIO_NAME_PATTERN).expect("the pattern compiles");

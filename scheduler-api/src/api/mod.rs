@@ -634,13 +634,18 @@ fn declare_forms(document: &mut utoipa::openapi::OpenApi) {
 /// pattern, the chambers a scenario may change (the simulated court's), the
 /// ISO weeks a chamber may close.
 fn declare_scenario(document: &mut utoipa::openapi::OpenApi) {
-    use greffe_simulation::scenario::{CHAMBERS, SCENARIO_NAME_PATTERN};
+    use greffe_simulation::scenario::{CHAMBERS, SCENARIO_NAME_PATTERN, START_PATTERN};
     use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, ObjectBuilder, Schema};
     use utoipa::openapi::{Ref, RefOr};
     let Some(components) = document.components.as_mut() else { return };
     if let Some(RefOr::T(Schema::Object(scenario))) = components.schemas.get_mut("Scenario") {
         if let Some(RefOr::T(Schema::Object(name))) = scenario.properties.get_mut("name") {
             name.pattern = Some(SCENARIO_NAME_PATTERN.to_owned());
+        }
+        if let Some(RefOr::T(Schema::Object(start))) = scenario.properties.get_mut("start") {
+            // Narrower than the calendar: the simulated court's dates reach
+            // years before and after the start.
+            start.pattern = Some(START_PATTERN.to_owned());
         }
         let mut chambers = ObjectBuilder::new()
             .description(Some("Changes by chamber of the simulated court"))
