@@ -71,6 +71,8 @@ async fn main() {
     let analyst = session(&store, "analyste").await;
     let judge = session(&store, &magistrate).await;
     let admin = session(&store, "admin").await;
+    let president_cr = session(&store, "president-cr").await;
+    let board = criminal_draft(&store).await;
 
     // Dossiers spread over the store: every 97th id of civ1, and of the court.
     let mut civ1 = Vec::new();
@@ -143,6 +145,12 @@ async fn main() {
         },
         Page { name: "certificat de non-pourvoi", cookie: clerk.clone(), paths: vec!["/portail/cnp".into()] },
         Page { name: "magistrats et absences", cookie: clerk.clone(), paths: vec!["/portail/magistrats".into()] },
+        Page { name: "audiencement (civ1)", cookie: president.clone(), paths: vec!["/portail/audiencement".into()] },
+        Page {
+            name: "tableau d'un projet (cr, 8 semaines)",
+            cookie: president_cr.clone(),
+            paths: vec![format!("/portail/plans/{board}")],
+        },
     ];
     println!("| page | p50 (ms) | p95 (ms) | max (ms) | HTML gzip (Ko) |");
     println!("|---|---|---|---|---|");
@@ -195,4 +203,39 @@ async fn main() {
     let htmx = axum::body::to_bytes(htmx.into_body(), usize::MAX).await.expect("body").len();
     println!("htmx (shared, cached a year): {:.1} Ko gzip", htmx as f64 / 1024.0);
     store.close().await;
+}
+
+/// A draft of the criminal chamber over the demonstration's eight weeks
+/// (its first hearing on), solved for ten seconds: the board measured.
+async fn criminal_draft(store: &Store) -> i64 {
+    let rules = greffe_models::planning::PlanningRules::default();
+    let hearings = store.hearings(Some("cr"), None, None).await.expect("hearings");
+    let first = hearings.iter().map(|h| h.hearing.date.clone()).min().expect("cr sits");
+    let start = greffe_models::dates::parse_date(&first).expect("date");
+    let end = start + chrono::Duration::days(55);
+    let built = store.planning_instance("cr", start, end, start, &rules).await.expect("instance");
+    let config = greffe_solver::SolveConfig {
+        time_limit: std::time::Duration::from_secs(10),
+        threads: 2,
+        ..greffe_solver::SolveConfig::default()
+    };
+    let solved = greffe_solver::solve(&built.instance, &config).expect("solves");
+    eprintln!(
+        "projet cr : {} dossiers, {} audiences, {} audiencés",
+        built.doc.dossiers.len(),
+        built.doc.hearings.len(),
+        solved.plan.assignments.len()
+    );
+    let new = greffe_store::plans::NewPlan {
+        chamber: "cr",
+        start,
+        end,
+        title: "banc d'essai",
+        instance: &built.doc,
+        plan: &solved.plan,
+        report: &solved.check,
+        amends: None,
+        origin: serde_json::json!({"bench": true}),
+    };
+    store.create_plan("bench", new).await.expect("draft").summary.id
 }
