@@ -358,11 +358,16 @@ def map_case(ctx, case):
     headers = case.headers if isinstance(case.headers, MutableMapping) else None
     for name in [n for n in headers or {} if n.lower() == "idempotency-key"]:
         headers[name] = str(uuid.uuid4())
-    # A simulation starts on a Monday.
+    # A simulation starts on a Monday, within the years the document's
+    # pattern admits: the Monday before, or after when the one before falls
+    # in the year before (2000-01-01 is a Saturday; 1999-12-27 is refused).
     if method == "POST" and path == "/simulations" and body is not None:
         start = day(body.get("start"))
         if start is not None:
-            body["start"] = shift(start, -start.weekday()).isoformat()
+            monday = shift(start, -start.weekday())
+            if monday.year != start.year:
+                monday = shift(monday, 7)
+            body["start"] = monday.isoformat()
 
     # Not rules of the API: the fuzz's own bounds on work, so that a run
     # stays within minutes on two cores (a year of simulated court or a ten
