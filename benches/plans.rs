@@ -171,7 +171,15 @@ async fn main() {
 
 async fn publish(state: &AppState, summary: &greffe_store::plans::PlanSummary) {
     let current = state.store.plan_summary(summary.id).await.expect("plan");
-    greffe_api::workflow::publish(&state.store, "bench", &current, current.version, None, Faults::default())
-        .await
-        .expect("publishes");
+    greffe_api::workflow::publish(
+        &state.store,
+        "bench",
+        &current,
+        current.version,
+        None,
+        state.today(),
+        Faults::default(),
+    )
+    .await
+    .expect("publishes");
 }

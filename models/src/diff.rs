@@ -153,6 +153,14 @@ pub enum TaskKind {
 }
 
 impl TaskKind {
+    /// Every kind.
+    pub const ALL: [Self; 3] = [Self::SendNotice, Self::WithdrawNotice, Self::CompositionNotice];
+
+    /// The kind of a stable code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == code)
+    }
+
     /// The stable code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -251,6 +259,14 @@ pub fn implied_tasks(instance: &Instance, diff: &PlanDiff, next: &Plan) -> Vec<I
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_kind_reads_back_from_its_code() {
+        for kind in TaskKind::ALL {
+            assert_eq!(TaskKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(TaskKind::parse("send"), None);
+    }
 
     fn plan(assignments: &[(&str, &str)], benches: &[(&str, &[&str])]) -> Plan {
         let json = serde_json::json!({

@@ -44,6 +44,9 @@ pub enum ErrorCode {
     ForbiddenTransition,
     /// The plan breaks hard rules against the current registry.
     HardViolations,
+    /// Publishing would create notices whose last day has passed, and no
+    /// reason was recorded.
+    LateNotices,
     /// The same idempotent request is still being processed.
     InProgress,
     /// The planning instance built from the store is invalid.
@@ -68,7 +71,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -84,6 +87,7 @@ impl ErrorCode {
         Self::ImmutableField,
         Self::ForbiddenTransition,
         Self::HardViolations,
+        Self::LateNotices,
         Self::InProgress,
         Self::InstanceInvalid,
         Self::NoMagistrate,
@@ -114,6 +118,7 @@ impl ErrorCode {
             Self::ImmutableField => "immutable_field",
             Self::ForbiddenTransition => "forbidden_transition",
             Self::HardViolations => "hard_violations",
+            Self::LateNotices => "late_notices",
             Self::InProgress => "in_progress",
             Self::InstanceInvalid => "instance_invalid",
             Self::NoMagistrate => "no_magistrate",
@@ -149,6 +154,9 @@ impl ErrorCode {
             }
             Self::ForbiddenTransition => "changement de statut interdit depuis le statut actuel",
             Self::HardViolations => "le plan enfreint des règles impératives au regard du registre actuel",
+            Self::LateNotices => {
+                "des avis d'audience partiraient après leur date limite : publier seulement en indiquant le motif (`reason`), par exemple l'accord des parties"
+            }
             Self::InProgress => "la même requête (Idempotency-Key) est en cours de traitement",
             Self::InstanceInvalid => "l'instance de planification tirée du registre est invalide",
             Self::NoMagistrate => "le compte n'est rattaché à aucun magistrat",

@@ -200,6 +200,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         | ErrorCode::ImmutableField
         | ErrorCode::ForbiddenTransition
         | ErrorCode::HardViolations
+        | ErrorCode::LateNotices
         | ErrorCode::InProgress
         | ErrorCode::InstanceInvalid
         | ErrorCode::NoMagistrate
@@ -275,6 +276,7 @@ mod tests {
                 ErrorCode::ImmutableField,
                 ErrorCode::ForbiddenTransition,
                 ErrorCode::HardViolations,
+                ErrorCode::LateNotices,
                 ErrorCode::InProgress,
                 ErrorCode::InstanceInvalid,
                 ErrorCode::NoMagistrate,

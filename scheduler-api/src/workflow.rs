@@ -14,11 +14,11 @@ use greffe_models::events::{EventsDoc, apply_events};
 use greffe_models::format::InstanceDoc;
 use greffe_models::plan_status::PlanStatus;
 use greffe_models::planning::PlanningRules;
-use greffe_models::{Instance, Plan};
+use greffe_models::{Date, Instance, Plan};
 use greffe_solver::{Disruption, RepairConfig, repair};
 use greffe_store::Store;
 use greffe_store::planning::{horizon, validated};
-use greffe_store::plans::{Faults, NewPlan, PlanRecord, PlanSummary};
+use greffe_store::plans::{Faults, NewNoticeTask, NewPlan, PlanRecord, PlanSummary};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -143,18 +143,114 @@ pub async fn validate(
     Ok(store.validate_plan(actor, summary.id, expected, &report, reason).await?)
 }
 
-/// `validated → published`: the hearing rolls and benches are written, the
-/// notices to send (and to withdraw, for an amendment) become registry
-/// tasks, overlapping drafts become stale — all or nothing. `faults` is the
-/// crash test's hook (none in service).
-pub async fn publish(
+/// A notice that publication will create.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublishedNotice {
+    /// The task: kind, dossier, hearing, last day, label.
+    #[schema(value_type = Object)]
+    pub task: ImpliedTask,
+    /// Its last day is already past: publication needs a reason.
+    pub late: bool,
+}
+
+/// A hearing whose roll publication writes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublishedRoll {
+    /// Hearing.
+    pub hearing: String,
+    /// Day.
+    pub date: String,
+    /// `am` or `pm`.
+    pub half_day: String,
+    /// Formation.
+    pub formation: String,
+    /// Dossiers on its roll.
+    pub dossiers: usize,
+    /// Its roll or bench differs from the one published before.
+    pub changed: bool,
+}
+
+/// What publishing a validated plan will do, shown to the clerk before she
+/// confirms, and done as shown: [`publish`] computes the same.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Publication {
+    /// The plan.
+    pub plan: i64,
+    /// Its version (`If-Match` of the publication).
+    pub version: i64,
+    /// The day the notices' last days are compared with.
+    pub today: String,
+    /// The rolls written, in date order.
+    pub rolls: Vec<PublishedRoll>,
+    /// The registry tasks created (notices to send, withdraw, composition),
+    /// soonest first.
+    pub notices: Vec<PublishedNotice>,
+    /// Notices whose last day is past: publication is refused unless a
+    /// reason is recorded.
+    pub late: usize,
+    /// Dossiers that become « audiencé ».
+    pub scheduled: usize,
+    /// Dossiers that leave a published roll and are « en état » again.
+    pub released: Vec<String>,
+    /// The changes to the rolls published before.
+    #[schema(value_type = Object)]
+    pub changes: PlanDiff,
+    /// Drafts and validated plans that become stale, and the published plan
+    /// this one replaces (amended).
+    pub overtaken: Vec<PlanSummary>,
+}
+
+/// What publishing `summary` would do, against the store as it is now.
+pub async fn publication(store: &Store, summary: &PlanSummary, today: Date) -> Result<Publication> {
+    let (doc, plan, changes, tasks) = publication_content(store, summary).await?;
+    let mut notices: Vec<PublishedNotice> =
+        tasks.into_iter().map(|task| PublishedNotice { late: task.due.is_some_and(|due| due < today), task }).collect();
+    notices.sort_by_key(|n| (n.task.due.is_none(), n.task.due, n.task.kind));
+    let mut rolls: Vec<PublishedRoll> = doc
+        .hearings
+        .iter()
+        .filter_map(|h| {
+            let dossiers = plan.assignments.iter().filter(|a| a.hearing.as_str() == h.id).count();
+            let touched = |id: &greffe_models::HearingId| id.as_str() == h.id;
+            let changed = changes.moved.iter().any(|m| touched(&m.from) || touched(&m.to))
+                || changes.added.iter().any(|p| touched(&p.hearing))
+                || changes.dropped.iter().any(|p| touched(&p.hearing))
+                || changes.seats.iter().any(|s| touched(&s.hearing));
+            (dossiers > 0 || changed).then(|| PublishedRoll {
+                hearing: h.id.clone(),
+                date: h.date.clone(),
+                half_day: h.half_day.clone(),
+                formation: h.formation.clone(),
+                dossiers,
+                changed,
+            })
+        })
+        .collect();
+    rolls.sort_by(|a, b| (&a.date, &a.half_day, &a.hearing).cmp(&(&b.date, &b.half_day, &b.hearing)));
+    let pourvoi = |id: &greffe_models::DossierId| {
+        doc.dossiers.iter().find(|d| d.id == id.as_str()).map_or_else(|| id.to_string(), |d| d.pourvoi.clone())
+    };
+    let released = changes.dropped.iter().map(|p| pourvoi(&p.dossier)).collect();
+    Ok(Publication {
+        plan: summary.id,
+        version: summary.version,
+        today: today.to_string(),
+        late: notices.iter().filter(|n| n.late).count(),
+        scheduled: plan.assignments.len(),
+        rolls,
+        notices,
+        released,
+        changes,
+        overtaken: store.overlapping_plans(summary).await?,
+    })
+}
+
+/// The plan to publish, its changes to the published rolls and the tasks
+/// they imply.
+async fn publication_content(
     store: &Store,
-    actor: &str,
     summary: &PlanSummary,
-    expected: i64,
-    reason: Option<&str>,
-    faults: Faults,
-) -> Result<PlanRecord> {
+) -> Result<(InstanceDoc, Plan, PlanDiff, Vec<ImpliedTask>)> {
     let doc = store.plan_instance(summary.id).await?;
     let plan = store.plan(summary.id).await?.plan;
     let hearings: Vec<&str> = doc.hearings.iter().map(|h| h.id.as_str()).collect();
@@ -162,7 +258,52 @@ pub async fn publish(
     let instance = instance_of(&doc)?;
     let changes = diff(&previous, &plan);
     let tasks = implied_tasks(&instance, &changes, &plan);
-    Ok(store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &tasks, reason, faults).await?)
+    Ok((doc, plan, changes, tasks))
+}
+
+/// `validated → published`: the hearing rolls and benches are written, the
+/// notices to send (and to withdraw, for an amendment) become registry
+/// tasks, overlapping drafts become stale — all or nothing. A notice whose
+/// last day is before `today` is refused unless `reason` says why (it is
+/// then kept on the notice). `faults` is the crash test's hook (none in
+/// service).
+pub async fn publish(
+    store: &Store,
+    actor: &str,
+    summary: &PlanSummary,
+    expected: i64,
+    reason: Option<&str>,
+    today: Date,
+    faults: Faults,
+) -> Result<PlanRecord> {
+    let (doc, plan, changes, tasks) = publication_content(store, summary).await?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let late: Vec<&ImpliedTask> = tasks.iter().filter(|t| t.due.is_some_and(|due| due < today)).collect();
+    // A plan that may not be published is refused by the store, for that.
+    let publishable = summary.status.may_become(PlanStatus::Published);
+    if let (Some(first), None, true) = (late.first(), reason, publishable) {
+        let pourvoi = doc
+            .dossiers
+            .iter()
+            .find(|d| d.id == first.dossier.as_str())
+            .map_or_else(|| first.dossier.to_string(), |d| d.pourvoi.clone());
+        let due = first.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+        return Err(Error::conflict(
+            ErrorCode::LateNotices,
+            match late.len() {
+                1 => format!("1 avis d'audience partirait après sa date limite (n° {pourvoi}, au plus tard le {due})"),
+                n => format!(
+                    "{n} avis d'audience partiraient après leur date limite (le premier : n° {pourvoi}, au plus tard le {due})"
+                ),
+            },
+            "indiquer le motif de la publication (par exemple l'accord des parties) ou retirer ces dossiers des audiences trop proches",
+        ));
+    }
+    let notices: Vec<NewNoticeTask<'_>> = tasks
+        .iter()
+        .map(|task| NewNoticeTask { task, late_reason: reason.filter(|_| task.due.is_some_and(|due| due < today)) })
+        .collect();
+    Ok(store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &notices, reason, faults).await?)
 }
 
 /// A repaired amendment of a published plan.
@@ -185,13 +326,19 @@ pub struct Amendment {
 
 /// Refused unless `summary` is the published plan in force.
 pub fn require_published(summary: &PlanSummary) -> Result<()> {
-    if summary.status == PlanStatus::Published {
+    require_status(summary, PlanStatus::Published, "le rectifier")
+}
+
+/// Refused unless `summary` is `status`; `action` says what was asked (« le
+/// publier »).
+pub fn require_status(summary: &PlanSummary, status: PlanStatus, action: &str) -> Result<()> {
+    if summary.status == status {
         return Ok(());
     }
     Err(Error::conflict(
         ErrorCode::PlanStatus,
-        format!("le plan {} est {} : seul un plan publié se rectifie", summary.id, summary.status.label_fr()),
-        "rectifier le plan publié en vigueur",
+        format!("le plan {} est {} : impossible de {action}", summary.id, summary.status.label_fr()),
+        format!("cette action demande un plan {}", status.label_fr()),
     ))
 }
 

@@ -45,6 +45,18 @@ pub struct NoticeTask {
     pub due: Option<String>,
     /// What to do, in French.
     pub label: String,
+    /// Why the hearing was published although this notice's last day had
+    /// passed (the parties' agreement, for instance), as the clerk recorded it.
+    pub late_reason: Option<String>,
+}
+
+/// A notice task that a publication creates.
+#[derive(Debug, Clone, Copy)]
+pub struct NewNoticeTask<'a> {
+    /// The task the plan's change implies.
+    pub task: &'a ImpliedTask,
+    /// Its last day had passed at publication: why it is published anyway.
+    pub late_reason: Option<&'a str>,
 }
 
 /// A plan's summary (lists).
@@ -141,8 +153,28 @@ pub struct Faults {
     pub fail_after_roll_rows: Option<usize>,
 }
 
+/// The other plans of a chamber over an overlapping horizon: a publication
+/// makes the drafts and validated ones stale and the published one amended.
+/// Binds: chamber, the publishing plan, its last day, its first day.
+const OVERLAPPING: &str = "FROM plans WHERE chamber = $1 AND id <> $2 AND status IN ('draft', 'validated', 'published') \
+                           AND horizon_start <= $3 AND horizon_end >= $4";
+
 const SUMMARY: &str = "id, chamber, horizon_start, horizon_end, status, title, hard_violations, amends, stale_reason, \
                        created_by, created_at, updated_at, version";
+
+fn notice_task_of(row: &AnyRow) -> Result<NoticeTask> {
+    Ok(NoticeTask {
+        id: rows::int(row, "id")?,
+        plan_id: rows::int(row, "plan_id")?,
+        dossier_id: rows::int(row, "dossier_id")?,
+        pourvoi: rows::text(row, "pourvoi")?,
+        hearing_id: rows::text(row, "hearing_id")?,
+        kind: rows::text(row, "kind")?,
+        due: rows::opt_text(row, "due")?,
+        label: rows::text(row, "label")?,
+        late_reason: rows::opt_text(row, "late_reason")?,
+    })
+}
 
 fn summary_of(row: &AnyRow) -> Result<PlanSummary> {
     Ok(PlanSummary::from_row(row)?)
@@ -444,7 +476,7 @@ impl Store {
         instance: &InstanceDoc,
         plan: &Plan,
         changes: &PlanDiff,
-        tasks: &[ImpliedTask],
+        tasks: &[NewNoticeTask<'_>],
         reason: Option<&str>,
         faults: Faults,
     ) -> Result<PlanRecord> {
@@ -532,12 +564,12 @@ impl Store {
         for dossier_id in previously.iter().filter(|d| !on_roll.contains(d)) {
             move_status(&mut write.tx, *dossier_id, DossierStatus::Ready).await?;
         }
-        for task in tasks {
+        for &NewNoticeTask { task, late_reason } in tasks {
             let Some(dossier_id) = store_id(task.dossier.as_str()) else { continue };
             // A withdrawn dossier left the store's plannable set but not the store.
             sqlx::query(
-                "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at, late_reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id)
             .bind(dossier_id)
@@ -546,6 +578,7 @@ impl Store {
             .bind(task.due.map(|d| d.to_string()))
             .bind(&task.label)
             .bind(&at)
+            .bind(late_reason)
             .execute(&mut *write.tx)
             .await?;
         }
@@ -561,16 +594,13 @@ impl Store {
         // Other published plans of the chamber over the same hearings are
         // replaced; drafts and validated plans overlapping become stale.
         let stale_reason = format!("le plan {id} a été publié le {} sur la même chambre et la même période", &at[..10]);
-        let overlapping = sqlx::query(
-            "SELECT id, status FROM plans WHERE chamber = $1 AND id <> $2 AND status IN ('draft', 'validated', 'published')
-             AND horizon_start <= $3 AND horizon_end >= $4",
-        )
-        .bind(&summary.chamber)
-        .bind(id)
-        .bind(&summary.horizon_end)
-        .bind(&summary.horizon_start)
-        .fetch_all(&mut *write.tx)
-        .await?;
+        let overlapping = sqlx::query(&format!("SELECT id, status {OVERLAPPING}"))
+            .bind(&summary.chamber)
+            .bind(id)
+            .bind(&summary.horizon_end)
+            .bind(&summary.horizon_start)
+            .fetch_all(&mut *write.tx)
+            .await?;
         for row in &overlapping {
             let other = rows::int(row, "id")?;
             let (status, action) =
@@ -603,10 +633,39 @@ impl Store {
         self.plan(id).await
     }
 
+    /// The plans that publishing `summary` would make stale (drafts,
+    /// validated) or amended (the published one), as they are now.
+    pub async fn overlapping_plans(&self, summary: &PlanSummary) -> Result<Vec<PlanSummary>> {
+        sqlx::query(&format!("SELECT {SUMMARY} {OVERLAPPING} ORDER BY id"))
+            .bind(&summary.chamber)
+            .bind(summary.id)
+            .bind(&summary.horizon_end)
+            .bind(&summary.horizon_start)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(summary_of)
+            .collect()
+    }
+
+    /// The notice tasks a publication of plan `id` created, done or not.
+    pub async fn plan_notice_tasks(&self, id: i64) -> Result<Vec<(NoticeTask, bool)>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason, t.done
+             FROM notice_tasks t JOIN dossiers d ON d.id = t.dossier_id
+             WHERE t.plan_id = $1 ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| Ok((notice_task_of(row)?, rows::int(row, "done")? != 0))).collect()
+    }
+
     /// Open notice tasks of a chamber, soonest first.
     pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<NoticeTask>> {
         let rows = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label FROM notice_tasks t
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason
+             FROM notice_tasks t
              JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id
              WHERE p.chamber = $1 AND t.done = 0
              ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
@@ -614,20 +673,7 @@ impl Store {
         .bind(chamber)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(NoticeTask {
-                    id: rows::int(row, "id")?,
-                    plan_id: rows::int(row, "plan_id")?,
-                    dossier_id: rows::int(row, "dossier_id")?,
-                    pourvoi: rows::text(row, "pourvoi")?,
-                    hearing_id: rows::text(row, "hearing_id")?,
-                    kind: rows::text(row, "kind")?,
-                    due: rows::opt_text(row, "due")?,
-                    label: rows::text(row, "label")?,
-                })
-            })
-            .collect()
+        rows.iter().map(notice_task_of).collect()
     }
 
     /// Marks a registry task done (a notice sent, a composition announced),
@@ -642,8 +688,8 @@ impl Store {
     ) -> Result<NoticeTask> {
         let mut write = self.write().await?;
         let row = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.done, p.chamber
-             FROM notice_tasks t JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1",
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason, t.done,
+             p.chamber FROM notice_tasks t JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *write.tx)
@@ -660,16 +706,7 @@ impl Store {
                 "recharger la page : la liste des tâches est à jour",
             ));
         }
-        let task = NoticeTask {
-            id,
-            plan_id: rows::int(&row, "plan_id")?,
-            dossier_id: rows::int(&row, "dossier_id")?,
-            pourvoi: rows::text(&row, "pourvoi")?,
-            hearing_id: rows::text(&row, "hearing_id")?,
-            kind: rows::text(&row, "kind")?,
-            due: rows::opt_text(&row, "due")?,
-            label: rows::text(&row, "label")?,
-        };
+        let task = notice_task_of(&row)?;
         sqlx::query("UPDATE notice_tasks SET done = 1 WHERE id = $1").bind(id).execute(&mut *write.tx).await?;
         journal::append(
             &mut write.tx,

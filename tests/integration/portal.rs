@@ -134,6 +134,12 @@ struct Served {
 
 impl Served {
     async fn start(publish: bool) -> Self {
+        Self::start_on(publish, None).await
+    }
+
+    /// The same, the service taking `day` for today (publication compares
+    /// the notices' last days with it).
+    async fn start_on(publish: bool, day: Option<greffe_models::Date>) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open(&format!("sqlite://{}", dir.path().join("portail.db").display())).await.expect("store");
         let today = greffe_models::dates::paris_date(chrono::Utc::now());
@@ -145,7 +151,9 @@ impl Served {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(greffe_api::serve(listener, AppState::new(store.clone()), async {
+        let mut state = AppState::new(store.clone());
+        state.pinned_day = Some(day.unwrap_or(today));
+        let server = tokio::spawn(greffe_api::serve(listener, state, async {
             let _ = stopped.await;
         }));
         Self { base, store, stop, server, _dir: dir }
@@ -209,6 +217,7 @@ async fn publish_civ1(store: &Store, today: greffe_models::Date) {
         &validated.summary,
         validated.summary.version,
         None,
+        monday - chrono::Duration::days(30),
         greffe_store::plans::Faults::default(),
     )
     .await
@@ -1126,7 +1135,10 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     use fantoccini::key::Key;
 
     let Some((client, _driver)) = browser().await else { return };
-    let served = Served::start(false).await;
+    // The service's day: the first week's notices (hearings from 4 January
+    // 2027, 15 days' notice) are already late.
+    let day = greffe_models::dates::parse_date("2026-12-28").expect("date");
+    let served = Served::start_on(false, Some(day)).await;
     let base = served.base.clone();
     for user in ["president-civ1", "president-cr"] {
         served.store.set_password("test", user, PASSWORD).await.expect("password set");
@@ -1215,6 +1227,46 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     client.goto(&plan_url).await.expect("goto");
     wait_for(&client, "h1").await;
     assert!(text_of(&client, "h1").await.contains("introuvable"), "{}", text_of(&client, "h1").await);
+
+    // The clerk publishes: the confirmation lists the rolls and the notices,
+    // the late ones flagged; without a reason the publication is refused.
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "greffe-civ1").await;
+    client.goto(&plan_url).await.expect("goto");
+    click(&client, "#publier").await;
+    wait_for(&client, "#form-publier").await;
+    // (Badges are written in capitals by the style sheet.)
+    let notices = text_of(&client, "#table-avis").await.to_lowercase();
+    assert!(notices.contains("avis d'audience"), "{notices}");
+    assert!(notices.contains("en retard"), "{notices}");
+    assert!(text_of(&client, "#avis-en-retard").await.contains("après leur date limite"));
+    assert!(!text_of(&client, "#table-roles").await.is_empty());
+    look_at(&client, "publication").await;
+    // The form asks for the reason; the service refuses without it too.
+    client.execute("document.getElementById('reason').removeAttribute('required')", vec![]).await.expect("js");
+    click(&client, "#confirmer-publication").await;
+    wait_for(&client, "#refus").await;
+    assert!(
+        text_of(&client, "#refus").await.contains("après leur date limite"),
+        "{}",
+        text_of(&client, "#refus").await
+    );
+    look_at(&client, "publication-refus").await;
+    fill(&client, "#reason", "accord des parties recueilli à l'audience de mise en état").await;
+    click(&client, "#confirmer-publication").await;
+    wait_for(&client, "#message").await;
+    assert!(text_of(&client, "#message").await.contains("Plan publié"), "{}", text_of(&client, "#message").await);
+    assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "publié");
+    let created = text_of(&client, "#table-avis").await.to_lowercase();
+    assert!(created.contains("publié en retard") && created.contains("à faire"), "{created}");
+    let summary = text_of(&client, "#avis-bilan").await;
+    assert!(summary.contains("après leur date limite") && summary.contains("accord des parties"), "{summary}");
+    look_at(&client, "plan-publie").await;
+    // The published roll, printable.
+    click(&client, &format!("#titre-{target} a")).await;
+    wait_for(&client, "#imprimer").await;
+    assert!(text_of(&client, "#table-role").await.contains("Ordre"));
+    look_at(&client, "role-imprimable").await;
     client.close().await.expect("close");
     served.stop().await;
 }

@@ -48,6 +48,9 @@ pub struct AppState {
     pub visibility: std::sync::Arc<greffe_models::access::Visibility>,
     /// This process's metrics (`GET /metrics`).
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// The day the service takes for today, when pinned (tests; otherwise
+    /// today in Paris): see [`AppState::today`].
+    pub pinned_day: Option<Date>,
 }
 
 impl AppState {
@@ -59,7 +62,14 @@ impl AppState {
             rules: std::sync::Arc::default(),
             visibility: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
+            pinned_day: None,
         }
+    }
+
+    /// Today for the court: the pinned day, or today in Paris. Publication
+    /// compares the notices' last days with it.
+    pub fn today(&self) -> Date {
+        self.pinned_day.unwrap_or_else(today)
     }
 }
 
@@ -187,6 +197,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::plan_history))
         .routes(routes!(plans::edit_plan))
         .routes(routes!(plans::validate_plan))
+        .routes(routes!(plans::publication))
         .routes(routes!(plans::publish_plan))
         .routes(routes!(plans::amend_plan))
         .routes(routes!(plans::recheck_plan))

@@ -26,7 +26,7 @@ use super::extract::{Caller, IfMatch, Params, date_or, json_body, numeric_id, ta
 use super::{AppState, idempotent, today};
 use crate::error::{Error, Problem, Result};
 use crate::worker::{JobProgress, PROPOSAL_QUEUE, ProposalJob, Worker};
-use crate::workflow::{self, Amendment, Recheck};
+use crate::workflow::{self, Amendment, Publication, Recheck};
 use greffe_store::jobs::{Job, JobKind, JobStatus, NewJob};
 use greffe_store::planning::{Excluded, horizon};
 use greffe_store::plans::NoticeTask;
@@ -473,10 +473,32 @@ pub async fn validate_plan(
     Ok(tagged(StatusCode::OK, record.summary.version, &record))
 }
 
+/// What publishing the plan would do, against the registry as it is now
+/// (a clerk of its chamber): the rolls written, the notices created with
+/// their last days — those already past flagged —, the dossiers whose status
+/// changes, the plans overtaken. Publication does exactly this.
+#[utoipa::path(get, path = "/plans/{id}/publication", tag = "plans", security(("token" = [])),
+    params(("id" = i64, Path, description = "Plan")),
+    responses((status = 200, body = Publication), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "The plan is not validated (`plan_status`), or no longer forms a valid planning instance (`instance_invalid`)")))]
+pub async fn publication(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Publication>> {
+    let summary = visible(&state, &caller, &id).await?;
+    caller.require(Operation::PublishPlan)?;
+    caller.require_chamber(&summary.chamber)?;
+    workflow::require_status(&summary, PlanStatus::Validated, "le publier")?;
+    Ok(Json(workflow::publication(&state.store, &summary, state.today()).await?))
+}
+
 /// Publishes a validated plan (a clerk of its chamber): the hearing rolls
 /// and benches are written, the notices to send (and to withdraw, for an
 /// amendment) become registry tasks, overlapping drafts become stale — all
-/// or nothing.
+/// or nothing. A notice whose last day is already past is refused
+/// (`late_notices`) unless `reason` says why (the parties' agreement, for
+/// instance); the reason is kept with those notices.
 #[utoipa::path(post, path = "/plans/{id}/publish", tag = "plans", security(("token" = [])), request_body = TransitionInput,
     params(("id" = i64, Path, description = "Plan"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = PlanRecord), (status = 403, body = Problem), (status = 409, body = Problem)))]
@@ -492,9 +514,16 @@ pub async fn publish_plan(
     caller.require_chamber(&summary.chamber)?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let input: TransitionInput = if body.is_empty() { TransitionInput::default() } else { json_body(&body)? };
-    let record =
-        workflow::publish(&state.store, caller.id(), &summary, expected, input.reason.as_deref(), Faults::default())
-            .await?;
+    let record = workflow::publish(
+        &state.store,
+        caller.id(),
+        &summary,
+        expected,
+        input.reason.as_deref(),
+        state.today(),
+        Faults::default(),
+    )
+    .await?;
     Ok(tagged(StatusCode::OK, record.summary.version, &record))
 }
 

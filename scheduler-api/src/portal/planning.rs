@@ -74,7 +74,7 @@ struct PlanningPage {
     problems: Problems,
 }
 
-fn status_badge(status: PlanStatus) -> (&'static str, &'static str) {
+pub(crate) fn status_badge(status: PlanStatus) -> (&'static str, &'static str) {
     let badge = match status {
         PlanStatus::Draft => "fr-badge--info",
         PlanStatus::Validated => "fr-badge--new",
@@ -440,6 +440,18 @@ pub struct Column {
     cards: Vec<Card>,
 }
 
+/// A notice task a publication created, as the board lists it.
+#[derive(Debug, Clone)]
+pub struct PlanNotice {
+    pourvoi: String,
+    hearing: String,
+    what: &'static str,
+    due: String,
+    done: bool,
+    /// Its last day had passed at publication: the clerk's reason.
+    late_reason: Option<String>,
+}
+
 /// One line of a draft's history.
 #[derive(Debug, Clone)]
 pub struct HistoryLine {
@@ -480,6 +492,19 @@ struct BoardPage {
     editable: bool,
     /// The president may validate.
     validates: bool,
+    /// A clerk of the chamber may publish (the plan is validated).
+    publishes: bool,
+    /// The plan's rolls are published: the hearings link to their roll.
+    published: bool,
+    /// The notice tasks its publication created.
+    notices: Vec<PlanNotice>,
+    /// Of which still to do, and published late.
+    notices_to_do: usize,
+    notices_late: usize,
+    /// Why they were published late, as the clerk recorded it.
+    late_reasons: Vec<String>,
+    /// The list is unfolded (just published).
+    notices_open: bool,
     /// The dossier chosen to be moved, with its pourvoi.
     moving: Option<(String, String)>,
     flash: Option<String>,
@@ -487,7 +512,7 @@ struct BoardPage {
 }
 
 /// The draft `raw_id` as its chamber's members read it.
-async fn readable_plan(state: &AppState, member: &Member, raw_id: &str) -> Result<PlanSummary, Error> {
+pub(crate) async fn readable_plan(state: &AppState, member: &Member, raw_id: &str) -> Result<PlanSummary, Error> {
     let id = crate::api::extract::numeric_id(raw_id, "plan")?;
     let summary = state.store.plan_summary(id).await?;
     let public = matches!(summary.status, PlanStatus::Published | PlanStatus::Amended);
@@ -503,7 +528,7 @@ fn fr2(value: f64) -> String {
     text.replace('.', ",")
 }
 
-fn half_day_fr(half_day: &str) -> &'static str {
+pub(crate) fn half_day_fr(half_day: &str) -> &'static str {
     if half_day == "pm" { "après-midi" } else { "matin" }
 }
 
@@ -624,6 +649,9 @@ fn board(
     let validates = summary.status == PlanStatus::Draft
         && caller.0.role.may(Operation::ValidatePlan)
         && caller.0.covers(&summary.chamber);
+    let publishes = summary.status == PlanStatus::Validated
+        && caller.0.role.may(Operation::PublishPlan)
+        && caller.0.covers(&summary.chamber);
     let heard = plan.assignments.len();
     BoardPage {
         history: Vec::new(),
@@ -648,6 +676,13 @@ fn board(
         unscheduled,
         editable,
         validates,
+        publishes,
+        published: matches!(summary.status, PlanStatus::Published | PlanStatus::Amended),
+        notices: Vec::new(),
+        notices_to_do: 0,
+        notices_late: 0,
+        late_reasons: Vec::new(),
+        notices_open: false,
         moving: moving.and_then(|m| dossiers.get(m).map(|d| (d.id.clone(), d.pourvoi.clone()))),
         flash: None,
         problems: Vec::new(),
@@ -683,6 +718,34 @@ fn describe_edit(doc: &InstanceDoc, edit: &Edit) -> String {
         Edit::Pin { dossier: d } => format!("dossier {} fixé à son audience", dossier(d)),
         Edit::Unpin { dossier: d } => format!("dossier {} libéré", dossier(d)),
     }
+}
+
+/// The notice tasks the plan's publication created, for the members who
+/// read notices.
+async fn notices_of(
+    state: &AppState,
+    member: &Member,
+    summary: &PlanSummary,
+    doc: &InstanceDoc,
+) -> Result<Vec<PlanNotice>, Error> {
+    let published = matches!(summary.status, PlanStatus::Published | PlanStatus::Amended);
+    if !published || !member.may(Operation::ReadNotices) || !member.session.user.covers(&summary.chamber) {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .plan_notice_tasks(summary.id)
+        .await?
+        .into_iter()
+        .map(|(task, done)| PlanNotice {
+            pourvoi: task.pourvoi,
+            hearing: super::publication::hearing_title(doc, &task.hearing_id),
+            what: greffe_models::diff::TaskKind::parse(&task.kind).map_or("avis", super::publication::task_kind_fr),
+            due: task.due.as_deref().map_or_else(|| "—".to_owned(), date_fr),
+            done,
+            late_reason: task.late_reason,
+        })
+        .collect())
 }
 
 /// The draft's history, newest first, as the board lists it.
@@ -733,6 +796,12 @@ pub async fn page(
         let moved = query.opt("deplace");
         let mut page = board(&member, &record, &doc, moving.as_deref(), moved.as_deref());
         page.history = history_of(&state, summary.id, &doc).await?;
+        page.notices = notices_of(&state, &member, &summary, &doc).await?;
+        page.notices_to_do = page.notices.iter().filter(|n| !n.done).count();
+        page.notices_late = page.notices.iter().filter(|n| n.late_reason.is_some()).count();
+        page.late_reasons = page.notices.iter().filter_map(|n| n.late_reason.clone()).collect();
+        page.late_reasons.sort();
+        page.late_reasons.dedup();
         if let Some(moved) = &moved {
             let card = page
                 .columns
@@ -750,6 +819,13 @@ pub async fn page(
         }
         match query.get("fait") {
             "valide" => page.flash = Some("Projet validé : le greffe peut le publier.".to_owned()),
+            "publie" => {
+                page.notices_open = true;
+                page.flash = Some(format!(
+                    "Plan publié : les rôles sont écrits et {} tâche(s) d'avis créée(s), listées ci-dessous.",
+                    page.notices.len()
+                ));
+            }
             "annule" => page.flash = Some("Modification annulée : le projet est revenu à l'état précédent.".to_owned()),
             _ => {}
         }

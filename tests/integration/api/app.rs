@@ -155,7 +155,7 @@ impl TestApp {
             .await
             .expect("admin created")
             .token;
-        let router = router(AppState::new(store.clone()));
+        let router = router(state(store.clone()));
         Some(Self { router, store, admin, _dir: dir })
     }
 
@@ -402,4 +402,15 @@ fn an_answer_unlike_the_document_fails_the_test() {
     assert!(!check(StatusCode::OK, json!({"chambers": []})), "an object where a list is declared");
     assert!(!check(StatusCode::OK, json!([{"code": "civ1"}])), "a chamber without its fields");
     assert!(!check(StatusCode::IM_A_TEAPOT, json!({})), "a status the document does not declare");
+}
+
+/// The day the tests' service takes for today: the fixtures' hearings are
+/// in January 2027, their notices due in December 2026 — none late.
+pub(crate) const PINNED_DAY: &str = "2026-12-01";
+
+/// A service's state over `store`, its day pinned to [`PINNED_DAY`].
+pub(crate) fn state(store: Store) -> AppState {
+    let mut state = AppState::new(store);
+    state.pinned_day = Some(PINNED_DAY.parse().expect("a day"));
+    state
 }

@@ -169,7 +169,6 @@ both_backends!(workers_claiming_together_take_each_job_once);
 /// another on the same store — here after a first worker claimed it and
 /// died — and followed, or cancelled, through the first one's API.
 async fn a_queued_proposal_is_run_by_any_process(app: TestApp) {
-    use greffe_api::api::AppState;
     use greffe_api::worker::{PROPOSAL_QUEUE, ProposalJob, Worker};
 
     super::plans::planning_court(&app).await;
@@ -203,7 +202,7 @@ async fn a_queued_proposal_is_run_by_any_process(app: TestApp) {
     let job = app.store.enqueue_job(queue(&request), PROPOSAL_QUEUE).await.expect("queued");
     app.store.claim_job(&[JobKind::Proposal], "dead", GONE).await.expect("claim").expect("a job");
     // Another process's worker takes it over; it is followed from here.
-    let other = AppState::new(app.store.clone());
+    let other = super::app::state(app.store.clone());
     Worker::ensure_started(&other);
     let mut view = serde_json::Value::Null;
     for _ in 0..300 {
@@ -229,12 +228,11 @@ both_backends!(a_queued_proposal_is_run_by_any_process);
 /// A service without a worker (`greffe serve --no-worker`) queues the
 /// proposals it is asked for and runs none: they wait for a worker process.
 async fn a_service_without_worker_only_queues(app: TestApp) {
-    use greffe_api::api::AppState;
     use greffe_api::worker::Worker;
 
     super::plans::planning_court(&app).await;
     let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
-    let mut state = AppState::new(app.store.clone());
+    let mut state = super::app::state(app.store.clone());
     state.worker = std::sync::Arc::new(Worker::disabled());
     let app = app.with_state(state);
     let body = json!({"chamber": "civ1", "start": "2027-01-04", "end": "2027-01-15", "time_limit_s": 1});

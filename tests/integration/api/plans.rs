@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use greffe_api::AppState;
 use greffe_store::plans::Faults;
 use serde_json::{Value, json};
 
@@ -477,7 +476,7 @@ async fn publication_is_all_or_nothing(app: TestApp) {
         app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
     assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
     let journal_before = app.journal_len().await;
-    let state = AppState::new(app.store.clone());
+    let state = super::app::state(app.store.clone());
     let summary = app.store.plan_summary(plan).await.expect("plan");
     let version = summary.version;
     let crash = greffe_api::workflow::publish(
@@ -486,6 +485,7 @@ async fn publication_is_all_or_nothing(app: TestApp) {
         &summary,
         version,
         None,
+        state.today(),
         Faults { fail_after_roll_rows: Some(2) },
     )
     .await;
@@ -507,6 +507,72 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     let _: Value = published.json;
 }
 both_backends!(publication_is_all_or_nothing);
+
+/// Publication shows first what it will do (rolls, notices with their last
+/// days, statuses, plans overtaken), and does exactly that. A notice whose
+/// last day has passed is refused unless the clerk records why; the reason
+/// stays with each late notice.
+async fn a_late_notice_needs_a_reason(app: TestApp) {
+    planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let outsider = app.user("greffe-cr", "greffier", &["cr"], None).await;
+    let (_, other) = propose(&app, &president).await;
+    let (_, plan) = propose(&app, &president).await;
+    // The notices are due on 21 and 22 December 2026; the service's day is
+    // now 28 December.
+    let mut late_state = super::app::state(app.store.clone());
+    late_state.pinned_day = Some("2026-12-28".parse().expect("a day"));
+    let app = app.with_state(late_state);
+    let draft = app.get(&format!("/plans/{plan}"), &president).await;
+    let path = format!("/plans/{plan}/publication");
+    assert_eq!(app.get(&path, &clerk).await.status, StatusCode::CONFLICT, "a draft is not yet publishable");
+    let validated =
+        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+
+    assert_eq!(app.get(&path, &president).await.status, StatusCode::FORBIDDEN, "the clerk publishes");
+    assert_eq!(app.get(&path, &outsider).await.status, StatusCode::NOT_FOUND, "another chamber's plan");
+    let preview = app.get(&path, &clerk).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.json);
+    let preview = preview.json;
+    assert_eq!(preview["today"], "2026-12-28");
+    assert_eq!(preview["scheduled"], 3);
+    let rolls: Vec<&str> =
+        preview["rolls"].as_array().expect("rolls").iter().map(|r| r["hearing"].as_str().unwrap_or("")).collect();
+    assert_eq!(rolls, ["h1", "h2"], "both hearings' rolls, in date order");
+    let notices = preview["notices"].as_array().expect("notices");
+    assert_eq!(notices.len(), 3);
+    assert!(notices.iter().all(|n| n["late"] == true && n["task"]["kind"] == "send_notice"), "{notices:?}");
+    assert_eq!(preview["late"], 3);
+    let overtaken: Vec<i64> =
+        preview["overtaken"].as_array().expect("plans").iter().filter_map(|p| p["id"].as_i64()).collect();
+    assert_eq!(overtaken, [other], "the other draft becomes stale");
+
+    // Without a reason: refused, nothing written.
+    let journal_before = app.journal_len().await;
+    let publish = format!("/plans/{plan}/publish");
+    let refused = app.write(Method::POST, &publish, &clerk, &validated.etag(), json!({})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
+    assert_eq!(refused.json["code"], "late_notices");
+    assert!(refused.json["message"].as_str().unwrap_or("").starts_with("3 avis"), "{}", refused.json);
+    let blank = app.write(Method::POST, &publish, &clerk, &validated.etag(), json!({"reason": "  "})).await;
+    assert_eq!(blank.json["code"], "late_notices", "a blank reason is no reason");
+    assert_eq!(app.get(&format!("/plans/{plan}"), &clerk).await.json["status"], "validated");
+    assert!(app.get("/notices?chamber=civ1", &clerk).await.json.as_array().expect("list").is_empty());
+    assert_eq!(app.journal_len().await, journal_before);
+
+    // With one: published, as previewed, the reason kept on each late notice.
+    let reason = "accord des parties recueilli le 27 décembre";
+    let published = app.write(Method::POST, &publish, &clerk, &validated.etag(), json!({"reason": reason})).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    let created = app.get("/notices?chamber=civ1", &clerk).await.json;
+    let created = created.as_array().expect("list");
+    assert_eq!(created.len(), 3);
+    assert!(created.iter().all(|n| n["late_reason"] == reason), "{created:?}");
+    assert_eq!(app.get(&format!("/plans/{other}"), &clerk).await.json["status"], "stale");
+}
+both_backends!(a_late_notice_needs_a_reason);
 
 /// The plan endpoints and the views, by every role (the visibility
 /// defaults, `models::access::Visibility`): drafts read in their chamber
@@ -613,7 +679,7 @@ async fn the_court_chooses_who_reads_what(app: TestApp) {
         dossiers: [defaults.dossiers.as_slice(), &[UserRole::Analyste]].concat(),
         ..defaults
     };
-    let mut state = AppState::new(app.store.clone());
+    let mut state = super::app::state(app.store.clone());
     state.visibility = std::sync::Arc::new(visibility);
     let app = app.with_state(state);
     let clerk = app.user("greffe-civ1", "greffier", &["civ1"], None).await;

@@ -59,8 +59,6 @@ async fn follow_to_end(app: &TestApp, id: i64, token: &str, limit: Duration) -> 
 /// ran it — read here through a service that never saw the run — and the
 /// runs are listed newest first.
 async fn a_simulation_and_its_result_outlive_their_process(app: TestApp) {
-    use greffe_api::api::AppState;
-
     app.court().await;
     let analyst = app.user("analyste", "analyste", &["*"], None).await;
     let scenario = json!({"name": "deux-semaines", "seed": 5, "weeks": 2, "planning_weeks": 1, "lead_weeks": 2});
@@ -75,7 +73,7 @@ async fn a_simulation_and_its_result_outlive_their_process(app: TestApp) {
 
     // A new process over the same store: the run and its result are there.
     let store = app.store.clone();
-    let restarted = app.with_state(AppState::new(store));
+    let restarted = app.with_state(super::app::state(store));
     let again = restarted.get(&format!("/simulations/{id}"), &analyst).await;
     assert_eq!(again.json, done);
     let result = restarted.get(&format!("/simulations/{id}/result"), &analyst).await;
@@ -133,11 +131,10 @@ both_backends!(a_running_simulation_is_cancelled_within_a_second);
 
 /// Eight runs wait at most; the ninth is refused with `Retry-After`.
 async fn the_simulation_queue_is_bounded(app: TestApp) {
-    use greffe_api::api::AppState;
     use greffe_api::worker::{SIMULATION_QUEUE, Worker};
 
     let analyst = app.user("analyste", "analyste", &["*"], None).await;
-    let mut state = AppState::new(app.store.clone());
+    let mut state = super::app::state(app.store.clone());
     state.worker = std::sync::Arc::new(Worker::disabled());
     let app = app.with_state(state);
     for n in 0..SIMULATION_QUEUE {
