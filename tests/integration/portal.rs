@@ -332,6 +332,16 @@ async fn fill(client: &Client, css: &str, value: &str) {
     field.send_keys(value).await.expect("type");
 }
 
+/// The id of the first dossier card in the board's column of `hearing`.
+async fn served_first_card(client: &Client, hearing: &str) -> String {
+    let card = client
+        .find(Locator::Css(&format!("#audience-{hearing} article.carte")))
+        .await
+        .unwrap_or_else(|e| panic!("a card at {hearing}: {e}"));
+    let id = card.attr("id").await.expect("attribute").expect("an id");
+    id.trim_start_matches("dossier-").to_owned()
+}
+
 /// Waits (10 s at most) for the element a navigation leads to.
 async fn wait_for(client: &Client, css: &str) {
     client
@@ -340,6 +350,22 @@ async fn wait_for(client: &Client, css: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
+}
+
+/// Waits (10 s at most) for `css` to say `needle`: the page after a form
+/// that leads to the same page with another message.
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never said « {needle} »; last: {last}");
 }
 
 async fn click(client: &Client, css: &str) {
@@ -1216,6 +1242,49 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     assert!(text_of(&client, "#message").await.contains("Modification annulée"));
     assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
     look_at(&client, "tableau-annulation").await;
+
+    // The hearing's settings: its capacity lowered to one dossier, the
+    // hearing flagged at once; undone from the history.
+    click(&client, &format!("#reglages-{target} summary")).await;
+    fill(&client, &format!("#capacite-{target}"), "1").await;
+    fill(&client, &format!("#poids-max-{target}"), "1").await;
+    look_at(&client, "tableau-reglages").await;
+    click(&client, &format!("#changer-capacite-{target}")).await;
+    let message = wait_for_text(&client, "#message", "Modification enregistrée").await;
+    assert!(message.contains("capacité de l'audience du") && message.contains("règle(s) enfreinte(s)"), "{message}");
+    let column = text_of(&client, &format!("#audience-{target}")).await;
+    assert!(column.contains("/ 1 dossier(s)"), "{column}");
+    assert!(column.contains('⚠'), "the hearing over capacity is flagged: {column}");
+    look_at(&client, "tableau-capacite").await;
+    click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
+    wait_for_text(&client, "#message", "Modification annulée").await;
+    assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+    // A bench member replaced by a magistrate who does not sit there: the
+    // edit is checked and named in French; undone.
+    let replacement = client
+        .execute(
+            "const bench = [...document.querySelectorAll('#sortant-' + arguments[0] + ' option')].map(o => o.value); \
+             const pick = [...document.querySelectorAll('#entrant-' + arguments[0] + ' option')] \
+               .find(o => o.value && !bench.includes(o.value)); return pick ? pick.value : null;",
+            vec![json!(target)],
+        )
+        .await
+        .expect("js");
+    let replacement = replacement.as_str().expect("a magistrate off the bench").to_owned();
+    click(&client, &format!("#reglages-{target} summary")).await;
+    select(&client, &format!("#entrant-{target}"), &replacement).await;
+    click(&client, &format!("#remplacer-{target}")).await;
+    let message = wait_for_text(&client, "#message", "Modification enregistrée").await;
+    assert!(message.contains("remplace"), "{message}");
+    click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
+    wait_for_text(&client, "#message", "Modification annulée").await;
+    // A card pinned to its hearing, then freed.
+    let pinned = served_first_card(&client, &target).await;
+    click(&client, &format!("#fixer-{pinned}")).await;
+    wait_for_text(&client, "#message", "fixé à son audience").await;
+    assert!(text_of(&client, &format!("#dossier-{pinned}")).await.to_lowercase().contains("épinglé"));
+    click(&client, &format!("#liberer-{pinned}")).await;
+    wait_for_text(&client, "#message", "libéré").await;
     click(&client, "#valider").await;
     wait_for(&client, "#message").await;
     assert!(text_of(&client, "#message").await.contains("Projet validé"));

@@ -129,6 +129,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/plans/{id}/deplacer", post(planning::move_dossier))
         .route("/portail/plans/{id}/valider", post(planning::validate))
         .route("/portail/plans/{id}/annuler", post(planning::undo))
+        .route("/portail/plans/{id}/modifier", post(planning::edit))
         .route("/portail/plans/{id}/publier", get(publication::form).post(publication::publish))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {

@@ -29,6 +29,11 @@ use crate::api::plans::{JobView, ProposalRequest, follow_job, queue_proposal};
 use crate::error::Error;
 use crate::workflow;
 
+/// The formations a hearing of a chamber sits in (restreinte, de section,
+/// plénière de chambre); chambre mixte and assemblée plénière are the
+/// court's, not a chamber's board's.
+const FORMATIONS: [&str; 3] = ["FR", "FS", "FP"];
+
 /// Where the planning home is.
 pub const HOME: &str = "/portail/audiencement";
 
@@ -438,6 +443,10 @@ pub struct Column {
     over: bool,
     violations: Vec<ViolationLine>,
     cards: Vec<Card>,
+    /// The formations it may sit in, the current one marked.
+    formations: Vec<(&'static str, bool)>,
+    /// Its bench, by id and name (the seats a replacement takes).
+    members: Vec<(String, String)>,
 }
 
 /// A notice task a publication created, as the board lists it.
@@ -507,6 +516,8 @@ struct BoardPage {
     notices_open: bool,
     /// The dossier chosen to be moved, with its pourvoi.
     moving: Option<(String, String)>,
+    /// The chamber's sitting magistrates, by id and name (replacements).
+    magistrates: Vec<(String, String)>,
     flash: Option<String>,
     problems: Vec<String>,
 }
@@ -625,6 +636,10 @@ fn board(
                 over: weight > h.capacity_weight + 1e-9 || cards.len() as i64 > h.capacity_count,
                 violations: by_hearing.get(&h.id).cloned().unwrap_or_default(),
                 cards,
+                formations: FORMATIONS.iter().map(|f| (*f, *f == h.formation)).collect(),
+                members: bench
+                    .map(|b| b.members.iter().map(|m| (m.to_string(), name(m.as_str()))).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect::<Vec<_>>();
@@ -684,6 +699,12 @@ fn board(
         late_reasons: Vec::new(),
         notices_open: false,
         moving: moving.and_then(|m| dossiers.get(m).map(|d| (d.id.clone(), d.pourvoi.clone()))),
+        magistrates: doc
+            .magistrates
+            .iter()
+            .filter(|m| m.role != "avocat_general")
+            .map(|m| (m.id.clone(), name(&m.id)))
+            .collect(),
         flash: None,
         problems: Vec::new(),
     }
@@ -827,6 +848,15 @@ pub async fn page(
                 ));
             }
             "annule" => page.flash = Some("Modification annulée : le projet est revenu à l'état précédent.".to_owned()),
+            "modifie" => {
+                page.flash = page.history.first().map(|line| match line.violations {
+                    0 => format!("Modification enregistrée ({}) : aucune règle enfreinte.", line.what),
+                    n => format!(
+                        "Modification enregistrée ({}) : {n} règle(s) enfreinte(s) dans le projet, signalée(s) ci-dessous.",
+                        line.what
+                    ),
+                });
+            }
             _ => {}
         }
         Ok(page)
@@ -838,6 +868,40 @@ pub async fn page(
     }
 }
 
+/// The draft `raw_id` and the version the board showed, for a member who
+/// plans its chamber (form token checked).
+async fn editable_plan(
+    state: &AppState,
+    member: &Member,
+    raw_id: &str,
+    fields: &Fields,
+) -> Result<(PlanSummary, i64), Error> {
+    member.require_csrf(fields.get("csrf"))?;
+    let summary = readable_plan(state, member, raw_id).await?;
+    let caller = member.caller();
+    caller.require(Operation::Plan)?;
+    caller.require_chamber(&summary.chamber)?;
+    let version =
+        fields.get("version").trim().parse::<i64>().map_err(|_| {
+            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
+        })?;
+    Ok((summary, version))
+}
+
+/// One edit from the board, applied through `workflow::apply` and checked
+/// at once.
+async fn edit_from_board(
+    state: &AppState,
+    member: &Member,
+    raw_id: &str,
+    fields: &Fields,
+    edit: Result<Edit, Error>,
+) -> Result<i64, Error> {
+    let (summary, version) = editable_plan(state, member, raw_id, fields).await?;
+    workflow::apply(&state.store, member.actor(), summary.id, version, &edit?).await?;
+    Ok(summary.id)
+}
+
 /// `POST /portail/plans/{id}/deplacer`: `dossier` to `hearing` (empty: out
 /// of the plan), at `version`; checked at once.
 pub async fn move_dossier(
@@ -847,26 +911,70 @@ pub async fn move_dossier(
     body: Bytes,
 ) -> Response {
     let fields = Fields::parse(&body);
-    let result: Result<(i64, String), Error> = async {
-        member.require_csrf(fields.get("csrf"))?;
-        let summary = readable_plan(&state, &member, &raw_id).await?;
-        let caller = member.caller();
-        caller.require(Operation::Plan)?;
-        caller.require_chamber(&summary.chamber)?;
-        let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
-            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
-        })?;
-        let dossier = fields.get("dossier").trim().to_owned();
-        let hearing = fields.opt("hearing");
-        let edit = Edit::Move { dossier: dossier.clone(), hearing };
-        workflow::apply(&state.store, member.actor(), summary.id, version, &edit).await?;
-        Ok((summary.id, dossier))
+    let dossier = fields.get("dossier").trim().to_owned();
+    let edit = Ok(Edit::Move { dossier: dossier.clone(), hearing: fields.opt("hearing") });
+    match edit_from_board(&state, &member, &raw_id, &fields, edit).await {
+        Ok(id) => Redirect::to(&format!("/portail/plans/{id}?deplace={dossier}#dossier-{dossier}")).into_response(),
+        Err(error) => board_refusal(&state, &member, &raw_id, &error).await,
     }
-    .await;
-    match result {
-        Ok((id, dossier)) => {
-            Redirect::to(&format!("/portail/plans/{id}?deplace={dossier}#dossier-{dossier}")).into_response()
+}
+
+/// The edit a hearing's or card's form asks for: `action` is `formation`
+/// (`hearing`, `formation`), `capacite` (`hearing`, `capacity`, `weight`),
+/// `remplacer` (`hearing`, `member`, `replacement`), `fixer` or `liberer`
+/// (`dossier`).
+fn edit_of(fields: &Fields) -> Result<Edit, Error> {
+    let hearing = || fields.get("hearing").trim().to_owned();
+    let dossier = || fields.get("dossier").trim().to_owned();
+    match fields.get("action") {
+        "formation" => {
+            Ok(Edit::SetFormation { hearing: hearing(), formation: fields.get("formation").trim().to_owned() })
         }
+        "capacite" => {
+            let capacity = fields.get("capacity").trim().parse::<i64>().map_err(|_| {
+                Error::invalid("capacity", "nombre de dossiers illisible", "donner un nombre entier de 0 à 1000")
+            })?;
+            let weight = match fields.get("weight").trim().replace(',', ".") {
+                raw if raw.is_empty() => None,
+                raw => Some(raw.parse::<f64>().map_err(|_| {
+                    Error::invalid("weight", format!("poids « {raw} » illisible"), "donner un nombre, par exemple 12,5")
+                })?),
+            };
+            Ok(Edit::SetCapacity { hearing: hearing(), capacity, weight })
+        }
+        "remplacer" => match fields.opt("replacement") {
+            Some(replacement) => Ok(Edit::SwapBench {
+                hearing: hearing(),
+                member: fields.get("member").trim().to_owned(),
+                replacement: replacement.trim().to_owned(),
+            }),
+            None => Err(Error::invalid(
+                "replacement",
+                "aucun magistrat choisi pour siéger à la place",
+                "choisir le magistrat qui remplace le membre",
+            )),
+        },
+        "fixer" => Ok(Edit::Pin { dossier: dossier() }),
+        "liberer" => Ok(Edit::Unpin { dossier: dossier() }),
+        other => Err(Error::invalid(
+            "action",
+            format!("modification « {other} » inconnue"),
+            "choisir formation, capacite, remplacer, fixer ou liberer",
+        )),
+    }
+}
+
+/// `POST /portail/plans/{id}/modifier`: a hearing's formation, capacity or
+/// bench member changed, a dossier pinned or freed ([`edit_of`]); checked
+/// at once, the board shown again at what changed.
+pub async fn edit(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let anchor = match fields.get("action") {
+        "fixer" | "liberer" => format!("dossier-{}", fields.get("dossier").trim()),
+        _ => format!("audience-{}", fields.get("hearing").trim()),
+    };
+    match edit_from_board(&state, &member, &raw_id, &fields, edit_of(&fields)).await {
+        Ok(id) => Redirect::to(&format!("/portail/plans/{id}?fait=modifie#{anchor}")).into_response(),
         Err(error) => board_refusal(&state, &member, &raw_id, &error).await,
     }
 }
@@ -876,14 +984,7 @@ pub async fn move_dossier(
 pub async fn undo(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     let result: Result<i64, Error> = async {
-        member.require_csrf(fields.get("csrf"))?;
-        let summary = readable_plan(&state, &member, &raw_id).await?;
-        let caller = member.caller();
-        caller.require(Operation::Plan)?;
-        caller.require_chamber(&summary.chamber)?;
-        let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
-            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
-        })?;
+        let (summary, version) = editable_plan(&state, &member, &raw_id, &fields).await?;
         let seq = fields.get("seq").trim().parse::<i64>().map_err(|_| {
             Error::invalid("seq", "modification à annuler non désignée", "choisir la modification dans l'historique")
         })?;
