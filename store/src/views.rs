@@ -112,6 +112,9 @@ pub struct CalendarDay {
     pub capacity: i64,
     /// Dossiers on its published roll.
     pub on_roll: i64,
+    /// Its published bench, the president first then by rank, as the roll
+    /// lists it (magistrate ids); empty before publication.
+    pub bench: Vec<String>,
 }
 
 /// An iCalendar event.
@@ -430,12 +433,30 @@ impl Store {
         .bind(to.to_string())
         .fetch_all(self.pool())
         .await?;
+        let mut benches: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for row in sqlx::query(
+            "SELECT b.hearing_id, b.magistrate FROM hearing_bench b JOIN hearings h ON h.id = b.hearing_id
+             JOIN magistrates m ON m.id = b.magistrate
+             WHERE h.chamber = $1 AND h.date >= $2 AND h.date <= $3
+             ORDER BY b.hearing_id, b.presides DESC, m.rank, m.id",
+        )
+        .bind(chamber)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(self.pool())
+        .await?
+        {
+            benches.entry(rows::text(&row, "hearing_id")?).or_default().push(rows::text(&row, "magistrate")?);
+        }
         rows.iter()
             .map(|row| {
+                let sitting = sitting_of(row)?;
+                let bench = benches.remove(&sitting.hearing).unwrap_or_default();
                 Ok(CalendarDay {
-                    sitting: sitting_of(row)?,
+                    sitting,
                     capacity: rows::int(row, "capacity")?,
                     on_roll: rows::int(row, "on_roll")?,
+                    bench,
                 })
             })
             .collect()

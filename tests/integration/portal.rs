@@ -1336,6 +1336,22 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     wait_for(&client, "#imprimer").await;
     assert!(text_of(&client, "#table-role").await.contains("Ordre"));
     look_at(&client, "role-imprimable").await;
+    // The chamber's calendar, week and month: the hearing published, with
+    // its president and roll against its capacity; another week's hearings
+    // in the draft that publication made stale show no plan.
+    client.goto(&format!("{base}/portail/calendrier?chambre=civ1&date={first}")).await.expect("goto");
+    wait_for(&client, "#table-calendrier").await;
+    let sitting = text_of(&client, &format!("#seance-{target}")).await;
+    assert!(sitting.to_lowercase().contains("publié") && sitting.contains("Présidence"), "{sitting}");
+    assert!(sitting.contains(" / "), "{sitting}");
+    look_at(&client, "calendrier-semaine").await;
+    click(&client, "#suivant").await;
+    wait_for_text(&client, "#periode", "semaine du").await;
+    select(&client, "#vue", "mois").await;
+    click(&client, "#afficher").await;
+    wait_for_text(&client, "#periode", "2027").await;
+    assert!(client.find(Locator::Css(&format!("#seance-{target}"))).await.is_ok(), "the month holds the first hearing");
+    look_at(&client, "calendrier-mois").await;
     client.close().await.expect("close");
     served.stop().await;
 }

@@ -5,6 +5,7 @@
 //! without JavaScript; sign-in opens a session (cookie) that the API never
 //! accepts.
 
+pub mod calendar;
 pub mod cnp;
 pub mod dossiers;
 pub mod forms;
@@ -111,6 +112,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/portail/pieces/{id}", get(dossiers::download))
         .route("/portail/taches/{id}/fait", post(dossiers::complete_task))
+        .route(calendar::HOME, get(calendar::page))
         .route("/portail/audiences/{id}", get(hearings::page))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/agenda.ics", get(hearings::agenda_ics))

@@ -57,12 +57,14 @@ impl HeaderMember {
     fn of_session(session: &greffe_store::sessions::Session, here: &str, visibility: &Visibility) -> Self {
         let role = session.user.role;
         let searches = visibility.allows(role, View::Dossiers);
-        let entries: [(&'static str, &'static str, Option<Operation>); 7] = [
+        let calendar = visibility.allows(role, View::Published);
+        let entries: [(&'static str, &'static str, Option<Operation>); 8] = [
             ("/portail/", "Accueil", None),
             ("/portail/dossiers", "Dossiers", None),
             ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
             ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),
             ("/portail/tableau-de-bord", "Tableau de bord", Some(Operation::ReadDashboard)),
+            (super::calendar::HOME, "Calendrier", None),
             (super::planning::HOME, "Audiencement", Some(Operation::Plan)),
             ("/portail/magistrats", "Magistrats", Some(Operation::RecordAbsence)),
         ];
@@ -73,7 +75,9 @@ impl HeaderMember {
             nav: entries
                 .into_iter()
                 .filter(|(href, _, operation)| {
-                    operation.is_none_or(|op| role.may(op)) && (searches || !href.contains("dossiers"))
+                    operation.is_none_or(|op| role.may(op))
+                        && (searches || !href.contains("dossiers"))
+                        && (calendar || *href != super::calendar::HOME)
                 })
                 .map(|(href, label, _)| NavItem { href, label, current: href == here })
                 .collect(),

@@ -332,6 +332,10 @@ async fn plan_lifecycle(app: TestApp) {
     assert!(capacities.contains(&"rapporteur".to_owned()), "{}", agenda.json);
     let calendar = app.get("/chambers/civ1/calendar?from=2027-01-01&to=2027-01-31&format=ics", &clerk).await;
     assert_eq!(String::from_utf8(calendar.bytes).expect("utf-8").matches("BEGIN:VEVENT").count(), 2);
+    // In JSON, each hearing with its published bench, the president first.
+    let calendar = app.get("/chambers/civ1/calendar?from=2027-01-01&to=2027-01-31", &clerk).await;
+    let h1 = calendar.json.as_array().expect("days").iter().find(|d| d["hearing"] == "h1").expect("h1").clone();
+    assert_eq!(h1["bench"], json!([roll.json["bench"][0]["magistrate"], roll.json["bench"][1]["magistrate"]]), "{h1}");
 
     // A procedural event in the registry (the dossier goes back to
     // instruction) flags its hearing on the published plan.
