@@ -37,9 +37,14 @@ struct Args {
 const PASSWORD: &str = "mot de passe du banc d'essai";
 
 async fn session(store: &Store, user: &str) -> String {
+    signed_in(store, user).await.0
+}
+
+/// The session cookie and the forms' token of `user`.
+async fn signed_in(store: &Store, user: &str) -> (String, String) {
     store.set_password("bench", user, PASSWORD).await.expect("password");
     match store.sign_in(user, PASSWORD).await.expect("sign-in") {
-        SignIn::Granted { token, .. } => format!("greffe_session={token}"),
+        SignIn::Granted { token, session } => (format!("greffe_session={token}"), session.csrf),
         other => panic!("{user} not signed in: {other:?}"),
     }
 }
@@ -71,7 +76,7 @@ async fn main() {
     let analyst = session(&store, "analyste").await;
     let judge = session(&store, &magistrate).await;
     let admin = session(&store, "admin").await;
-    let president_cr = session(&store, "president-cr").await;
+    let (president_cr, president_cr_csrf) = signed_in(&store, "president-cr").await;
     let board = criminal_draft(&store).await;
 
     // Dossiers spread over the store: every 97th id of civ1, and of the court.
@@ -190,6 +195,9 @@ async fn main() {
             compressed as f64 / 1024.0
         );
     }
+    if args.only.as_ref().is_none_or(|only| "modification du tableau".contains(only.as_str())) {
+        edits(&app, &store, board, &president_cr, &president_cr_csrf, args.requests).await;
+    }
     let htmx = app
         .clone()
         .oneshot(
@@ -203,6 +211,52 @@ async fn main() {
     let htmx = axum::body::to_bytes(htmx.into_body(), usize::MAX).await.expect("body").len();
     println!("htmx (shared, cached a year): {:.1} Ko gzip", htmx as f64 / 1024.0);
     store.close().await;
+}
+
+/// Moves on the criminal chamber's board, as its president makes them: a
+/// dossier to another hearing and back, each move applied, checked and
+/// stored (`POST …/deplacer`), then the board the browser is sent back to.
+async fn edits(app: &axum::Router, store: &Store, board: i64, cookie: &str, csrf: &str, requests: usize) {
+    let plan = store.plan(board).await.expect("plan").plan;
+    let first = plan.assignments.first().expect("a dossier heard");
+    let other = plan.assignments.iter().find(|a| a.hearing != first.hearing).expect("two hearings").hearing.clone();
+    let (dossier, home) = (first.dossier.to_string(), first.hearing.to_string());
+    let (mut posts, mut trips) = (Vec::with_capacity(requests), Vec::with_capacity(requests));
+    for index in 0..requests {
+        let version = store.plan_summary(board).await.expect("summary").version;
+        let target = if index % 2 == 0 { other.to_string() } else { home.clone() };
+        let form = format!("csrf={csrf}&version={version}&dossier={dossier}&hearing={target}");
+        let request = Request::post(format!("/portail/plans/{board}/deplacer"))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .expect("request");
+        let started = Instant::now();
+        let response = app.clone().oneshot(request).await.expect("answered");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "the move is applied");
+        let location = response.headers()[header::LOCATION].to_str().expect("location").to_owned();
+        posts.push(started.elapsed().as_secs_f64() * 1e3);
+        let back = Request::get(location.split('#').next().unwrap_or(&location))
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        let response = app.clone().oneshot(back).await.expect("answered");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        assert!(!body.is_empty());
+        trips.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    for (name, times) in [
+        ("modification du tableau (déplacer : appliquer, vérifier, enregistrer)", &mut posts),
+        ("modification du tableau, aller-retour (déplacer puis tableau rechargé)", &mut trips),
+    ] {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} | — |",
+            percentile(times, 0.5),
+            percentile(times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+    }
 }
 
 /// A draft of the criminal chamber over the demonstration's eight weeks

@@ -1238,8 +1238,7 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     let history = text_of(&client, "#table-historique tbody tr:first-child").await;
     assert!(history.contains("placé à l'audience du"), "{history}");
     click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
-    wait_for(&client, "#message").await;
-    assert!(text_of(&client, "#message").await.contains("Modification annulée"));
+    wait_for_text(&client, "#message", "Modification annulée").await;
     assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
     look_at(&client, "tableau-annulation").await;
 
@@ -1286,9 +1285,41 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     click(&client, &format!("#liberer-{pinned}")).await;
     wait_for_text(&client, "#message", "libéré").await;
     click(&client, "#valider").await;
-    wait_for(&client, "#message").await;
-    assert!(text_of(&client, "#message").await.contains("Projet validé"));
+    wait_for_text(&client, "#message", "Projet validé").await;
     assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "validé");
+    // A variant of the validated plan, one dossier at another hearing: the
+    // publication will make it stale, and the two compare.
+    let plan_id: i64 = plan_url.rsplit('/').next().and_then(|id| id.parse().ok()).expect("plan id");
+    let (record, doc) =
+        (served.store.plan(plan_id).await.expect("plan"), served.store.plan_instance(plan_id).await.expect("instance"));
+    let variant = served
+        .store
+        .create_plan(
+            "test",
+            greffe_store::plans::NewPlan {
+                chamber: "civ1",
+                start,
+                end,
+                title: "variante",
+                instance: &doc,
+                plan: &record.plan,
+                report: &record.report,
+                amends: None,
+                origin: json!({"test": true}),
+            },
+        )
+        .await
+        .expect("variant")
+        .summary;
+    let shifted = record.plan.assignments.first().expect("a dossier heard");
+    let elsewhere = record.plan.assignments.iter().find(|a| a.hearing != shifted.hearing).expect("two hearings");
+    let shift = greffe_models::edit::Edit::Move {
+        dossier: shifted.dossier.to_string(),
+        hearing: Some(elsewhere.hearing.to_string()),
+    };
+    greffe_api::workflow::apply(&served.store, "test", variant.id, variant.version, &shift).await.expect("moved");
+    let shifted_pourvoi =
+        doc.dossiers.iter().find(|d| d.id == shifted.dossier.as_str()).expect("dossier").pourvoi.clone();
 
     // Another chamber's president: not even the draft's existence.
     click(&client, "form[action='/portail/deconnexion'] button").await;
@@ -1310,6 +1341,8 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     assert!(notices.contains("en retard"), "{notices}");
     assert!(text_of(&client, "#avis-en-retard").await.contains("après leur date limite"));
     assert!(!text_of(&client, "#table-roles").await.is_empty());
+    let overtaken = text_of(&client, "#caducs ~ ul").await;
+    assert!(overtaken.contains("variante") && overtaken.contains("périmé"), "{overtaken}");
     look_at(&client, "publication").await;
     // The form asks for the reason; the service refuses without it too.
     client.execute("document.getElementById('reason').removeAttribute('required')", vec![]).await.expect("js");
@@ -1323,14 +1356,23 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     look_at(&client, "publication-refus").await;
     fill(&client, "#reason", "accord des parties recueilli à l'audience de mise en état").await;
     click(&client, "#confirmer-publication").await;
-    wait_for(&client, "#message").await;
-    assert!(text_of(&client, "#message").await.contains("Plan publié"), "{}", text_of(&client, "#message").await);
+    wait_for_text(&client, "#message", "Plan publié").await;
     assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "publié");
     let created = text_of(&client, "#table-avis").await.to_lowercase();
     assert!(created.contains("publié en retard") && created.contains("à faire"), "{created}");
     let summary = text_of(&client, "#avis-bilan").await;
     assert!(summary.contains("après leur date limite") && summary.contains("accord des parties"), "{summary}");
     look_at(&client, "plan-publie").await;
+    // The published plan and its stale variant, side by side.
+    select(&client, "#avec", &variant.id.to_string()).await;
+    click(&client, "#comparer").await;
+    wait_for(&client, "#table-comparaison").await;
+    let differences = text_of(&client, ".table-differences").await;
+    assert!(differences.contains(&shifted_pourvoi), "{differences}");
+    assert!(text_of(&client, "#table-comparaison").await.contains("Écart à la borne"));
+    look_at(&client, "comparaison").await;
+    client.goto(&plan_url).await.expect("goto");
+    wait_for(&client, "#tableau").await;
     // The published roll, printable.
     click(&client, &format!("#titre-{target} a")).await;
     wait_for(&client, "#imprimer").await;

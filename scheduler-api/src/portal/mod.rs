@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod cnp;
+pub mod compare;
 pub mod dossiers;
 pub mod forms;
 pub mod hearings;
@@ -132,6 +133,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/plans/{id}/valider", post(planning::validate))
         .route("/portail/plans/{id}/annuler", post(planning::undo))
         .route("/portail/plans/{id}/modifier", post(planning::edit))
+        .route("/portail/plans/{id}/comparer", get(compare::page))
         .route("/portail/plans/{id}/publier", get(publication::form).post(publication::publish))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {

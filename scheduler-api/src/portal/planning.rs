@@ -37,6 +37,14 @@ const FORMATIONS: [&str; 3] = ["FR", "FS", "FP"];
 /// Where the planning home is.
 pub const HOME: &str = "/portail/audiencement";
 
+/// The breadcrumb of a page under plan `id`'s board.
+pub(crate) fn plan_crumbs(id: i64, title: &str) -> Vec<(String, String)> {
+    vec![
+        ("/portail/audiencement".to_owned(), "Audiencement".to_owned()),
+        (format!("/portail/plans/{id}"), title.to_owned()),
+    ]
+}
+
 /// A plan's line in a chamber's list.
 #[derive(Debug, Clone)]
 pub struct PlanRow {
@@ -306,8 +314,13 @@ fn phase_fr(phase: &str) -> &'static str {
     }
 }
 
-fn number_fr(value: Option<f64>) -> String {
+pub(crate) fn number_fr(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}").replace('.', ","))
+}
+
+/// A relative gap as a percentage (`1,25 %`), or a dash.
+pub(crate) fn gap_fr(gap: Option<f64>) -> String {
+    gap.map_or_else(|| "—".to_owned(), |g| format!("{:.2} %", g * 100.0).replace('.', ","))
 }
 
 /// `GET /portail/propositions/{id}`: where the solve stands, followed live
@@ -337,7 +350,7 @@ pub async fn proposal(State(state): State<AppState>, member: Member, Path(raw_id
             may_cancel,
             incumbent: number_fr(view.incumbent),
             bound: number_fr(view.bound),
-            gap: view.gap.map_or_else(|| "—".to_owned(), |g| format!("{:.2} %", g * 100.0).replace('.', ",")),
+            gap: gap_fr(view.gap),
             job: view,
         }))
     }
@@ -518,6 +531,9 @@ struct BoardPage {
     moving: Option<(String, String)>,
     /// The chamber's sitting magistrates, by id and name (replacements).
     magistrates: Vec<(String, String)>,
+    /// The chamber's other plans the member reads (to compare with), by id
+    /// and title.
+    others: Vec<(i64, String)>,
     flash: Option<String>,
     problems: Vec<String>,
 }
@@ -681,7 +697,7 @@ fn board(
         badge,
         objective: number_fr(plan.objective),
         bound: number_fr(plan.bound),
-        gap: plan.gap.map_or_else(|| "—".to_owned(), |g| format!("{:.2} %", g * 100.0).replace('.', ",")),
+        gap: gap_fr(plan.gap),
         heard,
         total: heard + plan.unscheduled.len(),
         violation_count: record.report.violations.len(),
@@ -705,6 +721,7 @@ fn board(
             .filter(|m| m.role != "avocat_general")
             .map(|m| (m.id.clone(), name(&m.id)))
             .collect(),
+        others: Vec::new(),
         flash: None,
         problems: Vec::new(),
     }
@@ -818,6 +835,15 @@ pub async fn page(
         let mut page = board(&member, &record, &doc, moving.as_deref(), moved.as_deref());
         page.history = history_of(&state, summary.id, &doc).await?;
         page.notices = notices_of(&state, &member, &summary, &doc).await?;
+        let drafts = crate::api::plans::may_see_drafts(&state, &member.caller(), &summary.chamber);
+        page.others = state
+            .store
+            .plans(Some(std::slice::from_ref(&summary.chamber)), !drafts)
+            .await?
+            .into_iter()
+            .filter(|p| p.id != summary.id)
+            .map(|p| (p.id, format!("{} ({}, n° {})", p.title, status_badge(p.status).0, p.id)))
+            .collect();
         page.notices_to_do = page.notices.iter().filter(|n| !n.done).count();
         page.notices_late = page.notices.iter().filter(|n| n.late_reason.is_some()).count();
         page.late_reasons = page.notices.iter().filter_map(|n| n.late_reason.clone()).collect();

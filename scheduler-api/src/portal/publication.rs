@@ -21,7 +21,7 @@ use greffe_store::plans::{Faults, PlanSummary};
 
 use super::forms::Fields;
 use super::pages::{HeaderMember, date_fr, failure_as, render};
-use super::planning::{HOME, half_day_fr, readable_plan, status_badge};
+use super::planning::{HOME, half_day_fr, plan_crumbs, readable_plan, status_badge};
 use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
@@ -60,6 +60,8 @@ pub struct OvertakenLine {
 #[template(path = "publication.html")]
 struct PublicationPage {
     member: Option<HeaderMember>,
+    /// The breadcrumb above the page: (href, label).
+    crumbs: Vec<(String, String)>,
     csrf: String,
     id: i64,
     version: i64,
@@ -138,6 +140,7 @@ fn page_of(
         .collect();
     PublicationPage {
         member: Some(HeaderMember::of(member, HOME)),
+        crumbs: plan_crumbs(summary.id, &summary.title),
         csrf: member.session.csrf.clone(),
         id: summary.id,
         version: publication.version,
