@@ -1371,8 +1371,20 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     assert!(differences.contains(&shifted_pourvoi), "{differences}");
     assert!(text_of(&client, "#table-comparaison").await.contains("Écart à la borne"));
     look_at(&client, "comparaison").await;
+    // An absence recorded after publication: the plan in force, checked
+    // against the registry as it is now, flags the hearing it touches.
+    let in_force = served.store.plan(plan_id).await.expect("plan").plan;
+    let presiding = in_force.benches.iter().find(|b| b.hearing.as_str() == target).expect("a bench").president.clone();
+    let absence =
+        greffe_store::reference::Absence { from: first.clone(), to: first.clone(), reason: Some("maladie".into()) };
+    served.store.add_absence("test", presiding.as_str(), absence).await.expect("absence");
     client.goto(&plan_url).await.expect("goto");
     wait_for(&client, "#tableau").await;
+    let alert = text_of(&client, "#violations").await;
+    assert!(alert.contains("depuis la publication"), "{alert}");
+    let column = text_of(&client, &format!("#audience-{target}")).await;
+    assert!(column.contains('⚠') && column.contains("absent"), "{column}");
+    look_at(&client, "plan-publie-evenement").await;
     // The published roll, printable.
     click(&client, &format!("#titre-{target} a")).await;
     wait_for(&client, "#imprimer").await;

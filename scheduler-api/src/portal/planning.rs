@@ -518,6 +518,11 @@ struct BoardPage {
     publishes: bool,
     /// The plan's rolls are published: the hearings link to their roll.
     published: bool,
+    /// The violations are those of the published plan against the
+    /// registry now (events since its publication).
+    rechecked: bool,
+    /// Why the published plan could not be checked against the registry.
+    unchecked: Option<String>,
     /// The notice tasks its publication created.
     notices: Vec<PlanNotice>,
     /// Of which still to do, and published late.
@@ -709,6 +714,8 @@ fn board(
         validates,
         publishes,
         published: matches!(summary.status, PlanStatus::Published | PlanStatus::Amended),
+        rechecked: false,
+        unchecked: None,
         notices: Vec::new(),
         notices_to_do: 0,
         notices_late: 0,
@@ -828,11 +835,31 @@ pub async fn page(
     let query = Fields::parse(raw.unwrap_or_default().as_bytes());
     let result: Result<BoardPage, Error> = async {
         let summary = readable_plan(&state, &member, &raw_id).await?;
-        let record = state.store.plan(summary.id).await?;
+        let mut record = state.store.plan(summary.id).await?;
         let doc = state.store.plan_instance(summary.id).await?;
+        // A published plan in force is checked against the registry as it
+        // is now: later events (absence, recusal, withdrawal, a dossier no
+        // longer ready) show on the cards and hearings they touch.
+        let mut in_force = summary.status == PlanStatus::Published;
+        let mut unchecked = None;
+        if in_force {
+            match workflow::recheck_plan(&state.store, &state.rules, &summary).await {
+                Ok(recheck) => record.report = recheck.report,
+                Err(error) => {
+                    // The plan as published is still shown, the reason said.
+                    in_force = false;
+                    unchecked = Some(format!(
+                        "Le plan publié n'a pas pu être vérifié contre le registre actuel : {}",
+                        error.status_and_body().1.message
+                    ));
+                }
+            }
+        }
         let moving = query.opt("deplacer");
         let moved = query.opt("deplace");
         let mut page = board(&member, &record, &doc, moving.as_deref(), moved.as_deref());
+        page.rechecked = in_force;
+        page.unchecked = unchecked;
         page.history = history_of(&state, summary.id, &doc).await?;
         page.notices = notices_of(&state, &member, &summary, &doc).await?;
         let drafts = crate::api::plans::may_see_drafts(&state, &member.caller(), &summary.chamber);
