@@ -1284,6 +1284,31 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     assert!(text_of(&client, &format!("#dossier-{pinned}")).await.to_lowercase().contains("épinglé"));
     click(&client, &format!("#liberer-{pinned}")).await;
     wait_for_text(&client, "#message", "libéré").await;
+    // Drag and drop: a card dropped on another hearing's column is moved
+    // there (the browser's drag events, dispatched as a mouse makes them).
+    let dragged = served_first_card(&client, &target).await;
+    let landed = client
+        .execute(
+            "const card = document.getElementById('dossier-' + arguments[0]); \
+             const column = [...document.querySelectorAll('section[data-hearing]')] \
+               .find(c => c.dataset.hearing && c.dataset.hearing !== arguments[1]); \
+             const data = new DataTransfer(); \
+             card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data})); \
+             column.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data})); \
+             column.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data})); \
+             return column.dataset.hearing;",
+            vec![json!(dragged), json!(target)],
+        )
+        .await
+        .expect("drag and drop");
+    let landed = landed.as_str().expect("a hearing").to_owned();
+    wait_for_text(&client, "#message", "déplacé").await;
+    assert!(
+        client.find(Locator::Css(&format!("#audience-{landed} #dossier-{dragged}"))).await.is_ok(),
+        "the card is in the column it was dropped on"
+    );
+    click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
+    wait_for_text(&client, "#message", "Modification annulée").await;
     click(&client, "#valider").await;
     wait_for_text(&client, "#message", "Projet validé").await;
     assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "validé");
