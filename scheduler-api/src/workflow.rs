@@ -204,7 +204,7 @@ pub struct Publication {
 pub async fn publication(store: &Store, summary: &PlanSummary, today: Date) -> Result<Publication> {
     let (doc, plan, changes, tasks) = publication_content(store, summary).await?;
     let mut notices: Vec<PublishedNotice> =
-        tasks.into_iter().map(|task| PublishedNotice { late: task.due.is_some_and(|due| due < today), task }).collect();
+        tasks.into_iter().map(|task| PublishedNotice { late: is_late(&task, today), task }).collect();
     notices.sort_by_key(|n| (n.task.due.is_none(), n.task.due, n.task.kind));
     let mut rolls: Vec<PublishedRoll> = doc
         .hearings
@@ -245,6 +245,12 @@ pub async fn publication(store: &Store, summary: &PlanSummary, today: Date) -> R
     })
 }
 
+/// A task whose last day (a notice's: the hearing date less the dossier's
+/// notice period) is before `today`: publishing it needs a reason.
+fn is_late(task: &ImpliedTask, today: Date) -> bool {
+    task.due.is_some_and(|due| due < today)
+}
+
 /// The plan to publish, its changes to the published rolls and the tasks
 /// they imply.
 async fn publication_content(
@@ -278,7 +284,7 @@ pub async fn publish(
 ) -> Result<PlanRecord> {
     let (doc, plan, changes, tasks) = publication_content(store, summary).await?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let late: Vec<&ImpliedTask> = tasks.iter().filter(|t| t.due.is_some_and(|due| due < today)).collect();
+    let late: Vec<&ImpliedTask> = tasks.iter().filter(|t| is_late(t, today)).collect();
     // A plan that may not be published is refused by the store, for that.
     let publishable = summary.status.may_become(PlanStatus::Published);
     if let (Some(first), None, true) = (late.first(), reason, publishable) {
@@ -299,10 +305,8 @@ pub async fn publish(
             "indiquer le motif de la publication (par exemple l'accord des parties) ou retirer ces dossiers des audiences trop proches",
         ));
     }
-    let notices: Vec<NewNoticeTask<'_>> = tasks
-        .iter()
-        .map(|task| NewNoticeTask { task, late_reason: reason.filter(|_| task.due.is_some_and(|due| due < today)) })
-        .collect();
+    let notices: Vec<NewNoticeTask<'_>> =
+        tasks.iter().map(|task| NewNoticeTask { task, late_reason: reason.filter(|_| is_late(task, today)) }).collect();
     Ok(store.publish_plan(actor, summary.id, expected, &doc, &plan, &changes, &notices, reason, faults).await?)
 }
 
