@@ -1431,6 +1431,10 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     wait_for_text(&client, "#periode", "2027").await;
     assert!(client.find(Locator::Css(&format!("#seance-{target}"))).await.is_ok(), "the month holds the first hearing");
     look_at(&client, "calendrier-mois").await;
+    client.goto(&format!("{base}/portail/calendrier?chambre=zzz")).await.expect("goto");
+    wait_for(&client, "h1").await;
+    let refused = text_of(&client, "main").await;
+    assert!(refused.contains("chambre « zzz » inconnue") && refused.contains("civ1"), "{refused}");
     client.close().await.expect("close");
     served.stop().await;
 }

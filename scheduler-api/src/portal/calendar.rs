@@ -128,9 +128,15 @@ async fn calendar_page(state: &AppState, member: &Member, query: &Fields) -> Res
     member.caller().require_view(&state.visibility, View::Published)?;
     let codes: Vec<String> = state.store.chambers().await?.into_iter().map(|c| c.chamber.code).collect();
     let user = &member.session.user;
-    let chamber = query
-        .opt("chambre")
-        .filter(|c| codes.contains(c))
+    let asked = query.opt("chambre").map(|c| c.trim().to_owned());
+    if let Some(unknown) = asked.as_ref().filter(|c| !codes.contains(c)) {
+        return Err(Error::invalid(
+            "chambre",
+            format!("chambre « {unknown} » inconnue"),
+            format!("choisir l'une des chambres : {}", codes.join(", ")),
+        ));
+    }
+    let chamber = asked
         .or_else(|| codes.iter().find(|c| user.chambers.iter().any(|own| own == *c)).cloned())
         .or_else(|| codes.first().cloned())
         .ok_or_else(|| Error::not_found("chambre"))?;
