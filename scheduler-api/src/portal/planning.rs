@@ -921,24 +921,28 @@ pub async fn page(
     }
 }
 
-/// The draft `raw_id` and the version the board showed, for a member who
-/// plans its chamber (form token checked).
+/// The plan `raw_id` and the version the board showed, for a member allowed
+/// `operation` in its chamber (form token checked).
 async fn editable_plan(
     state: &AppState,
     member: &Member,
     raw_id: &str,
     fields: &Fields,
+    operation: Operation,
 ) -> Result<(PlanSummary, i64), Error> {
     member.require_csrf(fields.get("csrf"))?;
     let summary = readable_plan(state, member, raw_id).await?;
     let caller = member.caller();
-    caller.require(Operation::Plan)?;
+    caller.require(operation)?;
     caller.require_chamber(&summary.chamber)?;
-    let version =
-        fields.get("version").trim().parse::<i64>().map_err(|_| {
-            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
-        })?;
+    let version = form_version(fields, "version du projet absente", "recharger le tableau et recommencer")?;
     Ok((summary, version))
+}
+
+/// The plan's version a form carries (its `If-Match`), refused with
+/// `message` and `fix` when absent or unreadable.
+pub(crate) fn form_version(fields: &Fields, message: &str, fix: &str) -> Result<i64, Error> {
+    fields.get("version").trim().parse::<i64>().map_err(|_| Error::invalid("version", message, fix))
 }
 
 /// One edit from the board, applied through `workflow::apply` and checked
@@ -950,7 +954,7 @@ async fn edit_from_board(
     fields: &Fields,
     edit: Result<Edit, Error>,
 ) -> Result<i64, Error> {
-    let (summary, version) = editable_plan(state, member, raw_id, fields).await?;
+    let (summary, version) = editable_plan(state, member, raw_id, fields, Operation::Plan).await?;
     workflow::apply(&state.store, member.actor(), summary.id, version, &edit?).await?;
     Ok(summary.id)
 }
@@ -1037,7 +1041,7 @@ pub async fn edit(State(state): State<AppState>, member: Member, Path(raw_id): P
 pub async fn undo(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     let result: Result<i64, Error> = async {
-        let (summary, version) = editable_plan(&state, &member, &raw_id, &fields).await?;
+        let (summary, version) = editable_plan(&state, &member, &raw_id, &fields, Operation::Plan).await?;
         let seq = fields.get("seq").trim().parse::<i64>().map_err(|_| {
             Error::invalid("seq", "modification à annuler non désignée", "choisir la modification dans l'historique")
         })?;
@@ -1072,14 +1076,7 @@ pub async fn validate(
 ) -> Response {
     let fields = Fields::parse(&body);
     let result: Result<i64, Error> = async {
-        member.require_csrf(fields.get("csrf"))?;
-        let summary = readable_plan(&state, &member, &raw_id).await?;
-        let caller = member.caller();
-        caller.require(Operation::ValidatePlan)?;
-        caller.require_chamber(&summary.chamber)?;
-        let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
-            Error::invalid("version", "version du projet absente", "recharger le tableau et recommencer")
-        })?;
+        let (summary, version) = editable_plan(&state, &member, &raw_id, &fields, Operation::ValidatePlan).await?;
         workflow::validate(&state.store, &state.rules, member.actor(), &summary, version, None).await?;
         Ok(summary.id)
     }

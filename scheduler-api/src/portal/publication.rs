@@ -21,7 +21,7 @@ use greffe_store::plans::{Faults, PlanSummary};
 
 use super::forms::Fields;
 use super::pages::{HeaderMember, date_fr, failure_as, render};
-use super::planning::{HOME, half_day_fr, plan_crumbs, readable_plan, status_badge};
+use super::planning::{HOME, form_version, half_day_fr, plan_crumbs, readable_plan, status_badge};
 use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
@@ -206,12 +206,9 @@ pub async fn publish(
     let attempt: Result<i64, (Option<PlanSummary>, Error)> = async {
         member.require_csrf(fields.get("csrf")).map_err(|e| (None, e))?;
         let summary = publishable(&state, &member, &raw_id).await.map_err(|e| (None, e))?;
-        let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
-            (
-                None,
-                Error::invalid("version", "version du plan absente", "recharger la page de publication et recommencer"),
-            )
-        })?;
+        let version =
+            form_version(&fields, "version du plan absente", "recharger la page de publication et recommencer")
+                .map_err(|e| (None, e))?;
         let reason = (!reason.is_empty()).then_some(reason.as_str());
         workflow::publish(&state.store, member.actor(), &summary, version, reason, state.today(), Faults::default())
             .await
