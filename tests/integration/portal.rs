@@ -1258,6 +1258,20 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     click(&client, "#table-historique tbody tr:first-child .annuler-modification").await;
     wait_for_text(&client, "#message", "Modification annulée").await;
     assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+    // A capacity that is not a number: refused, named, the draft untouched.
+    click(&client, &format!("#reglages-{target} summary")).await;
+    client
+        .execute(
+            "const field = document.getElementById('capacite-' + arguments[0]); \
+             field.type = 'text'; field.value = 'deux';",
+            vec![json!(target)],
+        )
+        .await
+        .expect("js");
+    click(&client, &format!("#changer-capacite-{target}")).await;
+    let refusal = wait_for_text(&client, "#refus", "nombre de dossiers illisible").await;
+    assert!(refusal.contains("nombre entier"), "{refusal}");
+    assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
     // A bench member replaced by a magistrate who does not sit there: the
     // edit is checked and named in French; undone.
     let replacement = client
