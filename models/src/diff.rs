@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
 use crate::ids::{DossierId, HearingId, MagistrateId};
@@ -12,7 +12,7 @@ use crate::instance::Instance;
 use crate::plan::Plan;
 
 /// A dossier heard at another hearing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Move {
     /// The dossier.
     pub dossier: DossierId,
@@ -21,25 +21,25 @@ pub struct Move {
     /// Its hearing now.
     pub to: HearingId,
     /// Why, in French (filled by whoever made the change).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
 /// A dossier entering or leaving the plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Placement {
     /// The dossier.
     pub dossier: DossierId,
     /// The hearing it enters, or leaves.
     pub hearing: HearingId,
     /// Why, in French.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
 /// A hearing whose bench changed while it hears dossiers in both plans, or
 /// which hears dossiers only in the new plan (every seat is then new).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatChange {
     /// The hearing.
     pub hearing: HearingId,
@@ -48,12 +48,12 @@ pub struct SeatChange {
     /// Members who now sit.
     pub joined: Vec<MagistrateId>,
     /// Why, in French.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
 /// The changes from one plan to the next.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanDiff {
     /// Dossiers heard at another hearing.
     pub moved: Vec<Move>,

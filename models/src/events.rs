@@ -18,7 +18,7 @@ use crate::ids::{DossierId, HearingId, MagistrateId};
 use crate::instance::Instance;
 
 /// An events document as written: `{"events": [...]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventsDoc {
     /// The events, applied in order.
@@ -93,6 +93,76 @@ pub enum EventDoc {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         capacity_count: Option<i64>,
     },
+}
+
+impl EventDoc {
+    /// The event in French for the clerk, dossiers by pourvoi number,
+    /// magistrates by name and hearings by day, as `doc` (the instance the
+    /// event applies to) knows them.
+    pub fn describe(&self, doc: &InstanceDoc) -> String {
+        let day = |raw: &str| parse_date(raw).map_or_else(|_| raw.to_owned(), |d| d.format("%d/%m/%Y").to_string());
+        let dossier = |id: &str| {
+            doc.dossiers
+                .iter()
+                .find(|d| d.id == id)
+                .map_or_else(|| format!("dossier {id}"), |d| format!("n° {}", d.pourvoi))
+        };
+        let magistrate = |id: &str| {
+            doc.magistrates.iter().find(|m| m.id == id).and_then(|m| m.name.clone()).unwrap_or_else(|| id.to_owned())
+        };
+        let hearing = |id: &str| {
+            doc.hearings.iter().find(|h| h.id == id).map_or_else(
+                || format!("audience {id}"),
+                |h| {
+                    let half = if h.half_day == "pm" { "après-midi" } else { "matin" };
+                    format!("audience du {} ({half})", day(&h.date))
+                },
+            )
+        };
+        match self {
+            Self::MagistrateAbsent { magistrate: m, from, to } if from == to => {
+                format!("{} absent(e) le {}", magistrate(m), day(from))
+            }
+            Self::MagistrateAbsent { magistrate: m, from, to } => {
+                format!("{} absent(e) du {} au {}", magistrate(m), day(from), day(to))
+            }
+            Self::Recusal { dossier: d, magistrate: m, ground } => match ground {
+                Some(ground) => format!("{} récusé(e) dans le {} ({ground})", magistrate(m), dossier(d)),
+                None => format!("{} récusé(e) dans le {}", magistrate(m), dossier(d)),
+            },
+            Self::DossierWithdrawn { dossier: d } => {
+                format!("{} retiré du rôle (désistement, déchéance, décision…)", dossier(d))
+            }
+            Self::DossierNotReady { dossier: d, ready_date: Some(date) } => {
+                format!("{} plus en état : de nouveau en état le {}", dossier(d), day(date))
+            }
+            Self::DossierNotReady { dossier: d, ready_date: None } => {
+                format!("{} plus en état (date inconnue)", dossier(d))
+            }
+            Self::DossierUrgent { dossier: d, deadline, .. } => {
+                format!("{} à juger au plus tard le {}", dossier(d), day(deadline))
+            }
+            Self::DossierReady { dossier: d } => {
+                let due = d
+                    .deadline
+                    .as_deref()
+                    .map(|due| format!(", à juger au plus tard le {}", day(due)))
+                    .unwrap_or_default();
+                format!("nouveau dossier en état : n° {}{due}", d.pourvoi)
+            }
+            Self::HearingCancelled { hearing: h } => format!("{} annulée", hearing(h)),
+            Self::HearingCapacity { hearing: h, capacity_weight, capacity_count } => {
+                let mut parts = Vec::new();
+                if let Some(count) = capacity_count {
+                    parts.push(format!("{count} dossier(s)"));
+                }
+                if let Some(weight) = capacity_weight {
+                    parts.push(format!("poids {}", format!("{weight}").replace('.', ",")));
+                }
+                format!("capacité de l'{} réduite à {}", hearing(h), parts.join(", "))
+            }
+        }
+    }
 }
 
 /// A checked event.
@@ -427,6 +497,142 @@ pub fn apply_events(base: &Instance, events: &EventsDoc) -> Result<Applied, Vec<
     })
 }
 
+/// The events a registry went through between two instances of the same
+/// chamber and horizon — `before`, the instance a plan was published from,
+/// and `after`, the registry's instance now — with what cannot be written
+/// as an event, in French, for the clerk to handle by hand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Since {
+    /// The events, in the order [`apply_events`] applies them: absences and
+    /// hearing changes first, then each dossier's.
+    pub events: EventsDoc,
+    /// Changes an amendment does not carry (a new rapporteur, a new dossier
+    /// whose magistrates are not in the plan…), in French.
+    pub unhandled: Vec<String>,
+}
+
+/// What happened between `before` and `after` (see [`Since`]): a
+/// magistrate's new absence within the horizon, a hearing gone (cancelled)
+/// or with less capacity, a dossier gone (withdrawn, decided…), a new
+/// recusal, a later ready date, an earlier latest hearing date, and a new
+/// dossier that must be heard within the horizon. A looser constraint (an
+/// absence withdrawn, more capacity) is no event: the published plan stays
+/// lawful. New dossiers without a deadline in the horizon are counted in
+/// `unhandled`: they wait for the next plan.
+pub fn events_between(before: &InstanceDoc, after: &InstanceDoc) -> Since {
+    let mut events = Vec::new();
+    let mut unhandled = Vec::new();
+    let date = |raw: &str| parse_date(raw).ok();
+    let horizon = (date(&before.horizon.start), date(&before.horizon.end));
+    let in_horizon = |range: &RangeDoc| match (horizon, date(&range.from), date(&range.to)) {
+        ((Some(start), Some(end)), Some(from), Some(to)) => from <= end && to >= start,
+        _ => false,
+    };
+    for magistrate in &before.magistrates {
+        let Some(now) = after.magistrates.iter().find(|m| m.id == magistrate.id) else { continue };
+        for range in now.absences.iter().filter(|r| !magistrate.absences.contains(r) && in_horizon(r)) {
+            events.push(EventDoc::MagistrateAbsent {
+                magistrate: magistrate.id.clone(),
+                from: range.from.clone(),
+                to: range.to.clone(),
+            });
+        }
+    }
+    for hearing in &before.hearings {
+        match after.hearings.iter().find(|h| h.id == hearing.id) {
+            None => events.push(EventDoc::HearingCancelled { hearing: hearing.id.clone() }),
+            Some(now)
+                if now.capacity_weight < hearing.capacity_weight || now.capacity_count < hearing.capacity_count =>
+            {
+                events.push(EventDoc::HearingCapacity {
+                    hearing: hearing.id.clone(),
+                    capacity_weight: (now.capacity_weight < hearing.capacity_weight).then_some(now.capacity_weight),
+                    capacity_count: (now.capacity_count < hearing.capacity_count).then_some(now.capacity_count),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for dossier in &before.dossiers {
+        let Some(now) = after.dossiers.iter().find(|d| d.id == dossier.id) else {
+            events.push(EventDoc::DossierWithdrawn { dossier: dossier.id.clone() });
+            continue;
+        };
+        if now.rapporteurs != dossier.rapporteurs {
+            unhandled.push(format!(
+                "n° {} : rapporteur désigné à nouveau depuis la publication — vérifier à la main l'audience et la composition",
+                dossier.pourvoi
+            ));
+        }
+        for magistrate in now.recused.iter().filter(|m| !dossier.recused.contains(m)) {
+            if dossier.rapporteurs.contains(magistrate) {
+                // Already said above, or the registry still names the recused
+                // magistrate as rapporteur: either way, by hand.
+                if now.rapporteurs == dossier.rapporteurs {
+                    unhandled.push(format!(
+                        "n° {} : le rapporteur {magistrate} est récusé — désigner un autre rapporteur dans le registre",
+                        dossier.pourvoi
+                    ));
+                }
+                continue;
+            }
+            events.push(EventDoc::Recusal {
+                dossier: dossier.id.clone(),
+                magistrate: magistrate.clone(),
+                ground: now.recusal_grounds.get(magistrate).cloned(),
+            });
+        }
+        if date(&now.ready_date) > date(&dossier.ready_date) {
+            events.push(EventDoc::DossierNotReady {
+                dossier: dossier.id.clone(),
+                ready_date: Some(now.ready_date.clone()),
+            });
+        }
+        let earlier = match (now.deadline.as_deref().and_then(date), dossier.deadline.as_deref().and_then(date)) {
+            (Some(now), Some(then)) => now < then,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if let (true, Some(deadline)) = (earlier, &now.deadline) {
+            events.push(EventDoc::DossierUrgent {
+                dossier: dossier.id.clone(),
+                deadline: deadline.clone(),
+                deadline_rule: now.deadline_rule.clone(),
+            });
+        }
+    }
+    let mut waiting = 0;
+    for dossier in after.dossiers.iter().filter(|d| !before.dossiers.iter().any(|o| o.id == d.id)) {
+        let due_in_horizon = match (dossier.deadline.as_deref().and_then(date), horizon.1) {
+            (Some(deadline), Some(end)) => deadline <= end,
+            _ => false,
+        };
+        if !due_in_horizon {
+            waiting += 1;
+            continue;
+        }
+        let known = |id: &String| before.magistrates.iter().any(|m| &m.id == id);
+        if !dossier.rapporteurs.iter().chain(&dossier.avocat_general).chain(&dossier.recused).all(known) {
+            unhandled.push(format!(
+                "n° {} : à juger dans la période, mais ses magistrats ne sont pas ceux du plan — l'ajouter à la main",
+                dossier.pourvoi
+            ));
+            continue;
+        }
+        let mut new = dossier.clone();
+        new.pinned_hearing = None;
+        events.push(EventDoc::DossierReady { dossier: Box::new(new) });
+    }
+    match waiting {
+        0 => {}
+        1 => unhandled
+            .push("1 nouveau dossier en état, sans échéance dans la période, attend le prochain plan".to_owned()),
+        n => unhandled
+            .push(format!("{n} nouveaux dossiers en état, sans échéance dans la période, attendent le prochain plan")),
+    }
+    Since { events: EventsDoc { events }, unhandled }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,5 +745,74 @@ mod tests {
         )
         .expect_err("unknown field");
         assert!(error.to_string().contains("when"), "{error}");
+    }
+    #[test]
+    fn the_registry_s_changes_since_publication_are_events_that_apply() {
+        let before = instance().to_doc();
+        let mut after = before.clone();
+        after.magistrates[1].absences.push(RangeDoc { from: "2027-01-05".into(), to: "2027-01-05".into() });
+        // Outside the horizon: no event.
+        after.magistrates[2].absences.push(RangeDoc { from: "2027-03-01".into(), to: "2027-03-02".into() });
+        after.hearings[0].capacity_count = 3;
+        after.hearings[0].capacity_weight = 12.0;
+        after.dossiers[0].recused.push("m1".into());
+        after.dossiers[0].recusal_grounds.insert("m1".into(), "a connu de l'affaire".into());
+        after.dossiers[0].deadline = Some("2027-01-20".into());
+        let mut urgent = after.dossiers[0].clone();
+        urgent.id = "d2".into();
+        urgent.pourvoi = "B 26-10.002".into();
+        urgent.recused.clear();
+        urgent.recusal_grounds.clear();
+        let mut later = urgent.clone();
+        later.id = "d3".into();
+        later.deadline = Some("2027-06-01".into());
+        after.dossiers.extend([urgent, later]);
+        let since = events_between(&before, &after);
+        let kinds: Vec<String> = since
+            .events
+            .events
+            .iter()
+            .map(|e| serde_json::to_value(e).expect("json")["type"].as_str().expect("type").to_owned())
+            .collect();
+        assert_eq!(kinds, ["magistrate_absent", "hearing_capacity", "recusal", "dossier_urgent", "dossier_ready"]);
+        assert_eq!(
+            since.events.events[1],
+            EventDoc::HearingCapacity { hearing: "h1".into(), capacity_weight: None, capacity_count: Some(3) },
+            "only what was reduced"
+        );
+        assert_eq!(
+            since.unhandled,
+            ["1 nouveau dossier en état, sans échéance dans la période, attend le prochain plan"]
+        );
+        let applied = apply_events(&instance(), &since.events).expect("derived events apply");
+        assert_eq!(applied.instance.dossiers().len(), 2);
+        assert!(events_between(&before, &before).events.events.is_empty(), "nothing happened, no event");
+        let told: Vec<String> = since.events.events.iter().map(|e| e.describe(&after)).collect();
+        assert_eq!(
+            told,
+            [
+                "m2 absent(e) le 05/01/2027",
+                "capacité de l'audience du 05/01/2027 (matin) réduite à 3 dossier(s)",
+                "m1 récusé(e) dans le n° A 26-10.001 (a connu de l'affaire)",
+                "n° A 26-10.001 à juger au plus tard le 20/01/2027",
+                "nouveau dossier en état : n° B 26-10.002, à juger au plus tard le 20/01/2027",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_a_cancelled_hearing_and_a_recused_rapporteur_are_told_apart() {
+        let before = instance().to_doc();
+        let mut after = before.clone();
+        after.hearings.clear();
+        after.dossiers[0].recused.push("m3".into());
+        let since = events_between(&before, &after);
+        assert_eq!(since.events.events, [EventDoc::HearingCancelled { hearing: "h1".into() }]);
+        assert_eq!(since.unhandled.len(), 1);
+        assert!(since.unhandled[0].contains("le rapporteur m3 est récusé"), "{:?}", since.unhandled);
+        after.dossiers.clear();
+        let since = events_between(&before, &after);
+        assert_eq!(since.events.events[1], EventDoc::DossierWithdrawn { dossier: "d1".into() });
+        assert!(since.unhandled.is_empty());
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use greffe_checker::{CheckOptions, CheckReport, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
 use greffe_models::edit::{Edit, MISSING_REFERENCE, apply_edit};
-use greffe_models::events::{EventsDoc, apply_events};
+use greffe_models::events::{EventsDoc, Since, apply_events, events_between};
 use greffe_models::format::InstanceDoc;
 use greffe_models::plan_status::PlanStatus;
 use greffe_models::planning::PlanningRules;
@@ -19,7 +19,7 @@ use greffe_solver::{Disruption, RepairConfig, repair};
 use greffe_store::Store;
 use greffe_store::planning::{horizon, validated};
 use greffe_store::plans::{Faults, NewNoticeTask, NewPlan, PlanRecord, PlanSummary};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -61,14 +61,7 @@ async fn recheck(
     draft: &InstanceDoc,
     plan: &Plan,
 ) -> Result<(InstanceDoc, CheckReport)> {
-    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
-    let publication = draft
-        .horizon
-        .publication_date
-        .as_deref()
-        .and_then(|d| greffe_models::dates::parse_date(d).ok())
-        .unwrap_or(start);
-    let mut fresh = store.planning_instance(&summary.chamber, start, end, publication, rules).await?.doc;
+    let mut fresh = fresh_instance(store, rules, summary, draft).await?;
     fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
     for dossier in &mut fresh.dossiers {
         if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
@@ -87,6 +80,48 @@ async fn recheck(
     let instance = instance_of(&fresh)?;
     let report = check(&instance, plan, CheckOptions::default());
     Ok((fresh, report))
+}
+
+/// The registry's instance now, for the chamber, horizon and publication
+/// day of `draft` (the instance a plan was made from).
+async fn fresh_instance(
+    store: &Store,
+    rules: &PlanningRules,
+    summary: &PlanSummary,
+    draft: &InstanceDoc,
+) -> Result<InstanceDoc> {
+    let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
+    let publication = draft
+        .horizon
+        .publication_date
+        .as_deref()
+        .and_then(|d| greffe_models::dates::parse_date(d).ok())
+        .unwrap_or(start);
+    Ok(store.planning_instance(&summary.chamber, start, end, publication, rules).await?.doc)
+}
+
+/// A published plan's instance with every dossier of its rolls pinned to
+/// its hearing: they are published, and an amendment moves them only when
+/// an event forces it.
+async fn published_instance(store: &Store, summary: &PlanSummary) -> Result<(InstanceDoc, Plan)> {
+    let mut doc = store.plan_instance(summary.id).await?;
+    let plan = store.plan(summary.id).await?.plan;
+    for assignment in &plan.assignments {
+        if let Some(dossier) = doc.dossiers.iter_mut().find(|d| d.id == assignment.dossier.as_str()) {
+            dossier.pinned_hearing = Some(assignment.hearing.to_string());
+        }
+    }
+    Ok((doc, plan))
+}
+
+/// What happened in the registry since `summary` (the published plan in
+/// force) was published, as the events an amendment repairs, and what an
+/// amendment does not carry (see [`events_between`]).
+pub async fn events_since_publication(store: &Store, rules: &PlanningRules, summary: &PlanSummary) -> Result<Since> {
+    require_published(summary)?;
+    let (published, _) = published_instance(store, summary).await?;
+    let now = fresh_instance(store, rules, summary, &published).await?;
+    Ok(events_between(&published, &now))
 }
 
 /// A plan re-checked against the store as it is now.
@@ -352,8 +387,7 @@ pub fn require_status(summary: &PlanSummary, status: PlanStatus, action: &str) -
 /// thread.
 pub async fn amend(store: &Store, actor: &str, summary: &PlanSummary, events: &EventsDoc) -> Result<Amendment> {
     require_published(summary)?;
-    let doc = store.plan_instance(summary.id).await?;
-    let previous = store.plan(summary.id).await?.plan;
+    let (doc, previous) = published_instance(store, summary).await?;
     let base = instance_of(&doc)?;
     let applied = apply_events(&base, events).map_err(|problems| {
         let first = problems.first().cloned();
@@ -396,8 +430,10 @@ pub async fn amend(store: &Store, actor: &str, summary: &PlanSummary, events: &E
                 amends: Some(summary.id),
                 origin: serde_json::json!({
                     "amends": summary.id,
-                    "events": applied.events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "events": events.events.iter().map(|e| e.describe(&doc)).collect::<Vec<_>>(),
+                    "applied": events,
                     "disruption": repaired.disruption,
+                    "diff": repaired.diff,
                 }),
             },
         )
@@ -409,4 +445,95 @@ pub async fn amend(store: &Store, actor: &str, summary: &PlanSummary, events: &E
         tasks: repaired.tasks,
         disruption: repaired.disruption,
     })
+}
+
+/// How an amendment was made, as its creation recorded it.
+#[derive(Debug, Deserialize)]
+struct AmendmentOrigin {
+    amends: i64,
+    /// The events repaired, in French.
+    #[serde(default)]
+    events: Vec<String>,
+    disruption: Disruption,
+    /// Absent from amendments made before the diff was kept.
+    #[serde(default)]
+    diff: PlanDiff,
+}
+
+/// An amendment (a draft that `amends` a published plan) next to the rolls
+/// published: the events it repairs, its changes each with its reason, the
+/// tasks publishing it will create, its disruption next to the minimum.
+#[derive(Debug, Clone)]
+pub struct AmendmentView {
+    /// The published plan it amends.
+    pub amends: i64,
+    /// The events it repairs, in French.
+    pub events: Vec<String>,
+    /// The repair's disruption, with the minimum any lawful plan needs.
+    pub disruption: Disruption,
+    /// Its changes to the published rolls now, each with its reason: the
+    /// repair's, or « modifié sur le tableau » for a later edit.
+    pub diff: PlanDiff,
+    /// The registry tasks publishing it will create.
+    pub tasks: Vec<ImpliedTask>,
+    /// The draft was edited on the board after the repair.
+    pub edited: bool,
+}
+
+/// The amendment view of `summary`, `None` unless it amends a plan.
+pub async fn amendment_view(store: &Store, summary: &PlanSummary) -> Result<Option<AmendmentView>> {
+    if summary.amends.is_none() {
+        return Ok(None);
+    }
+    let history = store.plan_history(summary.id).await?;
+    let Some(created) = history.iter().find(|h| h.action == "created") else {
+        return Err(Error::internal(format!("plan {}: no creation in its history", summary.id)));
+    };
+    let origin: AmendmentOrigin = serde_json::from_value(created.detail.clone())
+        .map_err(|error| Error::internal(format!("plan {}: recorded amendment unreadable: {error}", summary.id)))?;
+    let (_, _, mut current, tasks) = publication_content(store, summary).await?;
+    let bare = |diff: &PlanDiff| {
+        let mut diff = diff.clone();
+        diff.moved.iter_mut().for_each(|m| m.reason.clear());
+        diff.added.iter_mut().for_each(|p| p.reason.clear());
+        diff.dropped.iter_mut().for_each(|p| p.reason.clear());
+        diff.seats.iter_mut().for_each(|s| s.reason.clear());
+        diff
+    };
+    let edited = bare(&current) != bare(&origin.diff);
+    let by_hand = || "modifié sur le tableau après la réparation".to_owned();
+    let repaired = &origin.diff;
+    for change in &mut current.moved {
+        change.reason = repaired
+            .moved
+            .iter()
+            .find(|m| m.dossier == change.dossier && m.to == change.to)
+            .map_or_else(by_hand, |m| m.reason.clone());
+    }
+    for change in &mut current.added {
+        change.reason = repaired
+            .added
+            .iter()
+            .find(|p| p.dossier == change.dossier && p.hearing == change.hearing)
+            .map_or_else(by_hand, |p| p.reason.clone());
+    }
+    for change in &mut current.dropped {
+        change.reason =
+            repaired.dropped.iter().find(|p| p.dossier == change.dossier).map_or_else(by_hand, |p| p.reason.clone());
+    }
+    for change in &mut current.seats {
+        change.reason = repaired
+            .seats
+            .iter()
+            .find(|s| s.hearing == change.hearing && s.joined == change.joined && s.left == change.left)
+            .map_or_else(by_hand, |s| s.reason.clone());
+    }
+    Ok(Some(AmendmentView {
+        amends: origin.amends,
+        events: origin.events,
+        disruption: origin.disruption,
+        diff: current,
+        tasks,
+        edited,
+    }))
 }

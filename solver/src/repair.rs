@@ -36,7 +36,7 @@ use greffe_checker::{CheckOptions, CheckReport, Violation, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
 use greffe_models::events::Applied;
 use greffe_models::{Bench, BrokenRequirement, Instance, Plan, Unscheduled};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::benches::{self, Benches};
 use crate::candidates;
@@ -62,7 +62,7 @@ impl Default for RepairConfig {
 }
 
 /// How much a repair changed, next to what any lawful plan must change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disruption {
     /// Dossiers heard at another hearing.
     pub moved: usize,

@@ -1150,6 +1150,100 @@ async fn a_notice_task_is_done_once_through_the_api_or_the_portals_form() {
     served.stop().await;
 }
 
+/// An amendment from the published board, through the portal's forms:
+/// nothing to amend is refused and said; after an absence of a sitting
+/// magistrate, the board lists it and « Proposer un avenant » opens the
+/// amending draft with its changes, each with its reason, and its
+/// disruption next to the minimum.
+#[tokio::test]
+async fn an_amendment_is_proposed_from_the_published_board() {
+    use tower::ServiceExt;
+    let served = Served::start(true).await;
+    let store = served.store.clone();
+    let app = greffe_api::api::router(AppState::new(store.clone()));
+    let published = store
+        .plans(Some(&["civ1".to_owned()]), true)
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.status == greffe_models::plan_status::PlanStatus::Published)
+        .expect("a published plan");
+    let SignIn::Granted { token, session } = store.sign_in("greffe-civ1", PASSWORD).await.expect("sign-in") else {
+        panic!("signed in")
+    };
+    let cookie = format!("greffe_session={token}");
+    let get = |uri: String| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let request = axum::http::Request::get(uri)
+                .header("cookie", cookie)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let reply = app.oneshot(request).await.expect("answer");
+            let status = reply.status();
+            let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let propose = || {
+        let request = axum::http::Request::post(format!("/portail/plans/{}/avenant", published.id))
+            .header("cookie", cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("csrf={}", session.csrf)))
+            .expect("request");
+        app.clone().oneshot(request)
+    };
+    let board = format!("/portail/plans/{}", published.id);
+    let (status, html) = get(board.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Aucun événement du registre ne touche ce plan"), "nothing happened yet");
+    assert!(!html.contains("id=\"proposer-avenant\""), "nothing to amend, no button");
+    let reply = propose().await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::CONFLICT);
+    let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
+    assert!(String::from_utf8_lossy(&body).contains("rien à rectifier"), "the refusal is said on the board");
+
+    // The president of a published bench falls ill on its day.
+    let plan = store.plan(published.id).await.expect("plan").plan;
+    let doc = store.plan_instance(published.id).await.expect("instance");
+    let bench = plan.benches.iter().find(|b| plan.assignments.iter().any(|a| a.hearing == b.hearing)).expect("a bench");
+    let day = doc.hearings.iter().find(|h| h.id == bench.hearing.as_str()).expect("hearing").date.clone();
+    let name = doc
+        .magistrates
+        .iter()
+        .find(|m| m.id == bench.president.as_str())
+        .and_then(|m| m.name.clone())
+        .expect("a named president");
+    let absence =
+        greffe_store::reference::Absence { from: day.clone(), to: day.clone(), reason: Some("maladie".into()) };
+    store.add_absence("test", bench.president.as_str(), absence).await.expect("absence");
+    let (_, html) = get(board.clone()).await;
+    assert!(html.contains(&format!("{name} absent(e) le")), "the event is listed by name");
+    assert!(html.contains("id=\"proposer-avenant\""));
+    let reply = propose().await.expect("answer");
+    assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+    let location = reply.headers()["location"].to_str().expect("location").to_owned();
+    assert!(location.ends_with("?fait=avenant#avenant"), "{location}");
+    let (status, html) = get(location.replace("#avenant", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Avenant proposé"), "told what was done");
+    assert!(html.contains("id=\"table-avenant\""), "the changes are listed");
+    assert!(html.contains(&name), "the reason names who is absent");
+    assert!(html.contains("le minimum que toute solution régulière impose"));
+    let amending = store
+        .plans(Some(&["civ1".to_owned()]), false)
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.amends == Some(published.id))
+        .expect("the amending draft");
+    // Back on the published board, the amendment in preparation is linked.
+    let (_, html) = get(board).await;
+    assert!(html.contains(&format!("href=\"/portail/plans/{}\" id=\"avenant-{}\"", amending.id, amending.id)));
+    served.stop().await;
+}
+
 /// The planning board, in a real browser: a president asks for a proposal
 /// for her chamber and watches it; the draft opens; she moves — keyboard
 /// only — a dossier onto a hearing where its rapporteur is absent and sees

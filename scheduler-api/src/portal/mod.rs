@@ -5,6 +5,7 @@
 //! without JavaScript; sign-in opens a session (cookie) that the API never
 //! accepts.
 
+pub mod amendment;
 pub mod calendar;
 pub mod cnp;
 pub mod compare;
@@ -134,6 +135,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/plans/{id}/annuler", post(planning::undo))
         .route("/portail/plans/{id}/modifier", post(planning::edit))
         .route("/portail/plans/{id}/comparer", get(compare::page))
+        .route("/portail/plans/{id}/avenant", post(amendment::propose))
         .route("/portail/plans/{id}/publier", get(publication::form).post(publication::publish))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {

@@ -21,6 +21,7 @@ use greffe_models::plan_status::PlanStatus;
 use greffe_store::jobs::{Job, JobKind, JobStatus};
 use greffe_store::plans::{PlanRecord, PlanSummary};
 
+use super::amendment::{AmendmentPanel, SincePanel, since_panel};
 use super::forms::{Field, Fields, Kind, Problems, choices};
 use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
@@ -539,6 +540,10 @@ struct BoardPage {
     /// The chamber's other plans the member reads (to compare with), by id
     /// and title.
     others: Vec<(i64, String)>,
+    /// A published plan in force: what happened since its publication.
+    since: Option<SincePanel>,
+    /// An amending draft: what it repairs and changes.
+    amendment: Option<AmendmentPanel>,
     flash: Option<String>,
     problems: Vec<String>,
 }
@@ -729,6 +734,8 @@ fn board(
             .map(|m| (m.id.clone(), name(&m.id)))
             .collect(),
         others: Vec::new(),
+        since: None,
+        amendment: None,
         flash: None,
         problems: Vec::new(),
     }
@@ -863,10 +870,16 @@ pub async fn page(
         page.history = history_of(&state, summary.id, &doc).await?;
         page.notices = notices_of(&state, &member, &summary, &doc).await?;
         let drafts = crate::api::plans::may_see_drafts(&state, &member.caller(), &summary.chamber);
-        page.others = state
-            .store
-            .plans(Some(std::slice::from_ref(&summary.chamber)), !drafts)
-            .await?
+        let plans = state.store.plans(Some(std::slice::from_ref(&summary.chamber)), !drafts).await?;
+        if in_force {
+            page.since = Some(since_panel(&state, &member, &summary, &plans).await?);
+        }
+        if matches!(summary.status, PlanStatus::Draft | PlanStatus::Validated) {
+            if let Some(view) = workflow::amendment_view(&state.store, &summary).await? {
+                page.amendment = Some(AmendmentPanel::of(view, &doc));
+            }
+        }
+        page.others = plans
             .into_iter()
             .filter(|p| p.id != summary.id)
             .map(|p| (p.id, format!("{} ({}, n° {})", p.title, status_badge(p.status).0, p.id)))
@@ -899,6 +912,14 @@ pub async fn page(
                     "Plan publié : les rôles sont écrits et {} tâche(s) d'avis créée(s), listées ci-dessous.",
                     page.notices.len()
                 ));
+            }
+            "avenant" => {
+                page.flash = page.amendment.as_ref().map(|a| {
+                    format!(
+                        "Avenant proposé : {} changement(s) aux rôles publiés (le minimum possible est {}). Vérifiez-les ci-dessous, puis faites valider et publier l'avenant.",
+                        a.changes, a.minimum
+                    )
+                });
             }
             "annule" => page.flash = Some("Modification annulée : le projet est revenu à l'état précédent.".to_owned()),
             "modifie" => {
@@ -1089,7 +1110,7 @@ pub async fn validate(
 
 /// A refused edit or transition: the board as it stands, the refusal at its
 /// top (the violations named, or the change made meanwhile by someone else).
-async fn board_refusal(state: &AppState, member: &Member, raw_id: &str, error: &Error) -> Response {
+pub(crate) async fn board_refusal(state: &AppState, member: &Member, raw_id: &str, error: &Error) -> Response {
     let (status, problem) = error.status_and_body();
     if !matches!(status, StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED | StatusCode::UNPROCESSABLE_ENTITY) {
         return failure_as(member, error);
