@@ -1543,6 +1543,43 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     wait_for(&client, "h1").await;
     let refused = text_of(&client, "main").await;
     assert!(refused.contains("chambre « zzz » inconnue") && refused.contains("civ1"), "{refused}");
+
+    // The amendment: the absence listed on the published board, the repair
+    // proposed by the clerk, its changes shown each with its reason.
+    client.goto(&plan_url).await.expect("goto");
+    wait_for(&client, "#evenements").await;
+    assert!(text_of(&client, "#evenements").await.contains("absent(e) le"));
+    click(&client, "#proposer-avenant").await;
+    wait_for_text(&client, "#message", "Avenant proposé").await;
+    let amendment_url = client.current_url().await.expect("url").to_string();
+    let changes = text_of(&client, "#table-avenant").await;
+    assert!(changes.contains("absent"), "each change says why: {changes}");
+    assert!(text_of(&client, "#avenant-bilan").await.contains("le minimum"));
+    look_at(&client, "avenant").await;
+    // The president validates it, the clerk publishes it.
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "president-civ1").await;
+    client.goto(&amendment_url).await.expect("goto");
+    click(&client, "#valider").await;
+    wait_for_text(&client, "#message", "Projet validé").await;
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "greffe-civ1").await;
+    client.goto(&amendment_url).await.expect("goto");
+    click(&client, "#publier").await;
+    wait_for(&client, "#form-publier").await;
+    let overtaken = text_of(&client, "#caducs ~ ul").await;
+    assert!(overtaken.contains("remplacé (rectifié)"), "{overtaken}");
+    look_at(&client, "avenant-publication").await;
+    if client.find(Locator::Css("#reason")).await.is_ok() {
+        fill(&client, "#reason", "accord des parties sur la nouvelle date").await;
+    }
+    click(&client, "#confirmer-publication").await;
+    wait_for_text(&client, "#message", "Plan publié").await;
+    assert_eq!(text_of(&client, "#statut-projet").await.to_lowercase(), "publié");
+    look_at(&client, "avenant-publie").await;
+    client.goto(&plan_url).await.expect("goto");
+    wait_for(&client, "#statut-projet").await;
+    assert!(text_of(&client, "#statut-projet").await.to_lowercase().contains("rectificatif publié"));
     client.close().await.expect("close");
     served.stop().await;
 }

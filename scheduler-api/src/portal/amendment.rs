@@ -101,6 +101,8 @@ impl AmendmentPanel {
             ids.iter().map(|m| names.get(m.as_str()).copied().unwrap_or(m.as_str())).collect::<Vec<_>>().join(", ")
         };
         let hearing = |id: &str| hearing_title(doc, id);
+        // The repair's reasons name magistrates and dossiers by instance id.
+        let reason = |text: &str| named(text, &names, &pourvois);
         let diff = &view.diff;
         let mut lines: Vec<ChangeLine> = Vec::new();
         lines.extend(diff.moved.iter().map(|m| ChangeLine {
@@ -110,17 +112,17 @@ impl AmendmentPanel {
                 hearing(m.from.as_str()),
                 hearing(m.to.as_str())
             ),
-            reason: m.reason.clone(),
+            reason: reason(&m.reason),
         }));
         lines.extend(diff.dropped.iter().map(|p| ChangeLine {
             subject: pourvoi(p.dossier.as_str()),
             what: format!("retiré du rôle du {}", hearing(p.hearing.as_str())),
-            reason: p.reason.clone(),
+            reason: reason(&p.reason),
         }));
         lines.extend(diff.added.iter().map(|p| ChangeLine {
             subject: pourvoi(p.dossier.as_str()),
             what: format!("ajouté au rôle du {}", hearing(p.hearing.as_str())),
-            reason: p.reason.clone(),
+            reason: reason(&p.reason),
         }));
         lines.extend(diff.seats.iter().map(|s| {
             let what = match (s.left.is_empty(), s.joined.is_empty()) {
@@ -131,7 +133,7 @@ impl AmendmentPanel {
             ChangeLine {
                 subject: format!("Audience du {}", hearing(s.hearing.as_str())),
                 what,
-                reason: s.reason.clone(),
+                reason: reason(&s.reason),
             }
         }));
         let tasks = view
@@ -157,6 +159,32 @@ impl AmendmentPanel {
             edited: view.edited,
         }
     }
+}
+
+/// `text` with each whole word that is a magistrate's id replaced by the
+/// magistrate's name, and each « dossier ID » by the dossier's pourvoi.
+fn named(text: &str, names: &HashMap<&str, &str>, pourvois: &HashMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = "";
+    for (i, piece) in text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).enumerate() {
+        let end = piece.len()
+            - piece
+                .chars()
+                .last()
+                .filter(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
+                .map_or(0, char::len_utf8);
+        let (word, tail) = piece.split_at(end);
+        if let Some(name) = names.get(word) {
+            out.push_str(name);
+        } else if let (Some(pourvoi), true) = (pourvois.get(word), i > 0 && previous == "dossier ") {
+            out.push_str(&format!("n° {pourvoi}"));
+        } else {
+            out.push_str(word);
+        }
+        out.push_str(tail);
+        previous = piece;
+    }
+    out
 }
 
 /// The panel of a published plan in force: the events since its
@@ -213,5 +241,25 @@ pub async fn propose(
     match result {
         Ok(id) => Redirect::to(&format!("/portail/plans/{id}?fait=avenant#avenant")).into_response(),
         Err(error) => board_refusal(&state, &member, &raw_id, &error).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    #[test]
+    fn reasons_name_magistrates_and_dossiers_as_the_clerk_knows_them() {
+        let names = HashMap::from([("m1", "Mme Durand"), ("m14", "M. Petit")]);
+        let pourvois = HashMap::from([("12", "A 26-10.012")]);
+        assert_eq!(
+            super::named("m1 absent, remplacé par m14", &names, &pourvois),
+            "Mme Durand absent, remplacé par M. Petit"
+        );
+        assert_eq!(
+            super::named("joint au dossier 12, qui doit quitter l'audience (m11 reste)", &names, &pourvois),
+            "joint au dossier n° A 26-10.012, qui doit quitter l'audience (m11 reste)"
+        );
+        assert_eq!(super::named("capacité 12 dépassée", &names, &pourvois), "capacité 12 dépassée");
     }
 }
