@@ -902,6 +902,87 @@ async fn each_role_has_its_home_in_a_real_browser() {
     served.stop().await;
 }
 
+/// The simulation studio, in a real browser: an analyst writes a scenario
+/// (a refused value is named beside its field), runs it and watches it; a
+/// second scenario made from the first (« Modifier et relancer », half the
+/// social chamber's hearings); both compared on one chart, the results
+/// downloaded. A clerk has no studio.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let base = served.base.clone();
+    served.store.set_password("test", "analyste", PASSWORD).await.expect("password set");
+    sign_in(&client, &base, "analyste").await;
+    click(&client, "a.fr-nav__link[href='/portail/simulations']").await;
+    wait_for(&client, "#scenario").await;
+    look_at(&client, "simulations").await;
+    // A duration that is not a number: refused, said beside the field.
+    fill(&client, "#champ-name", "référence").await;
+    fill(&client, "#champ-weeks", "deux").await;
+    click(&client, "#lancer").await;
+    wait_for(&client, "#erreurs").await;
+    assert!(text_of(&client, "#champ-weeks-erreur").await.contains("n'est pas un nombre entier"));
+    look_at(&client, "simulations-refus").await;
+    fill(&client, "#champ-weeks", "2").await;
+    click(&client, "#lancer").await;
+    wait_for(&client, "#simulation").await;
+    look_at(&client, "simulation-en-cours").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(300))
+        .for_element(Locator::Css("#resultats"))
+        .await
+        .expect("the results show when the run ends");
+    assert!(text_of(&client, "#chiffres").await.contains("Stock à la fin"));
+    assert!(client.find(Locator::Css("#graphique-stock svg[role=img]")).await.is_ok(), "the stock chart");
+    look_at(&client, "simulation-resultats").await;
+    let csv = client
+        .execute("return fetch(document.querySelector('#telechargements a').href).then(r => r.text())", vec![])
+        .await
+        .expect("csv");
+    assert!(csv.as_str().unwrap_or("").starts_with("week,monday,registered,heard,stock"), "{csv}");
+    // The same scenario, half the social chamber's hearings.
+    click(&client, "#modifier").await;
+    wait_for(&client, "#scenario").await;
+    assert_eq!(value_of(&client, "#champ-weeks").await, "2", "the form holds the first scenario");
+    fill(&client, "#champ-name", "moitié des audiences sociales").await;
+    fill(&client, "#champ-chambers-soc-hearings_percent", "50").await;
+    click(&client, "#lancer").await;
+    wait_for(&client, "#simulation").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(300))
+        .for_element(Locator::Css("#resultats"))
+        .await
+        .expect("the second run ends");
+    assert!(text_of(&client, "#parametres").await.contains("chambre soc : 50 % des audiences maintenues"));
+    // Both compared from the list.
+    client.goto(&format!("{base}/portail/simulations")).await.expect("goto");
+    wait_for(&client, "#table-simulations").await;
+    let boxes = client.find_all(Locator::Css("#table-simulations input[name=run]")).await.expect("boxes");
+    assert_eq!(boxes.len(), 2, "two finished runs to compare");
+    for checkbox in &boxes {
+        let id = checkbox.attr("id").await.expect("id").expect("an id");
+        click(&client, &format!("label[for='{id}']")).await;
+    }
+    click(&client, "#comparer").await;
+    wait_for(&client, "#table-comparaison").await;
+    let table = text_of(&client, "#table-comparaison").await;
+    assert!(table.contains("référence") && table.contains("moitié des audiences sociales"), "{table}");
+    let legend = text_of(&client, "#comparaison-stock .legende").await;
+    assert!(legend.contains("référence") && legend.contains("moitié"), "one line per run: {legend}");
+    look_at(&client, "simulations-comparaison").await;
+    // A clerk: no studio, in the menu or at its address.
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "greffe-civ1").await;
+    assert!(client.find(Locator::Css("a.fr-nav__link[href='/portail/simulations']")).await.is_err());
+    client.goto(&format!("{base}/portail/simulations")).await.expect("goto");
+    assert_eq!(text_of(&client, "h1").await, "Accès refusé");
+    client.close().await.expect("close");
+    served.stop().await;
+}
+
 /// The store's side of the registry portal, on both backends: registration
 /// with its events in one write, duplicates, the search criteria the
 /// portal adds (lawyer, attacked court and date), routing, recorded journal

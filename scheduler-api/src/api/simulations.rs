@@ -46,13 +46,14 @@ pub struct SimulationView {
 }
 
 impl SimulationView {
-    fn is_final(&self) -> bool {
+    /// Whether the run has ended (done, failed or cancelled).
+    pub fn is_final(&self) -> bool {
         JobStatus::parse(&self.status).is_some_and(JobStatus::is_final)
     }
 
     /// The view of a simulation job as stored (its progress as the worker
     /// reported it).
-    fn of(job: &Job) -> Self {
+    pub fn of(job: &Job) -> Self {
         let progress: SimulationProgress =
             job.progress.clone().and_then(|p| serde_json::from_value(p).ok()).unwrap_or_default();
         let weeks = job.request["weeks"].as_u64().and_then(|w| u32::try_from(w).ok()).unwrap_or_default();
@@ -81,20 +82,27 @@ pub async fn start(State(state): State<AppState>, caller: Caller, headers: Heade
     caller.require(Operation::Simulate)?;
     idempotent(&state, &caller, &headers, "POST", "/simulations", &body, async {
         let scenario: Scenario = json_body(&body)?;
-        scenario.check().map_err(|e| Error::invalid(e.field, e.message, "corriger le scénario"))?;
-        let job = NewJob {
-            kind: JobKind::Simulation,
-            scope: scenario.name.clone(),
-            created_by: caller.id().to_owned(),
-            request: serde_json::to_value(&scenario).map_err(Error::internal)?,
-        };
-        let job = state.store.enqueue_job(job, SIMULATION_QUEUE).await?;
-        Worker::ensure_started(&state);
-        Worker::wake(&state, JobKind::Simulation);
+        let job = queue_simulation(&state, caller.id(), &scenario).await?;
         let (id, view) = (job.id, SimulationView::of(&job));
         Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/simulations/{id}"))], Json(view)).into_response())
     })
     .await
+}
+
+/// Queues `scenario` (checked) as a durable simulation job asked by
+/// `actor`, and wakes this process's worker.
+pub async fn queue_simulation(state: &AppState, actor: &str, scenario: &Scenario) -> Result<Job> {
+    scenario.check().map_err(|e| Error::invalid(e.field, e.message, "corriger le scénario"))?;
+    let job = NewJob {
+        kind: JobKind::Simulation,
+        scope: scenario.name.clone(),
+        created_by: actor.to_owned(),
+        request: serde_json::to_value(scenario).map_err(Error::internal)?,
+    };
+    let job = state.store.enqueue_job(job, SIMULATION_QUEUE).await?;
+    Worker::ensure_started(state);
+    Worker::wake(state, JobKind::Simulation);
+    Ok(job)
 }
 
 /// Simulation `raw` as stored; a job of another kind is not found.
@@ -183,20 +191,7 @@ pub async fn result(
     Params(query): Params<ResultQuery>,
 ) -> Result<Response> {
     let job = run_of(&state, &caller, &id).await?;
-    let Some(result) = job.result.filter(|_| job.status == JobStatus::Done) else {
-        let wait = if job.status.is_final() {
-            "relancer le scénario (POST /simulations)"
-        } else {
-            "attendre la fin (GET /simulations/{id} ou /events)"
-        };
-        return Err(Error::conflict(
-            ErrorCode::NotFinished,
-            format!("la simulation {} est {} : pas de résultat", job.id, job.status.label()),
-            wait,
-        ));
-    };
-    let outcome: Outcome = serde_json::from_value(result)
-        .map_err(|error| Error::internal(format!("jobs.result of simulation {}: {error}", job.id)))?;
+    let outcome = outcome_of(&job)?;
     let csv = |name: &str, text: String| {
         (
             [
@@ -212,4 +207,23 @@ pub async fn result(
         ResultFormat::Csv => csv("weekly", outcome.weekly_csv()),
         ResultFormat::Magistrates => csv("magistrates", outcome.magistrates_csv()),
     })
+}
+
+/// The outcome of a finished run, as stored; refused (`not_finished`)
+/// while it waits or runs, or when it failed or was cancelled.
+pub fn outcome_of(job: &Job) -> Result<Outcome> {
+    let Some(result) = job.result.clone().filter(|_| job.status == JobStatus::Done) else {
+        let wait = if job.status.is_final() {
+            "relancer le scénario (POST /simulations)"
+        } else {
+            "attendre la fin (GET /simulations/{id} ou /events)"
+        };
+        return Err(Error::conflict(
+            ErrorCode::NotFinished,
+            format!("la simulation {} est {} : pas de résultat", job.id, job.status.label()),
+            wait,
+        ));
+    };
+    serde_json::from_value(result)
+        .map_err(|error| Error::internal(format!("jobs.result of simulation {}: {error}", job.id)))
 }

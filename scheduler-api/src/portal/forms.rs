@@ -33,6 +33,11 @@ impl Fields {
         self.0.iter().find(|(key, _)| key == name).map_or("", |(_, value)| value.as_str())
     }
 
+    /// Every value of `name`, in order (a checkbox list).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
+    }
+
     /// The trimmed value of `name`, none when absent or blank.
     pub fn opt(&self, name: &str) -> Option<String> {
         let value = self.get(name).trim();

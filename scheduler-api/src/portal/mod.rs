@@ -7,6 +7,7 @@
 
 pub mod amendment;
 pub mod calendar;
+pub mod charts;
 pub mod cnp;
 pub mod compare;
 pub mod dossiers;
@@ -18,6 +19,7 @@ pub mod planning;
 pub mod publication;
 pub mod record;
 pub mod session;
+pub mod simulations;
 pub mod stock;
 
 use axum::Router;
@@ -137,6 +139,13 @@ pub fn router() -> Router<AppState> {
         .route("/portail/plans/{id}/comparer", get(compare::page))
         .route("/portail/plans/{id}/avenant", post(amendment::propose))
         .route("/portail/plans/{id}/publier", get(publication::form).post(publication::publish))
+        .route(simulations::HOME, get(simulations::studio).post(simulations::start))
+        .route("/portail/simulations/comparer", get(simulations::compare))
+        .route("/portail/simulations/{id}", get(simulations::page))
+        .route("/portail/simulations/{id}/suivi", get(simulations::follow))
+        .route("/portail/simulations/{id}/annuler", post(simulations::cancel))
+        .route("/portail/simulations/{id}/relancer", post(simulations::rerun))
+        .route("/portail/simulations/{id}/{file}", get(simulations::download))
         .route("/portail/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(|mut response: Response| async move {
             for (name, value) in pages::page_headers() {

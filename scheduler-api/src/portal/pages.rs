@@ -58,7 +58,7 @@ impl HeaderMember {
         let role = session.user.role;
         let searches = visibility.allows(role, View::Dossiers);
         let calendar = visibility.allows(role, View::Published);
-        let entries: [(&'static str, &'static str, Option<Operation>); 8] = [
+        let entries: [(&'static str, &'static str, Option<Operation>); 9] = [
             ("/portail/", "Accueil", None),
             ("/portail/dossiers", "Dossiers", None),
             ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
@@ -67,6 +67,7 @@ impl HeaderMember {
             (super::calendar::HOME, "Calendrier", None),
             (super::planning::HOME, "Audiencement", Some(Operation::Plan)),
             ("/portail/magistrats", "Magistrats", Some(Operation::RecordAbsence)),
+            (super::simulations::HOME, "Simulations", Some(Operation::Simulate)),
         ];
         Self {
             name: session.user.name.clone(),
