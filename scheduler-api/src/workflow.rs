@@ -60,8 +60,14 @@ async fn recheck(
     summary: &PlanSummary,
     draft: &InstanceDoc,
     plan: &Plan,
-) -> Result<(InstanceDoc, CheckReport)> {
-    let mut fresh = fresh_instance(store, rules, summary, draft).await?;
+) -> Result<CheckReport> {
+    let fresh = fresh_instance(store, rules, summary, draft).await?;
+    check_against(fresh, draft, plan)
+}
+
+/// `plan` checked against `fresh` (the registry now) restricted to the
+/// dossiers of `draft`, with the draft's own hearing settings and pins.
+fn check_against(mut fresh: InstanceDoc, draft: &InstanceDoc, plan: &Plan) -> Result<CheckReport> {
     fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
     for dossier in &mut fresh.dossiers {
         if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
@@ -78,8 +84,7 @@ async fn recheck(
         }
     }
     let instance = instance_of(&fresh)?;
-    let report = check(&instance, plan, CheckOptions::default());
-    Ok((fresh, report))
+    Ok(check(&instance, plan, CheckOptions::default()))
 }
 
 /// The registry's instance now, for the chamber, horizon and publication
@@ -114,6 +119,29 @@ async fn published_instance(store: &Store, summary: &PlanSummary) -> Result<(Ins
     Ok((doc, plan))
 }
 
+/// A published plan in force against the registry now: its re-check and
+/// the events since its publication, from one read of the registry.
+#[derive(Debug)]
+pub struct InForce {
+    /// The plan re-checked: the violations the events cause.
+    pub recheck: Recheck,
+    /// The events since publication, as an amendment repairs them.
+    pub since: Since,
+    /// The plan's instance as published (names for the events).
+    pub published: InstanceDoc,
+}
+
+/// `summary` (the published plan in force) against the registry as it is
+/// now: the violations later events cause, and those events.
+pub async fn plan_in_force(store: &Store, rules: &PlanningRules, summary: &PlanSummary) -> Result<InForce> {
+    require_published(summary)?;
+    let (published, plan) = published_instance(store, summary).await?;
+    let now = fresh_instance(store, rules, summary, &published).await?;
+    let since = events_between(&published, &now);
+    let report = check_against(now, &published, &plan)?;
+    Ok(InForce { recheck: recheck_of(summary.id, report, &plan), since, published })
+}
+
 /// What happened in the registry since `summary` (the published plan in
 /// force) was published, as the events an amendment repairs, and what an
 /// amendment does not carry (see [`events_between`]).
@@ -144,7 +172,12 @@ pub struct Recheck {
 pub async fn recheck_plan(store: &Store, rules: &PlanningRules, summary: &PlanSummary) -> Result<Recheck> {
     let draft = store.plan_instance(summary.id).await?;
     let plan = store.plan(summary.id).await?.plan;
-    let (_, report) = recheck(store, rules, summary, &draft, &plan).await?;
+    let report = recheck(store, rules, summary, &draft, &plan).await?;
+    Ok(recheck_of(summary.id, report, &plan))
+}
+
+/// The hearings and dossiers `report` (of `plan`, re-checked) names.
+fn recheck_of(id: i64, report: CheckReport, plan: &Plan) -> Recheck {
     let mut hearings: Vec<String> =
         report.violations.iter().filter_map(|v| v.hearing.as_ref().map(ToString::to_string)).collect();
     // A dossier's violation without a hearing: its hearing in the plan.
@@ -159,7 +192,7 @@ pub async fn recheck_plan(store: &Store, rules: &PlanningRules, summary: &PlanSu
         report.violations.iter().filter_map(|v| v.dossier.as_ref().map(ToString::to_string)).collect();
     dossiers.sort();
     dossiers.dedup();
-    Ok(Recheck { plan: summary.id, report, affected_hearings: hearings, affected_dossiers: dossiers })
+    Recheck { plan: id, report, affected_hearings: hearings, affected_dossiers: dossiers }
 }
 
 /// `draft → validated`, refused when the draft breaks a hard rule against
@@ -174,7 +207,7 @@ pub async fn validate(
 ) -> Result<PlanRecord> {
     let draft = store.plan_instance(summary.id).await?;
     let plan = store.plan(summary.id).await?.plan;
-    let (_, report) = recheck(store, rules, summary, &draft, &plan).await?;
+    let report = recheck(store, rules, summary, &draft, &plan).await?;
     Ok(store.validate_plan(actor, summary.id, expected, &report, reason).await?)
 }
 

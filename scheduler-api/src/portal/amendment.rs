@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
 use greffe_models::errors::ErrorCode;
+use greffe_models::events::Since;
 use greffe_models::format::InstanceDoc;
 use greffe_models::plan_status::PlanStatus;
 use greffe_store::plans::PlanSummary;
@@ -187,20 +188,19 @@ fn named(text: &str, names: &HashMap<&str, &str>, pourvois: &HashMap<&str, &str>
     out
 }
 
-/// The panel of a published plan in force: the events since its
-/// publication, and its amendments in preparation among `plans` (the
-/// chamber's plans the member reads).
-pub async fn since_panel(
-    state: &AppState,
+/// The panel of a published plan in force: `since` its publication (its
+/// instance `published` names who and what), and its amendments in
+/// preparation among `plans` (the chamber's plans the member reads).
+pub fn since_panel(
     member: &Member,
     summary: &PlanSummary,
+    since: Since,
+    published: &InstanceDoc,
     plans: &[PlanSummary],
-) -> Result<SincePanel, Error> {
-    let since = workflow::events_since_publication(&state.store, &state.rules, summary).await?;
-    let published = state.store.plan_instance(summary.id).await?;
+) -> SincePanel {
     let caller = member.caller();
-    Ok(SincePanel {
-        events: since.events.events.iter().map(|e| e.describe(&published)).collect(),
+    SincePanel {
+        events: since.events.events.iter().map(|e| e.describe(published)).collect(),
         unhandled: since.unhandled,
         amends: caller.0.role.may(Operation::Plan) && caller.0.covers(&summary.chamber),
         drafts: plans
@@ -208,7 +208,7 @@ pub async fn since_panel(
             .filter(|p| p.amends == Some(summary.id) && matches!(p.status, PlanStatus::Draft | PlanStatus::Validated))
             .map(|p| (p.id, p.title.clone()))
             .collect(),
-    })
+    }
 }
 
 /// `POST /portail/plans/{id}/avenant`: the events since publication

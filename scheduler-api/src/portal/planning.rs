@@ -849,9 +849,13 @@ pub async fn page(
         // longer ready) show on the cards and hearings they touch.
         let mut in_force = summary.status == PlanStatus::Published;
         let mut unchecked = None;
+        let mut since = None;
         if in_force {
-            match workflow::recheck_plan(&state.store, &state.rules, &summary).await {
-                Ok(recheck) => record.report = recheck.report,
+            match workflow::plan_in_force(&state.store, &state.rules, &summary).await {
+                Ok(now) => {
+                    record.report = now.recheck.report;
+                    since = Some((now.since, now.published));
+                }
                 Err(error) => {
                     // The plan as published is still shown, the reason said.
                     in_force = false;
@@ -871,8 +875,8 @@ pub async fn page(
         page.notices = notices_of(&state, &member, &summary, &doc).await?;
         let drafts = crate::api::plans::may_see_drafts(&state, &member.caller(), &summary.chamber);
         let plans = state.store.plans(Some(std::slice::from_ref(&summary.chamber)), !drafts).await?;
-        if in_force {
-            page.since = Some(since_panel(&state, &member, &summary, &plans).await?);
+        if let Some((since, published)) = since {
+            page.since = Some(since_panel(&member, &summary, since, &published, &plans));
         }
         if matches!(summary.status, PlanStatus::Draft | PlanStatus::Validated) {
             if let Some(view) = workflow::amendment_view(&state.store, &summary).await? {
