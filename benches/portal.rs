@@ -78,6 +78,8 @@ async fn main() {
     let admin = session(&store, "admin").await;
     let (president_cr, president_cr_csrf) = signed_in(&store, "president-cr").await;
     let board = criminal_draft(&store).await;
+    // Its twin, published after the edits: the plan in force measured.
+    let twin = twin_of(&store, board).await;
 
     // Dossiers spread over the store: every 97th id of civ1, and of the court.
     let mut civ1 = Vec::new();
@@ -198,6 +200,10 @@ async fn main() {
     if args.only.as_ref().is_none_or(|only| "modification du tableau".contains(only.as_str())) {
         edits(&app, &store, board, &president_cr, &president_cr_csrf, args.requests).await;
     }
+    if args.only.as_ref().is_none_or(|only| "plan publié".contains(only.as_str())) {
+        let (clerk_cr, clerk_cr_csrf) = signed_in(&store, "greffe-cr").await;
+        in_force(&app, &store, twin, &clerk_cr, &clerk_cr_csrf, args.requests).await;
+    }
     let htmx = app
         .clone()
         .oneshot(
@@ -248,6 +254,87 @@ async fn edits(app: &axum::Router, store: &Store, board: i64, cookie: &str, csrf
     for (name, times) in [
         ("modification du tableau (déplacer : appliquer, vérifier, enregistrer)", &mut posts),
         ("modification du tableau, aller-retour (déplacer puis tableau rechargé)", &mut trips),
+    ] {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} | — |",
+            percentile(times, 0.5),
+            percentile(times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+    }
+}
+
+/// A copy of draft `board` as solved (before the edits).
+async fn twin_of(store: &Store, board: i64) -> i64 {
+    let (record, doc) = (store.plan(board).await.expect("plan"), store.plan_instance(board).await.expect("instance"));
+    let summary = &record.summary;
+    let new = greffe_store::plans::NewPlan {
+        chamber: &summary.chamber,
+        start: greffe_models::dates::parse_date(&summary.horizon_start).expect("date"),
+        end: greffe_models::dates::parse_date(&summary.horizon_end).expect("date"),
+        title: "banc d'essai, publié",
+        instance: &doc,
+        plan: &record.plan,
+        report: &record.report,
+        amends: None,
+        origin: serde_json::json!({"bench": true}),
+    };
+    store.create_plan("bench", new).await.expect("twin").summary.id
+}
+
+/// The criminal chamber's plan in force: `twin` validated and published,
+/// then its board (re-checked against the registry, the events since its
+/// publication listed) asked `requests` times; then an absence of a
+/// sitting president and « Proposer un avenant » (the repair, stored as a
+/// draft) timed three times.
+async fn in_force(app: &axum::Router, store: &Store, twin: i64, cookie: &str, csrf: &str, requests: usize) {
+    let draft = store.plan(twin).await.expect("plan");
+    let validated =
+        store.validate_plan("bench", twin, draft.summary.version, &draft.report, None).await.expect("validated");
+    let today = greffe_models::dates::parse_date(&validated.summary.horizon_start).expect("date");
+    greffe_api::workflow::publish(
+        store,
+        "bench",
+        &validated.summary,
+        validated.summary.version,
+        Some("banc d'essai"),
+        today,
+        greffe_store::plans::Faults::default(),
+    )
+    .await
+    .expect("published");
+    let get = |path: String| Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+    let mut boards = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let started = Instant::now();
+        let response = app.clone().oneshot(get(format!("/portail/plans/{twin}"))).await.expect("answered");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        assert!(!body.is_empty());
+        boards.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let plan = store.plan(twin).await.expect("plan").plan;
+    let doc = store.plan_instance(twin).await.expect("instance");
+    let bench = plan.benches.iter().find(|b| plan.assignments.iter().any(|a| a.hearing == b.hearing)).expect("a bench");
+    let day = doc.hearings.iter().find(|h| h.id == bench.hearing.as_str()).expect("hearing").date.clone();
+    let absence = greffe_store::reference::Absence { from: day.clone(), to: day, reason: Some("banc d'essai".into()) };
+    store.add_absence("bench", bench.president.as_str(), absence).await.expect("absence");
+    let mut amendments = Vec::new();
+    for _ in 0..3 {
+        let request = Request::post(format!("/portail/plans/{twin}/avenant"))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}")))
+            .expect("request");
+        let started = Instant::now();
+        let response = app.clone().oneshot(request).await.expect("answered");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "the amendment is proposed");
+        amendments.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    for (name, times) in [
+        ("plan publié (cr, 8 semaines) : tableau vérifié contre le registre, événements listés", &mut boards),
+        ("plan publié (cr) : « Proposer un avenant » après une absence (3 fois)", &mut amendments),
     ] {
         times.sort_by(f64::total_cmp);
         println!(

@@ -71,7 +71,7 @@ impl PlanStatus {
             Self::Draft => "projet",
             Self::Validated => "validé",
             Self::Published => "publié",
-            Self::Amended => "modifié par un rectificatif publié",
+            Self::Amended => "modifié par un avenant publié",
             Self::Stale => "périmé",
         }
     }

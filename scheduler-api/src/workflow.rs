@@ -398,7 +398,7 @@ pub struct Amendment {
 
 /// Refused unless `summary` is the published plan in force.
 pub fn require_published(summary: &PlanSummary) -> Result<()> {
-    require_status(summary, PlanStatus::Published, "le rectifier")
+    require_status(summary, PlanStatus::Published, "lui proposer un avenant")
 }
 
 /// Refused unless `summary` is `status`; `action` says what was asked (« le
@@ -448,7 +448,7 @@ pub async fn amend(store: &Store, actor: &str, summary: &PlanSummary, events: &E
         .collect();
     let (start, end) = horizon(&summary.horizon_start, &summary.horizon_end)?;
     let new_doc = applied.instance.to_doc();
-    let title = format!("Rectificatif du plan {}", summary.id);
+    let title = format!("Avenant au plan {}", summary.id);
     let record = store
         .create_plan(
             actor,

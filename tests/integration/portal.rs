@@ -983,6 +983,65 @@ async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     served.stop().await;
 }
 
+/// The studio's refusals, through the portal's routes: a comparison of
+/// fewer than two runs says how many to choose; an unknown run or file is
+/// not found; a refused scenario queues nothing; a clerk has no studio.
+#[tokio::test]
+async fn the_studio_refuses_clearly_and_queues_nothing_it_refuses() {
+    use tower::ServiceExt;
+    let served = Served::start(false).await;
+    let store = served.store.clone();
+    let app = greffe_api::api::router(AppState::new(store.clone()));
+    let signed = |user: &'static str| {
+        let store = store.clone();
+        async move {
+            store.set_password("test", user, PASSWORD).await.expect("password set");
+            let SignIn::Granted { token, session } = store.sign_in(user, PASSWORD).await.expect("sign-in") else {
+                panic!("signed in")
+            };
+            (format!("greffe_session={token}"), session.csrf)
+        }
+    };
+    let (analyst, csrf) = signed("analyste").await;
+    let (clerk, _) = signed("greffe-civ1").await;
+    let ask = |cookie: &str, method: &str, uri: &str, body: String| {
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        let app = app.clone();
+        async move {
+            let reply = app.oneshot(request).await.expect("answer");
+            let status = reply.status();
+            let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, html) = ask(&analyst, "GET", "/portail/simulations/comparer?run=1", String::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("1 simulation(s) choisie(s)") && html.contains("cocher de 2 à 6"), "{html}");
+    let (status, _) = ask(&analyst, "GET", "/portail/simulations/999", String::new()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = ask(&analyst, "GET", "/portail/simulations/999/semaines.csv", String::new()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let form = format!("csrf={csrf}&name=essai&weeks=2&chambers.cr.absence_percent=95&chambers.soc.closed_weeks=x");
+    let (status, html) = ask(&analyst, "POST", "/portail/simulations", form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("2 erreurs empêchent"), "both problems at once");
+    assert!(html.contains("id=\"champ-chambers-cr-absence_percent-erreur\""), "beside its field");
+    assert!(
+        store.jobs(greffe_store::jobs::JobKind::Simulation, None).await.expect("jobs").is_empty(),
+        "nothing queued"
+    );
+    let (status, html) = ask(&clerk, "GET", "/portail/simulations", String::new()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Accès refusé"));
+    served.stop().await;
+}
+
 /// The store's side of the registry portal, on both backends: registration
 /// with its events in one write, duplicates, the search criteria the
 /// portal adds (lawyer, attacked court and date), routing, recorded journal
@@ -1283,7 +1342,7 @@ async fn an_amendment_is_proposed_from_the_published_board() {
     let reply = propose().await.expect("answer");
     assert_eq!(reply.status(), StatusCode::CONFLICT);
     let body = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body");
-    assert!(String::from_utf8_lossy(&body).contains("rien à rectifier"), "the refusal is said on the board");
+    assert!(String::from_utf8_lossy(&body).contains("aucun avenant à proposer"), "the refusal is said on the board");
 
     // The president of a published bench falls ill on its day.
     let plan = store.plan(published.id).await.expect("plan").plan;
@@ -1649,7 +1708,7 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     click(&client, "#publier").await;
     wait_for(&client, "#form-publier").await;
     let overtaken = text_of(&client, "#caducs ~ ul").await;
-    assert!(overtaken.contains("remplacé (rectifié)"), "{overtaken}");
+    assert!(overtaken.contains("remplacé par l'avenant"), "{overtaken}");
     look_at(&client, "avenant-publication").await;
     if client.find(Locator::Css("#reason")).await.is_ok() {
         fill(&client, "#reason", "accord des parties sur la nouvelle date").await;
@@ -1660,7 +1719,7 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     look_at(&client, "avenant-publie").await;
     client.goto(&plan_url).await.expect("goto");
     wait_for(&client, "#statut-projet").await;
-    assert!(text_of(&client, "#statut-projet").await.to_lowercase().contains("rectificatif publié"));
+    assert!(text_of(&client, "#statut-projet").await.to_lowercase().contains("avenant publié"));
     client.close().await.expect("close");
     served.stop().await;
 }

@@ -230,7 +230,7 @@ pub async fn propose(
         if since.events.events.is_empty() {
             return Err(Error::conflict(
                 ErrorCode::PlanStatus,
-                "aucun événement depuis la publication : le plan publié n'a rien à rectifier",
+                "aucun événement depuis la publication : aucun avenant à proposer",
                 "enregistrer d'abord l'événement (absence, récusation, retrait…) dans le registre",
             ));
         }

@@ -111,7 +111,7 @@ fn status_of(day: &CalendarDay, plans: &[PlanSummary]) -> (&'static str, &'stati
     };
     if day.on_roll > 0 || !day.bench.is_empty() {
         return match covering(PlanStatus::Published) {
-            Some(plan) if plan.amends.is_some() => ("rectifié", "fr-badge--warning"),
+            Some(plan) if plan.amends.is_some() => ("avenant", "fr-badge--warning"),
             _ => ("publié", "fr-badge--success"),
         };
     }

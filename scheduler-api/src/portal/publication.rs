@@ -135,7 +135,7 @@ fn page_of(
             id: p.id,
             title: p.title.clone(),
             status: status_badge(p.status).0,
-            becomes: if p.status == PlanStatus::Published { "remplacé (rectifié)" } else { "périmé" },
+            becomes: if p.status == PlanStatus::Published { "remplacé par l'avenant" } else { "périmé" },
         })
         .collect();
     PublicationPage {
