@@ -285,9 +285,24 @@ fn circuit_bonus(doc: &DossierDoc) -> i64 {
     }
 }
 
+/// The random stream of one thing drawn for a scenario (a magistrate's
+/// absences, a hearing kept or not): seeded by the scenario's seed and the
+/// thing's id, so that what one scenario changes does not move the draws of
+/// anything else — two scenarios differ by what they change, not by noise
+/// (common random numbers).
+fn stream(seed: u64, purpose: &str, id: &str) -> ChaCha8Rng {
+    // FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in purpose.bytes().chain([0]).chain(id.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    ChaCha8Rng::seed_from_u64(seed ^ hash)
+}
+
 /// Builds the court of the scenario: the generator's, with the calendar,
-/// headcount and absences changed.
-fn court(scenario: &Scenario, base: &InstanceDoc, rng: &mut ChaCha8Rng) -> Court {
+/// headcount and absences changed (each draw from its own [`stream`]).
+fn court(scenario: &Scenario, base: &InstanceDoc) -> Court {
     let start = scenario.start_date();
     let mut magistrates = base.magistrates.clone();
     for (id, change) in &scenario.chambers {
@@ -320,6 +335,7 @@ fn court(scenario: &Scenario, base: &InstanceDoc, rng: &mut ChaCha8Rng) -> Court
         }
         if change.absence_rate > 0.0 {
             for magistrate in magistrates.iter_mut().filter(|m| m.chamber == *id) {
+                let mut rng = stream(scenario.seed, "absences", &magistrate.id);
                 for week in 0..scenario.weeks + scenario.lead_weeks + scenario.planning_weeks {
                     if rng.random_bool(change.absence_rate) {
                         let monday = start + days(7 * i64::from(week));
@@ -337,7 +353,7 @@ fn court(scenario: &Scenario, base: &InstanceDoc, rng: &mut ChaCha8Rng) -> Court
         let week = ((day - start).num_days() / 7) as u32;
         let change = scenario.chambers.get(&hearing.chamber);
         let share = change.and_then(|c| c.hearings).unwrap_or(1.0);
-        let kept = share >= 1.0 || rng.random_bool(share);
+        let kept = share >= 1.0 || stream(scenario.seed, "hearing", &hearing.id).random_bool(share);
         let closed = change.is_some_and(|c| c.closed_weeks.contains(&day.iso_week().week()));
         if kept && !closed {
             hearings.push((week, hearing.clone()));
@@ -519,8 +535,9 @@ pub fn run_until(
     let start = scenario.start_date();
     let base = generate(&GeneratorConfig { scale: Scale::Court, weeks: 52, seed: scenario.seed, start })
         .map_err(|error| SimulationError::Instance { week: 0, message: error.to_string() })?;
+    // The inflow's stream; the court's draws have their own.
     let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed ^ 0x5151_0000);
-    let court = court(scenario, &base, &mut rng);
+    let court = court(scenario, &base);
     let mut pourvoi_serial: BTreeMap<u8, u32> = BTreeMap::new();
     for dossier in &base.dossiers {
         if let Ok(number) = greffe_models::PourvoiNumber::parse(&dossier.pourvoi) {

@@ -37,6 +37,29 @@ fn removing_half_the_hearings_makes_the_stock_rise() {
     assert!(half.weeks.iter().map(|w| w.hearings).sum::<usize>() < reference.weeks.iter().map(|w| w.hearings).sum());
 }
 
+/// Two scenarios differ by what they change, not by noise: halving one
+/// chamber's hearings, or adding absences to another, leaves the pourvois
+/// registered week by week as they were, and the other chambers' hearings
+/// too.
+#[test]
+fn what_a_scenario_does_not_change_is_drawn_the_same() {
+    let reference = run(&scenario(""), 2, &|_| {}).expect("runs");
+    let changed = run(
+        &scenario("[chambers.soc]\nhearings = 0.5\n[chambers.cr]\nabsence_rate = 0.2\nconseillers = -2\n"),
+        2,
+        &|_| {},
+    )
+    .expect("runs");
+    let registered = |o: &greffe_simulation::Outcome| o.weeks.iter().map(|w| w.registered).collect::<Vec<_>>();
+    assert_eq!(registered(&changed), registered(&reference), "the same inflow");
+    let hearings = |o: &greffe_simulation::Outcome| o.weeks.iter().map(|w| w.hearings).sum::<usize>();
+    assert!(hearings(&changed) < hearings(&reference), "the social chamber sits less");
+    let civ1 = |o: &greffe_simulation::Outcome| -> Vec<(String, usize)> {
+        o.magistrates.iter().filter(|m| m.chamber == "civ1").map(|m| (m.magistrate.clone(), m.hearings)).collect()
+    };
+    assert_eq!(civ1(&changed).len(), civ1(&reference).len(), "civ1's bench is untouched");
+}
+
 #[test]
 fn simulate_writes_series_charts_and_loads_and_refuses_a_bad_scenario() {
     let dir = tempfile::tempdir().expect("tempdir");
