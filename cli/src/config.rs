@@ -39,8 +39,8 @@ impl LogFormat {
 #[derive(Debug, Args)]
 pub(crate) struct CommonFlags {
     /// Settings file (TOML; keys as the long options, with `_`: database_url,
-    /// bind, metrics_bind, log_format, planning_rules, visibility, no_worker).
-    /// A flag or an environment variable overrides the file.
+    /// bind, metrics_bind, log_format, planning_rules, templates, visibility,
+    /// no_worker). A flag or an environment variable overrides the file.
     #[arg(long, env = "GREFFE_CONFIG")]
     config: Option<PathBuf>,
     /// Database URL: sqlite://FILE (embedded) or postgres://USER@HOST/NAME
@@ -52,6 +52,11 @@ pub(crate) struct CommonFlags {
     /// [default: the built-in rules, `greffe instance rules`].
     #[arg(long, env = "GREFFE_PLANNING_RULES")]
     planning_rules: Option<PathBuf>,
+    /// The court's document templates: a directory of `.typ` files, each
+    /// replacing greffe's of the same name (`greffe document templates`
+    /// lists them), checked at start [default: greffe's own].
+    #[arg(long, env = "GREFFE_TEMPLATES")]
+    templates: Option<PathBuf>,
     /// Log lines as text or as JSON objects, one per line [default: text].
     #[arg(long, env = "GREFFE_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -89,6 +94,7 @@ pub(crate) struct ServeFlags {
 struct File {
     database_url: Option<String>,
     planning_rules: Option<PathBuf>,
+    templates: Option<PathBuf>,
     log_format: Option<LogFormat>,
     metrics_bind: Option<SocketAddr>,
     bind: Option<SocketAddr>,
@@ -132,6 +138,7 @@ pub(crate) struct Setting<T> {
 pub(crate) struct Settings {
     pub(crate) database_url: Setting<String>,
     pub(crate) planning_rules: Setting<Option<PathBuf>>,
+    pub(crate) templates: Setting<Option<PathBuf>>,
     pub(crate) log_format: Setting<LogFormat>,
     pub(crate) metrics_bind: Setting<Option<SocketAddr>>,
     /// `greffe serve` only.
@@ -204,7 +211,7 @@ fn read_file(path: &Path) -> Result<File, Failure> {
     let text = super::files::read_text(path)?;
     toml::from_str(&text).map_err(|error| {
         Failure::usage(format!(
-            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, visibility, no_worker)",
+            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, visibility, no_worker)",
             path.display(),
             error.message()
         ))
@@ -246,6 +253,7 @@ impl Settings {
                 "planning-rules",
                 "GREFFE_PLANNING_RULES",
             ),
+            templates: pick_opt(common.templates, file.templates, path, "templates", "GREFFE_TEMPLATES"),
             log_format: pick(
                 common.log_format,
                 file.log_format,
@@ -287,6 +295,10 @@ impl Settings {
         match path(&self.planning_rules.value) {
             Some(file) => line("planning_rules", file, &self.planning_rules.origin),
             None => line("# planning_rules", "(règles intégrées)".into(), &self.planning_rules.origin),
+        }
+        match path(&self.templates.value) {
+            Some(dir) => line("templates", dir, &self.templates.origin),
+            None => line("# templates", "(modèles intégrés)".into(), &self.templates.origin),
         }
         if let Some(serve) = &self.serve {
             line("bind", quoted(&serve.bind.value.to_string()), &serve.bind.origin);

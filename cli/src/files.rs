@@ -28,6 +28,11 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
 /// file is either the old one or the new one. A failure removes the
 /// temporary file.
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` as [`write_text`] does.
+pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write as _;
     let fail = |error: std::io::Error| {
         Failure::usage(format!("impossible d'écrire « {} » : {}", path.display(), describe(&error)))
@@ -41,7 +46,7 @@ pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
     };
     let mut temporary =
         tempfile::Builder::new().prefix(".greffe-").suffix(".tmp").tempfile_in(directory).map_err(fail)?;
-    temporary.write_all(text.as_bytes()).map_err(fail)?;
+    temporary.write_all(bytes).map_err(fail)?;
     temporary.as_file().sync_all().map_err(fail)?;
     temporary.persist(path).map_err(|error| fail(error.error))?;
     // The rename is durable once the directory's entry is on disk.

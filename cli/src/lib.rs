@@ -12,6 +12,7 @@
 mod calendar;
 mod config;
 mod deadline;
+mod document;
 mod files;
 mod fixtures;
 mod instance;
@@ -72,6 +73,9 @@ enum Command {
     /// Users and API tokens.
     #[command(subcommand)]
     User(service::UserCommand),
+    /// Documents as PDF/A-2b: rolls, certificates, avis d'audience; the templates.
+    #[command(subcommand)]
+    Document(document::DocumentCommand),
 }
 
 /// A failure that ends the command with a message and an exit code.
@@ -123,6 +127,7 @@ where
         Command::Import(args) => service::import(args, &mut io),
         Command::Journal(command) => service::journal(command, &mut io),
         Command::User(command) => service::user(command, &mut io),
+        Command::Document(command) => document::run(command, &mut io),
     };
     match result {
         Ok(code) => code,

@@ -171,7 +171,7 @@ fn parse_role(raw: &str) -> Result<UserRole, String> {
     })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -181,7 +181,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 /// A store error as the command line reports it: the problem (message,
 /// field, action) when there is one, exit 1 when the input was refused, 2
 /// when the store itself failed.
-fn failure(error: greffe_store::Error) -> Failure {
+pub(crate) fn failure(error: greffe_store::Error) -> Failure {
     use greffe_store::Error as E;
     let refused = matches!(error, E::NotFound(_) | E::Conflict(_) | E::Invalid(_) | E::VersionMismatch { .. });
     let mut message = match error.problem() {
@@ -199,7 +199,7 @@ fn failure(error: greffe_store::Error) -> Failure {
     Failure { code: if refused { EXIT_REFUSED } else { super::EXIT_USAGE }, message }
 }
 
-async fn open(database: &Database) -> Result<Store, Failure> {
+pub(crate) async fn open(database: &Database) -> Result<Store, Failure> {
     Store::open(&database.database_url).await.map_err(failure)
 }
 
@@ -261,10 +261,40 @@ fn load_visibility(path: Option<&std::path::Path>) -> Result<greffe_models::acce
     Ok(visibility)
 }
 
+/// The document templates of `dir` (each `.typ` file replacing greffe's of
+/// the same name), checked against sample data, or greffe's own.
+pub(crate) fn load_templates(dir: Option<&std::path::Path>) -> Result<greffe_documents::Renderer, Failure> {
+    let mut templates = greffe_documents::Templates::embedded();
+    let Some(dir) = dir else { return Ok(greffe_documents::Renderer::new(templates)) };
+    let entries = std::fs::read_dir(dir).map_err(|error| {
+        Failure::usage(format!("« {} » : répertoire de modèles illisible : {error}", dir.display()))
+    })?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|error| Failure::usage(format!("« {} » : {error}", dir.display())))?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("typ") {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        templates
+            .set(&name, super::files::read_text(&path)?)
+            .map_err(|error| Failure::usage(format!("« {} » : {}", path.display(), error.message_fr())))?;
+        names.push(name);
+    }
+    let samples: Vec<_> =
+        greffe_documents::Kind::ALL.into_iter().map(|kind| (kind, greffe_documents::sample(kind))).collect();
+    templates
+        .check(&samples)
+        .map_err(|error| Failure::usage(format!("« {} » : {}", dir.display(), error.message_fr())))?;
+    tracing::info!(templates = %names.join(", "), "court templates in use");
+    Ok(greffe_documents::Renderer::new(templates))
+}
+
 /// `--check-config`: the settings printed, their files checked.
 fn check_config(settings: &Settings, command: &str, io: &mut Io<'_>) -> Result<u8, Failure> {
     let _ = write!(io.out, "{}", settings.describe(command));
     load_rules(settings.planning_rules.value.as_deref())?;
+    load_templates(settings.templates.value.as_deref())?;
     if let Some(serve) = &settings.serve {
         load_visibility(serve.visibility.value.as_deref())?;
     }
@@ -333,6 +363,7 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     }
     init_logs(settings.log_format.value);
     let rules = load_rules(settings.planning_rules.value.as_deref())?;
+    let documents = load_templates(settings.templates.value.as_deref())?;
     let runtime = runtime()?;
     let url = settings.database_url.value.clone();
     let worked = runtime.block_on(async {
@@ -341,6 +372,7 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         let _ = writeln!(io.out, "greffe worker : calculs de « {} »", redact(&url));
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
+        state.documents = std::sync::Arc::new(documents);
         serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::worker::Worker::work(&state, shutdown_signal()).await;
         store.close().await;
@@ -359,6 +391,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     init_logs(settings.log_format.value);
     let rules = load_rules(settings.planning_rules.value.as_deref())?;
     let visibility = load_visibility(serve.visibility.value.as_deref())?;
+    let documents = load_templates(settings.templates.value.as_deref())?;
     let (url, bind) = (settings.database_url.value.clone(), serve.bind.value);
     let runtime = runtime()?;
     let served = runtime.block_on(async {
@@ -386,6 +419,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
         state.visibility = std::sync::Arc::new(visibility);
+        state.documents = std::sync::Arc::new(documents);
         if serve.no_worker.value {
             state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
         }

@@ -45,6 +45,17 @@ impl FormationCode {
         }
     }
 
+    /// The formation as a notice names it: « formation restreinte »…
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Restreinte => "formation restreinte",
+            Self::Section => "formation de section",
+            Self::Pleniere => "formation plénière de chambre",
+            Self::Mixte => "chambre mixte",
+            Self::AssembleePleniere => "assemblée plénière",
+        }
+    }
+
     /// Parses `FR FS FP CM AP`.
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|code| code.as_str() == raw)

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod documents;
 pub mod error;
 pub mod metrics;
 pub mod portal;

@@ -661,6 +661,23 @@ impl Store {
         rows.iter().map(|row| Ok((notice_task_of(row)?, rows::int(row, "done")? != 0))).collect()
     }
 
+    /// One notice task, done or not, with the chamber of the plan that
+    /// created it.
+    pub async fn notice_task(&self, id: i64) -> Result<(NoticeTask, String)> {
+        let row = sqlx::query(
+            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason,
+                    p.chamber
+             FROM notice_tasks t
+             JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id
+             WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| Error::not_found(format!("tâche d'avis n° {id}")))?;
+        Ok((notice_task_of(&row)?, rows::text(&row, "chamber")?))
+    }
+
     /// Open notice tasks of a chamber, soonest first.
     pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<NoticeTask>> {
         let rows = sqlx::query(

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod deadlines;
 mod docs;
+mod documents;
 mod format;
 mod generator;
 mod helpers;

@@ -19,7 +19,7 @@ use sqlx::Row;
 
 use crate::api::app::{Backend, TestApp};
 
-const PASSWORD: &str = "une phrase de passe solide";
+pub(crate) const PASSWORD: &str = "une phrase de passe solide";
 
 async fn access_entries(store: &Store) -> i64 {
     sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM journal WHERE kind = 'access'")
@@ -124,16 +124,16 @@ async fn a_sign_in_without_the_forms_csrf_token_opens_nothing() {
 /// in stock), with `greffe-civ1` and `greffe-civ1-bis`'s passwords set;
 /// with `publish`, a plan of the first civil chamber published over this
 /// week and the next three (rolls, benches, notice tasks).
-struct Served {
+pub(crate) struct Served {
     base: String,
-    store: Store,
+    pub(crate) store: Store,
     stop: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     _dir: tempfile::TempDir,
 }
 
 impl Served {
-    async fn start(publish: bool) -> Self {
+    pub(crate) async fn start(publish: bool) -> Self {
         Self::start_on(publish, None).await
     }
 
@@ -159,7 +159,7 @@ impl Served {
         Self { base, store, stop, server, _dir: dir }
     }
 
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.server.await;
     }

@@ -4,6 +4,7 @@
 //! stored in clear), and the OpenAPI document
 //! generated from the handlers.
 
+pub mod documents;
 pub mod dossiers;
 pub mod extract;
 pub mod plans;
@@ -51,6 +52,8 @@ pub struct AppState {
     /// The day the service takes for today, when pinned (tests; otherwise
     /// today in Paris): see [`AppState::today`].
     pub pinned_day: Option<Date>,
+    /// The documents' templates (greffe's, or the court's: `--templates`).
+    pub documents: std::sync::Arc<greffe_documents::Renderer>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             visibility: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             pinned_day: None,
+            documents: std::sync::Arc::default(),
         }
     }
 
@@ -208,6 +212,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(simulations::events))
         .routes(routes!(simulations::result))
         .routes(routes!(plans::hearing_roll))
+        .routes(routes!(documents::roll_pdf))
+        .routes(routes!(documents::certificate_pdf))
+        .routes(routes!(documents::notice_pdf))
         .routes(routes!(plans::magistrate_agenda))
 }
 

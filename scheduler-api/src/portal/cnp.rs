@@ -176,3 +176,17 @@ pub async fn show(State(state): State<AppState>, member: Member, Path(raw_id): P
         Err(error) => failure_as(&member, &error),
     }
 }
+
+/// `GET /portail/cnp/{id}/certificat.pdf`: the certificate, PDF/A-2b.
+pub async fn certificate_pdf(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
+    let result = async {
+        require(&member)?;
+        let id = crate::api::extract::numeric_id(&raw_id, "demande")?;
+        crate::documents::certificate(&state, id).await
+    }
+    .await;
+    match result {
+        Ok(document) => crate::api::documents::pdf(document),
+        Err(error) => failure_as(&member, &error),
+    }
+}

@@ -1325,3 +1325,24 @@ pub async fn complete_task(
         Err(error) => failure_as(&member, &error),
     }
 }
+
+/// `GET /portail/avis/{id}.pdf` (the path's last segment, `12.pdf`): the
+/// avis d'audience of a notice task, for the clerks and president of its
+/// chamber.
+pub async fn notice_pdf(State(state): State<AppState>, member: Member, Path(file): Path<String>) -> Response {
+    let result = async {
+        member.caller().require(Operation::ReadNotices)?;
+        let raw = file.strip_suffix(".pdf").unwrap_or(&file);
+        let id = crate::api::extract::numeric_id(raw, "tâche")?;
+        let (task, chamber) = state.store.notice_task(id).await?;
+        if !member.session.user.covers(&chamber) {
+            return Err(Error::not_found(format!("tâche d'avis n° {id}")));
+        }
+        crate::documents::notice(&state, &task).await
+    }
+    .await;
+    match result {
+        Ok(document) => crate::api::documents::pdf(document),
+        Err(error) => failure_as(&member, &error),
+    }
+}

@@ -284,6 +284,8 @@ pub struct TaskSection {
 #[derive(Debug, Clone)]
 pub struct NoticeRow {
     id: i64,
+    /// An avis d'audience to send: it has a document.
+    sends: bool,
     dossier_id: i64,
     pourvoi: String,
     due: String,
@@ -523,6 +525,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
             for notice in state.store.notice_tasks(chamber).await? {
                 page.notices.push(NoticeRow {
                     id: notice.id,
+                    sends: notice.kind == "send_notice",
                     dossier_id: notice.dossier_id,
                     pourvoi: notice.pourvoi,
                     due: notice.due.as_deref().map(date_fr).unwrap_or_default(),

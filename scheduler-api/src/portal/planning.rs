@@ -466,6 +466,10 @@ pub struct Column {
 /// A notice task a publication created, as the board lists it.
 #[derive(Debug, Clone)]
 pub struct PlanNotice {
+    /// The task.
+    id: i64,
+    /// An avis d'audience to send: it has a document.
+    sends: bool,
     pourvoi: String,
     hearing: String,
     what: &'static str,
@@ -790,6 +794,8 @@ async fn notices_of(
         .await?
         .into_iter()
         .map(|(task, done)| PlanNotice {
+            id: task.id,
+            sends: task.kind == "send_notice",
             pourvoi: task.pourvoi,
             hearing: super::publication::hearing_title(doc, &task.hearing_id),
             what: greffe_models::diff::TaskKind::parse(&task.kind).map_or("avis", super::publication::task_kind_fr),

@@ -1,0 +1,431 @@
+//! The greffe's documents — *avis d'audience*, *rôle d'audience*,
+//! *certificat de non-pourvoi* — rendered to PDF/A-2b by typst used as a
+//! library. No I/O: the fonts are typst's own, embedded in the binary (no
+//! system font is looked up), the templates are files of this crate
+//! embedded at build time, which the court may override by name
+//! ([`Templates::set`]; `--templates DIR` reads them), and the data comes
+//! in as JSON (`sys.inputs.data` in the template).
+//!
+//! Deterministic: the same data and templates give the same bytes — the
+//! document's identifier and date are given ([`Meta`]), never read from the
+//! clock. A template error names the template, the line and, when typst
+//! says which, the field.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::Datelike;
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Dict, Smart, Value};
+use typst::layout::PagedDocument;
+use typst::syntax::{FileId, Source, VirtualPath};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// A kind of document, and the template that draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Notice of the hearing: a letter to each party's lawyer, and to each
+    /// party without one.
+    AvisAudience,
+    /// A hearing's roll: dossiers in order, rapporteurs, avocat général,
+    /// bench and president.
+    RoleAudience,
+    /// Certificate that no pourvoi is registered against a decision.
+    CertificatNonPourvoi,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Self; 3] = [Self::AvisAudience, Self::RoleAudience, Self::CertificatNonPourvoi];
+
+    /// Its template's file name.
+    pub fn template(self) -> &'static str {
+        match self {
+            Self::AvisAudience => "avis_audience.typ",
+            Self::RoleAudience => "role_audience.typ",
+            Self::CertificatNonPourvoi => "certificat_non_pourvoi.typ",
+        }
+    }
+
+    /// What it is, in French.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::AvisAudience => "avis d'audience",
+            Self::RoleAudience => "rôle d'audience",
+            Self::CertificatNonPourvoi => "certificat de non-pourvoi",
+        }
+    }
+}
+
+/// The templates shipped with greffe: each kind's, and the shared layout
+/// (`commun.typ`) they import.
+const EMBEDDED: [(&str, &str); 4] = [
+    ("commun.typ", include_str!("../templates/commun.typ")),
+    ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
+    ("role_audience.typ", include_str!("../templates/role_audience.typ")),
+    ("certificat_non_pourvoi.typ", include_str!("../templates/certificat_non_pourvoi.typ")),
+];
+
+/// A document that could not be made: which template, where, what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message_fr())]
+pub struct DocumentError {
+    /// The template's file name.
+    pub template: String,
+    /// Its line (from 1), when the error has a place.
+    pub line: Option<usize>,
+    /// The field of the data the template asked for and did not find.
+    pub field: Option<String>,
+    /// What went wrong (typst's words, or ours in French).
+    pub message: String,
+}
+
+impl DocumentError {
+    /// The error as a clerk's administrator reads it.
+    pub fn message_fr(&self) -> String {
+        let place = match self.line {
+            Some(line) => format!("modèle « {} », ligne {line}", self.template),
+            None => format!("modèle « {} »", self.template),
+        };
+        match &self.field {
+            Some(field) => format!("{place} : champ « {field} » inconnu des données — {}", self.message),
+            None => format!("{place} : {}", self.message),
+        }
+    }
+
+    fn plain(template: &str, message: impl Into<String>) -> Self {
+        Self { template: template.to_owned(), line: None, field: None, message: message.into() }
+    }
+}
+
+/// The templates in use: greffe's, some replaced by the court's.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    sources: BTreeMap<&'static str, String>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::embedded()
+    }
+}
+
+impl Templates {
+    /// greffe's own.
+    pub fn embedded() -> Self {
+        Self { sources: EMBEDDED.iter().map(|(name, text)| (*name, (*text).to_owned())).collect() }
+    }
+
+    /// Each template's name and text, in name order.
+    pub fn sources(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.sources.iter().map(|(name, text)| (*name, text.as_str()))
+    }
+
+    /// The names a court may override.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        EMBEDDED.iter().map(|(name, _)| *name)
+    }
+
+    /// Replaces template `name` by `text` (the court's). An unknown name is
+    /// refused, naming the known ones.
+    pub fn set(&mut self, name: &str, text: String) -> Result<(), DocumentError> {
+        match EMBEDDED.iter().find(|(known, _)| *known == name) {
+            Some((known, _)) => {
+                self.sources.insert(known, text);
+                Ok(())
+            }
+            None => Err(DocumentError::plain(
+                name,
+                format!("nom de modèle inconnu : les modèles sont {}", Self::names().collect::<Vec<_>>().join(", ")),
+            )),
+        }
+    }
+
+    /// Checks every template against `samples` (one data set per kind):
+    /// a court's template that refers to a field the data lacks is refused
+    /// when the service starts, not on the day of a publication.
+    pub fn check(&self, samples: &[(Kind, serde_json::Value)]) -> Result<(), DocumentError> {
+        let renderer = Renderer::new(self.clone());
+        for (kind, data) in samples {
+            let meta = Meta { ident: "verification".into(), date: chrono::NaiveDate::default() };
+            renderer.render(*kind, data, &meta)?;
+        }
+        Ok(())
+    }
+}
+
+/// What identifies a document: its PDF identifier (stable: derived from
+/// what it is, so a document made again is the same file) and its date
+/// (the document's metadata, and typst's « today »).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The PDF's identifier, e.g. `avis-1234-2`.
+    pub ident: String,
+    /// The document's date.
+    pub date: chrono::NaiveDate,
+}
+
+/// A data set of `kind`, as the service fills it: the example of each
+/// template's fields (`greffe document sample`), and what a court's
+/// templates are checked against when the service starts.
+pub fn sample(kind: Kind) -> serde_json::Value {
+    match kind {
+        Kind::AvisAudience => serde_json::json!({
+            "date_emission": "1er décembre 2026",
+            "reference": "1042-1",
+            "chambre": "première chambre civile",
+            "formation": "formation restreinte",
+            "pourvoi": "Y 25-10.034",
+            "audience": {"date": "mardi 5 janvier 2027", "demi_journee": "à 9 h 30", "salle": "salle Portalis"},
+            "parties": [
+                {"qualite": "demandeur", "nom": "Mme Lucie Martin", "avocat": "SCP Durand et associés"},
+                {"qualite": "défendeur", "nom": "Société Horizon", "avocat": null}
+            ],
+            "destinataires": [
+                {
+                    "nom": "SCP Durand et associés",
+                    "qualite": "avocat aux Conseils de Mme Lucie Martin, demandeur",
+                    "adresse": "12 rue de Rivoli, 75004 Paris",
+                    "salutation": "Maître"
+                },
+                {
+                    "nom": "Société Horizon",
+                    "qualite": "défendeur, sans avocat",
+                    "adresse": null,
+                    "salutation": "Madame, Monsieur"
+                }
+            ],
+            "fondement": null
+        }),
+        Kind::RoleAudience => serde_json::json!({
+            "date_emission": "1er décembre 2026",
+            "reference": "civ1-2027-01-05-am",
+            "chambre": "première chambre civile",
+            "formation": "formation restreinte",
+            "audience": {"date": "mardi 5 janvier 2027", "demi_journee": "matin", "salle": "salle Portalis"},
+            "president": "M. Paul Lefèvre",
+            "assesseurs": ["Mme Anne Roux", "M. Karim Benali"],
+            "avocats_generaux": ["Mme Claire Dubois"],
+            "dossiers": [
+                {"rang": 1, "pourvoi": "Y 25-10.034", "matiere": "famille", "rapporteurs": "Mme Anne Roux", "avocat_general": "Mme Claire Dubois"},
+                {"rang": 2, "pourvoi": "A 25-11.207", "matiere": null, "rapporteurs": "M. Karim Benali", "avocat_general": null}
+            ]
+        }),
+        Kind::CertificatNonPourvoi => serde_json::json!({
+            "numero": 318,
+            "date_emission": "1er décembre 2026",
+            "date_certification": "1er décembre 2026",
+            "juridiction": "cour d'appel de Lyon",
+            "date_decision": "12 mars 2026",
+            "rg": "24/01234",
+            "parties": ["M. Jean Petit", "Société Atlas"],
+            "reserve": null
+        }),
+    }
+}
+
+/// Typst's fonts, embedded: parsed once.
+static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+});
+
+/// Renders documents from templates.
+#[derive(Debug, Clone, Default)]
+pub struct Renderer {
+    templates: Templates,
+}
+
+/// One compilation's world: the library with the data as input, the
+/// templates as sources, the embedded fonts, a fixed today.
+struct DocWorld<'a> {
+    library: LazyHash<Library>,
+    main: FileId,
+    sources: BTreeMap<FileId, Source>,
+    names: BTreeMap<FileId, &'a str>,
+    today: chrono::NaiveDate,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.0
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.vpath().as_rootless_path().into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        // Only the templates exist: no image, no data file, no package.
+        Err(FileError::NotFound(id.vpath().as_rootless_path().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.1.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<i64>) -> Option<Datetime> {
+        Datetime::from_ymd(self.today.year(), self.today.month().try_into().ok()?, self.today.day().try_into().ok()?)
+    }
+}
+
+/// JSON as a typst value.
+fn value_of(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::None,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => Value::Str(s.as_str().into()),
+        serde_json::Value::Array(items) => Value::Array(items.iter().map(value_of).collect()),
+        serde_json::Value::Object(map) => {
+            Value::Dict(map.iter().map(|(k, v)| (k.as_str().into(), value_of(v))).collect())
+        }
+    }
+}
+
+/// The field a typst error names (`dictionary does not contain key "x"`).
+fn missing_key(message: &str) -> Option<String> {
+    let rest = message.split_once("does not contain key \"")?.1;
+    Some(rest.split_once('"')?.0.to_owned())
+}
+
+impl Renderer {
+    /// A renderer over `templates`.
+    pub fn new(templates: Templates) -> Self {
+        Self { templates }
+    }
+
+    /// `kind` drawn with `data` as a PDF/A-2b file.
+    pub fn render(&self, kind: Kind, data: &serde_json::Value, meta: &Meta) -> Result<Vec<u8>, DocumentError> {
+        let main_name = kind.template();
+        let mut sources = BTreeMap::new();
+        let mut names = BTreeMap::new();
+        let mut main = None;
+        for (name, text) in &self.templates.sources {
+            let id = FileId::new(None, VirtualPath::new(name));
+            sources.insert(id, Source::new(id, text.clone()));
+            names.insert(id, *name);
+            if *name == main_name {
+                main = Some(id);
+            }
+        }
+        let main = main.ok_or_else(|| DocumentError::plain(main_name, "modèle absent"))?;
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), value_of(data));
+        let world = DocWorld {
+            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
+            main,
+            sources,
+            names,
+            today: meta.date,
+        };
+        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| world.error(&errors))?;
+        let date = Datetime::from_ymd(
+            meta.date.year(),
+            meta.date.month().try_into().unwrap_or(1),
+            meta.date.day().try_into().unwrap_or(1),
+        )
+        .ok_or_else(|| DocumentError::plain(main_name, format!("date du document invalide : {}", meta.date)))?;
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| DocumentError::plain(main_name, format!("norme PDF/A-2b : {e}")))?;
+        let options = PdfOptions {
+            ident: Smart::Custom(&meta.ident),
+            timestamp: Some(Timestamp::new_utc(date)),
+            standards,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| world.error(&errors))
+    }
+}
+
+impl DocWorld<'_> {
+    /// The first error, placed in its template.
+    fn error(&self, errors: &[SourceDiagnostic]) -> DocumentError {
+        let Some(first) = errors.first() else {
+            return DocumentError::plain(self.names.get(&self.main).copied().unwrap_or("?"), "erreur inconnue");
+        };
+        let file = first.span.id().unwrap_or(self.main);
+        let template = self.names.get(&file).copied().unwrap_or("?").to_owned();
+        let line = self
+            .sources
+            .get(&file)
+            .and_then(|source| source.range(first.span))
+            .and_then(|range| self.sources.get(&file).and_then(|s| s.lines().byte_to_line(range.start)))
+            .map(|line| line + 1);
+        let mut message = first.message.to_string();
+        for hint in &first.hints {
+            message.push_str(&format!(" ({hint})"));
+        }
+        DocumentError { template, line, field: missing_key(&first.message), message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_field_is_named_with_its_template_and_line() {
+        let mut templates = Templates::embedded();
+        templates
+            .set("certificat_non_pourvoi.typ", "#let d = sys.inputs.data\n\nBonjour #d.inconnu\n".into())
+            .expect("a known template");
+        let error = Renderer::new(templates)
+            .render(
+                Kind::CertificatNonPourvoi,
+                &serde_json::json!({"x": 1}),
+                &Meta { ident: "t".into(), date: chrono::NaiveDate::default() },
+            )
+            .expect_err("refused");
+        assert_eq!(error.template, "certificat_non_pourvoi.typ");
+        assert_eq!(error.line, Some(3));
+        assert_eq!(error.field.as_deref(), Some("inconnu"));
+        assert!(error.message_fr().starts_with("modèle « certificat_non_pourvoi.typ », ligne 3 : champ « inconnu »"));
+    }
+
+    fn meta() -> Meta {
+        Meta { ident: "essai-1".into(), date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date") }
+    }
+
+    #[test]
+    fn every_kind_renders_as_the_same_pdf_a_2b_bytes_twice() {
+        let renderer = Renderer::default();
+        for kind in Kind::ALL {
+            let first = renderer.render(kind, &sample(kind), &meta()).expect("renders");
+            let second = renderer.render(kind, &sample(kind), &meta()).expect("renders");
+            assert!(first.starts_with(b"%PDF-"), "{kind:?}");
+            assert_eq!(first, second, "{kind:?}: same data and templates, same bytes");
+            let text = String::from_utf8_lossy(&first);
+            assert!(text.contains("pdfaid:part>2<") || text.contains("pdfaid:part=\"2\""), "{kind:?}: PDF/A-2");
+            assert!(
+                text.contains("pdfaid:conformance>B<") || text.contains("pdfaid:conformance=\"B\""),
+                "{kind:?}: level B"
+            );
+            assert!(text.contains("/FontFile"), "{kind:?}: the fonts are embedded");
+            let other = Meta { ident: "essai-2".into(), ..meta() };
+            assert_ne!(renderer.render(kind, &sample(kind), &other).expect("renders"), first, "the identifier counts");
+        }
+    }
+
+    #[test]
+    fn an_unknown_template_name_is_refused_with_the_known_ones() {
+        let error = Templates::embedded().set("avis.typ", String::new()).expect_err("unknown");
+        assert!(error.message.contains("avis_audience.typ"), "{error}");
+    }
+}

@@ -1,0 +1,248 @@
+//! Documents from the registry: the data each template of
+//! `greffe_documents` reads, gathered from the store, then rendered to
+//! PDF/A-2b on a blocking thread (never on the request's). The API and the
+//! portal serve the same bytes; the access checks are the callers'.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use greffe_documents::{Kind, Meta};
+use greffe_models::Date;
+use greffe_models::formation::FormationCode;
+use greffe_models::registry::CnpOutcome;
+use greffe_store::plans::NoticeTask;
+use serde_json::{Value, json};
+
+use crate::api::AppState;
+use crate::error::{Error, ErrorCode, Result};
+
+/// A rendered document and the file name it is served under.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// `role-civ1-2027-01-05-am.pdf`…
+    pub filename: String,
+}
+
+const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `1er décembre 2026`, `15 janvier 2027`: a date as a letter writes it.
+pub fn date_long_fr(date: Date) -> String {
+    let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
+    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
+}
+
+/// `mardi 5 janvier 2027`.
+pub fn day_long_fr(date: Date) -> String {
+    format!("{} {}", WEEKDAYS[date.weekday().num_days_from_monday() as usize], date_long_fr(date))
+}
+
+fn parse_day(raw: &str, what: &str) -> Result<Date> {
+    greffe_models::dates::parse_date(raw)
+        .map_err(|_| Error::internal(format!("{what}: stored date « {raw} » unreadable")))
+}
+
+/// A formation code as a letter names it (the code itself when unknown).
+fn formation_fr(code: &str) -> String {
+    FormationCode::parse(code).map_or_else(|| code.to_owned(), |f| f.label_fr().to_owned())
+}
+
+fn half_day_fr(half_day: &str) -> &'static str {
+    if half_day == "pm" { "l'après-midi" } else { "le matin" }
+}
+
+/// A chamber's name as a letter writes it, lower case after « la »
+/// (« première chambre civile »).
+async fn chamber_name(state: &AppState, code: &str) -> Result<String> {
+    let chambers = state.store.chambers().await?;
+    let name =
+        chambers.iter().find(|c| c.chamber.code == code).map_or_else(|| code.to_owned(), |c| c.chamber.name.clone());
+    let mut chars = name.chars();
+    Ok(chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect()))
+}
+
+async fn magistrate_names(state: &AppState) -> Result<BTreeMap<String, String>> {
+    Ok(state.store.magistrates(None).await?.into_iter().map(|m| (m.magistrate.id, m.magistrate.name)).collect())
+}
+
+/// Renders on a blocking thread.
+async fn render(state: &AppState, kind: Kind, data: Value, meta: Meta) -> Result<Vec<u8>> {
+    let renderer = std::sync::Arc::clone(&state.documents);
+    tokio::task::spawn_blocking(move || renderer.render(kind, &data, &meta))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|error| Error::internal(format!("document « {} » : {}", kind.label_fr(), error.message_fr())))
+}
+
+/// A file name made of safe characters only.
+fn file_name(parts: &[&str]) -> String {
+    let joined = parts.join("-");
+    let safe: String =
+        joined.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' }).collect();
+    format!("{safe}.pdf")
+}
+
+/// The roll of hearing `id` (published or not: the caller decides who
+/// reads it).
+pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
+    let roll = state.store.roll(id).await?;
+    let names = magistrate_names(state).await?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let sitting = &roll.sitting;
+    let day = parse_day(&sitting.date, "hearing")?;
+    let today = state.today();
+    let data = json!({
+        "date_emission": date_long_fr(today),
+        "reference": sitting.hearing,
+        "chambre": chamber_name(state, &sitting.chamber).await?,
+        "formation": formation_fr(&sitting.formation),
+        "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&sitting.half_day), "salle": sitting.room},
+        "president": roll.bench.iter().find(|s| s.presides).map(|s| s.name.clone()).unwrap_or_else(|| "—".into()),
+        "assesseurs": roll.bench.iter().filter(|s| !s.presides).map(|s| s.name.clone()).collect::<Vec<_>>(),
+        "avocats_generaux": roll.avocats_generaux.iter().map(|id| name(id)).collect::<Vec<_>>(),
+        "dossiers": roll.dossiers.iter().map(|d| json!({
+            "rang": d.position,
+            "pourvoi": d.pourvoi,
+            "matiere": Value::Null,
+            "rapporteurs": d.rapporteurs.iter().map(|id| name(id)).collect::<Vec<_>>().join(", "),
+            "avocat_general": d.avocat_general.as_deref().map(name),
+        })).collect::<Vec<_>>(),
+    });
+    let ident = format!("role-{}-{}", sitting.hearing, today);
+    let bytes = render(state, Kind::RoleAudience, data, Meta { ident, date: today }).await?;
+    Ok(Document { bytes, filename: file_name(&["role", &sitting.hearing]) })
+}
+
+/// The certificate of answered request `id`; refused (409) when the answer
+/// gives none (a pourvoi registered, a request incomplete).
+pub async fn certificate(state: &AppState, id: i64) -> Result<Document> {
+    let (input, answer) = state.store.cnp_answer(id).await?;
+    let reserve = match &answer.outcome {
+        CnpOutcome::Issued => None,
+        CnpOutcome::Partial { legal_aid } => Some(format!(
+            "Sous réserve de la demande d'aide juridictionnelle enregistrée ({}), qui interrompt le délai de pourvoi.",
+            legal_aid.join(", ")
+        )),
+        CnpOutcome::Refused { .. } | CnpOutcome::Incomplete { .. } => {
+            return Err(Error::conflict(
+                ErrorCode::PlanStatus,
+                format!("la demande n° {id} n'a pas donné lieu à un certificat"),
+                "consulter la réponse de la demande : un pourvoi est enregistré, ou des éléments manquent",
+            ));
+        }
+    };
+    let answered = chrono::DateTime::parse_from_rfc3339(&answer.answered_at)
+        .map(|at| greffe_models::dates::paris_date(at.with_timezone(&chrono::Utc)))
+        .map_err(|_| Error::internal(format!("cnp {id}: answered_at unreadable")))?;
+    let decision = match input.decision_date.as_deref() {
+        Some(raw) => date_long_fr(parse_day(raw, "cnp decision")?),
+        None => "—".to_owned(),
+    };
+    let data = json!({
+        "numero": id,
+        "date_emission": date_long_fr(answered),
+        "date_certification": date_long_fr(answered),
+        "juridiction": input.court.clone().unwrap_or_default(),
+        "date_decision": decision,
+        "rg": input.docket.clone().unwrap_or_default(),
+        "parties": input.parties,
+        "reserve": reserve,
+    });
+    let bytes =
+        render(state, Kind::CertificatNonPourvoi, data, Meta { ident: format!("cnp-{id}"), date: answered }).await?;
+    Ok(Document { bytes, filename: file_name(&["certificat-non-pourvoi", &id.to_string()]) })
+}
+
+/// The avis d'audience of notice task `task`: a letter to each party's
+/// lawyer (one per lawyer, naming the parties he represents) and to each
+/// party without one. Refused for a task that is not a notice to send.
+pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
+    if task.kind != "send_notice" {
+        return Err(Error::conflict(
+            ErrorCode::PlanStatus,
+            format!("la tâche n° {} n'est pas un avis d'audience à envoyer ({})", task.id, task.label),
+            "seuls les avis d'audience à envoyer ont un document",
+        ));
+    }
+    let dossier = state.store.dossier(task.dossier_id).await?;
+    let hearing = state.store.hearing(&task.hearing_id).await?.hearing;
+    let day = parse_day(&hearing.date, "hearing")?;
+    let today = state.today();
+    let record = &dossier.record;
+    let role = |p: &greffe_models::record::Party| p.role.label_fr().to_lowercase();
+    // One letter per lawyer, naming every party he represents.
+    let mut lawyers: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut recipients = Vec::new();
+    for party in &record.parties {
+        match party.lawyer.as_deref().filter(|l| !l.trim().is_empty()) {
+            Some(lawyer) => lawyers.entry(lawyer).or_default().push(format!("{}, {}", party.name, role(party))),
+            None => recipients.push(json!({
+                "nom": party.name,
+                "qualite": format!("{}, sans avocat aux Conseils", role(party)),
+                "adresse": Value::Null,
+                "salutation": "Madame, Monsieur",
+            })),
+        }
+    }
+    let mut letters: Vec<Value> = lawyers
+        .into_iter()
+        .map(|(lawyer, parties)| {
+            json!({
+                "nom": lawyer,
+                "qualite": format!("avocat aux Conseils de {}", parties.join(" ; ")),
+                "adresse": Value::Null,
+                "salutation": "Maître",
+            })
+        })
+        .collect();
+    letters.append(&mut recipients);
+    // The article that sets the notice, only where it is confirmed.
+    let rule = if record.nature == greffe_models::registry::Nature::Penal {
+        &state.rules.notice_days_penal
+    } else {
+        &state.rules.notice_days_civil
+    };
+    let notice_basis = rule.confirmed.then(|| rule.source.clone());
+    let data = json!({
+        "date_emission": date_long_fr(today),
+        "reference": task.id,
+        "chambre": chamber_name(state, &hearing.chamber).await?,
+        "formation": formation_fr(&hearing.formation),
+        "pourvoi": record.pourvoi,
+        "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&hearing.half_day), "salle": hearing.room},
+        "parties": record.parties.iter().map(|p| json!({"qualite": role(p), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
+        "destinataires": letters,
+        "fondement": notice_basis,
+    });
+    let bytes =
+        render(state, Kind::AvisAudience, data, Meta { ident: format!("avis-{}", task.id), date: today }).await?;
+    Ok(Document { bytes, filename: file_name(&["avis-audience", &task.id.to_string()]) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_a_letter_writes_them() {
+        let day = greffe_models::dates::parse_date("2027-01-05").expect("date");
+        assert_eq!(day_long_fr(day), "mardi 5 janvier 2027");
+        assert_eq!(date_long_fr(greffe_models::dates::parse_date("2026-12-01").expect("date")), "1er décembre 2026");
+        assert_eq!(file_name(&["role", "civ1 2027/01"]), "role-civ1-2027-01.pdf");
+    }
+}
