@@ -196,7 +196,7 @@ pub async fn result(
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-{name}.csv\"", outcome.scenario)),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"simulation-{}-{name}.csv\"", job.id)),
             ],
             text,
         )
