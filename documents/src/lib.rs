@@ -83,11 +83,17 @@ pub struct DocumentError {
     pub field: Option<String>,
     /// What went wrong (typst's words, or ours in French).
     pub message: String,
+    /// The data, not the template, is at fault: `field` is its JSON path
+    /// (a character no embedded font can print).
+    pub in_data: bool,
 }
 
 impl DocumentError {
     /// The error as a clerk's administrator reads it.
     pub fn message_fr(&self) -> String {
+        if self.in_data {
+            return format!("{} (donnée « {} »)", self.message, self.field.as_deref().unwrap_or("?"));
+        }
         let place = match self.line {
             Some(line) => format!("modèle « {} », ligne {line}", self.template),
             None => format!("modèle « {} »", self.template),
@@ -99,7 +105,7 @@ impl DocumentError {
     }
 
     fn plain(template: &str, message: impl Into<String>) -> Self {
-        Self { template: template.to_owned(), line: None, field: None, message: message.into() }
+        Self { template: template.to_owned(), line: None, field: None, message: message.into(), in_data: false }
     }
 }
 
@@ -282,6 +288,28 @@ impl World for DocWorld<'_> {
     }
 }
 
+/// Whether an embedded font can print `c` (PDF/A forbids a missing glyph).
+fn printable(c: char) -> bool {
+    c.is_whitespace() || FONTS.1.iter().any(|font| font.info().coverage.contains(c as u32))
+}
+
+/// The first character of the data that no embedded font prints, with the
+/// JSON path of its string: a document must not silently drop or replace
+/// what a name says.
+fn unprintable(json: &serde_json::Value, path: &str) -> Option<(String, char)> {
+    match json {
+        serde_json::Value::String(text) => text.chars().find(|&c| !printable(c)).map(|c| (path.to_owned(), c)),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| unprintable(item, &format!("{path}[{i}]")))
+        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, value)| {
+            let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            unprintable(value, &at)
+        }),
+        _ => None,
+    }
+}
+
 /// JSON as a typst value.
 fn value_of(json: &serde_json::Value) -> Value {
     match json {
@@ -326,6 +354,18 @@ impl Renderer {
             }
         }
         let main = main.ok_or_else(|| DocumentError::plain(main_name, "modèle absent"))?;
+        if let Some((field, c)) = unprintable(data, "") {
+            return Err(DocumentError {
+                template: main_name.to_owned(),
+                line: None,
+                field: Some(field),
+                message: format!(
+                    "le caractère « {c} » (U+{:04X}) ne peut pas être imprimé : aucune police du document ne le contient",
+                    c as u32
+                ),
+                in_data: true,
+            });
+        }
         let mut inputs = Dict::new();
         inputs.insert("data".into(), value_of(data));
         let world = DocWorld {
@@ -372,7 +412,7 @@ impl DocWorld<'_> {
         for hint in &first.hints {
             message.push_str(&format!(" ({hint})"));
         }
-        DocumentError { template, line, field: missing_key(&first.message), message }
+        DocumentError { template, line, field: missing_key(&first.message), message, in_data: false }
     }
 }
 
@@ -421,6 +461,19 @@ mod tests {
             let other = Meta { ident: "essai-2".into(), ..meta() };
             assert_ne!(renderer.render(kind, &sample(kind), &other).expect("renders"), first, "the identifier counts");
         }
+    }
+
+    #[test]
+    fn a_character_no_font_prints_is_named_with_its_field_not_dropped() {
+        let mut data = sample(Kind::CertificatNonPourvoi);
+        data["parties"] = serde_json::json!(["M. Jean Petit", "Société 测试"]);
+        let error = Renderer::default().render(Kind::CertificatNonPourvoi, &data, &meta()).expect_err("refused");
+        assert!(error.in_data);
+        assert_eq!(error.field.as_deref(), Some("parties[1]"));
+        assert!(error.message_fr().contains("« 测 » (U+6D4B)"), "{}", error.message_fr());
+        // Accents, ligatures and the French quotation marks print.
+        data["parties"] = serde_json::json!(["Mme Éloïse Œuvray-Ça « dite » Zoé", "Ørsted Ångström Łódź"]);
+        Renderer::default().render(Kind::CertificatNonPourvoi, &data, &meta()).expect("renders");
     }
 
     #[test]

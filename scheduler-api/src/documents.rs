@@ -86,7 +86,18 @@ async fn render(state: &AppState, kind: Kind, data: Value, meta: Meta) -> Result
     tokio::task::spawn_blocking(move || renderer.render(kind, &data, &meta))
         .await
         .map_err(Error::internal)?
-        .map_err(|error| Error::internal(format!("document « {} » : {}", kind.label_fr(), error.message_fr())))
+        .map_err(|error| {
+            if error.in_data {
+                // What the registry holds cannot be printed: said, by field.
+                Error::invalid(
+                    error.field.clone().unwrap_or_default(),
+                    format!("document « {} » : {}", kind.label_fr(), error.message),
+                    "corriger la donnée dans le registre (nom, juridiction…), ou fournir un modèle dont la police contient ce caractère",
+                )
+            } else {
+                Error::internal(format!("document « {} » : {}", kind.label_fr(), error.message_fr()))
+            }
+        })
 }
 
 /// A file name made of safe characters only.

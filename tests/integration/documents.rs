@@ -214,6 +214,27 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     let (status, _, body) = get(format!("/cnp/{}/certificate.pdf", refused.id), civ1.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{:?}", refused.outcome);
     assert!(String::from_utf8_lossy(&body).contains("n'a pas donné lieu à un certificat"));
+    // A name no embedded font prints: refused by field, not a server error
+    // (found by the API's fuzzing).
+    let foreign = store
+        .answer_cnp(
+            "test",
+            greffe_store::cnp::CnpInput {
+                court: Some("cour d'appel de Rennes".into()),
+                decision_date: Some("2026-03-13".into()),
+                docket: Some("25/00002".into()),
+                parties: vec!["Société 测试".into(), "M. Aucun".into()],
+                nature: Some("civil".into()),
+                requester: None,
+            },
+        )
+        .await
+        .expect("answered");
+    let (status, _, body) = get(format!("/cnp/{}/certificate.pdf", foreign.id), civ1.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", foreign.outcome);
+    let problem: serde_json::Value = serde_json::from_slice(&body).expect("a problem");
+    assert_eq!(problem["field"], "parties[0]", "{problem}");
+    assert!(problem["message"].as_str().unwrap_or_default().contains("U+6D4B"), "{problem}");
     // The portal serves the same documents under the session.
     let SignIn::Granted { token, .. } = store.sign_in("greffe-civ1", PASSWORD).await.expect("sign-in") else {
         panic!("signed in")

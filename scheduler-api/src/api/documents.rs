@@ -31,7 +31,8 @@ pub fn pdf(document: Document) -> Response {
 /// is: published data).
 #[utoipa::path(get, path = "/hearings/{id}/roll.pdf", tag = "documents", security(("token" = [])),
     params(("id" = String, Path, description = "Hearing")),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
 pub async fn roll_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     caller.require_view(&state.visibility, View::Published)?;
     Ok(pdf(documents::roll(&state, &id).await?))
@@ -42,7 +43,7 @@ pub async fn roll_pdf(State(state): State<AppState>, caller: Caller, Path(id): P
 #[utoipa::path(get, path = "/cnp/{id}/certificate.pdf", tag = "documents", security(("token" = [])),
     params(("id" = i64, Path, description = "Request")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
-        (status = 409, body = Problem)))]
+        (status = 409, body = Problem), (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
 pub async fn certificate_pdf(
     State(state): State<AppState>,
     caller: Caller,
@@ -59,7 +60,7 @@ pub async fn certificate_pdf(
 #[utoipa::path(get, path = "/notices/{id}/avis.pdf", tag = "documents", security(("token" = [])),
     params(("id" = i64, Path, description = "Notice task")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
-        (status = 409, body = Problem)))]
+        (status = 409, body = Problem), (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
 pub async fn notice_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     caller.require(Operation::ReadNotices)?;
     let id = numeric_id(&id, "tâche")?;
