@@ -40,6 +40,35 @@ impl DateError {
     }
 }
 
+/// The days of the week in French, Monday first.
+pub const WEEKDAYS_FR: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+/// The months in French, January first.
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `date`'s day of the week in French (« mardi »).
+pub fn weekday_fr(date: Date) -> &'static str {
+    WEEKDAYS_FR[date.weekday().num_days_from_monday() as usize]
+}
+
+/// `date`'s month in French (« janvier »).
+pub fn month_fr(date: Date) -> &'static str {
+    MONTHS_FR[date.month0() as usize]
+}
+
 /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day),
 /// a day of the supported calendar (see [`within_calendar`]).
 pub fn parse_date(raw: &str) -> Result<Date, DateError> {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use greffe_documents::{Kind, Meta};
 use greffe_models::Date;
+use greffe_models::dates::{month_fr, weekday_fr};
 use greffe_models::formation::FormationCode;
 use greffe_models::registry::CnpOutcome;
 use greffe_store::plans::NoticeTask;
@@ -25,31 +26,15 @@ pub struct Document {
     pub filename: String,
 }
 
-const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// `1er décembre 2026`, `15 janvier 2027`: a date as a letter writes it.
 pub fn date_long_fr(date: Date) -> String {
     let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
+    format!("{day} {} {}", month_fr(date), date.year())
 }
 
 /// `mardi 5 janvier 2027`.
 pub fn day_long_fr(date: Date) -> String {
-    format!("{} {}", WEEKDAYS[date.weekday().num_days_from_monday() as usize], date_long_fr(date))
+    format!("{} {}", weekday_fr(date), date_long_fr(date))
 }
 
 fn parse_day(raw: &str, what: &str) -> Result<Date> {

@@ -14,6 +14,7 @@ use axum::response::Response;
 use chrono::Datelike;
 use greffe_models::Date;
 use greffe_models::access::View;
+use greffe_models::dates::{WEEKDAYS_FR, month_fr};
 use greffe_models::plan_status::PlanStatus;
 use greffe_store::plans::PlanSummary;
 use greffe_store::views::CalendarDay;
@@ -27,21 +28,8 @@ use crate::error::Error;
 /// Where the calendar is.
 pub const HOME: &str = "/portail/calendrier";
 
-const DAYS_FR: [&str; 5] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi"];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+/// The days a chamber sits: Monday to Friday.
+const DAYS_FR: &[&str] = WEEKDAYS_FR.split_at(5).0;
 
 /// One hearing in a calendar cell.
 #[derive(Debug, Clone)]
@@ -94,7 +82,7 @@ struct CalendarPage {
 
 fn day_label(day: Date) -> String {
     let weekday = DAYS_FR.get(day.weekday().num_days_from_monday() as usize).copied().unwrap_or("");
-    format!("{weekday} {} {}", day.day(), MONTHS_FR[day.month0() as usize])
+    format!("{weekday} {} {}", day.day(), month_fr(day))
 }
 
 fn monday_of(day: Date) -> Date {
@@ -151,7 +139,7 @@ async fn calendar_page(state: &AppState, member: &Member, query: &Fields) -> Res
         let start = around.with_day(1).unwrap_or(around);
         let after = start.checked_add_months(chrono::Months::new(1)).unwrap_or(start);
         let before = start.checked_sub_months(chrono::Months::new(1)).unwrap_or(start);
-        let title = format!("{} {}", MONTHS_FR[start.month0() as usize], start.year());
+        let title = format!("{} {}", month_fr(start), start.year());
         (monday_of(start), after - chrono::Duration::days(1), before, after, title)
     } else {
         let monday = monday_of(around);
