@@ -49,6 +49,19 @@ async fn signed_in(store: &Store, user: &str) -> (String, String) {
     }
 }
 
+/// Table rows of timed operations (no page weight): p50, p95, max.
+fn timed_rows<const N: usize>(rows: [(&str, &mut Vec<f64>); N]) {
+    for (name, times) in rows {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} | — |",
+            percentile(times, 0.5),
+            percentile(times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -251,18 +264,10 @@ async fn edits(app: &axum::Router, store: &Store, board: i64, cookie: &str, csrf
         assert!(!body.is_empty());
         trips.push(started.elapsed().as_secs_f64() * 1e3);
     }
-    for (name, times) in [
+    timed_rows([
         ("modification du tableau (déplacer : appliquer, vérifier, enregistrer)", &mut posts),
         ("modification du tableau, aller-retour (déplacer puis tableau rechargé)", &mut trips),
-    ] {
-        times.sort_by(f64::total_cmp);
-        println!(
-            "| {name} | {:.1} | {:.1} | {:.1} | — |",
-            percentile(times, 0.5),
-            percentile(times, 0.95),
-            times.last().copied().unwrap_or(0.0)
-        );
-    }
+    ]);
 }
 
 /// A copy of draft `board` as solved (before the edits).
@@ -332,18 +337,10 @@ async fn in_force(app: &axum::Router, store: &Store, twin: i64, cookie: &str, cs
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "the amendment is proposed");
         amendments.push(started.elapsed().as_secs_f64() * 1e3);
     }
-    for (name, times) in [
+    timed_rows([
         ("plan publié (cr, 8 semaines) : tableau vérifié contre le registre, événements listés", &mut boards),
         ("plan publié (cr) : « Proposer un avenant » après une absence (3 fois)", &mut amendments),
-    ] {
-        times.sort_by(f64::total_cmp);
-        println!(
-            "| {name} | {:.1} | {:.1} | {:.1} | — |",
-            percentile(times, 0.5),
-            percentile(times, 0.95),
-            times.last().copied().unwrap_or(0.0)
-        );
-    }
+    ]);
 }
 
 /// A draft of the criminal chamber over the demonstration's eight weeks
