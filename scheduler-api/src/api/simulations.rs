@@ -106,7 +106,7 @@ pub async fn queue_simulation(state: &AppState, actor: &str, scenario: &Scenario
 }
 
 /// Simulation `raw` as stored; a job of another kind is not found.
-async fn run_of(state: &AppState, caller: &Caller, raw: &str) -> Result<Job> {
+pub async fn run_of(state: &AppState, caller: &Caller, raw: &str) -> Result<Job> {
     caller.require(Operation::Simulate)?;
     let id = numeric_id(raw, "simulation")?;
     let missing = || Error::not_found(format!("simulation {id}"));

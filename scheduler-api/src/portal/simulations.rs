@@ -152,15 +152,9 @@ fn require_analyst(member: &Member) -> Result<(), Error> {
     member.caller().require(Operation::Simulate)
 }
 
-/// Run `raw` as stored; a job of another kind is not found.
+/// Run `raw` as the API reads it (analysts; another kind of job is not found).
 async fn run_of(state: &AppState, member: &Member, raw: &str) -> Result<Job, Error> {
-    require_analyst(member)?;
-    let id = crate::api::extract::numeric_id(raw, "simulation")?;
-    match state.store.job(id).await {
-        Ok(job) if job.kind == JobKind::Simulation => Ok(job),
-        Ok(_) | Err(greffe_store::Error::NotFound(_)) => Err(Error::not_found(format!("simulation {id}"))),
-        Err(error) => Err(error.into()),
-    }
+    crate::api::simulations::run_of(state, &member.caller(), raw).await
 }
 
 /// The scenario a run was asked with, as stored.
