@@ -421,6 +421,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fonts_print_every_character_the_registry_accepts() {
+        // models::text::PRINTABLE is the rule every input obeys: a text the
+        // registry kept can always be printed.
+        let missing: Vec<String> = greffe_models::text::PRINTABLE
+            .iter()
+            .flat_map(|&(first, last)| first..=last)
+            .filter(|&c| !printable(c))
+            .map(|c| format!("U+{:04X}", u32::from(c)))
+            .collect();
+        assert!(missing.is_empty(), "no embedded font prints {missing:?}");
+    }
+
+    #[test]
     fn a_missing_field_is_named_with_its_template_and_line() {
         let mut templates = Templates::embedded();
         templates

@@ -8,6 +8,10 @@
 //! read alike (`\uXXXX` escapes, explicit classes; no `\s`, whose members
 //! differ between them).
 
+use std::sync::LazyLock;
+
+use crate::text;
+
 /// A code (chamber, section, hearing, magistrate): 1 to 32 ASCII letters,
 /// digits, `-`, `_`, `.`.
 pub const CODE_PATTERN: &str = r"^[A-Za-z0-9._-]{1,32}$";
@@ -29,13 +33,13 @@ fn is_identifier(value: &str, max: usize) -> bool {
     (1..=max).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// One line of text with at least one character that is neither blank
-/// (Unicode White_Space, what `str::trim` removes) nor a control character.
-pub const NON_BLANK_PATTERN: &str = concat!(
-    r"^[^\u0000-\u001F\u007F-\u009F]*",
-    r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]",
-    r"[^\u0000-\u001F\u007F-\u009F]*$"
-);
+/// One line of text (the text rule, [`crate::text`]) with at least one
+/// character that is not blank (Unicode White_Space, what `str::trim`
+/// removes).
+pub static NON_BLANK_PATTERN: LazyLock<String> = LazyLock::new(|| {
+    let any = text::class_where(|_| true);
+    format!("^[{any}]*[{}][{any}]*$", text::class_where(|c| !c.is_whitespace()))
+});
 
 /// Whether `value` is blank: nothing but Unicode white space.
 pub fn is_blank(value: &str) -> bool {
@@ -43,11 +47,10 @@ pub fn is_blank(value: &str) -> bool {
 }
 
 /// A file's name: one line, not blank, without `/` or `\\`.
-pub const FILE_NAME_PATTERN: &str = concat!(
-    r"^[^/\\\u0000-\u001F\u007F-\u009F]*",
-    r"[^/\\\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]",
-    r"[^/\\\u0000-\u001F\u007F-\u009F]*$"
-);
+pub static FILE_NAME_PATTERN: LazyLock<String> = LazyLock::new(|| {
+    let any = text::class_where(|c| !matches!(c, '/' | '\\'));
+    format!("^[{any}]*[{}][{any}]*$", text::class_where(|c| !c.is_whitespace() && !matches!(c, '/' | '\\')))
+});
 
 /// Whether `name` may name a file ([`FILE_NAME_PATTERN`]).
 pub fn is_file_name(name: &str) -> bool {
@@ -57,9 +60,9 @@ pub fn is_file_name(name: &str) -> bool {
 /// An ECLI of the Cour de cassation as [`crate::registry::parse_ecli`]
 /// reads it: any case, blanks around.
 pub const ECLI_PATTERN: &str = concat!(
-    r"^[\u0020\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*",
+    r"^[\u0020\u00A0\u2000-\u200A\u202F]*",
     r"[Ee][Cc][Ll][Ii]:[Ff][Rr]:[Cc][Cc][Aa][Ss][Ss]:[0-9]{4}:[A-Za-z0-9]{1,25}",
-    r"[\u0020\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    r"[\u0020\u00A0\u2000-\u200A\u202F]*$"
 );
 
 /// A pourvoi number as people type it ([`crate::pourvoi::PourvoiNumber::parse_lenient`]):
@@ -131,8 +134,8 @@ mod tests {
             let one_line = crate::text::refused_char(&value, false).is_none();
             prop_assert_eq!(pattern(CODE_PATTERN).is_match(&value), is_code(&value));
             prop_assert_eq!(pattern(USER_ID_PATTERN).is_match(&value), is_user_id(&value));
-            prop_assert_eq!(pattern(NON_BLANK_PATTERN).is_match(&value), one_line && !is_blank(&value));
-            prop_assert_eq!(pattern(FILE_NAME_PATTERN).is_match(&value), is_file_name(&value));
+            prop_assert_eq!(pattern(&NON_BLANK_PATTERN).is_match(&value), one_line && !is_blank(&value));
+            prop_assert_eq!(pattern(&FILE_NAME_PATTERN).is_match(&value), is_file_name(&value));
             prop_assert_eq!(
                 pattern(ECLI_PATTERN).is_match(&value),
                 one_line && crate::registry::parse_ecli(&value).is_ok(),
@@ -152,7 +155,9 @@ mod tests {
         assert!(!is_code("civ 1") && !is_code("é"));
         assert!(is_user_id(&"a".repeat(64)) && !is_user_id(&"a".repeat(65)));
         assert!(is_blank(" \u{A0}\u{3000}") && !is_blank(" a "));
-        assert!(pattern(NON_BLANK_PATTERN).is_match("\u{FEFF}"), "U+FEFF is not white space for str::trim");
+        assert!(!pattern(&NON_BLANK_PATTERN).is_match("\u{FEFF}"), "U+FEFF: invisible, refused by the text rule");
+        assert!(pattern(&NON_BLANK_PATTERN).is_match("\u{202F}Ελένη"));
+        assert!(!pattern(&NON_BLANK_PATTERN).is_match("\u{A0}\u{202F} "));
         assert!(pattern(POURVOI_PATTERN).is_match("y\u{A0}15-26.094"));
         assert!(!pattern(POURVOI_PATTERN).is_match("Y 15/26.094"));
         assert!(pattern(ECLI_PATTERN).is_match(" ecli:fr:ccass:2026:C100123\u{A0}"));

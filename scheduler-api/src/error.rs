@@ -225,11 +225,12 @@ impl IntoResponse for Error {
             _ => {}
         }
         let (status, mut body) = self.status_and_body();
-        // A refusal may quote what was sent: its control characters are
-        // shown as « � », never echoed (models::text).
+        // A refusal may quote what was sent: the characters the text rule
+        // refuses (models::text) are shown as « ? », never echoed, so that
+        // the answer obeys the rule it states.
         let visible = |text: &mut String| {
             if greffe_models::text::refused_char(text, false).is_some() {
-                *text = text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+                *text = text.chars().map(|c| if greffe_models::text::printable(c) { c } else { '?' }).collect();
             }
         };
         visible(&mut body.message);

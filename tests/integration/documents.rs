@@ -214,8 +214,9 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     let (status, _, body) = get(format!("/cnp/{}/certificate.pdf", refused.id), civ1.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{:?}", refused.outcome);
     assert!(String::from_utf8_lossy(&body).contains("n'a pas donné lieu à un certificat"));
-    // A name no embedded font prints: refused by field, not a server error
-    // (found by the API's fuzzing).
+    // A name no embedded font prints, kept before the text rule refused
+    // such names at the door (models::text), or written to the store
+    // directly: refused by field, not a server error.
     let foreign = store
         .answer_cnp(
             "test",

@@ -324,10 +324,11 @@ fn merge_flattened(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// Text without control characters (`models::text`), as a JSON Schema
-/// pattern: one-line fields, and multi-line ones (tab, line ends admitted).
-const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
-const MULTI_LINE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// The text rule (`models::text`: the characters the documents print), as
+/// a JSON Schema pattern: one-line fields, and multi-line ones (tab, line
+/// ends admitted).
+static ONE_LINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| greffe_models::text::pattern(false));
+static MULTI_LINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| greffe_models::text::pattern(true));
 
 /// Gives every string of `schema` the pattern of the text rule, unless it
 /// has a format (binary content) or a list of values; a date, the pattern of
@@ -355,7 +356,7 @@ fn constrain_strings(schema: &mut utoipa::openapi::schema::Schema, multiline: bo
                 // (`models::dates`, refused outside by `json_body`, `Params`).
                 object.pattern = Some(greffe_models::dates::CALENDAR_DATE_PATTERN.to_owned());
             } else if is_string && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
-                object.pattern = Some((if multiline { MULTI_LINE } else { ONE_LINE }).to_owned());
+                object.pattern = Some((if multiline { &*MULTI_LINE } else { &*ONE_LINE }).clone());
             }
             for (name, property) in &mut object.properties {
                 if let RefOr::T(property) = property {
@@ -534,23 +535,23 @@ fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
     use greffe_models::forms::{CODE_PATTERN, NON_BLANK_PATTERN, POURVOI_PATTERN, USER_ID_PATTERN};
     vec![
         ("ChamberInput", "code", Form::Pattern(CODE_PATTERN, None)),
-        ("ChamberInput", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("ChamberInput", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("Section", "code", Form::Pattern(CODE_PATTERN, None)),
         ("MagistrateInput", "id", Form::Pattern(CODE_PATTERN, None)),
-        ("MagistrateInput", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("MagistrateInput", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("MagistrateInput", "rank", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
         ("MagistrateInput", "weekly_cap", Form::Range(0.0, MAX_SMALL_INTEGER as f64)),
         ("HearingInput", "id", Form::Pattern(CODE_PATTERN, None)),
         ("HearingInput", "capacity", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
         ("NewUser", "id", Form::Pattern(USER_ID_PATTERN, None)),
-        ("NewUser", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("NewUser", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("NewUser", "chambers", Form::NotEmpty),
-        ("TokenRequest", "label", Form::Pattern(NON_BLANK_PATTERN, Some(greffe_store::users::TOKEN_LABEL_MAX))),
+        ("TokenRequest", "label", Form::Pattern(&NON_BLANK_PATTERN, Some(greffe_store::users::TOKEN_LABEL_MAX))),
         ("DossierInput", "pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
-        ("Party", "name", Form::Pattern(NON_BLANK_PATTERN, None)),
-        ("AttackedDecision", "court", Form::Pattern(NON_BLANK_PATTERN, None)),
-        ("AttackedDecision", "docket", Form::Pattern(NON_BLANK_PATTERN, None)),
-        ("RecusalInput", "ground", Form::Pattern(NON_BLANK_PATTERN, None)),
+        ("Party", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("AttackedDecision", "court", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("AttackedDecision", "docket", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("RecusalInput", "ground", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("ImportFile", "format", Form::OneOf(vec![greffe_store::import::FORMAT])),
         ("ProposalRequest", "time_limit_s", Form::Range(TIME_LIMIT_S.0, TIME_LIMIT_S.1)),
         ("DecisionInput", "ecli", Form::Pattern(greffe_models::forms::ECLI_PATTERN, None)),
@@ -607,8 +608,8 @@ fn declare_forms(document: &mut utoipa::openapi::OpenApi) {
     if let Some(operation) = document.paths.paths.get_mut("/dossiers/{id}/pieces").and_then(|item| item.post.as_mut()) {
         let upload = [
             ("party", Form::OneOf(greffe_models::registry::PartyRole::SIDES.iter().map(|r| r.as_str()).collect())),
-            ("filed_by", Form::Pattern(greffe_models::forms::NON_BLANK_PATTERN, None)),
-            ("filename", Form::Pattern(greffe_models::forms::FILE_NAME_PATTERN, None)),
+            ("filed_by", Form::Pattern(&greffe_models::forms::NON_BLANK_PATTERN, None)),
+            ("filename", Form::Pattern(&greffe_models::forms::FILE_NAME_PATTERN, None)),
         ];
         for parameter in operation.parameters.iter_mut().flatten() {
             if let Some((_, form)) = upload.iter().find(|(name, _)| *name == parameter.name)

@@ -478,6 +478,18 @@ async fn certificates_of_non_pourvoi(app: TestApp) {
     let incomplete = app.post("/cnp", &clerk, json!({"court": "cour d'appel de Lyon"})).await;
     assert_eq!(incomplete.json["outcome"]["outcome"], "incomplete");
     assert_eq!(incomplete.json["outcome"]["missing"].as_array().map(Vec::len), Some(4));
+    // A name the certificate could not print: refused where it is typed,
+    // the field and the character named, nothing answered or journaled.
+    let journal = app.journal_len().await;
+    let foreign = app.post("/cnp", &clerk, request("24/09999", &["SCI Les Tilleuls", "Société 测试"])).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", foreign.json);
+    assert_eq!(foreign.json["field"], "parties[1]");
+    assert!(foreign.json["message"].as_str().unwrap_or_default().contains("U+6D4B"), "{}", foreign.json);
+    assert!(foreign.json["action"].as_str().unwrap_or_default().contains("caractères latins"), "{}", foreign.json);
+    assert_eq!(app.journal_len().await, journal);
+    // Greek and Cyrillic names, French typography: accepted.
+    let greek = app.post("/cnp", &clerk, request("24/09998", &["Mᵐᵉ Ελένη Παπαδοπούλου", "M. Иван Петров"])).await;
+    assert_eq!(greek.status, StatusCode::CREATED, "{}", greek.json);
 
     // A legal-aid request without a pourvoi gives a partial certificate.
     let mut aid = civil_dossier("J 26-10.010");
