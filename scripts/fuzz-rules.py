@@ -98,7 +98,8 @@ def period(values, start_key, end_key, start_default, end_default, longest):
 def dossier_record(record, partial=False):
     """models::record::check_record: the procedure fits the nature, the
     attacked decision precedes the registration, a demandeur is among the
-    parties, no recused magistrate reports the dossier; and the store's
+    parties, a lawyer's e-mail address has its lawyer, no recused magistrate
+    reports the dossier; and the store's
     rule that a pourvoi is not registered after today."""
     if not isinstance(record, MutableMapping):
         return
@@ -135,6 +136,10 @@ def dossier_record(record, partial=False):
         record["parties"] = [{"name": "Partie demanderesse", "role": "demandeur", "lawyer": None}]
     elif isinstance(parties, list) and not parties:
         del record["parties"]
+    # A lawyer's e-mail address names its lawyer.
+    for party in parties if isinstance(parties, list) else []:
+        if isinstance(party, MutableMapping) and party.get("lawyer_email") and not party.get("lawyer"):
+            party["lawyer"] = "SCP Avocat"
     rapporteurs = record.get("rapporteurs")
     recusals = record.get("recusals")
     if isinstance(recusals, list) and isinstance(rapporteurs, list):

@@ -39,8 +39,9 @@ impl LogFormat {
 #[derive(Debug, Args)]
 pub(crate) struct CommonFlags {
     /// Settings file (TOML; keys as the long options, with `_`: database_url,
-    /// bind, metrics_bind, log_format, planning_rules, templates, visibility,
-    /// no_worker). A flag or an environment variable overrides the file.
+    /// bind, metrics_bind, log_format, planning_rules, templates, smtp_url,
+    /// mail_from, visibility, no_worker). A flag or an environment variable
+    /// overrides the file.
     #[arg(long, env = "GREFFE_CONFIG")]
     config: Option<PathBuf>,
     /// Database URL: sqlite://FILE (embedded) or postgres://USER@HOST/NAME
@@ -57,6 +58,17 @@ pub(crate) struct CommonFlags {
     /// lists them), checked at start [default: greffe's own].
     #[arg(long, env = "GREFFE_TEMPLATES")]
     templates: Option<PathBuf>,
+    /// The SMTP server the outbox's notices are sent through:
+    /// smtp://HOST:PORT (no TLS), smtp://HOST:587?tls=required (STARTTLS),
+    /// smtps://HOST:465 (TLS); credentials as USER:PASSWORD@HOST
+    /// [default: none — the notices wait in the outbox].
+    #[arg(long, env = "GREFFE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The notices' sender, `Name <address>`; its domain names the
+    /// messages (Message-ID) [default: Greffe de la Cour de cassation
+    /// <greffe@courdecassation.fr>].
+    #[arg(long, env = "GREFFE_MAIL_FROM")]
+    mail_from: Option<String>,
     /// Log lines as text or as JSON objects, one per line [default: text].
     #[arg(long, env = "GREFFE_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -95,6 +107,8 @@ struct File {
     database_url: Option<String>,
     planning_rules: Option<PathBuf>,
     templates: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
     log_format: Option<LogFormat>,
     metrics_bind: Option<SocketAddr>,
     bind: Option<SocketAddr>,
@@ -139,6 +153,8 @@ pub(crate) struct Settings {
     pub(crate) database_url: Setting<String>,
     pub(crate) planning_rules: Setting<Option<PathBuf>>,
     pub(crate) templates: Setting<Option<PathBuf>>,
+    pub(crate) smtp_url: Setting<Option<String>>,
+    pub(crate) mail_from: Setting<String>,
     pub(crate) log_format: Setting<LogFormat>,
     pub(crate) metrics_bind: Setting<Option<SocketAddr>>,
     /// `greffe serve` only.
@@ -154,6 +170,9 @@ pub(crate) struct ServeSettings {
     pub(crate) visibility: Setting<Option<PathBuf>>,
     pub(crate) no_worker: Setting<bool>,
 }
+
+/// The notices' sender when none is set.
+pub(crate) const DEFAULT_MAIL_FROM: &str = "Greffe de la Cour de cassation <greffe@courdecassation.fr>";
 
 /// The default address of `greffe serve`.
 const DEFAULT_BIND: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 8080));
@@ -211,7 +230,7 @@ fn read_file(path: &Path) -> Result<File, Failure> {
     let text = super::files::read_text(path)?;
     toml::from_str(&text).map_err(|error| {
         Failure::usage(format!(
-            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, visibility, no_worker)",
+            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker)",
             path.display(),
             error.message()
         ))
@@ -254,6 +273,15 @@ impl Settings {
                 "GREFFE_PLANNING_RULES",
             ),
             templates: pick_opt(common.templates, file.templates, path, "templates", "GREFFE_TEMPLATES"),
+            smtp_url: pick_opt(common.smtp_url, file.smtp_url, path, "smtp-url", "GREFFE_SMTP_URL"),
+            mail_from: pick(
+                common.mail_from,
+                file.mail_from,
+                path,
+                DEFAULT_MAIL_FROM.to_owned(),
+                "mail-from",
+                "GREFFE_MAIL_FROM",
+            ),
             log_format: pick(
                 common.log_format,
                 file.log_format,
@@ -300,6 +328,11 @@ impl Settings {
             Some(dir) => line("templates", dir, &self.templates.origin),
             None => line("# templates", "(modèles intégrés)".into(), &self.templates.origin),
         }
+        match &self.smtp_url.value {
+            Some(url) => line("smtp_url", quoted(&greffe_api::mail::redact(url)), &self.smtp_url.origin),
+            None => line("# smtp_url", "(aucun : les avis attendent dans la file d'envoi)".into(), &self.smtp_url.origin),
+        }
+        line("mail_from", quoted(&self.mail_from.value), &self.mail_from.origin);
         if let Some(serve) = &self.serve {
             line("bind", quoted(&serve.bind.value.to_string()), &serve.bind.origin);
             match path(&serve.visibility.value) {

@@ -290,11 +290,23 @@ pub(crate) fn load_templates(dir: Option<&std::path::Path>) -> Result<greffe_doc
     Ok(greffe_documents::Renderer::new(templates))
 }
 
+/// The mailer of `--smtp-url` and `--mail-from`, checked at start; none
+/// without a server (the notices wait in the outbox, said in the log).
+pub(crate) fn load_mailer(settings: &Settings) -> Result<Option<std::sync::Arc<greffe_api::mail::Mailer>>, Failure> {
+    let Some(url) = &settings.smtp_url.value else {
+        return Ok(None);
+    };
+    let mailer = greffe_api::mail::Mailer::new(url, &settings.mail_from.value)
+        .map_err(|problem| Failure::usage(format!("{problem} ({} / {})", settings.smtp_url.origin, settings.mail_from.origin)))?;
+    Ok(Some(std::sync::Arc::new(mailer)))
+}
+
 /// `--check-config`: the settings printed, their files checked.
 fn check_config(settings: &Settings, command: &str, io: &mut Io<'_>) -> Result<u8, Failure> {
     let _ = write!(io.out, "{}", settings.describe(command));
     load_rules(settings.planning_rules.value.as_deref())?;
     load_templates(settings.templates.value.as_deref())?;
+    load_mailer(settings)?;
     if let Some(serve) = &settings.serve {
         load_visibility(serve.visibility.value.as_deref())?;
     }
@@ -364,6 +376,7 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     init_logs(settings.log_format.value);
     let rules = load_rules(settings.planning_rules.value.as_deref())?;
     let documents = load_templates(settings.templates.value.as_deref())?;
+    let mailer = load_mailer(&settings)?;
     let runtime = runtime()?;
     let url = settings.database_url.value.clone();
     let worked = runtime.block_on(async {
@@ -373,6 +386,10 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         let mut state = AppState::new(store.clone());
         state.rules = std::sync::Arc::new(rules);
         state.documents = std::sync::Arc::new(documents);
+        state.mailer = mailer;
+        if state.mailer.is_none() {
+            tracing::warn!("aucun serveur SMTP (--smtp-url) : les avis attendent dans la file d'envoi");
+        }
         serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::worker::Worker::work(&state, shutdown_signal()).await;
         store.close().await;
@@ -392,6 +409,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let rules = load_rules(settings.planning_rules.value.as_deref())?;
     let visibility = load_visibility(serve.visibility.value.as_deref())?;
     let documents = load_templates(settings.templates.value.as_deref())?;
+    let mailer = load_mailer(&settings)?;
     let (url, bind) = (settings.database_url.value.clone(), serve.bind.value);
     let runtime = runtime()?;
     let served = runtime.block_on(async {
@@ -420,6 +438,10 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         state.rules = std::sync::Arc::new(rules);
         state.visibility = std::sync::Arc::new(visibility);
         state.documents = std::sync::Arc::new(documents);
+        state.mailer = mailer;
+        if state.mailer.is_none() && !serve.no_worker.value {
+            tracing::warn!("aucun serveur SMTP (--smtp-url) : les avis attendent dans la file d'envoi");
+        }
         if serve.no_worker.value {
             state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
         }

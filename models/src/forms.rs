@@ -65,6 +65,27 @@ pub const ECLI_PATTERN: &str = concat!(
     r"[\u0020\u00A0\u2000-\u200A\u202F]*$"
 );
 
+/// An e-mail address as a lawyer's office gives it (RFC 5322 dot-atom
+/// local part, a domain of LDH labels ending in a letters-only top-level
+/// label), at most [`EMAIL_MAX`] bytes. No quoted local parts, comments or
+/// address literals: a notice must reach an ordinary mailbox.
+pub const EMAIL_PATTERN: &str = concat!(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*",
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+);
+
+/// The longest e-mail address (RFC 5321, 4.5.3.1.3: a path of 256 octets
+/// with its angle brackets).
+pub const EMAIL_MAX: usize = 254;
+
+/// Whether `value` is an e-mail address ([`EMAIL_PATTERN`], at most
+/// [`EMAIL_MAX`] bytes).
+pub fn is_email(value: &str) -> bool {
+    static FORM: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(EMAIL_PATTERN).expect("the e-mail pattern compiles"));
+    value.len() <= EMAIL_MAX && FORM.is_match(value)
+}
+
 /// A pourvoi number as people type it ([`crate::pourvoi::PourvoiNumber::parse_lenient`]):
 /// a letter and seven digits, any of them separated by spaces (also no-break
 /// ones), dashes and dots.
@@ -121,6 +142,10 @@ mod tests {
             "\\",
             "a.pdf",
             "ECLI:FR:CCASS:2026:",
+            "@",
+            "scp.x@avocats.fr",
+            ".",
+            "-",
             "ecli:fr:ccass:2026:",
             "C100",
             ":",
@@ -136,6 +161,7 @@ mod tests {
             prop_assert_eq!(pattern(USER_ID_PATTERN).is_match(&value), is_user_id(&value));
             prop_assert_eq!(pattern(&NON_BLANK_PATTERN).is_match(&value), one_line && !is_blank(&value));
             prop_assert_eq!(pattern(&FILE_NAME_PATTERN).is_match(&value), is_file_name(&value));
+            prop_assert_eq!(pattern(EMAIL_PATTERN).is_match(&value) && value.len() <= EMAIL_MAX, is_email(&value));
             prop_assert_eq!(
                 pattern(ECLI_PATTERN).is_match(&value),
                 one_line && crate::registry::parse_ecli(&value).is_ok(),
@@ -162,5 +188,10 @@ mod tests {
         assert!(!pattern(POURVOI_PATTERN).is_match("Y 15/26.094"));
         assert!(pattern(ECLI_PATTERN).is_match(" ecli:fr:ccass:2026:C100123\u{A0}"));
         assert!(!pattern(ECLI_PATTERN).is_match("ECLI:FR:CCASS:26:C100123"));
+        assert!(is_email("greffe.avis@scp-dupont.avocats.fr") && is_email("o'neil+avis@cabinet.paris"));
+        for refused in ["scp@avocats", "a..b@x.fr", ".a@x.fr", "a@-x.fr", "a@x.f", "a b@x.fr", "a@x.fr ", "a@x_y.fr"] {
+            assert!(!is_email(refused), "{refused}");
+        }
+        assert!(!is_email(&format!("{}@x.fr", "a".repeat(250))));
     }
 }

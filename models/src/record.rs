@@ -39,6 +39,39 @@ pub struct Party {
     /// Avocat aux Conseils representing the party, if any.
     #[serde(default)]
     pub lawyer: Option<String>,
+    /// The lawyer's e-mail address, where notices are sent
+    /// (`avis@scp-dupont.avocats.fr`).
+    #[serde(default)]
+    pub lawyer_email: Option<String>,
+    /// The party's postal address, for a party without a lawyer: its
+    /// notices are letters the greffe prints and posts.
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+impl Party {
+    /// Whether the party is the ministère public (a criminal pourvoi's
+    /// other side): the parquet général sits with the court and reads the
+    /// roll; no notice is sent to it.
+    pub fn is_ministere_public(&self) -> bool {
+        let name = self.name.trim().to_lowercase();
+        name == "ministère public" || name == "ministere public"
+    }
+
+    /// The party's lawyer, when one is named (not blank).
+    pub fn lawyer(&self) -> Option<&str> {
+        self.lawyer.as_deref().filter(|lawyer| !lawyer.trim().is_empty())
+    }
+
+    /// The party's postal address, when one is given (not blank).
+    pub fn postal_address(&self) -> Option<&str> {
+        self.address.as_deref().filter(|address| !address.trim().is_empty())
+    }
+
+    /// A party named `name` in `role`, without a lawyer or an address.
+    pub fn named(name: impl Into<String>, role: PartyRole) -> Self {
+        Self { name: name.into(), role, lawyer: None, lawyer_email: None, address: None }
+    }
 }
 
 /// A recusal (or abstention) of a magistrate, with its ground.
@@ -205,6 +238,21 @@ pub fn check_record(input: &mut DossierInput) -> Vec<RecordProblem> {
                 "donner le nom de la partie",
             ));
         }
+        if let Some(email) = &party.lawyer_email {
+            if !crate::forms::is_email(email) {
+                problems.push(RecordProblem::new(
+                    format!("parties[{index}].lawyer_email"),
+                    format!("adresse électronique « {email} » invalide"),
+                    "format attendu : nom@domaine.fr, sans espace",
+                ));
+            } else if party.lawyer().is_none() {
+                problems.push(RecordProblem::new(
+                    format!("parties[{index}].lawyer"),
+                    "adresse électronique d'avocat sans avocat",
+                    "nommer l'avocat aux Conseils dont c'est l'adresse, ou retirer l'adresse",
+                ));
+            }
+        }
     }
     for (index, recusal) in input.recusals.iter().enumerate() {
         if recusal.ground.trim().is_empty() {
@@ -245,7 +293,7 @@ mod tests {
                 date: "2026-09-01".into(),
                 docket: "24/01234".into(),
             },
-            parties: vec![Party { name: "M. X".into(), role: PartyRole::Demandeur, lawyer: None }],
+            parties: vec![Party::named("M. X", PartyRole::Demandeur)],
             residence_demandeur: Residence::default(),
             residence_defendeur: Residence::default(),
             rapporteurs: vec!["m1".into()],
@@ -289,5 +337,25 @@ mod tests {
         let mut input = record();
         input.parties[0].name = "M.\tX".into();
         assert_eq!(check_record(&mut input)[0].field, "parties[0].name", "a name is one line");
+    }
+
+    #[test]
+    fn a_lawyers_address_is_checked_and_tied_to_the_lawyer() {
+        let mut input = record();
+        input.parties[0].lawyer = Some("SCP Dupont".into());
+        input.parties[0].lawyer_email = Some("avis@scp-dupont.avocats.fr".into());
+        input.parties[0].address = Some("  ".into());
+        assert!(check_record(&mut input).is_empty());
+        assert_eq!(input.parties[0].postal_address(), None, "a blank address is no address");
+        input.parties[0].lawyer_email = Some(" avis@scp-dupont.avocats.fr".into());
+        assert_eq!(check_record(&mut input)[0].field, "parties[0].lawyer_email", "as the document's pattern says");
+        input.parties[0].lawyer_email = Some("avis@scp-dupont".into());
+        let problems = check_record(&mut input);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "parties[0].lawyer_email");
+        assert!(problems[0].message.contains("avis@scp-dupont"), "{}", problems[0].message);
+        input.parties[0].lawyer = Some(" ".into());
+        input.parties[0].lawyer_email = Some("avis@scp-dupont.avocats.fr".into());
+        assert_eq!(check_record(&mut input)[0].field, "parties[0].lawyer", "an address needs its lawyer");
     }
 }

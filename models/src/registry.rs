@@ -246,6 +246,10 @@ vocabulary! {
         Access = "access", "accès au portail";
         /// A registry task was done (a notice sent, a composition announced).
         TaskDone = "task_done", "tâche accomplie";
+        /// A notice was sent to a recipient (the mail server accepted it).
+        NoticeSent = "notice_sent", "envoi d'un avis";
+        /// A notice was refused for good by the recipient's mail server.
+        NoticeRefused = "notice_refused", "avis refusé par la messagerie";
     }
 }
 

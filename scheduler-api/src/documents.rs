@@ -168,6 +168,13 @@ pub async fn certificate(state: &AppState, id: i64) -> Result<Document> {
 /// lawyer (one per lawyer, naming the parties he represents) and to each
 /// party without one. Refused for a task that is not a notice to send.
 pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
+    notice_to(state, task, None).await
+}
+
+/// The avis d'audience of notice task `task`, to every recipient or to
+/// `recipient` alone (a lawyer's office, or a party without a lawyer, as
+/// the outbox names it).
+pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&str>) -> Result<Document> {
     if task.kind != "send_notice" {
         return Err(Error::conflict(
             ErrorCode::PlanStatus,
@@ -185,12 +192,12 @@ pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
     let mut lawyers: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut recipients = Vec::new();
     for party in &record.parties {
-        match party.lawyer.as_deref().filter(|l| !l.trim().is_empty()) {
+        match party.lawyer() {
             Some(lawyer) => lawyers.entry(lawyer).or_default().push(format!("{}, {}", party.name, role(party))),
             None => recipients.push(json!({
                 "nom": party.name,
                 "qualite": format!("{}, sans avocat aux Conseils", role(party)),
-                "adresse": Value::Null,
+                "adresse": party.postal_address(),
                 "salutation": "Madame, Monsieur",
             })),
         }
@@ -207,6 +214,19 @@ pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
         })
         .collect();
     letters.append(&mut recipients);
+    if let Some(recipient) = recipient {
+        letters.retain(|letter| letter["nom"] == recipient);
+        if letters.is_empty() {
+            return Err(Error::internal(format!(
+                "avis n° {} : « {recipient} » n'est plus destinataire (dossier modifié depuis la publication)",
+                task.id
+            )));
+        }
+    }
+    let ident = match recipient {
+        Some(recipient) => format!("avis-{}-{}", task.id, recipient),
+        None => format!("avis-{}", task.id),
+    };
     // The article that sets the notice, only where it is confirmed.
     let rule = if record.nature == greffe_models::registry::Nature::Penal {
         &state.rules.notice_days_penal
@@ -226,7 +246,7 @@ pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
         "fondement": notice_basis,
     });
     let bytes =
-        render(state, Kind::AvisAudience, data, Meta { ident: format!("avis-{}", task.id), date: today }).await?;
+        render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
     Ok(Document { bytes, filename: file_name(&["avis-audience", &task.id.to_string()]) })
 }
 

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod documents;
 pub mod error;
+pub mod mail;
 pub mod metrics;
 pub mod portal;
 pub mod worker;

@@ -46,6 +46,16 @@ struct JobLabels {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct KindLabels {
     kind: String,
 }
@@ -60,6 +70,8 @@ pub struct Metrics {
     jobs_run: Family<JobLabels, Counter>,
     job_seconds: Family<KindLabels, Histogram>,
     solver_gap: Histogram,
+    outbox: Family<StatusLabels, Gauge>,
+    outbox_attempts: Family<OutcomeLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -116,7 +128,15 @@ impl Default for Metrics {
             "Relative gap between a proposed plan's objective and its bound, (bound − objective) / |bound|",
             solver_gap.clone(),
         );
-        Self { registry, requests, latency, jobs, journal, jobs_run, job_seconds, solver_gap }
+        let outbox = Family::<StatusLabels, Gauge>::default();
+        registry.register("outbox", "Rows of the outbox, by status (read at each scrape)", outbox.clone());
+        let outbox_attempts = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "outbox_attempts",
+            "Sending attempts of this process's dispatcher, by outcome (sent, retry, refused)",
+            outbox_attempts.clone(),
+        );
+        Self { registry, requests, latency, jobs, journal, jobs_run, job_seconds, solver_gap, outbox, outbox_attempts }
     }
 }
 
@@ -139,6 +159,16 @@ impl Metrics {
         }
     }
 
+    /// Counts one sending attempt of the dispatcher.
+    pub fn outbox_attempt(&self, attempt: &crate::mail::Attempt) {
+        let outcome = match attempt {
+            crate::mail::Attempt::Sent => "sent",
+            crate::mail::Attempt::Retry(_) => "retry",
+            crate::mail::Attempt::Refused(_) => "refused",
+        };
+        self.outbox_attempts.get_or_create(&OutcomeLabels { outcome: outcome.to_owned() }).inc();
+    }
+
     /// The exposition: the store's figures read now, then every metric.
     pub async fn render(&self, store: &Store) -> greffe_store::Result<String> {
         let counts = store.job_counts().await?;
@@ -150,6 +180,9 @@ impl Metrics {
             }
         }
         self.journal.set(store.health().await?.journal_entries);
+        for (status, n) in store.outbox_counts().await? {
+            self.outbox.get_or_create(&StatusLabels { status: status.as_str().to_owned() }).set(n);
+        }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).map_err(greffe_store::Error::internal)?;
         Ok(text)

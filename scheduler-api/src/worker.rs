@@ -10,6 +10,10 @@
 //! row beats — progress written, lease renewed, a cancellation asked from
 //! any process brought back.
 //!
+//! A third lane, when an SMTP server is configured, is the outbox's
+//! dispatcher (`crate::mail`): the notices publications wrote to the outbox,
+//! rendered and sent by e-mail.
+//!
 //! Every `greffe serve` runs one such worker (started with the service, and
 //! on the first proposal a router built without `serve` receives), and
 //! `greffe worker` runs one alone; a job queued by one process may run in
@@ -116,6 +120,9 @@ impl Worker {
             for kind in JobKind::ALL {
                 tokio::spawn(run(state.clone(), name.clone(), kind));
             }
+            if let Some(mailer) = &state.mailer {
+                tokio::spawn(crate::mail::run(state.clone(), std::sync::Arc::clone(mailer), name));
+            }
         }
     }
 
@@ -129,8 +136,15 @@ impl Worker {
         }
         let name = worker_name();
         let lanes = futures_util::future::join_all(JobKind::ALL.map(|kind| run(state.clone(), name.clone(), kind)));
+        let mail = async {
+            match &state.mailer {
+                Some(mailer) => crate::mail::run(state.clone(), std::sync::Arc::clone(mailer), name.clone()).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = lanes => {}
+            () = mail => {}
             () = shutdown => {}
         }
     }

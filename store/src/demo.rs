@@ -127,18 +127,42 @@ fn parties(rng: &mut ChaCha8Rng, nature: Nature) -> Vec<Party> {
         Nature::Civil if rng.random_bool(0.5) => pick(rng, &COMPANIES).to_owned(),
         Nature::Civil => person(rng),
     };
+    let demandeur_lawyer = pick(rng, &LAWYERS);
+    let defendeur_lawyer = (nature == Nature::Civil).then(|| pick(rng, &LAWYERS));
+    let party = |name: String, role, lawyer: Option<&str>| Party {
+        name,
+        role,
+        lawyer: lawyer.map(str::to_owned),
+        lawyer_email: lawyer.map(lawyer_email),
+        address: None,
+    };
     vec![
-        Party {
-            name: demandeur,
-            role: greffe_models::registry::PartyRole::Demandeur,
-            lawyer: Some(pick(rng, &LAWYERS).to_owned()),
-        },
-        Party {
-            name: defendeur,
-            role: greffe_models::registry::PartyRole::Defendeur,
-            lawyer: (nature == Nature::Civil).then(|| pick(rng, &LAWYERS).to_owned()),
-        },
+        party(demandeur, greffe_models::registry::PartyRole::Demandeur, Some(demandeur_lawyer)),
+        party(defendeur, greffe_models::registry::PartyRole::Defendeur, defendeur_lawyer),
     ]
+}
+
+/// A demonstration office's address, under the domain reserved for
+/// examples (RFC 2606): `SCP Castel et Vidal` → `greffe@castel-et-vidal.avocats.example`.
+fn lawyer_email(lawyer: &str) -> String {
+    let firm = lawyer.split_once(' ').map_or(lawyer, |(_, firm)| firm);
+    let mut local = String::new();
+    for c in firm.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'â' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if !(c == '-' && local.ends_with('-')) {
+            local.push(c);
+        }
+    }
+    format!("greffe@{}.avocats.example", local.trim_matches('-'))
 }
 
 fn event(kind: &str, date: Date, party: Option<&str>) -> EventInput {
@@ -482,4 +506,18 @@ pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
         import,
         users,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demonstration_office_has_a_valid_address() {
+        assert_eq!(lawyer_email("SCP Marchal-Noël"), "greffe@marchal-noel.avocats.example");
+        assert_eq!(lawyer_email("SAS Jourdan et associés"), "greffe@jourdan-et-associes.avocats.example");
+        for lawyer in LAWYERS {
+            assert!(greffe_models::forms::is_email(&lawyer_email(lawyer)), "{lawyer}");
+        }
+    }
 }

@@ -344,8 +344,10 @@ const COLUMNS: &str =
 
 async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
     let id = rows::int(row, "id")?;
-    let parties = sqlx::query("SELECT name, role, lawyer FROM dossier_parties WHERE dossier_id = $1 ORDER BY position")
-        .bind(id)
+    let parties = sqlx::query(
+        "SELECT name, role, lawyer, lawyer_email, address FROM dossier_parties WHERE dossier_id = $1 ORDER BY position",
+    )
+    .bind(id)
         .fetch_all(&mut *connection)
         .await?
         .iter()
@@ -354,6 +356,8 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
                 name: rows::text(p, "name")?,
                 role: rows::parsed(p, "role", PartyRole::parse)?,
                 lawyer: rows::opt_text(p, "lawyer")?,
+                lawyer_email: rows::opt_text(p, "lawyer_email")?,
+                address: rows::opt_text(p, "address")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -447,8 +451,9 @@ async fn write_children(connection: &mut AnyConnection, id: i64, input: &Dossier
     }
     for (position, party) in input.parties.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer, lawyer_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO dossier_parties (dossier_id, position, name, name_key, role, lawyer, lawyer_key, lawyer_email,
+                                          address)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(i64::try_from(position).map_err(Error::internal)?)
@@ -457,6 +462,8 @@ async fn write_children(connection: &mut AnyConnection, id: i64, input: &Dossier
         .bind(party.role.as_str())
         .bind(&party.lawyer)
         .bind(party.lawyer.as_deref().map(search_key))
+        .bind(&party.lawyer_email)
+        .bind(&party.address)
         .execute(&mut *connection)
         .await?;
     }

@@ -30,6 +30,7 @@ pub mod idempotency;
 pub mod import;
 pub mod jobs;
 pub mod journal;
+pub mod outbox;
 pub mod pieces;
 pub mod planning;
 pub mod plans;

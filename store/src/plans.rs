@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use greffe_checker::CheckReport;
-use greffe_models::diff::{ImpliedTask, PlanDiff};
+use greffe_models::diff::{ImpliedTask, PlanDiff, TaskKind};
 use greffe_models::format::InstanceDoc;
 use greffe_models::registry::{DossierStatus, RegistryKind};
 use greffe_models::{Date, Plan};
@@ -567,9 +567,9 @@ impl Store {
         for &NewNoticeTask { task, late_reason } in tasks {
             let Some(dossier_id) = store_id(task.dossier.as_str()) else { continue };
             // A withdrawn dossier left the store's plannable set but not the store.
-            sqlx::query(
+            let task_id = sqlx::query(
                 "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at, late_reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(id)
             .bind(dossier_id)
@@ -579,8 +579,14 @@ impl Store {
             .bind(&task.label)
             .bind(&at)
             .bind(late_reason)
-            .execute(&mut *write.tx)
+            .fetch_one(&mut *write.tx)
             .await?;
+            // The avis d'audience to send: in the outbox, in this very
+            // transaction (crate::outbox).
+            if task.kind == TaskKind::SendNotice {
+                let task_id = rows::int(&task_id, "id")?;
+                crate::outbox::enqueue_notice(&mut *write.tx, task_id, dossier_id, task.hearing.as_str(), &at).await?;
+            }
         }
         if let Some(amended) = summary.amends {
             sqlx::query("UPDATE plans SET status = 'amended', updated_at = $1, version = version + 1 WHERE id = $2 AND status = 'published'")

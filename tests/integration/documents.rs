@@ -16,7 +16,7 @@ use crate::portal::{PASSWORD, Served};
 
 /// poppler-utils' tools, or `None` (the test says it skips) when
 /// `scripts/install-deps --tests` could not install them.
-fn poppler() -> Option<()> {
+pub(crate) fn poppler() -> Option<()> {
     let present = Command::new("pdftotext").arg("-v").output().is_ok();
     if !present {
         eprintln!("poppler-utils absent (scripts/install-deps --tests) : vérification du texte des PDF sautée");
@@ -37,6 +37,11 @@ fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
     assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
     // Typst sets typographic apostrophes: compared as typed.
     String::from_utf8_lossy(&output.stdout).replace('’', "'")
+}
+
+/// The text of `pdf` as a reader extracts it.
+pub(crate) fn text_of(pdf: &[u8]) -> String {
+    tool("pdftotext", &[], pdf)
 }
 
 /// What a PDF/A-2b reader checks: the identification in the metadata, and

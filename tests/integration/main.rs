@@ -14,6 +14,7 @@ mod format;
 mod generator;
 mod helpers;
 mod install_deps;
+mod mail;
 mod portal;
 mod repair;
 mod simulation;

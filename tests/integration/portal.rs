@@ -168,7 +168,7 @@ impl Served {
 /// Adds two hearings of civ1 to this week (Thursday and Friday mornings),
 /// then proposes, validates and publishes a plan over the week, as if
 /// published a month ago (so that the hearings kept their notice periods).
-async fn publish_civ1(store: &Store, today: greffe_models::Date) {
+pub(crate) async fn publish_civ1(store: &Store, today: greffe_models::Date) {
     use chrono::Datelike;
     let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
     for (id, offset) in [("civ1-essai-jeudi", 3), ("civ1-essai-vendredi", 4)] {
@@ -1082,11 +1082,11 @@ async fn registry_portal_store(backend: Backend) {
         },
         parties: vec![
             Party {
-                name: "Mme Élodie Portail".into(),
-                role: PartyRole::Demandeur,
                 lawyer: Some("SCP Célice, Texidor".into()),
+                lawyer_email: Some("avis@celice-texidor.avocats.example".into()),
+                ..Party::named("Mme Élodie Portail", PartyRole::Demandeur)
             },
-            Party { name: "Société Registre".into(), role: PartyRole::Defendeur, lawyer: None },
+            Party::named("Société Registre", PartyRole::Defendeur),
         ],
         residence_demandeur: Default::default(),
         residence_defendeur: Default::default(),
@@ -1114,7 +1114,7 @@ async fn registry_portal_store(backend: Backend) {
     twin.pourvoi = "X 26-54.322".into();
     twin.attacked.court = "COUR D'APPEL  DE RENNES".into();
     twin.attacked.docket = "26 00042".into();
-    twin.parties = vec![Party { name: "M. Autre".into(), role: PartyRole::Demandeur, lawyer: None }];
+    twin.parties = vec![Party::named("M. Autre", PartyRole::Demandeur)];
     let found = store.possible_duplicates(&twin).await.expect("duplicates");
     assert!(found.iter().any(|d| d.id == dossier.id), "same attacked decision");
     let mut same_parties = input.clone();

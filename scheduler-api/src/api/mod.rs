@@ -54,6 +54,9 @@ pub struct AppState {
     pub pinned_day: Option<Date>,
     /// The documents' templates (greffe's, or the court's: `--templates`).
     pub documents: std::sync::Arc<greffe_documents::Renderer>,
+    /// Where the outbox's e-mails go (`--smtp-url`, `--mail-from`); none:
+    /// they wait in the outbox.
+    pub mailer: Option<std::sync::Arc<crate::mail::Mailer>>,
 }
 
 impl AppState {
@@ -67,6 +70,7 @@ impl AppState {
             metrics: std::sync::Arc::default(),
             pinned_day: None,
             documents: std::sync::Arc::default(),
+            mailer: None,
         }
     }
 
@@ -532,7 +536,9 @@ enum Form {
 /// The forms of input fields: (schema, property, form).
 fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
     use greffe_models::format::MAX_SMALL_INTEGER;
-    use greffe_models::forms::{CODE_PATTERN, NON_BLANK_PATTERN, POURVOI_PATTERN, USER_ID_PATTERN};
+    use greffe_models::forms::{
+        CODE_PATTERN, EMAIL_MAX, EMAIL_PATTERN, NON_BLANK_PATTERN, POURVOI_PATTERN, USER_ID_PATTERN,
+    };
     vec![
         ("ChamberInput", "code", Form::Pattern(CODE_PATTERN, None)),
         ("ChamberInput", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
@@ -549,6 +555,7 @@ fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
         ("TokenRequest", "label", Form::Pattern(&NON_BLANK_PATTERN, Some(greffe_store::users::TOKEN_LABEL_MAX))),
         ("DossierInput", "pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
         ("Party", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("Party", "lawyer_email", Form::Pattern(EMAIL_PATTERN, Some(EMAIL_MAX))),
         ("AttackedDecision", "court", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("AttackedDecision", "docket", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("RecusalInput", "ground", Form::Pattern(&NON_BLANK_PATTERN, None)),

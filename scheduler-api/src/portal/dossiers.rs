@@ -216,6 +216,11 @@ pub struct PartyView {
     role: String,
     name: String,
     lawyer: String,
+    /// Where its notices go: the lawyer's e-mail, or the party's postal
+    /// address (a printed letter).
+    notices_to: String,
+    /// No address to send its notices to.
+    no_address: bool,
 }
 
 /// A deadline, for reading.
@@ -583,10 +588,20 @@ async fn dossier_page(
         parties: record
             .parties
             .iter()
-            .map(|p| PartyView {
-                role: p.role.label_fr().to_owned(),
-                name: p.name.clone(),
-                lawyer: p.lawyer.clone().unwrap_or_else(|| "non représentée".into()),
+            .map(|p| {
+                let notices_to = match (&p.lawyer_email, p.postal_address()) {
+                    _ if p.is_ministere_public() => "le rôle (parquet général)".to_owned(),
+                    (Some(email), _) => format!("courriel : {email}"),
+                    (None, Some(address)) if p.lawyer().is_none() => format!("lettre : {address}"),
+                    _ => String::new(),
+                };
+                PartyView {
+                    role: p.role.label_fr().to_owned(),
+                    name: p.name.clone(),
+                    lawyer: p.lawyer.clone().unwrap_or_else(|| "non représentée".into()),
+                    no_address: notices_to.is_empty(),
+                    notices_to,
+                }
             })
             .collect(),
         rapporteurs: record.rapporteurs.iter().map(|r| name_of(r)).collect(),

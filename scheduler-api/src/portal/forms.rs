@@ -200,6 +200,8 @@ pub fn choices<'a>(
 pub enum Kind {
     /// One line of text.
     Text,
+    /// An e-mail address (the browser's e-mail keyboard).
+    Email,
     /// A date (`AAAA-MM-JJ`, the browser's date picker).
     Date,
     /// A list of choices.
@@ -281,6 +283,7 @@ impl Field {
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             Kind::Date => "date",
+            Kind::Email => "email",
             Kind::File => "file",
             _ => "text",
         }

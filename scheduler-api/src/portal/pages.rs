@@ -291,6 +291,49 @@ pub struct NoticeRow {
     due: String,
     hearing: String,
     label: String,
+    /// Where each of its recipients stands (the outbox), in French.
+    sending: Vec<Sending>,
+}
+
+/// One recipient of a notice, as the clerk follows it.
+#[derive(Debug, Clone)]
+pub struct Sending {
+    /// The lawyer's office or the party, and the address.
+    to: String,
+    /// Where it stands, in French (« envoyé le … », « refusé : … »).
+    state: String,
+    /// Badge: `success`, `info`, `warning`, `error`.
+    tone: &'static str,
+}
+
+impl Sending {
+    fn of(item: &greffe_store::outbox::OutboxItem) -> Self {
+        use greffe_store::outbox::OutboxStatus;
+        let to = match &item.address {
+            Some(address) => format!("{} ({address})", item.recipient),
+            None => format!("{} (adresse à compléter)", item.recipient),
+        };
+        let when = |at: &Option<String>| at.as_deref().map(|at| at.get(..10).unwrap_or(at).to_owned()).unwrap_or_default();
+        let (state, tone) = match item.status {
+            OutboxStatus::Sent => (format!("envoyé le {}", date_fr(&when(&item.sent_at))), "success"),
+            OutboxStatus::Posted => (format!("lettre postée le {}", date_fr(&when(&item.sent_at))), "success"),
+            OutboxStatus::Pending if item.attempts == 0 => ("en cours d'envoi".to_owned(), "info"),
+            OutboxStatus::Pending => (
+                format!(
+                    "nouvel essai prévu ({} essai(s) : {})",
+                    item.attempts,
+                    item.last_error.as_deref().unwrap_or("sans réponse")
+                ),
+                "warning",
+            ),
+            OutboxStatus::Refused => (
+                format!("refusé : {} — envoyer l'avis autrement", item.last_error.as_deref().unwrap_or("sans motif")),
+                "error",
+            ),
+            OutboxStatus::Letter => ("lettre à imprimer et poster".to_owned(), "warning"),
+        };
+        Self { to, state, tone }
+    }
 }
 
 /// A hearing of the period.
@@ -522,8 +565,11 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
     if member.may(Operation::CompleteNotice) {
         page.show_notices = true;
         for chamber in user.chambers.iter().filter(|c| c.as_str() != "*") {
+            let outbox = state.store.outbox_of_open_tasks(chamber).await?;
             for notice in state.store.notice_tasks(chamber).await? {
+                let sending = outbox.iter().filter(|item| item.task_id == notice.id).map(Sending::of).collect();
                 page.notices.push(NoticeRow {
+                    sending,
                     id: notice.id,
                     sends: notice.kind == "send_notice",
                     dossier_id: notice.dossier_id,

@@ -81,6 +81,8 @@ pub fn fields_of(record: &DossierInput) -> Fields {
         fields.push(format!("parties[{index}].role"), party.role.as_str());
         fields.push(format!("parties[{index}].name"), &party.name);
         fields.push(format!("parties[{index}].lawyer"), party.lawyer.clone().unwrap_or_default());
+        fields.push(format!("parties[{index}].lawyer_email"), party.lawyer_email.clone().unwrap_or_default());
+        fields.push(format!("parties[{index}].address"), party.address.clone().unwrap_or_default());
     }
     for (index, rapporteur) in record.rapporteurs.iter().enumerate() {
         fields.push(format!("rapporteurs[{index}]"), rapporteur);
@@ -156,7 +158,9 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
     for index in 0..rows(fields, "parties", ".name") {
         let name = fields.get(&format!("parties[{index}].name")).trim().to_owned();
         let lawyer = fields.opt(&format!("parties[{index}].lawyer"));
-        if name.is_empty() && lawyer.is_none() {
+        let lawyer_email = fields.opt(&format!("parties[{index}].lawyer_email"));
+        let address = fields.opt(&format!("parties[{index}].address"));
+        if name.is_empty() && lawyer.is_none() && lawyer_email.is_none() && address.is_none() {
             continue;
         }
         let role_field = format!("parties[{}].role", parties.len());
@@ -165,7 +169,7 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
             problems.push(role_field, "qualité de la partie inconnue", "choisir demandeur, défendeur ou intervenant");
             continue;
         };
-        parties.push(Party { name, role, lawyer });
+        parties.push(Party { name, role, lawyer, lawyer_email, address });
     }
     let rapporteurs: Vec<String> =
         (0..rows(fields, "rapporteurs", "")).filter_map(|index| fields.opt(&format!("rapporteurs[{index}]"))).collect();
@@ -297,6 +301,10 @@ pub fn groups(
                 field(Kind::Text, &format!("parties[{index}].name"), "Nom"),
                 field(Kind::Text, &format!("parties[{index}].lawyer"), "Avocat aux Conseils")
                     .hint("Laisser vide si la partie n'est pas représentée"),
+                field(Kind::Email, &format!("parties[{index}].lawyer_email"), "Adresse électronique de l'avocat")
+                    .hint("Où partent les avis d'audience, par exemple avis@scp-dupont.fr"),
+                field(Kind::Text, &format!("parties[{index}].address"), "Adresse postale de la partie")
+                    .hint("Pour une partie sans avocat : ses avis lui sont envoyés par lettre"),
             ],
             error: if index == 0 { problems.of("parties").cloned() } else { None },
         });

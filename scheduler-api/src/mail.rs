@@ -1,0 +1,255 @@
+//! The outbox's dispatcher (`store::outbox`): sends the e-mail rows by
+//! SMTP, the avis d'audience attached as PDF.
+//!
+//! A lane of the worker claims due rows for a lease, renders each row's
+//! document once — on a blocking thread, never on a request's — and keeps
+//! it by its hash, then sends it under the Message-ID derived from the row
+//! (`<outbox-ID@DOMAIN>`, the sender's domain: a message sent again after a
+//! process died mid-batch is recognisable as the same one). The server's
+//! answer decides: accepted → sent (journaled, the notice task done when
+//! all its rows are); a temporary failure (4xx, no connection, a timeout)
+//! → tried again after a backoff of 30 s doubling up to an hour; a
+//! permanent refusal (5xx) → refused, journaled, and left to the clerk on
+//! the open notice task. Without an SMTP server configured the rows wait.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use greffe_store::outbox::{Channel, OutboxItem};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tracing::Instrument;
+
+use crate::api::AppState;
+
+/// How long the dispatcher holds a row: renewed just before each attempt
+/// (longer than one SMTP exchange may take), past it a row whose sending
+/// was not recorded (its process died) is due again.
+pub const LEASE: Duration = Duration::from_secs(60);
+/// Rows claimed at once: at most this many can be sent twice when a
+/// process is killed mid-batch.
+pub const BATCH: i64 = 16;
+/// An idle dispatcher looks at the outbox this often.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// The first retry's delay; each next one doubles, up to [`RETRY_MAX`].
+pub const RETRY_FIRST: Duration = Duration::from_secs(30);
+/// The longest delay between two attempts.
+pub const RETRY_MAX: Duration = Duration::from_secs(3600);
+/// How long one SMTP exchange may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The mail settings: where to send, as whom.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    domain: String,
+    /// Delay before the first retry (tests shorten it).
+    retry_first: Duration,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from.to_string()).finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    /// A mailer sending through `smtp_url` — `smtp://HOST:PORT` (no TLS),
+    /// `smtp://HOST:587?tls=required` (STARTTLS), `smtps://HOST:465`
+    /// (TLS), credentials as `USER:PASSWORD@` — as `from` (`Greffe de la
+    /// Cour de cassation <greffe@courdecassation.fr>`). The refusal says
+    /// which of the two is wrong, in French.
+    pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|error| format!("serveur SMTP « {} » illisible : {error}", redact(smtp_url)))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        let from: Mailbox =
+            from.parse().map_err(|error| format!("expéditeur « {from} » illisible : {error} (attendu : Nom <adresse@domaine>)"))?;
+        let domain = from.email.domain().to_owned();
+        Ok(Self { transport, from, domain, retry_first: RETRY_FIRST })
+    }
+
+    /// The same mailer, retrying first after `delay` (tests).
+    pub fn with_retry_first(mut self, delay: Duration) -> Self {
+        self.retry_first = delay;
+        self
+    }
+
+    /// The Message-ID of outbox row `id`.
+    pub fn message_id(&self, id: i64) -> String {
+        format!("<outbox-{id}@{}>", self.domain)
+    }
+}
+
+/// `url` with its password masked.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// How one attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// The server accepted the message.
+    Sent,
+    /// To try again (a 4xx answer, no connection, a timeout).
+    Retry(String),
+    /// Refused for good (a 5xx answer, an address the server cannot take).
+    Refused(String),
+}
+
+/// The delay before attempt `attempts + 1` (after `attempts` failures).
+pub fn backoff(first: Duration, attempts: i64) -> Duration {
+    let doublings = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+    first.saturating_mul(2u32.saturating_pow(doublings)).min(RETRY_MAX)
+}
+
+/// Runs the dispatcher of this process until it is dropped.
+pub async fn run(state: AppState, mailer: Arc<Mailer>, worker: String) {
+    loop {
+        match dispatch(&state, &mailer, &worker).await {
+            Ok(0) => tokio::time::sleep(POLL_EVERY).await,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, "outbox unreadable");
+                tokio::time::sleep(POLL_EVERY * 4).await;
+            }
+        }
+    }
+}
+
+/// Claims one batch of due rows and sends each; returns how many were
+/// claimed.
+pub async fn dispatch(state: &AppState, mailer: &Mailer, worker: &str) -> Result<usize, crate::error::Error> {
+    let items = state.store.claim_outbox(worker, LEASE, BATCH).await?;
+    let claimed = items.len();
+    for item in items {
+        let span = tracing::info_span!("outbox", id = item.id, task = item.task_id, to = %item.recipient);
+        one(state, mailer, worker, &item).instrument(span).await?;
+    }
+    Ok(claimed)
+}
+
+/// Row `item`, held again, attempted, and its outcome recorded.
+async fn one(state: &AppState, mailer: &Mailer, worker: &str, item: &OutboxItem) -> Result<(), crate::error::Error> {
+    // Claimed with the batch, perhaps a while ago: still ours?
+    if !state.store.hold_outbox_row(item.id, worker, LEASE).await? {
+        tracing::warn!("row no longer held by this dispatcher: not sent");
+        return Ok(());
+    }
+    let attempt = match send(state, mailer, worker, item).await {
+        Ok(attempt) => attempt,
+        // The document could not be made (a datum no font prints, a
+        // template error): the clerk must act, as for a refusal.
+        Err(error) => Attempt::Refused(format!("document non produit : {error}")),
+    };
+    let recorded = match &attempt {
+        Attempt::Sent => state.store.outbox_sent(item.id, worker).await,
+        Attempt::Retry(why) => {
+            let delay = backoff(mailer.retry_first, item.attempts);
+            let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
+            state.store.outbox_retry(item.id, worker, why, at).await
+        }
+        Attempt::Refused(why) => state.store.outbox_refused(item.id, worker, why).await,
+    };
+    state.metrics.outbox_attempt(&attempt);
+    match (&attempt, recorded) {
+        (_, Err(error)) => tracing::error!(%error, "outbox outcome not recorded"),
+        (Attempt::Sent, Ok(())) => tracing::info!("notice sent"),
+        (Attempt::Retry(why), Ok(())) => tracing::warn!(%why, attempts = item.attempts + 1, "notice to retry"),
+        (Attempt::Refused(why), Ok(())) => tracing::warn!(%why, "notice refused"),
+    }
+    Ok(())
+}
+
+/// One attempt at row `item`: its document (rendered and kept on the first
+/// attempt), the message, the SMTP exchange.
+async fn send(state: &AppState, mailer: &Mailer, worker: &str, item: &OutboxItem) -> Result<Attempt, crate::error::Error> {
+    if item.channel != Channel::Email {
+        return Ok(Attempt::Refused("pas un envoi par courriel".to_owned()));
+    }
+    let Some(address) = item.address.as_deref() else {
+        return Ok(Attempt::Refused("aucune adresse électronique".to_owned()));
+    };
+    let to = match address.parse::<Address>() {
+        Ok(address) => Mailbox::new(Some(item.recipient.clone()), address),
+        Err(error) => return Ok(Attempt::Refused(format!("adresse « {address} » inutilisable : {error}"))),
+    };
+    let (task, _) = state.store.notice_task(item.task_id).await?;
+    let bytes = match &item.document_sha256 {
+        Some(sha256) => state.store.outbox_document(sha256).await?,
+        None => {
+            let document = crate::documents::notice_to(state, &task, Some(&item.recipient)).await?;
+            state.store.keep_outbox_document(item.id, worker, &document.bytes, &mailer.message_id(item.id)).await?;
+            document.bytes
+        }
+    };
+    let hearing = state.store.hearing(&item.hearing_id).await?.hearing;
+    let day = greffe_models::dates::parse_date(&hearing.date)
+        .map(crate::documents::day_long_fr)
+        .unwrap_or_else(|_| hearing.date.clone());
+    let subject = format!("Avis d'audience — pourvoi n° {} — audience du {day}", item.pourvoi);
+    let body = format!(
+        "Maître,\n\nVeuillez trouver ci-joint l'avis d'audience du pourvoi n° {pourvoi} ({parties}), \
+         appelé à l'audience du {day}.\n\nCe message est envoyé par le greffe de la Cour de cassation ; \
+         sa référence est {id}.\n",
+        pourvoi = item.pourvoi,
+        parties = item.party,
+        id = mailer.message_id(item.id),
+    );
+    let filename = format!("avis-audience-{}.pdf", item.pourvoi.replace([' ', '.'], "-"));
+    let message = Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(Some(mailer.message_id(item.id)))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(Attachment::new(filename).body(bytes, ContentType::parse("application/pdf").map_err(crate::error::Error::internal)?)),
+        );
+    let message = match message {
+        Ok(message) => message,
+        Err(error) => return Ok(Attempt::Refused(format!("message impossible à composer : {error}"))),
+    };
+    Ok(match mailer.transport.send(message).await {
+        Ok(_) => Attempt::Sent,
+        Err(error) if error.is_permanent() => Attempt::Refused(error.to_string()),
+        Err(error) => Attempt::Retry(error.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        assert_eq!(backoff(RETRY_FIRST, 0), Duration::from_secs(30));
+        assert_eq!(backoff(RETRY_FIRST, 1), Duration::from_secs(60));
+        assert_eq!(backoff(RETRY_FIRST, 5), Duration::from_secs(960));
+        assert_eq!(backoff(RETRY_FIRST, 7), RETRY_MAX);
+        assert_eq!(backoff(RETRY_FIRST, 1_000), RETRY_MAX);
+    }
+
+    #[test]
+    fn settings_are_read_or_refused_saying_which() {
+        let mailer = Mailer::new("smtp://127.0.0.1:2525", "Greffe <greffe@courdecassation.fr>").expect("settings");
+        assert_eq!(mailer.message_id(42), "<outbox-42@courdecassation.fr>");
+        assert!(Mailer::new("smtp://127.0.0.1:2525", "greffe").unwrap_err().contains("expéditeur"));
+        assert!(Mailer::new("http://x", "greffe@x.fr").unwrap_err().contains("serveur SMTP"));
+        assert_eq!(redact("smtps://greffe:secret@relais.justice.fr:465"), "smtps://greffe:***@relais.justice.fr:465");
+        assert_eq!(redact("smtp://relais:25"), "smtp://relais:25");
+    }
+}

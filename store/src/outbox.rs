@@ -1,0 +1,529 @@
+//! The transactional outbox: every notice to send is a row written in the
+//! transaction of the event that causes it — the publication of a plan or
+//! of an avenant ([`enqueue_notice`], called by `publish_plan`) — so that no
+//! notice is lost when a process dies and none is sent for an event that
+//! was rolled back.
+//!
+//! A row is one document to one recipient: the avis d'audience of a
+//! dossier to one lawyer's office (one row for the parties it represents),
+//! or, for a party without a lawyer's e-mail address, a letter the greffe
+//! prints and posts. The dispatcher (the service's worker) claims due
+//! e-mail rows for a lease ([`Store::claim_outbox`]), renders the document
+//! once and keeps it by its SHA-256 ([`Store::keep_outbox_document`]: every
+//! attempt sends the same bytes), sends it with the Message-ID derived from
+//! the row, and records the outcome: sent ([`Store::outbox_sent`], journaled
+//! on the dossier with the recipient, the message id and the document's
+//! hash; the notice task is done when all its rows are), a temporary failure
+//! to retry later ([`Store::outbox_retry`]), a permanent refusal
+//! ([`Store::outbox_refused`], journaled; the notice task stays open for the
+//! clerk with the server's answer). Delivery is at least once: a process
+//! killed between the send and its record sends the row again, under the
+//! same Message-ID.
+
+use std::time::Duration;
+
+use greffe_models::record::Party;
+use greffe_models::registry::RegistryKind;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use crate::error::{Error, Result};
+use crate::journal::{self, NewEntry, hex};
+use crate::{Backend, Store, instant, now, rows};
+
+/// The document an outbox row carries: the avis d'audience.
+pub const AVIS_AUDIENCE: &str = "avis_audience";
+
+/// How a row reaches its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// By e-mail, the document attached.
+    Email,
+    /// A letter the greffe prints and posts.
+    Letter,
+}
+
+impl Channel {
+    /// The channel as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Letter => "letter",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        [Self::Email, Self::Letter].into_iter().find(|c| c.as_str() == raw)
+    }
+}
+
+/// Where a row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// To send, at its next attempt.
+    Pending,
+    /// Sent: the mail server accepted it.
+    Sent,
+    /// Refused for good by the mail server: the clerk sends it otherwise.
+    Refused,
+    /// A letter to print and post.
+    Letter,
+    /// The letter was posted.
+    Posted,
+}
+
+impl OutboxStatus {
+    const ALL: [Self; 5] = [Self::Pending, Self::Sent, Self::Refused, Self::Letter, Self::Posted];
+
+    /// The status as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Refused => "refused",
+            Self::Letter => "letter",
+            Self::Posted => "posted",
+        }
+    }
+
+    /// In French, for the clerk.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Pending => "à envoyer",
+            Self::Sent => "envoyé",
+            Self::Refused => "refusé par le serveur de messagerie",
+            Self::Letter => "lettre à imprimer et poster",
+            Self::Posted => "lettre postée",
+        }
+    }
+
+    /// Whether the recipient has its notice (nothing left to do).
+    pub fn delivered(self) -> bool {
+        matches!(self, Self::Sent | Self::Posted)
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// One document to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxItem {
+    /// Id (the Message-ID is derived from it).
+    pub id: i64,
+    /// The notice task it fulfils.
+    pub task_id: i64,
+    /// Dossier.
+    pub dossier_id: i64,
+    /// Its pourvoi number.
+    pub pourvoi: String,
+    /// Hearing.
+    pub hearing_id: String,
+    /// Which document ([`AVIS_AUDIENCE`]).
+    pub document: String,
+    /// How it goes.
+    pub channel: Channel,
+    /// The parties it informs, as named in the record (`M. X, Mme Y`).
+    pub party: String,
+    /// Who receives it: the lawyer's office, or the party itself.
+    pub recipient: String,
+    /// The e-mail address, or the postal address of a letter (none when
+    /// the record has none: the clerk completes it).
+    pub address: Option<String>,
+    /// Where it stands.
+    pub status: OutboxStatus,
+    /// Sending attempts so far.
+    pub attempts: i64,
+    /// When it is due (instant as stored).
+    pub next_attempt: String,
+    /// SHA-256 of the rendered document, once rendered.
+    pub document_sha256: Option<String>,
+    /// The Message-ID it was sent under.
+    pub message_id: Option<String>,
+    /// The last failure, in the server's words.
+    pub last_error: Option<String>,
+    /// When it was sent or posted.
+    pub sent_at: Option<String>,
+}
+
+const COLUMNS: &str = "o.id, o.task_id, o.dossier_id, d.pourvoi, o.hearing_id, o.document, o.channel, o.party,
+    o.recipient, o.address, o.status, o.attempts, o.next_attempt, o.document_sha256, o.message_id, o.last_error,
+    o.sent_at";
+
+fn item_of(row: &AnyRow) -> Result<OutboxItem> {
+    Ok(OutboxItem {
+        id: rows::int(row, "id")?,
+        task_id: rows::int(row, "task_id")?,
+        dossier_id: rows::int(row, "dossier_id")?,
+        pourvoi: rows::text(row, "pourvoi")?,
+        hearing_id: rows::text(row, "hearing_id")?,
+        document: rows::text(row, "document")?,
+        channel: rows::parsed(row, "channel", Channel::parse)?,
+        party: rows::text(row, "party")?,
+        recipient: rows::text(row, "recipient")?,
+        address: rows::opt_text(row, "address")?,
+        status: rows::parsed(row, "status", OutboxStatus::parse)?,
+        attempts: rows::int(row, "attempts")?,
+        next_attempt: rows::text(row, "next_attempt")?,
+        document_sha256: rows::opt_text(row, "document_sha256")?,
+        message_id: rows::opt_text(row, "message_id")?,
+        last_error: rows::opt_text(row, "last_error")?,
+        sent_at: rows::opt_text(row, "sent_at")?,
+    })
+}
+
+/// Where one party's notices go, if anywhere.
+enum Recipient {
+    /// Its lawyer's office, by e-mail.
+    Email { lawyer: String, email: String },
+    /// A letter: to its lawyer (no e-mail address recorded) or to itself.
+    Letter { to: String, address: Option<String> },
+}
+
+fn recipient_of(party: &Party) -> Option<Recipient> {
+    if party.is_ministere_public() {
+        return None;
+    }
+    Some(match (party.lawyer(), &party.lawyer_email) {
+        (Some(lawyer), Some(email)) => Recipient::Email { lawyer: lawyer.to_owned(), email: email.clone() },
+        (Some(lawyer), None) => Recipient::Letter { to: lawyer.to_owned(), address: None },
+        (None, _) => Recipient::Letter { to: party.name.clone(), address: party.postal_address().map(str::to_owned) },
+    })
+}
+
+/// Writes, within the caller's transaction, the rows that send the avis
+/// d'audience of notice task `task_id` (dossier `dossier_id`, hearing
+/// `hearing_id`): one e-mail per lawyer's address (the parties it
+/// represents named together), one letter per party without one. Returns
+/// the number of rows.
+pub(crate) async fn enqueue_notice(
+    connection: &mut AnyConnection,
+    task_id: i64,
+    dossier_id: i64,
+    hearing_id: &str,
+    at: &str,
+) -> Result<usize> {
+    let parties: Vec<Party> = sqlx::query(
+        "SELECT name, role, lawyer, lawyer_email, address FROM dossier_parties WHERE dossier_id = $1 ORDER BY position",
+    )
+    .bind(dossier_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Party {
+            name: rows::text(row, "name")?,
+            role: rows::parsed(row, "role", greffe_models::registry::PartyRole::parse)?,
+            lawyer: rows::opt_text(row, "lawyer")?,
+            lawyer_email: rows::opt_text(row, "lawyer_email")?,
+            address: rows::opt_text(row, "address")?,
+        })
+    })
+    .collect::<Result<_>>()?;
+    // (channel, recipient, address) → the parties it informs, in the
+    // record's order.
+    let mut rows_to_write: Vec<(Channel, String, Option<String>, Vec<String>)> = Vec::new();
+    for party in &parties {
+        let (channel, to, address) = match recipient_of(party) {
+            None => continue,
+            Some(Recipient::Email { lawyer, email }) => (Channel::Email, lawyer, Some(email)),
+            Some(Recipient::Letter { to, address }) => (Channel::Letter, to, address),
+        };
+        let same = rows_to_write.iter_mut().find(|(c, r, a, _)| {
+            *c == channel && *r == to && *a == address && (channel == Channel::Email || address.is_some())
+        });
+        match same {
+            Some((_, _, _, named)) => named.push(party.name.clone()),
+            None => rows_to_write.push((channel, to, address, vec![party.name.clone()])),
+        }
+    }
+    for (channel, recipient, address, named) in &rows_to_write {
+        let status = match channel {
+            Channel::Email => OutboxStatus::Pending,
+            Channel::Letter => OutboxStatus::Letter,
+        };
+        sqlx::query(
+            "INSERT INTO outbox (task_id, dossier_id, hearing_id, document, channel, party, recipient, address, status,
+                                 next_attempt, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(task_id)
+        .bind(dossier_id)
+        .bind(hearing_id)
+        .bind(AVIS_AUDIENCE)
+        .bind(channel.as_str())
+        .bind(named.join(", "))
+        .bind(recipient)
+        .bind(address)
+        .bind(status.as_str())
+        .bind(at)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(rows_to_write.len())
+}
+
+impl Store {
+    /// The rows of notice task `task_id`, in their order.
+    pub async fn outbox_of_task(&self, task_id: i64) -> Result<Vec<OutboxItem>> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.task_id = $1 ORDER BY o.id");
+        sqlx::query(&sql).bind(task_id).fetch_all(self.pool()).await?.iter().map(item_of).collect()
+    }
+
+    /// The rows of a chamber's open notice tasks, by task then id: what
+    /// the clerk's list of notices shows beside each.
+    pub async fn outbox_of_open_tasks(&self, chamber: &str) -> Result<Vec<OutboxItem>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
+             JOIN notice_tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id
+             WHERE p.chamber = $1 AND t.done = 0 ORDER BY o.task_id, o.id"
+        );
+        sqlx::query(&sql).bind(chamber).fetch_all(self.pool()).await?.iter().map(item_of).collect()
+    }
+
+    /// One row.
+    pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("envoi n° {id}")))?;
+        item_of(&row)
+    }
+
+    /// How many rows stand in each status, for the service's health and
+    /// metrics: `(status, count)`.
+    pub async fn outbox_counts(&self) -> Result<Vec<(OutboxStatus, i64)>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|row| Ok((rows::parsed(row, "status", OutboxStatus::parse)?, rows::int(row, "n")?))).collect()
+    }
+
+    /// Claims up to `limit` due e-mail rows for `worker` during `lease`
+    /// (rows whose lease ran out — their worker died — are due again), the
+    /// oldest due first.
+    pub async fn claim_outbox(&self, worker: &str, lease: Duration, limit: i64) -> Result<Vec<OutboxItem>> {
+        let at = chrono::Utc::now();
+        let until = instant(at + chrono::Duration::from_std(lease).map_err(Error::internal)?);
+        let at = instant(at);
+        let mut write = self.write().await?;
+        let skip_locked = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let due = sqlx::query(&format!(
+            "SELECT id FROM outbox
+             WHERE status = 'pending' AND next_attempt <= $1 AND (lease_until IS NULL OR lease_until < $1)
+             ORDER BY next_attempt, id LIMIT $2{skip_locked}"
+        ))
+        .bind(&at)
+        .bind(limit)
+        .fetch_all(&mut *write.tx)
+        .await?
+        .iter()
+        .map(|row| rows::int(row, "id"))
+        .collect::<Result<Vec<_>>>()?;
+        for id in &due {
+            sqlx::query("UPDATE outbox SET worker = $1, lease_until = $2 WHERE id = $3")
+                .bind(worker)
+                .bind(&until)
+                .bind(id)
+                .execute(&mut *write.tx)
+                .await?;
+        }
+        write.commit().await?;
+        let mut claimed = Vec::with_capacity(due.len());
+        for id in due {
+            claimed.push(self.outbox_item(id).await?);
+        }
+        Ok(claimed)
+    }
+
+    /// Renews `worker`'s lease on row `id` just before an attempt: false
+    /// when the row is no longer its to send (taken over, or done), and
+    /// the attempt must not be made.
+    pub async fn hold_outbox_row(&self, id: i64, worker: &str, lease: Duration) -> Result<bool> {
+        let until = instant(chrono::Utc::now() + chrono::Duration::from_std(lease).map_err(Error::internal)?);
+        let mut write = self.write().await?;
+        let held = sqlx::query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND worker = $3 AND status = 'pending'")
+            .bind(&until)
+            .bind(id)
+            .bind(worker)
+            .execute(&mut *write.tx)
+            .await?
+            .rows_affected();
+        write.commit().await?;
+        Ok(held == 1)
+    }
+
+    /// Keeps the rendered document of row `id` (held by `worker`) by its
+    /// SHA-256 and ties it to the row, with the Message-ID it will be sent
+    /// under; returns the hash. A row that already has its document keeps
+    /// it (every attempt sends the same bytes).
+    pub async fn keep_outbox_document(&self, id: i64, worker: &str, bytes: &[u8], message_id: &str) -> Result<String> {
+        let sha256 = hex(&Sha256::digest(bytes));
+        let mut write = self.write().await?;
+        self.blobs.put(&mut *write.tx, &sha256, bytes).await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET document_sha256 = COALESCE(document_sha256, $1), message_id = COALESCE(message_id, $2)
+             WHERE id = $3 AND worker = $4",
+        )
+        .bind(&sha256)
+        .bind(message_id)
+        .bind(id)
+        .bind(worker)
+        .execute(&mut *write.tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::internal(format!("envoi n° {id} : n'est plus tenu par {worker}")));
+        }
+        write.commit().await?;
+        Ok(self.outbox_item(id).await?.document_sha256.unwrap_or(sha256))
+    }
+
+    /// The document kept under `sha256`.
+    pub async fn outbox_document(&self, sha256: &str) -> Result<Vec<u8>> {
+        self.blobs
+            .get(self.pool(), sha256)
+            .await?
+            .ok_or_else(|| Error::internal(format!("document {sha256} absent du magasin")))
+    }
+
+    /// Records that row `id` was sent (the server accepted it), journals
+    /// the sending on its dossier (to whom, when, the Message-ID, the
+    /// document's hash) and, when every row of its notice task has reached
+    /// its recipient, marks the task done. A row already recorded sent (a
+    /// duplicate after a takeover) is left as it is.
+    pub async fn outbox_sent(&self, id: i64, worker: &str) -> Result<()> {
+        let at = now();
+        let mut write = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL,
+                 last_error = NULL
+             WHERE id = $2 AND status = 'pending' AND worker = $3",
+        )
+        .bind(&at)
+        .bind(id)
+        .bind(worker)
+        .execute(&mut *write.tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
+        let item = item_of(&sqlx::query(&sql).bind(id).fetch_one(&mut *write.tx).await?)?;
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                worker.to_owned(),
+                Some(item.dossier_id),
+                RegistryKind::NoticeSent,
+                serde_json::json!({
+                    "outbox": item.id, "task": item.task_id, "hearing": item.hearing_id, "document": item.document,
+                    "to": item.recipient, "address": item.address, "parties": item.party, "sent_at": at,
+                    "message_id": item.message_id, "document_sha256": item.document_sha256,
+                }),
+            ),
+        )
+        .await?;
+        close_task_when_delivered(&mut write.tx, worker, item.task_id).await?;
+        write.commit().await
+    }
+
+    /// Records a temporary failure of row `id`: tried again at `retry_at`.
+    pub async fn outbox_retry(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        retry_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        self.write_alone(
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2, lease_until = NULL
+                 WHERE id = $3 AND status = 'pending' AND worker = $4",
+            )
+            .bind(error)
+            .bind(instant(retry_at))
+            .bind(id)
+            .bind(worker),
+        )
+        .await
+    }
+
+    /// Records a permanent refusal of row `id` (the address does not
+    /// exist, the message is refused): journaled on the dossier; the notice
+    /// task stays open, the clerk reads the server's answer there and sends
+    /// the notice otherwise.
+    pub async fn outbox_refused(&self, id: i64, worker: &str, error: &str) -> Result<()> {
+        let mut write = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET status = 'refused', attempts = attempts + 1, last_error = $1, lease_until = NULL
+             WHERE id = $2 AND status = 'pending' AND worker = $3",
+        )
+        .bind(error)
+        .bind(id)
+        .bind(worker)
+        .execute(&mut *write.tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
+        let item = item_of(&sqlx::query(&sql).bind(id).fetch_one(&mut *write.tx).await?)?;
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                worker.to_owned(),
+                Some(item.dossier_id),
+                RegistryKind::NoticeRefused,
+                serde_json::json!({
+                    "outbox": item.id, "task": item.task_id, "hearing": item.hearing_id, "to": item.recipient,
+                    "address": item.address, "error": error, "message_id": item.message_id,
+                }),
+            ),
+        )
+        .await?;
+        write.commit().await
+    }
+}
+
+/// Marks notice task `task_id` done when every row it has reached its
+/// recipient (and it has at least one), journaled like a clerk's.
+async fn close_task_when_delivered(connection: &mut AnyConnection, actor: &str, task_id: i64) -> Result<()> {
+    let statuses: Vec<OutboxStatus> = sqlx::query("SELECT status FROM outbox WHERE task_id = $1")
+        .bind(task_id)
+        .fetch_all(&mut *connection)
+        .await?
+        .iter()
+        .map(|row| rows::parsed(row, "status", OutboxStatus::parse))
+        .collect::<Result<_>>()?;
+    if statuses.is_empty() || !statuses.iter().all(|s| s.delivered()) {
+        return Ok(());
+    }
+    let task = sqlx::query("SELECT dossier_id, kind, hearing_id, label FROM notice_tasks WHERE id = $1 AND done = 0")
+        .bind(task_id)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(task) = task else { return Ok(()) };
+    sqlx::query("UPDATE notice_tasks SET done = 1 WHERE id = $1").bind(task_id).execute(&mut *connection).await?;
+    journal::append(
+        connection,
+        NewEntry::registry(
+            actor.to_owned(),
+            Some(rows::int(&task, "dossier_id")?),
+            RegistryKind::TaskDone,
+            serde_json::json!({"task": task_id, "kind": rows::text(&task, "kind")?,
+                               "hearing": rows::text(&task, "hearing_id")?, "label": rows::text(&task, "label")?,
+                               "by": "envoi de tous les avis"}),
+        ),
+    )
+    .await?;
+    Ok(())
+}
