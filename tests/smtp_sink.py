@@ -10,7 +10,7 @@ attachment); prints `port N` once listening, and answers as a real server
 would:
   --refuse ADDRESS   550 (permanent) for that recipient;
   --defer N          451 (temporary) for the first N messages' recipients;
-  --delay-ms N       takes N ms to accept each message (a slow relay).
+  --delay-ms N       answers N ms after it has each message (a slow relay).
 Runs until killed.
 """
 
@@ -44,8 +44,6 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
         number = next(self.numbers)
         content = envelope.original_content or envelope.content
         stem = os.path.join(self.directory, f"{number:04d}")
@@ -65,6 +63,10 @@ class Sink:
         write(stem + ".json", json.dumps(summary).encode())
         # Written last: a test that sees the .eml sees the rest.
         write(stem + ".eml", content)
+        # A slow relay answers after it has the message: a client killed
+        # meanwhile sent it without knowing.
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted"
 
 
