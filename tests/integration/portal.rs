@@ -686,6 +686,10 @@ async fn a_clerks_day_in_a_real_browser() {
     clicks.start(&client, &base, "voir les tâches en retard de ma chambre").await;
     assert!(text_of(&client, "#taches").await.starts_with("Mes tâches"));
     clicks.done();
+    // Each notice says where its avis goes and where it stands (the outbox
+    // the publication wrote: no mail server here, so they wait).
+    let sending = text_of(&client, "#table-avis ul").await.to_lowercase();
+    assert!(sending.contains(".avocats.example") && sending.contains("en attente d'envoi"), "{sending}");
     look_at(&client, "accueil-greffier-publie").await;
 
     // Marking a notice task done, from the home page.

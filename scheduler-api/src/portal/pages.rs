@@ -317,7 +317,7 @@ impl Sending {
         let (state, tone) = match item.status {
             OutboxStatus::Sent => (format!("envoyé le {}", date_fr(&when(&item.sent_at))), "success"),
             OutboxStatus::Posted => (format!("lettre postée le {}", date_fr(&when(&item.sent_at))), "success"),
-            OutboxStatus::Pending if item.attempts == 0 => ("en cours d'envoi".to_owned(), "info"),
+            OutboxStatus::Pending if item.attempts == 0 => ("en attente d'envoi".to_owned(), "info"),
             OutboxStatus::Pending => (
                 format!(
                     "nouvel essai prévu ({} essai(s) : {})",
