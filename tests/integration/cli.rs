@@ -608,7 +608,15 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut command = Command::new(crate::crash::binary());
         command.args(args).current_dir(dir.path());
-        for name in ["DATABASE_URL", "GREFFE_CONFIG", "GREFFE_BIND", "GREFFE_METRICS_BIND", "GREFFE_LOG_FORMAT"] {
+        for name in [
+            "DATABASE_URL",
+            "GREFFE_CONFIG",
+            "GREFFE_BIND",
+            "GREFFE_METRICS_BIND",
+            "GREFFE_LOG_FORMAT",
+            "GREFFE_SMTP_URL",
+            "GREFFE_MAIL_FROM",
+        ] {
             command.env_remove(name);
         }
         command.envs(env.iter().copied());
@@ -658,4 +666,24 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
     let (code, _, err) = run(&["serve", "--visibility", "absent.json", "--check-config"], &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("absent.json"), "{err}");
+
+    // The mail server: its password masked; none, said; a wrong URL or
+    // sender refused naming which, before anything is sent.
+    let (code, out, err) = run(
+        &["worker", "--check-config"],
+        &[("GREFFE_SMTP_URL", "smtps://greffe:m0tdepasse@relais.justice.example:465")],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let smtp = line(&out, "smtp_url");
+    assert!(smtp.contains("smtps://greffe:***@relais.justice.example:465"), "{out}");
+    assert!(!out.contains("m0tdepasse") && smtp.ends_with("# variable GREFFE_SMTP_URL"), "{out}");
+    assert!(line(&out, "mail_from").contains("greffe@courdecassation.fr"), "{out}");
+    let (_, out, _) = run(&["serve", "--check-config"], &[]);
+    assert!(out.contains("# smtp_url") && out.contains("attendent"), "{out}");
+    let (code, _, err) = run(&["serve", "--smtp-url", "http://relais", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("serveur SMTP") && err.contains("option --smtp-url"), "{err}");
+    let (code, _, err) = run(&["worker", "--smtp-url", "smtp://relais:25", "--mail-from", "greffe", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("expéditeur « greffe »"), "{err}");
 }
