@@ -1,6 +1,7 @@
 //! `greffe document …`: the greffe's documents as PDF/A-2b files — a
 //! template's sample (to try a court's templates), a hearing's roll, a
-//! certificate of non-pourvoi, the avis d'audience of a notice task.
+//! certificate of non-pourvoi, the avis d'audience of a notice task, the
+//! extract of a dossier's journal.
 
 use std::path::PathBuf;
 
@@ -19,6 +20,8 @@ pub(crate) enum KindArg {
     RoleAudience,
     /// Certificat de non-pourvoi.
     CertificatNonPourvoi,
+    /// Extrait du journal d'un dossier.
+    ExtraitJournal,
 }
 
 impl KindArg {
@@ -27,6 +30,7 @@ impl KindArg {
             Self::AvisAudience => Kind::AvisAudience,
             Self::RoleAudience => Kind::RoleAudience,
             Self::CertificatNonPourvoi => Kind::CertificatNonPourvoi,
+            Self::ExtraitJournal => Kind::ExtraitJournal,
         }
     }
 }
@@ -84,6 +88,19 @@ pub(crate) enum DocumentCommand {
         /// The request's number.
         #[arg(long)]
         request: i64,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The extract of a dossier's journal.
+    Journal {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        templates: TemplatesArg,
+        /// The dossier's number.
+        #[arg(long)]
+        dossier: i64,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,
@@ -171,6 +188,11 @@ pub(crate) fn run(command: DocumentCommand, io: &mut Io<'_>) -> Result<u8, Failu
         DocumentCommand::Certificate { database, templates, request, out } => {
             from_store(&database, &templates, &out, async |state| {
                 greffe_api::documents::certificate(state, request).await
+            })
+        }
+        DocumentCommand::Journal { database, templates, dossier, out } => {
+            from_store(&database, &templates, &out, async |state| {
+                greffe_api::documents::journal_extract(state, dossier).await
             })
         }
         DocumentCommand::Notice { database, templates, task, out } => {

@@ -37,11 +37,13 @@ pub enum Kind {
     RoleAudience,
     /// Certificate that no pourvoi is registered against a decision.
     CertificatNonPourvoi,
+    /// Extract of a dossier's journal: every entry, oldest first.
+    ExtraitJournal,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Self; 3] = [Self::AvisAudience, Self::RoleAudience, Self::CertificatNonPourvoi];
+    pub const ALL: [Self; 4] = [Self::AvisAudience, Self::RoleAudience, Self::CertificatNonPourvoi, Self::ExtraitJournal];
 
     /// Its template's file name.
     pub fn template(self) -> &'static str {
@@ -49,6 +51,7 @@ impl Kind {
             Self::AvisAudience => "avis_audience.typ",
             Self::RoleAudience => "role_audience.typ",
             Self::CertificatNonPourvoi => "certificat_non_pourvoi.typ",
+            Self::ExtraitJournal => "extrait_journal.typ",
         }
     }
 
@@ -58,17 +61,19 @@ impl Kind {
             Self::AvisAudience => "avis d'audience",
             Self::RoleAudience => "rôle d'audience",
             Self::CertificatNonPourvoi => "certificat de non-pourvoi",
+            Self::ExtraitJournal => "extrait du journal",
         }
     }
 }
 
 /// The templates shipped with greffe: each kind's, and the shared layout
 /// (`commun.typ`) they import.
-const EMBEDDED: [(&str, &str); 4] = [
+const EMBEDDED: [(&str, &str); 5] = [
     ("commun.typ", include_str!("../templates/commun.typ")),
     ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
     ("role_audience.typ", include_str!("../templates/role_audience.typ")),
     ("certificat_non_pourvoi.typ", include_str!("../templates/certificat_non_pourvoi.typ")),
+    ("extrait_journal.typ", include_str!("../templates/extrait_journal.typ")),
 ];
 
 /// A document that could not be made: which template, where, what.
@@ -221,6 +226,20 @@ pub fn sample(kind: Kind) -> serde_json::Value {
                 {"rang": 1, "pourvoi": "Y 25-10.034", "matiere": "famille", "rapporteurs": "Mme Anne Roux", "avocat_general": "Mme Claire Dubois"},
                 {"rang": 2, "pourvoi": "A 25-11.207", "matiere": null, "rapporteurs": "M. Karim Benali", "avocat_general": null}
             ]
+        }),
+        Kind::ExtraitJournal => serde_json::json!({
+            "date_emission": "1er décembre 2026",
+            "pourvoi": "Y 25-10.034",
+            "chambre": "première chambre civile",
+            "parties": ["M. Jean Petit, demandeur", "Société Atlas, défendeur"],
+            "inscriptions": [
+                {"numero": 1041, "inscrit_le": "12/01/2026", "evenement": "déclaration de pourvoi",
+                 "date": "12/01/2026", "auteur": "greffe-civ1", "detail": "partie : demandeur"},
+                {"numero": 1187, "inscrit_le": "03/12/2026", "evenement": "envoi d'un avis",
+                 "date": null, "auteur": "greffe-1234",
+                 "detail": "à SCP Hubert (greffe@hubert.avocats.example), message <outbox-7@courdecassation.fr>"}
+            ],
+            "derniere_empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f"
         }),
         Kind::CertificatNonPourvoi => serde_json::json!({
             "numero": 318,

@@ -124,6 +124,60 @@ pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
     Ok(Document { bytes, filename: file_name(&["role", &sitting.hearing]) })
 }
 
+/// What a journal entry's payload says, in one line: its plain fields as
+/// « key : value », nested ones left out (the full entry is in the journal).
+fn payload_line(payload: &Value) -> String {
+    let Value::Object(fields) = payload else { return String::new() };
+    let mut parts = Vec::new();
+    for (key, value) in fields {
+        let text = match value {
+            Value::String(text) if !text.is_empty() => text.clone(),
+            Value::Number(number) => number.to_string(),
+            Value::Bool(true) => "oui".to_owned(),
+            _ => continue,
+        };
+        parts.push(format!("{} : {text}", key.replace('_', " ")));
+    }
+    let line = parts.join(" ; ");
+    if line.chars().count() > 300 { format!("{}…", line.chars().take(300).collect::<String>()) } else { line }
+}
+
+/// The extract of dossier `id`'s journal: every entry, oldest first, and the
+/// hash of the last one (its place in the chained journal).
+pub async fn journal_extract(state: &AppState, id: i64) -> Result<Document> {
+    let dossier = state.store.dossier(id).await?;
+    let journal = state.store.dossier_journal(id).await?;
+    let today = state.today();
+    let record = &dossier.record;
+    let day_fr = |date: Date| date.format("%d/%m/%Y").to_string();
+    let entries: Vec<Value> = journal
+        .iter()
+        .map(|entry| {
+            let recorded = entry.recorded_at.get(..10).and_then(|d| greffe_models::dates::parse_date(d).ok());
+            json!({
+                "numero": entry.seq,
+                "inscrit_le": recorded.map(day_fr).unwrap_or_else(|| entry.recorded_at.clone()),
+                "evenement": entry.label,
+                "date": entry.event_date.map(day_fr),
+                "auteur": entry.actor,
+                "detail": payload_line(&entry.payload),
+            })
+        })
+        .collect();
+    let data = json!({
+        "date_emission": date_long_fr(today),
+        "pourvoi": record.pourvoi,
+        "chambre": chamber_name(state, &record.chamber).await?,
+        "parties": record.parties.iter().map(|p| format!("{}, {}", p.name, p.role.label_fr().to_lowercase())).collect::<Vec<_>>(),
+        "inscriptions": entries,
+        "derniere_empreinte": journal.last().map(|e| e.hash.clone()).unwrap_or_default(),
+    });
+    let last = journal.last().map_or(0, |e| e.seq);
+    let ident = format!("journal-{id}-{last}");
+    let bytes = render(state, Kind::ExtraitJournal, data, Meta { ident, date: today }).await?;
+    Ok(Document { bytes, filename: file_name(&["extrait-journal", &record.pourvoi]) })
+}
+
 /// The certificate of answered request `id`; refused (409) when the answer
 /// gives none (a pourvoi registered, a request incomplete).
 pub async fn certificate(state: &AppState, id: i64) -> Result<Document> {

@@ -180,6 +180,25 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
         assert!(!text.contains("en application de"), "no article is cited while the rule is to confirm: {text}");
         assert_pdf_a(&pdf);
     }
+    // The dossier's journal as an extract: every entry, the chain's last
+    // hash; read by whoever reads the dossier.
+    let (status, kind, extract) = get(format!("/dossiers/{}/journal.pdf", task.dossier_id), civ1.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&extract));
+    assert_eq!(kind, "application/pdf");
+    let (status, _, _) = get(format!("/dossiers/{}/journal.pdf", task.dossier_id), soc.clone()).await;
+    let (as_json, _, _) = get(format!("/dossiers/{}/journal", task.dossier_id), soc.clone()).await;
+    assert_eq!((status, as_json), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN), "another chamber's clerk, as the journal");
+    if poppler().is_some() {
+        let journal = store.dossier_journal(task.dossier_id).await.expect("journal");
+        let text = tool("pdftotext", &[], &extract).replace('\n', " ");
+        assert!(text.contains("EXTRAIT DU JOURNAL") && text.contains(&dossier.record.pourvoi), "{text}");
+        let last = journal.last().expect("entries");
+        assert!(text.contains(&last.hash[..16]), "the last hash: {text}");
+        for entry in &journal {
+            assert!(text.contains(&entry.seq.to_string()), "entry {} listed: {text}", entry.seq);
+        }
+        assert_pdf_a(&extract);
+    }
     // Certificates: an issued request's, and a refusal for a pourvoi found.
     let issued = store
         .answer_cnp(

@@ -38,6 +38,18 @@ pub async fn roll_pdf(State(state): State<AppState>, caller: Caller, Path(id): P
     Ok(pdf(documents::roll(&state, &id).await?))
 }
 
+/// The extract of a dossier's journal as a PDF/A-2b document: every entry,
+/// oldest first, with the hash of the last (read as `GET
+/// /dossiers/{id}/journal`).
+#[utoipa::path(get, path = "/dossiers/{id}/journal.pdf", tag = "documents", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier id")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
+pub async fn journal_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let id = super::dossiers::readable(&state, &caller, &id).await?;
+    Ok(pdf(documents::journal_extract(&state, id).await?))
+}
+
 /// The certificate of non-pourvoi of an answered request (art. 505 CPC),
 /// PDF/A-2b; 409 when the answer gave none.
 #[utoipa::path(get, path = "/cnp/{id}/certificate.pdf", tag = "documents", security(("token" = [])),

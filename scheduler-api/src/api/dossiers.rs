@@ -60,7 +60,7 @@ pub fn day(raw: Option<&str>) -> Result<Date> {
 
 /// Reads a dossier's chamber and checks the caller may read it (his role
 /// reads dossiers, his chambers include this one).
-async fn readable(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64> {
+pub(crate) async fn readable(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64> {
     caller.require_view(&state.visibility, View::Dossiers)?;
     let id = numeric_id(raw_id, "dossier")?;
     let chamber = state.store.dossier_chamber(id).await?;

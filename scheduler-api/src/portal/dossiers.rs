@@ -421,6 +421,20 @@ fn party_choices(current: &str) -> Vec<super::forms::Choice> {
 
 /// The dossier `raw_id` if the member may read it (its chamber), else the
 /// page that says why.
+/// `GET /portail/dossiers/{id}/journal.pdf`: the extract of the dossier's
+/// journal as a PDF/A-2b document (read as the dossier is).
+pub async fn journal_pdf(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
+    let result = async {
+        let dossier = readable(&state, &member, &raw_id).await?;
+        crate::documents::journal_extract(&state, dossier.id).await
+    }
+    .await;
+    match result {
+        Ok(document) => crate::api::documents::pdf(document),
+        Err(error) => failure_as(&member, &error),
+    }
+}
+
 async fn readable(state: &AppState, member: &Member, raw_id: &str) -> Result<Dossier, Error> {
     member.caller().require_view(&state.visibility, View::Dossiers)?;
     let id = crate::api::extract::numeric_id(raw_id, "dossier")?;
