@@ -22,6 +22,8 @@ pub(crate) enum KindArg {
     CertificatNonPourvoi,
     /// Extrait du journal d'un dossier.
     ExtraitJournal,
+    /// Avis de composition d'une audience.
+    AvisComposition,
 }
 
 impl KindArg {
@@ -31,6 +33,7 @@ impl KindArg {
             Self::RoleAudience => Kind::RoleAudience,
             Self::CertificatNonPourvoi => Kind::CertificatNonPourvoi,
             Self::ExtraitJournal => Kind::ExtraitJournal,
+            Self::AvisComposition => Kind::AvisComposition,
         }
     }
 }
@@ -88,6 +91,20 @@ pub(crate) enum DocumentCommand {
         /// The request's number.
         #[arg(long)]
         request: i64,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The composition notice of a hearing (a page to each magistrate of
+    /// its bench).
+    Composition {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        templates: TemplatesArg,
+        /// The hearing.
+        #[arg(long)]
+        hearing: String,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,
@@ -188,6 +205,11 @@ pub(crate) fn run(command: DocumentCommand, io: &mut Io<'_>) -> Result<u8, Failu
         DocumentCommand::Certificate { database, templates, request, out } => {
             from_store(&database, &templates, &out, async |state| {
                 greffe_api::documents::certificate(state, request).await
+            })
+        }
+        DocumentCommand::Composition { database, templates, hearing, out } => {
+            from_store(&database, &templates, &out, async |state| {
+                greffe_api::documents::composition(state, &hearing).await
             })
         }
         DocumentCommand::Journal { database, templates, dossier, out } => {

@@ -39,11 +39,19 @@ pub enum Kind {
     CertificatNonPourvoi,
     /// Extract of a dossier's journal: every entry, oldest first.
     ExtraitJournal,
+    /// Composition of a hearing, to each magistrate of its bench.
+    AvisComposition,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [Self::AvisAudience, Self::RoleAudience, Self::CertificatNonPourvoi, Self::ExtraitJournal];
+    pub const ALL: [Self; 5] = [
+        Self::AvisAudience,
+        Self::RoleAudience,
+        Self::CertificatNonPourvoi,
+        Self::ExtraitJournal,
+        Self::AvisComposition,
+    ];
 
     /// Its template's file name.
     pub fn template(self) -> &'static str {
@@ -52,6 +60,7 @@ impl Kind {
             Self::RoleAudience => "role_audience.typ",
             Self::CertificatNonPourvoi => "certificat_non_pourvoi.typ",
             Self::ExtraitJournal => "extrait_journal.typ",
+            Self::AvisComposition => "avis_composition.typ",
         }
     }
 
@@ -62,18 +71,20 @@ impl Kind {
             Self::RoleAudience => "rôle d'audience",
             Self::CertificatNonPourvoi => "certificat de non-pourvoi",
             Self::ExtraitJournal => "extrait du journal",
+            Self::AvisComposition => "avis de composition",
         }
     }
 }
 
 /// The templates shipped with greffe: each kind's, and the shared layout
 /// (`commun.typ`) they import.
-const EMBEDDED: [(&str, &str); 5] = [
+const EMBEDDED: [(&str, &str); 6] = [
     ("commun.typ", include_str!("../templates/commun.typ")),
     ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
     ("role_audience.typ", include_str!("../templates/role_audience.typ")),
     ("certificat_non_pourvoi.typ", include_str!("../templates/certificat_non_pourvoi.typ")),
     ("extrait_journal.typ", include_str!("../templates/extrait_journal.typ")),
+    ("avis_composition.typ", include_str!("../templates/avis_composition.typ")),
 ];
 
 /// A document that could not be made: which template, where, what.
@@ -225,6 +236,26 @@ pub fn sample(kind: Kind) -> serde_json::Value {
             "dossiers": [
                 {"rang": 1, "pourvoi": "Y 25-10.034", "matiere": "famille", "rapporteurs": "Mme Anne Roux", "avocat_general": "Mme Claire Dubois"},
                 {"rang": 2, "pourvoi": "A 25-11.207", "matiere": null, "rapporteurs": "M. Karim Benali", "avocat_general": null}
+            ]
+        }),
+        Kind::AvisComposition => serde_json::json!({
+            "date_emission": "1er décembre 2026",
+            "reference": "civ1-2027-01-05-am",
+            "chambre": "première chambre civile",
+            "formation": "formation restreinte",
+            "audience": {"date": "mardi 5 janvier 2027", "demi_journee": "le matin", "salle": "salle Portalis"},
+            "president": "Mme Claire Martin",
+            "assesseurs": ["M. Paul Lefèvre", "Mme Anne Roux"],
+            "avocats_generaux": ["M. Louis Garnier"],
+            "dossiers": [
+                {"rang": 1, "pourvoi": "Y 25-10.034", "rapporteurs": "M. Paul Lefèvre"},
+                {"rang": 2, "pourvoi": "Z 25-10.120", "rapporteurs": "Mme Anne Roux"}
+            ],
+            "changements": ["Mme Anne Roux remplace M. Jean Blanc (absence)"],
+            "destinataires": [
+                {"nom": "Mme Claire Martin", "qualite": "présidente de l'audience"},
+                {"nom": "M. Paul Lefèvre", "qualite": "conseiller"},
+                {"nom": "Mme Anne Roux", "qualite": "conseillère"}
             ]
         }),
         Kind::ExtraitJournal => serde_json::json!({

@@ -124,6 +124,48 @@ pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
     Ok(Document { bytes, filename: file_name(&["role", &sitting.hearing]) })
 }
 
+/// The composition notice of hearing `id`: its bench, avocats généraux
+/// and roll, a page to each magistrate of the bench. Refused (409) while
+/// the hearing has no published bench.
+pub async fn composition(state: &AppState, id: &str) -> Result<Document> {
+    let roll = state.store.roll(id).await?;
+    if roll.bench.is_empty() {
+        return Err(Error::conflict(
+            ErrorCode::PlanStatus,
+            format!("l'audience {id} n'a pas de composition publiée"),
+            "publier le plan de l'audience : sa composition est alors connue",
+        ));
+    }
+    let names = magistrate_names(state).await?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let sitting = &roll.sitting;
+    let day = parse_day(&sitting.date, "hearing")?;
+    let today = state.today();
+    let data = json!({
+        "date_emission": date_long_fr(today),
+        "reference": sitting.hearing,
+        "chambre": chamber_name(state, &sitting.chamber).await?,
+        "formation": formation_fr(&sitting.formation),
+        "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&sitting.half_day), "salle": sitting.room},
+        "president": roll.bench.iter().find(|s| s.presides).map(|s| s.name.clone()).unwrap_or_else(|| "—".into()),
+        "assesseurs": roll.bench.iter().filter(|s| !s.presides).map(|s| s.name.clone()).collect::<Vec<_>>(),
+        "avocats_generaux": roll.avocats_generaux.iter().map(|id| name(id)).collect::<Vec<_>>(),
+        "dossiers": roll.dossiers.iter().map(|d| json!({
+            "rang": d.position,
+            "pourvoi": d.pourvoi,
+            "rapporteurs": d.rapporteurs.iter().map(|id| name(id)).collect::<Vec<_>>().join(", "),
+        })).collect::<Vec<_>>(),
+        "changements": Value::Null,
+        "destinataires": roll.bench.iter().map(|seat| json!({
+            "nom": seat.name,
+            "qualite": if seat.presides { "président(e) de l'audience" } else { "membre de la formation" },
+        })).collect::<Vec<_>>(),
+    });
+    let ident = format!("composition-{}-{}", sitting.hearing, today);
+    let bytes = render(state, Kind::AvisComposition, data, Meta { ident, date: today }).await?;
+    Ok(Document { bytes, filename: file_name(&["composition", &sitting.hearing]) })
+}
+
 /// What a journal entry's payload says, in one line: its plain fields as
 /// « key : value », nested ones left out (the full entry is in the journal).
 fn payload_line(payload: &Value) -> String {

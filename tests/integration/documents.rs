@@ -180,6 +180,22 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
         assert!(!text.contains("en application de"), "no article is cited while the rule is to confirm: {text}");
         assert_pdf_a(&pdf);
     }
+    // The hearing's composition notice: a page to each magistrate of the
+    // published bench, the roll on each.
+    let (status, kind, composition) = get(format!("/hearings/{}/composition.pdf", task.hearing_id), civ1.clone()).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"), "{}", String::from_utf8_lossy(&composition));
+    if poppler().is_some() {
+        let roll = store.roll(&task.hearing_id).await.expect("roll");
+        let text = tool("pdftotext", &[], &composition);
+        assert!(text.contains("AVIS DE COMPOSITION"), "{text}");
+        for seat in &roll.bench {
+            assert!(text.contains(&seat.name), "{} named: {text}", seat.name);
+        }
+        let info = tool("pdfinfo", &[], &composition);
+        let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(|n| n.trim().to_owned());
+        assert_eq!(pages, Some(roll.bench.len().to_string()), "a page per magistrate: {info}");
+        assert_pdf_a(&composition);
+    }
     // The dossier's journal as an extract: every entry, the chain's last
     // hash; read by whoever reads the dossier.
     let (status, kind, extract) = get(format!("/dossiers/{}/journal.pdf", task.dossier_id), civ1.clone()).await;

@@ -38,6 +38,18 @@ pub async fn roll_pdf(State(state): State<AppState>, caller: Caller, Path(id): P
     Ok(pdf(documents::roll(&state, &id).await?))
 }
 
+/// A hearing's composition notice as a PDF/A-2b document: its bench,
+/// avocats généraux and roll, a page to each magistrate of the bench (read
+/// as the roll is); 409 while no bench is published.
+#[utoipa::path(get, path = "/hearings/{id}/composition.pdf", tag = "documents", security(("token" = [])),
+    params(("id" = String, Path, description = "Hearing")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
+pub async fn composition_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    caller.require_view(&state.visibility, View::Published)?;
+    Ok(pdf(documents::composition(&state, &id).await?))
+}
+
 /// The extract of a dossier's journal as a PDF/A-2b document: every entry,
 /// oldest first, with the hash of the last (read as `GET
 /// /dossiers/{id}/journal`).

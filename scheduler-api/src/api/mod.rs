@@ -218,6 +218,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::hearing_roll))
         .routes(routes!(documents::roll_pdf))
         .routes(routes!(documents::journal_pdf))
+        .routes(routes!(documents::composition_pdf))
         .routes(routes!(documents::certificate_pdf))
         .routes(routes!(documents::notice_pdf))
         .routes(routes!(plans::magistrate_agenda))

@@ -140,6 +140,20 @@ pub async fn agenda_ics(State(state): State<AppState>, member: Member) -> Respon
     }
 }
 
+/// `GET /portail/audiences/{id}/composition.pdf`: the composition notice as
+/// a PDF/A-2b document (read as the roll is).
+pub async fn composition_pdf(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
+    let result = async {
+        member.caller().require_view(&state.visibility, View::Published)?;
+        crate::documents::composition(&state, &raw_id).await
+    }
+    .await;
+    match result {
+        Ok(document) => crate::api::documents::pdf(document),
+        Err(error) => failure_as(&member, &error),
+    }
+}
+
 /// `GET /portail/audiences/{id}/role.pdf`: the roll as a PDF/A-2b document
 /// (read as the roll is).
 pub async fn roll_pdf(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {

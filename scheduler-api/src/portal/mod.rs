@@ -121,6 +121,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/audiences/{id}", get(hearings::page))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/audiences/{id}/role.pdf", get(hearings::roll_pdf))
+        .route("/portail/audiences/{id}/composition.pdf", get(hearings::composition_pdf))
         .route("/portail/dossiers/{id}/journal.pdf", get(dossiers::journal_pdf))
         .route("/portail/agenda.ics", get(hearings::agenda_ics))
         .route("/portail/tableau-de-bord", get(stock::page))
