@@ -341,8 +341,7 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         "destinataires": letters,
         "fondement": notice_basis,
     });
-    let bytes =
-        render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
+    let bytes = render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
     Ok(Document { bytes, filename: file_name(&["avis-audience", &task.id.to_string()]) })
 }
 

@@ -348,19 +348,19 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
         "SELECT name, role, lawyer, lawyer_email, address FROM dossier_parties WHERE dossier_id = $1 ORDER BY position",
     )
     .bind(id)
-        .fetch_all(&mut *connection)
-        .await?
-        .iter()
-        .map(|p| {
-            Ok(Party {
-                name: rows::text(p, "name")?,
-                role: rows::parsed(p, "role", PartyRole::parse)?,
-                lawyer: rows::opt_text(p, "lawyer")?,
-                lawyer_email: rows::opt_text(p, "lawyer_email")?,
-                address: rows::opt_text(p, "address")?,
-            })
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|p| {
+        Ok(Party {
+            name: rows::text(p, "name")?,
+            role: rows::parsed(p, "role", PartyRole::parse)?,
+            lawyer: rows::opt_text(p, "lawyer")?,
+            lawyer_email: rows::opt_text(p, "lawyer_email")?,
+            address: rows::opt_text(p, "address")?,
         })
-        .collect::<Result<Vec<_>>>()?;
+    })
+    .collect::<Result<Vec<_>>>()?;
     let rapporteurs =
         sqlx::query("SELECT magistrate FROM dossier_rapporteurs WHERE dossier_id = $1 ORDER BY magistrate")
             .bind(id)

@@ -25,8 +25,8 @@ use std::time::Duration;
 use greffe_models::record::Party;
 use greffe_models::registry::RegistryKind;
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 
 use crate::error::{Error, Result};
 use crate::journal::{self, NewEntry, hex};
@@ -270,7 +270,9 @@ pub(crate) async fn enqueue_notice(
 impl Store {
     /// The rows of notice task `task_id`, in their order.
     pub async fn outbox_of_task(&self, task_id: i64) -> Result<Vec<OutboxItem>> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.task_id = $1 ORDER BY o.id");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.task_id = $1 ORDER BY o.id"
+        );
         sqlx::query(&sql).bind(task_id).fetch_all(self.pool()).await?.iter().map(item_of).collect()
     }
 
@@ -351,13 +353,14 @@ impl Store {
     pub async fn hold_outbox_row(&self, id: i64, worker: &str, lease: Duration) -> Result<bool> {
         let until = instant(chrono::Utc::now() + chrono::Duration::from_std(lease).map_err(Error::internal)?);
         let mut write = self.write().await?;
-        let held = sqlx::query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND worker = $3 AND status = 'pending'")
-            .bind(&until)
-            .bind(id)
-            .bind(worker)
-            .execute(&mut *write.tx)
-            .await?
-            .rows_affected();
+        let held =
+            sqlx::query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND worker = $3 AND status = 'pending'")
+                .bind(&until)
+                .bind(id)
+                .bind(worker)
+                .execute(&mut *write.tx)
+                .await?
+                .rows_affected();
         write.commit().await?;
         Ok(held == 1)
     }
@@ -369,7 +372,7 @@ impl Store {
     pub async fn keep_outbox_document(&self, id: i64, worker: &str, bytes: &[u8], message_id: &str) -> Result<String> {
         let sha256 = hex(&Sha256::digest(bytes));
         let mut write = self.write().await?;
-        self.blobs.put(&mut *write.tx, &sha256, bytes).await?;
+        self.blobs.put(&mut write.tx, &sha256, bytes).await?;
         let updated = sqlx::query(
             "UPDATE outbox SET document_sha256 = COALESCE(document_sha256, $1), message_id = COALESCE(message_id, $2)
              WHERE id = $3 AND worker = $4",

@@ -585,7 +585,7 @@ impl Store {
             // transaction (crate::outbox).
             if task.kind == TaskKind::SendNotice {
                 let task_id = rows::int(&task_id, "id")?;
-                crate::outbox::enqueue_notice(&mut *write.tx, task_id, dossier_id, task.hearing.as_str(), &at).await?;
+                crate::outbox::enqueue_notice(&mut write.tx, task_id, dossier_id, task.hearing.as_str(), &at).await?;
             }
         }
         if let Some(amended) = summary.amends {

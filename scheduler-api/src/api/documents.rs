@@ -45,7 +45,11 @@ pub async fn roll_pdf(State(state): State<AppState>, caller: Caller, Path(id): P
     params(("id" = String, Path, description = "Hearing")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem, description = "A datum the document's fonts cannot print")))]
-pub async fn composition_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+pub async fn composition_pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response> {
     caller.require_view(&state.visibility, View::Published)?;
     Ok(pdf(documents::composition(&state, &id).await?))
 }

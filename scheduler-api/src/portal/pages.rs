@@ -313,7 +313,8 @@ impl Sending {
             Some(address) => format!("{} ({address})", item.recipient),
             None => format!("{} (adresse à compléter)", item.recipient),
         };
-        let when = |at: &Option<String>| at.as_deref().map(|at| at.get(..10).unwrap_or(at).to_owned()).unwrap_or_default();
+        let when =
+            |at: &Option<String>| at.as_deref().map(|at| at.get(..10).unwrap_or(at).to_owned()).unwrap_or_default();
         let (state, tone) = match item.status {
             OutboxStatus::Sent => (format!("envoyé le {}", date_fr(&when(&item.sent_at))), "success"),
             OutboxStatus::Posted => (format!("lettre postée le {}", date_fr(&when(&item.sent_at))), "success"),
