@@ -330,7 +330,9 @@ impl Settings {
         }
         match &self.smtp_url.value {
             Some(url) => line("smtp_url", quoted(&greffe_api::mail::redact(url)), &self.smtp_url.origin),
-            None => line("# smtp_url", "(aucun : les avis attendent dans la file d'envoi)".into(), &self.smtp_url.origin),
+            None => {
+                line("# smtp_url", "(aucun : les avis attendent dans la file d'envoi)".into(), &self.smtp_url.origin)
+            }
         }
         line("mail_from", quoted(&self.mail_from.value), &self.mail_from.origin);
         if let Some(serve) = &self.serve {

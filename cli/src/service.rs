@@ -296,8 +296,9 @@ pub(crate) fn load_mailer(settings: &Settings) -> Result<Option<std::sync::Arc<g
     let Some(url) = &settings.smtp_url.value else {
         return Ok(None);
     };
-    let mailer = greffe_api::mail::Mailer::new(url, &settings.mail_from.value)
-        .map_err(|problem| Failure::usage(format!("{problem} ({} / {})", settings.smtp_url.origin, settings.mail_from.origin)))?;
+    let mailer = greffe_api::mail::Mailer::new(url, &settings.mail_from.value).map_err(|problem| {
+        Failure::usage(format!("{problem} ({} / {})", settings.smtp_url.origin, settings.mail_from.origin))
+    })?;
     Ok(Some(std::sync::Arc::new(mailer)))
 }
 

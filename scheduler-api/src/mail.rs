@@ -40,9 +40,11 @@ pub const RETRY_MAX: Duration = Duration::from_secs(3600);
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The mail settings: where to send, as whom.
-#[derive(Clone)]
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// The transport as configured; built (its connection pool started)
+    /// on first use, within the service's runtime.
+    builder: lettre::transport::smtp::AsyncSmtpTransportBuilder,
+    transport: std::sync::OnceLock<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
     domain: String,
     /// Delay before the first retry (tests shorten it).
@@ -62,21 +64,26 @@ impl Mailer {
     /// Cour de cassation <greffe@courdecassation.fr>`). The refusal says
     /// which of the two is wrong, in French.
     pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|error| format!("serveur SMTP « {} » illisible : {error}", redact(smtp_url)))?
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
+            .timeout(Some(SMTP_TIMEOUT));
         let from: Mailbox = from
             .parse()
             .map_err(|error| format!("expéditeur « {from} » illisible : {error} (attendu : Nom <adresse@domaine>)"))?;
         let domain = from.email.domain().to_owned();
-        Ok(Self { transport, from, domain, retry_first: RETRY_FIRST })
+        Ok(Self { builder, transport: std::sync::OnceLock::new(), from, domain, retry_first: RETRY_FIRST })
     }
 
     /// The same mailer, retrying first after `delay` (tests).
     pub fn with_retry_first(mut self, delay: Duration) -> Self {
         self.retry_first = delay;
         self
+    }
+
+    /// The transport, its pool started on first use (within a tokio
+    /// runtime: the pool's upkeep is a task of it).
+    fn transport(&self) -> &AsyncSmtpTransport<Tokio1Executor> {
+        self.transport.get_or_init(|| self.builder.clone().build())
     }
 
     /// The Message-ID of outbox row `id`.
@@ -131,29 +138,82 @@ pub async fn run(state: AppState, mailer: Arc<Mailer>, worker: String) {
 }
 
 /// Claims one batch of due rows and sends each; returns how many were
-/// claimed.
+/// claimed. The batch's documents are rendered and kept first, in one
+/// transaction, so that each row is then one SMTP exchange and one write.
 pub async fn dispatch(state: &AppState, mailer: &Mailer, worker: &str) -> Result<usize, crate::error::Error> {
     let items = state.store.claim_outbox(worker, LEASE, BATCH).await?;
     let claimed = items.len();
-    for item in items {
+    let mut documents = prepare(state, mailer, worker, &items).await?;
+    let mut held_since = std::time::Instant::now();
+    for (index, item) in items.iter().enumerate() {
+        // A batch that takes long (a slow relay): its rows' leases renewed,
+        // and a row no longer ours left alone.
+        if held_since.elapsed() > LEASE / 2 {
+            let rest: Vec<i64> = items[index..].iter().map(|i| i.id).collect();
+            let held = state.store.hold_outbox_rows(&rest, worker, LEASE).await?;
+            held_since = std::time::Instant::now();
+            if !held.contains(&item.id) {
+                tracing::warn!(id = item.id, "row no longer held by this dispatcher: not sent");
+                continue;
+            }
+        }
+        let document = documents.remove(&item.id);
         let span = tracing::info_span!("outbox", id = item.id, task = item.task_id, to = %item.recipient);
-        one(state, mailer, worker, &item).instrument(span).await?;
+        one(state, mailer, worker, item, document).instrument(span).await?;
     }
     Ok(claimed)
 }
 
-/// Row `item`, held again, attempted, and its outcome recorded.
-async fn one(state: &AppState, mailer: &Mailer, worker: &str, item: &OutboxItem) -> Result<(), crate::error::Error> {
-    // Claimed with the batch, perhaps a while ago: still ours?
-    if !state.store.hold_outbox_row(item.id, worker, LEASE).await? {
-        tracing::warn!("row no longer held by this dispatcher: not sent");
-        return Ok(());
+/// The documents of `items`, by row: read back for rows that have one,
+/// rendered (on blocking threads) and kept together for the others. A row
+/// whose document cannot be made is absent: its attempt says why.
+async fn prepare(
+    state: &AppState,
+    mailer: &Mailer,
+    worker: &str,
+    items: &[OutboxItem],
+) -> Result<std::collections::HashMap<i64, Result<Vec<u8>, String>>, crate::error::Error> {
+    let mut documents = std::collections::HashMap::new();
+    let mut fresh = Vec::new();
+    for item in items.iter().filter(|item| item.channel == Channel::Email) {
+        let made = match &item.document_sha256 {
+            Some(sha256) => state.store.outbox_document(sha256).await.map_err(|e| e.to_string()),
+            None => match state.store.notice_task(item.task_id).await {
+                Ok((task, _)) => crate::documents::notice_to(state, &task, Some(&item.recipient))
+                    .await
+                    .map(|document| document.bytes)
+                    .map_err(|error| error.to_string()),
+                Err(error) => Err(error.to_string()),
+            },
+        };
+        if let (None, Ok(bytes)) = (&item.document_sha256, &made) {
+            fresh.push((item.id, bytes.clone(), mailer.message_id(item.id)));
+        }
+        documents.insert(item.id, made);
     }
-    let attempt = match send(state, mailer, worker, item).await {
-        Ok(attempt) => attempt,
+    if !fresh.is_empty() {
+        state.store.keep_outbox_documents(worker, &fresh).await?;
+    }
+    Ok(documents)
+}
+
+/// Row `item` attempted with its `document`, and its outcome recorded.
+async fn one(
+    state: &AppState,
+    mailer: &Mailer,
+    worker: &str,
+    item: &OutboxItem,
+    document: Option<Result<Vec<u8>, String>>,
+) -> Result<(), crate::error::Error> {
+    let attempt = match document {
+        Some(Ok(bytes)) => match send(state, mailer, item, bytes).await {
+            Ok(attempt) => attempt,
+            Err(error) => Attempt::Retry(error.to_string()),
+        },
         // The document could not be made (a datum no font prints, a
         // template error): the clerk must act, as for a refusal.
-        Err(error) => Attempt::Refused(format!("document non produit : {error}")),
+        Some(Err(error)) => Attempt::Refused(format!("document non produit : {error}")),
+        None => Attempt::Refused("pas un envoi par courriel".to_owned()),
     };
     let recorded = match &attempt {
         Attempt::Sent => state.store.outbox_sent(item.id, worker).await,
@@ -174,32 +234,20 @@ async fn one(state: &AppState, mailer: &Mailer, worker: &str, item: &OutboxItem)
     Ok(())
 }
 
-/// One attempt at row `item`: its document (rendered and kept on the first
-/// attempt), the message, the SMTP exchange.
+/// One attempt at row `item` with its document: the message, the SMTP
+/// exchange.
 async fn send(
     state: &AppState,
     mailer: &Mailer,
-    worker: &str,
     item: &OutboxItem,
+    bytes: Vec<u8>,
 ) -> Result<Attempt, crate::error::Error> {
-    if item.channel != Channel::Email {
-        return Ok(Attempt::Refused("pas un envoi par courriel".to_owned()));
-    }
     let Some(address) = item.address.as_deref() else {
         return Ok(Attempt::Refused("aucune adresse électronique".to_owned()));
     };
     let to = match address.parse::<Address>() {
         Ok(address) => Mailbox::new(Some(item.recipient.clone()), address),
         Err(error) => return Ok(Attempt::Refused(format!("adresse « {address} » inutilisable : {error}"))),
-    };
-    let (task, _) = state.store.notice_task(item.task_id).await?;
-    let bytes = match &item.document_sha256 {
-        Some(sha256) => state.store.outbox_document(sha256).await?,
-        None => {
-            let document = crate::documents::notice_to(state, &task, Some(&item.recipient)).await?;
-            state.store.keep_outbox_document(item.id, worker, &document.bytes, &mailer.message_id(item.id)).await?;
-            document.bytes
-        }
     };
     let hearing = state.store.hearing(&item.hearing_id).await?.hearing;
     let day = greffe_models::dates::parse_date(&hearing.date)
@@ -230,7 +278,7 @@ async fn send(
         Ok(message) => message,
         Err(error) => return Ok(Attempt::Refused(format!("message impossible à composer : {error}"))),
     };
-    Ok(match mailer.transport.send(message).await {
+    Ok(match mailer.transport().send(message).await {
         Ok(_) => Attempt::Sent,
         Err(error) if error.is_permanent() => Attempt::Refused(error.to_string()),
         Err(error) => Attempt::Retry(error.to_string()),

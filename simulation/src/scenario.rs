@@ -317,7 +317,9 @@ mod tests {
     #[test]
     fn the_name_pattern_says_what_the_check_says() {
         let pattern = regex::Regex::new(&SCENARIO_NAME_PATTERN).expect("the pattern compiles");
-        let pieces = ["", " ", "\u{A0}", "\u{202F}", "\u{3000}", "東", ".", "/", "\\", "\t", "\0", "a", "é", "-", "base", "2027"];
+        let pieces = [
+            "", " ", "\u{A0}", "\u{202F}", "\u{3000}", "東", ".", "/", "\\", "\t", "\0", "a", "é", "-", "base", "2027",
+        ];
         // Every string of up to three pieces.
         let mut names = vec![String::new()];
         for _ in 0..3 {

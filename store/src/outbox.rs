@@ -347,47 +347,61 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Renews `worker`'s lease on row `id` just before an attempt: false
-    /// when the row is no longer its to send (taken over, or done), and
-    /// the attempt must not be made.
-    pub async fn hold_outbox_row(&self, id: i64, worker: &str, lease: Duration) -> Result<bool> {
+    /// Renews `worker`'s lease on rows `ids` (the rest of a batch taking
+    /// long); returns those still its own — a row taken over, or done, is
+    /// not to be attempted.
+    pub async fn hold_outbox_rows(&self, ids: &[i64], worker: &str, lease: Duration) -> Result<Vec<i64>> {
         let until = instant(chrono::Utc::now() + chrono::Duration::from_std(lease).map_err(Error::internal)?);
         let mut write = self.write().await?;
-        let held =
-            sqlx::query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND worker = $3 AND status = 'pending'")
-                .bind(&until)
-                .bind(id)
-                .bind(worker)
-                .execute(&mut *write.tx)
-                .await?
-                .rows_affected();
-        write.commit().await?;
-        Ok(held == 1)
-    }
-
-    /// Keeps the rendered document of row `id` (held by `worker`) by its
-    /// SHA-256 and ties it to the row, with the Message-ID it will be sent
-    /// under; returns the hash. A row that already has its document keeps
-    /// it (every attempt sends the same bytes).
-    pub async fn keep_outbox_document(&self, id: i64, worker: &str, bytes: &[u8], message_id: &str) -> Result<String> {
-        let sha256 = hex(&Sha256::digest(bytes));
-        let mut write = self.write().await?;
-        self.blobs.put(&mut write.tx, &sha256, bytes).await?;
-        let updated = sqlx::query(
-            "UPDATE outbox SET document_sha256 = COALESCE(document_sha256, $1), message_id = COALESCE(message_id, $2)
-             WHERE id = $3 AND worker = $4",
-        )
-        .bind(&sha256)
-        .bind(message_id)
-        .bind(id)
-        .bind(worker)
-        .execute(&mut *write.tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(Error::internal(format!("envoi n° {id} : n'est plus tenu par {worker}")));
+        let mut held = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let renewed =
+                sqlx::query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND worker = $3 AND status = 'pending'")
+                    .bind(&until)
+                    .bind(id)
+                    .bind(worker)
+                    .execute(&mut *write.tx)
+                    .await?
+                    .rows_affected();
+            if renewed == 1 {
+                held.push(id);
+            }
         }
         write.commit().await?;
-        Ok(self.outbox_item(id).await?.document_sha256.unwrap_or(sha256))
+        Ok(held)
+    }
+
+    /// Keeps the rendered documents of a batch's rows held by `worker` —
+    /// `(row, bytes, Message-ID)` — by their SHA-256, tied to each row in
+    /// one transaction, before any is sent; returns each row's hash. A row
+    /// that already has its document keeps it (every attempt sends the same
+    /// bytes).
+    pub async fn keep_outbox_documents(&self, worker: &str, documents: &[(i64, Vec<u8>, String)]) -> Result<Vec<(i64, String)>> {
+        let mut write = self.write().await?;
+        for (id, bytes, message_id) in documents {
+            let sha256 = hex(&Sha256::digest(bytes));
+            self.blobs.put(&mut write.tx, &sha256, bytes).await?;
+            sqlx::query(
+                "UPDATE outbox SET document_sha256 = COALESCE(document_sha256, $1),
+                     message_id = COALESCE(message_id, $2)
+                 WHERE id = $3 AND worker = $4",
+            )
+            .bind(&sha256)
+            .bind(message_id)
+            .bind(id)
+            .bind(worker)
+            .execute(&mut *write.tx)
+            .await?;
+        }
+        let mut kept = Vec::with_capacity(documents.len());
+        for (id, _, _) in documents {
+            let row = sqlx::query("SELECT document_sha256 FROM outbox WHERE id = $1").bind(id).fetch_one(&mut *write.tx).await?;
+            if let Some(sha256) = rows::opt_text(&row, "document_sha256")? {
+                kept.push((*id, sha256));
+            }
+        }
+        write.commit().await?;
+        Ok(kept)
     }
 
     /// The document kept under `sha256`.

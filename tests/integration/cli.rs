@@ -683,7 +683,8 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
     let (code, _, err) = run(&["serve", "--smtp-url", "http://relais", "--check-config"], &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("serveur SMTP") && err.contains("option --smtp-url"), "{err}");
-    let (code, _, err) = run(&["worker", "--smtp-url", "smtp://relais:25", "--mail-from", "greffe", "--check-config"], &[]);
+    let (code, _, err) =
+        run(&["worker", "--smtp-url", "smtp://relais:25", "--mail-from", "greffe", "--check-config"], &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("expéditeur « greffe »"), "{err}");
 }

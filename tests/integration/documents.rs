@@ -183,7 +183,12 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     // The hearing's composition notice: a page to each magistrate of the
     // published bench, the roll on each.
     let (status, kind, composition) = get(format!("/hearings/{}/composition.pdf", task.hearing_id), civ1.clone()).await;
-    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"), "{}", String::from_utf8_lossy(&composition));
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "application/pdf"),
+        "{}",
+        String::from_utf8_lossy(&composition)
+    );
     if poppler().is_some() {
         let roll = store.roll(&task.hearing_id).await.expect("roll");
         let text = tool("pdftotext", &[], &composition);
@@ -203,7 +208,11 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     assert_eq!(kind, "application/pdf");
     let (status, _, _) = get(format!("/dossiers/{}/journal.pdf", task.dossier_id), soc.clone()).await;
     let (as_json, _, _) = get(format!("/dossiers/{}/journal", task.dossier_id), soc.clone()).await;
-    assert_eq!((status, as_json), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN), "another chamber's clerk, as the journal");
+    assert_eq!(
+        (status, as_json),
+        (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+        "another chamber's clerk, as the journal"
+    );
     if poppler().is_some() {
         let journal = store.dossier_journal(task.dossier_id).await.expect("journal");
         let text = tool("pdftotext", &[], &extract).replace('\n', " ");

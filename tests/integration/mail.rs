@@ -49,11 +49,8 @@ impl Sink {
             .spawn()
             .expect("the sink starts");
         let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-            &mut line,
-        )
-        .expect("the sink says its port");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line)
+            .expect("the sink says its port");
         assert_eq!(line.trim(), format!("port {port}"));
         Some(Self { child, dir: dir.to_owned() })
     }
@@ -122,8 +119,9 @@ async fn each_lawyer_receives_the_notice_once_and_a_refusal_is_left_to_the_clerk
     let mut state = AppState::new(store.clone());
     state.pinned_day = Some(greffe_models::dates::paris_date(chrono::Utc::now()));
     let port = free_port();
-    let mailer =
-        Mailer::new(&format!("smtp://127.0.0.1:{port}"), FROM).expect("settings").with_retry_first(Duration::from_millis(50));
+    let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), FROM)
+        .expect("settings")
+        .with_retry_first(Duration::from_millis(50));
 
     // The server is down: the rows wait, each with its attempt and the
     // reason, due again later.
@@ -257,7 +255,8 @@ async fn a_worker_killed_mid_batch_resends_at_most_its_batch_under_the_same_mess
     let mut first = worker("premier.log");
     let started = Instant::now();
     while sink.messages().len() < 3 {
-        assert!(started.elapsed() < Duration::from_secs(60), "the first worker sends");
+        let log = || std::fs::read_to_string(dir.path().join("premier.log")).unwrap_or_default();
+        assert!(started.elapsed() < Duration::from_secs(60), "the first worker sends: {}", log());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     first.kill().expect("SIGKILL");
@@ -286,7 +285,11 @@ async fn a_worker_killed_mid_batch_resends_at_most_its_batch_under_the_same_mess
     }
     assert_eq!(by_id.len(), written.len(), "one Message-ID per row");
     let duplicates = messages.len() - by_id.len();
-    eprintln!("{} rows, {before} messages before the kill, {} in all, {duplicates} sent twice", written.len(), messages.len());
+    eprintln!(
+        "{} rows, {before} messages before the kill, {} in all, {duplicates} sent twice",
+        written.len(),
+        messages.len()
+    );
     assert!(duplicates >= 1, "the message the relay had when the process died was sent again");
     assert!(duplicates <= greffe_api::mail::BATCH as usize, "{duplicates} duplicates");
     drop(sink);
