@@ -15,6 +15,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use greffe_store::outbox::{Channel, OutboxItem};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -28,8 +29,12 @@ use crate::api::AppState;
 /// was not recorded (its process died) is due again.
 pub const LEASE: Duration = Duration::from_secs(60);
 /// Rows claimed at once: at most this many can be sent twice when a
-/// process is killed mid-batch.
+/// process is killed mid-batch (in fact at most [`IN_FLIGHT`]: the rows
+/// whose exchange had begun).
 pub const BATCH: i64 = 16;
+/// Rows of a batch sent at the same time (their SMTP exchanges overlap;
+/// the store's writes are one at a time).
+pub const IN_FLIGHT: usize = 4;
 /// An idle dispatcher looks at the outbox this often.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// The first retry's delay; each next one doubles, up to [`RETRY_MAX`].
@@ -41,8 +46,9 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The mail settings: where to send, as whom.
 pub struct Mailer {
-    /// The transport as configured; built (its connection pool started)
-    /// on first use, within the service's runtime.
+    /// The transport as configured; built on first use, within the
+    /// service's runtime (a transport with a connection pool starts a task
+    /// of it).
     builder: lettre::transport::smtp::AsyncSmtpTransportBuilder,
     transport: std::sync::OnceLock<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
@@ -80,8 +86,7 @@ impl Mailer {
         self
     }
 
-    /// The transport, its pool started on first use (within a tokio
-    /// runtime: the pool's upkeep is a task of it).
+    /// The transport, built on first use (within a tokio runtime).
     fn transport(&self) -> &AsyncSmtpTransport<Tokio1Executor> {
         self.transport.get_or_init(|| self.builder.clone().build())
     }
@@ -139,28 +144,43 @@ pub async fn run(state: AppState, mailer: Arc<Mailer>, worker: String) {
 
 /// Claims one batch of due rows and sends each; returns how many were
 /// claimed. The batch's documents are rendered and kept first, in one
-/// transaction, so that each row is then one SMTP exchange and one write.
+/// transaction, so that each row is then one SMTP exchange and one write;
+/// [`IN_FLIGHT`] rows are sent at a time.
 pub async fn dispatch(state: &AppState, mailer: &Mailer, worker: &str) -> Result<usize, crate::error::Error> {
     let items = state.store.claim_outbox(worker, LEASE, BATCH).await?;
     let claimed = items.len();
+    let claimed_at = std::time::Instant::now();
     let mut documents = prepare(state, mailer, worker, &items).await?;
-    let mut held_since = std::time::Instant::now();
-    for (index, item) in items.iter().enumerate() {
-        // A batch that takes long (a slow relay): its rows' leases renewed,
-        // and a row no longer ours left alone.
-        if held_since.elapsed() > LEASE / 2 {
-            let rest: Vec<i64> = items[index..].iter().map(|i| i.id).collect();
-            let held = state.store.hold_outbox_rows(&rest, worker, LEASE).await?;
-            held_since = std::time::Instant::now();
-            if !held.contains(&item.id) {
-                tracing::warn!(id = item.id, "row no longer held by this dispatcher: not sent");
-                continue;
+    let work: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let document = documents.remove(&item.id);
+            (item, document)
+        })
+        .collect();
+    futures_util::stream::iter(work)
+        .for_each_concurrent(IN_FLIGHT, |(item, document)| async move {
+            // A batch that takes long (a slow relay): the row's lease
+            // renewed first, and a row no longer ours left alone.
+            if claimed_at.elapsed() > LEASE / 2 {
+                match state.store.hold_outbox_rows(&[item.id], worker, LEASE).await {
+                    Ok(held) if held.contains(&item.id) => {}
+                    Ok(_) => {
+                        tracing::warn!(id = item.id, "row no longer held by this dispatcher: not sent");
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, id = item.id, "lease not renewed: row left for later");
+                        return;
+                    }
+                }
             }
-        }
-        let document = documents.remove(&item.id);
-        let span = tracing::info_span!("outbox", id = item.id, task = item.task_id, to = %item.recipient);
-        one(state, mailer, worker, item, document).instrument(span).await?;
-    }
+            let span = tracing::info_span!("outbox", id = item.id, task = item.task_id, to = %item.recipient);
+            if let Err(error) = one(state, mailer, worker, &item, document).instrument(span).await {
+                tracing::error!(%error, id = item.id, "outbox row not attempted");
+            }
+        })
+        .await;
     Ok(claimed)
 }
 

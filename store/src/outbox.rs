@@ -376,7 +376,11 @@ impl Store {
     /// one transaction, before any is sent; returns each row's hash. A row
     /// that already has its document keeps it (every attempt sends the same
     /// bytes).
-    pub async fn keep_outbox_documents(&self, worker: &str, documents: &[(i64, Vec<u8>, String)]) -> Result<Vec<(i64, String)>> {
+    pub async fn keep_outbox_documents(
+        &self,
+        worker: &str,
+        documents: &[(i64, Vec<u8>, String)],
+    ) -> Result<Vec<(i64, String)>> {
         let mut write = self.write().await?;
         for (id, bytes, message_id) in documents {
             let sha256 = hex(&Sha256::digest(bytes));
@@ -395,7 +399,10 @@ impl Store {
         }
         let mut kept = Vec::with_capacity(documents.len());
         for (id, _, _) in documents {
-            let row = sqlx::query("SELECT document_sha256 FROM outbox WHERE id = $1").bind(id).fetch_one(&mut *write.tx).await?;
+            let row = sqlx::query("SELECT document_sha256 FROM outbox WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *write.tx)
+                .await?;
             if let Some(sha256) = rows::opt_text(&row, "document_sha256")? {
                 kept.push((*id, sha256));
             }
