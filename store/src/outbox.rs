@@ -89,17 +89,6 @@ impl OutboxStatus {
         }
     }
 
-    /// In French, for the clerk.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Self::Pending => "à envoyer",
-            Self::Sent => "envoyé",
-            Self::Refused => "refusé par le serveur de messagerie",
-            Self::Letter => "lettre à imprimer et poster",
-            Self::Posted => "lettre postée",
-        }
-    }
-
     /// Whether the recipient has its notice (nothing left to do).
     pub fn delivered(self) -> bool {
         matches!(self, Self::Sent | Self::Posted)

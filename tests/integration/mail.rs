@@ -225,7 +225,7 @@ async fn still_pending(store: &greffe_store::Store, written: &[OutboxItem]) -> u
 
 #[tokio::test]
 #[ignore = "slow: a worker process killed mid-batch, then a 60 s lease (run by .ci/run)"]
-async fn a_worker_killed_mid_batch_resends_at_most_its_batch_under_the_same_message_ids() {
+async fn a_worker_killed_mid_batch_resends_only_the_rows_in_flight_under_the_same_message_ids() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("envoi.db").display());
     let store = greffe_store::Store::open(&url).await.expect("store");

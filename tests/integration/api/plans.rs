@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
+use greffe_store::outbox::{Channel, OutboxStatus};
 use greffe_store::plans::Faults;
 use serde_json::{Value, json};
 
@@ -509,6 +510,19 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     assert_eq!(published.status, StatusCode::OK, "{}", published.json);
     assert_eq!(app.get("/notices?chamber=civ1", &clerk).await.json.as_array().expect("list").len(), 3);
     let _: Value = published.json;
+    // The outbox was written with it: a row per lawyer of each notice (no
+    // e-mail address in these records: letters, the lawyer named, the
+    // address to complete), none by the failed attempt; none is due to
+    // the mail dispatcher.
+    let rows = app.store.outbox_of_open_tasks("civ1").await.expect("outbox");
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.channel == Channel::Letter && r.status == OutboxStatus::Letter && r.address.is_none())
+    );
+    let lawyers: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.recipient.as_str()).collect();
+    assert_eq!(lawyers.into_iter().collect::<Vec<_>>(), ["SCP Aubert-Lemoine", "SCP Perrin"]);
+    let claimed = app.store.claim_outbox("essai", Duration::from_secs(60), 16).await.expect("claim");
+    assert!(claimed.is_empty(), "letters are the clerk's to print: {claimed:?}");
 }
 both_backends!(publication_is_all_or_nothing);
 
