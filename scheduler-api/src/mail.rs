@@ -184,9 +184,10 @@ pub async fn dispatch(state: &AppState, mailer: &Mailer, worker: &str) -> Result
     Ok(claimed)
 }
 
-/// The documents of `items`, by row: read back for rows that have one,
-/// rendered (on blocking threads) and kept together for the others. A row
-/// whose document cannot be made is absent: its attempt says why.
+/// The documents of `items`' e-mail rows, by row: read back for rows that
+/// have one, rendered (on blocking threads) and kept together for the
+/// others; for a row whose document cannot be made, why (its attempt is
+/// then a refusal the clerk reads).
 async fn prepare(
     state: &AppState,
     mailer: &Mailer,
