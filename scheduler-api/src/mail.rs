@@ -111,6 +111,18 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A row's document before its attempt.
+#[derive(Debug)]
+enum Prepared {
+    /// Made (or read back): to send.
+    Ready(Vec<u8>),
+    /// Cannot be made (a datum no font prints, a template error): the
+    /// clerk must act, as for a refusal.
+    Unmade(String),
+    /// Kept, but not readable now (the store): tried again later.
+    Unreadable(String),
+}
+
 /// How one attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
@@ -193,21 +205,24 @@ async fn prepare(
     mailer: &Mailer,
     worker: &str,
     items: &[OutboxItem],
-) -> Result<std::collections::HashMap<i64, Result<Vec<u8>, String>>, crate::error::Error> {
+) -> Result<std::collections::HashMap<i64, Prepared>, crate::error::Error> {
     let mut documents = std::collections::HashMap::new();
     let mut fresh = Vec::new();
     for item in items.iter().filter(|item| item.channel == Channel::Email) {
         let made = match &item.document_sha256 {
-            Some(sha256) => state.store.outbox_document(sha256).await.map_err(|e| e.to_string()),
+            Some(sha256) => match state.store.outbox_document(sha256).await {
+                Ok(bytes) => Prepared::Ready(bytes),
+                Err(error) => Prepared::Unreadable(error.to_string()),
+            },
             None => match state.store.notice_task(item.task_id).await {
-                Ok((task, _)) => crate::documents::notice_to(state, &task, Some(&item.recipient))
-                    .await
-                    .map(|document| document.bytes)
-                    .map_err(|error| error.to_string()),
-                Err(error) => Err(error.to_string()),
+                Ok((task, _)) => match crate::documents::notice_to(state, &task, Some(&item.recipient)).await {
+                    Ok(document) => Prepared::Ready(document.bytes),
+                    Err(error) => Prepared::Unmade(error.to_string()),
+                },
+                Err(error) => Prepared::Unreadable(error.to_string()),
             },
         };
-        if let (None, Ok(bytes)) = (&item.document_sha256, &made) {
+        if let (None, Prepared::Ready(bytes)) = (&item.document_sha256, &made) {
             fresh.push((item.id, bytes.clone(), mailer.message_id(item.id)));
         }
         documents.insert(item.id, made);
@@ -224,16 +239,15 @@ async fn one(
     mailer: &Mailer,
     worker: &str,
     item: &OutboxItem,
-    document: Option<Result<Vec<u8>, String>>,
+    document: Option<Prepared>,
 ) -> Result<(), crate::error::Error> {
     let attempt = match document {
-        Some(Ok(bytes)) => match send(state, mailer, item, bytes).await {
+        Some(Prepared::Ready(bytes)) => match send(state, mailer, item, bytes).await {
             Ok(attempt) => attempt,
             Err(error) => Attempt::Retry(error.to_string()),
         },
-        // The document could not be made (a datum no font prints, a
-        // template error): the clerk must act, as for a refusal.
-        Some(Err(error)) => Attempt::Refused(format!("document non produit : {error}")),
+        Some(Prepared::Unmade(error)) => Attempt::Refused(format!("document non produit : {error}")),
+        Some(Prepared::Unreadable(error)) => Attempt::Retry(format!("document illisible pour l'instant : {error}")),
         None => Attempt::Refused("pas un envoi par courriel".to_owned()),
     };
     let recorded = match &attempt {
