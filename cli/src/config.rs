@@ -329,7 +329,7 @@ impl Settings {
             None => line("# templates", "(modèles intégrés)".into(), &self.templates.origin),
         }
         match &self.smtp_url.value {
-            Some(url) => line("smtp_url", quoted(&greffe_api::mail::redact(url)), &self.smtp_url.origin),
+            Some(url) => line("smtp_url", quoted(&redact(url)), &self.smtp_url.origin),
             None => {
                 line("# smtp_url", "(aucun : les avis attendent dans la file d'envoi)".into(), &self.smtp_url.origin)
             }

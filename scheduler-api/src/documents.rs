@@ -93,15 +93,18 @@ fn file_name(parts: &[&str]) -> String {
     format!("{safe}.pdf")
 }
 
-/// The roll of hearing `id` (published or not: the caller decides who
-/// reads it).
-pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
-    let roll = state.store.roll(id).await?;
+/// What the documents of a hearing (its roll, its composition notice)
+/// say of it: court, date, bench and president, avocats généraux, the
+/// dossiers in the order of call with their rapporteurs, issued `today`.
+async fn hearing_data(
+    state: &AppState,
+    roll: &greffe_store::views::Roll,
+    today: Date,
+) -> Result<serde_json::Map<String, Value>> {
     let names = magistrate_names(state).await?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let sitting = &roll.sitting;
     let day = parse_day(&sitting.date, "hearing")?;
-    let today = state.today();
     let data = json!({
         "date_emission": date_long_fr(today),
         "reference": sitting.hearing,
@@ -119,9 +122,22 @@ pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
             "avocat_general": d.avocat_general.as_deref().map(name),
         })).collect::<Vec<_>>(),
     });
-    let ident = format!("role-{}-{}", sitting.hearing, today);
+    match data {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(Error::internal("hearing data: not an object")),
+    }
+}
+
+/// The roll of hearing `id` (published or not: the caller decides who
+/// reads it).
+pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
+    let roll = state.store.roll(id).await?;
+    let today = state.today();
+    let data = Value::Object(hearing_data(state, &roll, today).await?);
+    let hearing = &roll.sitting.hearing;
+    let ident = format!("role-{hearing}-{today}");
     let bytes = render(state, Kind::RoleAudience, data, Meta { ident, date: today }).await?;
-    Ok(Document { bytes, filename: file_name(&["role", &sitting.hearing]) })
+    Ok(Document { bytes, filename: file_name(&["role", hearing]) })
 }
 
 /// The composition notice of hearing `id`: its bench, avocats généraux
@@ -136,34 +152,20 @@ pub async fn composition(state: &AppState, id: &str) -> Result<Document> {
             "publier le plan de l'audience : sa composition est alors connue",
         ));
     }
-    let names = magistrate_names(state).await?;
-    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
-    let sitting = &roll.sitting;
-    let day = parse_day(&sitting.date, "hearing")?;
     let today = state.today();
-    let data = json!({
-        "date_emission": date_long_fr(today),
-        "reference": sitting.hearing,
-        "chambre": chamber_name(state, &sitting.chamber).await?,
-        "formation": formation_fr(&sitting.formation),
-        "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&sitting.half_day), "salle": sitting.room},
-        "president": roll.bench.iter().find(|s| s.presides).map(|s| s.name.clone()).unwrap_or_else(|| "—".into()),
-        "assesseurs": roll.bench.iter().filter(|s| !s.presides).map(|s| s.name.clone()).collect::<Vec<_>>(),
-        "avocats_generaux": roll.avocats_generaux.iter().map(|id| name(id)).collect::<Vec<_>>(),
-        "dossiers": roll.dossiers.iter().map(|d| json!({
-            "rang": d.position,
-            "pourvoi": d.pourvoi,
-            "rapporteurs": d.rapporteurs.iter().map(|id| name(id)).collect::<Vec<_>>().join(", "),
-        })).collect::<Vec<_>>(),
-        "changements": Value::Null,
-        "destinataires": roll.bench.iter().map(|seat| json!({
+    let mut data = hearing_data(state, &roll, today).await?;
+    data.insert("changements".into(), Value::Null);
+    let recipients = roll.bench.iter().map(|seat| {
+        json!({
             "nom": seat.name,
             "qualite": if seat.presides { "président(e) de l'audience" } else { "membre de la formation" },
-        })).collect::<Vec<_>>(),
+        })
     });
-    let ident = format!("composition-{}-{}", sitting.hearing, today);
-    let bytes = render(state, Kind::AvisComposition, data, Meta { ident, date: today }).await?;
-    Ok(Document { bytes, filename: file_name(&["composition", &sitting.hearing]) })
+    data.insert("destinataires".into(), Value::Array(recipients.collect()));
+    let hearing = &roll.sitting.hearing;
+    let ident = format!("composition-{hearing}-{today}");
+    let bytes = render(state, Kind::AvisComposition, Value::Object(data), Meta { ident, date: today }).await?;
+    Ok(Document { bytes, filename: file_name(&["composition", hearing]) })
 }
 
 /// What a journal entry's payload says, in one line: its plain fields as

@@ -342,9 +342,9 @@ const COLUMNS: &str =
     attacked_court, attacked_date, attacked_docket, residence_demandeur, residence_defendeur, avocat_general,
     joined_group, planning, version, created_at, updated_at";
 
-async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
-    let id = rows::int(row, "id")?;
-    let parties = sqlx::query(
+/// The parties of dossier `id`, in the record's order.
+pub(crate) async fn parties_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<Party>> {
+    sqlx::query(
         "SELECT name, role, lawyer, lawyer_email, address FROM dossier_parties WHERE dossier_id = $1 ORDER BY position",
     )
     .bind(id)
@@ -360,7 +360,12 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
             address: rows::opt_text(p, "address")?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
+    .collect()
+}
+
+async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
+    let id = rows::int(row, "id")?;
+    let parties = parties_of(connection, id).await?;
     let rapporteurs =
         sqlx::query("SELECT magistrate FROM dossier_rapporteurs WHERE dossier_id = $1 ORDER BY magistrate")
             .bind(id)

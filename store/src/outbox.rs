@@ -165,6 +165,17 @@ fn item_of(row: &AnyRow) -> Result<OutboxItem> {
     })
 }
 
+/// Row `id`, read on `connection` (within a transaction: as it writes it).
+async fn item_in(connection: &mut AnyConnection, id: i64) -> Result<OutboxItem> {
+    let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(connection)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("envoi n° {id}")))?;
+    item_of(&row)
+}
+
 /// Where one party's notices go, if anywhere.
 enum Recipient {
     /// Its lawyer's office, by e-mail.
@@ -196,23 +207,7 @@ pub(crate) async fn enqueue_notice(
     hearing_id: &str,
     at: &str,
 ) -> Result<usize> {
-    let parties: Vec<Party> = sqlx::query(
-        "SELECT name, role, lawyer, lawyer_email, address FROM dossier_parties WHERE dossier_id = $1 ORDER BY position",
-    )
-    .bind(dossier_id)
-    .fetch_all(&mut *connection)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(Party {
-            name: rows::text(row, "name")?,
-            role: rows::parsed(row, "role", greffe_models::registry::PartyRole::parse)?,
-            lawyer: rows::opt_text(row, "lawyer")?,
-            lawyer_email: rows::opt_text(row, "lawyer_email")?,
-            address: rows::opt_text(row, "address")?,
-        })
-    })
-    .collect::<Result<_>>()?;
+    let parties = crate::dossiers::parties_of(connection, dossier_id).await?;
     // (channel, recipient, address) → the parties it informs, in the
     // record's order.
     let mut rows_to_write: Vec<(Channel, String, Option<String>, Vec<String>)> = Vec::new();
@@ -278,13 +273,8 @@ impl Store {
 
     /// One row.
     pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| Error::not_found(format!("envoi n° {id}")))?;
-        item_of(&row)
+        let mut connection = self.pool().acquire().await?;
+        item_in(&mut connection, id).await
     }
 
     /// How many rows stand in each status, for the service's health and
@@ -429,8 +419,7 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Ok(());
         }
-        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
-        let item = item_of(&sqlx::query(&sql).bind(id).fetch_one(&mut *write.tx).await?)?;
+        let item = item_in(&mut write.tx, id).await?;
         journal::append(
             &mut write.tx,
             NewEntry::registry(
@@ -488,8 +477,7 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Ok(());
         }
-        let sql = format!("SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id = $1");
-        let item = item_of(&sqlx::query(&sql).bind(id).fetch_one(&mut *write.tx).await?)?;
+        let item = item_in(&mut write.tx, id).await?;
         journal::append(
             &mut write.tx,
             NewEntry::registry(
