@@ -250,6 +250,11 @@ vocabulary! {
         NoticeSent = "notice_sent", "envoi d'un avis";
         /// A notice was refused for good by the recipient's mail server.
         NoticeRefused = "notice_refused", "avis refusé par la messagerie";
+        /// A letter carrying a notice was posted by the greffe.
+        NoticePosted = "notice_posted", "lettre d'avis postée";
+        /// A notice is sent again, by e-mail or as a letter, after a
+        /// refusal or a corrected address.
+        NoticeResent = "notice_resent", "nouvel envoi d'un avis";
     }
 }
 

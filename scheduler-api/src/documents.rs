@@ -93,6 +93,12 @@ fn file_name(parts: &[&str]) -> String {
     format!("{safe}.pdf")
 }
 
+/// The file name of the avis d'audience an outbox row carries
+/// (`avis-audience-23-12-345.pdf`): as attached to its e-mail.
+pub fn outbox_filename(item: &greffe_store::outbox::OutboxItem) -> String {
+    file_name(&["avis-audience", &item.pourvoi.replace('.', "-")])
+}
+
 /// What the documents of a hearing (its roll, its composition notice)
 /// say of it: court, date, bench and president, avocats généraux, the
 /// dossiers in the order of call with their rapporteurs, issued `today`.

@@ -113,8 +113,9 @@ enum Prepared {
 /// How one attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
-    /// The server accepted the message.
-    Sent,
+    /// The server accepted the message; its reply (« 250 2.0.0 Ok:
+    /// queued as … »), the proof of dispatch.
+    Sent(String),
     /// To try again (a 4xx answer, no connection, a timeout).
     Retry(String),
     /// Refused for good (a 5xx answer, an address the server cannot take).
@@ -238,7 +239,7 @@ async fn one(
         None => Attempt::Refused("pas un envoi par courriel".to_owned()),
     };
     let recorded = match &attempt {
-        Attempt::Sent => state.store.outbox_sent(item.id, worker).await,
+        Attempt::Sent(reply) => state.store.outbox_sent(item.id, worker, reply).await,
         Attempt::Retry(why) => {
             let delay = backoff(mailer.retry_first, item.attempts);
             let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
@@ -249,7 +250,7 @@ async fn one(
     state.metrics.outbox_attempt(&attempt);
     match (&attempt, recorded) {
         (_, Err(error)) => tracing::error!(%error, "outbox outcome not recorded"),
-        (Attempt::Sent, Ok(())) => tracing::info!("notice sent"),
+        (Attempt::Sent(reply), Ok(())) => tracing::info!(%reply, "notice sent"),
         (Attempt::Retry(why), Ok(())) => tracing::warn!(%why, attempts = item.attempts + 1, "notice to retry"),
         (Attempt::Refused(why), Ok(())) => tracing::warn!(%why, "notice refused"),
     }
@@ -284,7 +285,7 @@ async fn send(
         parties = item.party,
         id = mailer.message_id(item.id),
     );
-    let filename = format!("avis-audience-{}.pdf", item.pourvoi.replace([' ', '.'], "-"));
+    let filename = crate::documents::outbox_filename(item);
     let message = Message::builder()
         .from(mailer.from.clone())
         .to(to)
@@ -301,7 +302,10 @@ async fn send(
         Err(error) => return Ok(Attempt::Refused(format!("message impossible à composer : {error}"))),
     };
     Ok(match mailer.transport().send(message).await {
-        Ok(_) => Attempt::Sent,
+        Ok(reply) => {
+            let lines: Vec<&str> = reply.message().collect();
+            Attempt::Sent(format!("{} {}", reply.code(), lines.join(" ")).trim_end().to_owned())
+        }
         Err(error) if error.is_permanent() => Attempt::Refused(error.to_string()),
         Err(error) => Attempt::Retry(error.to_string()),
     })

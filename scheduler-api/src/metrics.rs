@@ -162,7 +162,7 @@ impl Metrics {
     /// Counts one sending attempt of the dispatcher.
     pub fn outbox_attempt(&self, attempt: &crate::mail::Attempt) {
         let outcome = match attempt {
-            crate::mail::Attempt::Sent => "sent",
+            crate::mail::Attempt::Sent(_) => "sent",
             crate::mail::Attempt::Retry(_) => "retry",
             crate::mail::Attempt::Refused(_) => "refused",
         };

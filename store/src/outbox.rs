@@ -9,7 +9,7 @@
 //! or, for a party without a lawyer's e-mail address, a letter the greffe
 //! prints and posts. The dispatcher (the service's worker) claims due
 //! e-mail rows for a lease ([`Store::claim_outbox`]), renders the document
-//! once and keeps it by its SHA-256 ([`Store::keep_outbox_document`]: every
+//! once and keeps it by its SHA-256 ([`Store::keep_outbox_documents`]: every
 //! attempt sends the same bytes), sends it with the Message-ID derived from
 //! the row, and records the outcome: sent ([`Store::outbox_sent`], journaled
 //! on the dossier with the recipient, the message id and the document's
@@ -19,6 +19,13 @@
 //! clerk with the server's answer). Delivery is at least once: a process
 //! killed between the send and its record sends the row again, under the
 //! same Message-ID.
+//!
+//! The clerk's acts on a row: a letter posted ([`Store::outbox_posted`]:
+//! the address on the envelope, the registered letter's number as the
+//! proof of dispatch, the letter kept by its hash), a refused e-mail sent
+//! again to the corrected address or as a letter
+//! ([`Store::outbox_resend`]); both journaled, both refused from a status
+//! that does not allow them.
 
 use std::time::Duration;
 
@@ -28,7 +35,7 @@ use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::journal::{self, NewEntry, hex};
 use crate::{Backend, Store, instant, now, rows};
 
@@ -36,7 +43,7 @@ use crate::{Backend, Store, instant, now, rows};
 pub const AVIS_AUDIENCE: &str = "avis_audience";
 
 /// How a row reaches its recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// By e-mail, the document attached.
@@ -60,7 +67,7 @@ impl Channel {
 }
 
 /// Where a row stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
     /// To send, at its next attempt.
@@ -100,7 +107,7 @@ impl OutboxStatus {
 }
 
 /// One document to one recipient.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct OutboxItem {
     /// Id (the Message-ID is derived from it).
     pub id: i64,
@@ -137,11 +144,14 @@ pub struct OutboxItem {
     pub last_error: Option<String>,
     /// When it was sent or posted.
     pub sent_at: Option<String>,
+    /// What proves it left (art. 748-6 CPC): the mail server's reply
+    /// accepting it, or what the clerk recorded on posting the letter.
+    pub proof: Option<String>,
 }
 
 const COLUMNS: &str = "o.id, o.task_id, o.dossier_id, d.pourvoi, o.hearing_id, o.document, o.channel, o.party,
     o.recipient, o.address, o.status, o.attempts, o.next_attempt, o.document_sha256, o.message_id, o.last_error,
-    o.sent_at";
+    o.sent_at, o.proof";
 
 fn item_of(row: &AnyRow) -> Result<OutboxItem> {
     Ok(OutboxItem {
@@ -162,6 +172,7 @@ fn item_of(row: &AnyRow) -> Result<OutboxItem> {
         message_id: rows::opt_text(row, "message_id")?,
         last_error: rows::opt_text(row, "last_error")?,
         sent_at: rows::opt_text(row, "sent_at")?,
+        proof: rows::opt_text(row, "proof")?,
     })
 }
 
@@ -402,18 +413,20 @@ impl Store {
     /// the sending on its dossier (to whom, when, the Message-ID, the
     /// document's hash) and, when every row of its notice task has reached
     /// its recipient, marks the task done. A row already recorded sent (a
-    /// duplicate after a takeover) is left as it is.
-    pub async fn outbox_sent(&self, id: i64, worker: &str) -> Result<()> {
+    /// duplicate after a takeover) is left as it is. `proof` is the
+    /// server's reply accepting it, kept as the proof of dispatch.
+    pub async fn outbox_sent(&self, id: i64, worker: &str, proof: &str) -> Result<()> {
         let at = now();
         let mut write = self.write().await?;
         let updated = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL,
-                 last_error = NULL
+                 last_error = NULL, proof = $4
              WHERE id = $2 AND status = 'pending' AND worker = $3",
         )
         .bind(&at)
         .bind(id)
         .bind(worker)
+        .bind(proof)
         .execute(&mut *write.tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -429,7 +442,7 @@ impl Store {
                 serde_json::json!({
                     "outbox": item.id, "task": item.task_id, "hearing": item.hearing_id, "document": item.document,
                     "to": item.recipient, "address": item.address, "parties": item.party, "sent_at": at,
-                    "message_id": item.message_id, "document_sha256": item.document_sha256,
+                    "message_id": item.message_id, "document_sha256": item.document_sha256, "proof": proof,
                 }),
             ),
         )
@@ -493,6 +506,200 @@ impl Store {
         .await?;
         write.commit().await
     }
+}
+
+/// What the clerk records on posting a letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Posting {
+    /// The address written on the envelope, when the row has none (or
+    /// another one).
+    pub address: Option<String>,
+    /// The registered letter's number, if it was sent so.
+    pub reference: Option<String>,
+}
+
+impl Store {
+    /// Records that the letter of row `id` was posted by `actor`, with
+    /// `document` — the letter as printed — kept by its SHA-256 (unless
+    /// the row has its document already): journaled on the dossier (to
+    /// whom, where, when, the registered letter's number, the document's
+    /// hash); the notice task is done when every row of it has reached its
+    /// recipient. `in_scope` decides from the row's chamber whether the
+    /// caller may. A row that is not a letter waiting to be posted is a
+    /// conflict; so is a letter without any address.
+    pub async fn outbox_posted(
+        &self,
+        actor: &str,
+        id: i64,
+        posting: &Posting,
+        document: &[u8],
+        in_scope: impl FnOnce(&str) -> bool,
+    ) -> Result<OutboxItem> {
+        let at = now();
+        let mut write = self.write().await?;
+        let item = scoped_item(&mut write.tx, id, in_scope).await?;
+        if item.status != OutboxStatus::Letter {
+            return Err(not_in_status(&item, "une lettre à poster"));
+        }
+        let address = posting.address.clone().or_else(|| item.address.clone()).ok_or_else(|| {
+            Error::bad_reference(
+                "address",
+                format!("la lettre à {} n'a pas d'adresse postale", item.recipient),
+                "indiquer l'adresse à laquelle la lettre a été postée",
+            )
+        })?;
+        let sha256 = hex(&Sha256::digest(document));
+        self.blobs.put(&mut write.tx, &sha256, document).await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'posted', sent_at = $1, address = $2, proof = $3,
+                 document_sha256 = COALESCE(document_sha256, $4)
+             WHERE id = $5 AND status = 'letter'",
+        )
+        .bind(&at)
+        .bind(&address)
+        .bind(&posting.reference)
+        .bind(&sha256)
+        .bind(id)
+        .execute(&mut *write.tx)
+        .await?;
+        let item = item_in(&mut write.tx, id).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                actor.to_owned(),
+                Some(item.dossier_id),
+                RegistryKind::NoticePosted,
+                serde_json::json!({
+                    "outbox": item.id, "task": item.task_id, "hearing": item.hearing_id, "document": item.document,
+                    "to": item.recipient, "address": item.address, "parties": item.party, "posted_at": at,
+                    "reference": posting.reference, "document_sha256": item.document_sha256,
+                }),
+            ),
+        )
+        .await?;
+        close_task_when_delivered(&mut write.tx, actor, item.task_id).await?;
+        write.commit().await?;
+        Ok(item)
+    }
+
+    /// Sends row `id` again by `channel`, for `actor`: a refused e-mail (or
+    /// a letter) by e-mail to the address the dossier's record holds now
+    /// for its recipient — the clerk corrected it — or a refused e-mail as
+    /// a letter to print and post. The row keeps its Message-ID and its
+    /// document; the change is journaled with what it replaces. A row in
+    /// another status is a conflict; so is an e-mail for a recipient the
+    /// record has no address for.
+    pub async fn outbox_resend(
+        &self,
+        actor: &str,
+        id: i64,
+        channel: Channel,
+        in_scope: impl FnOnce(&str) -> bool,
+    ) -> Result<OutboxItem> {
+        let at = now();
+        let mut write = self.write().await?;
+        let before = scoped_item(&mut write.tx, id, in_scope).await?;
+        let parties = crate::dossiers::parties_of(&mut write.tx, before.dossier_id).await?;
+        let (status, address) = match channel {
+            Channel::Email => {
+                if !matches!(before.status, OutboxStatus::Refused | OutboxStatus::Letter) {
+                    return Err(not_in_status(&before, "un envoi refusé ou une lettre à poster"));
+                }
+                let email = parties
+                    .iter()
+                    .filter(|party| party.lawyer() == Some(before.recipient.as_str()))
+                    .find_map(|party| party.lawyer_email.clone());
+                let email = email.ok_or_else(|| {
+                    Error::bad_reference(
+                        "channel",
+                        format!("le dossier n'indique aucune adresse électronique pour {}", before.recipient),
+                        "compléter l'adresse électronique de l'avocat dans la fiche du dossier, ou envoyer l'avis par courrier",
+                    )
+                })?;
+                (OutboxStatus::Pending, Some(email))
+            }
+            Channel::Letter => {
+                if before.status != OutboxStatus::Refused {
+                    return Err(not_in_status(&before, "un envoi refusé"));
+                }
+                // A party without a lawyer receives the letter at its own
+                // address; a lawyer's postal address is the clerk's to
+                // write on posting.
+                let address = parties
+                    .iter()
+                    .filter(|party| party.lawyer().is_none() && party.name == before.recipient)
+                    .find_map(|party| party.postal_address().map(str::to_owned));
+                (OutboxStatus::Letter, address)
+            }
+        };
+        sqlx::query(
+            "UPDATE outbox SET channel = $1, status = $2, address = $3, next_attempt = $4, worker = NULL,
+                 lease_until = NULL, last_error = NULL
+             WHERE id = $5",
+        )
+        .bind(channel.as_str())
+        .bind(status.as_str())
+        .bind(&address)
+        .bind(&at)
+        .bind(id)
+        .execute(&mut *write.tx)
+        .await?;
+        let item = item_in(&mut write.tx, id).await?;
+        journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                actor.to_owned(),
+                Some(item.dossier_id),
+                RegistryKind::NoticeResent,
+                serde_json::json!({
+                    "outbox": item.id, "task": item.task_id, "hearing": item.hearing_id, "to": item.recipient,
+                    "channel": item.channel, "address": item.address,
+                    "before": {"channel": before.channel, "status": before.status, "address": before.address,
+                               "error": before.last_error},
+                }),
+            ),
+        )
+        .await?;
+        write.commit().await?;
+        Ok(item)
+    }
+}
+
+/// Row `id` read within the caller's transaction, when `in_scope` admits
+/// the chamber of the plan that created it (else: not found, as for a
+/// row that does not exist).
+async fn scoped_item(
+    connection: &mut AnyConnection,
+    id: i64,
+    in_scope: impl FnOnce(&str) -> bool,
+) -> Result<OutboxItem> {
+    let chamber = sqlx::query(
+        "SELECT p.chamber FROM outbox o JOIN notice_tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id
+         WHERE o.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    match chamber {
+        Some(row) if in_scope(&rows::text(&row, "chamber")?) => item_in(connection, id).await,
+        _ => Err(Error::not_found(format!("envoi n° {id}"))),
+    }
+}
+
+/// The conflict of an action on row `item` that needs it to be `wanted`.
+fn not_in_status(item: &OutboxItem, wanted: &str) -> Error {
+    let now = match item.status {
+        OutboxStatus::Pending => "en attente d'envoi",
+        OutboxStatus::Sent => "déjà envoyé",
+        OutboxStatus::Refused => "refusé par la messagerie",
+        OutboxStatus::Letter => "une lettre à poster",
+        OutboxStatus::Posted => "une lettre déjà postée",
+    };
+    Error::conflict(
+        ErrorCode::ForbiddenTransition,
+        format!("l'envoi n° {} à {} est {now}, pas {wanted}", item.id, item.recipient),
+        "recharger la page : l'état des envois est à jour",
+    )
 }
 
 /// Marks notice task `task_id` done when every row it has reached its

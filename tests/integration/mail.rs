@@ -165,6 +165,8 @@ async fn each_lawyer_receives_the_notice_once_and_a_refusal_is_left_to_the_clerk
         }
         assert_eq!(row.status, OutboxStatus::Sent, "{row:?}");
         assert_eq!(row.message_id.as_deref(), Some(message_id.as_str()));
+        // The proof of dispatch: the server's reply accepting it.
+        assert!(row.proof.as_deref().is_some_and(|proof| proof.starts_with("250")), "{row:?}");
         sent += 1;
         let (summary, pdf) = by_id.get(&message_id).unwrap_or_else(|| panic!("{message_id} arrived"));
         let address = row.address.clone().unwrap_or_default();
@@ -205,6 +207,7 @@ async fn each_lawyer_receives_the_notice_once_and_a_refusal_is_left_to_the_clerk
                 assert_eq!(entry.payload["address"], row.address.clone().unwrap_or_default());
                 let kept = store.outbox_item(row.id).await.expect("row").document_sha256;
                 assert_eq!(entry.payload["document_sha256"], kept.unwrap_or_default());
+                assert!(entry.payload["proof"].as_str().is_some_and(|proof| proof.starts_with("250")), "{entry:?}");
             }
         }
     }

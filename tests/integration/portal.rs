@@ -13,6 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use greffe_api::AppState;
 use greffe_store::Store;
 use greffe_store::demo::{DemoConfig, seed};
+use greffe_store::outbox::OutboxStatus;
 use greffe_store::sessions::{MAX_FAILURES, SignIn};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -702,6 +703,32 @@ async fn a_clerks_day_in_a_real_browser() {
     clicks.done();
     assert!(text_of(&client, "#fait").await.to_lowercase().starts_with("fait :"));
     assert_eq!(store.notice_tasks("civ1").await.expect("tasks").len(), before - 1);
+
+    // A notice the lawyer's mail server refused (as the dispatcher records
+    // it), sent as a letter and posted, from the recipient's own page.
+    let rows = store.outbox_of_open_tasks("civ1").await.expect("outbox");
+    let claimed = store.claim_outbox("essai", Duration::from_secs(600), 10_000).await.expect("claim");
+    let refused = rows.iter().find(|r| claimed.iter().any(|c| c.id == r.id)).expect("a notice waiting").clone();
+    store.outbox_refused(refused.id, "essai", "550 5.1.1 adresse inconnue").await.expect("refused");
+    client.goto(&format!("{base}/portail/")).await.expect("goto");
+    clicks.start(&client, &base, "envoyer par courrier un avis refusé, puis indiquer la lettre postée").await;
+    clicks.click(&client, &format!("#envoi-{}", refused.id)).await;
+    wait_for(&client, "#renvoyer-courrier").await;
+    assert!(text_of(&client, "#etat-envoi").await.contains("550 5.1.1"), "the server's answer shown");
+    look_at(&client, "envoi-refuse").await;
+    clicks.click(&client, "#renvoyer-courrier").await;
+    wait_for(&client, "#poster").await;
+    look_at(&client, "envoi-lettre").await;
+    fill(&client, "#champ-address", "5 rue de Lille, 75007 Paris").await;
+    fill(&client, "#champ-reference", "1A 123 456 7890 1").await;
+    clicks.click(&client, "#lettre-postee").await;
+    wait_for_text(&client, "#message", "Lettre postée").await;
+    clicks.done();
+    assert!(text_of(&client, "#etat-envoi").await.to_lowercase().starts_with("lettre postée le"));
+    assert_eq!(text_of(&client, "#preuve").await, "1A 123 456 7890 1");
+    look_at(&client, "envoi-poste").await;
+    let row = store.outbox_item(refused.id).await.expect("row");
+    assert_eq!((row.status, row.address.as_deref()), (OutboxStatus::Posted, Some("5 rue de Lille, 75007 Paris")));
 
     // This week's roll of a hearing, and a dossier's hearing and bench.
     clicks.start(&client, &base, "ouvrir le rôle d'une audience de la semaine").await;

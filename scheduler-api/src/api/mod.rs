@@ -7,6 +7,7 @@
 pub mod documents;
 pub mod dossiers;
 pub mod extract;
+pub mod outbox;
 pub mod plans;
 pub mod reference;
 pub mod registry;
@@ -211,6 +212,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::recheck_plan))
         .routes(routes!(plans::notices))
         .routes(routes!(plans::complete_notice))
+        .routes(routes!(outbox::notice_outbox))
+        .routes(routes!(outbox::outbox_document))
+        .routes(routes!(outbox::letter_posted))
+        .routes(routes!(outbox::resend))
         .routes(routes!(simulations::start, simulations::list))
         .routes(routes!(simulations::get, simulations::cancel))
         .routes(routes!(simulations::events))
@@ -564,6 +569,8 @@ fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
         ("ImportFile", "format", Form::OneOf(vec![greffe_store::import::FORMAT])),
         ("ProposalRequest", "time_limit_s", Form::Range(TIME_LIMIT_S.0, TIME_LIMIT_S.1)),
         ("DecisionInput", "ecli", Form::Pattern(greffe_models::forms::ECLI_PATTERN, None)),
+        ("PostedLetter", "address", Form::Pattern(&NON_BLANK_PATTERN, Some(outbox::ADDRESS_MAX))),
+        ("PostedLetter", "reference", Form::Pattern(&NON_BLANK_PATTERN, Some(outbox::REFERENCE_MAX))),
     ]
 }
 

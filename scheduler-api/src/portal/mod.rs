@@ -14,6 +14,7 @@ pub mod dossiers;
 pub mod forms;
 pub mod hearings;
 pub mod magistrates;
+pub mod outbox;
 pub mod pages;
 pub mod planning;
 pub mod publication;
@@ -117,6 +118,10 @@ pub fn router() -> Router<AppState> {
         .route("/portail/pieces/{id}", get(dossiers::download))
         .route("/portail/taches/{id}/fait", post(dossiers::complete_task))
         .route("/portail/avis/{file}", get(dossiers::notice_pdf))
+        .route("/portail/envois/{id}", get(outbox::show))
+        .route("/portail/envois/{id}/avis.pdf", get(outbox::document))
+        .route("/portail/envois/{id}/postee", post(outbox::posted))
+        .route("/portail/envois/{id}/renvoyer", post(outbox::resend))
         .route(calendar::HOME, get(calendar::page))
         .route("/portail/audiences/{id}", get(hearings::page))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))

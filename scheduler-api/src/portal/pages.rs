@@ -298,16 +298,21 @@ pub struct NoticeRow {
 /// One recipient of a notice, as the clerk follows it.
 #[derive(Debug, Clone)]
 pub struct Sending {
+    /// The outbox row (its page: `/portail/envois/{id}`).
+    pub id: i64,
+    /// Whether the clerk has something to do (a letter to post, a refusal).
+    pub awaits_clerk: bool,
     /// The lawyer's office or the party, and the address.
     to: String,
     /// Where it stands, in French (« envoyé le … », « refusé : … »).
-    state: String,
+    pub state: String,
     /// Badge: `success`, `info`, `warning`, `error`.
-    tone: &'static str,
+    pub tone: &'static str,
 }
 
 impl Sending {
-    fn of(item: &greffe_store::outbox::OutboxItem) -> Self {
+    /// Where outbox row `item` stands, as the clerk reads it.
+    pub fn of(item: &greffe_store::outbox::OutboxItem) -> Self {
         use greffe_store::outbox::OutboxStatus;
         let to = match &item.address {
             Some(address) => format!("{} ({address})", item.recipient),
@@ -333,7 +338,7 @@ impl Sending {
             ),
             OutboxStatus::Letter => ("lettre à imprimer et poster".to_owned(), "warning"),
         };
-        Self { to, state, tone }
+        Self { id: item.id, awaits_clerk: super::outbox::awaits_clerk(item), to, state, tone }
     }
 }
 

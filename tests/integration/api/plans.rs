@@ -526,6 +526,130 @@ async fn publication_is_all_or_nothing(app: TestApp) {
 }
 both_backends!(publication_is_all_or_nothing);
 
+/// The clerk's side of the outbox: a letter is posted (with the address
+/// written on the envelope and the registered letter's number, its
+/// document kept and journaled), a refused e-mail goes again by e-mail to
+/// the corrected address or as a letter; a notice task closes when every
+/// recipient has its notice. Each act is refused, leaving the row as it
+/// was, when the row's state does not allow it or the record lacks what
+/// it needs; another chamber's clerk does not see the rows.
+async fn the_clerk_posts_letters_and_sends_refused_notices_again(app: TestApp) {
+    planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let other = app.user("greffe-cr", "greffier", &["cr"], None).await;
+    let (_, plan) = propose(&app, &president).await;
+    let draft = app.get(&format!("/plans/{plan}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
+    let published =
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    let task = app.get("/notices?chamber=civ1", &clerk).await.json[0].clone();
+    let task_id = task["id"].as_i64().expect("task id");
+    let dossier_id = task["dossier_id"].as_i64().expect("dossier");
+
+    // The task's two recipients: the lawyers, by letter (no e-mail address
+    // in the record).
+    let rows = app.get(&format!("/notices/{task_id}/outbox"), &clerk).await;
+    assert_eq!(rows.status, StatusCode::OK, "{}", rows.json);
+    let rows = rows.json.as_array().expect("rows").clone();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r["status"] == "letter" && r["address"].is_null()), "{rows:?}");
+    let (first, second) = (rows[0]["id"].as_i64().expect("id"), rows[1]["id"].as_i64().expect("id"));
+    assert_eq!(app.get(&format!("/notices/{task_id}/outbox"), &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/outbox/{first}/document.pdf"), &other).await.status, StatusCode::NOT_FOUND);
+    let letter = app.get(&format!("/outbox/{first}/document.pdf"), &clerk).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.bytes.starts_with(b"%PDF-"), "a PDF");
+
+    // Posted without an address: refused, naming the field; nothing written.
+    let journal = app.journal_len().await;
+    let refused = app.post(&format!("/outbox/{first}/posted"), &clerk, json!({})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
+    assert_eq!(
+        (refused.json["code"].as_str(), refused.json["field"].as_str()),
+        (Some("bad_reference"), Some("address"))
+    );
+    let blank = app.post(&format!("/outbox/{first}/posted"), &clerk, json!({"reference": " "})).await;
+    assert_eq!((blank.status, blank.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reference")));
+    assert_eq!(app.post(&format!("/outbox/{first}/posted"), &other, json!({})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.journal_len().await, journal);
+    assert_eq!(app.store.outbox_item(first).await.expect("row").status, OutboxStatus::Letter);
+
+    // Posted with the envelope's address and the registered letter's number.
+    let posting = json!({"address": "5 rue de Lille, 75007 Paris", "reference": "1A 123 456 7890 1"});
+    let posted = app.post(&format!("/outbox/{first}/posted"), &clerk, posting.clone()).await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.json);
+    assert_eq!(posted.json["status"], "posted");
+    assert_eq!(posted.json["address"], "5 rue de Lille, 75007 Paris");
+    assert_eq!(posted.json["proof"], "1A 123 456 7890 1");
+    let sha256 = posted.json["document_sha256"].as_str().expect("the letter kept").to_owned();
+    let kept = app.store.outbox_document(&sha256).await.expect("kept");
+    assert!(kept.starts_with(b"%PDF-"));
+    let entries = app.store.dossier_journal(dossier_id).await.expect("journal");
+    let entry = entries.iter().find(|e| e.kind == "notice_posted").expect("posting journaled");
+    assert_eq!(entry.payload["reference"], "1A 123 456 7890 1");
+    assert_eq!(entry.payload["document_sha256"], sha256.as_str());
+    assert_eq!(entry.actor, "greffe2-civ1");
+    let again = app.post(&format!("/outbox/{first}/posted"), &clerk, posting).await;
+    assert_eq!((again.status, again.json["code"].as_str()), (StatusCode::CONFLICT, Some("forbidden_transition")));
+    // One recipient still waits: the task stays open.
+    let open = |list: &Value| list.as_array().expect("list").iter().any(|t| t["id"] == task_id);
+    assert!(open(&app.get("/notices?chamber=civ1", &clerk).await.json));
+
+    // By e-mail: refused while the record has no address for that lawyer;
+    // once the clerk has added it, the row waits for the dispatcher.
+    let by_email = json!({"channel": "email"});
+    let refused = app.post(&format!("/outbox/{second}/resend"), &clerk, by_email.clone()).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::CONFLICT, Some("channel")),
+        "{}",
+        refused.json
+    );
+    let as_letter = app.post(&format!("/outbox/{second}/resend"), &clerk, json!({"channel": "letter"})).await;
+    assert_eq!(as_letter.json["code"], "forbidden_transition", "a letter is not sent as a letter again");
+    let lawyer = rows[1]["recipient"].as_str().expect("recipient").to_owned();
+    let record = app.get(&format!("/dossiers/{dossier_id}"), &clerk).await;
+    let mut parties = record.json["parties"].clone();
+    for party in parties.as_array_mut().expect("parties") {
+        if party["lawyer"] == lawyer.as_str() {
+            party["lawyer_email"] = json!("greffe@perrin.avocats.example");
+        }
+    }
+    let patched = app
+        .write(Method::PATCH, &format!("/dossiers/{dossier_id}"), &clerk, &record.etag(), json!({"parties": parties}))
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.json);
+    let resent = app.post(&format!("/outbox/{second}/resend"), &clerk, by_email.clone()).await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.json);
+    assert_eq!((resent.json["channel"].as_str(), resent.json["status"].as_str()), (Some("email"), Some("pending")));
+    assert_eq!(resent.json["address"], "greffe@perrin.avocats.example");
+
+    // The dispatcher's server refuses it for good; the clerk sends it as a
+    // letter, then posts it: every recipient has the notice, the task is
+    // done.
+    let claimed = app.store.claim_outbox("essai", Duration::from_secs(60), 16).await.expect("claim");
+    assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), [second]);
+    app.store.outbox_refused(second, "essai", "550 5.1.1 boîte inconnue").await.expect("refused");
+    let as_letter = app.post(&format!("/outbox/{second}/resend"), &clerk, json!({"channel": "letter"})).await;
+    assert_eq!(as_letter.status, StatusCode::OK, "{}", as_letter.json);
+    assert_eq!(as_letter.json["status"], "letter");
+    assert!(as_letter.json["address"].is_null(), "a lawyer's postal address is written on posting: {}", as_letter.json);
+    let resent = app.store.dossier_journal(dossier_id).await.expect("journal");
+    let resends: Vec<_> = resent.iter().filter(|e| e.kind == "notice_resent").collect();
+    assert_eq!(resends.len(), 2, "each resend journaled");
+    assert_eq!(resends[1].payload["before"]["error"], "550 5.1.1 boîte inconnue");
+    let posted = app
+        .post(&format!("/outbox/{second}/posted"), &clerk, json!({"address": "12 place Dauphine, 75001 Paris"}))
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.json);
+    assert!(posted.json["proof"].is_null(), "no registered letter's number given");
+    assert!(!open(&app.get("/notices?chamber=civ1", &clerk).await.json), "the task is done");
+}
+both_backends!(the_clerk_posts_letters_and_sends_refused_notices_again);
+
 /// Publication shows first what it will do (rolls, notices with their last
 /// days, statuses, plans overtaken), and does exactly that. A notice whose
 /// last day has passed is refused unless the clerk records why; the reason
