@@ -33,7 +33,8 @@ struct Args {
     /// The SMTP server on loopback.
     #[arg(long)]
     smtp_port: u16,
-    /// Weeks of hearings published, from the Monday of `--today`.
+    /// Weeks of hearings published, from the Monday of the calendar's first
+    /// hearing.
     #[arg(long, default_value_t = 8)]
     weeks: i64,
     /// The day the demonstration was seeded for.
@@ -47,11 +48,37 @@ struct Args {
     cnp: usize,
 }
 
-/// `POST /cnp` then `GET` its certificate, `n` times, as a clerk of civ1:
-/// milliseconds from the request to the last byte of the PDF.
-async fn certificates(state: AppState, n: usize) -> Vec<f64> {
+/// What a certificate request was made to meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Request {
+    /// A decision no pourvoi attacks, every field given: its checks all
+    /// pass, a certificate is due at once.
+    Clean,
+    /// A decision a registered dossier attacks (its parties named).
+    Attacked,
+    /// The docket number left out.
+    Incomplete,
+    /// A decision of the register named with other parties.
+    OtherParties,
+}
+
+/// One request answered: its kind, the outcome, what the answer lists
+/// for the clerk (the pourvoi found, what is missing), and the machine
+/// time from the request to the answer — and to the PDF, when one is due.
+struct Answered {
+    kind: Request,
+    outcome: String,
+    listed: usize,
+    ms: f64,
+}
+
+/// `n` requests for a certificat de non-pourvoi as a clerk of civ1, in the
+/// mix a greffe receives (seven in ten clean, the others attacked,
+/// incomplete, or naming other parties), each answered through the
+/// service's router, then its PDF fetched when the answer gives one.
+async fn certificates(state: AppState, n: usize) -> Vec<Answered> {
     use axum::body::Body;
-    use axum::http::Request;
+    use axum::http::Request as HttpRequest;
     use tower::ServiceExt;
     let user = greffe_store::users::NewUser {
         id: "banc-cnp".into(),
@@ -61,16 +88,48 @@ async fn certificates(state: AppState, n: usize) -> Vec<f64> {
         magistrate: None,
     };
     let token = state.store.create_user("bench", user).await.expect("user").token;
+    // Decisions the register holds: the attacked decisions of civil dossiers.
+    let query =
+        greffe_store::dossiers::DossierQuery { chamber: Some("civ1".into()), limit: Some(200), ..Default::default() };
+    let page = state.store.search_dossiers(&query, None).await.expect("dossiers");
+    let mut registered = Vec::new();
+    for item in &page.items {
+        let dossier = state.store.dossier(item.id).await.expect("dossier");
+        let party = dossier.record.parties.first().map(|p| p.name.clone()).unwrap_or_default();
+        registered.push((dossier.record.attacked.clone(), party));
+    }
+    assert!(!registered.is_empty(), "the demonstration holds civil dossiers");
     let app = greffe_api::api::router(state);
-    let mut times = Vec::with_capacity(n);
+    let mut answered = Vec::with_capacity(n);
     for index in 0..n {
+        let kind = match index % 10 {
+            7 => Request::Attacked,
+            8 => Request::Incomplete,
+            9 => Request::OtherParties,
+            _ => Request::Clean,
+        };
+        let (attacked, party) = &registered[index % registered.len()];
+        let body = match kind {
+            Request::Clean | Request::Incomplete => serde_json::json!({
+                "court": "cour d'appel de Douai", "decision_date": "2026-03-12",
+                "docket": format!("25/{:05}", 70_000 + index), "parties": ["M. Martin", "Société Delta"],
+                "nature": "civil", "requester": "M. Martin"
+            }),
+            Request::Attacked => serde_json::json!({
+                "court": attacked.court, "decision_date": attacked.date, "docket": attacked.docket,
+                "parties": [party], "nature": "civil", "requester": party
+            }),
+            Request::OtherParties => serde_json::json!({
+                "court": attacked.court, "decision_date": attacked.date, "docket": attacked.docket,
+                "parties": ["Mme Personne-Inconnue"], "nature": "civil", "requester": "Mme Personne-Inconnue"
+            }),
+        };
+        let mut body = body;
+        if kind == Request::Incomplete {
+            body.as_object_mut().expect("object").remove("docket");
+        }
         let started = Instant::now();
-        let body = serde_json::json!({
-            "court": "cour d'appel de Douai", "decision_date": "2026-03-12",
-            "docket": format!("25/{:05}", 70_000 + index), "parties": ["M. Martin", "Société Delta"],
-            "nature": "civil", "requester": "M. Martin"
-        });
-        let request = Request::post("/cnp")
+        let request = HttpRequest::post("/cnp")
             .header("authorization", format!("Bearer {token}"))
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()))
@@ -80,18 +139,55 @@ async fn certificates(state: AppState, n: usize) -> Vec<f64> {
         let answer: serde_json::Value =
             serde_json::from_slice(&axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("body"))
                 .expect("JSON");
-        let request = Request::get(format!("/cnp/{}/certificate.pdf", answer["id"]))
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .expect("request");
-        let reply = app.clone().oneshot(request).await.expect("answer");
-        assert!(reply.status().is_success(), "{}", reply.status());
-        let pdf = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("PDF");
-        assert!(pdf.starts_with(b"%PDF"));
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        let outcome = answer["outcome"]["outcome"].as_str().unwrap_or_default().to_owned();
+        let listed = ["pourvois", "legal_aid", "missing"]
+            .iter()
+            .filter_map(|key| answer["outcome"][key].as_array())
+            .map(Vec::len)
+            .sum();
+        if matches!(outcome.as_str(), "issued" | "partial") {
+            let request = HttpRequest::get(format!("/cnp/{}/certificate.pdf", answer["id"]))
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            let reply = app.clone().oneshot(request).await.expect("answer");
+            assert!(reply.status().is_success(), "{}", reply.status());
+            let pdf = axum::body::to_bytes(reply.into_body(), usize::MAX).await.expect("PDF");
+            assert!(pdf.starts_with(b"%PDF"));
+        }
+        answered.push(Answered { kind, outcome, listed, ms: started.elapsed().as_secs_f64() * 1000.0 });
     }
+    answered
+}
+
+/// The figures of the certificates: time to the PDF of the issued ones,
+/// the outcome of each kind of request, and what the others list.
+fn report_certificates(answered: &[Answered]) {
+    let mut times: Vec<f64> = answered.iter().filter(|a| a.outcome == "issued").map(|a| a.ms).collect();
     times.sort_by(f64::total_cmp);
-    times
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "| certificat de non-pourvoi, request → PDF ({} issued) | {:.1} ms | {:.1} ms | {:.1} ms |",
+        times.len(),
+        at(0.5),
+        at(0.95),
+        times.last().copied().unwrap_or_default()
+    );
+    let mut by_kind: std::collections::BTreeMap<(Request, String), (usize, usize)> = Default::default();
+    for answer in answered {
+        let entry = by_kind.entry((answer.kind, answer.outcome.clone())).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(answer.listed > 0);
+    }
+    for ((kind, outcome), (count, listing)) in &by_kind {
+        println!("| {kind:?} | {outcome} | {count} requests | {listing} list what they found or what is missing |");
+    }
+    let clean = answered.iter().filter(|a| a.kind == Request::Clean).count();
+    let issued_at_once = answered.iter().filter(|a| a.kind == Request::Clean && a.outcome == "issued").count();
+    println!(
+        "requests whose checks all pass answered with the certificate, no manual step: {issued_at_once} / {clean} ({:.0} %)",
+        100.0 * issued_at_once as f64 / clean.max(1) as f64
+    );
 }
 
 #[tokio::main]
@@ -99,7 +195,10 @@ async fn main() {
     let args = Args::parse();
     let store = Store::open(&args.database_url).await.expect("store");
     let today = greffe_models::dates::parse_date(&args.today).expect("--today");
-    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    // The demonstration's calendar (its first hearing's week on).
+    let first = store.hearings(None, None, None).await.expect("hearings").iter().map(|h| h.hearing.date.clone()).min();
+    let first = greffe_models::dates::parse_date(&first.expect("a hearing")).expect("a date");
+    let monday = first - chrono::Duration::days(i64::from(first.weekday().num_days_from_monday()));
     let end = monday + chrono::Duration::days(7 * args.weeks - 1);
     // Published as of a while ago, so that every notice still had its
     // period (none late).
@@ -186,13 +285,6 @@ async fn main() {
     println!("| notices sent | {sent} | {took:.1} s | {:.0} rows/s |", sent as f64 / took);
     println!("outbox after: {counts:?}");
 
-    let times = certificates(state, args.cnp).await;
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "| certificat de non-pourvoi, request → PDF ({} requests) | {:.1} ms | {:.1} ms | {:.1} ms |",
-        times.len(),
-        at(0.5),
-        at(0.95),
-        times.last().copied().unwrap_or_default()
-    );
+    let answered = certificates(state, args.cnp).await;
+    report_certificates(&answered);
 }

@@ -35,7 +35,9 @@ pub const LEASE: Duration = Duration::from_secs(60);
 pub const BATCH: i64 = 16;
 /// Rows of a batch sent at the same time (their SMTP exchanges overlap;
 /// the store's writes are one at a time).
-pub const IN_FLIGHT: usize = 4;
+pub const IN_FLIGHT: usize = 8;
+/// Documents of a batch rendered at the same time (one core each).
+const RENDERING: usize = 2;
 /// An idle dispatcher looks at the outbox this often.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// The first retry's delay; each next one doubles, up to [`RETRY_MAX`].
@@ -194,22 +196,19 @@ async fn prepare(
     worker: &str,
     items: &[OutboxItem],
 ) -> Result<std::collections::HashMap<i64, Prepared>, crate::error::Error> {
+    let emails: Vec<&OutboxItem> = items.iter().filter(|item| item.channel == Channel::Email).collect();
+    let mut made = Vec::with_capacity(emails.len());
+    // [`RENDERING`] documents made at a time: a render is one core's work.
+    for group in emails.chunks(RENDERING) {
+        let mut renders = Vec::with_capacity(group.len());
+        for item in group {
+            renders.push(made_for(state, item));
+        }
+        made.extend(group.iter().copied().zip(futures_util::future::join_all(renders).await));
+    }
     let mut documents = std::collections::HashMap::new();
     let mut fresh = Vec::new();
-    for item in items.iter().filter(|item| item.channel == Channel::Email) {
-        let made = match &item.document_sha256 {
-            Some(sha256) => match state.store.outbox_document(sha256).await {
-                Ok(bytes) => Prepared::Ready(bytes),
-                Err(error) => Prepared::Unreadable(error.to_string()),
-            },
-            None => match state.store.notice_task(item.task_id).await {
-                Ok((task, _)) => match crate::documents::notice_to(state, &task, Some(&item.recipient)).await {
-                    Ok(document) => Prepared::Ready(document.bytes),
-                    Err(error) => Prepared::Unmade(error.to_string()),
-                },
-                Err(error) => Prepared::Unreadable(error.to_string()),
-            },
-        };
+    for (item, made) in made {
         if let (None, Prepared::Ready(bytes)) = (&item.document_sha256, &made) {
             fresh.push((item.id, bytes.clone(), mailer.message_id(item.id)));
         }
@@ -219,6 +218,24 @@ async fn prepare(
         state.store.keep_outbox_documents(worker, &fresh).await?;
     }
     Ok(documents)
+}
+
+/// The document of row `item`: read back when it has one, else rendered
+/// for its recipient.
+async fn made_for(state: &AppState, item: &OutboxItem) -> Prepared {
+    match &item.document_sha256 {
+        Some(sha256) => match state.store.outbox_document(sha256).await {
+            Ok(bytes) => Prepared::Ready(bytes),
+            Err(error) => Prepared::Unreadable(error.to_string()),
+        },
+        None => match state.store.notice_task(item.task_id).await {
+            Ok((task, _)) => match crate::documents::notice_to(state, &task, Some(&item.recipient)).await {
+                Ok(document) => Prepared::Ready(document.bytes),
+                Err(error) => Prepared::Unmade(error.to_string()),
+            },
+            Err(error) => Prepared::Unreadable(error.to_string()),
+        },
+    }
 }
 
 /// Row `item` attempted with its `document`, and its outcome recorded.
