@@ -93,10 +93,11 @@ fn file_name(parts: &[&str]) -> String {
     format!("{safe}.pdf")
 }
 
-/// The file name of the avis d'audience an outbox row carries
-/// (`avis-audience-23-12-345.pdf`): as attached to its e-mail.
+/// The file name of the notice an outbox row carries
+/// (`avis-audience-23-12-345.pdf`, `avis-retrait-…`): as attached to its
+/// e-mail.
 pub fn outbox_filename(item: &greffe_store::outbox::OutboxItem) -> String {
-    file_name(&["avis-audience", &item.pourvoi.replace('.', "-")])
+    file_name(&[&item.document.replace('_', "-"), &item.pourvoi.replace('.', "-")])
 }
 
 /// What the documents of a hearing (its roll, its composition notice)
@@ -268,24 +269,28 @@ pub async fn certificate(state: &AppState, id: i64) -> Result<Document> {
     Ok(Document { bytes, filename: file_name(&["certificat-non-pourvoi", &id.to_string()]) })
 }
 
-/// The avis d'audience of notice task `task`: a letter to each party's
-/// lawyer (one per lawyer, naming the parties he represents) and to each
-/// party without one. Refused for a task that is not a notice to send.
+/// The notice of task `task` (avis d'audience, de retrait du rôle, de
+/// changement de composition): a letter to each party's lawyer (one per
+/// lawyer, naming the parties he represents) and to each party without
+/// one.
 pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
     notice_to(state, task, None).await
 }
 
-/// The avis d'audience of notice task `task`, to every recipient or to
-/// `recipient` alone (a lawyer's office, or a party without a lawyer, as
-/// the outbox names it).
+/// The notice of task `task`, to every recipient or to `recipient` alone
+/// (a lawyer's office, or a party without a lawyer, as the outbox names
+/// it): the avis d'audience of a notice to send; after an avenant, the
+/// avis de retrait du rôle (the dossier is no longer at that hearing) or
+/// the avis de changement de composition (the hearing's new bench).
 pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&str>) -> Result<Document> {
-    if task.kind != "send_notice" {
-        return Err(Error::conflict(
-            ErrorCode::PlanStatus,
-            format!("la tâche n° {} n'est pas un avis d'audience à envoyer ({})", task.id, task.label),
-            "seuls les avis d'audience à envoyer ont un document",
-        ));
-    }
+    let Some(kind) = greffe_models::diff::TaskKind::parse(&task.kind) else {
+        return Err(Error::internal(format!("tâche n° {} : nature « {} » inconnue", task.id, task.kind)));
+    };
+    let (motif, file) = match kind {
+        greffe_models::diff::TaskKind::SendNotice => ("audience", "avis-audience"),
+        greffe_models::diff::TaskKind::WithdrawNotice => ("retrait", "avis-retrait"),
+        greffe_models::diff::TaskKind::CompositionNotice => ("composition", "avis-composition"),
+    };
     let dossier = state.store.dossier(task.dossier_id).await?;
     let hearing = state.store.hearing(&task.hearing_id).await?.hearing;
     let day = parse_day(&hearing.date, "hearing")?;
@@ -328,8 +333,23 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         }
     }
     let ident = match recipient {
-        Some(recipient) => format!("avis-{}-{}", task.id, recipient),
-        None => format!("avis-{}", task.id),
+        Some(recipient) => format!("{file}-{}-{}", task.id, recipient),
+        None => format!("{file}-{}", task.id),
+    };
+    // The new bench, for a change of composition (the published roll).
+    let composition = match kind {
+        greffe_models::diff::TaskKind::CompositionNotice => {
+            let roll = state.store.roll(&task.hearing_id).await?;
+            let mut seats: Vec<String> = roll
+                .bench
+                .iter()
+                .map(|seat| if seat.presides { format!("{}, président", seat.name) } else { seat.name.clone() })
+                .collect();
+            // The president first, then the bench in its order.
+            seats.sort_by_key(|seat| !seat.ends_with(", président"));
+            Value::from(seats)
+        }
+        _ => Value::Null,
     };
     // The article that sets the notice, only where it is confirmed.
     let rule = if record.nature == greffe_models::registry::Nature::Penal {
@@ -347,10 +367,12 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&hearing.half_day), "salle": hearing.room},
         "parties": record.parties.iter().map(|p| json!({"qualite": role(p), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
         "destinataires": letters,
-        "fondement": notice_basis,
+        "fondement": if kind == greffe_models::diff::TaskKind::SendNotice { notice_basis } else { None },
+        "motif": motif,
+        "composition": composition,
     });
     let bytes = render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
-    Ok(Document { bytes, filename: file_name(&["avis-audience", &task.id.to_string()]) })
+    Ok(Document { bytes, filename: file_name(&[file, &task.id.to_string()]) })
 }
 
 #[cfg(test)]

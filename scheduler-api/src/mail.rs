@@ -293,11 +293,17 @@ async fn send(
     let day = greffe_models::dates::parse_date(&hearing.date)
         .map(crate::documents::day_long_fr)
         .unwrap_or_else(|_| hearing.date.clone());
-    let subject = format!("Avis d'audience — pourvoi n° {} — audience du {day}", item.pourvoi);
+    let title = greffe_store::outbox::title_fr(&item.document);
+    let what = match item.document.as_str() {
+        greffe_store::outbox::AVIS_RETRAIT => "retiré du rôle de l'audience du",
+        greffe_store::outbox::AVIS_CHANGEMENT_COMPOSITION => "dont la formation change, à l'audience du",
+        _ => "appelé à l'audience du",
+    };
+    let subject = format!("{title} — pourvoi n° {} — audience du {day}", item.pourvoi);
     let body = format!(
-        "Maître,\n\nVeuillez trouver ci-joint l'avis d'audience du pourvoi n° {pourvoi} ({parties}), \
-         appelé à l'audience du {day}.\n\nCe message est envoyé par le greffe de la Cour de cassation ; \
-         sa référence est {id}.\n",
+        "Maître,\n\nVeuillez trouver ci-joint l'{notice} du pourvoi n° {pourvoi} ({parties}), {what} {day}.\n\n\
+         Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
+        notice = title.to_lowercase(),
         pourvoi = item.pourvoi,
         parties = item.party,
         id = mailer.message_id(item.id),

@@ -1,11 +1,13 @@
 //! The transactional outbox: every notice to send is a row written in the
 //! transaction of the event that causes it — the publication of a plan or
-//! of an avenant ([`enqueue_notice`], called by `publish_plan`) — so that no
-//! notice is lost when a process dies and none is sent for an event that
-//! was rolled back.
+//! of an avenant ([`enqueue_notice`], called by `publish_plan` for each
+//! notice task it creates) — so that no notice is lost when a process dies
+//! and none is sent for an event that was rolled back.
 //!
 //! A row is one document to one recipient: the avis d'audience of a
-//! dossier to one lawyer's office (one row for the parties it represents),
+//! dossier (or, after an avenant, its avis de retrait du rôle or de
+//! changement de composition) to one lawyer's office (one row for the
+//! parties it represents),
 //! or, for a party without a lawyer's e-mail address, a letter the greffe
 //! prints and posts. The dispatcher (the service's worker) claims due
 //! e-mail rows for a lease ([`Store::claim_outbox`]), renders the document
@@ -29,6 +31,7 @@
 
 use std::time::Duration;
 
+use greffe_models::diff::TaskKind;
 use greffe_models::record::Party;
 use greffe_models::registry::RegistryKind;
 use sha2::{Digest, Sha256};
@@ -41,6 +44,30 @@ use crate::{Backend, Store, instant, now, rows};
 
 /// The document an outbox row carries: the avis d'audience.
 pub const AVIS_AUDIENCE: &str = "avis_audience";
+/// The document an outbox row carries: the avis de retrait du rôle (the
+/// dossier is no longer at that hearing).
+pub const AVIS_RETRAIT: &str = "avis_retrait";
+/// The document an outbox row carries: the avis de changement de
+/// composition (the hearing's bench changed).
+pub const AVIS_CHANGEMENT_COMPOSITION: &str = "avis_changement_composition";
+
+/// What document `document` is, in French (« Avis d'audience »…).
+pub fn title_fr(document: &str) -> &'static str {
+    match document {
+        AVIS_RETRAIT => "Avis de retrait du rôle",
+        AVIS_CHANGEMENT_COMPOSITION => "Avis de changement de composition",
+        _ => "Avis d'audience",
+    }
+}
+
+/// The document that carries the notice of a task of `kind`.
+pub fn document_of(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::SendNotice => AVIS_AUDIENCE,
+        TaskKind::WithdrawNotice => AVIS_RETRAIT,
+        TaskKind::CompositionNotice => AVIS_CHANGEMENT_COMPOSITION,
+    }
+}
 
 /// How a row reaches its recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -119,7 +146,8 @@ pub struct OutboxItem {
     pub pourvoi: String,
     /// Hearing.
     pub hearing_id: String,
-    /// Which document ([`AVIS_AUDIENCE`]).
+    /// Which document ([`AVIS_AUDIENCE`], [`AVIS_RETRAIT`],
+    /// [`AVIS_CHANGEMENT_COMPOSITION`]).
     pub document: String,
     /// How it goes.
     pub channel: Channel,
@@ -206,14 +234,15 @@ fn recipient_of(party: &Party) -> Option<Recipient> {
     })
 }
 
-/// Writes, within the caller's transaction, the rows that send the avis
-/// d'audience of notice task `task_id` (dossier `dossier_id`, hearing
-/// `hearing_id`): one e-mail per lawyer's address (the parties it
-/// represents named together), one letter per party without one. Returns
-/// the number of rows.
+/// Writes, within the caller's transaction, the rows that send the notice
+/// of task `task_id` of `kind` (dossier `dossier_id`, hearing
+/// `hearing_id`; its document by [`document_of`]): one e-mail per lawyer's
+/// address (the parties it represents named together), one letter per
+/// party without one. Returns the number of rows.
 pub(crate) async fn enqueue_notice(
     connection: &mut AnyConnection,
     task_id: i64,
+    kind: TaskKind,
     dossier_id: i64,
     hearing_id: &str,
     at: &str,
@@ -249,7 +278,7 @@ pub(crate) async fn enqueue_notice(
         .bind(task_id)
         .bind(dossier_id)
         .bind(hearing_id)
-        .bind(AVIS_AUDIENCE)
+        .bind(document_of(kind))
         .bind(channel.as_str())
         .bind(named.join(", "))
         .bind(recipient)

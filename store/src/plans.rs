@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use greffe_checker::CheckReport;
-use greffe_models::diff::{ImpliedTask, PlanDiff, TaskKind};
+use greffe_models::diff::{ImpliedTask, PlanDiff};
 use greffe_models::format::InstanceDoc;
 use greffe_models::registry::{DossierStatus, RegistryKind};
 use greffe_models::{Date, Plan};
@@ -581,12 +581,12 @@ impl Store {
             .bind(late_reason)
             .fetch_one(&mut *write.tx)
             .await?;
-            // The avis d'audience to send: in the outbox, in this very
+            // The notice to send (avis d'audience, de retrait, de
+            // changement de composition): in the outbox, in this very
             // transaction (crate::outbox).
-            if task.kind == TaskKind::SendNotice {
-                let task_id = rows::int(&task_id, "id")?;
-                crate::outbox::enqueue_notice(&mut write.tx, task_id, dossier_id, task.hearing.as_str(), &at).await?;
-            }
+            let task_id = rows::int(&task_id, "id")?;
+            crate::outbox::enqueue_notice(&mut write.tx, task_id, task.kind, dossier_id, task.hearing.as_str(), &at)
+                .await?;
         }
         if let Some(amended) = summary.amends {
             sqlx::query("UPDATE plans SET status = 'amended', updated_at = $1, version = version + 1 WHERE id = $2 AND status = 'published'")

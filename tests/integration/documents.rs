@@ -81,6 +81,45 @@ fn a_sample_is_the_same_file_twice_says_what_it_should_and_is_pdf_a() {
     assert_pdf_a(&first);
 }
 
+/// After an avenant, the notice to the lawyers is a letter of its own: the
+/// dossier withdrawn from a hearing's roll, or the hearing's new bench —
+/// never an avis d'audience, and without the article of the notice period.
+#[test]
+fn a_withdrawal_and_a_change_of_composition_are_letters_of_their_own() {
+    use greffe_documents::{Kind, Meta, Renderer, Templates, sample};
+    let renderer = Renderer::new(Templates::embedded());
+    let meta = Meta { ident: "t".into(), date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day") };
+    let mut data = sample(Kind::AvisAudience);
+    data["fondement"] = serde_json::json!("l'article 1011 du code de procédure civile");
+    let audience = renderer.render(Kind::AvisAudience, &data, &meta).expect("renders");
+    data["fondement"] = serde_json::Value::Null;
+    data["motif"] = serde_json::json!("retrait");
+    let withdrawal = renderer.render(Kind::AvisAudience, &data, &meta).expect("renders");
+    data["motif"] = serde_json::json!("composition");
+    data["composition"] = serde_json::json!(["Mme Anne Roux, président", "M. Paul Lefèvre", "Mme Sophie Blanc"]);
+    let composition = renderer.render(Kind::AvisAudience, &data, &meta).expect("renders");
+    if poppler().is_none() {
+        return;
+    }
+    let flat = |pdf: &[u8]| text_of(pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    let (audience, withdrawal, composition) = (flat(&audience), flat(&withdrawal), flat(&composition));
+    assert!(audience.contains("AVIS D'AUDIENCE") && audience.contains("sera appelée"), "{audience}");
+    assert!(withdrawal.contains("AVIS DE RETRAIT DU RÔLE"), "{withdrawal}");
+    assert!(
+        withdrawal.contains("est retirée du rôle de cette audience")
+            && !withdrawal.contains("sera appelée à l'audience")
+    );
+    assert!(composition.contains("AVIS DE CHANGEMENT DE COMPOSITION"), "{composition}");
+    assert!(
+        composition.contains("Mme Anne Roux, président, M. Paul Lefèvre et Mme Sophie Blanc"),
+        "the new bench, president first: {composition}"
+    );
+    for letter in [&withdrawal, &composition] {
+        assert!(letter.contains("Y 25-10.034") && letter.contains("SCP Durand et associés"), "{letter}");
+        assert!(!letter.contains("article 1011"), "no notice period after an avenant: {letter}");
+    }
+}
+
 #[test]
 fn a_court_template_with_an_unknown_field_is_refused_by_template_line_and_field() {
     let dir = tempfile::tempdir().expect("tempdir");

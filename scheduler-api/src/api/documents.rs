@@ -82,9 +82,10 @@ pub async fn certificate_pdf(
     Ok(pdf(documents::certificate(&state, id).await?))
 }
 
-/// The avis d'audience of a notice task: a letter to each party's lawyer
-/// and to each party without one (a clerk or president of its chamber);
-/// 409 for a task that is not a notice to send.
+/// The notice of a notice task — avis d'audience, or after an avenant avis
+/// de retrait du rôle or de changement de composition: a letter to each
+/// party's lawyer and to each party without one (a clerk or president of
+/// its chamber).
 #[utoipa::path(get, path = "/notices/{id}/avis.pdf", tag = "documents", security(("token" = [])),
     params(("id" = i64, Path, description = "Notice task")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem),

@@ -32,6 +32,8 @@ struct SendingPage {
     sending: Sending,
     /// `courriel` or `lettre`.
     channel: &'static str,
+    /// What it carries: « Avis d'audience », « Avis de retrait du rôle »…
+    title: &'static str,
     hearing_day: String,
     sent_at: String,
     /// The lawyer's e-mail address the dossier's record holds now (what a
@@ -95,7 +97,7 @@ async fn page(
     flash: Option<String>,
 ) -> Result<SendingPage, Error> {
     member.caller().require(Operation::ReadNotices)?;
-    let (item, task) = scoped(state, &member.caller(), id).await?;
+    let (item, _) = scoped(state, &member.caller(), id).await?;
     let dossier = state.store.dossier(item.dossier_id).await?;
     let record_email = dossier
         .record
@@ -127,6 +129,7 @@ async fn page(
         here: format!("Avis à {}", item.recipient),
         flash,
         sending: Sending::of(&item),
+        title: greffe_store::outbox::title_fr(&item.document),
         channel: match item.channel {
             Channel::Email => "courriel",
             Channel::Letter => "lettre",
@@ -136,7 +139,7 @@ async fn page(
         same_address: record_email.is_some() && record_email == item.address,
         record_email,
         history,
-        can_act: member.may(Operation::CompleteNotice) && task.kind == "send_notice",
+        can_act: member.may(Operation::CompleteNotice),
         fields: form,
         problems,
         item,

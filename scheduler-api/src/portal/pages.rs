@@ -284,8 +284,6 @@ pub struct TaskSection {
 #[derive(Debug, Clone)]
 pub struct NoticeRow {
     id: i64,
-    /// An avis d'audience to send: it has a document.
-    sends: bool,
     dossier_id: i64,
     pourvoi: String,
     due: String,
@@ -577,7 +575,6 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                 page.notices.push(NoticeRow {
                     sending,
                     id: notice.id,
-                    sends: notice.kind == "send_notice",
                     dossier_id: notice.dossier_id,
                     pourvoi: notice.pourvoi,
                     due: notice.due.as_deref().map(date_fr).unwrap_or_default(),

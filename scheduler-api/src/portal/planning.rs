@@ -468,8 +468,6 @@ pub struct Column {
 pub struct PlanNotice {
     /// The task.
     id: i64,
-    /// An avis d'audience to send: it has a document.
-    sends: bool,
     pourvoi: String,
     hearing: String,
     what: &'static str,
@@ -795,7 +793,6 @@ async fn notices_of(
         .into_iter()
         .map(|(task, done)| PlanNotice {
             id: task.id,
-            sends: task.kind == "send_notice",
             pourvoi: task.pourvoi,
             hearing: super::publication::hearing_title(doc, &task.hearing_id),
             what: greffe_models::diff::TaskKind::parse(&task.kind).map_or("avis", super::publication::task_kind_fr),

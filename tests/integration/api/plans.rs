@@ -442,6 +442,21 @@ async fn plan_lifecycle(app: TestApp) {
         .collect();
     assert_eq!(kinds.iter().filter(|(d, k)| *d == withdrawn && k == "withdraw_notice").count(), 1, "{kinds:?}");
     assert_eq!(kinds.len(), 4, "the amendment adds exactly one task: {kinds:?}");
+    // Its notice is in the outbox, written with the publication: the avis
+    // de retrait du rôle to each lawyer of the withdrawn dossier, its
+    // document a letter of its own.
+    let withdrawal = notices.json.as_array().expect("list").iter().find(|n| n["kind"] == "withdraw_notice").cloned();
+    let withdrawal = withdrawal.expect("the withdrawal's task")["id"].as_i64().expect("id");
+    let rows = app.get(&format!("/notices/{withdrawal}/outbox"), &clerk).await.json;
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "a row per lawyer: {rows:?}");
+    assert!(rows.iter().all(|r| r["document"] == "avis_retrait"), "{rows:?}");
+    let letter = app.get(&format!("/outbox/{}/document.pdf", rows[0]["id"]), &clerk).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    if crate::documents::poppler().is_some() {
+        let text = crate::documents::text_of(&letter.bytes);
+        assert!(text.contains("AVIS DE RETRAIT DU RÔLE") && text.contains("retirée du rôle"), "{text}");
+    }
     let roll = app.get("/hearings/h1/roll", &clerk).await;
     let on_roll = roll.json["dossiers"].as_array().expect("list").len()
         + app.get("/hearings/h2/roll", &clerk).await.json["dossiers"].as_array().expect("list").len();
