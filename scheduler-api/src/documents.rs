@@ -147,6 +147,43 @@ pub async fn roll(state: &AppState, id: &str) -> Result<Document> {
     Ok(Document { bytes, filename: file_name(&["role", hearing]) })
 }
 
+/// What the avenant published last over hearing `hearing` changed in its
+/// bench, in French lines (« Mme B siège à la place de M. A »); none when
+/// the bench is the one first published.
+async fn bench_changes(state: &AppState, chamber: &str, hearing: &str) -> Result<Option<Vec<String>>> {
+    let chambers = [chamber.to_owned()];
+    let bench_of = |plan: &greffe_models::Plan| plan.benches.iter().find(|b| b.hearing.as_str() == hearing).cloned();
+    // The plans in force, newest first: the first with a bench for the
+    // hearing is the one its roll comes from.
+    for summary in state.store.plans(Some(&chambers), true).await? {
+        if summary.status != greffe_store::plans::PlanStatus::Published {
+            continue;
+        }
+        let Some(now) = bench_of(&state.store.plan(summary.id).await?.plan) else { continue };
+        // Published as first proposed, or by an avenant over another plan.
+        let Some(previous) = summary.amends else { return Ok(None) };
+        let Some(then) = bench_of(&state.store.plan(previous).await?.plan) else { return Ok(None) };
+        let names = magistrate_names(state).await?;
+        let name = |id: &greffe_models::MagistrateId| names.get(id.as_str()).cloned().unwrap_or_else(|| id.to_string());
+        let left: Vec<_> = then.members.iter().filter(|m| !now.members.contains(m)).collect();
+        let joined: Vec<_> = now.members.iter().filter(|m| !then.members.contains(m)).collect();
+        let mut lines = Vec::new();
+        for pair in 0..left.len().max(joined.len()) {
+            match (joined.get(pair), left.get(pair)) {
+                (Some(new), Some(old)) => lines.push(format!("{} siège à la place de {}", name(new), name(old))),
+                (Some(new), None) => lines.push(format!("{} rejoint la formation", name(new))),
+                (None, Some(old)) => lines.push(format!("{} ne siège plus", name(old))),
+                (None, None) => {}
+            }
+        }
+        if now.president != then.president {
+            lines.push(format!("{} préside l'audience à la place de {}", name(&now.president), name(&then.president)));
+        }
+        return Ok((!lines.is_empty()).then_some(lines));
+    }
+    Ok(None)
+}
+
 /// The composition notice of hearing `id`: its bench, avocats généraux
 /// and roll, a page to each magistrate of the bench. Refused (409) while
 /// the hearing has no published bench.
@@ -161,7 +198,8 @@ pub async fn composition(state: &AppState, id: &str) -> Result<Document> {
     }
     let today = state.today();
     let mut data = hearing_data(state, &roll, today).await?;
-    data.insert("changements".into(), Value::Null);
+    let changes = bench_changes(state, &roll.sitting.chamber, id).await?;
+    data.insert("changements".into(), changes.map_or(Value::Null, Value::from));
     let recipients = roll.bench.iter().map(|seat| {
         json!({
             "nom": seat.name,
@@ -336,17 +374,16 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         Some(recipient) => format!("{file}-{}-{}", task.id, recipient),
         None => format!("{file}-{}", task.id),
     };
-    // The new bench, for a change of composition (the published roll).
+    // The new bench, for a change of composition (the published roll,
+    // president first).
     let composition = match kind {
         greffe_models::diff::TaskKind::CompositionNotice => {
             let roll = state.store.roll(&task.hearing_id).await?;
-            let mut seats: Vec<String> = roll
+            let seats: Vec<String> = roll
                 .bench
                 .iter()
                 .map(|seat| if seat.presides { format!("{}, président", seat.name) } else { seat.name.clone() })
                 .collect();
-            // The president first, then the bench in its order.
-            seats.sort_by_key(|seat| !seat.ends_with(", président"));
             Value::from(seats)
         }
         _ => Value::Null,

@@ -197,20 +197,11 @@ async fn prepare(
     items: &[OutboxItem],
 ) -> Result<std::collections::HashMap<i64, Prepared>, crate::error::Error> {
     let emails: Vec<&OutboxItem> = items.iter().filter(|item| item.channel == Channel::Email).collect();
-    let mut made = Vec::with_capacity(emails.len());
-    // [`RENDERING`] documents made at a time: a render is one core's work.
-    for group in emails.chunks(RENDERING) {
-        let mut renders = Vec::with_capacity(group.len());
-        for item in group {
-            renders.push(made_for(state, item));
-        }
-        made.extend(group.iter().copied().zip(futures_util::future::join_all(renders).await));
-    }
     let mut documents = std::collections::HashMap::new();
     let mut fresh = Vec::new();
-    for (item, made) in made {
+    for (item, made) in made_for_all(state, &emails).await {
         if let (None, Prepared::Ready(bytes)) = (&item.document_sha256, &made) {
-            fresh.push((item.id, bytes.clone(), mailer.message_id(item.id)));
+            fresh.push((item.id, bytes.clone(), Some(mailer.message_id(item.id))));
         }
         documents.insert(item.id, made);
     }
@@ -218,6 +209,60 @@ async fn prepare(
         state.store.keep_outbox_documents(worker, &fresh).await?;
     }
     Ok(documents)
+}
+
+/// The documents of `items`, [`RENDERING`] made at a time (a render is
+/// one core's work), in their order.
+async fn made_for_all<'a>(state: &AppState, items: &[&'a OutboxItem]) -> Vec<(&'a OutboxItem, Prepared)> {
+    let mut made = Vec::with_capacity(items.len());
+    for group in items.chunks(RENDERING) {
+        let mut renders = Vec::with_capacity(group.len());
+        for item in group {
+            renders.push(made_for(state, item));
+        }
+        made.extend(group.iter().copied().zip(futures_util::future::join_all(renders).await));
+    }
+    made
+}
+
+/// Makes, ahead of the clerk, the documents of one batch of letters that
+/// have none (claimed for a lease, kept by hash in one transaction); a
+/// letter whose document cannot be made says why on its row. Returns how
+/// many letters were claimed.
+pub async fn make_letters(state: &AppState, worker: &str) -> Result<usize, crate::error::Error> {
+    let items = state.store.claim_unmade_letters(worker, LEASE, BATCH).await?;
+    let letters: Vec<&OutboxItem> = items.iter().collect();
+    let mut kept = Vec::new();
+    for (item, made) in made_for_all(state, &letters).await {
+        match made {
+            Prepared::Ready(bytes) => kept.push((item.id, bytes, None)),
+            Prepared::Unmade(error) => {
+                tracing::warn!(id = item.id, %error, "letter not made");
+                state.store.outbox_unmade(item.id, worker, &format!("document non produit : {error}")).await?;
+            }
+            // Read again at the next claim, once the lease has run out.
+            Prepared::Unreadable(error) => tracing::warn!(id = item.id, %error, "letter not made for now"),
+        }
+    }
+    if !kept.is_empty() {
+        state.store.keep_outbox_documents(worker, &kept).await?;
+    }
+    Ok(items.len())
+}
+
+/// Makes the letters' documents as publications write them, until
+/// dropped: a lane of every worker, with or without a mail server.
+pub async fn run_letters(state: AppState, worker: String) {
+    loop {
+        match make_letters(&state, &worker).await {
+            Ok(0) => tokio::time::sleep(POLL_EVERY).await,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, "letters not made");
+                tokio::time::sleep(POLL_EVERY * 4).await;
+            }
+        }
+    }
 }
 
 /// The document of row `item`: read back when it has one, else rendered
@@ -256,7 +301,7 @@ async fn one(
         None => Attempt::Refused("pas un envoi par courriel".to_owned()),
     };
     let recorded = match &attempt {
-        Attempt::Sent(reply) => state.store.outbox_sent(item.id, worker, reply).await,
+        Attempt::Sent(reply) => state.store.outbox_sent(item.id, worker, &mailer.message_id(item.id), reply).await,
         Attempt::Retry(why) => {
             let delay = backoff(mailer.retry_first, item.attempts);
             let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();

@@ -120,6 +120,7 @@ impl Worker {
             for kind in JobKind::ALL {
                 tokio::spawn(run(state.clone(), name.clone(), kind));
             }
+            tokio::spawn(crate::mail::run_letters(state.clone(), name.clone()));
             if let Some(mailer) = &state.mailer {
                 tokio::spawn(crate::mail::run(state.clone(), std::sync::Arc::clone(mailer), name));
             }
@@ -145,6 +146,7 @@ impl Worker {
         tokio::select! {
             _ = lanes => {}
             () = mail => {}
+            () = crate::mail::run_letters(state.clone(), name.clone()) => {}
             () = shutdown => {}
         }
     }

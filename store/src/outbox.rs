@@ -326,10 +326,40 @@ impl Store {
         rows.iter().map(|row| Ok((rows::parsed(row, "status", OutboxStatus::parse)?, rows::int(row, "n")?))).collect()
     }
 
-    /// Claims up to `limit` due e-mail rows for `worker` during `lease`
-    /// (rows whose lease ran out — their worker died — are due again), the
+    /// Claims up to `limit` due e-mail rows for `worker` during `lease` (rows
+    /// whose lease ran out — their worker died — are due again), the
     /// oldest due first.
     pub async fn claim_outbox(&self, worker: &str, lease: Duration, limit: i64) -> Result<Vec<OutboxItem>> {
+        self.claim_where("status = 'pending' AND next_attempt <= $1", worker, lease, limit).await
+    }
+
+    /// Claims up to `limit` letters whose document is not made yet (and
+    /// whose making never failed: that one the clerk reads on the row), for
+    /// `worker` during `lease`: the letters the clerk will print, made
+    /// ahead by the worker.
+    pub async fn claim_unmade_letters(&self, worker: &str, lease: Duration, limit: i64) -> Result<Vec<OutboxItem>> {
+        self.claim_where("status = 'letter' AND document_sha256 IS NULL AND last_error IS NULL", worker, lease, limit)
+            .await
+    }
+
+    /// Records that the document of letter row `id`, held by `worker`,
+    /// could not be made: why, for the clerk (the row is not claimed again).
+    pub async fn outbox_unmade(&self, id: i64, worker: &str, error: &str) -> Result<()> {
+        self.write_alone(
+            sqlx::query(
+                "UPDATE outbox SET last_error = $1, lease_until = NULL WHERE id = $2 AND worker = $3 AND status = 'letter'",
+            )
+            .bind(error)
+            .bind(id)
+            .bind(worker),
+        )
+        .await
+    }
+
+    /// Claims up to `limit` rows meeting `condition` (SQL over the outbox's
+    /// columns, `$1` the instant now) whose lease is free, oldest due
+    /// first.
+    async fn claim_where(&self, condition: &str, worker: &str, lease: Duration, limit: i64) -> Result<Vec<OutboxItem>> {
         let at = chrono::Utc::now();
         let until = instant(at + chrono::Duration::from_std(lease).map_err(Error::internal)?);
         let at = instant(at);
@@ -340,7 +370,7 @@ impl Store {
         };
         let due = sqlx::query(&format!(
             "SELECT id FROM outbox
-             WHERE status = 'pending' AND next_attempt <= $1 AND (lease_until IS NULL OR lease_until < $1)
+             WHERE {condition} AND (lease_until IS NULL OR lease_until < $1)
              ORDER BY next_attempt, id LIMIT $2{skip_locked}"
         ))
         .bind(&at)
@@ -391,14 +421,14 @@ impl Store {
     }
 
     /// Keeps the rendered documents of a batch's rows held by `worker` —
-    /// `(row, bytes, Message-ID)` — by their SHA-256, tied to each row in
-    /// one transaction, before any is sent; returns each row's hash. A row
-    /// that already has its document keeps it (every attempt sends the same
-    /// bytes).
+    /// `(row, bytes, Message-ID of an e-mail)` — by their SHA-256, tied to
+    /// each row in one transaction, before any is sent; returns each row's
+    /// hash. A row that already has its document keeps it (every attempt
+    /// sends the same bytes).
     pub async fn keep_outbox_documents(
         &self,
         worker: &str,
-        documents: &[(i64, Vec<u8>, String)],
+        documents: &[(i64, Vec<u8>, Option<String>)],
     ) -> Result<Vec<(i64, String)>> {
         let mut write = self.write().await?;
         for (id, bytes, message_id) in documents {
@@ -443,19 +473,22 @@ impl Store {
     /// document's hash) and, when every row of its notice task has reached
     /// its recipient, marks the task done. A row already recorded sent (a
     /// duplicate after a takeover) is left as it is. `proof` is the
-    /// server's reply accepting it, kept as the proof of dispatch.
-    pub async fn outbox_sent(&self, id: i64, worker: &str, proof: &str) -> Result<()> {
+    /// server's reply accepting it, kept as the proof of dispatch;
+    /// `message_id` the Message-ID it went under (kept unless the row has
+    /// one already).
+    pub async fn outbox_sent(&self, id: i64, worker: &str, message_id: &str, proof: &str) -> Result<()> {
         let at = now();
         let mut write = self.write().await?;
         let updated = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL,
-                 last_error = NULL, proof = $4
+                 last_error = NULL, proof = $4, message_id = COALESCE(message_id, $5)
              WHERE id = $2 AND status = 'pending' AND worker = $3",
         )
         .bind(&at)
         .bind(id)
         .bind(worker)
         .bind(proof)
+        .bind(message_id)
         .execute(&mut *write.tx)
         .await?;
         if updated.rows_affected() == 0 {

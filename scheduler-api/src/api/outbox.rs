@@ -125,7 +125,8 @@ fn text_field(field: &str, value: Option<&str>, max: usize) -> Result<Option<Str
 }
 
 /// Records that the letter of outbox row `id` was posted (a clerk of its
-/// chamber): the letter as made now is kept by its hash, the posting
+/// chamber): the letter (made ahead by the worker, or now) is kept by its
+/// hash, the posting
 /// journaled on the dossier with the address and the registered letter's
 /// number; the notice task is done when all its recipients have their
 /// notice. 409 when the row is not a letter waiting to be posted
@@ -148,15 +149,15 @@ pub async fn letter_posted(
 }
 
 /// The letter of row `id` posted by `caller` (API and portal): its fields
-/// checked, the letter as made now kept, the posting recorded.
+/// checked, the letter kept, the posting recorded.
 pub async fn post_letter(state: &AppState, caller: &Caller, id: i64, input: &PostedLetter) -> Result<OutboxItem> {
     caller.require(Operation::CompleteNotice)?;
     let posting = Posting {
         address: text_field("address", input.address.as_deref(), ADDRESS_MAX)?,
         reference: text_field("reference", input.reference.as_deref(), REFERENCE_MAX)?,
     };
-    let (item, task) = scoped(state, caller, id).await?;
-    let letter = documents::notice_to(state, &task, Some(&item.recipient)).await?;
+    // The letter as printed: made ahead by the worker, or now.
+    let letter = document_of(state, caller, id).await?;
     Ok(state.store.outbox_posted(caller.id(), id, &posting, &letter.bytes, |chamber| caller.0.covers(chamber)).await?)
 }
 

@@ -538,8 +538,119 @@ async fn publication_is_all_or_nothing(app: TestApp) {
     assert_eq!(lawyers.into_iter().collect::<Vec<_>>(), ["SCP Aubert-Lemoine", "SCP Perrin"]);
     let claimed = app.store.claim_outbox("essai", Duration::from_secs(60), 16).await.expect("claim");
     assert!(claimed.is_empty(), "letters are the clerk's to print: {claimed:?}");
+    // The worker makes the letters ahead of the clerk, each once, kept by
+    // hash: what the clerk prints is that document.
+    assert_eq!(greffe_api::mail::make_letters(&state, "essai").await.expect("letters"), 6);
+    assert_eq!(greffe_api::mail::make_letters(&state, "essai").await.expect("letters"), 0, "each made once");
+    let rows = app.store.outbox_of_open_tasks("civ1").await.expect("outbox");
+    assert!(
+        rows.iter().all(|r| r.status == OutboxStatus::Letter && r.document_sha256.is_some() && r.message_id.is_none())
+    );
+    let printed = app.get(&format!("/outbox/{}/document.pdf", rows[0].id), &clerk).await;
+    let kept = app.store.outbox_document(rows[0].document_sha256.as_deref().unwrap_or_default()).await.expect("kept");
+    assert_eq!(printed.bytes, kept, "the letter printed is the one kept");
 }
 both_backends!(publication_is_all_or_nothing);
+
+/// An absence that empties a seat: the avenant puts another magistrate on
+/// the bench; its publication writes, for each dossier of that hearing, an
+/// avis de changement de composition to each lawyer (in the outbox, naming
+/// the new bench), and the magistrates' composition notice says who sits in
+/// whose place.
+async fn a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates(app: TestApp) {
+    planning_court(&app).await;
+    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
+    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let (_, plan) = propose(&app, &president).await;
+    let draft = app.get(&format!("/plans/{plan}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
+    let published =
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    let benches = draft.json["plan"]["benches"].as_array().expect("benches").clone();
+    let bench = benches.iter().find(|b| b["hearing"] == "h1").expect("h1's bench").clone();
+    let absent = bench["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| **m != bench["president"])
+        .and_then(Value::as_str)
+        .expect("an assessor")
+        .to_owned();
+    let amendment = app
+        .post(
+            &format!("/plans/{plan}/amend"),
+            &president,
+            json!({"events": [{"type": "magistrate_absent", "magistrate": absent, "from": "2027-01-05", "to": "2027-01-05"}]}),
+        )
+        .await;
+    assert_eq!(amendment.status, StatusCode::CREATED, "{}", amendment.json);
+    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
+    let current = app.get(&format!("/plans/{amended}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let published = app
+        .write(
+            Method::POST,
+            &format!("/plans/{amended}/publish"),
+            &clerk,
+            &validated.etag(),
+            json!({"reason": "absence"}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    let new_bench =
+        current.json["plan"]["benches"].as_array().expect("benches").iter().find(|b| b["hearing"] == "h1").cloned();
+    let new_bench = new_bench.expect("h1 still has a bench");
+    let joined = new_bench["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| !bench["members"].as_array().expect("members").contains(m))
+        .and_then(Value::as_str)
+        .expect("someone sits in the absent's place")
+        .to_owned();
+    let magistrates = app.get("/magistrates", &clerk).await.json;
+    let name = |id: &str| {
+        let found = magistrates.as_array().expect("list").iter().find(|m| m["id"] == id);
+        found.and_then(|m| m["name"].as_str()).expect("a magistrate of the court").to_owned()
+    };
+
+    // To the lawyers: a task per dossier of h1, its letters in the outbox.
+    let notices = app.get("/notices?chamber=civ1", &clerk).await.json;
+    let changes: Vec<&Value> =
+        notices.as_array().expect("list").iter().filter(|n| n["kind"] == "composition_notice").collect();
+    assert!(!changes.is_empty(), "{notices}");
+    for task in &changes {
+        assert_eq!(task["hearing_id"], "h1");
+        let rows = app.get(&format!("/notices/{}/outbox", task["id"]), &clerk).await.json;
+        let rows = rows.as_array().expect("rows");
+        assert!(!rows.is_empty() && rows.iter().all(|r| r["document"] == "avis_changement_composition"), "{rows:?}");
+        let letter = app.get(&format!("/outbox/{}/document.pdf", rows[0]["id"]), &clerk).await;
+        assert_eq!(letter.status, StatusCode::OK);
+        if crate::documents::poppler().is_some() {
+            let text = crate::documents::text_of(&letter.bytes).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains("AVIS DE CHANGEMENT DE COMPOSITION"), "{text}");
+            assert!(text.contains(&name(&joined)) && !text.contains(&name(&absent)), "the new bench: {text}");
+        }
+    }
+    // To the magistrates: the composition notice says who sits in whose place.
+    let notice = app.get("/hearings/h1/composition.pdf", &clerk).await;
+    assert_eq!(notice.status, StatusCode::OK);
+    if crate::documents::poppler().is_some() {
+        let text = crate::documents::text_of(&notice.bytes).split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = format!("{} siège à la place de {}", name(&joined), name(&absent));
+        assert!(text.contains("Changement de composition") && text.contains(&line), "{line}: {text}");
+    }
+    // h2's bench did not change: its notice says nothing of a change.
+    let other = app.get("/hearings/h2/composition.pdf", &clerk).await;
+    if other.status == StatusCode::OK && crate::documents::poppler().is_some() {
+        assert!(!crate::documents::text_of(&other.bytes).contains("Changement de composition"));
+    }
+}
+both_backends!(a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates);
 
 /// The clerk's side of the outbox: a letter is posted (with the address
 /// written on the envelope and the registered letter's number, its
