@@ -552,22 +552,37 @@ async fn publication_is_all_or_nothing(app: TestApp) {
 }
 both_backends!(publication_is_all_or_nothing);
 
-/// An absence that empties a seat: the avenant puts another magistrate on
-/// the bench; its publication writes, for each dossier of that hearing, an
-/// avis de changement de composition to each lawyer (in the outbox, naming
-/// the new bench), and the magistrates' composition notice says who sits in
-/// whose place.
-async fn a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates(app: TestApp) {
-    planning_court(&app).await;
+/// A civ1 plan proposed, validated by the chamber's president and
+/// published by a clerk (the planning court of [`planning_court`]).
+struct Published {
+    president: String,
+    clerk: String,
+    plan: i64,
+    /// The plan as validated (its benches).
+    draft: super::app::Reply,
+}
+
+async fn published(app: &TestApp) -> Published {
+    planning_court(app).await;
     let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
     let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
-    let (_, plan) = propose(&app, &president).await;
+    let (_, plan) = propose(app, &president).await;
     let draft = app.get(&format!("/plans/{plan}"), &president).await;
     let validated =
         app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
     let published =
         app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    Published { president, clerk, plan, draft }
+}
+
+/// An absence that empties a seat: the avenant puts another magistrate on
+/// the bench; its publication writes, for each dossier of that hearing, an
+/// avis de changement de composition to each lawyer (in the outbox, naming
+/// the new bench), and the magistrates' composition notice says who sits in
+/// whose place.
+async fn a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates(app: TestApp) {
+    let Published { president, clerk, plan, draft } = published(&app).await;
     let benches = draft.json["plan"]["benches"].as_array().expect("benches").clone();
     let bench = benches.iter().find(|b| b["hearing"] == "h1").expect("h1's bench").clone();
     let absent = bench["members"]
@@ -660,17 +675,8 @@ both_backends!(a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates
 /// was, when the row's state does not allow it or the record lacks what
 /// it needs; another chamber's clerk does not see the rows.
 async fn the_clerk_posts_letters_and_sends_refused_notices_again(app: TestApp) {
-    planning_court(&app).await;
-    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
-    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let Published { clerk, .. } = published(&app).await;
     let other = app.user("greffe-cr", "greffier", &["cr"], None).await;
-    let (_, plan) = propose(&app, &president).await;
-    let draft = app.get(&format!("/plans/{plan}"), &president).await;
-    let validated =
-        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
-    let published =
-        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
     let task = app.get("/notices?chamber=civ1", &clerk).await.json[0].clone();
     let task_id = task["id"].as_i64().expect("task id");
     let dossier_id = task["dossier_id"].as_i64().expect("dossier");
