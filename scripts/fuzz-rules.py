@@ -322,6 +322,20 @@ def map_case(ctx, case):
         period(body, "from", "to", None, None, None)
     if path in ("/magistrates", "/magistrates/{id}") and method in ("POST", "PUT") and body is not None:
         magistrate_absences(body)
+    # A chamber names each section once (store::reference::check_chamber):
+    # a repeated section is left out.
+    if path in ("/chambers", "/chambers/{code}") and method in ("POST", "PUT") and body is not None:
+        sections = body.get("sections")
+        if isinstance(sections, list):
+            seen, kept = set(), []
+            for section in sections:
+                code = section.get("code") if isinstance(section, MutableMapping) else None
+                if isinstance(code, str) and code in seen:
+                    continue
+                if isinstance(code, str):
+                    seen.add(code)
+                kept.append(section)
+            body["sections"] = kept
     # A hearing sits on a working day in Paris.
     if path in ("/hearings", "/hearings/{id}") and method in ("POST", "PUT") and body is not None:
         date = day(body.get("date"))
