@@ -98,8 +98,9 @@ pub async fn get_chamber(State(state): State<AppState>, _caller: Caller, Path(co
     Ok(tagged(StatusCode::OK, chamber.version, &chamber))
 }
 
-/// Creates a chamber (admin). Each section's code is given once (422
-/// naming the repeated one).
+/// Creates a chamber (admin).
+///
+/// Each section's code is given once (422 naming the repeated one).
 #[utoipa::path(post, path = "/chambers", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
     responses((status = 201, body = Chamber), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_chamber(
@@ -115,8 +116,9 @@ pub async fn create_chamber(
     .await
 }
 
-/// Replaces a chamber (admin, If-Match). Each section's code is given once
-/// (422 naming the repeated one).
+/// Replaces a chamber (admin, If-Match).
+///
+/// Each section's code is given once (422 naming the repeated one).
 #[utoipa::path(put, path = "/chambers/{code}", tag = "référentiel", security(("token" = [])), request_body = ChamberInput,
     params(("code" = String, Path, description = "Chamber code"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 200, body = Chamber), (status = 412, body = Problem), (status = 428, body = Problem)))]
