@@ -68,6 +68,12 @@ impl Party {
         self.address.as_deref().filter(|address| !address.trim().is_empty())
     }
 
+    /// The e-mail address `parties` give for lawyer `lawyer`: where a
+    /// notice to him goes (the first party he represents that gives one).
+    pub fn lawyer_email_of<'a>(parties: &'a [Self], lawyer: &str) -> Option<&'a str> {
+        parties.iter().filter(|party| party.lawyer() == Some(lawyer)).find_map(|party| party.lawyer_email.as_deref())
+    }
+
     /// A party named `name` in `role`, without a lawyer or an address.
     pub fn named(name: impl Into<String>, role: PartyRole) -> Self {
         Self { name: name.into(), role, lawyer: None, lawyer_email: None, address: None }

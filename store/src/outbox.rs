@@ -667,10 +667,7 @@ impl Store {
                 if !matches!(before.status, OutboxStatus::Refused | OutboxStatus::Letter) {
                     return Err(not_in_status(&before, "un envoi refusé ou une lettre à poster"));
                 }
-                let email = parties
-                    .iter()
-                    .filter(|party| party.lawyer() == Some(before.recipient.as_str()))
-                    .find_map(|party| party.lawyer_email.clone());
+                let email = Party::lawyer_email_of(&parties, &before.recipient).map(str::to_owned);
                 let email = email.ok_or_else(|| {
                     Error::bad_reference(
                         "channel",

@@ -126,10 +126,9 @@ fn text_field(field: &str, value: Option<&str>, max: usize) -> Result<Option<Str
 
 /// Records that the letter of outbox row `id` was posted (a clerk of its
 /// chamber): the letter (made ahead by the worker, or now) is kept by its
-/// hash, the posting
-/// journaled on the dossier with the address and the registered letter's
-/// number; the notice task is done when all its recipients have their
-/// notice. 409 when the row is not a letter waiting to be posted
+/// hash, the posting journaled on the dossier with the address and the
+/// registered letter's number; the notice task is done when all its
+/// recipients have their notice. 409 when the row is not a letter waiting to be posted
 /// (`forbidden_transition`) or has no address and none is given
 /// (`bad_reference`).
 #[utoipa::path(post, path = "/outbox/{id}/posted", tag = "plans", security(("token" = [])), request_body = PostedLetter,

@@ -99,12 +99,9 @@ async fn page(
     member.caller().require(Operation::ReadNotices)?;
     let (item, _) = scoped(state, &member.caller(), id).await?;
     let dossier = state.store.dossier(item.dossier_id).await?;
-    let record_email = dossier
-        .record
-        .parties
-        .iter()
-        .filter(|party| party.lawyer() == Some(item.recipient.as_str()))
-        .find_map(|party| party.lawyer_email.clone());
+    // The address a resend by e-mail would use (store::outbox::outbox_resend).
+    let record_email =
+        greffe_models::record::Party::lawyer_email_of(&dossier.record.parties, &item.recipient).map(str::to_owned);
     let hearing = state.store.hearing(&item.hearing_id).await?.hearing;
     let history = state
         .store
