@@ -5,11 +5,11 @@
 //! `docs/benchmarks.md`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::format::{doc_to_json, read_instance};
 
 fn court_config() -> GeneratorConfig {
-    GeneratorConfig { scale: Scale::Court, weeks: 8, seed: 1, start: default_start() }
+    GeneratorConfig::new(Scale::Court, 8, 1)
 }
 
 fn bench_instance(c: &mut Criterion) {

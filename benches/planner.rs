@@ -10,12 +10,12 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::format::validate;
 use greffe_solver::{SolveConfig, solve};
 
 fn instance(scale: Scale, weeks: u32) -> greffe_models::Instance {
-    let doc = generate(&GeneratorConfig { scale, weeks, seed: 1, start: default_start() }).expect("generate");
+    let doc = generate(&GeneratorConfig::new(scale, weeks, 1)).expect("generate");
     validate(&doc).expect("valid")
 }
 

@@ -9,14 +9,13 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::events::{EventsDoc, apply_events};
 use greffe_models::format::{from_json_text, validate};
 use greffe_solver::{RepairConfig, SolveConfig, repair, solve};
 
 fn bench_repair(c: &mut Criterion) {
-    let mut doc = generate(&GeneratorConfig { scale: Scale::Court, weeks: 8, seed: 1, start: default_start() })
-        .expect("generate");
+    let mut doc = generate(&GeneratorConfig::new(Scale::Court, 8, 1)).expect("generate");
     let instance = validate(&doc).expect("valid");
     let config = SolveConfig { time_limit: Duration::from_secs(20), threads: 2, ..SolveConfig::default() };
     let plan = solve(&instance, &config).expect("solves").plan;

@@ -49,6 +49,11 @@ pub(crate) enum FixturesCommand {
         /// First day of the horizon, a Monday [default: 2027-01-04].
         #[arg(long, value_parser = parse_date_arg)]
         start: Option<Date>,
+        /// Multiplies the criminal chamber's share of dossiers with a
+        /// statutory ruling deadline (detention, European arrest warrant):
+        /// 2 doubles it (1–5).
+        #[arg(long, default_value_t = 1)]
+        deadline_factor: u32,
         /// Where to write the instance (JSON).
         #[arg(long)]
         out: PathBuf,
@@ -56,8 +61,12 @@ pub(crate) enum FixturesCommand {
 }
 
 pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let FixturesCommand::Generate { scale, weeks, seed, start, out } = command;
-    let config = GeneratorConfig { scale: scale.into(), weeks, seed, start: start.unwrap_or_else(default_start) };
+    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, out } = command;
+    let config = GeneratorConfig {
+        start: start.unwrap_or_else(default_start),
+        deadline_factor,
+        ..GeneratorConfig::new(scale.into(), weeks, seed)
+    };
     let doc = generate(&config).map_err(|error| Failure::usage(error.to_string()))?;
     let instance = validate(&doc).map_err(|problems| Failure {
         code: super::EXIT_REFUSED,

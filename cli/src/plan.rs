@@ -218,7 +218,7 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
                 for part in &solved.parts {
                     let _ = writeln!(
                         io.out,
-                        "  {:<6} {:>5} dossiers {:>4} audiences {:>7} paires  {} {:>5}/{:<5} objectif {:>10.1} borne {:>10} {:>6} ms {}{}",
+                        "  {:<6} {:>5} dossiers {:>4} audiences {:>7} paires  {} {:>5}/{:<5} objectif {:>10.1} borne {:>10} {:>6} ms {:>4} voisinages {}{}",
                         part.chamber,
                         part.dossiers,
                         part.hearings,
@@ -229,6 +229,7 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
                         part.objective,
                         num(part.bound),
                         part.solve_ms,
+                        part.neighbourhoods,
                         part.milp_status,
                         if part.time_limit_hit { " (limite)" } else { "" }
                     );

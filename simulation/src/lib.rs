@@ -533,7 +533,7 @@ pub fn run_until(
 ) -> Result<Outcome, SimulationError> {
     scenario.check()?;
     let start = scenario.start_date();
-    let base = generate(&GeneratorConfig { scale: Scale::Court, weeks: 52, seed: scenario.seed, start })
+    let base = generate(&GeneratorConfig { start, ..GeneratorConfig::new(Scale::Court, 52, scenario.seed) })
         .map_err(|error| SimulationError::Instance { week: 0, message: error.to_string() })?;
     // The inflow's stream; the court's draws have their own.
     let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed ^ 0x5151_0000);

@@ -10,8 +10,12 @@
 //! lawful bench; a greedy plan places the work; then a MILP (good_lp with
 //! HiGHS) improves it from that start — with the benches decided in the
 //! model too when the chamber is small enough (`full_model_max_pairs`), with
-//! them fixed otherwise. The bound is the LP relaxation of the assignment
-//! core. Every plan returned is re-verified by the independent checker.
+//! them fixed otherwise. With fixed benches, the first plan is the MILP
+//! restricted to the LP's support; the time left then goes, a slice at a
+//! time, to the chamber that may still gain most, whose plan a
+//! large-neighbourhood search improves window of weeks by window of weeks
+//! (`lns`). The bound is the LP relaxation of the assignment core. Every
+//! plan returned is re-verified by the independent checker.
 //!
 //! **Invariant: no I/O.** Everything the solver needs comes in
 //! [`SolveConfig`]; it reads no clock but its own elapsed time.
@@ -24,7 +28,9 @@ pub mod candidates;
 mod chamber;
 mod explain;
 mod greedy;
+mod lns;
 mod model;
+mod part;
 mod reasons;
 pub mod repair;
 
@@ -32,7 +38,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use greffe_checker::{CheckOptions, CheckReport, Violation, ViolationCode, check};
-use greffe_models::{Assignment, Bench, BrokenRequirement, Instance, Plan, Unscheduled};
+use greffe_models::{Assignment, Bench, Instance, Plan};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 pub use explain::{Explanation, HearingVerdict, explain};
 pub use repair::{Disruption, RepairConfig, Repaired, repair};
@@ -71,7 +78,8 @@ pub enum Objective {
 pub enum Phase {
     /// Chambers prepared.
     Prepared,
-    /// A chamber's plan is done.
+    /// A chamber's first plan is ready (the search may still improve it
+    /// until the limit).
     ChamberDone,
     /// The whole plan is merged and checked.
     Done,
@@ -109,6 +117,9 @@ pub struct SolveConfig<'a> {
     /// What to maximise.
     pub objective: Objective,
     /// Deterministic work limit: branch-and-bound nodes per chamber MILP.
+    /// With it, each chamber searches a fixed number of neighbourhoods and
+    /// the solve ends when that work is done; without it, the search uses
+    /// the time left until the limit.
     pub node_limit: Option<u64>,
     /// Published dossiers may move (each move is then reported).
     pub allow_moving_pinned: bool,
@@ -167,9 +178,11 @@ pub struct PartStats {
     pub milp_status: String,
     /// Whether the plan is the MILP's (else the greedy start was kept).
     pub milp_solution: bool,
-    /// Whether the MILP stopped on its time limit.
+    /// Whether a MILP stopped on its time limit.
     pub time_limit_hit: bool,
-    /// Wall time of the chamber.
+    /// Neighbourhoods the large-neighbourhood search solved.
+    pub neighbourhoods: usize,
+    /// Wall time spent on the chamber.
     pub solve_ms: u64,
 }
 
@@ -198,239 +211,17 @@ pub enum SolveError {
     ThreadPool(String),
 }
 
-struct ChamberPlan {
-    stats: PartStats,
-    assignments: Vec<(usize, usize)>,
-    benches: Vec<(usize, Vec<usize>)>,
-    unscheduled: Vec<Unscheduled>,
-    broken: Vec<BrokenRequirement>,
-}
-
-/// The previous plan's (dossier, hearing) pairs, for stability bonuses.
-type PreviousPairs<'p> = std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
-
-/// Value of hearing local dossier `d` at local hearing `h` in the objective.
-fn pair_value(
-    chamber: &chamber::Chamber<'_>,
-    config: &SolveConfig<'_>,
-    previous: &PreviousPairs<'_>,
-    d: usize,
-    h: usize,
-) -> f64 {
-    let dossier = chamber.dossier(d);
-    let hearing = chamber.hearing(h);
-    let mut value = candidates::benchmark_value(chamber.instance, dossier, hearing);
-    if let Objective::Default(weights) = config.objective {
-        if previous.contains(&(&dossier.id, &hearing.id)) {
-            value += weights.stability;
-        }
-        if config.allow_moving_pinned && dossier.pinned_hearing.as_ref() == Some(&hearing.id) {
-            value += weights.published_stability;
-        }
-    }
-    value
-}
-
-fn solve_chamber(chamber: &chamber::Chamber<'_>, config: &SolveConfig<'_>, time_limit: Duration) -> ChamberPlan {
-    let started = Instant::now();
-    let previous: PreviousPairs<'_> =
-        config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect();
-    let instance = chamber.instance;
-    let n_hearings = chamber.hearings.len();
-    let instance_pairs: model::Pairs = (0..chamber.dossiers.len())
-        .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, &previous, d, h))).collect())
-        .collect();
-    let mut demand: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
-    let mut pinned: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
-    for (d, list) in chamber.candidates.iter().enumerate() {
-        for &h in list {
-            demand[h].push(chamber.dossiers[d]);
-        }
-        if let Some(p) = chamber.dossier(d).pinned_hearing.as_ref().and_then(|p| instance.hearing_idx(p)) {
-            if let Some(local) = chamber.hearings.iter().position(|&g| g == p) {
-                pinned[local].push(chamber.dossiers[d]);
-            }
-        }
-    }
-    let eligible = benches::eligible(instance, &chamber.id);
-    let heuristic_benches = benches::choose(&benches::BenchInput {
-        instance,
-        hearings: &chamber.hearings,
-        eligible: &eligible,
-        demand: &demand,
-        pinned: &pinned,
-        seed: config.seed,
-    });
-    let fixed_pairs: model::Pairs = instance_pairs
-        .iter()
-        .enumerate()
-        .map(|(d, list)| {
-            list.iter()
-                .copied()
-                .filter(|&(h, _)| {
-                    candidates::bench_filter(
-                        instance,
-                        chamber.dossier(d),
-                        chamber.hearing(h),
-                        heuristic_benches[h].as_deref(),
-                    )
-                    .is_none()
-                })
-                .collect()
-        })
-        .collect();
-    let start = greedy::greedy(chamber, &heuristic_benches, &fixed_pairs);
-    let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
-    let mode = if n_pairs <= config.full_model_max_pairs { model::BenchMode::Free } else { model::BenchMode::Fixed };
-    let max_value = instance_pairs.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
-    let extras = match config.objective {
-        Objective::Benchmark => model::Extras::default(),
-        Objective::Default(weights) => {
-            model::Extras { matter_group_cost: weights.matter_grouping, load_cost: weights.load_balance }
-        }
-    };
-    let penalty = 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64);
-    let remaining = || time_limit.saturating_sub(started.elapsed());
-    // Each stage gets a deadline, a share of the time left; building its
-    // model counts against it. The bound first, within a quarter.
-    let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
-    let stop = config.cancel.unwrap_or(&model::NEVER);
-    let lp_bound = bound::lp_bound(chamber, &instance_pairs, deadline(0.25), stop);
-    let settings = |deadline: Instant| model::MilpSettings {
-        deadline,
-        stop,
-        gap: config.gap_target,
-        seed: config.seed,
-        node_limit: config.node_limit,
-        threads: 1,
-    };
-    let milp_input =
-        |pairs: &'_ model::Pairs, start: &'_ [Option<usize>], relax: bool, share: f64| -> model::MilpResult {
-            let input = model::MilpInput {
-                chamber,
-                pairs,
-                mode,
-                benches: &heuristic_benches,
-                start,
-                penalty,
-                // The LP only chooses the support of the restricted MILP: the
-                // pair values suffice, and the soft terms' rows would slow it.
-                extras: if relax { model::Extras::default() } else { extras },
-                eligible: &eligible,
-                relax,
-            };
-            model::solve(&input, settings(deadline(share)))
-        };
-    let model_pairs = if mode == model::BenchMode::Free { &instance_pairs } else { &fixed_pairs };
-    let milp = if mode == model::BenchMode::Free {
-        milp_input(model_pairs, &start, false, 0.95)
-    } else {
-        // LP of the fixed-bench model, then the MILP restricted to the LP's
-        // support and the greedy start's pairs; then, with the time left,
-        // the whole model from that better start.
-        let lp = milp_input(model_pairs, &start, true, 0.4);
-        let restricted: model::Pairs = match &lp.lp_values {
-            Some(values) => model_pairs
-                .iter()
-                .zip(values)
-                .enumerate()
-                .map(|(d, (list, lp_row))| {
-                    list.iter()
-                        .zip(lp_row)
-                        .filter(|((h, _), v)| **v > 1e-6 || start[d] == Some(*h))
-                        .map(|(pair, _)| *pair)
-                        .collect()
-                })
-                .collect(),
-            None => model_pairs.clone(),
-        };
-        let mut best = milp_input(&restricted, &start, false, 0.6);
-        let best_value = |assigned: &[Option<usize>]| -> f64 {
-            assigned.iter().enumerate().filter_map(|(d, a)| a.and_then(|h| model::pair_value(model_pairs, d, h))).sum()
-        };
-        let lp_value = lp.dual_bound.unwrap_or(f64::INFINITY);
-        let value = best_value(&best.assigned);
-        if remaining() > Duration::from_millis(500) && (lp_value - value) > config.gap_target * lp_value.abs() {
-            let improved_start = best.assigned.clone();
-            let full = milp_input(model_pairs, &improved_start, false, 0.95);
-            if best_value(&full.assigned) > value + 1e-9 {
-                best = full;
-            } else {
-                best.time_limit_hit |= full.time_limit_hit;
-            }
-        }
-        best
-    };
-
-    let value_of = |d: usize, h: usize| model::pair_value(&instance_pairs, d, h).unwrap_or(0.0);
-    let objective: f64 = milp.assigned.iter().enumerate().filter_map(|(d, a)| a.map(|h| value_of(d, h))).sum();
-    // Reasons judge unused hearings by the heuristic's bench: with free
-    // benches the MILP gives an unused hearing none, though one exists.
-    let reason_benches: benches::Benches = (0..n_hearings)
-        .map(|h| if milp.assigned.contains(&Some(h)) { milp.benches[h].clone() } else { heuristic_benches[h].clone() })
-        .collect();
-    let outcome = reasons::Outcome { benches: &reason_benches, assigned: &milp.assigned };
-    let mut unscheduled = Vec::new();
-    let mut broken = Vec::new();
-    for d in 0..chamber.dossiers.len() {
-        if milp.assigned[d].is_some() {
-            continue;
-        }
-        let dossier = chamber.dossier(d);
-        let (reason, detail) = reasons::unscheduled(chamber, d, &outcome);
-        unscheduled.push(Unscheduled { dossier: dossier.id.clone(), reason, detail });
-        if let Some(requirement) = chamber.required[d] {
-            let (cause, detail) = reasons::broken(chamber, d, requirement, &outcome);
-            broken.push(BrokenRequirement {
-                dossier: dossier.id.clone(),
-                requirement: requirement.as_str().into(),
-                cause,
-                detail,
-            });
-        }
-    }
-    // The MILP's dual bound holds for every plan when benches were free, the
-    // objective is the benchmark's and no requirement is broken.
-    let dual_ok = mode == model::BenchMode::Free && config.objective == Objective::Benchmark && broken.is_empty();
-    let bound = match (lp_bound, milp.dual_bound.filter(|_| dual_ok)) {
-        (Some(lp), Some(dual)) => Some(lp.min(dual).max(objective)),
-        (Some(lp), None) => Some(lp.max(objective)),
-        (None, Some(dual)) => Some(dual.max(objective)),
-        (None, None) => None,
-    };
-    let used: Vec<bool> = (0..n_hearings).map(|h| milp.assigned.contains(&Some(h))).collect();
-    ChamberPlan {
-        stats: PartStats {
-            chamber: chamber.id.to_string(),
-            dossiers: chamber.dossiers.len(),
-            hearings: n_hearings,
-            pairs: if mode == model::BenchMode::Free { n_pairs } else { fixed_pairs.iter().map(Vec::len).sum() },
-            assigned: milp.assigned.iter().flatten().count(),
-            objective,
-            bound,
-            model: if mode == model::BenchMode::Free { "full" } else { "fixed_benches" },
-            milp_status: milp.status.clone(),
-            milp_solution: milp.improved,
-            time_limit_hit: milp.time_limit_hit,
-            solve_ms: started.elapsed().as_millis() as u64,
-        },
-        assignments: milp
-            .assigned
-            .iter()
-            .enumerate()
-            .filter_map(|(d, a)| a.map(|h| (chamber.dossiers[d], chamber.hearings[h])))
-            .collect(),
-        benches: milp
-            .benches
-            .iter()
-            .enumerate()
-            .filter(|(h, _)| used[*h])
-            .filter_map(|(h, bench)| bench.clone().map(|members| (chamber.hearings[h], members)))
-            .collect(),
-        unscheduled,
-        broken,
-    }
-}
+/// Share of a large chamber's time spent on its first plan (the rest goes
+/// to the search, where it gains most).
+const PREPARE_SHARE: f64 = 0.7;
+/// Longest run of the search on one chamber before the scheduler chooses
+/// again.
+const SLICE: Duration = Duration::from_millis(3_000);
+/// Neighbourhoods each chamber searches in a deterministic solve (with a
+/// node limit): one pass of two-week windows over an eight-week horizon.
+const DETERMINISTIC_NEIGHBOURHOODS: usize = 7;
+/// Shortest slice worth starting.
+const MIN_SLICE: Duration = Duration::from_millis(60);
 
 /// Solves `instance`: a plan, its figures, and the checker's report.
 pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, SolveError> {
@@ -460,30 +251,38 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     });
     // Keep a margin for merging and checking the plan within the limit.
     let solve_limit = config.time_limit.mul_f64(0.97).saturating_sub(Duration::from_millis(50));
+    let solve_end = started + solve_limit;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| SolveError::ThreadPool(e.to_string()))?;
+    let cancelled = || config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
     let done = std::sync::Mutex::new((0usize, 0.0f64));
-    // Work not yet started, to share the time left among what remains.
+    // Work not yet prepared, to share the preparation time among what remains.
     let waiting = std::sync::Mutex::new(total);
-    // Largest chambers first; each gets a share of the time proportional
-    // to its size, the chambers running `threads` at a time.
+    // Preparation, largest chamber first: each of `threads` workers takes
+    // the next chamber when it is free. A chamber whose benches the MILP
+    // decides (a small one) gets its whole share of the limit; a larger one
+    // a part of it for its first plan, the rest going, in slices, to the
+    // chamber that still gains most (large-neighbourhood search).
     let mut order: Vec<usize> = (0..chambers.len()).collect();
     order.sort_by_key(|&c| std::cmp::Reverse(sizes[c]));
-    // A work queue, largest chamber first: each of `threads` workers takes
-    // the next chamber when it is free.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<ChamberPlan>>> =
+    let parts: Vec<std::sync::Mutex<Option<part::Part<'_, '_>>>> =
         chambers.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let busy: Vec<std::sync::atomic::AtomicBool> =
+        chambers.iter().map(|_| std::sync::atomic::AtomicBool::new(false)).collect();
+    let choosing = std::sync::Mutex::new(());
+    let ready = std::sync::atomic::AtomicUsize::new(0);
+    let lock = |c: usize| parts[c].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     pool.scope(|scope| {
         for _ in 0..threads.min(chambers.len()) {
             scope.spawn(|_| {
                 loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&c) = order.get(position) else { break };
-                    if config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
-                        break;
+                    if cancelled() {
+                        return;
                     }
                     let share = {
                         let mut waiting = waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -491,37 +290,86 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         *waiting = waiting.saturating_sub(sizes[c]);
                         share
                     };
-                    let remaining = solve_limit.saturating_sub(started.elapsed());
-                    let plan = solve_chamber(&chambers[c], config, remaining.mul_f64(share));
+                    let free_benches = sizes[c] <= config.full_model_max_pairs;
+                    let remaining = solve_end.saturating_duration_since(Instant::now());
+                    let budget = remaining.mul_f64(if free_benches { share } else { share * PREPARE_SHARE });
+                    let mut prepared = part::Part::prepare(&chambers[c], config, budget);
+                    if config.node_limit.is_some() {
+                        // A deterministic solve (a work limit, not a time
+                        // limit) searches a fixed number of neighbourhoods
+                        // in the chamber's own time, not what the clock
+                        // leaves.
+                        let until = Instant::now() + remaining.mul_f64(share).saturating_sub(budget);
+                        prepared.improve(config, until, DETERMINISTIC_NEIGHBOURHOODS);
+                    }
                     let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     guard.0 += 1;
-                    guard.1 += plan.stats.objective;
+                    guard.1 += prepared.objective();
                     report(Progress {
                         phase: Phase::ChamberDone,
-                        chamber: Some(plan.stats.chamber.clone()),
+                        chamber: Some(chambers[c].id.to_string()),
                         incumbent: guard.1,
-                        bound: plan.stats.bound,
+                        bound: prepared.bound(),
                         chambers_done: guard.0,
                         chambers_total: chambers.len(),
                         elapsed_ms: started.elapsed().as_millis() as u64,
                     });
                     drop(guard);
-                    *slots[c].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(plan);
+                    *lock(c) = Some(prepared);
+                    ready.fetch_add(1, Ordering::Relaxed);
+                }
+                // Improvement: the prepared chamber that may still gain most,
+                // one slice at a time, until the limit.
+                loop {
+                    if config.node_limit.is_some() || cancelled() || Instant::now() + MIN_SLICE >= solve_end {
+                        break;
+                    }
+                    let chosen = {
+                        let _choosing = choosing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let best = (0..chambers.len())
+                            .filter(|&c| !busy[c].load(Ordering::Relaxed))
+                            .filter_map(|c| lock(c).as_ref().map(|p| (c, p.gain(config))))
+                            .filter(|(_, gain)| *gain > 0.0)
+                            .max_by(|a, b| a.1.total_cmp(&b.1));
+                        if let Some((c, _)) = best {
+                            busy[c].store(true, Ordering::Relaxed);
+                        }
+                        best.map(|(c, _)| c)
+                    };
+                    let Some(c) = chosen else {
+                        // Nothing to take now: stop when every chamber is
+                        // prepared and none is being searched (none gains),
+                        // else wait for one.
+                        if ready.load(Ordering::Relaxed) == chambers.len()
+                            && busy.iter().all(|b| !b.load(Ordering::Relaxed))
+                        {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    };
+                    let until = solve_end.min(Instant::now() + SLICE);
+                    if let Some(part) = lock(c).as_mut() {
+                        part.improve(config, until, usize::MAX);
+                    }
+                    busy[c].store(false, Ordering::Relaxed);
                 }
             });
         }
     });
-    let results: Vec<Option<(usize, ChamberPlan)>> = slots
-        .into_iter()
-        .enumerate()
-        .map(|(c, slot)| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).map(|plan| (c, plan)))
-        .collect();
-    let cancelled = config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
-    if cancelled || results.iter().any(Option::is_none) {
+    if cancelled() {
         return Err(SolveError::Cancelled);
     }
-    let mut results: Vec<(usize, ChamberPlan)> = results.into_iter().flatten().collect();
-    results.sort_by_key(|(c, _)| *c);
+    let prepared: Vec<part::Part<'_, '_>> = parts
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+        .collect();
+    if prepared.len() != chambers.len() {
+        return Err(SolveError::Cancelled);
+    }
+    let results: Vec<part::ChamberPlan> =
+        pool.install(|| prepared.into_par_iter().map(|part| part.finish(config)).collect());
+    let results: Vec<(usize, part::ChamberPlan)> = results.into_iter().enumerate().collect();
     let plan = merge(instance, &results, started);
     let check = check(instance, &plan, CheckOptions { allow_moving_pinned: config.allow_moving_pinned });
     let undeclared = undeclared(&plan, &check);
@@ -550,7 +398,7 @@ impl Progress {
     }
 }
 
-fn merge(instance: &Instance, results: &[(usize, ChamberPlan)], started: Instant) -> Plan {
+fn merge(instance: &Instance, results: &[(usize, part::ChamberPlan)], started: Instant) -> Plan {
     let assignments: Vec<(usize, usize)> = results.iter().flat_map(|(_, p)| p.assignments.iter().copied()).collect();
     let benches: Vec<(usize, Vec<usize>)> = results.iter().flat_map(|(_, p)| p.benches.iter().cloned()).collect();
     let (assignments, benches) = plan_lists(instance, assignments, benches);

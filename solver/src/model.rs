@@ -382,7 +382,8 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     let feasible = highs::HighsSolutionStatus::Feasible as i64;
     let has_solution = solved.int_info_value(c"primal_solution_status").is_ok_and(|raw| raw == feasible)
         && (!input.relax || status == highs::HighsModelStatus::Optimal);
-    let dual_bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite());
+    // An LP has no MIP dual bound: its value bounds only when optimal.
+    let dual_bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite() && !input.relax);
     if !has_solution {
         return MilpResult {
             assigned: input.start.to_vec(),

@@ -8,7 +8,7 @@
 //! Everything goes through the store's own checks (the import path), so a
 //! demo store is a store a clerk could have built by hand.
 
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::Date;
 use greffe_models::format::{DossierDoc, InstanceDoc};
 use greffe_models::registry::Nature;
@@ -361,7 +361,7 @@ fn historical(rng: &mut ChaCha8Rng, index: usize, chamber: &str, today: Date) ->
 
 /// The court generator's instance for a demo.
 pub fn court(config: &DemoConfig) -> Result<InstanceDoc> {
-    generate(&GeneratorConfig { scale: Scale::Court, weeks: config.weeks, seed: config.seed, start: default_start() })
+    generate(&GeneratorConfig::new(Scale::Court, config.weeks, config.seed))
         .map_err(|e| Error::internal(format!("generator: {e}")))
 }
 

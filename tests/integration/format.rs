@@ -44,13 +44,8 @@ fn instance_round_trips_through_json() {
     let again = read_instance(&instance.to_json()).expect("own output is valid");
     assert_eq!(instance, again);
     // A generated instance exercises every optional field.
-    let doc = greffe_fixtures::generate(&greffe_fixtures::GeneratorConfig {
-        scale: greffe_fixtures::Scale::Small,
-        weeks: 3,
-        seed: 11,
-        start: greffe_fixtures::default_start(),
-    })
-    .expect("generate");
+    let doc = greffe_fixtures::generate(&greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Small, 3, 11))
+        .expect("generate");
     let generated = validate(&doc).expect("generated instance is valid");
     // The generator leaves `formations` to its default; to_doc writes the
     // table out. Everything else comes back exactly.

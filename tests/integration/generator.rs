@@ -5,14 +5,14 @@ use greffe_models::Instance;
 use greffe_models::format::validate;
 
 fn instance(scale: Scale, weeks: u32, seed: u64) -> Instance {
-    let doc = generate(&GeneratorConfig { scale, weeks, seed, start: default_start() }).expect("generate");
+    let doc = generate(&GeneratorConfig::new(scale, weeks, seed)).expect("generate");
     validate(&doc)
         .unwrap_or_else(|problems| panic!("{scale:?} seed {seed} invalid: {:?}", &problems[..problems.len().min(5)]))
 }
 
 #[test]
 fn same_seed_same_instance_other_seed_other_instance() {
-    let config = GeneratorConfig { scale: Scale::Small, weeks: 4, seed: 7, start: default_start() };
+    let config = GeneratorConfig::new(Scale::Small, 4, 7);
     assert_eq!(generate(&config), generate(&config));
     let other = GeneratorConfig { seed: 8, ..config };
     assert_ne!(generate(&config), generate(&other));
@@ -80,7 +80,7 @@ fn hearings_are_tuesday_to_thursday_and_never_on_a_holiday() {
     // A horizon holding Easter Monday, 1 and 8 May, Ascension (6 May 2027)
     // and Whit Monday.
     let start = greffe_models::dates::parse_date("2027-03-29").expect("a Monday");
-    let doc = generate(&GeneratorConfig { scale: Scale::Court, weeks: 10, seed: 3, start }).expect("generate");
+    let doc = generate(&GeneratorConfig { start, ..GeneratorConfig::new(Scale::Court, 10, 3) }).expect("generate");
     let instance = validate(&doc).expect("valid");
     for hearing in instance.hearings() {
         let weekday = hearing.date.weekday().number_from_monday();
@@ -96,8 +96,34 @@ fn hearings_are_tuesday_to_thursday_and_never_on_a_holiday() {
 #[test]
 fn bad_configurations_are_refused() {
     let tuesday = greffe_models::dates::parse_date("2027-01-05").expect("date");
-    let config = GeneratorConfig { scale: Scale::Small, weeks: 2, seed: 0, start: tuesday };
+    let config = GeneratorConfig { start: tuesday, ..GeneratorConfig::new(Scale::Small, 2, 0) };
     assert_eq!(generate(&config), Err(GenerateError::StartNotMonday(tuesday)));
     let config = GeneratorConfig { weeks: 0, start: default_start(), ..config };
     assert_eq!(generate(&config), Err(GenerateError::Weeks(0)));
+    for factor in [0, 6] {
+        let config = GeneratorConfig { deadline_factor: factor, ..GeneratorConfig::new(Scale::Small, 2, 0) };
+        assert_eq!(generate(&config), Err(GenerateError::DeadlineFactor(factor)));
+    }
+}
+
+/// The deadline-heavy variant (`--deadline-factor 2`) about doubles the
+/// criminal chamber's dossiers with a statutory ruling deadline, and only
+/// those: the civil chambers have none either way.
+#[test]
+fn the_deadline_factor_doubles_the_criminal_deadlines() {
+    let count = |factor: u32| {
+        let doc = generate(&GeneratorConfig { deadline_factor: factor, ..GeneratorConfig::new(Scale::Court, 8, 1) })
+            .expect("generate");
+        let instance = greffe_models::format::validate(&doc).expect("valid");
+        let with_deadline = |chamber: &str| {
+            instance.dossiers().iter().filter(|d| d.chamber.as_str() == chamber && d.deadline.is_some()).count()
+        };
+        (with_deadline("cr"), with_deadline("civ1"))
+    };
+    let (usual, civil) = count(1);
+    let (heavy, civil_heavy) = count(2);
+    assert!(usual > 30, "the usual court has criminal deadlines ({usual})");
+    let ratio = heavy as f64 / usual as f64;
+    assert!((1.6..=2.4).contains(&ratio), "twice as many criminal deadlines: {usual} → {heavy}");
+    assert_eq!((civil, civil_heavy), (0, 0));
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use greffe_checker::{CheckOptions, check};
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::diff::TaskKind;
 use greffe_models::events::{EventsDoc, apply_events};
 use greffe_models::format::{from_json_text, validate};
@@ -15,8 +15,7 @@ use greffe_solver::{RepairConfig, Repaired, SolveConfig, repair, solve};
 
 /// A small court whose plan is published: every assigned dossier pinned.
 fn published(seed: u64) -> (Instance, Plan) {
-    let mut doc =
-        generate(&GeneratorConfig { scale: Scale::Small, weeks: 3, seed, start: default_start() }).expect("generate");
+    let mut doc = generate(&GeneratorConfig::new(Scale::Small, 3, seed)).expect("generate");
     let instance = validate(&doc).expect("valid");
     let config = SolveConfig {
         time_limit: Duration::from_secs(20),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use greffe_checker::{CheckOptions, ViolationCode, check};
-use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
+use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::format::{read_instance, validate};
 use greffe_models::{Instance, Plan};
 use greffe_solver::{Objective, ObjectiveWeights, SolveConfig, Solved, solve};
@@ -18,8 +18,7 @@ fn config() -> SolveConfig<'static> {
 }
 
 fn small(seed: u64, weeks: u32) -> Instance {
-    let doc =
-        generate(&GeneratorConfig { scale: Scale::Small, weeks, seed, start: default_start() }).expect("generate");
+    let doc = generate(&GeneratorConfig::new(Scale::Small, weeks, seed)).expect("generate");
     validate(&doc).expect("valid")
 }
 
@@ -54,14 +53,39 @@ fn every_plan_on_generated_instances_passes_the_checker() {
 
 #[test]
 fn chamber_scale_plans_with_fixed_benches_pass_the_checker() {
-    let doc = generate(&GeneratorConfig { scale: Scale::Chamber, weeks: 2, seed: 5, start: default_start() })
-        .expect("generate");
+    let doc = generate(&GeneratorConfig::new(Scale::Chamber, 2, 5)).expect("generate");
     let instance = validate(&doc).expect("valid");
     let config = SolveConfig { full_model_max_pairs: 0, time_limit: Duration::from_secs(20), ..config() };
     let solved = solve(&instance, &config).expect("solves");
     assert_lawful(&instance, &solved, "chamber scale");
     assert_eq!(solved.parts[0].model, "fixed_benches");
     assert!(solved.plan.assignments.len() > instance.dossiers().len() / 2, "most of the work is heard");
+}
+
+/// With fixed benches and time left, the search solves neighbourhoods and
+/// its plan stays lawful and within its bound; with a node limit it solves
+/// at most a fixed number of them and the plan is reproducible.
+#[test]
+fn the_search_improves_fixed_bench_plans_and_keeps_them_lawful() {
+    let doc = generate(&GeneratorConfig::new(Scale::Chamber, 3, 2)).expect("generate");
+    let instance = validate(&doc).expect("valid");
+    let timed = SolveConfig {
+        full_model_max_pairs: 0,
+        time_limit: Duration::from_secs(4),
+        threads: 1,
+        ..SolveConfig::default()
+    };
+    let searched = solve(&instance, &timed).expect("solves");
+    assert_lawful(&instance, &searched, "searched");
+    assert!(searched.parts[0].neighbourhoods > 0, "the search ran: {:?}", searched.parts[0]);
+    let deterministic = SolveConfig { full_model_max_pairs: 0, ..config() };
+    let a = solve(&instance, &deterministic).expect("solves");
+    let b = solve(&instance, &deterministic).expect("solves");
+    assert_lawful(&instance, &a, "deterministic");
+    assert_eq!(a.plan.assignments, b.plan.assignments, "a node limit makes the search reproducible");
+    assert!(a.parts[0].neighbourhoods > 0 && a.parts[0].neighbourhoods <= 7, "{:?}", a.parts[0]);
+    let bound = searched.plan.bound.expect("a bound");
+    assert!(searched.plan.objective.expect("objective") <= bound + 1e-6);
 }
 
 /// Re-solving with some of a plan's dossiers published (pinned) keeps them.
@@ -322,8 +346,7 @@ fn explain_tells_where_and_why() {
 #[ignore = "slow: court-scale solve; run by CI with --ignored"]
 fn court_scale_plans_are_lawful() {
     for seed in [1, 2] {
-        let doc = generate(&GeneratorConfig { scale: Scale::Court, weeks: 8, seed, start: default_start() })
-            .expect("generate");
+        let doc = generate(&GeneratorConfig::new(Scale::Court, 8, seed)).expect("generate");
         let instance = validate(&doc).expect("valid");
         let config = SolveConfig { time_limit: Duration::from_secs(10), threads: 2, ..SolveConfig::default() };
         let solved = solve(&instance, &config).expect("solves");
@@ -335,8 +358,7 @@ fn court_scale_plans_are_lawful() {
 
 #[test]
 fn a_chamber_with_dossiers_but_no_hearing_in_the_horizon_is_solved_not_crashed() {
-    let mut doc = generate(&GeneratorConfig { scale: Scale::Small, weeks: 2, seed: 3, start: default_start() })
-        .expect("generate");
+    let mut doc = generate(&GeneratorConfig::new(Scale::Small, 2, 3)).expect("generate");
     let emptied = doc.chambers[0].id.clone();
     doc.hearings.retain(|h| h.chamber != emptied);
     for dossier in &mut doc.dossiers {
@@ -361,8 +383,7 @@ fn a_raised_cancel_flag_stops_a_running_chamber_within_a_second() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Instant;
 
-    let doc = generate(&GeneratorConfig { scale: Scale::Chamber, weeks: 8, seed: 1, start: default_start() })
-        .expect("generate");
+    let doc = generate(&GeneratorConfig::new(Scale::Chamber, 8, 1)).expect("generate");
     let instance = validate(&doc).expect("valid");
     let cancel = AtomicBool::new(false);
     let config = SolveConfig {

@@ -1,0 +1,419 @@
+//! One chamber's solve, in three steps the scheduler interleaves:
+//! [`Part::prepare`] (benches, greedy start, bound, LP, a first MILP plan),
+//! [`Part::improve`] (large-neighbourhood search, in slices of time the
+//! scheduler gives to the chamber that still gains most) and
+//! [`Part::finish`] (the chamber's plan, reasons and figures).
+
+use std::time::{Duration, Instant};
+
+use greffe_models::{BrokenRequirement, Unscheduled};
+
+use crate::benches::{self, Benches};
+use crate::chamber::Chamber;
+use crate::lns;
+use crate::model::{self, BenchMode, Extras, MilpResult, Pairs};
+use crate::{Objective, PartStats, SolveConfig, bound, candidates, greedy, reasons};
+
+/// A chamber's plan, in global indexes, with its figures.
+pub(crate) struct ChamberPlan {
+    pub(crate) stats: PartStats,
+    pub(crate) assignments: Vec<(usize, usize)>,
+    pub(crate) benches: Vec<(usize, Vec<usize>)>,
+    pub(crate) unscheduled: Vec<Unscheduled>,
+    pub(crate) broken: Vec<BrokenRequirement>,
+}
+
+/// The previous plan's (dossier, hearing) pairs, for stability bonuses.
+type PreviousPairs<'p> = std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
+
+/// Value of hearing local dossier `d` at local hearing `h` in the objective.
+fn pair_value(
+    chamber: &Chamber<'_>,
+    config: &SolveConfig<'_>,
+    previous: &PreviousPairs<'_>,
+    d: usize,
+    h: usize,
+) -> f64 {
+    let dossier = chamber.dossier(d);
+    let hearing = chamber.hearing(h);
+    let mut value = candidates::benchmark_value(chamber.instance, dossier, hearing);
+    if let Objective::Default(weights) = config.objective {
+        if previous.contains(&(&dossier.id, &hearing.id)) {
+            value += weights.stability;
+        }
+        if config.allow_moving_pinned && dossier.pinned_hearing.as_ref() == Some(&hearing.id) {
+            value += weights.published_stability;
+        }
+    }
+    value
+}
+
+/// A chamber being solved.
+pub(crate) struct Part<'c, 'a> {
+    chamber: &'c Chamber<'a>,
+    instance_pairs: Pairs,
+    /// The pairs of the model solved: every lawful pair with free benches,
+    /// those the heuristic's benches allow with fixed ones.
+    model_pairs: Pairs,
+    heuristic_benches: Benches,
+    eligible: Vec<usize>,
+    mode: BenchMode,
+    extras: Extras,
+    penalty: f64,
+    /// Bound valid for every lawful plan of the chamber.
+    lp_bound: Option<f64>,
+    /// The LP value of the model solved: no plan of that model scores more.
+    model_bound: Option<f64>,
+    best: MilpResult,
+    /// The model's objective of `best`.
+    score: f64,
+    search: lns::State,
+    spent: Duration,
+}
+
+impl<'c, 'a> Part<'c, 'a> {
+    /// Benches, greedy start, bound, LP and a first MILP plan, within `budget`.
+    pub(crate) fn prepare(chamber: &'c Chamber<'a>, config: &SolveConfig<'_>, budget: Duration) -> Self {
+        let started = Instant::now();
+        let previous: PreviousPairs<'_> =
+            config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect();
+        let instance = chamber.instance;
+        let n_hearings = chamber.hearings.len();
+        let instance_pairs: Pairs = (0..chamber.dossiers.len())
+            .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, &previous, d, h))).collect())
+            .collect();
+        let mut demand: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
+        let mut pinned: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
+        for (d, list) in chamber.candidates.iter().enumerate() {
+            for &h in list {
+                demand[h].push(chamber.dossiers[d]);
+            }
+            if let Some(p) = chamber.dossier(d).pinned_hearing.as_ref().and_then(|p| instance.hearing_idx(p)) {
+                if let Some(local) = chamber.hearings.iter().position(|&g| g == p) {
+                    pinned[local].push(chamber.dossiers[d]);
+                }
+            }
+        }
+        let eligible = benches::eligible(instance, &chamber.id);
+        let heuristic_benches = benches::choose(&benches::BenchInput {
+            instance,
+            hearings: &chamber.hearings,
+            eligible: &eligible,
+            demand: &demand,
+            pinned: &pinned,
+            seed: config.seed,
+        });
+        let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
+        let mode = if n_pairs <= config.full_model_max_pairs { BenchMode::Free } else { BenchMode::Fixed };
+        let fixed_pairs: Pairs = instance_pairs
+            .iter()
+            .enumerate()
+            .map(|(d, list)| {
+                list.iter()
+                    .copied()
+                    .filter(|&(h, _)| {
+                        candidates::bench_filter(
+                            instance,
+                            chamber.dossier(d),
+                            chamber.hearing(h),
+                            heuristic_benches[h].as_deref(),
+                        )
+                        .is_none()
+                    })
+                    .collect()
+            })
+            .collect();
+        let start = greedy::greedy(chamber, &heuristic_benches, &fixed_pairs);
+        let max_value = instance_pairs.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
+        let extras = match config.objective {
+            Objective::Benchmark => Extras::default(),
+            Objective::Default(weights) => {
+                Extras { matter_group_cost: weights.matter_grouping, load_cost: weights.load_balance }
+            }
+        };
+        let mut part = Part {
+            chamber,
+            model_pairs: if mode == BenchMode::Free { instance_pairs.clone() } else { fixed_pairs },
+            instance_pairs,
+            heuristic_benches,
+            eligible,
+            mode,
+            extras,
+            penalty: 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64),
+            lp_bound: None,
+            model_bound: None,
+            best: MilpResult {
+                assigned: start.clone(),
+                benches: Vec::new(),
+                dual_bound: None,
+                status: "NotSet".into(),
+                time_limit_hit: false,
+                improved: false,
+                lp_values: None,
+            },
+            score: 0.0,
+            search: lns::State::default(),
+            spent: Duration::ZERO,
+        };
+        part.best.benches = part.heuristic_benches.clone();
+        part.score = part.score_of(&start);
+        let remaining = || budget.saturating_sub(started.elapsed());
+        // Each stage gets a deadline, a share of the time left; building its
+        // model counts against it. The bound first, within a quarter.
+        let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
+        let stop = config.cancel.unwrap_or(&model::NEVER);
+        part.lp_bound = bound::lp_bound(chamber, &part.instance_pairs, deadline(0.25), stop);
+        if mode == BenchMode::Free {
+            let result = part.run(config, &part.model_pairs, &start, false, deadline(0.95));
+            part.model_bound = result.dual_bound;
+            part.keep(result);
+        } else {
+            // LP of the fixed-bench model, then the MILP restricted to the
+            // LP's support and the greedy start's pairs; the search improves
+            // it afterwards.
+            let lp = part.run(config, &part.model_pairs, &start, true, deadline(0.4));
+            part.model_bound = lp.dual_bound;
+            let restricted: Pairs = match &lp.lp_values {
+                Some(values) => part
+                    .model_pairs
+                    .iter()
+                    .zip(values)
+                    .enumerate()
+                    .map(|(d, (list, lp_row))| {
+                        list.iter()
+                            .zip(lp_row)
+                            .filter(|((h, _), v)| **v > 1e-6 || start[d] == Some(*h))
+                            .map(|(pair, _)| *pair)
+                            .collect()
+                    })
+                    .collect(),
+                None => part.model_pairs.clone(),
+            };
+            let result = part.run(config, &restricted, &start, false, deadline(0.95));
+            part.keep(result);
+        }
+        part.spent = started.elapsed();
+        part
+    }
+
+    /// Solves the chamber's model over `pairs` from `start` by `deadline`.
+    fn run(
+        &self,
+        config: &SolveConfig<'_>,
+        pairs: &Pairs,
+        start: &[Option<usize>],
+        relax: bool,
+        deadline: Instant,
+    ) -> MilpResult {
+        let input = model::MilpInput {
+            chamber: self.chamber,
+            pairs,
+            mode: self.mode,
+            benches: &self.heuristic_benches,
+            start,
+            penalty: self.penalty,
+            // The LP only chooses the support of the restricted MILP: the
+            // pair values suffice, and the soft terms' rows would slow it.
+            extras: if relax { Extras::default() } else { self.extras },
+            eligible: &self.eligible,
+            relax,
+        };
+        model::solve(
+            &input,
+            model::MilpSettings {
+                deadline,
+                stop: config.cancel.unwrap_or(&model::NEVER),
+                gap: config.gap_target,
+                seed: config.seed,
+                node_limit: config.node_limit,
+                threads: 1,
+            },
+        )
+    }
+
+    /// Keeps `result` if it scores better than the best plan so far.
+    fn keep(&mut self, result: MilpResult) -> bool {
+        let score = self.score_of(&result.assigned);
+        let time_limit_hit = self.best.time_limit_hit || result.time_limit_hit;
+        let better = result.improved && score > self.score + 1e-6;
+        if better {
+            self.best = result;
+            self.score = score;
+        } else {
+            self.best.status = result.status;
+        }
+        self.best.time_limit_hit = time_limit_hit;
+        better
+    }
+
+    /// The model's objective of an assignment (fixed benches): pair values,
+    /// less the penalty of each unmet requirement and the soft terms.
+    fn score_of(&self, assigned: &[Option<usize>]) -> f64 {
+        let chamber = self.chamber;
+        let mut score = lns::value(&self.instance_pairs, assigned);
+        score -= self.penalty
+            * assigned.iter().zip(&chamber.required).filter(|(a, r)| a.is_none() && r.is_some()).count() as f64;
+        if self.extras.matter_group_cost > 0.0 {
+            let groups: std::collections::HashSet<(usize, &str)> = assigned
+                .iter()
+                .enumerate()
+                .filter_map(|(d, a)| Some((a.as_ref().copied()?, chamber.dossier(d).matter.as_ref()?.as_str())))
+                .collect();
+            score -= self.extras.matter_group_cost * groups.len() as f64;
+        }
+        if self.extras.load_cost > 0.0 {
+            let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+            for (h, bench) in self.heuristic_benches.iter().enumerate() {
+                for &m in bench.iter().flatten() {
+                    attends.insert((m, h));
+                }
+            }
+            for (d, a) in assigned.iter().enumerate() {
+                if let Some(h) = *a {
+                    for m in chamber.dossier(d).rapporteurs.iter().filter_map(|id| chamber.instance.magistrate_idx(id))
+                    {
+                        attends.insert((m, h));
+                    }
+                }
+            }
+            let mut load: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+            for (m, _) in attends {
+                *load.entry(m).or_default() += 1;
+            }
+            score -= self.extras.load_cost * load.values().copied().max().unwrap_or(0) as f64;
+        }
+        score
+    }
+
+    /// The objective of the best plan so far (pair values).
+    pub(crate) fn objective(&self) -> f64 {
+        lns::value(&self.instance_pairs, &self.best.assigned)
+    }
+
+    /// The bound valid for every lawful plan of the chamber, once known.
+    pub(crate) fn bound(&self) -> Option<f64> {
+        self.lp_bound
+    }
+
+    /// What the chamber may still gain: its model's bound less its score
+    /// (0 once the search has nothing left to try).
+    pub(crate) fn gain(&self, config: &SolveConfig<'_>) -> f64 {
+        if self.mode == BenchMode::Free || self.search.exhausted {
+            return 0.0;
+        }
+        let Some(bound) = self.model_bound.or(self.lp_bound) else { return 0.0 };
+        let gap = bound - self.score;
+        if gap <= config.gap_target * bound.abs() { 0.0 } else { gap }
+    }
+
+    /// Searches for a better plan until `until`, solving at most `most`
+    /// neighbourhoods.
+    pub(crate) fn improve(&mut self, config: &SolveConfig<'_>, until: Instant, most: usize) {
+        if self.gain(config) <= 0.0 {
+            return;
+        }
+        let started = Instant::now();
+        let chamber = self.chamber;
+        let mut state = std::mem::take(&mut self.search);
+        let last = state.solved.saturating_add(most);
+        while Instant::now() + Duration::from_millis(30) < until
+            && self.gain(config) > 0.0
+            && !state.exhausted
+            && state.solved < last
+        {
+            let Some(window) = state.next(chamber, &self.model_pairs, &self.best.assigned) else { break };
+            // One neighbourhood gets at most a few seconds, so that one hard
+            // window does not take the slice.
+            let deadline = until.min(Instant::now() + Duration::from_secs(3));
+            let result = self.run(config, &window, &self.best.assigned.clone(), false, deadline);
+            let gained = self.keep(result);
+            state.record(gained);
+            if config.cancel.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
+                break;
+            }
+        }
+        self.search = state;
+        self.spent += started.elapsed();
+    }
+
+    /// The chamber's plan, its reasons and figures.
+    pub(crate) fn finish(self, config: &SolveConfig<'_>) -> ChamberPlan {
+        let chamber = self.chamber;
+        let n_hearings = chamber.hearings.len();
+        let milp = &self.best;
+        let objective = lns::value(&self.instance_pairs, &milp.assigned);
+        // Reasons judge unused hearings by the heuristic's bench: with free
+        // benches the MILP gives an unused hearing none, though one exists.
+        let reason_benches: Benches = (0..n_hearings)
+            .map(|h| {
+                if milp.assigned.contains(&Some(h)) {
+                    milp.benches[h].clone()
+                } else {
+                    self.heuristic_benches[h].clone()
+                }
+            })
+            .collect();
+        let outcome = reasons::Outcome { benches: &reason_benches, assigned: &milp.assigned };
+        let mut unscheduled = Vec::new();
+        let mut broken = Vec::new();
+        for d in 0..chamber.dossiers.len() {
+            if milp.assigned[d].is_some() {
+                continue;
+            }
+            let dossier = chamber.dossier(d);
+            let (reason, detail) = reasons::unscheduled(chamber, d, &outcome);
+            unscheduled.push(Unscheduled { dossier: dossier.id.clone(), reason, detail });
+            if let Some(requirement) = chamber.required[d] {
+                let (cause, detail) = reasons::broken(chamber, d, requirement, &outcome);
+                broken.push(BrokenRequirement {
+                    dossier: dossier.id.clone(),
+                    requirement: requirement.as_str().into(),
+                    cause,
+                    detail,
+                });
+            }
+        }
+        // The MILP's dual bound holds for every plan when benches were free,
+        // the objective is the benchmark's and no requirement is broken.
+        let dual_ok = self.mode == BenchMode::Free && config.objective == Objective::Benchmark && broken.is_empty();
+        let bound = match (self.lp_bound, milp.dual_bound.filter(|_| dual_ok)) {
+            (Some(lp), Some(dual)) => Some(lp.min(dual).max(objective)),
+            (Some(lp), None) => Some(lp.max(objective)),
+            (None, Some(dual)) => Some(dual.max(objective)),
+            (None, None) => None,
+        };
+        let used: Vec<bool> = (0..n_hearings).map(|h| milp.assigned.contains(&Some(h))).collect();
+        ChamberPlan {
+            stats: PartStats {
+                chamber: chamber.id.to_string(),
+                dossiers: chamber.dossiers.len(),
+                hearings: n_hearings,
+                pairs: self.model_pairs.iter().map(Vec::len).sum(),
+                assigned: milp.assigned.iter().flatten().count(),
+                objective,
+                bound,
+                model: if self.mode == BenchMode::Free { "full" } else { "fixed_benches" },
+                milp_status: milp.status.clone(),
+                milp_solution: milp.improved,
+                time_limit_hit: milp.time_limit_hit,
+                neighbourhoods: self.search.solved,
+                solve_ms: self.spent.as_millis() as u64,
+            },
+            assignments: milp
+                .assigned
+                .iter()
+                .enumerate()
+                .filter_map(|(d, a)| a.map(|h| (chamber.dossiers[d], chamber.hearings[h])))
+                .collect(),
+            benches: milp
+                .benches
+                .iter()
+                .enumerate()
+                .filter(|(h, _)| used[*h])
+                .filter_map(|(h, bench)| bench.clone().map(|members| (chamber.hearings[h], members)))
+                .collect(),
+            unscheduled,
+            broken,
+        }
+    }
+}
