@@ -156,7 +156,7 @@ impl<'c, 'a> Part<'c, 'a> {
             spent: Duration::ZERO,
         };
         part.best.benches = part.heuristic_benches.clone();
-        part.score = part.score_of(&start);
+        part.score = part.score_of(&start, &part.heuristic_benches);
         let remaining = || budget.saturating_sub(started.elapsed());
         // Each stage gets a deadline, a share of the time left; building its
         // model counts against it. The bound first, within a quarter.
@@ -233,7 +233,7 @@ impl<'c, 'a> Part<'c, 'a> {
 
     /// Keeps `result` if it scores better than the best plan so far.
     fn keep(&mut self, result: MilpResult) -> bool {
-        let score = self.score_of(&result.assigned);
+        let score = self.score_of(&result.assigned, &result.benches);
         let time_limit_hit = self.best.time_limit_hit || result.time_limit_hit;
         let better = result.improved && score > self.score + 1e-6;
         if better {
@@ -246,9 +246,11 @@ impl<'c, 'a> Part<'c, 'a> {
         better
     }
 
-    /// The model's objective of an assignment (fixed benches): pair values,
-    /// less the penalty of each unmet requirement and the soft terms.
-    fn score_of(&self, assigned: &[Option<usize>]) -> f64 {
+    /// The model's objective of an assignment and its benches: pair values,
+    /// less the penalty of each unmet requirement and the soft terms (fixed
+    /// benches count at every hearing, as in the model; free ones where
+    /// the hearing is used).
+    fn score_of(&self, assigned: &[Option<usize>], benches: &Benches) -> f64 {
         let chamber = self.chamber;
         let mut score = lns::value(&self.instance_pairs, assigned);
         score -= self.penalty
@@ -263,7 +265,8 @@ impl<'c, 'a> Part<'c, 'a> {
         }
         if self.extras.load_cost > 0.0 {
             let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-            for (h, bench) in self.heuristic_benches.iter().enumerate() {
+            let counted = |h: usize| self.mode == BenchMode::Fixed || assigned.contains(&Some(h));
+            for (h, bench) in benches.iter().enumerate().filter(|(h, _)| counted(*h)) {
                 for &m in bench.iter().flatten() {
                     attends.insert((m, h));
                 }
