@@ -12,9 +12,16 @@ use good_lp::{Expression, ProblemVariables, SolverModel, variable};
 use crate::chamber::Chamber;
 use crate::model::Pairs;
 
+/// The LP optimum: its value (the bound) and the value of every pair, like
+/// `pairs`.
+pub(crate) struct LpBound {
+    pub(crate) value: f64,
+    pub(crate) pair_values: Vec<Vec<f64>>,
+}
+
 /// The LP bound of a chamber for pair values `pairs` (instance-level
 /// candidates), or `None` when HiGHS gives no optimal LP.
-pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, stop: &AtomicBool) -> Option<f64> {
+pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, stop: &AtomicBool) -> Option<LpBound> {
     if stop.load(Ordering::Relaxed) {
         return None;
     }
@@ -33,9 +40,8 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, 
         rows.push(row);
     }
     if rows.iter().all(Vec::is_empty) {
-        return Some(0.0);
+        return Some(LpBound { value: 0.0, pair_values: vec![Vec::new(); pairs.len()] });
     }
-    // Columns are numbered in creation order: pair by pair, dossier by dossier.
     let mut problem = vars.maximise(objective).using(good_lp::solvers::highs::highs);
     for row in rows.iter().filter(|row| row.len() > 1) {
         let sum: Expression = row.iter().map(|(_, var)| *var).sum();
@@ -64,12 +70,20 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, 
     }
     let solution = solved.get_solution();
     let values = solution.columns();
-    let value = pairs
+    // Columns are numbered pair by pair, dossier by dossier.
+    let mut column = 0;
+    let pair_values: Vec<Vec<f64>> = pairs
         .iter()
-        .zip(&rows)
-        .flat_map(|(list, row)| list.iter().zip(row))
-        .enumerate()
-        .map(|(column, ((_, coefficient), _))| coefficient * values.get(column).copied().unwrap_or(0.0))
-        .sum();
-    Some(value)
+        .map(|list| {
+            list.iter()
+                .map(|_| {
+                    column += 1;
+                    values.get(column - 1).copied().unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    let value =
+        pairs.iter().zip(&pair_values).flat_map(|(list, row)| list.iter().zip(row)).map(|((_, c), v)| c * v).sum();
+    Some(LpBound { value, pair_values })
 }

@@ -12,10 +12,12 @@
 //! model too when the chamber is small enough (`full_model_max_pairs`), with
 //! them fixed otherwise. With fixed benches, the first plan is the MILP
 //! restricted to the LP's support; the time left then goes, a slice at a
-//! time, to the chamber that may still gain most, whose plan a
-//! large-neighbourhood search improves window of weeks by window of weeks
-//! (`lns`). The bound is the LP relaxation of the assignment core. Every
-//! plan returned is re-verified by the independent checker.
+//! time, to the chamber that may still gain most per second already
+//! searched, whose plan a large-neighbourhood search improves window of
+//! hearings by window of hearings (`lns`) — with the heuristic's benches
+//! first, then re-deciding the window's benches. The bound is the LP
+//! relaxation of the assignment core. Every plan returned is re-verified by
+//! the independent checker.
 //!
 //! **Invariant: no I/O.** Everything the solver needs comes in
 //! [`SolveConfig`]; it reads no clock but its own elapsed time.
@@ -213,12 +215,13 @@ pub enum SolveError {
 
 /// Share of a large chamber's time spent on its first plan (the rest goes
 /// to the search, where it gains most).
-const PREPARE_SHARE: f64 = 0.7;
+const PREPARE_SHARE: f64 = 0.85;
 /// Longest run of the search on one chamber before the scheduler chooses
 /// again.
-const SLICE: Duration = Duration::from_millis(3_000);
+const SLICE: Duration = Duration::from_millis(1_000);
 /// Neighbourhoods each chamber searches in a deterministic solve (with a
-/// node limit): one pass of two-week windows over an eight-week horizon.
+/// node limit): most of a pass of one-block windows over an eight-week
+/// horizon (about 48 hearings a chamber).
 const DETERMINISTIC_NEIGHBOURHOODS: usize = 7;
 /// Shortest slice worth starting.
 const MIN_SLICE: Duration = Duration::from_millis(60);
@@ -258,8 +261,6 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         .map_err(|e| SolveError::ThreadPool(e.to_string()))?;
     let cancelled = || config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
     let done = std::sync::Mutex::new((0usize, 0.0f64));
-    // Work not yet prepared, to share the preparation time among what remains.
-    let waiting = std::sync::Mutex::new(total);
     // Preparation, largest chamber first: each of `threads` workers takes
     // the next chamber when it is free. A chamber whose benches the MILP
     // decides (a small one) gets its whole share of the limit; a larger one
@@ -284,22 +285,22 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                     if cancelled() {
                         return;
                     }
-                    let share = {
-                        let mut waiting = waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        let share = (threads as f64 * sizes[c] as f64 / (*waiting).max(1) as f64).min(1.0);
-                        *waiting = waiting.saturating_sub(sizes[c]);
-                        share
-                    };
+                    // The chamber's share of the threads' time, by size;
+                    // its preparation gets a part of it (all of it when the
+                    // MILP decides the benches), the rest is searched in
+                    // slices once every chamber is prepared.
+                    let share = (threads as f64 * sizes[c] as f64 / total as f64).min(1.0);
                     let free_benches = sizes[c] <= config.full_model_max_pairs;
                     let remaining = solve_end.saturating_duration_since(Instant::now());
-                    let budget = remaining.mul_f64(if free_benches { share } else { share * PREPARE_SHARE });
+                    let budget =
+                        solve_limit.mul_f64(if free_benches { share } else { share * PREPARE_SHARE }).min(remaining);
                     let mut prepared = part::Part::prepare(&chambers[c], config, budget);
                     if config.node_limit.is_some() {
                         // A deterministic solve (a work limit, not a time
                         // limit) searches a fixed number of neighbourhoods
                         // in the chamber's own time, not what the clock
                         // leaves.
-                        let until = Instant::now() + remaining.mul_f64(share).saturating_sub(budget);
+                        let until = Instant::now() + solve_limit.mul_f64(share).min(remaining).saturating_sub(budget);
                         prepared.improve(config, until, DETERMINISTIC_NEIGHBOURHOODS);
                     }
                     let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -318,8 +319,9 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                     *lock(c) = Some(prepared);
                     ready.fetch_add(1, Ordering::Relaxed);
                 }
-                // Improvement: the prepared chamber that may still gain most,
-                // one slice at a time, until the limit.
+                // Improvement: the prepared chamber that may still gain most
+                // per second already searched, one slice at a time, until
+                // the limit.
                 loop {
                     if config.node_limit.is_some() || cancelled() || Instant::now() + MIN_SLICE >= solve_end {
                         break;
@@ -328,8 +330,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         let _choosing = choosing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                         let best = (0..chambers.len())
                             .filter(|&c| !busy[c].load(Ordering::Relaxed))
-                            .filter_map(|c| lock(c).as_ref().map(|p| (c, p.gain(config))))
-                            .filter(|(_, gain)| *gain > 0.0)
+                            .filter_map(|c| lock(c).as_ref().map(|p| (c, p.priority(config))))
+                            .filter(|(_, priority)| *priority > 0.0)
                             .max_by(|a, b| a.1.total_cmp(&b.1));
                         if let Some((c, _)) = best {
                             busy[c].store(true, Ordering::Relaxed);

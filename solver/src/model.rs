@@ -3,8 +3,10 @@
 //! Variables: `x[d,h]` (binary) for every lawful pair; `s[d]` (slack in
 //! [0, 1]) for each hard requirement, so that an impossible requirement is
 //! *named* instead of making the model infeasible; attendance `a[m,h]` in
-//! [0, 1] (integral whenever `x` is); with free benches, `y[m,h]` (binary:
-//! m sits on h's bench) and `u[h]` (binary: h is used).
+//! [0, 1] (integral whenever `x` is); at each hearing whose bench is free
+//! (all of a small chamber's, a search window's), `y[m,h]` (binary: m sits
+//! on h's bench) and `u[h]` (binary: h is used); the other benches are
+//! given.
 //!
 //! Constraints: one hearing per dossier (exactly one, less the slack, for a
 //! requirement); capacities in weight and count; joined dossiers together;
@@ -20,10 +22,11 @@ use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 use crate::benches::Benches;
 use crate::chamber::Chamber;
 
-/// How benches are handled.
+/// How a chamber's benches are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BenchMode {
-    /// Benches are given; only dossiers are placed.
+    /// Benches are given; only dossiers are placed (the search may still
+    /// re-decide the benches of a window's hearings).
     Fixed,
     /// Benches are decided with the dossiers (the full model); the given
     /// benches only seed the MIP start.
@@ -79,6 +82,12 @@ pub(crate) fn pair_value(pairs: &[Vec<(usize, f64)>], d: usize, h: usize) -> Opt
     pairs[d].iter().find(|p| p.0 == h).map(|p| p.1)
 }
 
+/// The entry of `values` (laid out like `pairs`) for local dossier `d` at
+/// local hearing `h`; 0 when that is not a pair.
+pub(crate) fn pair_value_of(pairs: &[Vec<(usize, f64)>], values: &[Vec<f64>], d: usize, h: usize) -> f64 {
+    pairs[d].iter().position(|p| p.0 == h).and_then(|i| values[d].get(i)).copied().unwrap_or(0.0)
+}
+
 /// Joined dossiers at the same hearing: each member's variable equals the
 /// lead's, and is zero where the other members have no pair.
 pub(crate) fn joined_together(groups: &[Vec<usize>], x: &[Vec<(usize, Variable)>]) -> Vec<good_lp::Constraint> {
@@ -99,7 +108,9 @@ pub(crate) fn joined_together(groups: &[Vec<usize>], x: &[Vec<(usize, Variable)>
 pub(crate) struct MilpInput<'a, 'b> {
     pub(crate) chamber: &'b Chamber<'a>,
     pub(crate) pairs: &'b Pairs,
-    pub(crate) mode: BenchMode,
+    /// Per local hearing: whether its bench is decided by the model (`y`
+    /// and `u` variables) or given by `benches`.
+    pub(crate) free: &'b [bool],
     pub(crate) benches: &'b Benches,
     pub(crate) start: &'b [Option<usize>],
     pub(crate) penalty: f64,
@@ -140,7 +151,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     let chamber = input.chamber;
     let instance = chamber.instance;
     let n_hearings = chamber.hearings.len();
-    let free = input.mode == BenchMode::Free;
+    let free = input.free;
     let binary = || if input.relax { variable().min(0.0).max(1.0) } else { variable().binary() };
     let mut vars = ProblemVariables::new();
     let mut columns = Columns { values: Vec::new(), index: HashMap::new() };
@@ -194,53 +205,51 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     // Benches: fixed occupancy, or y/u variables.
     let mut y: HashMap<(usize, usize), Variable> = HashMap::new();
     let mut used: Vec<Option<Variable>> = vec![None; n_hearings];
-    if free {
-        for h in 0..n_hearings {
-            let hearing = chamber.hearing(h);
-            let Some(rule) = instance.formation(hearing.formation) else { continue };
-            let u = columns.add(&mut vars, binary(), f64::from(u8::from(start_used[h])));
-            used[h] = Some(u);
-            let members: Vec<usize> = match &hearing.locked_bench {
-                Some(locked) => locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect(),
-                None => input.eligible.to_vec(),
-            };
-            let mut size = Expression::default();
-            for m in members {
-                if instance.magistrates()[m].is_absent_on(hearing.date) && hearing.locked_bench.is_none() {
-                    continue;
-                }
-                let on = start_used[h] && start_bench(m, h);
-                let var = columns.add(&mut vars, binary(), f64::from(u8::from(on)));
-                if hearing.locked_bench.is_some() {
-                    constraints.push((var - u).eq(0.0));
-                }
-                size += var;
-                y.insert((m, h), var);
+    for h in (0..n_hearings).filter(|&h| free[h]) {
+        let hearing = chamber.hearing(h);
+        let Some(rule) = instance.formation(hearing.formation) else { continue };
+        let u = columns.add(&mut vars, binary(), f64::from(u8::from(start_used[h])));
+        used[h] = Some(u);
+        let members: Vec<usize> = match &hearing.locked_bench {
+            Some(locked) => locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect(),
+            None => input.eligible.to_vec(),
+        };
+        let mut size = Expression::default();
+        for m in members {
+            if instance.magistrates()[m].is_absent_on(hearing.date) && hearing.locked_bench.is_none() {
+                continue;
             }
-            constraints.push((size - f64::from(rule.bench_size) * u).eq(0.0));
-            for &(d, var) in &at_hearing[h] {
-                constraints.push((var - u).leq(0.0));
-                let dossier = chamber.dossier(d);
-                for recusal in &dossier.recusals {
-                    if let Some(&yv) = instance.magistrate_idx(&recusal.magistrate).and_then(|m| y.get(&(m, h))) {
-                        constraints.push((yv + var).leq(1.0));
-                    }
+            let on = start_used[h] && start_bench(m, h);
+            let var = columns.add(&mut vars, binary(), f64::from(u8::from(on)));
+            if hearing.locked_bench.is_some() {
+                constraints.push((var - u).eq(0.0));
+            }
+            size += var;
+            y.insert((m, h), var);
+        }
+        constraints.push((size - f64::from(rule.bench_size) * u).eq(0.0));
+        for &(d, var) in &at_hearing[h] {
+            constraints.push((var - u).leq(0.0));
+            let dossier = chamber.dossier(d);
+            for recusal in &dossier.recusals {
+                if let Some(&yv) = instance.magistrate_idx(&recusal.magistrate).and_then(|m| y.get(&(m, h))) {
+                    constraints.push((yv + var).leq(1.0));
                 }
-                // Voices = bench_size + |R| − Σ_{r∈R} y[r,h], within bounds when x = 1.
-                let reporters: Vec<Variable> = dossier
-                    .rapporteurs
-                    .iter()
-                    .filter_map(|id| instance.magistrate_idx(id).and_then(|m| y.get(&(m, h))).copied())
-                    .collect();
-                let k = f64::from(rule.bench_size) + dossier.rapporteurs.len() as f64;
-                let on_bench: Expression = reporters.iter().copied().sum();
-                if k - f64::from(rule.max_voices) > 0.0 {
-                    constraints.push((on_bench.clone() - (k - f64::from(rule.max_voices)) * var).geq(0.0));
-                }
-                let room = k - f64::from(rule.min_voices);
-                if room < reporters.len() as f64 {
-                    constraints.push((on_bench + reporters.len() as f64 * var).leq(room + reporters.len() as f64));
-                }
+            }
+            // Voices = bench_size + |R| − Σ_{r∈R} y[r,h], within bounds when x = 1.
+            let reporters: Vec<Variable> = dossier
+                .rapporteurs
+                .iter()
+                .filter_map(|id| instance.magistrate_idx(id).and_then(|m| y.get(&(m, h))).copied())
+                .collect();
+            let k = f64::from(rule.bench_size) + dossier.rapporteurs.len() as f64;
+            let on_bench: Expression = reporters.iter().copied().sum();
+            if k - f64::from(rule.max_voices) > 0.0 {
+                constraints.push((on_bench.clone() - (k - f64::from(rule.max_voices)) * var).geq(0.0));
+            }
+            let room = k - f64::from(rule.min_voices);
+            if room < reporters.len() as f64 {
+                constraints.push((on_bench + reporters.len() as f64 * var).leq(room + reporters.len() as f64));
             }
         }
     }
@@ -271,7 +280,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     keys.sort_unstable();
     keys.dedup();
     for (m, h) in keys {
-        let fixed_on_bench = !free && start_bench(m, h);
+        let fixed_on_bench = !free[h] && start_bench(m, h);
         if fixed_on_bench {
             attendance.entry(m).or_default().insert(h, Expression::from(1.0));
             continue;
@@ -291,11 +300,9 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         }
         attendance.entry(m).or_default().insert(h, Expression::from(a));
     }
-    if !free {
-        for (h, bench) in input.benches.iter().enumerate() {
-            for &m in bench.iter().flatten() {
-                attendance.entry(m).or_default().entry(h).or_insert_with(|| Expression::from(1.0));
-            }
+    for (h, bench) in input.benches.iter().enumerate().filter(|(h, _)| !free[*h]) {
+        for &m in bench.iter().flatten() {
+            attendance.entry(m).or_default().entry(h).or_insert_with(|| Expression::from(1.0));
         }
     }
     let mut load_terms: Vec<Expression> = Vec::new();
@@ -325,7 +332,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         // Must match the load terms: fixed benches count at every hearing.
         let start_load = attendance
             .iter()
-            .map(|(&m, hs)| hs.keys().filter(|&&h| (!free && start_bench(m, h)) || start_attends(m, h)).count())
+            .map(|(&m, hs)| hs.keys().filter(|&&h| (!free[h] && start_bench(m, h)) || start_attends(m, h)).count())
             .max()
             .unwrap_or(0);
         let peak = columns.add(&mut vars, variable().min(0.0), start_load as f64);
@@ -412,17 +419,18 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     }
     let assigned: Vec<Option<usize>> =
         x.iter().map(|row| row.iter().find(|(_, var)| value(*var) > 0.5).map(|(h, _)| *h)).collect();
-    let benches = if free {
-        (0..n_hearings)
-            .map(|h| {
-                let mut members: Vec<usize> =
-                    y.iter().filter(|((_, hh), var)| *hh == h && value(**var) > 0.5).map(|((m, _), _)| *m).collect();
-                members.sort_unstable();
-                (!members.is_empty()).then_some(members)
-            })
-            .collect()
-    } else {
-        input.benches.clone()
-    };
+    let benches = (0..n_hearings)
+        .map(|h| {
+            if !free[h] {
+                return input.benches[h].clone();
+            }
+            let mut members: Vec<usize> =
+                y.iter().filter(|((_, hh), var)| *hh == h && value(**var) > 0.5).map(|((m, _), _)| *m).collect();
+            members.sort_unstable();
+            // An unused hearing keeps the bench it was given: a later
+            // fixed-bench solve may still use it.
+            if members.is_empty() { input.benches[h].clone() } else { Some(members) }
+        })
+        .collect();
     MilpResult { assigned, benches, dual_bound, status: status_text, time_limit_hit, improved: true, lp_values: None }
 }

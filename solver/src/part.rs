@@ -62,13 +62,13 @@ pub(crate) struct Part<'c, 'a> {
     penalty: f64,
     /// Bound valid for every lawful plan of the chamber.
     lp_bound: Option<f64>,
-    /// The LP value of the model solved: no plan of that model scores more.
-    model_bound: Option<f64>,
     best: MilpResult,
     /// The model's objective of `best`.
     score: f64,
     search: lns::State,
     spent: Duration,
+    /// Of which in the search.
+    searched: Duration,
 }
 
 impl<'c, 'a> Part<'c, 'a> {
@@ -141,7 +141,6 @@ impl<'c, 'a> Part<'c, 'a> {
             extras,
             penalty: 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64),
             lp_bound: None,
-            model_bound: None,
             best: MilpResult {
                 assigned: start.clone(),
                 benches: Vec::new(),
@@ -154,6 +153,7 @@ impl<'c, 'a> Part<'c, 'a> {
             score: 0.0,
             search: lns::State::default(),
             spent: Duration::ZERO,
+            searched: Duration::ZERO,
         };
         part.best.benches = part.heuristic_benches.clone();
         part.score = part.score_of(&start, &part.heuristic_benches);
@@ -162,34 +162,31 @@ impl<'c, 'a> Part<'c, 'a> {
         // model counts against it. The bound first, within a quarter.
         let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
         let stop = config.cancel.unwrap_or(&model::NEVER);
-        part.lp_bound = bound::lp_bound(chamber, &part.instance_pairs, deadline(0.25), stop);
+        let lp_bound = bound::lp_bound(chamber, &part.instance_pairs, deadline(0.25), stop);
+        part.lp_bound = lp_bound.as_ref().map(|lp| lp.value);
+        let free = vec![mode == BenchMode::Free; n_hearings];
         if mode == BenchMode::Free {
-            let result = part.run(config, &part.model_pairs, &start, false, deadline(0.95));
-            part.model_bound = result.dual_bound;
+            let result = part.run(config, &part.model_pairs, &start, &free, false, deadline(0.95));
             part.keep(result);
         } else {
             // LP of the fixed-bench model, then the MILP restricted to the
             // LP's support and the greedy start's pairs; the search improves
             // it afterwards.
-            let lp = part.run(config, &part.model_pairs, &start, true, deadline(0.4));
-            part.model_bound = lp.dual_bound;
-            let restricted: Pairs = match &lp.lp_values {
-                Some(values) => part
-                    .model_pairs
-                    .iter()
-                    .zip(values)
-                    .enumerate()
-                    .map(|(d, (list, lp_row))| {
-                        list.iter()
-                            .zip(lp_row)
-                            .filter(|((h, _), v)| **v > 1e-6 || start[d] == Some(*h))
-                            .map(|(pair, _)| *pair)
-                            .collect()
-                    })
-                    .collect(),
-                None => part.model_pairs.clone(),
+            let lp = part.run(config, &part.model_pairs, &start, &free, true, deadline(0.4));
+            // The support: the fixed-bench LP's, else (when it did not end
+            // in time) the bound LP's pairs that the benches allow.
+            let support = |d: usize, h: usize| match (&lp.lp_values, &lp_bound) {
+                (Some(values), _) => model::pair_value_of(&part.model_pairs, values, d, h) > 1e-6,
+                (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, &bound.pair_values, d, h) > 1e-6,
+                (None, None) => true,
             };
-            let result = part.run(config, &restricted, &start, false, deadline(0.95));
+            let restricted: Pairs = part
+                .model_pairs
+                .iter()
+                .enumerate()
+                .map(|(d, list)| list.iter().copied().filter(|&(h, _)| start[d] == Some(h) || support(d, h)).collect())
+                .collect();
+            let result = part.run(config, &restricted, &start, &free, false, deadline(0.95));
             part.keep(result);
         }
         part.spent = started.elapsed();
@@ -197,19 +194,22 @@ impl<'c, 'a> Part<'c, 'a> {
     }
 
     /// Solves the chamber's model over `pairs` from `start` by `deadline`.
+    /// `free` tells, per hearing, whether its bench is decided with the
+    /// dossiers; the others are those of the best plan so far.
     fn run(
         &self,
         config: &SolveConfig<'_>,
         pairs: &Pairs,
         start: &[Option<usize>],
+        free: &[bool],
         relax: bool,
         deadline: Instant,
     ) -> MilpResult {
         let input = model::MilpInput {
             chamber: self.chamber,
             pairs,
-            mode: self.mode,
-            benches: &self.heuristic_benches,
+            free,
+            benches: &self.best.benches,
             start,
             penalty: self.penalty,
             // The LP only chooses the support of the restricted MILP: the
@@ -298,15 +298,24 @@ impl<'c, 'a> Part<'c, 'a> {
         self.lp_bound
     }
 
-    /// What the chamber may still gain: its model's bound less its score
-    /// (0 once the search has nothing left to try).
+    /// What the chamber may still gain: its bound less its score (0 once
+    /// the search has nothing left to try). Without a bound (its LP did not
+    /// end in time), an assumed 1 % of the score, so that it is searched.
     pub(crate) fn gain(&self, config: &SolveConfig<'_>) -> f64 {
         if self.mode == BenchMode::Free || self.search.exhausted {
             return 0.0;
         }
-        let Some(bound) = self.model_bound.or(self.lp_bound) else { return 0.0 };
+        let Some(bound) = self.lp_bound else { return 0.01 * self.score.abs() };
         let gap = bound - self.score;
         if gap <= config.gap_target * bound.abs() { 0.0 } else { gap }
+    }
+
+    /// How much the scheduler wants to search the chamber next: what it may
+    /// still gain, per second already searched (half a second counted
+    /// before the first slice), so that one large chamber does not take
+    /// every slice while the others still gain.
+    pub(crate) fn priority(&self, config: &SolveConfig<'_>) -> f64 {
+        self.gain(config) / (self.searched.as_secs_f64() + 0.5)
     }
 
     /// Searches for a better plan until `until`, solving at most `most`
@@ -324,11 +333,13 @@ impl<'c, 'a> Part<'c, 'a> {
             && !state.exhausted
             && state.solved < last
         {
-            let Some(window) = state.next(chamber, &self.model_pairs, &self.best.assigned) else { break };
+            let Some(lns::Window { open, free_benches }) = state.next(chamber) else { break };
+            let window = self.window_pairs(&open, free_benches);
+            let free: Vec<bool> = open.iter().map(|&o| o && free_benches).collect();
             // One neighbourhood gets at most a few seconds, so that one hard
             // window does not take the slice.
             let deadline = until.min(Instant::now() + Duration::from_secs(3));
-            let result = self.run(config, &window, &self.best.assigned.clone(), false, deadline);
+            let result = self.run(config, &window, &self.best.assigned.clone(), &free, false, deadline);
             let gained = self.keep(result);
             state.record(gained);
             if config.cancel.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -337,6 +348,35 @@ impl<'c, 'a> Part<'c, 'a> {
         }
         self.search = state;
         self.spent += started.elapsed();
+        self.searched += started.elapsed();
+    }
+
+    /// A neighbourhood's pairs: each dossier's current pair, and its pairs
+    /// at the open hearings — every lawful one when their benches are
+    /// free, those their current benches allow otherwise.
+    fn window_pairs(&self, open: &[bool], free_benches: bool) -> Pairs {
+        let chamber = self.chamber;
+        self.instance_pairs
+            .iter()
+            .enumerate()
+            .map(|(d, list)| {
+                list.iter()
+                    .copied()
+                    .filter(|&(h, _)| {
+                        self.best.assigned[d] == Some(h)
+                            || (open[h]
+                                && (free_benches
+                                    || candidates::bench_filter(
+                                        chamber.instance,
+                                        chamber.dossier(d),
+                                        chamber.hearing(h),
+                                        self.best.benches[h].as_deref(),
+                                    )
+                                    .is_none()))
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The chamber's plan, its reasons and figures.

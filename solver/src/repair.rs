@@ -571,10 +571,11 @@ fn place(
     }
     let start: Vec<Option<usize>> =
         work.assigned.iter().enumerate().map(|(d, a)| a.filter(|h| pairs[d].iter().any(|p| p.0 == *h))).collect();
+    let fixed = vec![false; work.benches.len()];
     let input = model::MilpInput {
         chamber: &chamber,
         pairs: &pairs,
-        mode: model::BenchMode::Fixed,
+        free: &fixed,
         benches: &work.benches,
         start: &start,
         penalty: 10.0 * (PUBLISHED_KEEP_BONUS + 4.0) * max_value * (1.0 + chamber.dossiers.len() as f64),

@@ -279,6 +279,24 @@ fn tiny_instances_reach_the_brute_force_optimum() {
     }
 }
 
+/// With the benches fixed by the heuristic at first, the search goes on to
+/// re-decide them with the dossiers, window by window up to the whole
+/// horizon: given the time, it reaches the optimum of the full model, not
+/// only that of the heuristic's benches.
+#[test]
+fn the_search_re_decides_benches_up_to_the_optimum() {
+    for seed in 0..15 {
+        let instance = tiny(seed);
+        let searched = SolveConfig { gap_target: 0.0, node_limit: None, full_model_max_pairs: 0, ..config() };
+        let solved = solve(&instance, &searched).expect("solves");
+        assert_lawful(&instance, &solved, &format!("tiny {seed}"));
+        assert_eq!(solved.parts[0].model, "fixed_benches");
+        let optimum = brute_force(&instance);
+        let objective = solved.plan.objective.expect("objective");
+        assert!((objective - optimum).abs() < 1e-6, "tiny {seed}: search {objective}, brute force {optimum}");
+    }
+}
+
 fn with_changes(change: impl Fn(&mut Value)) -> Instance {
     let mut value: Value = serde_json::from_str(&fixture_text("check.json")).expect("JSON");
     change(&mut value);
