@@ -48,6 +48,17 @@ fn pair_value(
     value
 }
 
+/// The pairs that `keep(local dossier, local hearing)` accepts.
+fn filtered(pairs: &Pairs, keep: impl Fn(usize, usize) -> bool) -> Pairs {
+    pairs.iter().enumerate().map(|(d, list)| list.iter().copied().filter(|&(h, _)| keep(d, h)).collect()).collect()
+}
+
+/// Whether local hearing `h`'s bench in `benches` lets it hear local
+/// dossier `d` (no recused member, voices within bounds).
+fn bench_allows(chamber: &Chamber<'_>, benches: &Benches, d: usize, h: usize) -> bool {
+    candidates::bench_filter(chamber.instance, chamber.dossier(d), chamber.hearing(h), benches[h].as_deref()).is_none()
+}
+
 /// A chamber being solved.
 pub(crate) struct Part<'c, 'a> {
     chamber: &'c Chamber<'a>,
@@ -105,24 +116,7 @@ impl<'c, 'a> Part<'c, 'a> {
         });
         let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
         let mode = if n_pairs <= config.full_model_max_pairs { BenchMode::Free } else { BenchMode::Fixed };
-        let fixed_pairs: Pairs = instance_pairs
-            .iter()
-            .enumerate()
-            .map(|(d, list)| {
-                list.iter()
-                    .copied()
-                    .filter(|&(h, _)| {
-                        candidates::bench_filter(
-                            instance,
-                            chamber.dossier(d),
-                            chamber.hearing(h),
-                            heuristic_benches[h].as_deref(),
-                        )
-                        .is_none()
-                    })
-                    .collect()
-            })
-            .collect();
+        let fixed_pairs = filtered(&instance_pairs, |d, h| bench_allows(chamber, &heuristic_benches, d, h));
         let start = greedy::greedy(chamber, &heuristic_benches, &fixed_pairs);
         let max_value = instance_pairs.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
         let extras = match config.objective {
@@ -180,12 +174,7 @@ impl<'c, 'a> Part<'c, 'a> {
                 (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, &bound.pair_values, d, h) > 1e-6,
                 (None, None) => true,
             };
-            let restricted: Pairs = part
-                .model_pairs
-                .iter()
-                .enumerate()
-                .map(|(d, list)| list.iter().copied().filter(|&(h, _)| start[d] == Some(h) || support(d, h)).collect())
-                .collect();
+            let restricted = filtered(&part.model_pairs, |d, h| start[d] == Some(h) || support(d, h));
             let result = part.run(config, &restricted, &start, &free, false, deadline(0.95));
             part.keep(result);
         }
@@ -355,28 +344,10 @@ impl<'c, 'a> Part<'c, 'a> {
     /// at the open hearings — every lawful one when their benches are
     /// free, those their current benches allow otherwise.
     fn window_pairs(&self, open: &[bool], free_benches: bool) -> Pairs {
-        let chamber = self.chamber;
-        self.instance_pairs
-            .iter()
-            .enumerate()
-            .map(|(d, list)| {
-                list.iter()
-                    .copied()
-                    .filter(|&(h, _)| {
-                        self.best.assigned[d] == Some(h)
-                            || (open[h]
-                                && (free_benches
-                                    || candidates::bench_filter(
-                                        chamber.instance,
-                                        chamber.dossier(d),
-                                        chamber.hearing(h),
-                                        self.best.benches[h].as_deref(),
-                                    )
-                                    .is_none()))
-                    })
-                    .collect()
-            })
-            .collect()
+        filtered(&self.instance_pairs, |d, h| {
+            self.best.assigned[d] == Some(h)
+                || (open[h] && (free_benches || bench_allows(self.chamber, &self.best.benches, d, h)))
+        })
     }
 
     /// The chamber's plan, its reasons and figures.

@@ -267,12 +267,18 @@ fn brute_force(instance: &Instance) -> f64 {
 
 #[test]
 fn tiny_instances_reach_the_brute_force_optimum() {
+    let exact = SolveConfig { gap_target: 0.0, node_limit: None, ..config() };
+    assert_tiny_optima(&exact, "full");
+}
+
+/// On every tiny instance, `config` solves with `model` and reaches the
+/// brute-force optimum.
+fn assert_tiny_optima(config: &SolveConfig<'_>, model: &str) {
     for seed in 0..15 {
         let instance = tiny(seed);
-        let exact = SolveConfig { gap_target: 0.0, node_limit: None, ..config() };
-        let solved = solve(&instance, &exact).expect("solves");
+        let solved = solve(&instance, config).expect("solves");
         assert_lawful(&instance, &solved, &format!("tiny {seed}"));
-        assert_eq!(solved.parts[0].model, "full");
+        assert_eq!(solved.parts[0].model, model);
         let optimum = brute_force(&instance);
         let objective = solved.plan.objective.expect("objective");
         assert!((objective - optimum).abs() < 1e-6, "tiny {seed}: solver {objective}, brute force {optimum}");
@@ -285,16 +291,8 @@ fn tiny_instances_reach_the_brute_force_optimum() {
 /// only that of the heuristic's benches.
 #[test]
 fn the_search_re_decides_benches_up_to_the_optimum() {
-    for seed in 0..15 {
-        let instance = tiny(seed);
-        let searched = SolveConfig { gap_target: 0.0, node_limit: None, full_model_max_pairs: 0, ..config() };
-        let solved = solve(&instance, &searched).expect("solves");
-        assert_lawful(&instance, &solved, &format!("tiny {seed}"));
-        assert_eq!(solved.parts[0].model, "fixed_benches");
-        let optimum = brute_force(&instance);
-        let objective = solved.plan.objective.expect("objective");
-        assert!((objective - optimum).abs() < 1e-6, "tiny {seed}: search {objective}, brute force {optimum}");
-    }
+    let searched = SolveConfig { gap_target: 0.0, node_limit: None, full_model_max_pairs: 0, ..config() };
+    assert_tiny_optima(&searched, "fixed_benches");
 }
 
 fn with_changes(change: impl Fn(&mut Value)) -> Instance {
