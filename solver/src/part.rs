@@ -328,7 +328,7 @@ impl<'c, 'a> Part<'c, 'a> {
             // One neighbourhood gets at most a few seconds, so that one hard
             // window does not take the slice.
             let deadline = until.min(Instant::now() + Duration::from_secs(3));
-            let result = self.run(config, &window, &self.best.assigned.clone(), &free, false, deadline);
+            let result = self.run(config, &window, &self.best.assigned, &free, false, deadline);
             let gained = self.keep(result);
             state.record(gained);
             if config.cancel.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -378,13 +378,7 @@ impl<'c, 'a> Part<'c, 'a> {
             let (reason, detail) = reasons::unscheduled(chamber, d, &outcome);
             unscheduled.push(Unscheduled { dossier: dossier.id.clone(), reason, detail });
             if let Some(requirement) = chamber.required[d] {
-                let (cause, detail) = reasons::broken(chamber, d, requirement, &outcome);
-                broken.push(BrokenRequirement {
-                    dossier: dossier.id.clone(),
-                    requirement: requirement.as_str().into(),
-                    cause,
-                    detail,
-                });
+                broken.push(reasons::broken(chamber, d, requirement, &outcome));
             }
         }
         // The MILP's dual bound holds for every plan when benches were free,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use greffe_models::UnscheduledReason;
+use greffe_models::{BrokenRequirement, UnscheduledReason};
 
 use crate::benches::Benches;
 use crate::candidates::{self, Filter};
@@ -130,13 +130,25 @@ pub(crate) fn unscheduled(chamber: &Chamber<'_>, d: usize, outcome: &Outcome<'_>
     )
 }
 
-/// Cause code and French detail for a broken requirement.
+/// The broken requirement of local dossier `d`, with its cause code and
+/// French detail.
 pub(crate) fn broken(
     chamber: &Chamber<'_>,
     d: usize,
     requirement: Requirement,
     outcome: &Outcome<'_>,
-) -> (String, String) {
+) -> BrokenRequirement {
+    let (cause, detail) = broken_cause(chamber, d, requirement, outcome);
+    BrokenRequirement {
+        dossier: chamber.dossier(d).id.clone(),
+        requirement: requirement.as_str().into(),
+        cause,
+        detail,
+    }
+}
+
+/// Cause code and French detail for a broken requirement.
+fn broken_cause(chamber: &Chamber<'_>, d: usize, requirement: Requirement, outcome: &Outcome<'_>) -> (String, String) {
     let instance = chamber.instance;
     let dossier = chamber.dossier(d);
     let earliest = candidates::earliest(instance, dossier);

@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use greffe_checker::{CheckOptions, CheckReport, Violation, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
 use greffe_models::events::Applied;
-use greffe_models::{Bench, BrokenRequirement, Instance, Plan, Unscheduled};
+use greffe_models::{Bench, Instance, Plan, Unscheduled};
 use serde::{Deserialize, Serialize};
 
 use crate::benches::{self, Benches};
@@ -627,13 +627,7 @@ fn assemble(instance: &Instance, previous: &Plan, works: &[Work<'_>], started: I
                 }
             }
             if let Some(requirement) = chamber.required.get(d).copied().flatten() {
-                let (cause, detail) = reasons::broken(chamber, d, requirement, &outcome);
-                broken.push(BrokenRequirement {
-                    dossier: dossier.id.clone(),
-                    requirement: requirement.as_str().into(),
-                    cause,
-                    detail,
-                });
+                broken.push(reasons::broken(chamber, d, requirement, &outcome));
             }
         }
         for (h, bench) in work.benches.iter().enumerate() {
