@@ -17,13 +17,13 @@ pub struct CheckOptions {
 /// Tolerance on weight sums (weights are decimal numbers).
 const WEIGHT_EPSILON: f64 = 1e-9;
 
-struct Checker<'a> {
-    instance: &'a Instance,
+pub(crate) struct Checker<'a> {
+    pub(crate) instance: &'a Instance,
     violations: Vec<Violation>,
 }
 
 impl<'a> Checker<'a> {
-    fn push(
+    pub(crate) fn push(
         &mut self,
         code: ViolationCode,
         dossier: Option<&Dossier>,
@@ -47,7 +47,7 @@ impl<'a> Checker<'a> {
 
 /// A hearing as a clerk names it: `l'audience du 05/01/2027 (matin,
 /// formation FR)` (of its chamber, when another's dossier is concerned).
-fn describe_hearing(hearing: &Hearing) -> String {
+pub(crate) fn describe_hearing(hearing: &Hearing) -> String {
     format!("l'audience {}", hearing_fr(hearing))
 }
 
@@ -71,7 +71,7 @@ fn dossier_fr(dossier: &Dossier) -> String {
 }
 
 /// A magistrate by name (the id when the instance gives none).
-fn magistrate_fr(magistrate: &Magistrate) -> String {
+pub(crate) fn magistrate_fr(magistrate: &Magistrate) -> String {
     magistrate.name.clone().unwrap_or_else(|| magistrate.id.to_string())
 }
 
@@ -175,6 +175,7 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
     }
     check_capacities(&mut checker, &heard_at);
     check_attendance(&mut checker, &assigned, &benches);
+    crate::multi::check(&mut checker, &assigned, &heard_at, &benches);
     check_joined_groups(&mut checker, &assigned);
 
     let violations = checker.violations;
@@ -248,26 +249,28 @@ fn check_benches(checker: &mut Checker<'_>, plan: &Plan, heard_at: &[Vec<usize>]
 fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], bench: &greffe_models::Bench) {
     let instance = checker.instance;
     if let Some(rule) = instance.formation(hearing.formation) {
-        if members.len() != rule.bench_size as usize {
+        let size = hearing.bench_size(rule);
+        if members.len() != size {
             checker.push(
                 ViolationCode::BenchSize,
                 None,
                 Some(hearing),
                 None,
                 format!(
-                    "{} siège à {} magistrat(s) ; la formation {} en exige {}",
+                    "{} siège à {} magistrat(s) ; la formation {} en exige {size}",
                     describe_hearing(hearing),
                     members.len(),
                     hearing.formation,
-                    rule.bench_size
                 ),
             );
         }
     }
     for &m in members {
         let magistrate = checker.magistrate(m);
-        let other_chamber = !hearing.formation.is_multi_chamber() && magistrate.chamber != hearing.chamber;
-        if !magistrate.role.is_bench_eligible() || other_chamber {
+        // A multi-chamber bench's chambers are checked in `multi.rs`.
+        let other_chamber = !hearing.is_multi_chamber() && magistrate.chamber != hearing.chamber;
+        let premier = hearing.is_multi_chamber() && magistrate.role == Role::PremierPresident;
+        if !(magistrate.role.is_bench_eligible() || premier) || other_chamber {
             let why = if other_chamber {
                 format!("appartient à la chambre {}", magistrate.chamber)
             } else {
@@ -284,10 +287,17 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
     }
     match instance.magistrate_idx(&bench.president) {
         Some(p) if members.contains(&p) => {
-            let highest = members
-                .iter()
-                .copied()
-                .min_by(|&a, &b| checker.magistrate(a).precedence_key().cmp(&checker.magistrate(b).precedence_key()));
+            // Several chambers' members are ordered by seniority at the
+            // court (L421-4 COJ: the most senior chamber president).
+            let multi_chamber = hearing.is_multi_chamber();
+            let highest = members.iter().copied().min_by(|&a, &b| {
+                let (a, b) = (checker.magistrate(a), checker.magistrate(b));
+                if multi_chamber {
+                    a.court_precedence_key().cmp(&b.court_precedence_key())
+                } else {
+                    a.precedence_key().cmp(&b.precedence_key())
+                }
+            });
             if let Some(highest) = highest.filter(|&highest| highest != p) {
                 let expected = checker.magistrate(highest);
                 checker.push(
@@ -347,7 +357,7 @@ fn check_assignment(
 ) {
     let instance = checker.instance;
     let at = describe_hearing(hearing);
-    if dossier.chamber != hearing.chamber && !hearing.formation.is_multi_chamber() {
+    if dossier.chamber != hearing.chamber {
         checker.push(
             ViolationCode::WrongChamber,
             Some(dossier),
@@ -390,6 +400,24 @@ fn check_assignment(
                 date_fr(hearing.date)
             ),
         );
+    }
+    if let Some(referral) = dossier.referral.as_ref().filter(|r| !r.chambers.is_empty()) {
+        let named: BTreeSet<&str> = referral.chambers.iter().map(|c| c.as_str()).collect();
+        let composing: BTreeSet<&str> = hearing.chambers.iter().map(|c| c.as_str()).collect();
+        if named != composing {
+            checker.push(
+                ViolationCode::ReferralChambersMismatch,
+                Some(dossier),
+                Some(hearing),
+                None,
+                format!(
+                    "le dossier {} est renvoyé à une chambre mixte des chambres {} ; {at} réunit {}",
+                    dossier_fr(dossier),
+                    named.into_iter().collect::<Vec<_>>().join(", "),
+                    composing.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
     }
     if let Some(deadline) = dossier.deadline.filter(|deadline| hearing.date > *deadline) {
         checker.push(
@@ -443,19 +471,18 @@ fn check_assignment(
         let mut voices: BTreeSet<usize> = bench.iter().copied().collect();
         voices.extend(dossier.rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)));
         if let Some(rule) = instance.formation(hearing.formation) {
-            let n = voices.len() as u32;
-            if n < rule.min_voices || n > rule.max_voices {
+            let n = voices.len();
+            let (min_voices, max_voices) = hearing.voice_bounds(rule);
+            if n < min_voices || n > max_voices {
                 checker.push(
                     ViolationCode::VoicesOutOfBounds,
                     Some(dossier),
                     Some(hearing),
                     None,
                     format!(
-                        "{n} voix délibèrent sur le dossier {} à {at} (siège et rapporteurs) ; la formation {} en admet de {} à {}",
+                        "{n} voix délibèrent sur le dossier {} à {at} (siège et rapporteurs) ; la formation {} en admet de {min_voices} à {max_voices}",
                         dossier_fr(dossier),
                         hearing.formation,
-                        rule.min_voices,
-                        rule.max_voices
                     ),
                 );
             }

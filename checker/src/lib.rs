@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod check;
+mod multi;
 mod violation;
 
 pub use check::{CheckOptions, check};

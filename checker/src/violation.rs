@@ -73,6 +73,18 @@ pub enum ViolationCode {
     PinnedMoved,
     /// 10: a locked hearing with another bench.
     LockedBenchChanged,
+    /// 1 (v2): a referred dossier at a chambre mixte composed of other
+    /// chambers than its referral names.
+    ReferralChambersMismatch,
+    /// 5 (v2): a chamber of a chambre mixte or assemblée plénière with more
+    /// or fewer members than the law gives it.
+    MultiChamberSeats,
+    /// 5 (v2): a member of a chambre mixte or assemblée plénière who is
+    /// neither a member by right, nor designated, nor a designated substitute.
+    MultiChamberNotDesignated,
+    /// 5 (v2): a member by right or designated member replaced while he
+    /// could sit.
+    StandingMemberReplaced,
 }
 
 impl ViolationCode {
@@ -109,6 +121,10 @@ impl ViolationCode {
             Self::JoinedGroupSplit => "joined_group_split",
             Self::PinnedMoved => "pinned_moved",
             Self::LockedBenchChanged => "locked_bench_changed",
+            Self::ReferralChambersMismatch => "referral_chambers_mismatch",
+            Self::MultiChamberSeats => "multi_chamber_seats",
+            Self::MultiChamberNotDesignated => "multi_chamber_not_designated",
+            Self::StandingMemberReplaced => "standing_member_replaced",
         }
     }
 }
@@ -126,6 +142,10 @@ impl ViolationCode {
             Self::VoicesOutOfBounds => Some("art. L431-3 et R431-5 COJ"),
             Self::RapporteurAbsent => Some("art. 1012 et 1013 CPC"),
             Self::RecusedOnBench => Some("art. L111-6 et R111-4 COJ ; art. 6 § 1 CEDH"),
+            Self::ReferralChambersMismatch => Some("art. L431-5 et L431-7 COJ"),
+            Self::MultiChamberSeats | Self::MultiChamberNotDesignated | Self::StandingMemberReplaced => {
+                Some("art. L421-4 et L421-5 COJ")
+            }
             Self::UnknownDossier
             | Self::UnknownHearing
             | Self::UnknownMagistrate

@@ -54,6 +54,11 @@ pub(crate) enum FixturesCommand {
         /// 2 doubles it (1–5).
         #[arg(long, default_value_t = 1)]
         deadline_factor: u32,
+        /// Adds the chambre mixte and the assemblée plénière (premier
+        /// président, designations, a hearing of each about every six
+        /// weeks, referred dossiers).
+        #[arg(long)]
+        multi_chamber: bool,
         /// Where to write the instance (JSON).
         #[arg(long)]
         out: PathBuf,
@@ -61,10 +66,11 @@ pub(crate) enum FixturesCommand {
 }
 
 pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, out } = command;
+    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, out } = command;
     let config = GeneratorConfig {
         start: start.unwrap_or_else(default_start),
         deadline_factor,
+        multi_chamber,
         ..GeneratorConfig::new(scale.into(), weeks, seed)
     };
     let doc = generate(&config).map_err(|error| Failure::usage(error.to_string()))?;

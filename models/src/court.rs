@@ -21,6 +21,10 @@ pub struct Chamber {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// Premier président of the court: presides the chambre mixte and the
+    /// assemblée plénière (L421-4, L421-5 COJ); attached to `mi` or `pl`,
+    /// never on a chamber's own benches in the planning model.
+    PremierPresident,
     /// Président de chambre: presides whenever he sits.
     President,
     /// Doyen (de chambre or de section): presides in the president's absence.
@@ -37,12 +41,19 @@ pub enum Role {
 
 impl Role {
     /// Every role, in precedence order for presiding.
-    pub const ALL: [Role; 5] =
-        [Role::President, Role::Doyen, Role::Conseiller, Role::Referendaire, Role::AvocatGeneral];
+    pub const ALL: [Role; 6] = [
+        Role::PremierPresident,
+        Role::President,
+        Role::Doyen,
+        Role::Conseiller,
+        Role::Referendaire,
+        Role::AvocatGeneral,
+    ];
 
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::PremierPresident => "premier_president",
             Self::President => "president",
             Self::Doyen => "doyen",
             Self::Conseiller => "conseiller",
@@ -56,8 +67,9 @@ impl Role {
         Self::ALL.into_iter().find(|role| role.as_str() == raw)
     }
 
-    /// Whether this role may sit on a hearing's bench (planning model v1:
-    /// presidents, doyens and conseillers of the hearing's chamber).
+    /// Whether this role may sit on a chamber hearing's bench (presidents,
+    /// doyens and conseillers of the hearing's chamber). The premier
+    /// président sits only in chambre mixte and assemblée plénière.
     pub fn is_bench_eligible(self) -> bool {
         matches!(self, Self::President | Self::Doyen | Self::Conseiller)
     }
@@ -65,7 +77,7 @@ impl Role {
     /// Whether this role may be a dossier's rapporteur (conseiller or
     /// référendaire, art. 1012 CPC; doyens and presidents also report).
     pub fn may_report(self) -> bool {
-        !matches!(self, Self::AvocatGeneral)
+        !matches!(self, Self::AvocatGeneral | Self::PremierPresident)
     }
 
     /// Order in which roles preside: lower presides first (planning.md:
@@ -73,11 +85,12 @@ impl Role {
     /// conseiller of best rank).
     pub fn precedence(self) -> u8 {
         match self {
-            Self::President => 0,
-            Self::Doyen => 1,
-            Self::Conseiller => 2,
-            Self::Referendaire => 3,
-            Self::AvocatGeneral => 4,
+            Self::PremierPresident => 0,
+            Self::President => 1,
+            Self::Doyen => 2,
+            Self::Conseiller => 3,
+            Self::Referendaire => 4,
+            Self::AvocatGeneral => 5,
         }
     }
 }
@@ -110,6 +123,11 @@ pub struct Magistrate {
     pub absences: Vec<DateRange>,
     /// Most hearings attended in one ISO week.
     pub max_hearings_per_week: u32,
+    /// Date from which seniority at the court counts (installation), when
+    /// known: earlier is more senior. Decides who presides a chambre mixte
+    /// or an assemblée plénière when the premier président is prevented
+    /// (« le plus ancien des présidents de chambre », L421-4 COJ).
+    pub seniority: Option<Date>,
 }
 
 impl Magistrate {
@@ -122,5 +140,13 @@ impl Magistrate {
     /// Rank ties are broken by id so that the order is total.
     pub fn precedence_key(&self) -> (u8, u32, &str) {
         (self.role.precedence(), self.rank, self.id.as_str())
+    }
+
+    /// Key ordering magistrates of several chambers by precedence (a chambre
+    /// mixte or an assemblée plénière): by role, then seniority at the court
+    /// (unknown last), then rank and id. Ranks are per chamber, so they
+    /// cannot order two chambers' presidents; seniority can.
+    pub fn court_precedence_key(&self) -> (u8, Date, u32, &str) {
+        (self.role.precedence(), self.seniority.unwrap_or(Date::MAX), self.rank, self.id.as_str())
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::Date;
 use crate::formation::FormationCode;
 use crate::ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, MatterCode};
+use crate::multi::Referral;
 use crate::pourvoi::PourvoiNumber;
 
 /// Orientation circuit decided by the chamber's pre-orientation cell (civil
@@ -106,6 +107,8 @@ pub struct Dossier {
     pub joined_group: Option<JoinedGroupId>,
     /// The hearing of a published plan this dossier is pinned to.
     pub pinned_hearing: Option<HearingId>,
+    /// For a dossier of `mi` or `pl`: the referral that sent it there.
+    pub referral: Option<Referral>,
 }
 
 impl Dossier {

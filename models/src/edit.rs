@@ -170,12 +170,25 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
         }
         Edit::SetFormation { hearing, formation } => {
             let h = hearing_index(doc, hearing)?;
-            if FormationCode::parse(formation).is_none() {
+            let Some(code) = FormationCode::parse(formation) else {
                 return Err(problem(
                     "formation",
                     "unknown_formation",
                     format!("formation « {formation} » inconnue"),
                     "utiliser FR, FS ou FP",
+                ));
+            };
+            // CM and AP are held by `mi` and `pl`, with the benches the law
+            // gives them: a chamber's hearing never becomes one, nor the
+            // reverse.
+            let current = FormationCode::parse(&doc.hearings[h].formation);
+            if code.is_multi_chamber() || current.is_some_and(FormationCode::is_multi_chamber) {
+                return Err(problem(
+                    "formation",
+                    "formation_chamber_mismatch",
+                    format!("l'audience {hearing} ne peut pas passer en formation {formation}"),
+                    "une audience de chambre siège en FR, FS ou FP ; chambre mixte et assemblée plénière ont leurs \
+                     propres audiences",
                 ));
             }
             doc.hearings[h].formation = formation.clone();

@@ -2,7 +2,7 @@
 //! (R431-4 COJ), each of one chamber and one formation.
 
 use crate::dates::{Date, HalfDay};
-use crate::formation::FormationCode;
+use crate::formation::{FormationCode, FormationRule};
 use crate::ids::{ChamberId, HearingId, MagistrateId};
 
 /// A hearing of the calendar.
@@ -24,4 +24,34 @@ pub struct Hearing {
     pub capacity_count: u32,
     /// When set, the bench is exactly these magistrates.
     pub locked_bench: Option<Vec<MagistrateId>>,
+    /// The chambers composing a chambre mixte (at least three, L421-4 COJ)
+    /// or an assemblée plénière (every chamber, L421-5 COJ), in document
+    /// order; empty for a chamber's own hearing.
+    pub chambers: Vec<ChamberId>,
+}
+
+impl Hearing {
+    /// Whether the hearing is a chambre mixte or an assemblée plénière.
+    pub fn is_multi_chamber(&self) -> bool {
+        self.formation.is_multi_chamber()
+    }
+
+    /// Exact bench size under `rule` (the rule of this hearing's formation):
+    /// the rule's for a chamber's hearing; for CM and AP, the seats the law
+    /// gives the chambers composing it (L421-4, L421-5 COJ).
+    pub fn bench_size(&self, rule: &FormationRule) -> usize {
+        match crate::multi::bench_size(self.formation, self.chambers.len()) {
+            Some(size) if !self.chambers.is_empty() => size,
+            _ => rule.bench_size as usize,
+        }
+    }
+
+    /// Fewest and most voices on a dossier: the rule's bounds, moved by as
+    /// many seats as the bench differs from the rule's size (a chambre mixte
+    /// of four chambers has four more members than the rule's three).
+    pub fn voice_bounds(&self, rule: &FormationRule) -> (usize, usize) {
+        let extra = self.bench_size(rule) as i64 - i64::from(rule.bench_size);
+        let shift = |bound: u32| (i64::from(bound) + extra).max(0) as usize;
+        (shift(rule.min_voices), shift(rule.max_voices))
+    }
 }

@@ -12,6 +12,7 @@ use crate::dossier::Dossier;
 use crate::formation::{FormationCode, FormationRule};
 use crate::hearing::Hearing;
 use crate::ids::{ChamberId, DossierId, HearingId, MagistrateId};
+use crate::multi::Designation;
 
 /// A validated planning instance.
 #[derive(Debug, Clone)]
@@ -23,6 +24,7 @@ pub struct Instance {
     pub(crate) magistrates: Vec<Magistrate>,
     pub(crate) hearings: Vec<Hearing>,
     pub(crate) dossiers: Vec<Dossier>,
+    pub(crate) designations: Vec<Designation>,
     pub(crate) magistrate_index: HashMap<MagistrateId, usize>,
     pub(crate) hearing_index: HashMap<HearingId, usize>,
     pub(crate) dossier_index: HashMap<DossierId, usize>,
@@ -38,6 +40,7 @@ impl PartialEq for Instance {
             && self.magistrates == other.magistrates
             && self.hearings == other.hearings
             && self.dossiers == other.dossiers
+            && self.designations == other.designations
     }
 }
 
@@ -80,6 +83,22 @@ impl Instance {
     /// Dossiers, in document order.
     pub fn dossiers(&self) -> &[Dossier] {
         &self.dossiers
+    }
+
+    /// Designations of the chambre mixte's and the assemblée plénière's
+    /// members, per chamber.
+    pub fn designations(&self) -> &[Designation] {
+        &self.designations
+    }
+
+    /// The designation of `chamber` for `formation` (CM or AP), if any.
+    pub fn designation(&self, formation: FormationCode, chamber: &ChamberId) -> Option<&Designation> {
+        self.designations.iter().find(|d| d.formation == formation && &d.chamber == chamber)
+    }
+
+    /// The premier président, when the instance has one.
+    pub fn premier_president(&self) -> Option<usize> {
+        self.magistrates.iter().position(|m| m.role == Role::PremierPresident)
     }
 
     /// Position of a magistrate in [`Self::magistrates`].

@@ -459,6 +459,7 @@ impl Simulation<'_> {
             magistrates: self.court.magistrates.clone(),
             hearings,
             dossiers: offered,
+            designations: Vec::new(),
         };
         let instance = validate(&doc).map_err(|problems| SimulationError::Instance {
             week: target + 1,

@@ -32,6 +32,8 @@ pub(crate) struct BenchInput<'a> {
     /// Per chamber hearing, dossiers pinned there (hard: never blocked).
     pub(crate) pinned: &'a [Vec<usize>],
     pub(crate) seed: u64,
+    /// Who the chambre mixte and the assemblée plénière take.
+    pub(crate) reserved: &'a crate::multi::Reserved,
 }
 
 fn seeded(seed: u64, a: usize, b: usize) -> u64 {
@@ -110,11 +112,14 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
         let Some(rule) = instance.formation(hearing.formation) else { continue };
         let week = greffe_models::dates::iso_week(hearing.date);
         let size = rule.bench_size as usize;
-        let used = |m: usize| per_week.get(&(m, week.year(), week.week())).copied().unwrap_or(0);
+        let used = |m: usize| {
+            per_week.get(&(m, week.year(), week.week())).copied().unwrap_or(0) + input.reserved.in_week(m, hearing.date)
+        };
         let free = |m: usize| {
             let magistrate = &magistrates[m];
             !magistrate.is_absent_on(hearing.date)
                 && !on_slot.contains(&(m, hearing.date, hearing.half_day))
+                && !input.reserved.at(m, hearing)
                 && used(m) < magistrate.max_hearings_per_week
         };
         let keeps_reserve =

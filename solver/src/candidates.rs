@@ -12,6 +12,8 @@ pub enum Filter {
     Chamber,
     /// The hearing's formation is not acceptable for the dossier.
     Formation,
+    /// A chambre mixte composed of other chambers than the referral names.
+    Referral,
     /// The hearing comes before the dossier's earliest hearing date.
     NotReady,
     /// The hearing comes after the dossier's latest hearing date.
@@ -31,9 +33,10 @@ pub enum Filter {
 
 impl Filter {
     /// Every filter, in the order they are applied.
-    pub const ALL: [Filter; 9] = [
+    pub const ALL: [Filter; 10] = [
         Self::Chamber,
         Self::Formation,
+        Self::Referral,
         Self::NotReady,
         Self::AfterDeadline,
         Self::RapporteurAbsent,
@@ -48,6 +51,7 @@ impl Filter {
         match self {
             Self::Chamber => "audience d'une autre chambre",
             Self::Formation => "formation non admise pour ce dossier",
+            Self::Referral => "chambre mixte composée d'autres chambres que celles du renvoi",
             Self::NotReady => "avant la date à laquelle le dossier peut être entendu",
             Self::AfterDeadline => "après la date limite du dossier",
             Self::RapporteurAbsent => "rapporteur absent ce jour-là",
@@ -63,6 +67,7 @@ impl Filter {
         match self {
             Self::Chamber => "chamber",
             Self::Formation => "formation",
+            Self::Referral => "referral_chambers",
             Self::NotReady => "not_ready",
             Self::AfterDeadline => "after_deadline",
             Self::RapporteurAbsent => "rapporteur_absent",
@@ -86,11 +91,18 @@ pub fn earliest(instance: &Instance, dossier: &Dossier) -> Date {
 
 /// The first instance-level filter that removes `hearing` for `dossier`.
 pub fn instance_filter(instance: &Instance, dossier: &Dossier, hearing: &Hearing) -> Option<Filter> {
-    if hearing.chamber != dossier.chamber && !hearing.formation.is_multi_chamber() {
+    if hearing.chamber != dossier.chamber {
         return Some(Filter::Chamber);
     }
     if !dossier.formations.contains(&hearing.formation) {
         return Some(Filter::Formation);
+    }
+    if let Some(referral) = dossier.referral.as_ref().filter(|r| !r.chambers.is_empty()) {
+        let same = referral.chambers.len() == hearing.chambers.len()
+            && referral.chambers.iter().all(|c| hearing.chambers.contains(c));
+        if !same {
+            return Some(Filter::Referral);
+        }
     }
     if hearing.date < earliest(instance, dossier) {
         return Some(Filter::NotReady);
@@ -124,7 +136,8 @@ pub fn bench_filter(
     let rule = instance.formation(hearing.formation)?;
     let joining = dossier.rapporteurs.iter().filter(|id| !bench.iter().any(|&m| &magistrates[m].id == *id)).count();
     let voices = bench.len() + joining;
-    if voices < rule.min_voices as usize || voices > rule.max_voices as usize {
+    let (min_voices, max_voices) = hearing.voice_bounds(rule);
+    if voices < min_voices || voices > max_voices {
         return Some(Filter::Voices);
     }
     None

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use greffe_models::{ChamberId, Instance};
 
 use crate::candidates;
+use crate::multi::Reserved;
 
 /// A hard requirement on a dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +44,18 @@ pub(crate) struct Chamber<'a> {
     pub(crate) required: Vec<Option<Requirement>>,
     /// Joined groups of two or more, as local dossier indexes.
     pub(crate) groups: Vec<Vec<usize>>,
+    /// Half-days and weekly attendances of the chamber's magistrates taken
+    /// by the chambre mixte and the assemblée plénière.
+    pub(crate) reserved: Reserved,
 }
 
 impl<'a> Chamber<'a> {
-    pub(crate) fn build(instance: &'a Instance, id: &ChamberId, allow_moving_pinned: bool) -> Chamber<'a> {
+    pub(crate) fn build(
+        instance: &'a Instance,
+        id: &ChamberId,
+        allow_moving_pinned: bool,
+        reserved: &Reserved,
+    ) -> Chamber<'a> {
         let mut hearings: Vec<usize> =
             (0..instance.hearings().len()).filter(|&h| &instance.hearings()[h].chamber == id).collect();
         hearings.sort_by_key(|&h| {
@@ -96,7 +105,8 @@ impl<'a> Chamber<'a> {
                 candidates[d] = common.clone();
             }
         }
-        Chamber { instance, id: id.clone(), hearings, dossiers, candidates, required, groups }
+        let reserved = reserved.only(|m| &instance.magistrates()[m].chamber == id);
+        Chamber { instance, id: id.clone(), hearings, dossiers, candidates, required, groups, reserved }
     }
 
     /// The dossier at a local index.

@@ -28,13 +28,18 @@ impl Ledger {
 
     /// Whether magistrate `m` can (also) attend local hearing `h`.
     pub(crate) fn can_attend(&self, chamber: &Chamber<'_>, m: usize, h: usize) -> bool {
-        let Some(attended) = self.attends.get(&m) else { return true };
+        let hearing = chamber.hearing(h);
+        if chamber.reserved.at(m, hearing) {
+            return false;
+        }
+        let Some(attended) = self.attends.get(&m) else {
+            return chamber.reserved.cap_left(chamber.instance, m, hearing.date) > 0;
+        };
         if attended.contains(&h) {
             return true;
         }
-        let hearing = chamber.hearing(h);
         let week = greffe_models::dates::iso_week(hearing.date);
-        let mut in_week = 0;
+        let mut in_week = chamber.reserved.in_week(m, hearing.date);
         for &other in attended {
             let other = chamber.hearing(other);
             if other.date == hearing.date && other.half_day == hearing.half_day {

@@ -32,6 +32,7 @@ mod explain;
 mod greedy;
 mod lns;
 mod model;
+mod multi;
 mod part;
 mod reasons;
 pub mod repair;
@@ -229,10 +230,14 @@ const MIN_SLICE: Duration = Duration::from_millis(60);
 /// Solves `instance`: a plan, its figures, and the checker's report.
 pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, SolveError> {
     let started = Instant::now();
+    // The chambre mixte and the assemblée plénière first: the law composes
+    // their benches, and the chambers plan around who they take.
+    let multi = multi::plan(instance, config);
     let chambers: Vec<chamber::Chamber<'_>> = instance
         .chambers()
         .iter()
-        .map(|c| chamber::Chamber::build(instance, &c.id, config.allow_moving_pinned))
+        .filter(|c| !greffe_models::multi::is_multi_chamber_id(&c.id))
+        .map(|c| chamber::Chamber::build(instance, &c.id, config.allow_moving_pinned, &multi.reserved))
         .collect();
     let threads =
         if config.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { config.threads };
@@ -260,7 +265,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         .build()
         .map_err(|e| SolveError::ThreadPool(e.to_string()))?;
     let cancelled = || config.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
-    let done = std::sync::Mutex::new((0usize, 0.0f64));
+    let done = std::sync::Mutex::new((0usize, multi.parts.iter().map(|p| p.stats.objective).sum::<f64>()));
     // Preparation, largest chamber first: each of `threads` workers takes
     // the next chamber when it is free. A chamber whose benches the MILP
     // decides (a small one) gets its whole share of the limit; a larger one
@@ -371,7 +376,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     }
     let results: Vec<part::ChamberPlan> =
         pool.install(|| prepared.into_par_iter().map(|part| part.finish(config)).collect());
-    let results: Vec<(usize, part::ChamberPlan)> = results.into_iter().enumerate().collect();
+    let results: Vec<(usize, part::ChamberPlan)> = multi.parts.into_iter().chain(results).enumerate().collect();
     let plan = merge(instance, &results, started);
     let check = check(instance, &plan, CheckOptions { allow_moving_pinned: config.allow_moving_pinned });
     let undeclared = undeclared(&plan, &check);
@@ -380,7 +385,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         chamber: None,
         incumbent: plan.objective.unwrap_or(0.0),
         bound: plan.bound,
-        chambers_done: results.len(),
+        chambers_done: chambers.len(),
         chambers_total: chambers.len(),
         elapsed_ms: started.elapsed().as_millis() as u64,
     });
@@ -442,7 +447,13 @@ pub(crate) fn plan_lists(
     let benches = benches
         .into_iter()
         .filter_map(|(h, mut members)| {
-            members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
+            if instance.hearings()[h].is_multi_chamber() {
+                members.sort_by(|&a, &b| {
+                    magistrates[a].court_precedence_key().cmp(&magistrates[b].court_precedence_key())
+                });
+            } else {
+                members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
+            }
             Some(Bench {
                 hearing: instance.hearings()[h].id.clone(),
                 president: magistrates[*members.first()?].id.clone(),

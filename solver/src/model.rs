@@ -216,7 +216,8 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         };
         let mut size = Expression::default();
         for m in members {
-            if instance.magistrates()[m].is_absent_on(hearing.date) && hearing.locked_bench.is_none() {
+            let taken = instance.magistrates()[m].is_absent_on(hearing.date) || chamber.reserved.at(m, hearing);
+            if taken && hearing.locked_bench.is_none() {
                 continue;
             }
             let on = start_used[h] && start_bench(m, h);
@@ -316,13 +317,21 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
             let week = greffe_models::dates::iso_week(hearing.date);
             weeks.entry((week.year(), week.week())).or_default().push(expr);
         }
-        for list in slots.values().filter(|list| list.len() > 1) {
-            let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
-            constraints.push(sum.leq(1.0));
+        // A half-day or attendances taken by a chambre mixte or the
+        // assemblée plénière are not the chamber's to use.
+        for (&(date, half_day), list) in &slots {
+            let taken = chamber.reserved.at_slot(m, date, half_day);
+            if taken || list.len() > 1 {
+                let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
+                constraints.push(sum.leq(if taken { 0.0 } else { 1.0 }));
+            }
         }
-        for list in weeks.values().filter(|list| list.len() > magistrate.max_hearings_per_week as usize) {
-            let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
-            constraints.push(sum.leq(f64::from(magistrate.max_hearings_per_week)));
+        for (&(year, week), list) in &weeks {
+            let cap = magistrate.max_hearings_per_week.saturating_sub(chamber.reserved.in_iso_week(m, year, week));
+            if list.len() > cap as usize {
+                let sum: Expression = list.iter().map(|e| (*e).clone()).sum();
+                constraints.push(sum.leq(f64::from(cap)));
+            }
         }
         if input.extras.load_cost > 0.0 {
             load_terms.push(by_hearing.values().cloned().sum());

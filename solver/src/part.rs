@@ -24,10 +24,16 @@ pub(crate) struct ChamberPlan {
 }
 
 /// The previous plan's (dossier, hearing) pairs, for stability bonuses.
-type PreviousPairs<'p> = std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
+pub(crate) type PreviousPairs<'p> =
+    std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
+
+/// The previous plan's pairs.
+pub(crate) fn previous_pairs<'p>(config: &SolveConfig<'p>) -> PreviousPairs<'p> {
+    config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect()
+}
 
 /// Value of hearing local dossier `d` at local hearing `h` in the objective.
-fn pair_value(
+pub(crate) fn pair_value(
     chamber: &Chamber<'_>,
     config: &SolveConfig<'_>,
     previous: &PreviousPairs<'_>,
@@ -86,8 +92,7 @@ impl<'c, 'a> Part<'c, 'a> {
     /// Benches, greedy start, bound, LP and a first MILP plan, within `budget`.
     pub(crate) fn prepare(chamber: &'c Chamber<'a>, config: &SolveConfig<'_>, budget: Duration) -> Self {
         let started = Instant::now();
-        let previous: PreviousPairs<'_> =
-            config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect();
+        let previous = previous_pairs(config);
         let instance = chamber.instance;
         let n_hearings = chamber.hearings.len();
         let instance_pairs: Pairs = (0..chamber.dossiers.len())
@@ -113,6 +118,7 @@ impl<'c, 'a> Part<'c, 'a> {
             demand: &demand,
             pinned: &pinned,
             seed: config.seed,
+            reserved: &chamber.reserved,
         });
         let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
         let mode = if n_pairs <= config.full_model_max_pairs { BenchMode::Free } else { BenchMode::Fixed };
@@ -383,7 +389,12 @@ impl<'c, 'a> Part<'c, 'a> {
         }
         // The MILP's dual bound holds for every plan when benches were free,
         // the objective is the benchmark's and no requirement is broken.
-        let dual_ok = self.mode == BenchMode::Free && config.objective == Objective::Benchmark && broken.is_empty();
+        // Members taken by a chambre mixte or the assemblée plénière make the
+        // MILP's bound one of this multi-chamber plan only: not used then.
+        let dual_ok = self.mode == BenchMode::Free
+            && config.objective == Objective::Benchmark
+            && broken.is_empty()
+            && chamber.reserved.is_empty();
         let bound = match (self.lp_bound, milp.dual_bound.filter(|_| dual_ok)) {
             (Some(lp), Some(dual)) => Some(lp.min(dual).max(objective)),
             (Some(lp), None) => Some(lp.max(objective)),

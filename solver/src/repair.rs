@@ -199,11 +199,20 @@ pub fn repair(after: &Applied, previous: &Plan, config: &RepairConfig) -> Repair
     let previous_bench: HashMap<&greffe_models::HearingId, &Bench> =
         previous.benches.iter().map(|b| (&b.hearing, b)).collect();
 
+    // The previous plan's chambre mixte and assemblée plénière benches keep
+    // their members: the chambers are repaired around them.
+    let mut reserved = crate::multi::Reserved::default();
+    for bench in &previous.benches {
+        let Some(hearing) = instance.hearing(&bench.hearing).filter(|h| h.is_multi_chamber()) else { continue };
+        for m in bench.members.iter().filter_map(|id| instance.magistrate_idx(id)) {
+            reserved.add(m, hearing);
+        }
+    }
     let chamber_ids: Vec<_> = instance.chambers().iter().map(|c| c.id.clone()).collect();
     let mut works = Vec::with_capacity(chamber_ids.len());
     let n_chambers = chamber_ids.len().max(1) as u32;
     for (c, id) in chamber_ids.iter().enumerate() {
-        let chamber = Chamber::build(instance, id, true);
+        let chamber = Chamber::build(instance, id, true, &reserved);
         let local_h: HashMap<usize, usize> = chamber.hearings.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let local_d: HashMap<usize, usize> = chamber.dossiers.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let n = chamber.dossiers.len();
@@ -555,6 +564,7 @@ fn place(
         candidates: pairs.iter().map(|row| row.iter().map(|p| p.0).collect()).collect(),
         required: required.to_vec(),
         groups: work.chamber.groups.clone(),
+        reserved: work.chamber.reserved.clone(),
     };
     // Joined dossiers only where all of them can go.
     let mut pairs = pairs.clone();

@@ -85,6 +85,7 @@ impl Store {
                 capacity_weight: h.hearing.capacity as f64,
                 capacity_count: h.hearing.capacity,
                 locked_bench: None,
+                chambers: Vec::new(),
             })
             .collect();
         let in_horizon: BTreeSet<&str> = hearings.iter().map(|h| h.id.as_str()).collect();
@@ -205,6 +206,7 @@ impl Store {
                 recusal_grounds: recused.into_iter().collect(),
                 joined_group: rows::opt_text(row, "joined_group")?,
                 pinned_hearing: pinned.get(&id).cloned(),
+                referral: None,
             });
         }
 
@@ -227,6 +229,7 @@ impl Store {
                     specialties: Vec::new(),
                     absences: m.absences.into_iter().map(|a| RangeDoc { from: a.from, to: a.to }).collect(),
                     max_hearings_per_week: m.weekly_cap.unwrap_or(i64::from(rules.default_weekly_cap.value)),
+                    seniority: None,
                 }
             })
             .collect();
@@ -251,6 +254,7 @@ impl Store {
             magistrates,
             hearings,
             dossiers,
+            designations: Vec::new(),
         };
         let instance = validated(
             &doc,

@@ -178,6 +178,16 @@ fn check_chamber(input: &ChamberInput) -> Result<()> {
 
 fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()> {
     check_code("id", &input.id)?;
+    if input.role == Role::PremierPresident {
+        // The registry's chambers and hearings are the six chambers' (FR, FS,
+        // FP); chambre mixte and assemblée plénière are planned from
+        // instance files for now (docs/formats.md, « designations »).
+        return Err(Error::invalid(
+            "role",
+            "le premier président ne se déclare pas dans une chambre du registre",
+            "choisir president, doyen, conseiller, referendaire ou avocat_general",
+        ));
+    }
     if input.name.trim().is_empty() {
         return Err(Error::invalid("name", "le nom est vide", "donner le nom du magistrat"));
     }
@@ -233,8 +243,14 @@ fn check_hearing(input: &HearingInput) -> Result<()> {
     if HalfDay::parse(&input.half_day).is_none() {
         return Err(Error::invalid("half_day", format!("demi-journée « {} » inconnue", input.half_day), "am ou pm"));
     }
-    if FormationCode::parse(&input.formation).is_none() {
-        return Err(Error::invalid("formation", format!("formation « {} » inconnue", input.formation), "FR, FS ou FP"));
+    // A chamber's hearings are FR, FS or FP; CM and AP hearings belong to
+    // `mi` and `pl`, planned from instance files for now.
+    if FormationCode::parse(&input.formation).is_none_or(FormationCode::is_multi_chamber) {
+        return Err(Error::invalid(
+            "formation",
+            format!("formation « {} » inconnue pour une audience de chambre", input.formation),
+            "FR, FS ou FP",
+        ));
     }
     if !(1..=MAX_SMALL_INTEGER).contains(&input.capacity) {
         return Err(Error::invalid(

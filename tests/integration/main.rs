@@ -15,6 +15,7 @@ mod generator;
 mod helpers;
 mod install_deps;
 mod mail;
+mod multi_chamber;
 mod portal;
 mod repair;
 mod simulation;

@@ -28,6 +28,41 @@ pub struct InstanceDoc {
     pub hearings: Vec<HearingDoc>,
     /// Dossiers to plan.
     pub dossiers: Vec<DossierDoc>,
+    /// Standing members and substitutes of the chambre mixte and the
+    /// assemblée plénière, per chamber (planning model v2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub designations: Vec<DesignationDoc>,
+}
+
+/// `designations[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignationDoc {
+    /// `CM` or `AP`.
+    pub formation: String,
+    /// The chamber the members come from.
+    pub chamber: String,
+    /// The designated conseillers (two for CM, one for AP).
+    pub members: Vec<String>,
+    /// Substitutes, in the order they are called.
+    #[serde(default)]
+    pub substitutes: Vec<String>,
+}
+
+/// `dossiers[].referral`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralDoc {
+    /// The chamber that referred the dossier.
+    pub from: String,
+    /// CM: the chambers composing it (at least three); AP: absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chambers: Vec<String>,
+    /// The article of the referral (`L431-5 COJ`…).
+    pub article: String,
+    /// Whether the referral was mandatory.
+    #[serde(default)]
+    pub mandatory: bool,
 }
 
 /// `horizon`.
@@ -104,6 +139,9 @@ pub struct MagistrateDoc {
     pub absences: Vec<RangeDoc>,
     /// Most hearings attended in one ISO week.
     pub max_hearings_per_week: i64,
+    /// Date from which seniority at the court counts, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
 }
 
 /// `hearings[]`.
@@ -127,6 +165,9 @@ pub struct HearingDoc {
     /// Fixed bench, when locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_bench: Option<Vec<String>>,
+    /// CM: the chambers composing it; AP: absent (every chamber).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chambers: Vec<String>,
 }
 
 /// `dossiers[]`.
@@ -181,4 +222,7 @@ pub struct DossierDoc {
     /// Pinned hearing id, or null.
     #[serde(default)]
     pub pinned_hearing: Option<String>,
+    /// For a dossier of `mi` or `pl`: the referral.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<ReferralDoc>,
 }

@@ -6,7 +6,10 @@ mod json;
 mod problem;
 mod validate;
 
-pub use doc::{ChamberDoc, DossierDoc, FormationDoc, HearingDoc, HorizonDoc, InstanceDoc, MagistrateDoc, RangeDoc};
+pub use doc::{
+    ChamberDoc, DesignationDoc, DossierDoc, FormationDoc, HearingDoc, HorizonDoc, InstanceDoc, MagistrateDoc, RangeDoc,
+    ReferralDoc,
+};
 pub use json::{JsonError, from_json_text};
 pub use problem::Problem;
 pub use validate::{MAX_SMALL_INTEGER, validate};
@@ -78,6 +81,7 @@ impl Instance {
                     specialties: m.specialties.iter().map(ToString::to_string).collect(),
                     absences: m.absences.iter().copied().map(range_doc).collect(),
                     max_hearings_per_week: i64::from(m.max_hearings_per_week),
+                    seniority: m.seniority.map(|date| date.to_string()),
                 })
                 .collect(),
             hearings: self
@@ -92,6 +96,11 @@ impl Instance {
                     capacity_weight: h.capacity_weight,
                     capacity_count: i64::from(h.capacity_count),
                     locked_bench: h.locked_bench.as_ref().map(|bench| bench.iter().map(ToString::to_string).collect()),
+                    chambers: if h.formation == crate::FormationCode::AssembleePleniere {
+                        Vec::new()
+                    } else {
+                        h.chambers.iter().map(ToString::to_string).collect()
+                    },
                 })
                 .collect(),
             dossiers: self
@@ -121,6 +130,22 @@ impl Instance {
                         .collect(),
                     joined_group: d.joined_group.as_ref().map(ToString::to_string),
                     pinned_hearing: d.pinned_hearing.as_ref().map(ToString::to_string),
+                    referral: d.referral.as_ref().map(|r| ReferralDoc {
+                        from: r.from.to_string(),
+                        chambers: r.chambers.iter().map(ToString::to_string).collect(),
+                        article: r.article.clone(),
+                        mandatory: r.mandatory,
+                    }),
+                })
+                .collect(),
+            designations: self
+                .designations
+                .iter()
+                .map(|d| DesignationDoc {
+                    formation: d.formation.to_string(),
+                    chamber: d.chamber.to_string(),
+                    members: d.members.iter().map(ToString::to_string).collect(),
+                    substitutes: d.substitutes.iter().map(ToString::to_string).collect(),
                 })
                 .collect(),
         }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::doc::{DossierDoc, HearingDoc, InstanceDoc, MagistrateDoc, RangeDoc};
+use super::doc::{DesignationDoc, DossierDoc, HearingDoc, InstanceDoc, MagistrateDoc, RangeDoc, ReferralDoc};
 use super::problem::{Problem, Problems};
 use crate::calendar::{self, Place};
 use crate::court::{Chamber, Magistrate, Role};
@@ -14,6 +14,7 @@ use crate::formation::{FormationCode, FormationRule};
 use crate::hearing::Hearing;
 use crate::ids::{ChamberId, DossierId, HearingId, IdError, JoinedGroupId, MagistrateId, MatterCode, SectionId};
 use crate::instance::Instance;
+use crate::multi::{self, Designation, Referral};
 use crate::pourvoi::PourvoiNumber;
 
 /// Largest count accepted for integers such as ranks, caps, capacities and
@@ -31,6 +32,8 @@ pub fn validate(doc: &InstanceDoc) -> Result<Instance, Vec<Problem>> {
     let hearings = reader.hearings(doc, horizon, &formations, &chambers, &magistrates);
     let dossiers = reader.dossiers(doc, &formations, &chambers, &magistrates, &hearings);
     reader.joined_groups(&dossiers);
+    let designations = reader.designations(doc, &chambers, &magistrates);
+    reader.designations_cover(&hearings, &designations);
     // A missing horizon always comes with its problem, so both cases refuse.
     let (Some(horizon), true) = (horizon, reader.problems.0.is_empty()) else {
         return Err(reader.problems.0);
@@ -49,6 +52,7 @@ pub fn validate(doc: &InstanceDoc) -> Result<Instance, Vec<Problem>> {
         magistrates,
         hearings,
         dossiers,
+        designations,
     })
 }
 
@@ -245,12 +249,14 @@ impl Reader {
         let mut seen = HashMap::new();
         let mut ranks: HashMap<(String, Role, u32), String> = HashMap::new();
         let mut magistrates = Vec::new();
+        let mut premier_president: Option<String> = None;
         for (i, raw) in doc.magistrates.iter().enumerate() {
             let path = format!("magistrates[{i}]");
             if let Some(magistrate) = self.magistrate(raw, &path, chambers) {
                 if self.duplicate(&mut seen, &raw.id, &format!("{path}.id"), "magistrat") {
                     continue;
                 }
+                self.multi_chamber_member(&magistrate, &path, &mut premier_president);
                 let key = (magistrate.chamber.to_string(), magistrate.role, magistrate.rank);
                 if magistrate.role.is_bench_eligible() {
                     if let Some(first) = ranks.get(&key) {
@@ -328,6 +334,10 @@ impl Reader {
             .enumerate()
             .filter_map(|(j, absence)| self.range(absence, &format!("{path}.absences[{j}]")))
             .collect();
+        let seniority = match &raw.seniority {
+            Some(date) => Some(self.date(date, &format!("{path}.seniority"))?),
+            None => None,
+        };
         Some(Magistrate {
             id: id?,
             name: raw.name.clone(),
@@ -338,7 +348,50 @@ impl Reader {
             specialties,
             absences,
             max_hearings_per_week: cap?,
+            seniority,
         })
+    }
+
+    /// The premier président is one, attached to `mi` or `pl`; the
+    /// members of a chambre mixte or of the assemblée plénière belong to
+    /// their own chamber (only the premier président and avocats généraux
+    /// are attached to `mi` or `pl`).
+    fn multi_chamber_member(&mut self, magistrate: &Magistrate, path: &str, premier: &mut Option<String>) {
+        let in_multi = multi::is_multi_chamber_id(&magistrate.chamber);
+        match magistrate.role {
+            Role::PremierPresident => {
+                if !in_multi {
+                    self.push(
+                        format!("{path}.chamber"),
+                        "premier_president_chamber",
+                        format!("le premier président est rattaché à la chambre {}", magistrate.chamber),
+                        "rattacher le premier président à « pl » (ou « mi »), les chambres qu'il préside",
+                    );
+                }
+                if let Some(first) = premier.as_ref() {
+                    self.push(
+                        format!("{path}.role"),
+                        "premier_president_twice",
+                        format!("deux premiers présidents : {first} et {}", magistrate.id),
+                        "la Cour n'a qu'un premier président : corriger la fonction de l'un d'eux",
+                    );
+                } else {
+                    *premier = Some(magistrate.id.to_string());
+                }
+            }
+            Role::AvocatGeneral => {}
+            role if in_multi => self.push(
+                format!("{path}.chamber"),
+                "multi_chamber_member",
+                format!(
+                    "{} ({role}) rattaché à {} : les membres d'une chambre mixte ou de l'assemblée plénière \
+                     appartiennent à leur chambre",
+                    magistrate.id, magistrate.chamber
+                ),
+                "rattacher le magistrat à sa chambre ; sa désignation va dans « designations »",
+            ),
+            _ => {}
+        }
     }
 
     fn magistrate_ref<'m>(
@@ -453,10 +506,18 @@ impl Reader {
             &format!("{path}.capacity_count"),
             "capacité en nombre de dossiers",
         );
+        let composing = self.composing_chambers(raw, path, chamber.as_ref(), formation, chambers);
         let locked_bench = match &raw.locked_bench {
             None => None,
             Some(members) => {
-                Some(self.locked_bench(members, path, chamber.as_ref(), formation, formations, magistrates)?)
+                // The law's size for CM and AP (their chambers), else the rule's.
+                let rule = formation.and_then(|code| formations.iter().find(|rule| rule.code == code));
+                let size =
+                    rule.map(|rule| match multi::bench_size(rule.code, composing.as_ref().map_or(0, Vec::len)) {
+                        Some(size) if composing.as_ref().is_some_and(|c| !c.is_empty()) => size,
+                        _ => rule.bench_size as usize,
+                    });
+                Some(self.locked_bench(members, path, chamber.as_ref(), formation, size, magistrates)?)
             }
         };
         Some(Hearing {
@@ -468,7 +529,111 @@ impl Reader {
             capacity_weight: capacity_weight?,
             capacity_count: capacity_count?,
             locked_bench,
+            chambers: composing?,
         })
+    }
+
+    /// A hearing's formation matches its chamber (CM in `mi`, AP in `pl`,
+    /// FR/FS/FP in the others), and a chambre mixte names the chambers
+    /// composing it (at least three, L421-4 COJ); an assemblée plénière is
+    /// composed of every chamber (L421-5 COJ).
+    fn composing_chambers(
+        &mut self,
+        raw: &HearingDoc,
+        path: &str,
+        chamber: Option<&ChamberId>,
+        formation: Option<FormationCode>,
+        chambers: &[Chamber],
+    ) -> Option<Vec<ChamberId>> {
+        let (Some(chamber), Some(formation)) = (chamber, formation) else { return Some(Vec::new()) };
+        let held_by = multi::formation_of(chamber);
+        if held_by.is_some() != formation.is_multi_chamber() || held_by.is_some_and(|code| code != formation) {
+            let fix = match multi::chamber_of(formation) {
+                Some(id) => format!("une audience {formation} relève de la chambre « {id} »"),
+                None => format!(
+                    "la chambre {chamber} tient des audiences {} ; FR, FS et FP relèvent des chambres",
+                    held_by.map_or("FR, FS ou FP", FormationCode::as_str)
+                ),
+            };
+            self.push(
+                format!("{path}.formation"),
+                "formation_chamber_mismatch",
+                format!("audience {formation} dans la chambre {chamber}"),
+                fix,
+            );
+            return None;
+        }
+        let ordinary: Vec<&ChamberId> =
+            chambers.iter().map(|c| &c.id).filter(|id| !multi::is_multi_chamber_id(id)).collect();
+        match formation {
+            FormationCode::Mixte => {
+                let listed = self.chamber_list(&raw.chambers, &format!("{path}.chambers"), chambers)?;
+                if listed.len() < multi::MIN_MIXTE_CHAMBERS {
+                    self.push(
+                        format!("{path}.chambers"),
+                        "mixte_chambers",
+                        format!("chambre mixte composée de {} chambre(s)", listed.len()),
+                        format!(
+                            "nommer au moins {} chambres dans « chambers » (L421-4 COJ)",
+                            multi::MIN_MIXTE_CHAMBERS
+                        ),
+                    );
+                    return None;
+                }
+                Some(listed)
+            }
+            FormationCode::AssembleePleniere => {
+                let listed = self.chamber_list(&raw.chambers, &format!("{path}.chambers"), chambers)?;
+                if !listed.is_empty() && listed.len() != ordinary.len() {
+                    self.push(
+                        format!("{path}.chambers"),
+                        "pleniere_chambers",
+                        format!("assemblée plénière composée de {} chambre(s) sur {}", listed.len(), ordinary.len()),
+                        "l'assemblée plénière réunit toutes les chambres (L421-5 COJ) : omettre « chambers »",
+                    );
+                    return None;
+                }
+                Some(ordinary.into_iter().cloned().collect())
+            }
+            _ if !raw.chambers.is_empty() => {
+                self.push(
+                    format!("{path}.chambers"),
+                    "chambers_not_multi",
+                    format!("« chambers » donné pour une audience {formation}"),
+                    "seules les audiences CM (et AP) nomment leurs chambres : retirer « chambers »",
+                );
+                None
+            }
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Distinct chambers of the court other than `mi` and `pl`.
+    fn chamber_list(&mut self, raw: &[String], path: &str, chambers: &[Chamber]) -> Option<Vec<ChamberId>> {
+        let mut listed: Vec<ChamberId> = Vec::new();
+        let mut complete = true;
+        for (j, id) in raw.iter().enumerate() {
+            let item = format!("{path}[{j}]");
+            let Some(chamber) = self.chamber_ref(chambers, id, &item) else {
+                complete = false;
+                continue;
+            };
+            if multi::is_multi_chamber_id(&chamber) {
+                self.push(
+                    &item,
+                    "multi_chamber_in_list",
+                    format!("« {chamber} » n'est pas une chambre de la Cour mais une formation"),
+                    "nommer les chambres qui composent la formation (civ1, civ2, civ3, comm, soc, cr)",
+                );
+                complete = false;
+            } else if listed.contains(&chamber) {
+                self.push(&item, "duplicate_id", format!("chambre {chamber} nommée deux fois"), "retirer le doublon");
+                complete = false;
+            } else {
+                listed.push(chamber);
+            }
+        }
+        complete.then_some(listed)
     }
 
     fn locked_bench(
@@ -477,9 +642,10 @@ impl Reader {
         path: &str,
         chamber: Option<&ChamberId>,
         formation: Option<FormationCode>,
-        formations: &[FormationRule],
+        size: Option<usize>,
         magistrates: &Parsed<Magistrate>,
     ) -> Option<Vec<MagistrateId>> {
+        let multi_chamber = formation.is_some_and(FormationCode::is_multi_chamber);
         let mut ids = Vec::new();
         let mut seen = HashSet::new();
         for (j, member) in members.iter().enumerate() {
@@ -494,7 +660,8 @@ impl Reader {
                 );
                 continue;
             }
-            if !magistrate.role.is_bench_eligible() {
+            let premier_president = multi_chamber && magistrate.role == Role::PremierPresident;
+            if !magistrate.role.is_bench_eligible() && !premier_president {
                 self.push(
                     &member_path,
                     "wrong_role",
@@ -502,7 +669,6 @@ impl Reader {
                     "choisir un président, un doyen ou un conseiller",
                 );
             }
-            let multi_chamber = formation.is_some_and(FormationCode::is_multi_chamber);
             if let Some(chamber) = chamber {
                 if !multi_chamber && &magistrate.chamber != chamber {
                     self.push(
@@ -515,19 +681,16 @@ impl Reader {
             }
             ids.push(magistrate.id.clone());
         }
-        let rule = formation.and_then(|code| formations.iter().find(|rule| rule.code == code));
-        if let Some(rule) = rule {
-            if members.len() != rule.bench_size as usize {
+        if let (Some(size), Some(code)) = (size, formation) {
+            if members.len() != size {
                 self.push(
                     format!("{path}.locked_bench"),
                     "locked_bench_size",
                     format!(
-                        "siège verrouillé de {} membres pour une formation {} qui en compte {}",
+                        "siège verrouillé de {} membres pour une formation {code} qui en compte {size}",
                         members.len(),
-                        rule.code,
-                        rule.bench_size
                     ),
-                    format!("donner exactement {} membres", rule.bench_size),
+                    format!("donner exactement {size} membres"),
                 );
             }
         }
@@ -607,6 +770,7 @@ impl Reader {
             }
         };
         let acceptable = self.acceptable_formations(raw, path, formations);
+        let referral = self.referral(raw, path, chamber.as_ref(), acceptable.as_deref(), chambers);
         let rapporteurs = self.rapporteurs(raw, path, chamber.as_ref(), magistrates);
         let avocat_general = match &raw.avocat_general {
             None => None,
@@ -655,7 +819,7 @@ impl Reader {
                     return None;
                 };
                 if let Some(chamber) = &chamber {
-                    if &hearing.chamber != chamber && !hearing.formation.is_multi_chamber() {
+                    if &hearing.chamber != chamber {
                         self.push(
                             &pinned_path,
                             "other_chamber",
@@ -689,7 +853,254 @@ impl Reader {
             recusals: recusals?,
             joined_group,
             pinned_hearing,
+            referral: referral?,
         })
+    }
+
+    /// A dossier of `mi` or `pl` is there by a referral (L431-5 to L431-7
+    /// COJ) and is heard in that formation only; a chamber's dossier is
+    /// heard in FR, FS or FP and has no referral.
+    fn referral(
+        &mut self,
+        raw: &DossierDoc,
+        path: &str,
+        chamber: Option<&ChamberId>,
+        acceptable: Option<&[FormationCode]>,
+        chambers: &[Chamber],
+    ) -> Option<Option<Referral>> {
+        let chamber = chamber?;
+        let held = multi::formation_of(chamber);
+        if let Some(acceptable) = acceptable {
+            let wrong = match held {
+                Some(code) => acceptable != [code],
+                None => acceptable.iter().any(|code| code.is_multi_chamber()),
+            };
+            if wrong {
+                let fix = match held {
+                    Some(code) => format!("un dossier de la chambre {chamber} est entendu en {code} seulement"),
+                    None => "un dossier va en chambre mixte ou en assemblée plénière par un renvoi : le rattacher \
+                             à « mi » ou « pl » avec « referral »"
+                        .to_owned(),
+                };
+                self.push(
+                    format!("{path}.formations"),
+                    "formation_chamber_mismatch",
+                    format!("formations {} pour un dossier de la chambre {chamber}", raw.formations.join(", ")),
+                    fix,
+                );
+                return None;
+            }
+        }
+        let referral_path = format!("{path}.referral");
+        match (held, &raw.referral) {
+            (None, None) => Some(None),
+            (None, Some(_)) => {
+                self.push(
+                    &referral_path,
+                    "referral_outside_multi",
+                    format!("renvoi donné pour un dossier de la chambre {chamber}"),
+                    "un dossier renvoyé relève de « mi » (chambre mixte) ou de « pl » (assemblée plénière)",
+                );
+                None
+            }
+            (Some(code), None) => {
+                self.push(
+                    &referral_path,
+                    "referral_missing",
+                    format!("dossier de la {} sans renvoi", code.label_fr()),
+                    "donner « referral » : la chambre d'origine, l'article (L431-5 à L431-7 COJ) et, pour une \
+                     chambre mixte, ses chambres",
+                );
+                None
+            }
+            (Some(code), Some(doc)) => self.referral_doc(doc, &referral_path, code, chambers).map(Some),
+        }
+    }
+
+    fn referral_doc(
+        &mut self,
+        doc: &ReferralDoc,
+        path: &str,
+        code: FormationCode,
+        chambers: &[Chamber],
+    ) -> Option<Referral> {
+        let from = self.chamber_ref(chambers, &doc.from, &format!("{path}.from"));
+        if from.as_ref().is_some_and(multi::is_multi_chamber_id) {
+            self.push(
+                format!("{path}.from"),
+                "multi_chamber_in_list",
+                format!("renvoi depuis « {} », qui n'est pas une chambre de la Cour", doc.from),
+                "donner la chambre qui a renvoyé le dossier (civ1, civ2, civ3, comm, soc, cr)",
+            );
+        }
+        let listed = self.chamber_list(&doc.chambers, &format!("{path}.chambers"), chambers);
+        let article = doc.article.trim();
+        if article.is_empty() {
+            self.push(
+                format!("{path}.article"),
+                "referral_article",
+                "renvoi sans article",
+                "donner l'article du renvoi : L431-5 COJ (chambre mixte), L431-6 COJ (assemblée plénière)…",
+            );
+        }
+        let listed = listed?;
+        match code {
+            FormationCode::Mixte if listed.len() < multi::MIN_MIXTE_CHAMBERS => {
+                self.push(
+                    format!("{path}.chambers"),
+                    "mixte_chambers",
+                    format!("renvoi en chambre mixte composée de {} chambre(s)", listed.len()),
+                    format!("nommer au moins {} chambres dans « chambers » (L421-4 COJ)", multi::MIN_MIXTE_CHAMBERS),
+                );
+                return None;
+            }
+            FormationCode::AssembleePleniere if !listed.is_empty() => {
+                self.push(
+                    format!("{path}.chambers"),
+                    "pleniere_chambers",
+                    "chambres nommées pour un renvoi en assemblée plénière",
+                    "l'assemblée plénière réunit toutes les chambres (L421-5 COJ) : omettre « chambers »",
+                );
+                return None;
+            }
+            _ => {}
+        }
+        if article.is_empty() || from.as_ref().is_some_and(multi::is_multi_chamber_id) {
+            return None;
+        }
+        Some(Referral { from: from?, chambers: listed, article: article.to_owned(), mandatory: doc.mandatory })
+    }
+
+    /// Designations: per formation (CM or AP) and chamber, the designated
+    /// conseillers of that chamber (two for CM, one for AP) and substitutes,
+    /// conseillers of that chamber too, each named once.
+    fn designations(
+        &mut self,
+        doc: &InstanceDoc,
+        chambers: &[Chamber],
+        magistrates: &Parsed<Magistrate>,
+    ) -> Vec<Designation> {
+        let mut designations: Vec<Designation> = Vec::new();
+        for (i, raw) in doc.designations.iter().enumerate() {
+            let path = format!("designations[{i}]");
+            let Some(designation) = self.designation(raw, &path, chambers, magistrates) else { continue };
+            if designations.iter().any(|d| d.formation == designation.formation && d.chamber == designation.chamber) {
+                self.push(
+                    &path,
+                    "duplicate_id",
+                    format!(
+                        "désignation {} de la chambre {} donnée deux fois",
+                        designation.formation, designation.chamber
+                    ),
+                    "ne garder qu'une désignation par formation et par chambre",
+                );
+                continue;
+            }
+            designations.push(designation);
+        }
+        designations
+    }
+
+    fn designation(
+        &mut self,
+        raw: &DesignationDoc,
+        path: &str,
+        chambers: &[Chamber],
+        magistrates: &Parsed<Magistrate>,
+    ) -> Option<Designation> {
+        let formation = FormationCode::parse(&raw.formation).filter(|code| code.is_multi_chamber());
+        if formation.is_none() {
+            self.push(
+                format!("{path}.formation"),
+                "unknown_formation",
+                format!("désignation pour la formation « {} »", raw.formation),
+                "les désignations valent pour CM (chambre mixte) ou AP (assemblée plénière)",
+            );
+        }
+        let chamber = self.chamber_ref(chambers, &raw.chamber, &format!("{path}.chamber"));
+        if chamber.as_ref().is_some_and(multi::is_multi_chamber_id) {
+            self.push(
+                format!("{path}.chamber"),
+                "multi_chamber_in_list",
+                format!("désignation pour « {} », qui n'est pas une chambre de la Cour", raw.chamber),
+                "donner la chambre dont viennent les membres désignés",
+            );
+            return None;
+        }
+        let (formation, chamber) = (formation?, chamber?);
+        let wanted = multi::conseillers_per_chamber(formation)?;
+        if raw.members.len() != wanted {
+            self.push(
+                format!("{path}.members"),
+                "designation_size",
+                format!(
+                    "{} conseiller(s) désigné(s) pour la {} ; la loi en prévoit {wanted} par chambre",
+                    raw.members.len(),
+                    formation.label_fr()
+                ),
+                format!("désigner exactement {wanted} conseiller(s) de la chambre {chamber} ({})", multi::SOURCE),
+            );
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut resolve = |reader: &mut Self, list: &[String], field: &str| -> Option<Vec<MagistrateId>> {
+            let mut ids = Vec::new();
+            let mut complete = true;
+            for (j, id) in list.iter().enumerate() {
+                let item = format!("{path}.{field}[{j}]");
+                let Some(magistrate) = reader.magistrate_ref(magistrates, id, &item) else {
+                    complete = false;
+                    continue;
+                };
+                if seen.contains(id) {
+                    reader.push(&item, "duplicate_id", format!("« {id} » désigné deux fois"), "retirer le doublon");
+                    complete = false;
+                } else if magistrate.chamber != chamber || magistrate.role != Role::Conseiller {
+                    reader.push(
+                        &item,
+                        "designation_member",
+                        format!(
+                            "« {id} » ({}, chambre {}) désigné pour la chambre {chamber}",
+                            magistrate.role, magistrate.chamber
+                        ),
+                        format!("désigner des conseillers de la chambre {chamber}"),
+                    );
+                    complete = false;
+                } else {
+                    seen.push(id.clone());
+                    ids.push(magistrate.id.clone());
+                }
+            }
+            complete.then_some(ids)
+        };
+        let members = resolve(self, &raw.members, "members");
+        let substitutes = resolve(self, &raw.substitutes, "substitutes");
+        if raw.members.len() != wanted {
+            return None;
+        }
+        Some(Designation { formation, chamber, members: members?, substitutes: substitutes? })
+    }
+
+    /// Every chamber composing a CM or AP hearing has its designation.
+    fn designations_cover(&mut self, hearings: &Parsed<Hearing>, designations: &[Designation]) {
+        for (i, hearing) in hearings {
+            for chamber in &hearing.chambers {
+                if !designations.iter().any(|d| d.formation == hearing.formation && &d.chamber == chamber) {
+                    self.push(
+                        format!("hearings[{i}].chambers"),
+                        "designation_missing",
+                        format!(
+                            "aucun conseiller de la chambre {chamber} n'est désigné pour la {} ({})",
+                            hearing.formation.label_fr(),
+                            hearing.id
+                        ),
+                        format!(
+                            "ajouter à « designations » la désignation {} de la chambre {chamber}",
+                            hearing.formation
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn acceptable_formations(
@@ -755,7 +1166,14 @@ impl Reader {
                     "désigner un conseiller ou un conseiller référendaire",
                 );
                 complete = false;
-            } else if chamber.is_some_and(|chamber| &magistrate.chamber != chamber) {
+            } else if chamber.is_some_and(|chamber| {
+                // A referred dossier's rapporteur belongs to a chamber of the court.
+                if multi::is_multi_chamber_id(chamber) {
+                    multi::is_multi_chamber_id(&magistrate.chamber)
+                } else {
+                    &magistrate.chamber != chamber
+                }
+            }) {
                 self.push(
                     &rapporteur_path,
                     "other_chamber",

@@ -434,13 +434,18 @@ fn codes<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<serde_json::Value
     values.into_iter().map(serde_json::Value::from).collect()
 }
 
+/// The formations of a chamber's own hearings (FR, FS, FP): chambre mixte
+/// and assemblée plénière hearings are not entered through the registry.
+fn chamber_formations() -> impl Iterator<Item = &'static str> {
+    greffe_models::FormationCode::ALL.iter().filter(|f| !f.is_multi_chamber()).map(|f| f.as_str())
+}
+
 /// The codes of input fields kept as text: (schema, property, values).
 fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
     use greffe_models::court::Role;
     use greffe_models::dates::HalfDay;
     use greffe_models::deadlines::{Catalogue, EventType, Procedure, Residence};
     use greffe_models::dossier::Circuit;
-    use greffe_models::formation::FormationCode;
     use greffe_models::registry::{DossierStatus, Nature, PartyRole, PublicationLevel, Solution};
     let natures = codes(Nature::ALL.iter().map(|n| n.as_str()));
     let half_days = codes(HalfDay::ALL.iter().map(|h| h.as_str()));
@@ -460,11 +465,15 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
         ("StatusChange", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()))),
         ("DecisionInput", "solution", codes(Solution::ALL.iter().map(|s| s.as_str()))),
         ("DecisionInput", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()))),
-        ("HearingInput", "formation", codes(FormationCode::ALL.iter().map(|f| f.as_str()))),
+        ("HearingInput", "formation", codes(chamber_formations())),
         ("HearingInput", "half_day", half_days.clone()),
         ("HearingRecord", "half_day", half_days),
         ("ChamberInput", "nature", natures.clone()),
-        ("MagistrateInput", "role", codes(Role::ALL.iter().map(|r| r.as_str()))),
+        (
+            "MagistrateInput",
+            "role",
+            codes(Role::ALL.iter().filter(|r| **r != Role::PremierPresident).map(|r| r.as_str())),
+        ),
         ("DossierInput", "nature", natures),
         ("DossierInput", "procedure", codes(Procedure::ALL.iter().map(|p| p.as_str()))),
         ("DossierInput", "circuit", codes(Circuit::ALL.iter().map(|c| c.as_str()))),
@@ -500,7 +509,7 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     let Some(components) = document.components.as_mut() else { return };
     // The formation an edit sets, in the variant that has one.
     if let Some(RefOr::T(Schema::OneOf(edit))) = components.schemas.get_mut("Edit") {
-        let formations = codes(greffe_models::formation::FormationCode::ALL.iter().map(|f| f.as_str()));
+        let formations = codes(chamber_formations());
         for variant in &mut edit.items {
             let RefOr::T(Schema::Object(variant)) = variant else { continue };
             // serde refuses fields a variant lacks.

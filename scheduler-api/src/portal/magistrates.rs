@@ -20,6 +20,7 @@ use crate::error::Error;
 /// French label of a magistrate's role.
 fn role_fr(role: Role) -> &'static str {
     match role {
+        Role::PremierPresident => "premier président",
         Role::President => "président de chambre",
         Role::Doyen => "doyen",
         Role::Conseiller => "conseiller",
