@@ -42,6 +42,7 @@ use crate::benches::{self, Benches};
 use crate::candidates;
 use crate::chamber::{Chamber, Requirement};
 use crate::model;
+use crate::multi::Reserved;
 use crate::reasons;
 
 /// What the repair may spend.
@@ -137,6 +138,8 @@ struct Work<'a> {
     freed: BTreeSet<usize>,
     /// Lower bound contributions counted so far.
     minimum: usize,
+    /// For `mi` and `pl`: who the previous plan's other benches take.
+    others: Reserved,
 }
 
 impl Work<'_> {
@@ -199,20 +202,23 @@ pub fn repair(after: &Applied, previous: &Plan, config: &RepairConfig) -> Repair
     let previous_bench: HashMap<&greffe_models::HearingId, &Bench> =
         previous.benches.iter().map(|b| (&b.hearing, b)).collect();
 
-    // The previous plan's chambre mixte and assemblée plénière benches keep
-    // their members: the chambers are repaired around them.
-    let mut reserved = crate::multi::Reserved::default();
-    for bench in &previous.benches {
-        let Some(hearing) = instance.hearing(&bench.hearing).filter(|h| h.is_multi_chamber()) else { continue };
-        for m in bench.members.iter().filter_map(|id| instance.magistrate_idx(id)) {
-            reserved.add(m, hearing);
-        }
-    }
-    let chamber_ids: Vec<_> = instance.chambers().iter().map(|c| c.id.clone()).collect();
-    let mut works = Vec::with_capacity(chamber_ids.len());
+    // The chambre mixte and the assemblée plénière first: their benches are
+    // recomposed by law against the previous plan's other benches, then the
+    // chambers are repaired around who they take.
+    let mut chamber_ids: Vec<_> = instance.chambers().iter().map(|c| c.id.clone()).collect();
+    chamber_ids.sort_by_key(|id| !greffe_models::multi::is_multi_chamber_id(id));
+    let mut works: Vec<Work<'_>> = Vec::with_capacity(chamber_ids.len());
     let n_chambers = chamber_ids.len().max(1) as u32;
+    let mut reserved: Option<Reserved> = None;
     for (c, id) in chamber_ids.iter().enumerate() {
-        let chamber = Chamber::build(instance, id, true, &reserved);
+        let multi_chamber = greffe_models::multi::is_multi_chamber_id(id);
+        let others = if multi_chamber {
+            previous_reserved(instance, previous, |hearing| &hearing.chamber != id)
+        } else {
+            Reserved::default()
+        };
+        let reserved = reserved.get_or_insert_with(|| multi_reserved(instance, &works));
+        let chamber = Chamber::build(instance, id, true, if multi_chamber { &others } else { reserved });
         let local_h: HashMap<usize, usize> = chamber.hearings.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let local_d: HashMap<usize, usize> = chamber.dossiers.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let n = chamber.dossiers.len();
@@ -236,6 +242,7 @@ pub fn repair(after: &Applied, previous: &Plan, config: &RepairConfig) -> Repair
             seat_reasons: BTreeMap::new(),
             freed: BTreeSet::new(),
             minimum: 0,
+            others,
             chamber,
         };
         for &(d, h) in by_chamber.get(id).map(Vec::as_slice).unwrap_or_default() {
@@ -469,6 +476,11 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
     if broken == 0 {
         return 0;
     }
+    if hearing.is_multi_chamber() {
+        // The law names who replaces a CM or AP member who cannot sit.
+        recompose(work, h, dossiers, &bench);
+        return broken;
+    }
     // A member recused from an unpublished dossier stays: the dossier moves.
     let mut leaving = absent.clone();
     for &m in &recused {
@@ -491,6 +503,7 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
         work.benches[h] = None;
         return broken;
     }
+
     let mut members: Vec<usize> = bench.iter().copied().filter(|m| !leaving.contains(m)).collect();
     let mut reasons = Vec::new();
     for &out in &leaving {
@@ -544,6 +557,94 @@ fn replacement(work: &Work<'_>, h: usize, members: &[usize], out: usize) -> Opti
                 .all(|&d| candidates::bench_filter(instance, work.chamber.dossier(d), hearing, Some(&bench)).is_none())
         })
         .min_by_key(|&m| (magistrates[m].section != magistrates[out].section, load(m), magistrates[m].precedence_key()))
+}
+
+/// Who the previous plan's benches of the hearings `keep` accepts take.
+fn previous_reserved(instance: &Instance, previous: &Plan, keep: impl Fn(&greffe_models::Hearing) -> bool) -> Reserved {
+    let mut reserved = Reserved::default();
+    for bench in &previous.benches {
+        let Some(hearing) = instance.hearing(&bench.hearing).filter(|h| keep(h)) else { continue };
+        for m in bench.members.iter().filter_map(|id| instance.magistrate_idx(id)) {
+            reserved.add(m, hearing);
+        }
+    }
+    reserved
+}
+
+/// Who the repaired chambre mixte and assemblée plénière take: the benches
+/// of their used hearings and the rapporteurs of the dossiers heard.
+fn multi_reserved(instance: &Instance, works: &[Work<'_>]) -> Reserved {
+    let mut reserved = Reserved::default();
+    for work in works {
+        for (h, bench) in work.benches.iter().enumerate() {
+            let hearing = work.chamber.hearing(h);
+            let heard: Vec<usize> = work.at(h);
+            if heard.is_empty() {
+                continue;
+            }
+            for &m in bench.iter().flatten() {
+                reserved.add(m, hearing);
+            }
+            for m in heard.iter().flat_map(|&d| work.chamber.dossier(d).rapporteurs.iter()) {
+                if let Some(m) = instance.magistrate_idx(m) {
+                    reserved.add(m, hearing);
+                }
+            }
+        }
+    }
+    reserved
+}
+
+/// Recomposes a chambre mixte or assemblée plénière bench by law after
+/// absences or recusals; `false` (and the dossiers forced out) when no
+/// lawful bench remains.
+fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) -> bool {
+    let instance = work.chamber.instance;
+    let hearing = work.chamber.hearing(h);
+    let mut taken = work.others.clone();
+    for (other, members) in work.benches.iter().enumerate().filter(|(other, _)| *other != h) {
+        for &m in members.iter().flatten() {
+            taken.add(m, work.chamber.hearing(other));
+        }
+    }
+    let excluded: std::collections::HashSet<usize> = dossiers
+        .iter()
+        .flat_map(|&d| work.chamber.dossier(d).recusals.iter())
+        .filter_map(|r| instance.magistrate_idx(&r.magistrate))
+        .collect();
+    let composed = crate::multi::compose(instance, hearing, &taken, &excluded).and_then(|members| {
+        let lawful = dossiers
+            .iter()
+            .all(|&d| candidates::bench_filter(instance, work.chamber.dossier(d), hearing, Some(&members)).is_none());
+        if lawful { Ok(members) } else { Err("le rapporteur ne fait plus partie de la composition".to_owned()) }
+    });
+    match composed {
+        Ok(mut members) => {
+            let magistrates = instance.magistrates();
+            let out: Vec<&str> =
+                bench.iter().filter(|m| !members.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
+            let came: Vec<&str> =
+                members.iter().filter(|m| !bench.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
+            let reason = format!(
+                "composition de droit ({}) : {} remplacé(s) par {}",
+                greffe_models::multi::SOURCE,
+                out.join(", "),
+                came.join(", ")
+            );
+            members.sort_unstable();
+            work.benches[h] = Some(members);
+            work.seat_reasons.insert(h, vec![reason]);
+            true
+        }
+        Err(why) => {
+            let reason = format!("composition de l'audience {} impossible : {why}", hearing.id);
+            for &d in dossiers {
+                work.force(d, reason.clone());
+            }
+            work.benches[h] = None;
+            false
+        }
+    }
 }
 
 /// Solves the chamber's placement MILP with fixed benches, starting from the

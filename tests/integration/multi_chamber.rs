@@ -324,3 +324,25 @@ fn court_scale_plans_with_cm_and_ap_are_lawful_and_hear_the_referred_dossiers() 
         .count();
     assert_eq!(heard, referred);
 }
+
+#[test]
+fn repair_recomposes_a_chambre_mixte_by_law_and_keeps_its_dossier() {
+    let instance = instance();
+    let plan = solved(&instance).plan;
+    // cb1, a designated CM member of chamber b, falls ill on the CM's day:
+    // b's first substitute (cb4) takes his seat; the referred dossier stays.
+    let events = json!({"events": [{"type": "magistrate_absent", "magistrate": "cb1", "from": "2027-01-08", "to": "2027-01-08"}]});
+    let events: greffe_models::events::EventsDoc = serde_json::from_value(events).expect("events");
+    let applied = greffe_models::events::apply_events(&instance, &events).expect("events apply");
+    let repaired = greffe_solver::repair(&applied, &plan, &greffe_solver::RepairConfig::default());
+    assert!(repaired.check.ok, "{:?}", repaired.check.violations);
+    assert!(repaired.undeclared.is_empty());
+    let mut expected = members(&plan, "hm");
+    expected.retain(|m| m != "cb1");
+    expected.push("cb4".to_owned());
+    expected.sort();
+    assert_eq!(members(&repaired.plan, "hm"), expected);
+    let at = repaired.plan.assignments.iter().find(|a| a.dossier.as_str() == "dm").map(|a| a.hearing.to_string());
+    assert_eq!(at.as_deref(), Some("hm"));
+    assert_eq!(repaired.disruption.moved + repaired.disruption.dropped, 0, "{:?}", repaired.disruption);
+}
