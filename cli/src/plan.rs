@@ -202,9 +202,17 @@ pub(crate) fn run(command: PlanCommand, io: &mut Io<'_>) -> Result<u8, Failure> 
             let plan = &solved.plan;
             let pct = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.2} %", 100.0 * x));
             let num = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.1}"));
+            // Under the default objective, the benchmark formula's value of
+            // the same plan, to compare with benchmark runs.
+            let benchmark = match config.objective {
+                Objective::Default(_) => {
+                    format!(" (dont valeur benchmark {:.1})", solved.parts.iter().map(|p| p.benchmark).sum::<f64>())
+                }
+                Objective::Benchmark => String::new(),
+            };
             let _ = writeln!(
                 io.out,
-                "{}/{} dossiers audiencés, objectif {}, borne {}, écart {}, {:.1} s{} → {}",
+                "{}/{} dossiers audiencés, objectif {}{benchmark}, borne {}, écart {}, {:.1} s{} → {}",
                 plan.assignments.len(),
                 instance.dossiers().len(),
                 num(plan.objective),

@@ -171,8 +171,11 @@ pub struct PartStats {
     pub pairs: usize,
     /// Dossiers assigned.
     pub assigned: usize,
-    /// Objective reached.
+    /// Objective reached (under the default objective: pair values less
+    /// the grouping and load costs).
     pub objective: f64,
+    /// The benchmark formula's value of the same assignments.
+    pub benchmark: f64,
     /// Bound valid for every lawful plan of the chamber.
     pub bound: Option<f64>,
     /// `full` (benches decided by the MILP) or `fixed_benches`.

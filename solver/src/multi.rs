@@ -241,7 +241,7 @@ pub(crate) fn plan(instance: &Instance, config: &SolveConfig<'_>) -> MultiPlan {
         }
     }
     let reserved = state.reserved(false, None);
-    let parts = chambers.iter().enumerate().map(|(c, chamber)| state.finish(c, chamber, &pairs[c], started)).collect();
+    let parts = chambers.iter().enumerate().map(|(c, chamber)| state.finish(c, chamber, &pairs[c], config, started)).collect();
     MultiPlan { parts, reserved }
 }
 
@@ -317,7 +317,14 @@ impl State<'_, '_> {
         true
     }
 
-    fn finish(&self, c: usize, chamber: &Chamber<'_>, pairs: &Pairs, started: Instant) -> ChamberPlan {
+    fn finish(
+        &self,
+        c: usize,
+        chamber: &Chamber<'_>,
+        pairs: &Pairs,
+        config: &SolveConfig<'_>,
+        started: Instant,
+    ) -> ChamberPlan {
         let assigned = &self.assigned[c];
         // Reasons judge an unused hearing by the bench it could have.
         let taken = self.reserved(true, None);
@@ -338,7 +345,15 @@ impl State<'_, '_> {
                 broken.push(reasons::broken(chamber, d, requirement, &outcome));
             }
         }
-        let objective = crate::lns::value(pairs, assigned);
+        // Under the default objective, grouping by matter costs here too;
+        // the load term is the chambers' (the law, not the planner, spreads
+        // these sittings).
+        let grouping = match config.objective {
+            crate::Objective::Default(weights) => weights.matter_grouping,
+            crate::Objective::Benchmark => 0.0,
+        };
+        let objective =
+            crate::lns::value(pairs, assigned) - grouping * part::matter_groups(chamber, assigned) as f64;
         let deadline = Instant::now() + Duration::from_secs(1);
         let bound = bound::lp_bound(chamber, pairs, deadline, &NEVER).map(|lp| lp.value.max(objective));
         ChamberPlan {
@@ -349,6 +364,7 @@ impl State<'_, '_> {
                 pairs: pairs.iter().map(Vec::len).sum(),
                 assigned: assigned.iter().flatten().count(),
                 objective,
+                benchmark: part::benchmark_part(chamber, assigned),
                 bound,
                 model: "multi_chamber",
                 milp_status: "composition de droit".to_owned(),

@@ -54,6 +54,26 @@ pub(crate) fn pair_value(
     value
 }
 
+/// Distinct (hearing, matter) pairs heard: what grouping by matter costs.
+pub(crate) fn matter_groups(chamber: &Chamber<'_>, assigned: &[Option<usize>]) -> usize {
+    let groups: std::collections::HashSet<(usize, &str)> = assigned
+        .iter()
+        .enumerate()
+        .filter_map(|(d, a)| Some(((*a)?, chamber.dossier(d).matter.as_ref()?.as_str())))
+        .collect();
+    groups.len()
+}
+
+/// The benchmark value of a chamber's assignments (the default objective's
+/// benchmark part).
+pub(crate) fn benchmark_part(chamber: &Chamber<'_>, assigned: &[Option<usize>]) -> f64 {
+    assigned
+        .iter()
+        .enumerate()
+        .filter_map(|(d, a)| a.map(|h| candidates::benchmark_value(chamber.instance, chamber.dossier(d), chamber.hearing(h))))
+        .sum()
+}
+
 /// The pairs that `keep(local dossier, local hearing)` accepts.
 fn filtered(pairs: &Pairs, keep: impl Fn(usize, usize) -> bool) -> Pairs {
     pairs.iter().enumerate().map(|(d, list)| list.iter().copied().filter(|&(h, _)| keep(d, h)).collect()).collect()
@@ -162,6 +182,9 @@ impl<'c, 'a> Part<'c, 'a> {
         // model counts against it. The bound first, within a quarter.
         let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
         let stop = config.cancel.unwrap_or(&model::NEVER);
+        // Under the default objective too: its soft terms are costs, so the
+        // pair values' LP bounds it (a tighter LP with the grouping costs,
+        // measured, ends too late — docs/benchmarks.md).
         let lp_bound = bound::lp_bound(chamber, &part.instance_pairs, deadline(0.25), stop);
         part.lp_bound = lp_bound.as_ref().map(|lp| lp.value);
         let free = vec![mode == BenchMode::Free; n_hearings];
@@ -250,17 +273,19 @@ impl<'c, 'a> Part<'c, 'a> {
         let mut score = lns::value(&self.instance_pairs, assigned);
         score -= self.penalty
             * assigned.iter().zip(&chamber.required).filter(|(a, r)| a.is_none() && r.is_some()).count() as f64;
-        if self.extras.matter_group_cost > 0.0 {
-            let groups: std::collections::HashSet<(usize, &str)> = assigned
-                .iter()
-                .enumerate()
-                .filter_map(|(d, a)| Some((a.as_ref().copied()?, chamber.dossier(d).matter.as_ref()?.as_str())))
-                .collect();
-            score -= self.extras.matter_group_cost * groups.len() as f64;
-        }
+        score -= self.extras.matter_group_cost * matter_groups(chamber, assigned) as f64;
+        score -= self.load_cost(assigned, benches, self.mode == BenchMode::Fixed);
+        score
+    }
+
+    /// The load term: its cost per attendance of the most loaded magistrate
+    /// (0 under the benchmark objective). `all_benches`: every listed bench
+    /// counts (as fixed benches do in the model), else only used hearings'.
+    fn load_cost(&self, assigned: &[Option<usize>], benches: &Benches, all_benches: bool) -> f64 {
+        let chamber = self.chamber;
         if self.extras.load_cost > 0.0 {
             let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-            let counted = |h: usize| self.mode == BenchMode::Fixed || assigned.contains(&Some(h));
+            let counted = |h: usize| all_benches || assigned.contains(&Some(h));
             for (h, bench) in benches.iter().enumerate().filter(|(h, _)| counted(*h)) {
                 for &m in bench.iter().flatten() {
                     attends.insert((m, h));
@@ -278,14 +303,19 @@ impl<'c, 'a> Part<'c, 'a> {
             for (m, _) in attends {
                 *load.entry(m).or_default() += 1;
             }
-            score -= self.extras.load_cost * load.values().copied().max().unwrap_or(0) as f64;
+            return self.extras.load_cost * load.values().copied().max().unwrap_or(0) as f64;
         }
-        score
+        0.0
     }
 
-    /// The objective of the best plan so far (pair values).
+    /// The objective of the best plan so far, as its plan lists it: pair
+    /// values, less the soft terms of the default objective (benches of
+    /// used hearings only).
     pub(crate) fn objective(&self) -> f64 {
-        lns::value(&self.instance_pairs, &self.best.assigned)
+        let assigned = &self.best.assigned;
+        lns::value(&self.instance_pairs, assigned)
+            - self.extras.matter_group_cost * matter_groups(self.chamber, assigned) as f64
+            - self.load_cost(assigned, &self.best.benches, false)
     }
 
     /// The bound valid for every lawful plan of the chamber, once known.
@@ -361,7 +391,7 @@ impl<'c, 'a> Part<'c, 'a> {
         let chamber = self.chamber;
         let n_hearings = chamber.hearings.len();
         let milp = &self.best;
-        let objective = lns::value(&self.instance_pairs, &milp.assigned);
+        let objective = self.objective();
         // Reasons judge unused hearings by the heuristic's bench: with free
         // benches the MILP gives an unused hearing none, though one exists.
         let reason_benches: Benches = (0..n_hearings)
@@ -410,6 +440,7 @@ impl<'c, 'a> Part<'c, 'a> {
                 pairs: self.model_pairs.iter().map(Vec::len).sum(),
                 assigned: milp.assigned.iter().flatten().count(),
                 objective,
+                benchmark: benchmark_part(chamber, &milp.assigned),
                 bound,
                 model: if self.mode == BenchMode::Free { "full" } else { "fixed_benches" },
                 milp_status: milp.status.clone(),
