@@ -100,6 +100,12 @@ pub(crate) fn joined_together(groups: &[Vec<usize>], x: &[Vec<(usize, Variable)>
                     None => constraints.push(Expression::from(var).eq(0.0)),
                 }
             }
+            // Nor may a member go alone where the lead has no pair.
+            for &(h, other_var) in &x[other] {
+                if !x[members[0]].iter().any(|(lh, _)| *lh == h) {
+                    constraints.push(Expression::from(other_var).eq(0.0));
+                }
+            }
         }
     }
     constraints

@@ -241,7 +241,8 @@ pub(crate) fn plan(instance: &Instance, config: &SolveConfig<'_>) -> MultiPlan {
         }
     }
     let reserved = state.reserved(false, None);
-    let parts = chambers.iter().enumerate().map(|(c, chamber)| state.finish(c, chamber, &pairs[c], config, started)).collect();
+    let parts =
+        chambers.iter().enumerate().map(|(c, chamber)| state.finish(c, chamber, &pairs[c], config, started)).collect();
     MultiPlan { parts, reserved }
 }
 
@@ -352,8 +353,7 @@ impl State<'_, '_> {
             crate::Objective::Default(weights) => weights.matter_grouping,
             crate::Objective::Benchmark => 0.0,
         };
-        let objective =
-            crate::lns::value(pairs, assigned) - grouping * part::matter_groups(chamber, assigned) as f64;
+        let objective = crate::lns::value(pairs, assigned) - grouping * part::matter_groups(chamber, assigned) as f64;
         let deadline = Instant::now() + Duration::from_secs(1);
         let bound = bound::lp_bound(chamber, pairs, deadline, &NEVER).map(|lp| lp.value.max(objective));
         ChamberPlan {

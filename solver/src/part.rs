@@ -70,7 +70,9 @@ pub(crate) fn benchmark_part(chamber: &Chamber<'_>, assigned: &[Option<usize>]) 
     assigned
         .iter()
         .enumerate()
-        .filter_map(|(d, a)| a.map(|h| candidates::benchmark_value(chamber.instance, chamber.dossier(d), chamber.hearing(h))))
+        .filter_map(|(d, a)| {
+            a.map(|h| candidates::benchmark_value(chamber.instance, chamber.dossier(d), chamber.hearing(h)))
+        })
         .sum()
 }
 

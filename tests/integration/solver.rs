@@ -423,3 +423,44 @@ fn a_raised_cancel_flag_stops_a_running_chamber_within_a_second() {
     assert_eq!(outcome.err(), Some(greffe_solver::SolveError::Cancelled));
     assert!(after < Duration::from_secs(1), "the solve ended {after:?} after the flag was raised");
 }
+
+#[test]
+fn a_joined_dossier_never_goes_alone_where_its_lead_cannot() {
+    // d1 and d2 are joined. h1's locked bench holds r, recused from d1 (the
+    // group's lead): with fixed benches only d2 has a pair at h1. h2 takes
+    // one dossier only. Lawful plans hear neither; a model that let d2 go
+    // to h1 alone would split the group.
+    let people = ["p", "d", "r", "c1", "c2"];
+    let roles = ["president", "doyen", "conseiller", "conseiller", "conseiller"];
+    let magistrates: Vec<Value> = people
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .map(|(i, (id, role))| {
+            json!({"id": id, "chamber": "civ1", "role": role, "rank": i + 1, "max_hearings_per_week": 3})
+        })
+        .collect();
+    let dossier = |id: &str, pourvoi: &str| {
+        json!({"id": id, "pourvoi": pourvoi, "chamber": "civ1", "formations": ["FR"], "rapporteurs": ["c1"],
+            "weight": 1.0, "priority": 5.0, "ready_date": "2026-11-02", "notice_days": 15, "joined_group": "g"})
+    };
+    let mut d1 = dossier("d1", "A 26-10.001");
+    d1["recused"] = json!(["r"]);
+    let doc = json!({
+        "horizon": {"start": "2027-01-04", "end": "2027-01-29"},
+        "chambers": [{"id": "civ1"}],
+        "magistrates": magistrates,
+        "hearings": [
+            {"id": "h1", "chamber": "civ1", "date": "2027-01-05", "half_day": "am", "formation": "FR",
+             "capacity_weight": 6.0, "capacity_count": 6, "locked_bench": ["p", "r"]},
+            {"id": "h2", "chamber": "civ1", "date": "2027-01-12", "half_day": "am", "formation": "FR",
+             "capacity_weight": 6.0, "capacity_count": 1},
+        ],
+        "dossiers": [d1, dossier("d2", "A 26-10.002")],
+    });
+    let instance = read_instance(&doc.to_string()).expect("valid instance");
+    let config = SolveConfig { full_model_max_pairs: 0, ..config() };
+    let solved = solve(&instance, &config).expect("a plan");
+    assert_lawful(&instance, &solved, "joined group with a recusal");
+    assert!(solved.plan.assignments.is_empty(), "{:?}", solved.plan.assignments);
+}
