@@ -608,25 +608,33 @@ impl Reader {
         }
     }
 
+    /// One of the six chambers — not `mi` or `pl`, which are formations;
+    /// `what` names the chamber expected, for the fix.
+    fn court_chamber_ref(&mut self, chambers: &[Chamber], raw: &str, path: &str, what: &str) -> Option<ChamberId> {
+        let chamber = self.chamber_ref(chambers, raw, path)?;
+        if multi::is_multi_chamber_id(&chamber) {
+            self.push(
+                path,
+                "multi_chamber_in_list",
+                format!("« {chamber} » n'est pas une chambre de la Cour mais une formation"),
+                format!("donner {what} : civ1, civ2, civ3, comm, soc ou cr"),
+            );
+            return None;
+        }
+        Some(chamber)
+    }
+
     /// Distinct chambers of the court other than `mi` and `pl`.
     fn chamber_list(&mut self, raw: &[String], path: &str, chambers: &[Chamber]) -> Option<Vec<ChamberId>> {
         let mut listed: Vec<ChamberId> = Vec::new();
         let mut complete = true;
         for (j, id) in raw.iter().enumerate() {
             let item = format!("{path}[{j}]");
-            let Some(chamber) = self.chamber_ref(chambers, id, &item) else {
+            let Some(chamber) = self.court_chamber_ref(chambers, id, &item, "la chambre composant la formation") else {
                 complete = false;
                 continue;
             };
-            if multi::is_multi_chamber_id(&chamber) {
-                self.push(
-                    &item,
-                    "multi_chamber_in_list",
-                    format!("« {chamber} » n'est pas une chambre de la Cour mais une formation"),
-                    "nommer les chambres qui composent la formation (civ1, civ2, civ3, comm, soc, cr)",
-                );
-                complete = false;
-            } else if listed.contains(&chamber) {
+            if listed.contains(&chamber) {
                 self.push(&item, "duplicate_id", format!("chambre {chamber} nommée deux fois"), "retirer le doublon");
                 complete = false;
             } else {
@@ -924,15 +932,7 @@ impl Reader {
         code: FormationCode,
         chambers: &[Chamber],
     ) -> Option<Referral> {
-        let from = self.chamber_ref(chambers, &doc.from, &format!("{path}.from"));
-        if from.as_ref().is_some_and(multi::is_multi_chamber_id) {
-            self.push(
-                format!("{path}.from"),
-                "multi_chamber_in_list",
-                format!("renvoi depuis « {} », qui n'est pas une chambre de la Cour", doc.from),
-                "donner la chambre qui a renvoyé le dossier (civ1, civ2, civ3, comm, soc, cr)",
-            );
-        }
+        let from = self.court_chamber_ref(chambers, &doc.from, &format!("{path}.from"), "la chambre qui a renvoyé");
         let listed = self.chamber_list(&doc.chambers, &format!("{path}.chambers"), chambers);
         let article = doc.article.trim();
         if article.is_empty() {
@@ -965,7 +965,7 @@ impl Reader {
             }
             _ => {}
         }
-        if article.is_empty() || from.as_ref().is_some_and(multi::is_multi_chamber_id) {
+        if article.is_empty() {
             return None;
         }
         Some(Referral { from: from?, chambers: listed, article: article.to_owned(), mandatory: doc.mandatory })
@@ -1017,16 +1017,12 @@ impl Reader {
                 "les désignations valent pour CM (chambre mixte) ou AP (assemblée plénière)",
             );
         }
-        let chamber = self.chamber_ref(chambers, &raw.chamber, &format!("{path}.chamber"));
-        if chamber.as_ref().is_some_and(multi::is_multi_chamber_id) {
-            self.push(
-                format!("{path}.chamber"),
-                "multi_chamber_in_list",
-                format!("désignation pour « {} », qui n'est pas une chambre de la Cour", raw.chamber),
-                "donner la chambre dont viennent les membres désignés",
-            );
-            return None;
-        }
+        let chamber = self.court_chamber_ref(
+            chambers,
+            &raw.chamber,
+            &format!("{path}.chamber"),
+            "la chambre des membres désignés",
+        );
         let (formation, chamber) = (formation?, chamber?);
         let wanted = multi::conseillers_per_chamber(formation)?;
         if raw.members.len() != wanted {
