@@ -174,8 +174,9 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
         }
     }
     check_capacities(&mut checker, &heard_at);
-    check_attendance(&mut checker, &assigned, &benches);
-    crate::multi::check(&mut checker, &assigned, &heard_at, &benches);
+    let attends = attendance(instance, &assigned, &benches);
+    check_attendance(&mut checker, &attends, &benches);
+    crate::multi::check(&mut checker, &attends, &heard_at, &benches);
     check_joined_groups(&mut checker, &assigned);
 
     let violations = checker.violations;
@@ -593,15 +594,38 @@ fn check_capacities(checker: &mut Checker<'_>, heard_at: &[Vec<usize>]) {
     }
 }
 
-/// Availability: everyone attending (bench members of every listed bench,
-/// rapporteurs of every heard dossier) is present, in one hearing per
-/// half-day, within the weekly cap.
-fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], benches: &[Option<Vec<usize>>]) {
-    let instance = checker.instance;
+/// Who attends which hearing, by magistrate: the members of every listed
+/// bench and the rapporteurs of every heard dossier.
+fn attendance(
+    instance: &Instance,
+    assigned: &[Option<usize>],
+    benches: &[Option<Vec<usize>>],
+) -> BTreeMap<usize, BTreeSet<usize>> {
     let mut attends: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for (h, bench) in benches.iter().enumerate() {
         for &m in bench.iter().flatten() {
             attends.entry(m).or_default().insert(h);
+        }
+    }
+    for (d, hearing) in assigned.iter().enumerate() {
+        let Some(h) = *hearing else { continue };
+        for m in instance.dossiers()[d].rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)) {
+            attends.entry(m).or_default().insert(h);
+        }
+    }
+    attends
+}
+
+/// Availability: everyone attending (`attends`) is present, in one hearing
+/// per half-day, within the weekly cap.
+fn check_attendance(
+    checker: &mut Checker<'_>,
+    attends: &BTreeMap<usize, BTreeSet<usize>>,
+    benches: &[Option<Vec<usize>>],
+) {
+    let instance = checker.instance;
+    for (h, bench) in benches.iter().enumerate() {
+        for &m in bench.iter().flatten() {
             let magistrate = checker.magistrate(m);
             let hearing = &instance.hearings()[h];
             if magistrate.is_absent_on(hearing.date) {
@@ -619,17 +643,11 @@ fn check_attendance(checker: &mut Checker<'_>, assigned: &[Option<usize>], bench
             }
         }
     }
-    for (d, hearing) in assigned.iter().enumerate() {
-        let Some(h) = *hearing else { continue };
-        for rapporteur in instance.dossiers()[d].rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)) {
-            attends.entry(rapporteur).or_default().insert(h);
-        }
-    }
-    for (m, hearings) in attends {
+    for (&m, hearings) in attends {
         let magistrate = checker.magistrate(m);
         let mut by_half_day: BTreeMap<_, Vec<&Hearing>> = BTreeMap::new();
         let mut by_week: BTreeMap<_, Vec<&Hearing>> = BTreeMap::new();
-        for &h in &hearings {
+        for &h in hearings {
             let hearing = &instance.hearings()[h];
             by_half_day.entry((hearing.date, hearing.half_day)).or_default().push(hearing);
             let week = greffe_models::dates::iso_week(hearing.date);

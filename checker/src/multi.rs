@@ -24,39 +24,15 @@ use greffe_models::{ChamberId, Hearing, Role, multi};
 use crate::check::{Checker, describe_hearing, magistrate_fr};
 use crate::violation::ViolationCode;
 
-/// Who attends which hearing: the benches and the rapporteurs of the
-/// dossiers heard.
-pub(crate) fn attendance(
-    checker: &Checker<'_>,
-    assigned: &[Option<usize>],
-    benches: &[Option<Vec<usize>>],
-) -> BTreeMap<usize, BTreeSet<usize>> {
-    let instance = checker.instance;
-    let mut attends: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for (h, bench) in benches.iter().enumerate() {
-        for &m in bench.iter().flatten() {
-            attends.entry(m).or_default().insert(h);
-        }
-    }
-    for (d, hearing) in assigned.iter().enumerate() {
-        let Some(h) = *hearing else { continue };
-        for m in instance.dossiers()[d].rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)) {
-            attends.entry(m).or_default().insert(h);
-        }
-    }
-    attends
-}
-
 /// Checks the composition of every chambre mixte and assemblée plénière
 /// bench of the plan.
 pub(crate) fn check(
     checker: &mut Checker<'_>,
-    assigned: &[Option<usize>],
+    attends: &BTreeMap<usize, BTreeSet<usize>>,
     heard_at: &[Vec<usize>],
     benches: &[Option<Vec<usize>>],
 ) {
     let instance = checker.instance;
-    let attends = attendance(checker, assigned, benches);
     for (h, hearing) in instance.hearings().iter().enumerate() {
         let (true, Some(bench)) = (hearing.is_multi_chamber(), benches[h].as_ref()) else { continue };
         let Some(conseillers) = multi::conseillers_per_chamber(hearing.formation) else { continue };

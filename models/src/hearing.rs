@@ -40,10 +40,7 @@ impl Hearing {
     /// the rule's for a chamber's hearing; for CM and AP, the seats the law
     /// gives the chambers composing it (L421-4, L421-5 COJ).
     pub fn bench_size(&self, rule: &FormationRule) -> usize {
-        match crate::multi::bench_size(self.formation, self.chambers.len()) {
-            Some(size) if !self.chambers.is_empty() => size,
-            _ => rule.bench_size as usize,
-        }
+        crate::multi::hearing_bench_size(rule, self.chambers.len())
     }
 
     /// Fewest and most voices on a dossier: the rule's bounds, moved by as

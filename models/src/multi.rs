@@ -14,7 +14,7 @@
 //! brief). The composition is **data**, never chosen by the planner: the
 //! instance carries the designations in force.
 
-use crate::formation::FormationCode;
+use crate::formation::{FormationCode, FormationRule};
 use crate::ids::{ChamberId, MagistrateId};
 
 /// Chamber id holding the chambre mixte's hearings (the court's open-data code).
@@ -70,6 +70,16 @@ pub fn seats_per_chamber(code: FormationCode) -> Option<usize> {
 /// chambers: 13; AP of six: 19).
 pub fn bench_size(code: FormationCode, chambers: usize) -> Option<usize> {
     seats_per_chamber(code).map(|seats| 1 + seats * chambers)
+}
+
+/// Exact bench size of a hearing of `rule`'s formation composed of
+/// `chambers` chambers: the law's for CM and AP ([`bench_size`]), the
+/// rule's for a chamber's own hearing (no composing chambers).
+pub fn hearing_bench_size(rule: &FormationRule, chambers: usize) -> usize {
+    match bench_size(rule.code, chambers) {
+        Some(size) if chambers > 0 => size,
+        _ => rule.bench_size as usize,
+    }
 }
 
 /// The standing members of one chamber in CM or AP, designated each

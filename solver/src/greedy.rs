@@ -55,9 +55,9 @@ impl Ledger {
     }
 }
 
-/// Lawful pairs (local dossier, local hearing, value) per dossier, best first.
-pub(crate) fn greedy(chamber: &Chamber<'_>, benches: &Benches, pairs: &[Vec<(usize, f64)>]) -> Vec<Option<usize>> {
-    let instance = chamber.instance;
+/// The units a chamber's dossiers are placed by: each dossier alone, or its
+/// joined group (local indexes, at the group's first member).
+pub(crate) fn units(chamber: &Chamber<'_>) -> Vec<Vec<usize>> {
     let n = chamber.dossiers.len();
     let group_of = chamber.group_of();
     let mut units: Vec<Vec<usize>> = Vec::new();
@@ -75,14 +75,25 @@ pub(crate) fn greedy(chamber: &Chamber<'_>, benches: &Benches, pairs: &[Vec<(usi
         }
         units.push(unit);
     }
-    let urgency = |unit: &Vec<usize>| {
-        let required = unit.iter().any(|&d| chamber.required[d].is_some());
-        let priority: f64 = unit.iter().map(|&d| chamber.dossier(d).priority).sum();
-        (required, priority)
-    };
+    units
+}
+
+/// How urgent a unit is: whether it holds a hard requirement, then its
+/// total priority (larger first).
+pub(crate) fn urgency(chamber: &Chamber<'_>, unit: &[usize]) -> (bool, f64) {
+    let required = unit.iter().any(|&d| chamber.required[d].is_some());
+    let priority: f64 = unit.iter().map(|&d| chamber.dossier(d).priority).sum();
+    (required, priority)
+}
+
+/// Lawful pairs (local dossier, local hearing, value) per dossier, best first.
+pub(crate) fn greedy(chamber: &Chamber<'_>, benches: &Benches, pairs: &[Vec<(usize, f64)>]) -> Vec<Option<usize>> {
+    let instance = chamber.instance;
+    let n = chamber.dossiers.len();
+    let mut units = units(chamber);
     units.sort_by(|a, b| {
-        let (ra, pa) = urgency(a);
-        let (rb, pb) = urgency(b);
+        let (ra, pa) = urgency(chamber, a);
+        let (rb, pb) = urgency(chamber, b);
         rb.cmp(&ra).then(pb.total_cmp(&pa)).then(a[0].cmp(&b[0]))
     });
     let mut weight_left: Vec<f64> = (0..chamber.hearings.len()).map(|h| chamber.hearing(h).capacity_weight).collect();

@@ -26,7 +26,7 @@ use crate::benches::Benches;
 use crate::chamber::Chamber;
 use crate::model::{NEVER, Pairs};
 use crate::part::ChamberPlan;
-use crate::{PartStats, SolveConfig, bound, candidates, part, reasons};
+use crate::{PartStats, SolveConfig, bound, candidates, greedy, part, reasons};
 
 /// Half-days and weekly attendances already taken, by magistrate index.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +41,25 @@ impl Reserved {
         if self.slots.insert((m, hearing.date, hearing.half_day)) {
             let week = iso_week(hearing.date);
             *self.weeks.entry((m, week.year(), week.week())).or_default() += 1;
+        }
+    }
+
+    /// Everyone a used hearing convenes: its bench, and the rapporteurs of
+    /// the dossiers it hears (on the bench or joining it).
+    pub(crate) fn sit<'d>(
+        &mut self,
+        instance: &Instance,
+        hearing: &Hearing,
+        bench: &[usize],
+        heard: impl Iterator<Item = &'d greffe_models::Dossier>,
+    ) {
+        for &m in bench {
+            self.add(m, hearing);
+        }
+        for dossier in heard {
+            for m in dossier.rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)) {
+                self.add(m, hearing);
+            }
         }
     }
 
@@ -186,20 +205,7 @@ pub(crate) fn plan(instance: &Instance, config: &SolveConfig<'_>) -> MultiPlan {
             }
         }
     }
-    let previous = part::previous_pairs(config);
-    let pairs: Vec<Pairs> = chambers
-        .iter()
-        .map(|chamber| {
-            (0..chamber.dossiers.len())
-                .map(|d| {
-                    chamber.candidates[d]
-                        .iter()
-                        .map(|&h| (h, part::pair_value(chamber, config, &previous, d, h)))
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
+    let pairs: Vec<Pairs> = chambers.iter().map(|chamber| part::instance_pairs(chamber, config)).collect();
     let mut state = State {
         instance,
         chambers: &chambers,
@@ -208,20 +214,12 @@ pub(crate) fn plan(instance: &Instance, config: &SolveConfig<'_>) -> MultiPlan {
         assigned: chambers.iter().map(|c| vec![None; c.dossiers.len()]).collect(),
     };
     // Units (a dossier, or its joined group), urgent and valuable first.
-    let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (c, chamber) in chambers.iter().enumerate() {
-        for (d, group) in chamber.group_of().into_iter().enumerate() {
-            match group {
-                Some(g) if chamber.groups[g][0] != d => {}
-                Some(g) => units.push((c, chamber.groups[g].clone())),
-                None => units.push((c, vec![d])),
-            }
-        }
-    }
-    let urgency = |(c, unit): &(usize, Vec<usize>)| {
-        let required = unit.iter().any(|&d| chambers[*c].required[d].is_some());
-        (required, unit.iter().map(|&d| chambers[*c].dossier(d).priority).sum::<f64>())
-    };
+    let mut units: Vec<(usize, Vec<usize>)> = chambers
+        .iter()
+        .enumerate()
+        .flat_map(|(c, chamber)| greedy::units(chamber).into_iter().map(move |unit| (c, unit)))
+        .collect();
+    let urgency = |(c, unit): &(usize, Vec<usize>)| greedy::urgency(&chambers[*c], unit);
     units.sort_by(|a, b| {
         let (ra, pa) = urgency(a);
         let (rb, pb) = urgency(b);
@@ -264,17 +262,8 @@ impl State<'_, '_> {
         for (c, chamber) in self.chambers.iter().enumerate() {
             for (h, bench) in self.benches[c].iter().enumerate() {
                 let Some(bench) = bench.as_ref().filter(|_| except != Some((c, h))) else { continue };
-                let hearing = chamber.hearing(h);
-                for &m in bench {
-                    taken.add(m, hearing);
-                }
-                for d in (0..chamber.dossiers.len()).filter(|&d| self.assigned[c][d] == Some(h)) {
-                    for id in &chamber.dossier(d).rapporteurs {
-                        if let Some(m) = self.instance.magistrate_idx(id) {
-                            taken.add(m, hearing);
-                        }
-                    }
-                }
+                let heard = (0..chamber.dossiers.len()).filter(|&d| self.assigned[c][d] == Some(h));
+                taken.sit(self.instance, chamber.hearing(h), bench, heard.map(|d| chamber.dossier(d)));
             }
         }
         taken

@@ -24,16 +24,15 @@ pub(crate) struct ChamberPlan {
 }
 
 /// The previous plan's (dossier, hearing) pairs, for stability bonuses.
-pub(crate) type PreviousPairs<'p> =
-    std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
+type PreviousPairs<'p> = std::collections::HashSet<(&'p greffe_models::DossierId, &'p greffe_models::HearingId)>;
 
 /// The previous plan's pairs.
-pub(crate) fn previous_pairs<'p>(config: &SolveConfig<'p>) -> PreviousPairs<'p> {
+fn previous_pairs<'p>(config: &SolveConfig<'p>) -> PreviousPairs<'p> {
     config.previous.iter().flat_map(|plan| plan.assignments.iter().map(|a| (&a.dossier, &a.hearing))).collect()
 }
 
 /// Value of hearing local dossier `d` at local hearing `h` in the objective.
-pub(crate) fn pair_value(
+fn pair_value(
     chamber: &Chamber<'_>,
     config: &SolveConfig<'_>,
     previous: &PreviousPairs<'_>,
@@ -52,6 +51,14 @@ pub(crate) fn pair_value(
         }
     }
     value
+}
+
+/// Every instance-lawful pair of the chamber with its value in the objective.
+pub(crate) fn instance_pairs(chamber: &Chamber<'_>, config: &SolveConfig<'_>) -> Pairs {
+    let previous = previous_pairs(config);
+    (0..chamber.dossiers.len())
+        .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, &previous, d, h))).collect())
+        .collect()
 }
 
 /// Distinct (hearing, matter) pairs heard: what grouping by matter costs.
@@ -114,12 +121,9 @@ impl<'c, 'a> Part<'c, 'a> {
     /// Benches, greedy start, bound, LP and a first MILP plan, within `budget`.
     pub(crate) fn prepare(chamber: &'c Chamber<'a>, config: &SolveConfig<'_>, budget: Duration) -> Self {
         let started = Instant::now();
-        let previous = previous_pairs(config);
         let instance = chamber.instance;
         let n_hearings = chamber.hearings.len();
-        let instance_pairs: Pairs = (0..chamber.dossiers.len())
-            .map(|d| chamber.candidates[d].iter().map(|&h| (h, pair_value(chamber, config, &previous, d, h))).collect())
-            .collect();
+        let instance_pairs = instance_pairs(chamber, config);
         let mut demand: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
         let mut pinned: Vec<Vec<usize>> = vec![Vec::new(); n_hearings];
         for (d, list) in chamber.candidates.iter().enumerate() {

@@ -503,7 +503,6 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
         work.benches[h] = None;
         return broken;
     }
-
     let mut members: Vec<usize> = bench.iter().copied().filter(|m| !leaving.contains(m)).collect();
     let mut reasons = Vec::new();
     for &out in &leaving {
@@ -577,18 +576,10 @@ fn multi_reserved(instance: &Instance, works: &[Work<'_>]) -> Reserved {
     let mut reserved = Reserved::default();
     for work in works {
         for (h, bench) in work.benches.iter().enumerate() {
-            let hearing = work.chamber.hearing(h);
-            let heard: Vec<usize> = work.at(h);
-            if heard.is_empty() {
-                continue;
-            }
-            for &m in bench.iter().flatten() {
-                reserved.add(m, hearing);
-            }
-            for m in heard.iter().flat_map(|&d| work.chamber.dossier(d).rapporteurs.iter()) {
-                if let Some(m) = instance.magistrate_idx(m) {
-                    reserved.add(m, hearing);
-                }
+            let heard = work.at(h);
+            if !heard.is_empty() {
+                let bench = bench.as_deref().unwrap_or_default();
+                reserved.sit(instance, work.chamber.hearing(h), bench, heard.iter().map(|&d| work.chamber.dossier(d)));
             }
         }
     }
@@ -596,9 +587,9 @@ fn multi_reserved(instance: &Instance, works: &[Work<'_>]) -> Reserved {
 }
 
 /// Recomposes a chambre mixte or assemblée plénière bench by law after
-/// absences or recusals; `false` (and the dossiers forced out) when no
-/// lawful bench remains.
-fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) -> bool {
+/// absences or recusals; when no lawful bench remains, the dossiers are
+/// forced out with the reason.
+fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) {
     let instance = work.chamber.instance;
     let hearing = work.chamber.hearing(h);
     let mut taken = work.others.clone();
@@ -634,7 +625,6 @@ fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize])
             members.sort_unstable();
             work.benches[h] = Some(members);
             work.seat_reasons.insert(h, vec![reason]);
-            true
         }
         Err(why) => {
             let reason = format!("composition de l'audience {} impossible : {why}", hearing.id);
@@ -642,7 +632,6 @@ fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize])
                 work.force(d, reason.clone());
             }
             work.benches[h] = None;
-            false
         }
     }
 }

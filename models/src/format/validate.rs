@@ -512,11 +512,7 @@ impl Reader {
             Some(members) => {
                 // The law's size for CM and AP (their chambers), else the rule's.
                 let rule = formation.and_then(|code| formations.iter().find(|rule| rule.code == code));
-                let size =
-                    rule.map(|rule| match multi::bench_size(rule.code, composing.as_ref().map_or(0, Vec::len)) {
-                        Some(size) if composing.as_ref().is_some_and(|c| !c.is_empty()) => size,
-                        _ => rule.bench_size as usize,
-                    });
+                let size = rule.map(|rule| multi::hearing_bench_size(rule, composing.as_ref().map_or(0, Vec::len)));
                 Some(self.locked_bench(members, path, chamber.as_ref(), formation, size, magistrates)?)
             }
         };
