@@ -177,6 +177,7 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
     let attends = attendance(instance, &assigned, &benches);
     check_attendance(&mut checker, &attends, &benches);
     crate::multi::check(&mut checker, &attends, &heard_at, &benches);
+    crate::sections::check(&mut checker, &attends, &heard_at, &benches);
     check_joined_groups(&mut checker, &assigned);
 
     let violations = checker.violations;
@@ -402,6 +403,20 @@ fn check_assignment(
             ),
         );
     }
+    if let (Some(own), Some(sitting)) = (&dossier.section, &hearing.section) {
+        if own != sitting {
+            checker.push(
+                ViolationCode::SectionMismatch,
+                Some(dossier),
+                Some(hearing),
+                None,
+                format!(
+                    "le dossier {} relève de la section {own} ; {at} siège pour la section {sitting}",
+                    dossier_fr(dossier)
+                ),
+            );
+        }
+    }
     if let Some(referral) = dossier.referral.as_ref().filter(|r| !r.chambers.is_empty()) {
         let named: BTreeSet<&str> = referral.chambers.iter().map(|c| c.as_str()).collect();
         let composing: BTreeSet<&str> = hearing.chambers.iter().map(|c| c.as_str()).collect();
@@ -614,6 +629,34 @@ fn attendance(
         }
     }
     attends
+}
+
+/// Whether magistrate `m` could have sat at hearing `h` given the rest of
+/// the plan: present that day, recused from no dossier heard there, at no
+/// other hearing of the half-day, below his weekly cap with the plan's other
+/// hearings of the week.
+pub(crate) fn could_sit(
+    instance: &greffe_models::Instance,
+    attends: &BTreeMap<usize, BTreeSet<usize>>,
+    heard_at: &[Vec<usize>],
+    h: usize,
+    m: usize,
+) -> bool {
+    let magistrate = &instance.magistrates()[m];
+    let hearing = &instance.hearings()[h];
+    let recused = heard_at[h].iter().any(|&d| instance.dossiers()[d].is_recused(&magistrate.id));
+    let week = greffe_models::dates::iso_week(hearing.date);
+    let mut in_week = 0;
+    let mut same_half_day = false;
+    for o in attends.get(&m).into_iter().flatten().copied().filter(|&o| o != h) {
+        let other = &instance.hearings()[o];
+        same_half_day |= other.date == hearing.date && other.half_day == hearing.half_day;
+        in_week += usize::from(greffe_models::dates::iso_week(other.date) == week);
+    }
+    !magistrate.is_absent_on(hearing.date)
+        && !recused
+        && !same_half_day
+        && in_week < magistrate.max_hearings_per_week as usize
 }
 
 /// Availability: everyone attending (`attends`) is present, in one hearing

@@ -14,6 +14,7 @@
 
 mod check;
 mod multi;
+mod sections;
 mod violation;
 
 pub use check::{CheckOptions, check};

@@ -36,25 +36,7 @@ pub(crate) fn check(
     for (h, hearing) in instance.hearings().iter().enumerate() {
         let (true, Some(bench)) = (hearing.is_multi_chamber(), benches[h].as_ref()) else { continue };
         let Some(conseillers) = multi::conseillers_per_chamber(hearing.formation) else { continue };
-        // Could `m` have sat? Not absent, not recused from a dossier heard,
-        // at no other hearing of the half-day, below his cap for the week.
-        let could_sit = |m: usize| {
-            let magistrate = &instance.magistrates()[m];
-            let recused = heard_at[h].iter().any(|&d| instance.dossiers()[d].is_recused(&magistrate.id));
-            let elsewhere = attends.get(&m).into_iter().flatten().copied().filter(|&o| o != h);
-            let week = greffe_models::dates::iso_week(hearing.date);
-            let mut in_week = 0;
-            let mut same_half_day = false;
-            for o in elsewhere {
-                let other = &instance.hearings()[o];
-                same_half_day |= other.date == hearing.date && other.half_day == hearing.half_day;
-                in_week += usize::from(greffe_models::dates::iso_week(other.date) == week);
-            }
-            !magistrate.is_absent_on(hearing.date)
-                && !recused
-                && !same_half_day
-                && in_week < magistrate.max_hearings_per_week as usize
-        };
+        let could_sit = |m: usize| crate::check::could_sit(instance, attends, heard_at, h, m);
         let premier = instance.premier_president();
         let premier_sits = premier.is_some_and(|p| bench.contains(&p));
         if let Some(p) = premier.filter(|&p| !premier_sits && could_sit(p)) {

@@ -85,6 +85,11 @@ pub enum ViolationCode {
     /// 5 (v2): a member by right or designated member replaced while he
     /// could sit.
     StandingMemberReplaced,
+    /// 1 (v2): a dossier of a section at a hearing of another section.
+    SectionMismatch,
+    /// 5 (v2): a member of another section sits at a section's hearing while
+    /// a member of that section (or the chamber's president) could sit.
+    SectionMemberPassedOver,
 }
 
 impl ViolationCode {
@@ -125,6 +130,8 @@ impl ViolationCode {
             Self::MultiChamberSeats => "multi_chamber_seats",
             Self::MultiChamberNotDesignated => "multi_chamber_not_designated",
             Self::StandingMemberReplaced => "standing_member_replaced",
+            Self::SectionMismatch => "section_mismatch",
+            Self::SectionMemberPassedOver => "section_member_passed_over",
         }
     }
 }
@@ -146,6 +153,7 @@ impl ViolationCode {
             Self::MultiChamberSeats | Self::MultiChamberNotDesignated | Self::StandingMemberReplaced => {
                 Some("art. L421-4 et L421-5 COJ")
             }
+            Self::SectionMemberPassedOver => Some("art. R421-4-3, R431-5 et R431-6 COJ"),
             Self::UnknownDossier
             | Self::UnknownHearing
             | Self::UnknownMagistrate
@@ -169,7 +177,8 @@ impl ViolationCode {
             | Self::AvocatGeneralAbsent
             | Self::JoinedGroupSplit
             | Self::PinnedMoved
-            | Self::LockedBenchChanged => None,
+            | Self::LockedBenchChanged
+            | Self::SectionMismatch => None,
         }
     }
 }

@@ -59,6 +59,11 @@ pub(crate) enum FixturesCommand {
         /// weeks, referred dossiers).
         #[arg(long)]
         multi_chamber: bool,
+        /// Every FR and FS hearing sits for one section of its chamber and
+        /// every dossier is of its rapporteur's section (R421-4-3, R431-5
+        /// COJ); no other draw changes.
+        #[arg(long)]
+        sections: bool,
         /// Where to write the instance (JSON).
         #[arg(long)]
         out: PathBuf,
@@ -66,11 +71,13 @@ pub(crate) enum FixturesCommand {
 }
 
 pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, out } = command;
+    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, sections, out } =
+        command;
     let config = GeneratorConfig {
         start: start.unwrap_or_else(default_start),
         deadline_factor,
         multi_chamber,
+        sections,
         ..GeneratorConfig::new(scale.into(), weeks, seed)
     };
     let doc = generate(&config).map_err(|error| Failure::usage(error.to_string()))?;

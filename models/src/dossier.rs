@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
 use crate::formation::FormationCode;
-use crate::ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, MatterCode};
+use crate::ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, MatterCode, SectionId};
 use crate::multi::Referral;
 use crate::pourvoi::PourvoiNumber;
 
@@ -76,6 +76,9 @@ pub struct Dossier {
     pub pourvoi: PourvoiNumber,
     /// Chamber the dossier is distributed to.
     pub chamber: ChamberId,
+    /// Section of the chamber it is distributed to, when known: it is then
+    /// heard only at hearings of that section or of none.
+    pub section: Option<SectionId>,
     /// Matter code, when known.
     pub matter: Option<MatterCode>,
     /// Orientation circuit.

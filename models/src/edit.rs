@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::court::Role;
 use crate::format::{InstanceDoc, Problem};
-use crate::formation::FormationCode;
+use crate::formation::{FormationCode, FormationRule};
 use crate::ids::{DossierId, HearingId, MagistrateId};
 use crate::plan::{Assignment, Plan, Unscheduled, UnscheduledReason};
 
@@ -192,6 +192,15 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
                 ));
             }
             doc.hearings[h].formation = formation.clone();
+            // FP sits without a section (R421-4-1 COJ): the hearing hears
+            // every section's dossiers from then on.
+            if !FormationRule::default_from_section(code) {
+                if let Some(section) = doc.hearings[h].section.take() {
+                    return Ok(format!(
+                        "audience {hearing} en formation {formation} (ne siège plus pour la section {section})"
+                    ));
+                }
+            }
             Ok(format!("audience {hearing} en formation {formation}"))
         }
         Edit::SetCapacity { hearing, capacity, weight } => {
@@ -251,9 +260,14 @@ pub fn inverse(doc: &InstanceDoc, plan: &Plan, edit: &Edit) -> Option<Edit> {
         Edit::SwapBench { hearing, member, replacement } => {
             Some(Edit::SwapBench { hearing: hearing.clone(), member: replacement.clone(), replacement: member.clone() })
         }
-        Edit::SetFormation { hearing, .. } => {
+        Edit::SetFormation { hearing, formation } => {
             let h = hearing_index(doc, hearing).ok()?;
-            Some(Edit::SetFormation { hearing: hearing.clone(), formation: doc.hearings[h].formation.clone() })
+            // Going to FP drops the hearing's section: no single edit
+            // brings it back.
+            let drops_section = doc.hearings[h].section.is_some()
+                && FormationCode::parse(formation).is_some_and(|code| !FormationRule::default_from_section(code));
+            (!drops_section)
+                .then(|| Edit::SetFormation { hearing: hearing.clone(), formation: doc.hearings[h].formation.clone() })
         }
         Edit::SetCapacity { hearing, .. } => {
             let before = &doc.hearings[hearing_index(doc, hearing).ok()?];
@@ -292,6 +306,19 @@ mod tests {
         let edit: Edit = serde_json::from_value(edit).expect("edit parses");
         let result = apply_edit(&mut doc, &mut plan, &edit);
         (doc, plan, result)
+    }
+
+    #[test]
+    fn going_to_fp_drops_the_section_and_cannot_be_undone_by_one_edit() {
+        let (mut doc, mut plan) = draft();
+        doc.hearings[0].section = Some("civ1-s1".to_owned());
+        let to_fp = Edit::SetFormation { hearing: "h1".to_owned(), formation: "FP".to_owned() };
+        let to_fs = Edit::SetFormation { hearing: "h1".to_owned(), formation: "FS".to_owned() };
+        assert!(inverse(&doc, &plan, &to_fs).is_some(), "FS keeps the section: undone by going back");
+        assert_eq!(inverse(&doc, &plan, &to_fp), None);
+        let said = apply_edit(&mut doc, &mut plan, &to_fp).expect("applies");
+        assert!(said.contains("civ1-s1"), "{said}");
+        assert_eq!(doc.hearings[0].section, None, "FP sits without a section");
     }
 
     #[test]

@@ -86,14 +86,26 @@ pub struct FormationRule {
     pub min_voices: u32,
     /// Most voices deliberating on a dossier.
     pub max_voices: u32,
+    /// Whether a hearing of this formation that names its section draws its
+    /// bench from that section (and the chamber's president), other
+    /// sections' members sitting only as replacements
+    /// ([`crate::sections`]). Sourced for FR (R421-4-3 COJ); for FS the
+    /// exact composition (R421-4-2 COJ) is *to confirm*, hence
+    /// configuration.
+    pub from_section: bool,
 }
 
 impl FormationRule {
     /// The default rules of the planning model (version 1), with the article
     /// each size rests on.
     pub fn defaults() -> [FormationRule; 5] {
-        let rule =
-            |code, bench_size, min_voices, max_voices| FormationRule { code, bench_size, min_voices, max_voices };
+        let rule = |code, bench_size, min_voices, max_voices| FormationRule {
+            code,
+            bench_size,
+            min_voices,
+            max_voices,
+            from_section: Self::default_from_section(code),
+        };
         [
             // R421-4-3 COJ: president, doyen, rapporteur.
             rule(FormationCode::Restreinte, 2, 3, 3),
@@ -106,6 +118,14 @@ impl FormationRule {
             // L421-5 COJ: 19 members.
             rule(FormationCode::AssembleePleniere, 19, 19, 19),
         ]
+    }
+
+    /// Whether `code` draws its bench from the hearing's section unless an
+    /// instance says otherwise: FR (R421-4-3 COJ) and FS (R431-5 COJ, its
+    /// exact composition under R421-4-2 COJ *to confirm*); FP, CM and AP sit
+    /// without a section.
+    pub fn default_from_section(code: FormationCode) -> bool {
+        matches!(code, FormationCode::Restreinte | FormationCode::Section)
     }
 
     /// The article behind the default size of `code`.

@@ -3,7 +3,7 @@
 
 use crate::dates::{Date, HalfDay};
 use crate::formation::{FormationCode, FormationRule};
-use crate::ids::{ChamberId, HearingId, MagistrateId};
+use crate::ids::{ChamberId, HearingId, MagistrateId, SectionId};
 
 /// A hearing of the calendar.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,10 @@ pub struct Hearing {
     /// or an assemblée plénière (every chamber, L421-5 COJ), in document
     /// order; empty for a chamber's own hearing.
     pub chambers: Vec<ChamberId>,
+    /// For FR and FS: the section sitting (R421-4-3, R431-5 COJ), when the
+    /// hearing is a section's; its dossiers and bench then come from it
+    /// ([`crate::sections`]).
+    pub section: Option<SectionId>,
 }
 
 impl Hearing {

@@ -36,6 +36,7 @@ pub mod planning;
 pub mod pourvoi;
 pub mod record;
 pub mod registry;
+pub mod sections;
 pub mod text;
 
 pub use court::{Chamber, Magistrate, Role};

@@ -6,18 +6,22 @@
 //! attendance for his own dossiers as rapporteur. Among the available, the
 //! heuristic prefers members who block no dossier at that hearing (recused,
 //! or rapporteur in a formation where he cannot also sit), then the least
-//! loaded; ties break by a seeded hash, then by precedence.
+//! loaded; ties break by a seeded hash, then by precedence. A section's
+//! hearing takes its section's members (and the chamber's president)
+//! first, whatever they block; members of other sections fill the seats
+//! left, by rank (R431-6 COJ).
 
 use std::collections::{BTreeMap, HashSet};
 
-use greffe_models::{Hearing, Instance, Role};
+use greffe_models::{Hearing, Instance, Role, sections};
 
 /// Benches of a chamber's hearings, indexed like the chamber's hearing list.
 pub(crate) type Benches = Vec<Option<Vec<usize>>>;
 
-/// A candidate member's sort key: (blocks a pinned dossier, priority blocked,
-/// load, seeded tie-break, precedence, magistrate index).
-type Candidate = (bool, f64, u32, u64, (u8, u32), usize);
+/// A candidate member's sort key: (blocks a pinned dossier, replaces a
+/// member of the hearing's section, priority blocked, load, seeded
+/// tie-break, precedence, magistrate index).
+type Candidate = (bool, bool, f64, u32, u64, (u8, u32), usize);
 
 /// Inputs of the bench heuristic for one chamber.
 pub(crate) struct BenchInput<'a> {
@@ -124,11 +128,23 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
         };
         let keeps_reserve =
             |m: usize| used(m) + u32::from(reporting.contains(&m)) < magistrates[m].max_hearings_per_week;
+        // A section's hearing draws from its section (and the chamber's
+        // president); other sections' members replace, by rank, only those
+        // who cannot sit (R421-4-3, R431-6 COJ).
+        let outsider = |m: usize| !sections::of_section(hearing, rule, &magistrates[m]);
         // Prefer members who keep their rapporteur reserve; use the reserve
-        // only when the chamber has too few.
-        let mut pool: Vec<usize> = input.eligible.iter().copied().filter(|&m| free(m) && keeps_reserve(m)).collect();
-        if pool.len() < size {
-            pool = input.eligible.iter().copied().filter(|&m| free(m)).collect();
+        // only when the section, then the chamber, has too few.
+        let tiers = [(false, true), (false, false), (true, true), (true, false)];
+        let mut pool: Vec<usize> = Vec::new();
+        for (from_outside, with_reserve) in tiers {
+            pool.extend(input.eligible.iter().copied().filter(|&m| {
+                free(m) && outsider(m) == from_outside && (keeps_reserve(m) == with_reserve || !with_reserve)
+            }));
+            pool.sort_unstable();
+            pool.dedup();
+            if pool.len() >= size {
+                break;
+            }
         }
         let mut scored: Vec<Candidate> = pool
             .into_iter()
@@ -136,13 +152,20 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
                 let (hard, blocked) = blocked_priority(input, hearing, &input.demand[local], m);
                 let magistrate = &magistrates[m];
                 let precedence = (magistrate.role.precedence(), magistrate.rank);
-                (hard, blocked, load[m], seeded(input.seed, m, h), precedence, m)
+                // Replacements by rank rather than by load.
+                let (load, tie) = if outsider(m) { (0, 0) } else { (load[m], seeded(input.seed, m, h)) };
+                (hard, outsider(m), blocked, load, tie, precedence, m)
             })
             .collect();
         scored.sort_by(|a, b| {
-            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+            a.0.cmp(&b.0)
+                .then(a.1.cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+                .then(a.4.cmp(&b.4))
+                .then(a.5.cmp(&b.5))
         });
-        let chosen: Vec<usize> = scored.iter().filter(|s| !s.0).take(size).map(|s| s.5).collect();
+        let chosen: Vec<usize> = scored.iter().filter(|s| !s.0).take(size).map(|s| s.6).collect();
         if chosen.len() < size {
             continue; // No lawful bench: the hearing stays unusable.
         }

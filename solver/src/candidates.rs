@@ -12,6 +12,8 @@ pub enum Filter {
     Chamber,
     /// The hearing's formation is not acceptable for the dossier.
     Formation,
+    /// The hearing sits for another section than the dossier's.
+    Section,
     /// A chambre mixte composed of other chambers than the referral names.
     Referral,
     /// The hearing comes before the dossier's earliest hearing date.
@@ -33,9 +35,10 @@ pub enum Filter {
 
 impl Filter {
     /// Every filter, in the order they are applied.
-    pub const ALL: [Filter; 10] = [
+    pub const ALL: [Filter; 11] = [
         Self::Chamber,
         Self::Formation,
+        Self::Section,
         Self::Referral,
         Self::NotReady,
         Self::AfterDeadline,
@@ -51,6 +54,7 @@ impl Filter {
         match self {
             Self::Chamber => "audience d'une autre chambre",
             Self::Formation => "formation non admise pour ce dossier",
+            Self::Section => "audience d'une autre section",
             Self::Referral => "chambre mixte composée d'autres chambres que celles du renvoi",
             Self::NotReady => "avant la date à laquelle le dossier peut être entendu",
             Self::AfterDeadline => "après la date limite du dossier",
@@ -67,6 +71,7 @@ impl Filter {
         match self {
             Self::Chamber => "chamber",
             Self::Formation => "formation",
+            Self::Section => "section",
             Self::Referral => "referral_chambers",
             Self::NotReady => "not_ready",
             Self::AfterDeadline => "after_deadline",
@@ -96,6 +101,9 @@ pub fn instance_filter(instance: &Instance, dossier: &Dossier, hearing: &Hearing
     }
     if !dossier.formations.contains(&hearing.formation) {
         return Some(Filter::Formation);
+    }
+    if !greffe_models::sections::hears(dossier, hearing) {
+        return Some(Filter::Section);
     }
     if let Some(referral) = dossier.referral.as_ref().filter(|r| !r.chambers.is_empty()) {
         let same = referral.chambers.len() == hearing.chambers.len()

@@ -50,6 +50,11 @@ impl Ledger {
         in_week < chamber.instance.magistrates()[m].max_hearings_per_week
     }
 
+    /// Whether magistrate `m` attends local hearing `h`.
+    pub(crate) fn attends(&self, m: usize, h: usize) -> bool {
+        self.attends.get(&m).is_some_and(|hearings| hearings.contains(&h))
+    }
+
     pub(crate) fn attend(&mut self, m: usize, h: usize) {
         self.attends.entry(m).or_default().insert(h);
     }

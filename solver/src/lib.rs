@@ -36,6 +36,7 @@ mod multi;
 mod part;
 mod reasons;
 pub mod repair;
+mod sections;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

@@ -12,6 +12,7 @@ use crate::benches::{self, Benches};
 use crate::chamber::Chamber;
 use crate::lns;
 use crate::model::{self, BenchMode, Extras, MilpResult, Pairs};
+use crate::sections;
 use crate::{Objective, PartStats, SolveConfig, bound, candidates, greedy, reasons};
 
 /// A chamber's plan, in global indexes, with its figures.
@@ -393,9 +394,20 @@ impl<'c, 'a> Part<'c, 'a> {
     }
 
     /// The chamber's plan, its reasons and figures.
-    pub(crate) fn finish(self, config: &SolveConfig<'_>) -> ChamberPlan {
+    pub(crate) fn finish(mut self, config: &SolveConfig<'_>) -> ChamberPlan {
         let chamber = self.chamber;
         let n_hearings = chamber.hearings.len();
+        // Seats of other sections' members go back to the section where
+        // one of its members is free after all (an unused hearing convenes
+        // no one).
+        let mut used_benches: Benches = (0..n_hearings)
+            .map(|h| self.best.assigned.contains(&Some(h)).then(|| self.best.benches[h].clone()).flatten())
+            .collect();
+        if !sections::settle(chamber, &self.best.assigned, &mut used_benches, &self.eligible).is_empty() {
+            for (h, bench) in used_benches.into_iter().enumerate().filter(|(_, bench)| bench.is_some()) {
+                self.best.benches[h] = bench;
+            }
+        }
         let milp = &self.best;
         let objective = self.objective();
         // Reasons judge unused hearings by the heuristic's bench: with free

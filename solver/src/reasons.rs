@@ -183,7 +183,7 @@ fn broken_cause(chamber: &Chamber<'_>, d: usize, requirement: Requirement, outco
         let cause = if removed
             .keys()
             .filter(|f| **f != Filter::Chamber)
-            .all(|f| matches!(f, Filter::Formation | Filter::AfterDeadline | Filter::NotReady))
+            .all(|f| matches!(f, Filter::Formation | Filter::Section | Filter::AfterDeadline | Filter::NotReady))
         {
             "no_hearing_before_deadline".to_owned()
         } else {

@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use greffe_checker::{CheckOptions, CheckReport, Violation, check};
 use greffe_models::diff::{ImpliedTask, PlanDiff, diff, implied_tasks};
 use greffe_models::events::Applied;
-use greffe_models::{Bench, Instance, Plan, Unscheduled};
+use greffe_models::{Bench, Instance, Plan, Unscheduled, sections};
 use serde::{Deserialize, Serialize};
 
 use crate::benches::{self, Benches};
@@ -411,6 +411,33 @@ fn repair_chamber(work: &mut Work<'_>, config: &RepairConfig, deadline: Instant)
         work.assigned = place(work, &wide, &required, config, deadline, max_value);
     }
     work.chamber.required = real_required;
+    give_seats_back(work);
+}
+
+/// Seats of other sections' members go back to the hearing's section where
+/// one of its members is free after the repair (`sections::settle`), among
+/// the benches the repaired plan lists.
+fn give_seats_back(work: &mut Work<'_>) {
+    let mut listed: Benches = work
+        .benches
+        .iter()
+        .enumerate()
+        .map(|(h, bench)| bench.clone().filter(|bench| lists_bench(work, h, bench)))
+        .collect();
+    let magistrates = work.chamber.instance.magistrates();
+    for (h, out, member) in crate::sections::settle(&work.chamber, &work.assigned, &mut listed, &work.eligible) {
+        work.benches[h] = listed[h].clone();
+        work.seat_reasons.entry(h).or_default().push(format!(
+            "{} (autre section) remplacé par {}, disponible et prioritaire (R431-6 COJ)",
+            magistrates[out].id, magistrates[member].id
+        ));
+    }
+}
+
+/// Whether the repaired plan lists bench `bench` of local hearing `h`: the
+/// hearing is used, or its bench is the previous plan's, unchanged.
+fn lists_bench(work: &Work<'_>, h: usize, bench: &[usize]) -> bool {
+    work.assigned.contains(&Some(h)) || work.previous_benches[h].as_deref() == Some(bench)
 }
 
 /// Removes the fewest dossiers (unpublished, heaviest first when the weight
@@ -537,6 +564,7 @@ fn replacement(work: &Work<'_>, h: usize, members: &[usize], out: usize) -> Opti
     let instance = work.chamber.instance;
     let magistrates = instance.magistrates();
     let hearing = work.chamber.hearing(h);
+    let rule = instance.formation(hearing.formation);
     let dossiers = work.at(h);
     // Attendance without the bench being repaired.
     let mut benches = work.benches.clone();
@@ -555,7 +583,13 @@ fn replacement(work: &Work<'_>, h: usize, members: &[usize], out: usize) -> Opti
                 .iter()
                 .all(|&d| candidates::bench_filter(instance, work.chamber.dossier(d), hearing, Some(&bench)).is_none())
         })
-        .min_by_key(|&m| (magistrates[m].section != magistrates[out].section, load(m), magistrates[m].precedence_key()))
+        .min_by_key(|&m| {
+            // A section's hearing: its members first, then others by rank
+            // (R431-6 COJ); elsewhere the leaving member's section first.
+            let outsider = rule.is_some_and(|rule| !sections::of_section(hearing, rule, &magistrates[m]));
+            let other_section = magistrates[m].section != magistrates[out].section;
+            (outsider, other_section, if outsider { 0 } else { load(m) }, magistrates[m].precedence_key())
+        })
 }
 
 /// Who the previous plan's benches of the hearings `keep` accepts take.
@@ -731,9 +765,7 @@ fn assemble(instance: &Instance, previous: &Plan, works: &[Work<'_>], started: I
             }
         }
         for (h, bench) in work.benches.iter().enumerate() {
-            let used = work.assigned.contains(&Some(h));
-            let listed_unchanged = bench.is_some() && *bench == work.previous_benches[h];
-            if let Some(members) = bench.as_ref().filter(|_| used || listed_unchanged) {
+            if let Some(members) = bench.as_ref().filter(|bench| lists_bench(work, h, bench)) {
                 benches.push((chamber.hearings[h], members.clone()));
             }
         }

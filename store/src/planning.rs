@@ -86,6 +86,9 @@ impl Store {
                 capacity_count: h.hearing.capacity,
                 locked_bench: None,
                 chambers: Vec::new(),
+                // The registry's calendar does not yet say which section
+                // sits: every hearing hears the whole chamber.
+                section: None,
             })
             .collect();
         let in_horizon: BTreeSet<&str> = hearings.iter().map(|h| h.id.as_str()).collect();
@@ -190,6 +193,7 @@ impl Store {
                 id: instance_id(id),
                 pourvoi,
                 chamber: chamber.to_owned(),
+                section: None,
                 matter: matter.clone(),
                 circuit: Some(circuit.as_str().to_owned()),
                 formations: rules.formations_of(circuit, &overrides),

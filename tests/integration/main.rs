@@ -18,6 +18,7 @@ mod mail;
 mod multi_chamber;
 mod portal;
 mod repair;
+mod sections;
 mod simulation;
 mod solver;
 mod takeover;

@@ -90,6 +90,10 @@ pub struct FormationDoc {
     pub min_voices: i64,
     /// Most voices on a dossier.
     pub max_voices: i64,
+    /// Whether a hearing that names its section draws its bench from it;
+    /// default true for FR and FS, false otherwise (`docs/formats.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_section: Option<bool>,
 }
 
 /// `chambers[]`.
@@ -168,6 +172,9 @@ pub struct HearingDoc {
     /// CM: the chambers composing it; AP: absent (every chamber).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chambers: Vec<String>,
+    /// FR and FS: the section sitting, when the hearing is a section's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// `dossiers[]`.
@@ -180,6 +187,9 @@ pub struct DossierDoc {
     pub pourvoi: String,
     /// Chamber id.
     pub chamber: String,
+    /// Section of the chamber the dossier is distributed to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     /// Matter code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matter: Option<String>,

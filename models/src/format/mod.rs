@@ -57,6 +57,7 @@ impl Instance {
                         bench_size: i64::from(rule.bench_size),
                         min_voices: i64::from(rule.min_voices),
                         max_voices: i64::from(rule.max_voices),
+                        from_section: Some(rule.from_section),
                     })
                     .collect(),
             ),
@@ -101,6 +102,7 @@ impl Instance {
                     } else {
                         h.chambers.iter().map(ToString::to_string).collect()
                     },
+                    section: h.section.as_ref().map(ToString::to_string),
                 })
                 .collect(),
             dossiers: self
@@ -110,6 +112,7 @@ impl Instance {
                     id: d.id.to_string(),
                     pourvoi: d.pourvoi.to_string(),
                     chamber: d.chamber.to_string(),
+                    section: d.section.as_ref().map(ToString::to_string),
                     matter: d.matter.as_ref().map(ToString::to_string),
                     circuit: Some(d.circuit.to_string()),
                     formations: d.formations.iter().map(ToString::to_string).collect(),

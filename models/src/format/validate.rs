@@ -202,7 +202,17 @@ impl Reader {
                 );
                 continue;
             }
-            rules.push(FormationRule { code, bench_size, min_voices, max_voices });
+            let from_section = raw.from_section.unwrap_or(FormationRule::default_from_section(code));
+            if from_section && !FormationRule::default_from_section(code) {
+                self.push(
+                    format!("{path}.from_section"),
+                    "section_formation",
+                    format!("la formation {code} ne siège pas par section"),
+                    "seules FR et FS siègent par section : retirer « from_section » ou le mettre à false",
+                );
+                continue;
+            }
+            rules.push(FormationRule { code, bench_size, min_voices, max_voices, from_section });
         }
         rules
     }
@@ -507,6 +517,7 @@ impl Reader {
             "capacité en nombre de dossiers",
         );
         let composing = self.composing_chambers(raw, path, chamber.as_ref(), formation, chambers);
+        let section = self.hearing_section(raw, path, chamber.as_ref(), formation, chambers);
         let locked_bench = match &raw.locked_bench {
             None => None,
             Some(members) => {
@@ -526,7 +537,65 @@ impl Reader {
             capacity_count: capacity_count?,
             locked_bench,
             chambers: composing?,
+            section: section?,
         })
+    }
+
+    /// A section named by a hearing or a dossier is one of its chamber's.
+    fn section_of_chamber(
+        &mut self,
+        raw: &str,
+        path: &str,
+        chamber: Option<&ChamberId>,
+        chambers: &[Chamber],
+    ) -> Option<SectionId> {
+        let parsed = self.id(raw, path, SectionId::parse)?;
+        let owner = chambers.iter().find(|c| c.sections.contains(&parsed));
+        match (owner, chamber) {
+            (None, _) => {
+                self.push(
+                    path,
+                    "unknown_section",
+                    format!("section « {raw} » inconnue"),
+                    "déclarer la section dans « chambers[].sections » ou retirer le champ",
+                );
+                None
+            }
+            (Some(owner), Some(chamber)) if &owner.id != chamber => {
+                self.push(
+                    path,
+                    "other_chamber",
+                    format!("la section « {raw} » appartient à la chambre {}, pas à {chamber}", owner.id),
+                    "nommer une section de la chambre",
+                );
+                None
+            }
+            _ => Some(parsed),
+        }
+    }
+
+    /// Only a hearing of FR or FS sits by section (R421-4-3, R431-5 COJ).
+    /// `Some(None)` when it names none.
+    fn hearing_section(
+        &mut self,
+        raw: &HearingDoc,
+        path: &str,
+        chamber: Option<&ChamberId>,
+        formation: Option<FormationCode>,
+        chambers: &[Chamber],
+    ) -> Option<Option<SectionId>> {
+        let Some(section) = &raw.section else { return Some(None) };
+        let section_path = format!("{path}.section");
+        if let Some(code) = formation.filter(|code| !FormationRule::default_from_section(*code)) {
+            self.push(
+                &section_path,
+                "section_formation",
+                format!("une audience {code} ne siège pas par section"),
+                "seules les audiences FR et FS nomment leur section : retirer « section »",
+            );
+            return None;
+        }
+        Some(Some(self.section_of_chamber(section, &section_path, chamber, chambers)?))
     }
 
     /// A hearing's formation matches its chamber (CM in `mi`, AP in `pl`,
@@ -754,6 +823,12 @@ impl Reader {
             })
             .ok();
         let chamber = self.chamber_ref(chambers, &raw.chamber, &format!("{path}.chamber"));
+        let section = match &raw.section {
+            None => Some(None),
+            Some(section) => {
+                self.section_of_chamber(section, &format!("{path}.section"), chamber.as_ref(), chambers).map(Some)
+            }
+        };
         let matter = match &raw.matter {
             Some(code) => Some(self.id(code, &format!("{path}.matter"), MatterCode::parse)?),
             None => None,
@@ -835,6 +910,16 @@ impl Reader {
                         );
                     }
                 }
+                if let (Some(Some(section)), Some(other)) = (&section, &hearing.section) {
+                    if section != other {
+                        self.push(
+                            &pinned_path,
+                            "other_section",
+                            format!("audience « {pinned} » de la section {other}, dossier de la section {section}"),
+                            "épingler le dossier à une audience de sa section ou corriger sa section",
+                        );
+                    }
+                }
                 Some(hearing.id.clone())
             }
         };
@@ -842,6 +927,7 @@ impl Reader {
             id: id?,
             pourvoi: pourvoi?,
             chamber: chamber?,
+            section: section?,
             matter,
             circuit: circuit?,
             formations: acceptable?,
@@ -1258,6 +1344,20 @@ impl Reader {
                         ),
                         "des dossiers joints relèvent d'une même chambre : corriger la chambre ou le groupe",
                     );
+                }
+                if let (Some(a), Some(b)) = (&first.section, &dossier.section) {
+                    if a != b {
+                        self.push(
+                            format!("dossiers[{i}].section"),
+                            "joined_group_spans_sections",
+                            format!(
+                                "groupe joint « {group} » réparti sur deux sections : {} ({a}) et {} ({b})",
+                                first.id, dossier.id
+                            ),
+                            "des dossiers joints sont entendus ensemble par une formation : leur donner la même \
+                             section",
+                        );
+                    }
                 }
                 if dossier.pinned_hearing != first.pinned_hearing {
                     let shown =
