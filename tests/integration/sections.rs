@@ -314,13 +314,24 @@ fn the_generator_labels_sections_without_changing_any_draw() {
 }
 
 #[test]
-#[ignore = "slow: a court-scale solve (run in CI)"]
+#[ignore = "slow: two court-scale solves (run in CI)"]
 fn court_scale_plans_with_sections_are_lawful() {
-    let config = GeneratorConfig { sections: true, ..GeneratorConfig::new(Scale::Court, 8, 1) };
-    let instance = validate(&generate(&config).expect("generate")).expect("valid");
-    let config = SolveConfig { time_limit: Duration::from_secs(10), threads: 2, ..SolveConfig::default() };
-    let solved = solve(&instance, &config).expect("solve");
-    assert!(solved.check.ok, "violations: {:?}", &solved.check.violations[..solved.check.violations.len().min(5)]);
-    let heard = solved.plan.assignments.len();
-    assert!(heard * 10 >= instance.dossiers().len() * 8, "{heard} of {} heard", instance.dossiers().len());
+    // Seed 2 once hung in a HiGHS sub-MIP presolve (RENS), which polls no
+    // interrupt: the solve must come back within its limit.
+    for seed in [1, 2] {
+        let config = GeneratorConfig { sections: true, ..GeneratorConfig::new(Scale::Court, 8, seed) };
+        let instance = validate(&generate(&config).expect("generate")).expect("valid");
+        let config = SolveConfig { time_limit: Duration::from_secs(10), threads: 2, ..SolveConfig::default() };
+        let started = std::time::Instant::now();
+        let solved = solve(&instance, &config).expect("solve");
+        assert!(started.elapsed() < Duration::from_secs(15), "seed {seed}: {:?}", started.elapsed());
+        let violations = &solved.check.violations;
+        assert!(solved.check.ok, "seed {seed}: {:?}", &violations[..violations.len().min(5)]);
+        let heard = solved.plan.assignments.len();
+        assert!(
+            heard * 10 >= instance.dossiers().len() * 8,
+            "seed {seed}: {heard} of {} heard",
+            instance.dossiers().len()
+        );
+    }
 }
