@@ -19,6 +19,22 @@ pub(crate) fn fixture_json(name: &str) -> Value {
     serde_json::from_str(&fixture_text(name)).expect("fixture is JSON")
 }
 
+/// Validates an instance written as JSON: the instance, or the codes of
+/// every problem found.
+pub(crate) fn parse_instance(doc: &Value) -> Result<greffe_models::Instance, Vec<String>> {
+    let doc: greffe_models::format::InstanceDoc = serde_json::from_value(doc.clone()).expect("document shape");
+    greffe_models::format::validate(&doc).map_err(|problems| problems.iter().map(|p| p.code.to_owned()).collect())
+}
+
+/// The problem codes of `doc` once `change` is applied (none when valid).
+pub(crate) fn refused_codes(mut doc: Value, change: fn(&mut Value)) -> Vec<String> {
+    change(&mut doc);
+    parse_instance(&doc).err().unwrap_or_default()
+}
+
+/// An instance change and the problem code it must raise.
+pub(crate) type RefusalCase = (fn(&mut Value), &'static str);
+
 /// What a CLI run produced.
 #[derive(Debug)]
 pub(crate) struct Run {

@@ -86,8 +86,7 @@ fn doc() -> Value {
 }
 
 fn parse(doc: &Value) -> Result<Instance, Vec<String>> {
-    let doc: InstanceDoc = serde_json::from_value(doc.clone()).expect("document shape");
-    validate(&doc).map_err(|problems| problems.iter().map(|p| p.code.to_owned()).collect())
+    crate::helpers::parse_instance(doc)
 }
 
 fn instance() -> Instance {
@@ -239,13 +238,8 @@ fn the_checker_catches_each_broken_composition_rule() {
 
 #[test]
 fn the_instance_fields_are_validated_with_their_articles() {
-    let refused = |change: fn(&mut Value)| {
-        let mut doc = doc();
-        change(&mut doc);
-        parse(&doc).err().unwrap_or_default()
-    };
-    type Case = (fn(&mut Value), &'static str);
-    let cases: Vec<Case> = vec![
+    let refused = |change| crate::helpers::refused_codes(doc(), change);
+    let cases: Vec<crate::helpers::RefusalCase> = vec![
         (|d| d["hearings"][0]["chamber"] = json!("a"), "formation_chamber_mismatch"),
         (|d| d["hearings"][0]["chambers"] = json!(["a", "b"]), "mixte_chambers"),
         (|d| d["hearings"][0]["chambers"] = json!(["a", "b", "mi"]), "multi_chamber_in_list"),

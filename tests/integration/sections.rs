@@ -10,7 +10,7 @@ use std::time::Duration;
 use greffe_checker::{CheckOptions, ViolationCode, check};
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::events::{EventsDoc, apply_events};
-use greffe_models::format::{InstanceDoc, from_json_text, validate};
+use greffe_models::format::{from_json_text, validate};
 use greffe_models::{Instance, Plan};
 use greffe_solver::{RepairConfig, SolveConfig, Solved, repair, solve};
 use serde_json::{Value, json};
@@ -76,8 +76,7 @@ fn doc() -> Value {
 }
 
 fn parse(doc: &Value) -> Result<Instance, Vec<String>> {
-    let doc: InstanceDoc = serde_json::from_value(doc.clone()).expect("document shape");
-    validate(&doc).map_err(|problems| problems.iter().map(|p| p.code.to_owned()).collect())
+    crate::helpers::parse_instance(doc)
 }
 
 fn solved(instance: &Instance) -> Solved {
@@ -192,13 +191,8 @@ fn the_checker_catches_a_dossier_of_another_section_and_a_member_passed_over() {
 
 #[test]
 fn the_section_fields_are_validated() {
-    let refused = |change: fn(&mut Value)| {
-        let mut doc = doc();
-        change(&mut doc);
-        parse(&doc).err().unwrap_or_default()
-    };
-    type Case = (fn(&mut Value), &'static str);
-    let cases: Vec<Case> = vec![
+    let refused = |change| crate::helpers::refused_codes(doc(), change);
+    let cases: Vec<crate::helpers::RefusalCase> = vec![
         (|d| d["hearings"][4]["section"] = json!("s1"), "section_formation"),
         (|d| d["hearings"][0]["section"] = json!("s9"), "unknown_section"),
         (|d| d["dossiers"][0]["section"] = json!("s9"), "unknown_section"),
