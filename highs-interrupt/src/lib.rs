@@ -13,9 +13,17 @@
 //! length of one solve, and removes it before returning, so HiGHS never
 //! keeps a pointer to the flag beyond the borrow. This is the only crate of
 //! the workspace that allows `unsafe`; each block says why it is sound.
+//!
+//! Some phases poll no callback (presolve, notably that of a heuristic's
+//! sub-MIP): one was seen running minutes past its time limit. [`solve_until`]
+//! therefore solves on a thread of its own and returns at a deadline plus a
+//! grace whatever HiGHS does, abandoning a solve still running then.
 
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use highs_sys::{
     Highs_setCallback, Highs_startCallback, HighsCallbackDataIn, HighsCallbackDataOut, HighsInt,
@@ -55,6 +63,80 @@ pub fn solve(mut model: highs::Model, stop: &AtomicBool) -> highs::SolvedModel {
         detach(&mut solved);
     }
     solved
+}
+
+/// How a guarded solve ended.
+pub enum Guarded {
+    /// HiGHS returned: done, at one of its limits, or stopped by the flag.
+    Solved(highs::SolvedModel),
+    /// HiGHS was still running at the deadline plus the grace, in a phase
+    /// that polls no interrupt. The solve is left to its thread, told to
+    /// stop at its next check; its result will be dropped there.
+    Abandoned,
+}
+
+/// How often a guarded solve's caller looks at its flag while waiting.
+const POLL: Duration = Duration::from_millis(10);
+
+/// A HiGHS model or solved model moved to the solving thread and back.
+struct Moved<T>(T);
+
+// SAFETY: a `Highs` object has no thread affinity: HiGHS's scheduler is
+// `thread_local`, created by the first `run()` on a thread and shared by
+// whatever instances run there (HiGHS `docs/src/parallel.md`, « Scheduler
+// scope and lifetime »), so an instance may run on any thread, one at a
+// time. `Moved` values are only ever
+// owned by one thread at once: the model goes to the solving thread, which
+// alone uses it; the solved model comes back over a channel after the
+// solving thread let go of it. Only `highs::Model` and `highs::SolvedModel`
+// are wrapped.
+unsafe impl Send for Moved<highs::Model> {}
+// SAFETY: as above.
+unsafe impl Send for Moved<highs::SolvedModel> {}
+
+impl<T> Moved<T> {
+    fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Solves `model` on a thread of its own and returns by `deadline` plus
+/// `grace` at the latest: HiGHS is told to stop (its next check) once
+/// `stop` is raised or `deadline` passes, and a solve still running at
+/// `deadline + grace` is abandoned ([`Guarded::Abandoned`]): it keeps a
+/// thread, and a core, until HiGHS returns on its own. Set HiGHS's own
+/// `time_limit` to end by `deadline`; this is the guard for the phases that
+/// ignore it.
+pub fn solve_until(model: highs::Model, stop: &AtomicBool, deadline: Instant, grace: Duration) -> Guarded {
+    let flag = Arc::new(AtomicBool::new(stop.load(Ordering::Relaxed)));
+    let (sender, receiver) = mpsc::sync_channel::<Moved<highs::SolvedModel>>(1);
+    let model = Moved(model);
+    let worker_flag = Arc::clone(&flag);
+    let spawned = std::thread::Builder::new().name("highs".to_owned()).spawn(move || {
+        let solved = solve(model.into_inner(), &worker_flag);
+        // The caller may have given up: then the result is dropped here.
+        let _ = sender.send(Moved(solved));
+    });
+    if spawned.is_err() {
+        // No thread to be had: nothing was solved.
+        return Guarded::Abandoned;
+    }
+    let give_up = deadline + grace;
+    loop {
+        let now = Instant::now();
+        if now >= deadline || stop.load(Ordering::Relaxed) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        if now >= give_up {
+            return Guarded::Abandoned;
+        }
+        match receiver.recv_timeout(POLL.min(give_up - now)) {
+            Ok(solved) => return Guarded::Solved(solved.into_inner()),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // The solving thread ended without a result: it panicked.
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Guarded::Abandoned,
+        }
+    }
 }
 
 /// Replaces the callback with one that holds no data, and deactivates every

@@ -95,3 +95,52 @@ fn the_market_split_instance_outlasts_a_second_uninterrupted() {
     let solved = greffe_highs_interrupt::solve(model, &stop);
     assert_eq!(solved.status(), HighsModelStatus::ReachedTimeLimit);
 }
+
+#[test]
+fn a_guarded_solve_returns_its_result_when_highs_ends_in_time() {
+    let stop = AtomicBool::new(false);
+    let mut model = market_split(6, 50);
+    model.set_option("time_limit", 0.3);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    match greffe_highs_interrupt::solve_until(model, &stop, deadline, Duration::from_secs(1)) {
+        greffe_highs_interrupt::Guarded::Solved(solved) => {
+            assert_eq!(solved.status(), HighsModelStatus::ReachedTimeLimit);
+        }
+        greffe_highs_interrupt::Guarded::Abandoned => panic!("HiGHS ended at 0.3 s, long before the deadline"),
+    }
+}
+
+#[test]
+fn a_guarded_solve_returns_by_its_deadline_and_grace_whatever_highs_does() {
+    // HiGHS's own limit is two minutes: only the guard ends the call. With
+    // no grace it gives up at the deadline, without waiting for HiGHS to
+    // reach its next check.
+    let stop = AtomicBool::new(false);
+    let started = Instant::now();
+    let deadline = started + Duration::from_millis(200);
+    let guarded = greffe_highs_interrupt::solve_until(market_split(6, 50), &stop, deadline, Duration::ZERO);
+    let elapsed = started.elapsed();
+    assert!(matches!(guarded, greffe_highs_interrupt::Guarded::Abandoned));
+    assert!(elapsed < Duration::from_millis(300), "returned {elapsed:?} after the start, 200 ms deadline");
+}
+
+#[test]
+fn a_guarded_solve_passes_the_callers_flag_on() {
+    let stop = AtomicBool::new(false);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(60);
+    let guarded = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(200));
+            stop.store(true, Ordering::Relaxed);
+        });
+        greffe_highs_interrupt::solve_until(market_split(6, 50), &stop, deadline, Duration::from_secs(1))
+    });
+    match guarded {
+        greffe_highs_interrupt::Guarded::Solved(solved) => {
+            assert_eq!(solved.status(), HighsModelStatus::ReachedInterrupt);
+        }
+        greffe_highs_interrupt::Guarded::Abandoned => panic!("the flag stops HiGHS long before the deadline"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}

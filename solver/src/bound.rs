@@ -63,7 +63,12 @@ pub(crate) fn lp_bound(chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, 
     model.set_option("time_limit", time_limit_s.max(0.01));
     model.set_option("threads", 1);
     model.set_option("parallel", "off");
-    let solved = greffe_highs_interrupt::solve(model, stop);
+    // A presolve that ignores the interrupt is abandoned: no bound then.
+    let greffe_highs_interrupt::Guarded::Solved(solved) =
+        greffe_highs_interrupt::solve_until(model, stop, deadline, crate::model::HIGHS_GRACE)
+    else {
+        return None;
+    };
     // Only an optimal LP value bounds the MILP; a time-limited one does not.
     if solved.status() != highs::HighsModelStatus::Optimal {
         return None;

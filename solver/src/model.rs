@@ -18,8 +18,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
+use greffe_highs_interrupt::Guarded;
 
 use crate::benches::Benches;
+
+/// How long past its deadline a HiGHS solve may run before it is abandoned
+/// (`greffe_highs_interrupt::solve_until`): HiGHS ends within milliseconds
+/// of its time limit when it polls it; this is the margin for a phase that
+/// does not, kept inside the planner's 3 % of a 10-s limit.
+pub(crate) const HIGHS_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 use crate::chamber::Chamber;
 
 /// How a chamber's benches are handled.
@@ -391,14 +398,29 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     model.set_option("parallel", "off");
     // RENS solves a sub-MIP whose presolve polls no interrupt: on the court
     // with sections (seed 2) it ran for minutes past the limit
-    // (`docs/benchmarks.md`). Off.
+    // (`docs/benchmarks.md`). Off; `solve_until` guards the other phases.
     model.set_option("mip_heuristic_run_rens", false);
     if let Some(nodes) = settings.node_limit {
         model.set_option("mip_max_nodes", nodes.min(i32::MAX as u64) as i32);
     }
     // A MIP start HiGHS rejects is not an error: it then searches from scratch.
     let _ = model.try_set_solution(Some(&columns.values), None, None, None);
-    let solved = greffe_highs_interrupt::solve(model, settings.stop);
+    let solved = match greffe_highs_interrupt::solve_until(model, settings.stop, settings.deadline, HIGHS_GRACE) {
+        Guarded::Solved(solved) => solved,
+        // HiGHS overran its limit in a phase that ignores the interrupt:
+        // the plan so far stands.
+        Guarded::Abandoned => {
+            return MilpResult {
+                assigned: input.start.to_vec(),
+                benches: input.benches.clone(),
+                dual_bound: None,
+                status: "Abandoned".to_owned(),
+                time_limit_hit: true,
+                improved: false,
+                lp_values: None,
+            };
+        }
+    };
     let status = solved.status();
     let status_text = format!("{status:?}");
     let time_limit_hit = matches!(status, highs::HighsModelStatus::ReachedTimeLimit);
