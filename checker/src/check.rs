@@ -292,12 +292,23 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
             // Several chambers' members are ordered by seniority at the
             // court (L421-4 COJ: the most senior chamber president).
             let multi_chamber = hearing.is_multi_chamber();
+            // At a section's hearing a member of another section, called as
+            // a replacement, never presides (R421-4-3 COJ: the president,
+            // else the section's doyen, else its senior conseiller).
+            let by_section = hearing.section.is_some()
+                && hearing.locked_bench.is_none()
+                && instance.formation(hearing.formation).is_some_and(|rule| rule.from_section);
+            let replacement = |m: &Magistrate| {
+                by_section
+                    && !(m.role == Role::President && m.chamber == hearing.chamber)
+                    && m.section.as_ref() != hearing.section.as_ref()
+            };
             let highest = members.iter().copied().min_by(|&a, &b| {
                 let (a, b) = (checker.magistrate(a), checker.magistrate(b));
                 if multi_chamber {
                     a.court_precedence_key().cmp(&b.court_precedence_key())
                 } else {
-                    a.precedence_key().cmp(&b.precedence_key())
+                    (replacement(a), a.precedence_key()).cmp(&(replacement(b), b.precedence_key()))
                 }
             });
             if let Some(highest) = highest.filter(|&highest| highest != p) {

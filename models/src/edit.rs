@@ -130,7 +130,7 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
             }
         }
         Edit::SwapBench { hearing, member, replacement } => {
-            hearing_index(doc, hearing)?;
+            let h = hearing_index(doc, hearing)?;
             if !doc.magistrates.iter().any(|m| m.id == *replacement) {
                 return Err(problem(
                     "replacement",
@@ -156,13 +156,25 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
                 ));
             };
             bench.members[seat] = parse_id(replacement, "replacement", MagistrateId::parse)?;
-            // The president is the member of highest precedence.
+            // The president is the member of highest precedence; at a
+            // section's hearing, of its section (`sections::presiding_key`).
+            let sitting = &doc.hearings[h];
+            let code = FormationCode::parse(&sitting.formation);
+            let from_section = code.is_some_and(|code| {
+                let configured = doc.formations.iter().flatten().find(|rule| rule.code == code.as_str());
+                configured.and_then(|rule| rule.from_section).unwrap_or(FormationRule::default_from_section(code))
+            });
+            let by_section = sitting.section.is_some() && sitting.locked_bench.is_none() && from_section;
             let precedence = |id: &MagistrateId| {
                 doc.magistrates
                     .iter()
                     .find(|m| m.id == id.as_str())
-                    .map(|m| (Role::parse(&m.role).map_or(u8::MAX, Role::precedence), m.rank))
-                    .unwrap_or((u8::MAX, i64::MAX))
+                    .map(|m| {
+                        let replacement =
+                            by_section && m.role != Role::President.as_str() && m.section != sitting.section;
+                        (replacement, Role::parse(&m.role).map_or(u8::MAX, Role::precedence), m.rank)
+                    })
+                    .unwrap_or((true, u8::MAX, i64::MAX))
             };
             bench.members.sort_by_key(|m| precedence(m));
             bench.president = bench.members[0].clone();

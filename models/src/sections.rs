@@ -8,8 +8,8 @@
 //!   or at one that names none (FP, or a calendar without sections);
 //! - its bench is drawn from that section, the chamber's president aside
 //!   (he presides any of its sections): the president, else the section's
-//!   doyen, else its most senior conseiller presides — which the precedence
-//!   order already gives once the bench is the section's — with the
+//!   doyen, else its most senior conseiller presides — a replacement from
+//!   another section never does, whatever his rank ([`presiding_key`]) — with the
 //!   section's doyen, else a conseiller by rank (R421-4-3 COJ for FR;
 //!   R431-5 COJ for FS, whose exact composition under R421-4-2 COJ is *to
 //!   confirm*: whether FS draws from its section is
@@ -56,4 +56,17 @@ pub fn of_section(hearing: &Hearing, rule: &FormationRule, magistrate: &Magistra
     !draws_from_section(hearing, rule)
         || (magistrate.role == Role::President && magistrate.chamber == hearing.chamber)
         || magistrate.section.is_some() && magistrate.section == hearing.section
+}
+
+/// Key ordering the members of `hearing`'s bench for presiding, lower
+/// first: the members of its section (and the chamber's president) before
+/// any replacement from another section, then by precedence (R421-4-3 COJ:
+/// the president, else the section's doyen, else its senior conseiller).
+/// Where the bench is not drawn from a section, precedence alone.
+pub fn presiding_key<'m>(
+    hearing: &Hearing,
+    rule: &FormationRule,
+    magistrate: &'m Magistrate,
+) -> (bool, (u8, u32, &'m str)) {
+    (!of_section(hearing, rule, magistrate), magistrate.precedence_key())
 }

@@ -456,7 +456,14 @@ pub(crate) fn plan_lists(
                     magistrates[a].court_precedence_key().cmp(&magistrates[b].court_precedence_key())
                 });
             } else {
-                members.sort_by(|&a, &b| magistrates[a].precedence_key().cmp(&magistrates[b].precedence_key()));
+                // A section's hearing: a replacement never presides.
+                let hearing = &instance.hearings()[h];
+                match instance.formation(hearing.formation) {
+                    Some(rule) => {
+                        members.sort_by_key(|&m| greffe_models::sections::presiding_key(hearing, rule, &magistrates[m]))
+                    }
+                    None => members.sort_by_key(|&m| magistrates[m].precedence_key()),
+                }
             }
             Some(Bench {
                 hearing: instance.hearings()[h].id.clone(),

@@ -139,6 +139,48 @@ fn a_section_short_of_members_is_completed_from_another_by_rank() {
     assert_eq!(replacements, ["d1"], "one seat from s1, its most senior free member: {bench:?}");
 }
 
+#[test]
+fn a_replacement_never_presides_a_sections_hearing() {
+    // On Tuesday 5 the president, s2's doyen and two of its conseillers are
+    // away, c22 reports x4 at h2: c21 is the one member of s2 who can sit,
+    // next to d1 of s1. d1, a doyen, outranks c21 — but R421-4-3 COJ gives
+    // the presidency to the section's senior conseiller.
+    let mut doc = doc();
+    for id in ["pa", "d2", "c23", "c24"] {
+        let magistrate = doc["magistrates"].as_array_mut().and_then(|list| list.iter_mut().find(|m| m["id"] == id));
+        magistrate.expect("magistrate")["absences"] = json!([{"from": "2027-01-05", "to": "2027-01-05"}]);
+    }
+    let instance = parse(&doc).expect("valid instance");
+    let solved = solved(&instance);
+    assert!(solved.check.ok, "violations: {:?}", solved.check.violations);
+    let bench = solved.plan.benches.iter().find(|b| b.hearing.as_str() == "h2").expect("bench of h2");
+    let members: Vec<&str> = bench.members.iter().map(|m| m.as_str()).collect();
+    assert_eq!(members, ["c21", "d1"], "the section's member first, then the replacement");
+    assert_eq!(bench.president.as_str(), "c21");
+    // The checker refuses the doyen of s1 presiding.
+    let mut plan = solved.plan.clone();
+    let bench = plan.benches.iter_mut().find(|b| b.hearing.as_str() == "h2").expect("bench of h2");
+    bench.president = greffe_models::MagistrateId::parse("d1").expect("id");
+    let report = check(&instance, &plan, CheckOptions::default());
+    assert!(
+        report.violations.iter().any(|v| v.code == ViolationCode::PresidentNotHighestPrecedence),
+        "{:?}",
+        report.violations
+    );
+    // A hand edit follows the same rule: at h2, c22 (of s2) takes c21's
+    // seat next to d1; c22 presides.
+    let mut doc: greffe_models::format::InstanceDoc = serde_json::from_value(doc).expect("document");
+    let mut plan = solved.plan.clone();
+    let edit = greffe_models::edit::Edit::SwapBench {
+        hearing: "h2".to_owned(),
+        member: "c21".to_owned(),
+        replacement: "c22".to_owned(),
+    };
+    greffe_models::edit::apply_edit(&mut doc, &mut plan, &edit).expect("edit applies");
+    let h2 = plan.benches.iter().find(|b| b.hearing.as_str() == "h2").expect("bench of h2");
+    assert_eq!(h2.president.as_str(), "c22", "a replacement never presides: {:?}", h2.members);
+}
+
 /// Violations of the solved plan of [`doc`] once `change` is applied.
 fn violations(change: impl Fn(&mut Value)) -> Vec<(ViolationCode, Option<String>, Option<String>)> {
     let instance = parse(&doc()).expect("valid instance");
