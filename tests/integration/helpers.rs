@@ -32,6 +32,19 @@ pub(crate) fn refused_codes(mut doc: Value, change: fn(&mut Value)) -> Vec<Strin
     parse_instance(&doc).err().unwrap_or_default()
 }
 
+/// The checker's violations of `plan` once `change` is applied to it as
+/// JSON.
+pub(crate) fn violations_after(
+    instance: &greffe_models::Instance,
+    plan: &greffe_models::Plan,
+    change: impl Fn(&mut Value),
+) -> Vec<greffe_checker::Violation> {
+    let mut plan = serde_json::to_value(plan).expect("plan as JSON");
+    change(&mut plan);
+    let plan: greffe_models::Plan = serde_json::from_value(plan).expect("plan parses");
+    greffe_checker::check(instance, &plan, greffe_checker::CheckOptions::default()).violations
+}
+
 /// An instance change and the problem code it must raise.
 pub(crate) type RefusalCase = (fn(&mut Value), &'static str);
 

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use greffe_checker::{CheckOptions, ViolationCode, check};
+use greffe_checker::ViolationCode;
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::format::{InstanceDoc, validate};
 use greffe_models::{Instance, Plan};
@@ -165,11 +165,7 @@ fn a_referral_goes_only_to_a_chambre_mixte_of_its_chambers() {
 fn violations(change: impl Fn(&mut Value)) -> Vec<(ViolationCode, Option<String>)> {
     let instance = instance();
     let solved = solved(&instance);
-    let mut plan = serde_json::to_value(&solved.plan).expect("plan as JSON");
-    change(&mut plan);
-    let plan: Plan = serde_json::from_value(plan).expect("plan parses");
-    check(&instance, &plan, CheckOptions::default())
-        .violations
+    crate::helpers::violations_after(&instance, &solved.plan, change)
         .into_iter()
         .map(|v| (v.code, v.magistrate.map(|m| m.to_string())))
         .collect()

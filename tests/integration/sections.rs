@@ -186,11 +186,7 @@ fn violations(change: impl Fn(&mut Value)) -> Vec<(ViolationCode, Option<String>
     let instance = parse(&doc()).expect("valid instance");
     let solved = solved(&instance);
     assert!(solved.check.ok, "violations: {:?}", solved.check.violations);
-    let mut plan = serde_json::to_value(&solved.plan).expect("plan as JSON");
-    change(&mut plan);
-    let plan: Plan = serde_json::from_value(plan).expect("plan parses");
-    check(&instance, &plan, CheckOptions::default())
-        .violations
+    crate::helpers::violations_after(&instance, &solved.plan, change)
         .into_iter()
         .map(|v| (v.code, v.magistrate.map(|m| m.to_string()), v.dossier.map(|d| d.to_string())))
         .collect()
