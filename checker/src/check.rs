@@ -295,14 +295,8 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
             // At a section's hearing a member of another section, called as
             // a replacement, never presides (R421-4-3 COJ: the president,
             // else the section's doyen, else its senior conseiller).
-            let by_section = hearing.section.is_some()
-                && hearing.locked_bench.is_none()
-                && instance.formation(hearing.formation).is_some_and(|rule| rule.from_section);
-            let replacement = |m: &Magistrate| {
-                by_section
-                    && !(m.role == Role::President && m.chamber == hearing.chamber)
-                    && m.section.as_ref() != hearing.section.as_ref()
-            };
+            let by_section = crate::sections::by_section(instance, hearing);
+            let replacement = |m: &Magistrate| by_section && !crate::sections::of_section(hearing, m);
             let highest = members.iter().copied().min_by(|&a, &b| {
                 let (a, b) = (checker.magistrate(a), checker.magistrate(b));
                 if multi_chamber {

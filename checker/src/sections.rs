@@ -12,10 +12,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use greffe_models::Role;
+use greffe_models::{Hearing, Instance, Magistrate, Role};
 
 use crate::check::{Checker, could_sit, describe_hearing, magistrate_fr};
 use crate::violation::ViolationCode;
+
+/// Whether `hearing`'s bench is drawn from its section: it names one, its
+/// formation draws from sections (`from_section`), its bench is not locked.
+pub(crate) fn by_section(instance: &Instance, hearing: &Hearing) -> bool {
+    hearing.section.is_some()
+        && hearing.locked_bench.is_none()
+        && instance.formation(hearing.formation).is_some_and(|rule| rule.from_section)
+}
+
+/// Whether `magistrate` belongs to `hearing`'s section, or is its chamber's
+/// president (who presides any section): not a replacement.
+pub(crate) fn of_section(hearing: &Hearing, magistrate: &Magistrate) -> bool {
+    magistrate.chamber == hearing.chamber
+        && (magistrate.role == Role::President || magistrate.section.is_some() && magistrate.section == hearing.section)
+}
 
 pub(crate) fn check(
     checker: &mut Checker<'_>,
@@ -26,26 +41,16 @@ pub(crate) fn check(
     let instance = checker.instance;
     let magistrates = instance.magistrates();
     for (h, hearing) in instance.hearings().iter().enumerate() {
-        let (Some(section), Some(bench), None) = (&hearing.section, &benches[h], &hearing.locked_bench) else {
-            continue;
-        };
-        if !instance.formation(hearing.formation).is_some_and(|rule| rule.from_section) {
+        let (Some(section), Some(bench)) = (&hearing.section, &benches[h]) else { continue };
+        if !by_section(instance, hearing) {
             continue;
         }
-        let chamber_president = |m: usize| magistrates[m].role == Role::President;
-        let own = |m: usize| {
-            magistrates[m].chamber == hearing.chamber
-                && (chamber_president(m) || magistrates[m].section.as_ref() == Some(section))
-        };
-        let outsiders: Vec<usize> = bench
-            .iter()
-            .copied()
-            .filter(|&m| {
-                let magistrate = &magistrates[m];
-                magistrate.chamber == hearing.chamber && magistrate.role.is_bench_eligible() && !own(m)
-            })
-            .collect();
-        let Some(&outsider) = outsiders.first() else { continue };
+        let own = |m: usize| of_section(hearing, &magistrates[m]);
+        let outsider = bench.iter().copied().find(|&m| {
+            let magistrate = &magistrates[m];
+            magistrate.chamber == hearing.chamber && magistrate.role.is_bench_eligible() && !own(m)
+        });
+        let Some(outsider) = outsider else { continue };
         let reports_here =
             |m: usize| heard_at[h].iter().any(|&d| instance.dossiers()[d].rapporteurs.contains(&magistrates[m].id));
         for m in (0..magistrates.len()).filter(|&m| {

@@ -137,9 +137,13 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
         let tiers = [(false, true), (false, false), (true, true), (true, false)];
         let mut pool: Vec<usize> = Vec::new();
         for (from_outside, with_reserve) in tiers {
-            pool.extend(input.eligible.iter().copied().filter(|&m| {
-                free(m) && outsider(m) == from_outside && (keeps_reserve(m) == with_reserve || !with_reserve)
-            }));
+            pool.extend(
+                input
+                    .eligible
+                    .iter()
+                    .copied()
+                    .filter(|&m| free(m) && outsider(m) == from_outside && (!with_reserve || keeps_reserve(m))),
+            );
             pool.sort_unstable();
             pool.dedup();
             if pool.len() >= size {

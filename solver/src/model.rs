@@ -21,13 +21,13 @@ use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 use greffe_highs_interrupt::Guarded;
 
 use crate::benches::Benches;
+use crate::chamber::Chamber;
 
 /// How long past its deadline a HiGHS solve may run before it is abandoned
 /// (`greffe_highs_interrupt::solve_until`): HiGHS ends within milliseconds
 /// of its time limit when it polls it; this is the margin for a phase that
 /// does not, kept inside the planner's 3 % of a 10-s limit.
 pub(crate) const HIGHS_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
-use crate::chamber::Chamber;
 
 /// How a chamber's benches are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,17 +149,23 @@ impl Columns {
     }
 }
 
+/// A result that keeps the MIP start (`input.start`, `input.benches`): the
+/// solve was stopped, abandoned, found nothing, or was an LP.
+fn kept(input: &MilpInput<'_, '_>, status: String, dual_bound: Option<f64>, time_limit_hit: bool) -> MilpResult {
+    MilpResult {
+        assigned: input.start.to_vec(),
+        benches: input.benches.clone(),
+        dual_bound,
+        status,
+        time_limit_hit,
+        improved: false,
+        lp_values: None,
+    }
+}
+
 pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> MilpResult {
     if settings.stop.load(Ordering::Relaxed) {
-        return MilpResult {
-            assigned: input.start.to_vec(),
-            benches: input.benches.clone(),
-            dual_bound: None,
-            status: "Interrupted".into(),
-            time_limit_hit: false,
-            improved: false,
-            lp_values: None,
-        };
+        return kept(input, "Interrupted".into(), None, false);
     }
     let chamber = input.chamber;
     let instance = chamber.instance;
@@ -409,17 +415,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         Guarded::Solved(solved) => solved,
         // HiGHS overran its limit in a phase that ignores the interrupt:
         // the plan so far stands.
-        Guarded::Abandoned => {
-            return MilpResult {
-                assigned: input.start.to_vec(),
-                benches: input.benches.clone(),
-                dual_bound: None,
-                status: "Abandoned".to_owned(),
-                time_limit_hit: true,
-                improved: false,
-                lp_values: None,
-            };
-        }
+        Guarded::Abandoned => return kept(input, "Abandoned".into(), None, true),
     };
     let status = solved.status();
     let status_text = format!("{status:?}");
@@ -433,15 +429,7 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     // An LP has no MIP dual bound: its value bounds only when optimal.
     let dual_bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite() && !input.relax);
     if !has_solution {
-        return MilpResult {
-            assigned: input.start.to_vec(),
-            benches: input.benches.clone(),
-            dual_bound,
-            status: status_text,
-            time_limit_hit,
-            improved: false,
-            lp_values: None,
-        };
+        return kept(input, status_text, dual_bound, time_limit_hit);
     }
     let solution = solved.get_solution();
     let values = solution.columns();
@@ -449,13 +437,8 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     let value = |var: Variable| columns.index.get(&var).and_then(|&i| values.get(i)).copied().unwrap_or(0.0);
     if input.relax {
         return MilpResult {
-            assigned: input.start.to_vec(),
-            benches: input.benches.clone(),
-            dual_bound: Some(solved.objective_value()),
-            status: status_text,
-            time_limit_hit,
-            improved: false,
             lp_values: Some(x.iter().map(|row| row.iter().map(|(_, var)| value(*var)).collect()).collect()),
+            ..kept(input, status_text, Some(solved.objective_value()), time_limit_hit)
         };
     }
     let assigned: Vec<Option<usize>> =

@@ -403,10 +403,9 @@ impl<'c, 'a> Part<'c, 'a> {
         let mut used_benches: Benches = (0..n_hearings)
             .map(|h| self.best.assigned.contains(&Some(h)).then(|| self.best.benches[h].clone()).flatten())
             .collect();
-        if !sections::settle(chamber, &self.best.assigned, &mut used_benches, &self.eligible).is_empty() {
-            for (h, bench) in used_benches.into_iter().enumerate().filter(|(_, bench)| bench.is_some()) {
-                self.best.benches[h] = bench;
-            }
+        sections::settle(chamber, &self.best.assigned, &mut used_benches, &self.eligible);
+        for (h, bench) in used_benches.into_iter().enumerate().filter(|(_, bench)| bench.is_some()) {
+            self.best.benches[h] = bench;
         }
         let milp = &self.best;
         let objective = self.objective();
