@@ -178,6 +178,7 @@ pub fn check(instance: &Instance, plan: &Plan, options: CheckOptions) -> CheckRe
     check_attendance(&mut checker, &attends, &benches);
     crate::multi::check(&mut checker, &attends, &heard_at, &benches);
     crate::sections::check(&mut checker, &attends, &heard_at, &benches);
+    crate::plenary::check(&mut checker, &attends, &benches);
     check_joined_groups(&mut checker, &assigned);
 
     let violations = checker.violations;
@@ -250,7 +251,8 @@ fn check_benches(checker: &mut Checker<'_>, plan: &Plan, heard_at: &[Vec<usize>]
 
 fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], bench: &greffe_models::Bench) {
     let instance = checker.instance;
-    if let Some(rule) = instance.formation(hearing.formation) {
+    // A composed FP hearing has the law's members, not a size (`plenary.rs`).
+    if let Some(rule) = instance.formation(hearing.formation).filter(|_| hearing.composition.is_none()) {
         let size = hearing.bench_size(rule);
         if members.len() != size {
             checker.push(
@@ -272,7 +274,10 @@ fn check_bench(checker: &mut Checker<'_>, hearing: &Hearing, members: &[usize], 
         // A multi-chamber bench's chambers are checked in `multi.rs`.
         let other_chamber = !hearing.is_multi_chamber() && magistrate.chamber != hearing.chamber;
         let premier = hearing.is_multi_chamber() && magistrate.role == Role::PremierPresident;
-        if !(magistrate.role.is_bench_eligible() || premier) || other_chamber {
+        // Référendaires sit in a plenary composition (R421-4-1 COJ), voting
+        // on the dossiers they report (L431-3 COJ).
+        let referendaire = hearing.composition.is_some() && magistrate.role == Role::Referendaire;
+        if !(magistrate.role.is_bench_eligible() || premier || referendaire) || other_chamber {
             let why = if other_chamber {
                 format!("appartient à la chambre {}", magistrate.chamber)
             } else {
@@ -491,7 +496,9 @@ fn check_assignment(
     if let Some(bench) = bench {
         let mut voices: BTreeSet<usize> = bench.iter().copied().collect();
         voices.extend(dossier.rapporteurs.iter().filter_map(|id| instance.magistrate_idx(id)));
-        if let Some(rule) = instance.formation(hearing.formation) {
+        // The law gives a composed FP hearing its members, not a number of
+        // voices.
+        if let Some(rule) = instance.formation(hearing.formation).filter(|_| hearing.composition.is_none()) {
             let n = voices.len();
             let (min_voices, max_voices) = hearing.voice_bounds(rule);
             if n < min_voices || n > max_voices {

@@ -14,6 +14,7 @@
 
 mod check;
 mod multi;
+mod plenary;
 mod sections;
 mod violation;
 

@@ -90,6 +90,9 @@ pub enum ViolationCode {
     /// 5 (v2): a member of another section sits at a section's hearing while
     /// a member of that section (or the chamber's president) could sit.
     SectionMemberPassedOver,
+    /// 4 (v2): an FP hearing stating its composition whose bench is not the
+    /// one the law gives it.
+    PlenaryComposition,
 }
 
 impl ViolationCode {
@@ -132,6 +135,7 @@ impl ViolationCode {
             Self::StandingMemberReplaced => "standing_member_replaced",
             Self::SectionMismatch => "section_mismatch",
             Self::SectionMemberPassedOver => "section_member_passed_over",
+            Self::PlenaryComposition => "plenary_composition",
         }
     }
 }
@@ -154,6 +158,7 @@ impl ViolationCode {
                 Some("art. L421-4 et L421-5 COJ")
             }
             Self::SectionMemberPassedOver => Some("art. R421-4-3, R431-5 et R431-6 COJ"),
+            Self::PlenaryComposition => Some("art. R421-4-1 COJ"),
             Self::UnknownDossier
             | Self::UnknownHearing
             | Self::UnknownMagistrate

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use greffe_fixtures::{GeneratorConfig, Scale, default_start, generate};
-use greffe_models::Date;
 use greffe_models::format::{doc_to_json, validate};
+use greffe_models::{Date, PlenaryComposition};
 
 use super::{EXIT_OK, Failure, Io, files};
 
@@ -25,6 +25,25 @@ impl From<ScaleArg> for Scale {
             ScaleArg::Small => Scale::Small,
             ScaleArg::Chamber => Scale::Chamber,
             ScaleArg::Court => Scale::Court,
+        }
+    }
+}
+
+/// The composition every FP hearing states (R421-4-1 COJ).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum PlenaryArg {
+    /// President, doyens, every conseiller and référendaire of the chamber.
+    Full,
+    /// President, doyens, per section the two senior conseillers and the
+    /// senior référendaire.
+    Reduced,
+}
+
+impl From<PlenaryArg> for PlenaryComposition {
+    fn from(arg: PlenaryArg) -> PlenaryComposition {
+        match arg {
+            PlenaryArg::Full => PlenaryComposition::Full,
+            PlenaryArg::Reduced => PlenaryComposition::Reduced,
         }
     }
 }
@@ -64,6 +83,10 @@ pub(crate) enum FixturesCommand {
         /// COJ); no other draw changes.
         #[arg(long)]
         sections: bool,
+        /// Every FP hearing sits in this composition of R421-4-1 COJ, its
+        /// bench the law's; no draw changes.
+        #[arg(long, value_enum)]
+        plenary: Option<PlenaryArg>,
         /// Where to write the instance (JSON).
         #[arg(long)]
         out: PathBuf,
@@ -71,13 +94,14 @@ pub(crate) enum FixturesCommand {
 }
 
 pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, sections, out } =
+    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, sections, plenary, out } =
         command;
     let config = GeneratorConfig {
         start: start.unwrap_or_else(default_start),
         deadline_factor,
         multi_chamber,
         sections,
+        plenary: plenary.map(Into::into),
         ..GeneratorConfig::new(scale.into(), weeks, seed)
     };
     let doc = generate(&config).map_err(|error| Failure::usage(error.to_string()))?;

@@ -11,6 +11,7 @@ use crate::format::{InstanceDoc, Problem};
 use crate::formation::{FormationCode, FormationRule};
 use crate::ids::{DossierId, HearingId, MagistrateId};
 use crate::plan::{Assignment, Plan, Unscheduled, UnscheduledReason};
+use crate::plenary::PlenaryComposition;
 
 /// One edit, tagged by `op`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,6 +132,19 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
         }
         Edit::SwapBench { hearing, member, replacement } => {
             let h = hearing_index(doc, hearing)?;
+            if let Some(composition) = doc.hearings[h].composition.as_deref().and_then(PlenaryComposition::parse) {
+                return Err(problem(
+                    "hearing",
+                    "plenary_composition",
+                    format!(
+                        "l'audience {hearing} siège en {} : sa composition est fixée par la loi ({})",
+                        composition.label_fr(),
+                        crate::plenary::SOURCE
+                    ),
+                    "un membre empêché est retiré en reprenant le projet ; pour choisir le siège, passer \
+                     l'audience dans une autre formation",
+                ));
+            }
             if !doc.magistrates.iter().any(|m| m.id == *replacement) {
                 return Err(problem(
                     "replacement",
@@ -204,16 +218,26 @@ pub fn apply_edit(doc: &mut InstanceDoc, plan: &mut Plan, edit: &Edit) -> Result
                 ));
             }
             doc.hearings[h].formation = formation.clone();
+            let mut dropped = Vec::new();
             // FP sits without a section (R421-4-1 COJ): the hearing hears
             // every section's dossiers from then on.
             if !FormationRule::default_from_section(code) {
                 if let Some(section) = doc.hearings[h].section.take() {
-                    return Ok(format!(
-                        "audience {hearing} en formation {formation} (ne siège plus pour la section {section})"
-                    ));
+                    dropped.push(format!("ne siège plus pour la section {section}"));
                 }
             }
-            Ok(format!("audience {hearing} en formation {formation}"))
+            // Only FP has a composition by law; another formation's bench is
+            // the planner's.
+            if code != FormationCode::Pleniere {
+                if let Some(label) = doc.hearings[h].composition.take().as_deref().and_then(PlenaryComposition::parse) {
+                    dropped.push(format!("ne siège plus en {}", label.label_fr()));
+                }
+            }
+            if dropped.is_empty() {
+                Ok(format!("audience {hearing} en formation {formation}"))
+            } else {
+                Ok(format!("audience {hearing} en formation {formation} ({})", dropped.join(", ")))
+            }
         }
         Edit::SetCapacity { hearing, capacity, weight } => {
             let h = hearing_index(doc, hearing)?;
@@ -274,11 +298,15 @@ pub fn inverse(doc: &InstanceDoc, plan: &Plan, edit: &Edit) -> Option<Edit> {
         }
         Edit::SetFormation { hearing, formation } => {
             let h = hearing_index(doc, hearing).ok()?;
-            // Going to FP drops the hearing's section: no single edit
-            // brings it back.
+            // Going to FP drops the hearing's section, leaving FP its
+            // composition: no single edit brings them back.
+            let code = FormationCode::parse(formation);
             let drops_section = doc.hearings[h].section.is_some()
-                && FormationCode::parse(formation).is_some_and(|code| !FormationRule::default_from_section(code));
-            (!drops_section)
+                && code.is_some_and(|code| !FormationRule::default_from_section(code));
+            // Leaving FP drops its composition: no single edit restores it.
+            let drops_composition =
+                doc.hearings[h].composition.is_some() && code.is_some_and(|code| code != FormationCode::Pleniere);
+            (!drops_section && !drops_composition)
                 .then(|| Edit::SetFormation { hearing: hearing.clone(), formation: doc.hearings[h].formation.clone() })
         }
         Edit::SetCapacity { hearing, .. } => {

@@ -4,6 +4,7 @@
 use crate::dates::{Date, HalfDay};
 use crate::formation::{FormationCode, FormationRule};
 use crate::ids::{ChamberId, HearingId, MagistrateId, SectionId};
+use crate::plenary::PlenaryComposition;
 
 /// A hearing of the calendar.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,10 @@ pub struct Hearing {
     /// hearing is a section's; its dossiers and bench then come from it
     /// ([`crate::sections`]).
     pub section: Option<SectionId>,
+    /// For FP: the composition of R421-4-1 COJ the hearing sits in, when
+    /// stated; its bench is then the law's ([`crate::plenary`]), not the
+    /// planner's choice.
+    pub composition: Option<PlenaryComposition>,
 }
 
 impl Hearing {

@@ -33,6 +33,7 @@ pub mod multi;
 pub mod plan;
 pub mod plan_status;
 pub mod planning;
+pub mod plenary;
 pub mod pourvoi;
 pub mod record;
 pub mod registry;
@@ -48,4 +49,5 @@ pub use ids::{ChamberId, DossierId, HearingId, JoinedGroupId, MagistrateId, Matt
 pub use instance::{ChamberSummary, Instance, Summary};
 pub use multi::{Designation, Referral};
 pub use plan::{Assignment, Bench, BrokenRequirement, Plan, Unscheduled, UnscheduledReason};
+pub use plenary::PlenaryComposition;
 pub use pourvoi::PourvoiNumber;

@@ -38,6 +38,9 @@ pub(crate) struct BenchInput<'a> {
     pub(crate) seed: u64,
     /// Who the chambre mixte and the assemblée plénière take.
     pub(crate) reserved: &'a crate::multi::Reserved,
+    /// Per chamber hearing: the bench that is given (locked, or composed by
+    /// law), taken as it is.
+    pub(crate) fixed: &'a [Option<Vec<usize>>],
 }
 
 fn seeded(seed: u64, a: usize, b: usize) -> u64 {
@@ -94,11 +97,10 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
     let mut load: Vec<u32> = vec![0; magistrates.len()];
     let mut benches: Benches = vec![None; input.hearings.len()];
 
-    // Locked benches first: they are fixed.
+    // Given benches first (locked, or composed by law): they are fixed.
     for (local, &h) in input.hearings.iter().enumerate() {
         let hearing = &instance.hearings()[h];
-        if let Some(locked) = &hearing.locked_bench {
-            let members: Vec<usize> = locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect();
+        if let Some(members) = input.fixed[local].clone() {
             for &m in &members {
                 on_slot.insert((m, hearing.date, hearing.half_day));
                 let week = greffe_models::dates::iso_week(hearing.date);
@@ -110,7 +112,7 @@ pub(crate) fn choose(input: &BenchInput<'_>) -> Benches {
     }
     for (local, &h) in input.hearings.iter().enumerate() {
         let hearing = &instance.hearings()[h];
-        if hearing.locked_bench.is_some() {
+        if input.fixed[local].is_some() {
             continue;
         }
         let Some(rule) = instance.formation(hearing.formation) else { continue };

@@ -141,6 +141,11 @@ pub fn bench_filter(
     if bench.iter().any(|&m| dossier.is_recused(&magistrates[m].id)) {
         return Some(Filter::Recusal);
     }
+    // The law gives a composed FP hearing its members, not a number of
+    // voices (`greffe_models::plenary`).
+    if hearing.composition.is_some() {
+        return None;
+    }
     let rule = instance.formation(hearing.formation)?;
     let joining = dossier.rapporteurs.iter().filter(|id| !bench.iter().any(|&m| &magistrates[m].id == *id)).count();
     let voices = bench.len() + joining;

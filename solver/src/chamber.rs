@@ -47,6 +47,11 @@ pub(crate) struct Chamber<'a> {
     /// Half-days and weekly attendances of the chamber's magistrates taken
     /// by the chambre mixte and the assemblée plénière.
     pub(crate) reserved: Reserved,
+    /// Per local hearing: the bench that is not the planner's to choose —
+    /// a locked bench, or the composition the law gives an FP hearing that
+    /// states one (`greffe_models::plenary`, without whoever the chambre
+    /// mixte or the assemblée plénière takes that half-day).
+    pub(crate) fixed: Vec<Option<Vec<usize>>>,
 }
 
 impl<'a> Chamber<'a> {
@@ -106,7 +111,14 @@ impl<'a> Chamber<'a> {
             }
         }
         let reserved = reserved.only(|m| &instance.magistrates()[m].chamber == id);
-        Chamber { instance, id: id.clone(), hearings, dossiers, candidates, required, groups, reserved }
+        let fixed = hearings.iter().map(|&h| fixed_bench(instance, &instance.hearings()[h], &reserved)).collect();
+        Chamber { instance, id: id.clone(), hearings, dossiers, candidates, required, groups, reserved, fixed }
+    }
+
+    /// Whether the bench of local hearing `h` is given (locked or composed
+    /// by law) rather than chosen.
+    pub(crate) fn is_fixed(&self, h: usize) -> bool {
+        self.fixed[h].is_some()
     }
 
     /// The dossier at a local index.
@@ -129,4 +141,21 @@ impl<'a> Chamber<'a> {
         }
         group_of
     }
+}
+
+/// The bench of `hearing` that is not the planner's to choose: its locked
+/// bench, or the law's composition of an FP hearing stating one, left
+/// without the absent and those `reserved` takes that half-day.
+pub(crate) fn fixed_bench(
+    instance: &Instance,
+    hearing: &greffe_models::Hearing,
+    reserved: &Reserved,
+) -> Option<Vec<usize>> {
+    if let Some(locked) = &hearing.locked_bench {
+        return Some(locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect());
+    }
+    let magistrates = instance.magistrates();
+    greffe_models::plenary::composition(magistrates, hearing, |m| {
+        !magistrates[m].is_absent_on(hearing.date) && !reserved.at(m, hearing)
+    })
 }

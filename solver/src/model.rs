@@ -229,28 +229,36 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         let Some(rule) = instance.formation(hearing.formation) else { continue };
         let u = columns.add(&mut vars, binary(), f64::from(u8::from(start_used[h])));
         used[h] = Some(u);
-        let members: Vec<usize> = match &hearing.locked_bench {
-            Some(locked) => locked.iter().filter_map(|id| instance.magistrate_idx(id)).collect(),
-            None => input.eligible.to_vec(),
-        };
+        // A given bench (locked, or composed by law) sits whole when the
+        // hearing is used; the law's composition has no size rule.
+        let fixed = chamber.fixed[h].as_ref();
+        let members: Vec<usize> = fixed.cloned().unwrap_or_else(|| input.eligible.to_vec());
         let mut size = Expression::default();
-        for m in members {
+        for &m in &members {
             let taken = instance.magistrates()[m].is_absent_on(hearing.date) || chamber.reserved.at(m, hearing);
-            if taken && hearing.locked_bench.is_none() {
+            if taken && fixed.is_none() {
                 continue;
             }
             let on = start_used[h] && start_bench(m, h);
             let var = columns.add(&mut vars, binary(), f64::from(u8::from(on)));
-            if hearing.locked_bench.is_some() {
+            if fixed.is_some() {
                 constraints.push((var - u).eq(0.0));
             }
             size += var;
             y.insert((m, h), var);
         }
-        constraints.push((size - f64::from(rule.bench_size) * u).eq(0.0));
+        let bench_size = fixed.map_or(f64::from(rule.bench_size), |members| members.len() as f64);
+        constraints.push((size - bench_size * u).eq(0.0));
         for &(d, var) in &at_hearing[h] {
             constraints.push((var - u).leq(0.0));
             let dossier = chamber.dossier(d);
+            if let Some(members) = fixed {
+                // The bench is known: the pair is lawful or not.
+                if crate::candidates::bench_filter(instance, dossier, hearing, Some(members)).is_some() {
+                    constraints.push(Expression::from(var).leq(0.0));
+                }
+                continue;
+            }
             for recusal in &dossier.recusals {
                 if let Some(&yv) = instance.magistrate_idx(&recusal.magistrate).and_then(|m| y.get(&(m, h))) {
                     constraints.push((yv + var).leq(1.0));

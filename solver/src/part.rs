@@ -146,6 +146,7 @@ impl<'c, 'a> Part<'c, 'a> {
             pinned: &pinned,
             seed: config.seed,
             reserved: &chamber.reserved,
+            fixed: &chamber.fixed,
         });
         let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
         let mode = if n_pairs <= config.full_model_max_pairs { BenchMode::Free } else { BenchMode::Fixed };

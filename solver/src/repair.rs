@@ -500,6 +500,12 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
         .filter(|&m| dossiers.iter().any(|&d| work.chamber.dossier(d).is_recused(&magistrates[m].id)))
         .collect();
     let broken = absent.len() + recused.len();
+    if hearing.composition.is_some() {
+        // The law composes an FP hearing from whoever can sit: recomposed
+        // whenever that changed (an absence declared, or withdrawn).
+        recompose_plenary(work, h, dossiers, &bench);
+        return broken;
+    }
     if broken == 0 {
         return 0;
     }
@@ -514,7 +520,7 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
         let id = &magistrates[m].id;
         let recusing: Vec<usize> =
             dossiers.iter().copied().filter(|&d| work.chamber.dossier(d).is_recused(id)).collect();
-        if recusing.iter().any(|&d| work.published(d)) && hearing.locked_bench.is_none() {
+        if recusing.iter().any(|&d| work.published(d)) && !work.chamber.is_fixed(h) {
             leaving.push(m);
         } else {
             for d in recusing {
@@ -534,7 +540,7 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
     let mut reasons = Vec::new();
     for &out in &leaving {
         let why = if absent.contains(&out) { "absent" } else { "récusé dans un dossier publié" };
-        let replacement = if hearing.locked_bench.is_some() { None } else { replacement(work, h, &members, out) };
+        let replacement = if work.chamber.is_fixed(h) { None } else { replacement(work, h, &members, out) };
         match replacement {
             Some(m) => {
                 members.push(m);
@@ -670,6 +676,61 @@ fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize])
     }
 }
 
+/// Recomposes FP hearing `h` in the composition it states (R421-4-1 COJ)
+/// from whoever can sit that half-day (present, taken by no other bench nor
+/// by the chambre mixte or the assemblée plénière); a dossier the new bench
+/// cannot hear (a member recused) leaves it.
+fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) {
+    let instance = work.chamber.instance;
+    let magistrates = instance.magistrates();
+    let hearing = work.chamber.hearing(h);
+    let mut taken = work.others.clone();
+    for (other, members) in work.benches.iter().enumerate().filter(|(other, _)| *other != h) {
+        for &m in members.iter().flatten() {
+            taken.add(m, work.chamber.hearing(other));
+        }
+    }
+    let composed = greffe_models::plenary::composition(magistrates, hearing, |m| {
+        !magistrates[m].is_absent_on(hearing.date) && !taken.at(m, hearing)
+    })
+    .filter(|members| members.iter().any(|&m| magistrates[m].role.is_bench_eligible()));
+    let Some(mut members) = composed else {
+        let reason = format!(
+            "composition de l'audience {} impossible : aucun conseiller de la chambre ne peut siéger",
+            hearing.id
+        );
+        for &d in dossiers {
+            work.force(d, reason.clone());
+        }
+        work.benches[h] = None;
+        return;
+    };
+    for &d in dossiers {
+        let dossier = work.chamber.dossier(d);
+        if candidates::bench_filter(instance, dossier, hearing, Some(&members)).is_some() {
+            work.force(d, format!("un magistrat récusé siège de droit à l'audience {}", hearing.id));
+        }
+    }
+    members.sort_unstable();
+    let mut given = bench.to_vec();
+    given.sort_unstable();
+    if members == given {
+        return;
+    }
+    let out: Vec<&str> = bench.iter().filter(|m| !members.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
+    let came: Vec<&str> = members.iter().filter(|m| !bench.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
+    let mut changes = Vec::new();
+    if !out.is_empty() {
+        changes.push(format!("{} ne siège(nt) plus", out.join(", ")));
+    }
+    if !came.is_empty() {
+        changes.push(format!("{} siège(nt)", came.join(", ")));
+    }
+    let reason = format!("composition de droit ({}) : {}", greffe_models::plenary::SOURCE, changes.join(", "));
+    work.benches[h] = Some(members);
+    work.seat_reasons.insert(h, vec![reason]);
+}
+
 /// Solves the chamber's placement MILP with fixed benches, starting from the
 /// current assignments (a lawful plan).
 fn place(
@@ -689,6 +750,7 @@ fn place(
         required: required.to_vec(),
         groups: work.chamber.groups.clone(),
         reserved: work.chamber.reserved.clone(),
+        fixed: work.chamber.fixed.clone(),
     };
     // Joined dossiers only where all of them can go.
     let mut pairs = pairs.clone();

@@ -89,6 +89,9 @@ impl Store {
                 // The registry's calendar does not yet say which section
                 // sits: every hearing hears the whole chamber.
                 section: None,
+                // Nor the composition of its FP hearings (R421-4-1 COJ):
+                // their bench is chosen as in version 1.
+                composition: None,
             })
             .collect();
         let in_horizon: BTreeSet<&str> = hearings.iter().map(|h| h.id.as_str()).collect();

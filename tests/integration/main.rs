@@ -16,6 +16,7 @@ mod helpers;
 mod install_deps;
 mod mail;
 mod multi_chamber;
+mod plenary;
 mod portal;
 mod repair;
 mod sections;

@@ -175,6 +175,9 @@ pub struct HearingDoc {
     /// FR and FS: the section sitting, when the hearing is a section's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// FP: `full` or `reduced`, the composition of R421-4-1 COJ, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composition: Option<String>,
 }
 
 /// `dossiers[]`.

@@ -103,6 +103,7 @@ impl Instance {
                         h.chambers.iter().map(ToString::to_string).collect()
                     },
                     section: h.section.as_ref().map(ToString::to_string),
+                    composition: h.composition.map(|c| c.as_str().to_owned()),
                 })
                 .collect(),
             dossiers: self

@@ -15,6 +15,7 @@ use crate::hearing::Hearing;
 use crate::ids::{ChamberId, DossierId, HearingId, IdError, JoinedGroupId, MagistrateId, MatterCode, SectionId};
 use crate::instance::Instance;
 use crate::multi::{self, Designation, Referral};
+use crate::plenary::PlenaryComposition;
 use crate::pourvoi::PourvoiNumber;
 
 /// Largest count accepted for integers such as ranks, caps, capacities and
@@ -518,6 +519,7 @@ impl Reader {
         );
         let composing = self.composing_chambers(raw, path, chamber.as_ref(), formation, chambers);
         let section = self.hearing_section(raw, path, chamber.as_ref(), formation, chambers);
+        let composition = self.plenary_composition(raw, path, formation);
         let locked_bench = match &raw.locked_bench {
             None => None,
             Some(members) => {
@@ -538,7 +540,49 @@ impl Reader {
             locked_bench,
             chambers: composing?,
             section: section?,
+            composition: composition?,
         })
+    }
+
+    /// An FP hearing may state its composition (R421-4-1 COJ): `full` or
+    /// `reduced`; no other formation has one, and a composition by law
+    /// leaves no bench to lock.
+    fn plenary_composition(
+        &mut self,
+        raw: &HearingDoc,
+        path: &str,
+        formation: Option<FormationCode>,
+    ) -> Option<Option<PlenaryComposition>> {
+        let Some(composition) = &raw.composition else { return Some(None) };
+        let composition_path = format!("{path}.composition");
+        let Some(parsed) = PlenaryComposition::parse(composition) else {
+            self.push(
+                &composition_path,
+                "invalid_composition",
+                format!("composition « {composition} » inconnue"),
+                "écrire « full » (formation plénière complète) ou « reduced » (formation plénière restreinte)",
+            );
+            return None;
+        };
+        if let Some(code) = formation.filter(|code| *code != FormationCode::Pleniere) {
+            self.push(
+                &composition_path,
+                "composition_formation",
+                format!("une audience {code} n'a pas de composition plénière (R421-4-1 COJ)"),
+                "seules les audiences FP énoncent leur composition : retirer « composition »",
+            );
+            return None;
+        }
+        if raw.locked_bench.is_some() {
+            self.push(
+                &composition_path,
+                "composition_locked",
+                "la composition plénière est fixée par la loi : le siège ne peut pas être aussi verrouillé",
+                "retirer « locked_bench » ou « composition »",
+            );
+            return None;
+        }
+        Some(Some(parsed))
     }
 
     /// A section named by a hearing or a dossier is one of its chamber's.
