@@ -48,6 +48,34 @@ pub(crate) fn violations_after(
 /// An instance change and the problem code it must raise.
 pub(crate) type RefusalCase = (fn(&mut Value), &'static str);
 
+/// The magistrates of chamber `a` split into sections `s1` and `s2`:
+/// president `pa` (rank 1); per section `k`, senior first, a doyen `dk`,
+/// conseillers `ck1`…`ckN` and référendaires `rk1`…`rkM`; avocat général
+/// `ag`. Weekly caps: 4 for the president, 3 for the others, 5 for the
+/// avocat général.
+pub(crate) fn sectioned_chamber(conseillers: u32, referendaires: u32) -> Vec<Value> {
+    let mut magistrates = vec![serde_json::json!({"id": "pa", "chamber": "a", "role": "president", "rank": 1,
+        "max_hearings_per_week": 4})];
+    for k in 1..=2u32 {
+        let section = format!("s{k}");
+        let base = 2 + (k - 1) * (1 + conseillers + referendaires);
+        let member = |id: String, role: &str, rank: u32| {
+            serde_json::json!({"id": id, "chamber": "a", "section": section, "role": role, "rank": rank,
+                "max_hearings_per_week": 3})
+        };
+        magistrates.push(member(format!("d{k}"), "doyen", base));
+        for j in 1..=conseillers {
+            magistrates.push(member(format!("c{k}{j}"), "conseiller", base + j));
+        }
+        for j in 1..=referendaires {
+            magistrates.push(member(format!("r{k}{j}"), "referendaire", base + conseillers + j));
+        }
+    }
+    magistrates.push(serde_json::json!({"id": "ag", "chamber": "a", "role": "avocat_general", "rank": 1,
+        "max_hearings_per_week": 5}));
+    magistrates
+}
+
 /// What a CLI run produced.
 #[derive(Debug)]
 pub(crate) struct Run {

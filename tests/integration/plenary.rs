@@ -23,24 +23,7 @@ use serde_json::{Value, json};
 /// conseiller of s1), `x2` (FP, rapporteur r22, the junior référendaire of
 /// s2), `x3` (FR, rapporteur c23).
 fn doc(composition: &str) -> Value {
-    let mut magistrates = vec![json!({"id": "pa", "chamber": "a", "role": "president", "rank": 1,
-        "max_hearings_per_week": 4})];
-    for k in 1..=2 {
-        let section = format!("s{k}");
-        let base = if k == 1 { 2 } else { 10 };
-        magistrates.push(json!({"id": format!("d{k}"), "chamber": "a", "section": section, "role": "doyen",
-            "rank": base, "max_hearings_per_week": 3}));
-        for j in 1..=4 {
-            magistrates.push(json!({"id": format!("c{k}{j}"), "chamber": "a", "section": section,
-                "role": "conseiller", "rank": base + j, "max_hearings_per_week": 3}));
-        }
-        for j in 1..=2 {
-            magistrates.push(json!({"id": format!("r{k}{j}"), "chamber": "a", "section": section,
-                "role": "referendaire", "rank": base + 4 + j, "max_hearings_per_week": 3}));
-        }
-    }
-    magistrates.push(json!({"id": "ag", "chamber": "a", "role": "avocat_general", "rank": 1,
-        "max_hearings_per_week": 5}));
+    let magistrates = crate::helpers::sectioned_chamber(4, 2);
     let dossier = |id: &str, n: u32, formation: &str, rapporteur: &str| {
         json!({"id": id, "pourvoi": format!("A 26-10.{n:03}"), "chamber": "a", "formations": [formation],
             "rapporteurs": [rapporteur], "weight": 1.0, "priority": 10.0, "ready_date": "2026-11-02",
@@ -129,6 +112,15 @@ fn an_absent_senior_leaves_his_seat_to_the_next_of_his_section() {
     assert_eq!(members(&solved.plan, "h1"), ["c12", "c13", "c21", "c22", "d1", "d2", "pa", "r11", "r22"]);
 }
 
+/// Changes the members of h1's bench in a plan written as JSON.
+fn h1_members(plan: &mut Value, change: impl Fn(&mut Vec<Value>)) {
+    for bench in plan["benches"].as_array_mut().expect("benches") {
+        if bench["hearing"] == "h1" {
+            change(bench["members"].as_array_mut().expect("members"));
+        }
+    }
+}
+
 #[test]
 fn the_checker_refuses_an_fp_bench_that_is_not_the_laws() {
     let instance = parse(&doc("reduced"));
@@ -136,15 +128,11 @@ fn the_checker_refuses_an_fp_bench_that_is_not_the_laws() {
     // c13 sits instead of c12, the senior: the one violation is the
     // composition (the bench's size is not a rule at a composed hearing).
     let found = crate::helpers::violations_after(&instance, &plan, |plan| {
-        for bench in plan["benches"].as_array_mut().expect("benches") {
-            if bench["hearing"] == "h1" {
-                for member in bench["members"].as_array_mut().expect("members") {
-                    if member == "c12" {
-                        *member = json!("c13");
-                    }
-                }
+        h1_members(plan, |members| {
+            for member in members.iter_mut().filter(|m| *m == "c12") {
+                *member = json!("c13");
             }
-        }
+        });
     });
     let codes: Vec<ViolationCode> = found.iter().map(|v| v.code).collect();
     assert_eq!(codes, [ViolationCode::PlenaryComposition], "{found:?}");
@@ -153,11 +141,7 @@ fn the_checker_refuses_an_fp_bench_that_is_not_the_laws() {
     assert!(found[0].message.contains("formation plénière restreinte"), "{}", found[0].message);
     // A seat dropped altogether is caught too.
     let found = crate::helpers::violations_after(&instance, &plan, |plan| {
-        for bench in plan["benches"].as_array_mut().expect("benches") {
-            if bench["hearing"] == "h1" {
-                bench["members"].as_array_mut().expect("members").retain(|m| m != "r21");
-            }
-        }
+        h1_members(plan, |members| members.retain(|m| m != "r21"));
     });
     assert!(found.iter().any(|v| v.code == ViolationCode::PlenaryComposition), "{found:?}");
     // The same bench without a stated composition is judged by the rule's

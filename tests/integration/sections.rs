@@ -24,22 +24,7 @@ use serde_json::{Value, json};
 /// c23), `x3` of s1 (FS, c14), `x4` of s2 (FR, c22, latest hearing date 5
 /// January).
 fn doc() -> Value {
-    let mut magistrates = vec![json!({"id": "pa", "chamber": "a", "role": "president", "rank": 1,
-        "max_hearings_per_week": 4})];
-    for k in 1..=2 {
-        let section = format!("s{k}");
-        let base = if k == 1 { 2 } else { 8 };
-        magistrates.push(json!({"id": format!("d{k}"), "chamber": "a", "section": section, "role": "doyen",
-            "rank": base, "max_hearings_per_week": 3}));
-        for j in 1..=4 {
-            magistrates.push(json!({"id": format!("c{k}{j}"), "chamber": "a", "section": section,
-                "role": "conseiller", "rank": base + j, "max_hearings_per_week": 3}));
-        }
-        magistrates.push(json!({"id": format!("r{k}1"), "chamber": "a", "section": section,
-            "role": "referendaire", "rank": base + 5, "max_hearings_per_week": 3}));
-    }
-    magistrates.push(json!({"id": "ag", "chamber": "a", "role": "avocat_general", "rank": 1,
-        "max_hearings_per_week": 5}));
+    let magistrates = crate::helpers::sectioned_chamber(4, 1);
     let hearing = |id: &str, date: &str, half_day: &str, formation: &str, section: Option<&str>| {
         let mut h = json!({"id": id, "chamber": "a", "date": date, "half_day": half_day, "formation": formation,
             "capacity_weight": 6.0, "capacity_count": 3});
