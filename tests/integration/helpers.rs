@@ -76,6 +76,22 @@ pub(crate) fn sectioned_chamber(conseillers: u32, referendaires: u32) -> Vec<Val
     magistrates
 }
 
+/// `instance` once the journal says `magistrate` is absent on `day`
+/// (ISO date): what a repair starts from.
+pub(crate) fn with_absence(
+    instance: &greffe_models::Instance,
+    magistrate: &str,
+    day: &str,
+) -> greffe_models::events::Applied {
+    let events: greffe_models::events::EventsDoc = greffe_models::format::from_json_text(
+        &serde_json::json!({"events": [{"type": "magistrate_absent", "magistrate": magistrate, "from": day,
+                                        "to": day}]})
+        .to_string(),
+    )
+    .expect("events parse");
+    greffe_models::events::apply_events(instance, &events).expect("events apply")
+}
+
 /// What a CLI run produced.
 #[derive(Debug)]
 pub(crate) struct Run {

@@ -9,8 +9,7 @@ use std::time::Duration;
 use greffe_checker::{ViolationCode, check};
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::edit::{Edit, apply_edit, inverse};
-use greffe_models::events::{EventsDoc, apply_events};
-use greffe_models::format::{InstanceDoc, from_json_text, validate};
+use greffe_models::format::{InstanceDoc, validate};
 use greffe_models::{Instance, Plan, PlenaryComposition};
 use greffe_solver::{RepairConfig, SolveConfig, Solved, repair, solve};
 use serde_json::{Value, json};
@@ -65,11 +64,14 @@ fn hearing_of<'p>(plan: &'p Plan, dossier: &str) -> Option<&'p str> {
     plan.assignments.iter().find(|a| a.dossier.as_str() == dossier).map(|a| a.hearing.as_str())
 }
 
-fn absent_on_tuesday(doc: &mut Value, ids: &[&str]) {
+/// The plan of [`doc`] in `composition` when `ids` are away on Tuesday 5.
+fn solved_with_absent(composition: &str, ids: &[&str]) -> Solved {
+    let mut doc = doc(composition);
     for id in ids {
         let magistrate = doc["magistrates"].as_array_mut().and_then(|list| list.iter_mut().find(|m| m["id"] == *id));
         magistrate.expect("magistrate")["absences"] = json!([{"from": "2027-01-05", "to": "2027-01-05"}]);
     }
+    solved(&parse(&doc))
 }
 
 #[test]
@@ -92,10 +94,7 @@ fn the_reduced_composition_seats_the_president_the_doyens_and_each_sections_seni
 
 #[test]
 fn the_full_composition_seats_every_member_who_can_sit() {
-    let mut doc = doc("full");
-    absent_on_tuesday(&mut doc, &["c13", "pa"]);
-    let instance = parse(&doc);
-    let solved = solved(&instance);
+    let solved = solved_with_absent("full", &["c13", "pa"]);
     let bench = members(&solved.plan, "h1");
     let expected = ["c11", "c12", "c14", "c21", "c22", "c23", "c24", "d1", "d2", "r11", "r12", "r21", "r22"];
     assert_eq!(bench, expected, "the whole chamber but the absent and the avocat général");
@@ -105,10 +104,7 @@ fn the_full_composition_seats_every_member_who_can_sit() {
 
 #[test]
 fn an_absent_senior_leaves_his_seat_to_the_next_of_his_section() {
-    let mut doc = doc("reduced");
-    absent_on_tuesday(&mut doc, &["c11", "r21"]);
-    let instance = parse(&doc);
-    let solved = solved(&instance);
+    let solved = solved_with_absent("reduced", &["c11", "r21"]);
     assert_eq!(members(&solved.plan, "h1"), ["c12", "c13", "c21", "c22", "d1", "d2", "pa", "r11", "r22"]);
 }
 
@@ -205,13 +201,7 @@ fn plan_edits_respect_the_composition_by_law() {
 fn repair_recomposes_the_fp_bench_after_an_absence() {
     let instance = parse(&doc("reduced"));
     let plan = solved(&instance).plan;
-    let events: EventsDoc = from_json_text(
-        &json!({"events": [{"type": "magistrate_absent", "magistrate": "c21", "from": "2027-01-05",
-                            "to": "2027-01-05"}]})
-        .to_string(),
-    )
-    .expect("events parse");
-    let applied = apply_events(&instance, &events).expect("events apply");
+    let applied = crate::helpers::with_absence(&instance, "c21", "2027-01-05");
     let repaired = repair(&applied, &plan, &RepairConfig::default());
     assert!(repaired.check.ok, "{:?}", repaired.check.violations);
     assert_eq!(hearing_of(&repaired.plan, "x1"), Some("h1"));

@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use greffe_checker::{CheckOptions, ViolationCode, check};
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
-use greffe_models::events::{EventsDoc, apply_events};
-use greffe_models::format::{from_json_text, validate};
+use greffe_models::format::validate;
 use greffe_models::{Instance, Plan};
 use greffe_solver::{RepairConfig, SolveConfig, Solved, repair, solve};
 use serde_json::{Value, json};
@@ -290,13 +289,7 @@ fn repair_replaces_an_absent_member_from_his_section() {
     let plan = solved(&instance).plan;
     // Whoever of s1 sits at h1 besides the president falls ill that day.
     let absent = members(&plan, "h1").into_iter().find(|m| *m != "pa").expect("a member of s1 at h1").to_owned();
-    let events: EventsDoc = from_json_text(
-        &json!({"events": [{"type": "magistrate_absent", "magistrate": absent, "from": "2027-01-05",
-                            "to": "2027-01-05"}]})
-        .to_string(),
-    )
-    .expect("events parse");
-    let applied = apply_events(&instance, &events).expect("events apply");
+    let applied = crate::helpers::with_absence(&instance, &absent, "2027-01-05");
     let repaired = repair(&applied, &plan, &RepairConfig::default());
     assert!(repaired.check.ok, "{:?}", repaired.check.violations);
     assert_eq!(hearing_of(&repaired.plan, "x1"), Some("h1"), "x1 keeps its hearing");
