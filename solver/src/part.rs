@@ -206,9 +206,9 @@ impl<'c, 'a> Part<'c, 'a> {
             let result = part.run(config, &part.model_pairs, &start, &free, false, deadline(0.95));
             part.keep(result);
         } else {
-            // LP of the fixed-bench model, then the MILP restricted to the
-            // LP's support and the greedy start's pairs; the search improves
-            // it afterwards.
+            // LP of the fixed-bench model, that LP rounded, then the MILP
+            // restricted to the LP's support from the better start; the
+            // search improves it afterwards.
             let lp = part.run(config, &part.model_pairs, &start, &free, true, deadline(0.4));
             // The LP rounded: the greedy again, each dossier at the hearing
             // the LP gives most of it. Often close to the MILP's first
