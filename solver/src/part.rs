@@ -220,11 +220,8 @@ impl<'c, 'a> Part<'c, 'a> {
                     .iter()
                     .enumerate()
                     .map(|(d, list)| {
-                        list.iter()
-                            .map(|&(h, value)| {
-                                (h, (model::pair_value_of(&part.model_pairs, values, d, h) + 1e-3) * value)
-                            })
-                            .collect()
+                        let lp = |i: usize| values.get(d).and_then(|row| row.get(i)).copied().unwrap_or(0.0);
+                        list.iter().enumerate().map(|(i, &(h, value))| (h, (lp(i) + 1e-3) * value)).collect()
                     })
                     .collect();
                 let rounded = greedy::greedy(chamber, &part.heuristic_benches, &guided);

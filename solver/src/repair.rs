@@ -547,14 +547,8 @@ fn repair_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize]) -> usize {
                 reasons.push(format!("{} {why}, remplacé par {}", magistrates[out].id, magistrates[m].id));
             }
             None => {
-                let reason = format!(
-                    "composition de l'audience {} impossible : {} {why}, aucun remplaçant disponible",
-                    hearing.id, magistrates[out].id
-                );
-                for &d in dossiers {
-                    work.force(d, reason.clone());
-                }
-                work.benches[h] = None;
+                let why = format!("{} {why}, aucun remplaçant disponible", magistrates[out].id);
+                no_bench(work, h, dossiers, &why);
                 return broken;
             }
         }
@@ -632,12 +626,7 @@ fn multi_reserved(instance: &Instance, works: &[Work<'_>]) -> Reserved {
 fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) {
     let instance = work.chamber.instance;
     let hearing = work.chamber.hearing(h);
-    let mut taken = work.others.clone();
-    for (other, members) in work.benches.iter().enumerate().filter(|(other, _)| *other != h) {
-        for &m in members.iter().flatten() {
-            taken.add(m, work.chamber.hearing(other));
-        }
-    }
+    let taken = taken_elsewhere(work, h);
     let excluded: std::collections::HashSet<usize> = dossiers
         .iter()
         .flat_map(|&d| work.chamber.dossier(d).recusals.iter())
@@ -651,28 +640,17 @@ fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize])
     });
     match composed {
         Ok(mut members) => {
-            let magistrates = instance.magistrates();
-            let out: Vec<&str> =
-                bench.iter().filter(|m| !members.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
-            let came: Vec<&str> =
-                members.iter().filter(|m| !bench.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
             let reason = format!(
                 "composition de droit ({}) : {} remplacé(s) par {}",
                 greffe_models::multi::SOURCE,
-                out.join(", "),
-                came.join(", ")
+                ids_not_in(instance, bench, &members).join(", "),
+                ids_not_in(instance, &members, bench).join(", ")
             );
             members.sort_unstable();
             work.benches[h] = Some(members);
             work.seat_reasons.insert(h, vec![reason]);
         }
-        Err(why) => {
-            let reason = format!("composition de l'audience {} impossible : {why}", hearing.id);
-            for &d in dossiers {
-                work.force(d, reason.clone());
-            }
-            work.benches[h] = None;
-        }
+        Err(why) => no_bench(work, h, dossiers, &why),
     }
 }
 
@@ -684,25 +662,13 @@ fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &
     let instance = work.chamber.instance;
     let magistrates = instance.magistrates();
     let hearing = work.chamber.hearing(h);
-    let mut taken = work.others.clone();
-    for (other, members) in work.benches.iter().enumerate().filter(|(other, _)| *other != h) {
-        for &m in members.iter().flatten() {
-            taken.add(m, work.chamber.hearing(other));
-        }
-    }
+    let taken = taken_elsewhere(work, h);
     let composed = greffe_models::plenary::composition(magistrates, hearing, |m| {
         !magistrates[m].is_absent_on(hearing.date) && !taken.at(m, hearing)
     })
     .filter(|members| members.iter().any(|&m| magistrates[m].role.is_bench_eligible()));
     let Some(mut members) = composed else {
-        let reason = format!(
-            "composition de l'audience {} impossible : aucun conseiller de la chambre ne peut siéger",
-            hearing.id
-        );
-        for &d in dossiers {
-            work.force(d, reason.clone());
-        }
-        work.benches[h] = None;
+        no_bench(work, h, dossiers, "aucun conseiller de la chambre ne peut siéger");
         return;
     };
     for &d in dossiers {
@@ -717,8 +683,8 @@ fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &
     if members == given {
         return;
     }
-    let out: Vec<&str> = bench.iter().filter(|m| !members.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
-    let came: Vec<&str> = members.iter().filter(|m| !bench.contains(m)).map(|&m| magistrates[m].id.as_str()).collect();
+    let out = ids_not_in(instance, bench, &members);
+    let came = ids_not_in(instance, &members, bench);
     let mut changes = Vec::new();
     if !out.is_empty() {
         changes.push(format!("{} ne siège(nt) plus", out.join(", ")));
@@ -729,6 +695,33 @@ fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &
     let reason = format!("composition de droit ({}) : {}", greffe_models::plenary::SOURCE, changes.join(", "));
     work.benches[h] = Some(members);
     work.seat_reasons.insert(h, vec![reason]);
+}
+
+/// Hearing `h` can have no bench: every dossier it hears leaves it, with
+/// `why` in the reason.
+fn no_bench(work: &mut Work<'_>, h: usize, dossiers: &[usize], why: &str) {
+    let reason = format!("composition de l'audience {} impossible : {why}", work.chamber.hearing(h).id);
+    for &d in dossiers {
+        work.force(d, reason.clone());
+    }
+    work.benches[h] = None;
+}
+
+/// Who is taken outside hearing `h`: by the previous plan's other benches
+/// (`work.others`, for `mi` and `pl`) and by the chamber's other benches.
+fn taken_elsewhere(work: &Work<'_>, h: usize) -> Reserved {
+    let mut taken = work.others.clone();
+    for (other, members) in work.benches.iter().enumerate().filter(|(other, _)| *other != h) {
+        for &m in members.iter().flatten() {
+            taken.add(m, work.chamber.hearing(other));
+        }
+    }
+    taken
+}
+
+/// The ids of the magistrates of `members` who are not in `others`.
+fn ids_not_in<'i>(instance: &'i Instance, members: &[usize], others: &[usize]) -> Vec<&'i str> {
+    members.iter().filter(|m| !others.contains(m)).map(|&m| instance.magistrates()[m].id.as_str()).collect()
 }
 
 /// Solves the chamber's placement MILP with fixed benches, starting from the
