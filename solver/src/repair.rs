@@ -217,8 +217,13 @@ pub fn repair(after: &Applied, previous: &Plan, config: &RepairConfig) -> Repair
         } else {
             Reserved::default()
         };
-        let reserved = reserved.get_or_insert_with(|| multi_reserved(instance, &works));
-        let chamber = Chamber::build(instance, id, true, if multi_chamber { &others } else { reserved });
+        // Who the repaired CM/AP benches take, once they are all repaired
+        // (they come first): computed at the first chamber of the court.
+        let chamber = if multi_chamber {
+            Chamber::build(instance, id, true, &others)
+        } else {
+            Chamber::build(instance, id, true, reserved.get_or_insert_with(|| multi_reserved(instance, &works)))
+        };
         let local_h: HashMap<usize, usize> = chamber.hearings.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let local_d: HashMap<usize, usize> = chamber.dossiers.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let n = chamber.dossiers.len();
@@ -656,7 +661,7 @@ fn recompose(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize])
 
 /// Recomposes FP hearing `h` in the composition it states (R421-4-1 COJ)
 /// from whoever can sit that half-day (present, taken by no other bench nor
-/// by the chambre mixte or the assemblée plénière); a dossier the new bench
+/// by the chambre mixte or the assemblée plénière — `chamber.reserved`); a dossier the new bench
 /// cannot hear (a member recused) leaves it.
 fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &[usize]) {
     let instance = work.chamber.instance;
@@ -664,7 +669,7 @@ fn recompose_plenary(work: &mut Work<'_>, h: usize, dossiers: &[usize], bench: &
     let hearing = work.chamber.hearing(h);
     let taken = taken_elsewhere(work, h);
     let composed = greffe_models::plenary::composition(magistrates, hearing, |m| {
-        !magistrates[m].is_absent_on(hearing.date) && !taken.at(m, hearing)
+        !magistrates[m].is_absent_on(hearing.date) && !taken.at(m, hearing) && !work.chamber.reserved.at(m, hearing)
     })
     .filter(|members| members.iter().any(|&m| magistrates[m].role.is_bench_eligible()));
     let Some(mut members) = composed else {

@@ -336,3 +336,28 @@ fn repair_recomposes_a_chambre_mixte_by_law_and_keeps_its_dossier() {
     assert_eq!(at.as_deref(), Some("hm"));
     assert_eq!(repaired.disruption.moved + repaired.disruption.dropped, 0, "{:?}", repaired.disruption);
 }
+
+#[test]
+fn repair_recomposes_an_fp_bench_without_the_members_sitting_in_cm() {
+    // Chamber c holds an FP hearing in full composition (R421-4-1 COJ) on
+    // the CM's half-day: pc, dc, cc1 and cc4 (for the absent cc2) sit in
+    // CM, so the FP bench is cc3, cc5 and cc6. cc5 then falls ill: the
+    // recomposed bench must still leave out those sitting in CM.
+    let mut doc = doc();
+    doc["hearings"].as_array_mut().expect("hearings").push(json!({"id": "hc", "chamber": "c",
+        "date": "2027-01-08", "half_day": "am", "formation": "FP", "capacity_weight": 6.0, "capacity_count": 3,
+        "composition": "full"}));
+    doc["dossiers"].as_array_mut().expect("dossiers").push(json!({"id": "dc", "pourvoi": "A 26-10.005",
+        "chamber": "c", "formations": ["FP"], "rapporteurs": ["cc6"], "weight": 2.0, "priority": 10.0,
+        "ready_date": "2026-11-02", "notice_days": 15}));
+    let instance = parse(&doc).expect("valid instance");
+    let solved = solved(&instance);
+    assert!(solved.check.ok, "{:?}", solved.check.violations);
+    assert_eq!(members(&solved.plan, "hc"), sorted(&["cc3", "cc5", "cc6"]));
+    let applied = crate::helpers::with_absence(&instance, "cc5", "2027-01-08");
+    let repaired = greffe_solver::repair(&applied, &solved.plan, &greffe_solver::RepairConfig::default());
+    assert!(repaired.check.ok, "{:?}", repaired.check.violations);
+    assert_eq!(members(&repaired.plan, "hc"), sorted(&["cc3", "cc6"]));
+    let at = repaired.plan.assignments.iter().find(|a| a.dossier.as_str() == "dc").map(|a| a.hearing.to_string());
+    assert_eq!(at.as_deref(), Some("hc"));
+}
