@@ -94,6 +94,27 @@ unsafe impl Send for Moved<highs::Model> {}
 // SAFETY: as above.
 unsafe impl Send for Moved<highs::SolvedModel> {}
 
+/// A HiGHS model set aside between solves — a column generation's master
+/// problem, resumed later from its basis — which the caller may keep in a
+/// structure shared between threads and resume on any of them.
+pub struct Parked(highs::Model);
+
+// SAFETY: as for `Moved`: a `Highs` object has no thread affinity, and a
+// `Parked` model is owned, hence used, by one thread at a time.
+unsafe impl Send for Parked {}
+
+impl Parked {
+    /// Sets `model` aside.
+    pub fn new(model: highs::Model) -> Self {
+        Self(model)
+    }
+
+    /// The model, to solve or change.
+    pub fn into_inner(self) -> highs::Model {
+        self.0
+    }
+}
+
 impl<T> Moved<T> {
     fn into_inner(self) -> T {
         self.0

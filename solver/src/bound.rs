@@ -14,138 +14,397 @@
 //! the capacity rows (the disaggregated `g ≥ x` rows, one per pair, made the
 //! LP too slow — `docs/benchmarks.md`). The load term is left out (a cost:
 //! the bound stays valid).
+//!
+//! **Column generation** ([`BoundSearch`]). A joined group is one *unit* (a
+//! single column per hearing common to its members: they go together or
+//! not at all), every other dossier a unit of its own. The LP starts from
+//! each unit's [`FIRST_COLUMNS`] most valuable hearings and
+//! [`SPREAD_COLUMNS`] spread over its candidates (so that every hearing's
+//! rows get a price from the first round); after each solve, the capacity
+//! and grouping rows' duals price every pair left out, and the
+//! [`COLUMNS_PER_ROUND`] best of each unit that would improve the LP join
+//! it; the LP is solved again from its basis. When none would, the LP is
+//! the whole one's optimum. At every round the same duals give a bound
+//! valid for every plan (the Lagrangian relaxation of the capacity and
+//! grouping rows, [`lagrangian`]): a search cut short still leaves a bound,
+//! a weaker one, and may be resumed later ([`BoundSearch::advance`]). On
+//! the 26-week court the criminal chamber's LP (460,000 pairs) takes 26 s
+//! whole and 5 s so (`docs/benchmarks.md`).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use good_lp::{Expression, ProblemVariables, SolverModel, variable};
+use greffe_highs_interrupt::{Guarded, Parked};
+use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
 use crate::chamber::Chamber;
 use crate::model::Pairs;
 
-/// The LP optimum: its value (the bound) and the value of every pair, like
-/// `pairs`.
-pub(crate) struct LpBound {
-    pub(crate) value: f64,
-    pub(crate) pair_values: Vec<Vec<f64>>,
+/// Columns a unit starts with: its most valuable hearings (the values fall
+/// with the wait, so its earliest) …
+const FIRST_COLUMNS: usize = 2;
+/// … and hearings spread evenly over its candidates.
+const SPREAD_COLUMNS: usize = 12;
+/// Columns a unit may gain per round: its best pairs by reduced value.
+/// (First 2, spread 12, 3 per round: 15 rounds and 5.1 s on the 26-week
+/// criminal chamber; 4/0/3 did not end in 16 s, 2/6/10 took 8.2 s.)
+const COLUMNS_PER_ROUND: usize = 3;
+
+/// Reduced value below which a column would not improve the LP.
+const PRICING_TOLERANCE: f64 = 1e-7;
+
+/// A dossier, or a joined group, placed whole.
+struct Unit {
+    members: Vec<usize>,
+    /// One per hearing common to the members.
+    options: Vec<UnitOption>,
 }
 
-/// The LP bound of a chamber for pair values `pairs` (instance-level
-/// candidates), or `None` when HiGHS gives no optimal LP.
+struct UnitOption {
+    hearing: usize,
+    /// Index of the hearing in each member's `pairs` list, in `members`
+    /// order.
+    positions: Vec<usize>,
+    value: f64,
+    weight: f64,
+    /// Grouping rows this option falls in: (key number, members of that
+    /// matter).
+    groups: Vec<(usize, f64)>,
+}
+
+/// The rows every column may enter, added in this order (HiGHS numbers
+/// them so: units, then weights, counts, groups).
+struct Rows {
+    unit: Vec<Row>,
+    weight: Vec<Row>,
+    count: Vec<Row>,
+    group: Vec<Row>,
+}
+
+/// Multipliers of the capacity and grouping rows (all ≥ 0).
+struct Multipliers {
+    weight: Vec<f64>,
+    count: Vec<f64>,
+    group: Vec<f64>,
+}
+
+/// A chamber's bound being computed by column generation; owned by the
+/// chamber's solve, advanced when it has time.
+pub(crate) struct BoundSearch {
+    units: Vec<Unit>,
+    /// Per grouping key: the most dossiers of its matter its hearing can hear.
+    group_caps: Vec<usize>,
+    matter_group_cost: f64,
+    rows: Rows,
+    /// The master LP between rounds; `None` once final, or lost with a
+    /// solve abandoned past its deadline.
+    model: Option<Parked>,
+    in_model: Vec<Vec<bool>>,
+    /// The unit columns in column order (after the grouping columns).
+    column_of: Vec<(usize, usize)>,
+    /// The best bound so far (the least Lagrangian value, or the LP's own).
+    best: Option<f64>,
+    /// The LP's value of every pair at the last round solved.
+    pair_values: Option<Vec<Vec<f64>>>,
+    /// Whether the LP is solved whole: `best` is its value.
+    optimal: bool,
+    /// Rounds solved.
+    pub(crate) rounds: usize,
+}
+
+/// The bound of a chamber for pair values `pairs` (instance-level
+/// candidates) by `deadline` (the LP's value, or a Lagrangian bound above
+/// it when the search was cut short), or `None` when not even a first round
+/// ended.
 pub(crate) fn lp_bound(
     chamber: &Chamber<'_>,
     pairs: &Pairs,
     matter_group_cost: f64,
     deadline: Instant,
     stop: &AtomicBool,
-) -> Option<LpBound> {
-    if stop.load(Ordering::Relaxed) {
-        return None;
-    }
-    let mut vars = ProblemVariables::new();
-    let mut objective = Expression::default();
-    let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
-    let mut rows: Vec<Vec<(usize, good_lp::Variable)>> = Vec::with_capacity(pairs.len());
-    for (d, list) in pairs.iter().enumerate() {
-        let mut row = Vec::with_capacity(list.len());
-        for &(h, value) in list {
-            let var = vars.add(variable().min(0.0).max(1.0));
-            objective += value * var;
-            row.push((h, var));
-            at_hearing[h].push((d, var));
-        }
-        rows.push(row);
-    }
-    if rows.iter().all(Vec::is_empty) {
-        return Some(LpBound { value: 0.0, pair_values: vec![Vec::new(); pairs.len()] });
-    }
-    // Grouping rows, after every pair's column (the pair values are read
-    // by column number below).
-    let mut groups: Vec<(good_lp::Variable, Expression)> = Vec::new();
-    if matter_group_cost > 0.0 {
-        for (h, list) in at_hearing.iter().enumerate() {
-            let hearing = chamber.hearing(h);
-            let mut by_matter: std::collections::BTreeMap<&str, Vec<(usize, good_lp::Variable)>> =
-                std::collections::BTreeMap::new();
-            for &(d, var) in list {
-                if let Some(matter) = &chamber.dossier(d).matter {
-                    by_matter.entry(matter.as_str()).or_default().push((d, var));
-                }
-            }
-            for members in by_matter.into_values() {
-                let most = most_heard(chamber, hearing, &members);
-                let g = vars.add(variable().min(0.0).max(1.0));
-                objective -= matter_group_cost * g;
-                let heard: Expression = members.iter().map(|(_, var)| *var).sum();
-                groups.push((g, heard - most as f64 * g));
-            }
-        }
-    }
-    let mut problem = vars.maximise(objective).using(good_lp::solvers::highs::highs);
-    for (_, row) in groups.iter().cloned() {
-        problem.add_constraint(row.leq(0.0));
-    }
-    for row in rows.iter().filter(|row| row.len() > 1) {
-        let sum: Expression = row.iter().map(|(_, var)| *var).sum();
-        problem.add_constraint(sum.leq(1.0));
-    }
-    for (h, list) in at_hearing.iter().enumerate() {
-        let hearing = chamber.hearing(h);
-        let weight: Expression = list.iter().map(|(d, var)| chamber.dossier(*d).weight * *var).sum();
-        problem.add_constraint(weight.leq(hearing.capacity_weight));
-        let count: Expression = list.iter().map(|(_, var)| *var).sum();
-        problem.add_constraint(count.leq(f64::from(hearing.capacity_count)));
-    }
-    for constraint in crate::model::joined_together(&chamber.groups, &rows) {
-        problem.add_constraint(constraint);
-    }
-    let mut model = problem.into_inner();
-    model.make_quiet();
-    let time_limit_s = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-    model.set_option("time_limit", time_limit_s.max(0.01));
-    model.set_option("threads", 1);
-    model.set_option("parallel", "off");
-    // A presolve that ignores the interrupt is abandoned: no bound then.
-    let greffe_highs_interrupt::Guarded::Solved(solved) =
-        greffe_highs_interrupt::solve_until(model, stop, deadline, crate::model::HIGHS_GRACE)
-    else {
-        return None;
-    };
-    // Only an optimal LP value bounds the MILP; a time-limited one does not.
-    if solved.status() != highs::HighsModelStatus::Optimal {
-        return None;
-    }
-    let solution = solved.get_solution();
-    let values = solution.columns();
-    // Columns are numbered pair by pair, dossier by dossier.
-    let mut column = 0;
-    let pair_values: Vec<Vec<f64>> = pairs
-        .iter()
-        .map(|list| {
-            list.iter()
-                .map(|_| {
-                    column += 1;
-                    values.get(column - 1).copied().unwrap_or(0.0)
-                })
-                .collect()
-        })
-        .collect();
-    let pairs_value: f64 =
-        pairs.iter().zip(&pair_values).flat_map(|(list, row)| list.iter().zip(row)).map(|((_, c), v)| c * v).sum();
-    // The group columns follow the pairs', in the order they were added.
-    let grouping: f64 = (0..groups.len()).map(|k| values.get(column + k).copied().unwrap_or(0.0)).sum();
-    Some(LpBound { value: pairs_value - matter_group_cost * grouping, pair_values })
+) -> Option<f64> {
+    let mut search = BoundSearch::new(chamber, pairs, matter_group_cost);
+    search.advance(chamber, pairs, deadline, stop);
+    search.value()
 }
 
-/// The most dossiers among `members` (dossier, variable) that `hearing` can
-/// hear: its count capacity, their number, and how many of the lightest
-/// its weight capacity holds.
-fn most_heard(
+impl BoundSearch {
+    /// The first master LP: every row, the grouping columns, each unit's
+    /// first columns.
+    pub(crate) fn new(chamber: &Chamber<'_>, pairs: &Pairs, matter_group_cost: f64) -> Self {
+        let (units, group_caps) = units(chamber, pairs, matter_group_cost > 0.0);
+        let n_hearings = chamber.hearings.len();
+        let mut problem = ColProblem::default();
+        let rows = Rows {
+            unit: units.iter().map(|_| problem.add_row(..=1.0)).collect(),
+            weight: (0..n_hearings).map(|h| problem.add_row(..=chamber.hearing(h).capacity_weight)).collect(),
+            count: (0..n_hearings).map(|h| problem.add_row(..=f64::from(chamber.hearing(h).capacity_count))).collect(),
+            group: group_caps.iter().map(|_| problem.add_row(..=0.0)).collect(),
+        };
+        // The grouping columns first: column k is key k's `g`.
+        for (k, &most) in group_caps.iter().enumerate() {
+            problem.add_column(-matter_group_cost, 0.0..=1.0, [(rows.group[k], -(most as f64))]);
+        }
+        let mut in_model: Vec<Vec<bool>> = units.iter().map(|unit| vec![false; unit.options.len()]).collect();
+        let mut column_of: Vec<(usize, usize)> = Vec::new();
+        for (u, unit) in units.iter().enumerate() {
+            let n = unit.options.len();
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| unit.options[b].value.total_cmp(&unit.options[a].value));
+            let spread = SPREAD_COLUMNS.min(n);
+            let first = order.into_iter().take(FIRST_COLUMNS).chain((0..spread).map(|i| i * n / spread));
+            for o in first {
+                if !in_model[u][o] {
+                    let (cost, factors) = column(&rows, unit, u, o);
+                    problem.add_column(cost, 0.0..=1.0, factors);
+                    in_model[u][o] = true;
+                    column_of.push((u, o));
+                }
+            }
+        }
+        let empty = units.iter().all(|unit| unit.options.is_empty());
+        let mut model = problem.optimise(Sense::Maximise);
+        model.make_quiet();
+        model.set_option("threads", 1);
+        model.set_option("parallel", "off");
+        // The master LP is never reduced by presolve (measured), and a
+        // presolve does not poll the interrupt.
+        model.set_option("presolve", "off");
+        let mut search = BoundSearch {
+            units,
+            group_caps,
+            matter_group_cost,
+            rows,
+            model: Some(Parked::new(model)),
+            in_model,
+            column_of,
+            best: None,
+            pair_values: None,
+            optimal: false,
+            rounds: 0,
+        };
+        if empty {
+            // No dossier can be heard: nothing to solve.
+            search.model = None;
+            search.best = Some(0.0);
+            search.pair_values = Some(pairs.iter().map(|list| vec![0.0; list.len()]).collect());
+            search.optimal = true;
+        }
+        search
+    }
+
+    /// The best bound so far, valid for every lawful plan.
+    pub(crate) fn value(&self) -> Option<f64> {
+        self.best
+    }
+
+    /// Whether the LP is solved whole (nothing left to advance).
+    pub(crate) fn is_final(&self) -> bool {
+        self.optimal || self.model.is_none()
+    }
+
+    /// The LP's value of every pair at the last round solved.
+    pub(crate) fn pair_values(&self) -> Option<&[Vec<f64>]> {
+        self.pair_values.as_deref()
+    }
+
+    /// Solves rounds until the LP is whole or `deadline` passes; the
+    /// master LP is kept, to be resumed from its basis.
+    pub(crate) fn advance(&mut self, chamber: &Chamber<'_>, pairs: &Pairs, deadline: Instant, stop: &AtomicBool) {
+        while !self.is_final() && Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+            let Some(parked) = self.model.take() else { return };
+            let model = parked.into_inner();
+            // No `time_limit`: HiGHS counts it over every run of the model,
+            // so a resumed one would stop at once. The deadline interrupts
+            // the simplex instead (`solve_until`), which polls it often.
+            // A solve still running past the deadline and its grace is
+            // abandoned: the model with it, the bound stays what it was.
+            let Guarded::Solved(solved) =
+                greffe_highs_interrupt::solve_until(model, stop, deadline, crate::model::HIGHS_GRACE)
+            else {
+                return;
+            };
+            if solved.status() != HighsModelStatus::Optimal {
+                // Cut short by the deadline: resumed from where it stands.
+                self.model = Some(Parked::new(highs::Model::from(solved)));
+                return;
+            }
+            self.rounds += 1;
+            let solution = solved.get_solution();
+            let duals = solution.dual_rows();
+            // HiGHS's row duals of this maximisation are ≥ 0 on binding ≤
+            // rows (a negative one is round-off).
+            let multiplier = |row: usize| duals.get(row).map_or(0.0, |d| d.max(0.0));
+            let (n_units, n_hearings) = (self.units.len(), chamber.hearings.len());
+            let multipliers = Multipliers {
+                weight: (0..n_hearings).map(|h| multiplier(n_units + h)).collect(),
+                count: (0..n_hearings).map(|h| multiplier(n_units + n_hearings + h)).collect(),
+                group: (0..self.group_caps.len()).map(|k| multiplier(n_units + 2 * n_hearings + k)).collect(),
+            };
+            let lagrangian = lagrangian(chamber, &self.units, &self.group_caps, self.matter_group_cost, &multipliers);
+            self.best = Some(self.best.map_or(lagrangian, |best| best.min(lagrangian)));
+            let values = solution.columns();
+            self.pair_values = Some(pair_values(pairs, &self.units, &self.column_of, &values[self.group_caps.len()..]));
+            // Pricing: each unit's options left out that would improve the LP.
+            let mut added: Vec<(usize, usize)> = Vec::new();
+            for (u, unit) in self.units.iter().enumerate() {
+                let own = multiplier(u);
+                let mut improving: Vec<(f64, usize)> = unit
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(o, _)| !self.in_model[u][*o])
+                    .map(|(o, option)| (reduced(option, unit, &multipliers) - own, o))
+                    .filter(|(r, _)| *r > PRICING_TOLERANCE)
+                    .collect();
+                improving.sort_by(|a, b| b.0.total_cmp(&a.0));
+                added.extend(improving.into_iter().take(COLUMNS_PER_ROUND).map(|(_, o)| (u, o)));
+            }
+            if added.is_empty() {
+                // No column would improve it: the LP is the whole one's.
+                let lp = solved.objective_value();
+                self.best = Some(self.best.map_or(lp, |best| best.min(lp)));
+                self.optimal = true;
+                return;
+            }
+            let mut model = highs::Model::from(solved);
+            for (u, o) in added {
+                let (cost, factors) = column(&self.rows, &self.units[u], u, o);
+                model.add_col(cost, 0.0..=1.0, factors);
+                self.in_model[u][o] = true;
+                self.column_of.push((u, o));
+            }
+            self.model = Some(Parked::new(model));
+        }
+    }
+}
+
+/// The objective coefficient and row factors of unit `u`'s option `o`.
+fn column(rows: &Rows, unit: &Unit, u: usize, o: usize) -> (f64, Vec<(Row, f64)>) {
+    let option = &unit.options[o];
+    let mut factors = vec![
+        (rows.unit[u], 1.0),
+        (rows.weight[option.hearing], option.weight),
+        (rows.count[option.hearing], unit.members.len() as f64),
+    ];
+    factors.extend(option.groups.iter().map(|&(k, members)| (rows.group[k], members)));
+    (option.value, factors)
+}
+
+/// An option's value less what its capacity and grouping rows charge.
+fn reduced(option: &UnitOption, unit: &Unit, multipliers: &Multipliers) -> f64 {
+    option.value
+        - multipliers.weight[option.hearing] * option.weight
+        - multipliers.count[option.hearing] * unit.members.len() as f64
+        - option.groups.iter().map(|&(k, members)| multipliers.group[k] * members).sum::<f64>()
+}
+
+/// The Lagrangian bound of `multipliers` (any ≥ 0 values): capacities and
+/// grouping rows priced, each unit then at its best hearing or at none.
+/// Weak duality makes it ≥ the LP, hence ≥ every lawful plan, whatever the
+/// multipliers; at the LP's optimal duals it is the LP's value.
+fn lagrangian(
     chamber: &Chamber<'_>,
-    hearing: &greffe_models::Hearing,
-    members: &[(usize, good_lp::Variable)],
-) -> usize {
-    let mut weights: Vec<f64> = members.iter().map(|&(d, _)| chamber.dossier(d).weight).collect();
+    units: &[Unit],
+    group_caps: &[usize],
+    matter_group_cost: f64,
+    multipliers: &Multipliers,
+) -> f64 {
+    let capacities: f64 = (0..chamber.hearings.len())
+        .map(|h| {
+            let hearing = chamber.hearing(h);
+            multipliers.weight[h] * hearing.capacity_weight + multipliers.count[h] * f64::from(hearing.capacity_count)
+        })
+        .sum();
+    let groups: f64 = group_caps
+        .iter()
+        .zip(&multipliers.group)
+        .map(|(&most, &price)| (most as f64 * price - matter_group_cost).max(0.0))
+        .sum();
+    let placed: f64 =
+        units.iter().map(|unit| unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max)).sum();
+    capacities + groups + placed
+}
+
+/// The LP's value of every pair, read from the unit columns' values.
+fn pair_values(pairs: &Pairs, units: &[Unit], column_of: &[(usize, usize)], values: &[f64]) -> Vec<Vec<f64>> {
+    let mut out: Vec<Vec<f64>> = pairs.iter().map(|list| vec![0.0; list.len()]).collect();
+    for (&(u, o), &value) in column_of.iter().zip(values) {
+        let unit = &units[u];
+        for (&d, &position) in unit.members.iter().zip(&unit.options[o].positions) {
+            out[d][position] = value;
+        }
+    }
+    out
+}
+
+/// The chamber's units (each joined group, then every other dossier with a
+/// pair) with their options, and, when `grouping`, the most dossiers of
+/// each (hearing, matter) key the hearing can hear (the keys numbered as
+/// the options' `groups` refer to them).
+fn units(chamber: &Chamber<'_>, pairs: &Pairs, grouping: bool) -> (Vec<Unit>, Vec<usize>) {
+    let mut keys: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut key_weights: Vec<Vec<f64>> = Vec::new();
+    if grouping {
+        for (d, list) in pairs.iter().enumerate() {
+            let Some(matter) = &chamber.dossier(d).matter else { continue };
+            for &(h, _) in list {
+                let k = *keys.entry((h, matter.as_str())).or_insert_with(|| {
+                    key_weights.push(Vec::new());
+                    key_weights.len() - 1
+                });
+                key_weights[k].push(chamber.dossier(d).weight);
+            }
+        }
+    }
+    let mut in_group = vec![false; pairs.len()];
+    let mut member_lists: Vec<Vec<usize>> = Vec::new();
+    for group in &chamber.groups {
+        for &d in group {
+            in_group[d] = true;
+        }
+        member_lists.push(group.clone());
+    }
+    member_lists.extend((0..pairs.len()).filter(|&d| !in_group[d] && !pairs[d].is_empty()).map(|d| vec![d]));
+    let units = member_lists
+        .into_iter()
+        .map(|members| {
+            let lead = members[0];
+            let options = pairs[lead]
+                .iter()
+                .filter_map(|&(h, _)| {
+                    let positions: Option<Vec<usize>> =
+                        members.iter().map(|&d| pairs[d].iter().position(|p| p.0 == h)).collect();
+                    let positions = positions?;
+                    let value = members.iter().zip(&positions).map(|(&d, &i)| pairs[d][i].1).sum();
+                    let weight = members.iter().map(|&d| chamber.dossier(d).weight).sum();
+                    let mut groups: Vec<(usize, f64)> = Vec::new();
+                    for &d in &members {
+                        let Some(matter) = &chamber.dossier(d).matter else { continue };
+                        let Some(&k) = keys.get(&(h, matter.as_str())) else { continue };
+                        match groups.iter_mut().find(|(key, _)| *key == k) {
+                            Some((_, count)) => *count += 1.0,
+                            None => groups.push((k, 1.0)),
+                        }
+                    }
+                    Some(UnitOption { hearing: h, positions, value, weight, groups })
+                })
+                .collect();
+            Unit { members, options }
+        })
+        .collect();
+    let mut caps = vec![0; key_weights.len()];
+    for (&(h, _), &k) in &keys {
+        caps[k] = most_heard(chamber.hearing(h), &mut key_weights[k]);
+    }
+    (units, caps)
+}
+
+/// The most dossiers of weights `weights` that `hearing` can hear: its
+/// count capacity, their number, and how many of the lightest its weight
+/// capacity holds.
+fn most_heard(hearing: &greffe_models::Hearing, weights: &mut [f64]) -> usize {
     weights.sort_by(f64::total_cmp);
     let mut total = 0.0;
     let by_weight = weights
@@ -155,7 +414,7 @@ fn most_heard(
             total <= hearing.capacity_weight + 1e-9
         })
         .count();
-    by_weight.min(hearing.capacity_count as usize).min(members.len())
+    by_weight.min(hearing.capacity_count as usize).min(weights.len())
 }
 
 #[cfg(test)]
@@ -201,7 +460,7 @@ mod tests {
         let chamber = Chamber::build(&instance, &id, false, &Reserved::default());
         let pairs: Pairs = (0..matters.len()).map(|_| vec![(0, 10.0)]).collect();
         let deadline = Instant::now() + std::time::Duration::from_secs(5);
-        lp_bound(&chamber, &pairs, cost, deadline, &crate::model::NEVER).expect("an optimal LP").value
+        lp_bound(&chamber, &pairs, cost, deadline, &crate::model::NEVER).expect("an optimal LP")
     }
 
     #[test]
@@ -217,5 +476,140 @@ mod tests {
         assert!((bound(3, &["A", "B", "C"], 3.0) - 21.0).abs() < 1e-6);
         // A group dearer than its dossiers: the bound hears none.
         assert!(bound(2, &["A", "B"], 15.0).abs() < 1e-6);
+    }
+
+    /// The whole LP, every pair a column (`good_lp`), written apart from
+    /// the column generation: the reference it must end at.
+    fn whole_lp(chamber: &Chamber<'_>, pairs: &Pairs, cost: f64) -> f64 {
+        use good_lp::{Expression, ProblemVariables, SolverModel, variable};
+        let mut vars = ProblemVariables::new();
+        let mut objective = Expression::default();
+        let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
+        let mut rows: Vec<Vec<(usize, good_lp::Variable)>> = Vec::new();
+        for (d, list) in pairs.iter().enumerate() {
+            let row: Vec<(usize, good_lp::Variable)> = list
+                .iter()
+                .map(|&(h, value)| {
+                    let var = vars.add(variable().min(0.0).max(1.0));
+                    objective += value * var;
+                    at_hearing[h].push((d, var));
+                    (h, var)
+                })
+                .collect();
+            rows.push(row);
+        }
+        let mut constraints = Vec::new();
+        for (h, list) in at_hearing.iter().enumerate() {
+            let hearing = chamber.hearing(h);
+            let weight: Expression = list.iter().map(|(d, var)| chamber.dossier(*d).weight * *var).sum();
+            constraints.push(weight.leq(hearing.capacity_weight));
+            let count: Expression = list.iter().map(|(_, var)| *var).sum();
+            constraints.push(count.leq(f64::from(hearing.capacity_count)));
+            let mut by_matter: std::collections::BTreeMap<&str, Vec<(usize, good_lp::Variable)>> =
+                std::collections::BTreeMap::new();
+            for &(d, var) in list {
+                if let Some(matter) = &chamber.dossier(d).matter {
+                    by_matter.entry(matter.as_str()).or_default().push((d, var));
+                }
+            }
+            for members in by_matter.values().filter(|_| cost > 0.0) {
+                let mut weights: Vec<f64> = members.iter().map(|(d, _)| chamber.dossier(*d).weight).collect();
+                let most = most_heard(hearing, &mut weights);
+                let g = vars.add(variable().min(0.0).max(1.0));
+                objective -= cost * g;
+                let heard: Expression = members.iter().map(|(_, var)| *var).sum();
+                constraints.push((heard - most as f64 * g).leq(0.0));
+            }
+        }
+        for row in &rows {
+            let sum: Expression = row.iter().map(|(_, var)| *var).sum();
+            constraints.push(sum.leq(1.0));
+        }
+        constraints.extend(crate::model::joined_together(&chamber.groups, &rows));
+        let mut problem = vars.maximise(objective).using(good_lp::solvers::highs::highs);
+        for constraint in constraints {
+            problem.add_constraint(constraint);
+        }
+        let mut model = problem.into_inner();
+        model.make_quiet();
+        let solved = model.solve();
+        assert_eq!(solved.status(), HighsModelStatus::Optimal);
+        solved.objective_value()
+    }
+
+    /// Every chamber of one real-size chamber's instance over four weeks,
+    /// with its instance pairs under the benchmark values.
+    fn chambers_of(instance: &greffe_models::Instance) -> Vec<Chamber<'_>> {
+        instance.chambers().iter().map(|c| Chamber::build(instance, &c.id, false, &Reserved::default())).collect()
+    }
+
+    fn real_instance() -> greffe_models::Instance {
+        let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, 3);
+        let doc = greffe_fixtures::generate(&config).expect("generated");
+        validate(&doc).unwrap_or_else(|problems| panic!("invalid: {problems:?}"))
+    }
+
+    #[test]
+    fn column_generation_ends_at_the_whole_lp_even_cut_short_and_resumed() {
+        let instance = real_instance();
+        for chamber in chambers_of(&instance) {
+            let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
+            assert!(pairs.iter().map(Vec::len).sum::<usize>() > 5_000, "a chamber worth generating columns for");
+            assert!(!chamber.groups.is_empty(), "joined dossiers, placed as one unit");
+            for cost in [0.0, 2.0] {
+                let whole = whole_lp(&chamber, &pairs, cost);
+                let far = Instant::now() + std::time::Duration::from_secs(60);
+                let mut search = BoundSearch::new(&chamber, &pairs, cost);
+                search.advance(&chamber, &pairs, far, &crate::model::NEVER);
+                assert!(search.is_final());
+                assert!(search.rounds > 1, "columns were generated ({} rounds)", search.rounds);
+                let value = search.value().expect("a bound");
+                assert!(
+                    (value - whole).abs() <= 1e-6 * whole.abs(),
+                    "cost {cost}: {value} against the whole LP's {whole}"
+                );
+                // Cut short every millisecond and resumed: every bound on
+                // the way is above the LP, and it ends at the same value.
+                let mut search = BoundSearch::new(&chamber, &pairs, cost);
+                let mut calls = 0;
+                while !search.is_final() {
+                    calls += 1;
+                    assert!(calls < 100_000, "the resumed search ends");
+                    let soon = Instant::now() + std::time::Duration::from_millis(1);
+                    search.advance(&chamber, &pairs, soon, &crate::model::NEVER);
+                    if let Some(value) = search.value() {
+                        assert!(value >= whole - 1e-6 * whole.abs(), "a bound on the way: {value} < {whole}");
+                    }
+                }
+                assert!(calls > 1, "the search was cut short at least once");
+                let value = search.value().expect("a bound");
+                assert!((value - whole).abs() <= 1e-6 * whole.abs(), "resumed: {value} against {whole}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_multipliers_bound_the_lp_from_above() {
+        let instance = real_instance();
+        let chamber = chambers_of(&instance).remove(0);
+        let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
+        let cost = 2.0;
+        let whole = whole_lp(&chamber, &pairs, cost);
+        let (units, caps) = units(&chamber, &pairs, true);
+        let n = chamber.hearings.len();
+        // No price at all: each unit at its best hearing.
+        let zero = Multipliers { weight: vec![0.0; n], count: vec![0.0; n], group: vec![0.0; caps.len()] };
+        let trivial: f64 = units.iter().map(|u| u.options.iter().map(|o| o.value).fold(0.0, f64::max)).sum();
+        assert!((lagrangian(&chamber, &units, &caps, cost, &zero) - trivial).abs() < 1e-9);
+        // Prices drawn without any regard for the LP.
+        for step in [0.1, 1.0, 7.5] {
+            let priced = Multipliers {
+                weight: (0..n).map(|h| step * (h % 3) as f64).collect(),
+                count: (0..n).map(|h| step * ((h + 1) % 2) as f64).collect(),
+                group: (0..caps.len()).map(|k| step * (k % 4) as f64).collect(),
+            };
+            let value = lagrangian(&chamber, &units, &caps, cost, &priced);
+            assert!(value >= whole - 1e-6, "prices {step}: {value} below the LP's {whole}");
+        }
     }
 }

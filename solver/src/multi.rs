@@ -344,7 +344,7 @@ impl State<'_, '_> {
         };
         let objective = crate::lns::value(pairs, assigned) - grouping * part::matter_groups(chamber, assigned) as f64;
         let deadline = Instant::now() + Duration::from_secs(1);
-        let bound = bound::lp_bound(chamber, pairs, grouping, deadline, &NEVER).map(|lp| lp.value.max(objective));
+        let bound = bound::lp_bound(chamber, pairs, grouping, deadline, &NEVER).map(|lp| lp.max(objective));
         ChamberPlan {
             stats: PartStats {
                 chamber: chamber.id.to_string(),

@@ -101,6 +101,13 @@ fn bench_allows(chamber: &Chamber<'_>, benches: &Benches, d: usize, h: usize) ->
 /// does not end) and at 60 s (it gains); between them, untested.
 const WIDE_SUPPORT_FROM: Duration = Duration::from_secs(8);
 
+/// The most pairs for which the fixed-bench model's LP is solved: on the
+/// court at 8 weeks the largest (the criminal chamber, 44,000 pairs) ends
+/// in 1.3 s; at 26 weeks none of the chambers' (94,000 to 460,000 pairs)
+/// ended within its share of a 30-s run. Above, the bound's LP guides the
+/// rounding and the restricted MILP instead.
+const FIXED_LP_MAX_PAIRS: usize = 60_000;
+
 /// A chamber being solved.
 pub(crate) struct Part<'c, 'a> {
     chamber: &'c Chamber<'a>,
@@ -113,8 +120,10 @@ pub(crate) struct Part<'c, 'a> {
     mode: BenchMode,
     extras: Extras,
     penalty: f64,
-    /// Bound valid for every lawful plan of the chamber.
-    lp_bound: Option<f64>,
+    /// The bound valid for every lawful plan of the chamber, by column
+    /// generation: begun in the preparation, resumed by the search while
+    /// not final.
+    bound: bound::BoundSearch,
     best: MilpResult,
     /// The model's objective of `best`.
     score: f64,
@@ -165,6 +174,7 @@ impl<'c, 'a> Part<'c, 'a> {
                 Extras { matter_group_cost: weights.matter_grouping, load_cost: weights.load_balance }
             }
         };
+        let bound = bound::BoundSearch::new(chamber, &instance_pairs, extras.matter_group_cost);
         let mut part = Part {
             chamber,
             model_pairs: if mode == BenchMode::Free { instance_pairs.clone() } else { fixed_pairs },
@@ -174,7 +184,7 @@ impl<'c, 'a> Part<'c, 'a> {
             mode,
             extras,
             penalty: 1_000.0 * max_value * (1.0 + chamber.dossiers.len() as f64),
-            lp_bound: None,
+            bound,
             best: MilpResult {
                 assigned: start.clone(),
                 benches: Vec::new(),
@@ -197,58 +207,47 @@ impl<'c, 'a> Part<'c, 'a> {
         let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
         let stop = config.cancel.unwrap_or(&model::NEVER);
         // Under the default objective too: the grouping cost is priced in
-        // aggregated rows, the load term (a cost) left out.
-        let lp_bound =
-            bound::lp_bound(chamber, &part.instance_pairs, part.extras.matter_group_cost, deadline(0.25), stop);
-        part.lp_bound = lp_bound.as_ref().map(|lp| lp.value);
+        // aggregated rows, the load term (a cost) left out. Without the
+        // fixed-bench LP, the bound's LP guides the rounding: more time.
+        let fixed_lp =
+            mode == BenchMode::Fixed && part.model_pairs.iter().map(Vec::len).sum::<usize>() <= FIXED_LP_MAX_PAIRS;
+        part.bound.advance(chamber, &part.instance_pairs, deadline(if fixed_lp { 0.25 } else { 0.5 }), stop);
         let free = vec![mode == BenchMode::Free; n_hearings];
         if mode == BenchMode::Free {
             let result = part.run(config, &part.model_pairs, &start, &free, false, deadline(0.95));
             part.keep(result);
         } else {
-            // LP of the fixed-bench model, that LP rounded, then the MILP
+            // The LP of the fixed-bench model when it is small enough to
+            // end in time, that LP and the bound's rounded, then the MILP
             // restricted to the LP's support from the better start; the
             // search improves it afterwards.
-            let lp = part.run(config, &part.model_pairs, &start, &free, true, deadline(0.4));
-            // The LP rounded: the greedy again, each dossier at the hearing
-            // the LP gives most of it. Often close to the MILP's first
-            // incumbent, in milliseconds: the start when the MILP ends
-            // before finding better.
-            if let Some(values) = &lp.lp_values {
-                let guided: Pairs = part
-                    .model_pairs
-                    .iter()
-                    .enumerate()
-                    .map(|(d, list)| {
-                        let lp = |i: usize| values.get(d).and_then(|row| row.get(i)).copied().unwrap_or(0.0);
-                        list.iter().enumerate().map(|(i, &(h, value))| (h, (lp(i) + 1e-3) * value)).collect()
-                    })
-                    .collect();
-                let rounded = greedy::greedy(chamber, &part.heuristic_benches, &guided);
-                part.keep(MilpResult {
-                    assigned: rounded,
-                    benches: part.heuristic_benches.clone(),
-                    dual_bound: None,
-                    status: "LP rounded".into(),
-                    time_limit_hit: false,
-                    improved: true,
-                    lp_values: None,
-                });
+            let lp_values = if fixed_lp {
+                part.run(config, &part.model_pairs, &start, &free, true, deadline(0.4)).lp_values
+            } else {
+                None
+            };
+            if let Some(values) = &lp_values {
+                let rounded = part.rounded(|d, i, _| values.get(d).and_then(|row| row.get(i)).copied().unwrap_or(0.0));
+                part.keep(rounded);
+            }
+            if let Some(values) = part.bound.pair_values() {
+                let rounded = part.rounded(|d, _, h| model::pair_value_of(&part.instance_pairs, values, d, h));
+                part.keep(rounded);
             }
             let greedy_start = start;
             let start = part.best.assigned.clone();
             // The support: the fixed-bench LP's, else (when it did not end
             // in time) the bound LP's pairs that the benches allow.
-            let support = |d: usize, h: usize| match (&lp.lp_values, &lp_bound) {
+            let support = |d: usize, h: usize| match (&lp_values, part.bound.pair_values()) {
                 (Some(values), _) => model::pair_value_of(&part.model_pairs, values, d, h) > 1e-6,
-                (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, &bound.pair_values, d, h) > 1e-6,
+                (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, bound, d, h) > 1e-6,
                 (None, None) => true,
             };
             // With time to solve it, the support also keeps the greedy
             // plan's pairs the LP's lacks: a larger model, which the later
             // search lives on (docs/benchmarks.md, « fifth »).
             let restricted_deadline = deadline(0.95);
-            let wide = restricted_deadline.saturating_duration_since(Instant::now()) >= WIDE_SUPPORT_FROM;
+            let wide = fixed_lp && restricted_deadline.saturating_duration_since(Instant::now()) >= WIDE_SUPPORT_FROM;
             let restricted = filtered(&part.model_pairs, |d, h| {
                 start[d] == Some(h) || (wide && greedy_start[d] == Some(h)) || support(d, h)
             });
@@ -257,6 +256,31 @@ impl<'c, 'a> Part<'c, 'a> {
         }
         part.spent = started.elapsed();
         part
+    }
+
+    /// An LP rounded: the greedy again on the fixed benches, each dossier
+    /// at the hearing the LP gives most of it (`lp(d, i, h)`: the LP's value
+    /// of dossier `d`'s `i`-th model pair, at hearing `h`). Often close to
+    /// the MILP's first incumbent, in milliseconds: the start when the MILP
+    /// ends before finding better.
+    fn rounded(&self, lp: impl Fn(usize, usize, usize) -> f64) -> MilpResult {
+        let guided: Pairs = self
+            .model_pairs
+            .iter()
+            .enumerate()
+            .map(|(d, list)| {
+                list.iter().enumerate().map(|(i, &(h, value))| (h, (lp(d, i, h) + 1e-3) * value)).collect()
+            })
+            .collect();
+        MilpResult {
+            assigned: greedy::greedy(self.chamber, &self.heuristic_benches, &guided),
+            benches: self.heuristic_benches.clone(),
+            dual_bound: None,
+            status: "LP rounded".into(),
+            time_limit_hit: false,
+            improved: true,
+            lp_values: None,
+        }
     }
 
     /// Solves the chamber's model over `pairs` from `start` by `deadline`.
@@ -368,7 +392,7 @@ impl<'c, 'a> Part<'c, 'a> {
 
     /// The bound valid for every lawful plan of the chamber, once known.
     pub(crate) fn bound(&self) -> Option<f64> {
-        self.lp_bound
+        self.bound.value()
     }
 
     /// What the chamber may still gain: its bound less its score (0 once
@@ -378,7 +402,7 @@ impl<'c, 'a> Part<'c, 'a> {
         if self.mode == BenchMode::Free || self.search.exhausted {
             return 0.0;
         }
-        let Some(bound) = self.lp_bound else { return 0.01 * self.score.abs() };
+        let Some(bound) = self.bound.value() else { return 0.01 * self.score.abs() };
         let gap = bound - self.score;
         if gap <= config.gap_target * bound.abs() { 0.0 } else { gap }
     }
@@ -399,6 +423,13 @@ impl<'c, 'a> Part<'c, 'a> {
         }
         let started = Instant::now();
         let chamber = self.chamber;
+        // The bound first, while the preparation left it short: the gap
+        // and the scheduler's choices read it. (Not in a deterministic
+        // solve, whose search must not depend on the clock.)
+        if !self.bound.is_final() && config.node_limit.is_none() {
+            let stop = config.cancel.unwrap_or(&model::NEVER);
+            self.bound.advance(chamber, &self.instance_pairs, until, stop);
+        }
         let mut state = std::mem::take(&mut self.search);
         let last = state.solved.saturating_add(most);
         while Instant::now() + Duration::from_millis(30) < until
@@ -483,7 +514,7 @@ impl<'c, 'a> Part<'c, 'a> {
             && config.objective == Objective::Benchmark
             && broken.is_empty()
             && chamber.reserved.is_empty();
-        let bound = match (self.lp_bound, milp.dual_bound.filter(|_| dual_ok)) {
+        let bound = match (self.bound.value(), milp.dual_bound.filter(|_| dual_ok)) {
             (Some(lp), Some(dual)) => Some(lp.min(dual).max(objective)),
             (Some(lp), None) => Some(lp.max(objective)),
             (None, Some(dual)) => Some(dual.max(objective)),
