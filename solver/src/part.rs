@@ -236,8 +236,9 @@ impl<'c, 'a> Part<'c, 'a> {
             }
             let greedy_start = start;
             let start = part.best.assigned.clone();
-            // The support: the fixed-bench LP's, else (when it did not end
-            // in time) the bound LP's pairs that the benches allow.
+            // The support: the fixed-bench LP's, else (too large to solve,
+            // or not ended in time) the bound LP's pairs that the benches
+            // allow.
             let support = |d: usize, h: usize| match (&lp_values, part.bound.pair_values()) {
                 (Some(values), _) => model::pair_value_of(&part.model_pairs, values, d, h) > 1e-6,
                 (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, bound, d, h) > 1e-6,
