@@ -225,10 +225,17 @@ impl BoundSearch {
             else {
                 return;
             };
-            if solved.status() != HighsModelStatus::Optimal {
+            match solved.status() {
+                HighsModelStatus::Optimal => {}
                 // Cut short by the deadline: resumed from where it stands.
-                self.model = Some(Parked::new(highs::Model::from(solved)));
-                return;
+                HighsModelStatus::ReachedInterrupt | HighsModelStatus::ReachedTimeLimit => {
+                    self.model = Some(Parked::new(highs::Model::from(solved)));
+                    return;
+                }
+                // Anything else (a numerical failure: the LP is always
+                // feasible and bounded) would fail again: the bound stays
+                // the best of the rounds done.
+                _ => return,
             }
             self.rounds += 1;
             let solution = solved.get_solution();
