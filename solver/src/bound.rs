@@ -380,9 +380,12 @@ fn units(chamber: &Chamber<'_>, pairs: &Pairs, grouping: bool) -> (Vec<Unit>, Ve
             let lead = members[0];
             let options = pairs[lead]
                 .iter()
-                .filter_map(|&(h, _)| {
-                    let positions: Option<Vec<usize>> =
-                        members.iter().map(|&d| pairs[d].iter().position(|p| p.0 == h)).collect();
+                .enumerate()
+                .filter_map(|(i, &(h, _))| {
+                    // The lead's position is known; the other members' are
+                    // searched (a group is a few dossiers).
+                    let position = |d: usize| if d == lead { Some(i) } else { pairs[d].iter().position(|p| p.0 == h) };
+                    let positions: Option<Vec<usize>> = members.iter().map(|&d| position(d)).collect();
                     let positions = positions?;
                     let value = members.iter().zip(&positions).map(|(&d, &i)| pairs[d][i].1).sum();
                     let weight = members.iter().map(|&d| chamber.dossier(d).weight).sum();

@@ -226,12 +226,17 @@ impl<'c, 'a> Part<'c, 'a> {
             } else {
                 None
             };
-            if let Some(values) = &lp_values {
-                let rounded = part.rounded(|d, i, _| values.get(d).and_then(|row| row.get(i)).copied().unwrap_or(0.0));
-                part.keep(rounded);
-            }
-            if let Some(values) = part.bound.pair_values() {
-                let rounded = part.rounded(|d, _, h| model::pair_value_of(&part.instance_pairs, values, d, h));
+            // The bound LP's values, laid out like the model's pairs.
+            let bound_values: Option<Vec<Vec<f64>>> = part.bound.pair_values().map(|values| {
+                let of = |d: usize, h: usize| model::pair_value_of(&part.instance_pairs, values, d, h);
+                part.model_pairs
+                    .iter()
+                    .enumerate()
+                    .map(|(d, list)| list.iter().map(|&(h, _)| of(d, h)).collect())
+                    .collect()
+            });
+            for values in [&lp_values, &bound_values].into_iter().flatten() {
+                let rounded = part.rounded(values);
                 part.keep(rounded);
             }
             let greedy_start = start;
@@ -239,10 +244,9 @@ impl<'c, 'a> Part<'c, 'a> {
             // The support: the fixed-bench LP's, else (too large to solve,
             // or not ended in time) the bound LP's pairs that the benches
             // allow.
-            let support = |d: usize, h: usize| match (&lp_values, part.bound.pair_values()) {
-                (Some(values), _) => model::pair_value_of(&part.model_pairs, values, d, h) > 1e-6,
-                (None, Some(bound)) => model::pair_value_of(&part.instance_pairs, bound, d, h) > 1e-6,
-                (None, None) => true,
+            let support_values = lp_values.as_ref().or(bound_values.as_ref());
+            let support = |d: usize, h: usize| {
+                support_values.is_none_or(|values| model::pair_value_of(&part.model_pairs, values, d, h) > 1e-6)
             };
             // With time to solve it, the support also keeps the greedy
             // plan's pairs the LP's lacks: a larger model, which the later
@@ -260,17 +264,18 @@ impl<'c, 'a> Part<'c, 'a> {
     }
 
     /// An LP rounded: the greedy again on the fixed benches, each dossier
-    /// at the hearing the LP gives most of it (`lp(d, i, h)`: the LP's value
-    /// of dossier `d`'s `i`-th model pair, at hearing `h`). Often close to
-    /// the MILP's first incumbent, in milliseconds: the start when the MILP
-    /// ends before finding better.
-    fn rounded(&self, lp: impl Fn(usize, usize, usize) -> f64) -> MilpResult {
+    /// at the hearing the LP gives most of it (`lp`: the LP's values, laid
+    /// out like the model's pairs). Often close to the MILP's first
+    /// incumbent, in milliseconds: the start when the MILP ends before
+    /// finding better.
+    fn rounded(&self, lp: &[Vec<f64>]) -> MilpResult {
         let guided: Pairs = self
             .model_pairs
             .iter()
             .enumerate()
             .map(|(d, list)| {
-                list.iter().enumerate().map(|(i, &(h, value))| (h, (lp(d, i, h) + 1e-3) * value)).collect()
+                let lp = |i: usize| lp.get(d).and_then(|row| row.get(i)).copied().unwrap_or(0.0);
+                list.iter().enumerate().map(|(i, &(h, value))| (h, (lp(i) + 1e-3) * value)).collect()
             })
             .collect();
         MilpResult {
