@@ -353,6 +353,22 @@ async fn wait_for(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
 }
 
+/// Waits up to `at_most` for `css` on a page that reloads itself while a
+/// job runs (a simulation, a solve): a lookup that a reload aborts
+/// (« aborted by navigation ») is tried again, not taken for a failure.
+async fn wait_through_reloads(client: &Client, css: &str, at_most: Duration, what: &str) {
+    let end = std::time::Instant::now() + at_most;
+    let mut last = String::new();
+    while std::time::Instant::now() < end {
+        match client.find(Locator::Css(css)).await {
+            Ok(_) => return,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{what}: {css} never appeared in {at_most:?}; last: {last}");
+}
+
 /// Waits (10 s at most) for `css` to say `needle`: the page after a form
 /// that leads to the same page with another message.
 async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
@@ -959,12 +975,7 @@ async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     click(&client, "#lancer").await;
     wait_for(&client, "#simulation").await;
     look_at(&client, "simulation-en-cours").await;
-    client
-        .wait()
-        .at_most(Duration::from_secs(300))
-        .for_element(Locator::Css("#resultats"))
-        .await
-        .expect("the results show when the run ends");
+    wait_through_reloads(&client, "#resultats", Duration::from_secs(300), "the results show when the run ends").await;
     assert!(text_of(&client, "#chiffres").await.contains("Stock à la fin"));
     assert!(client.find(Locator::Css("#graphique-stock svg[role=img]")).await.is_ok(), "the stock chart");
     look_at(&client, "simulation-resultats").await;
@@ -981,12 +992,7 @@ async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     fill(&client, "#champ-chambers-soc-hearings_percent", "50").await;
     click(&client, "#lancer").await;
     wait_for(&client, "#simulation").await;
-    client
-        .wait()
-        .at_most(Duration::from_secs(300))
-        .for_element(Locator::Css("#resultats"))
-        .await
-        .expect("the second run ends");
+    wait_through_reloads(&client, "#resultats", Duration::from_secs(300), "the second run ends").await;
     assert!(text_of(&client, "#parametres").await.contains("chambre soc : 50 % des audiences maintenues"));
     // Both compared from the list.
     client.goto(&format!("{base}/portail/simulations")).await.expect("goto");
@@ -1467,12 +1473,7 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     wait_for(&client, "#proposition").await;
     look_at(&client, "proposition").await;
     // The page follows the solve and opens the draft.
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("#tableau"))
-        .await
-        .expect("the draft opens when the solve ends");
+    wait_through_reloads(&client, "#tableau", Duration::from_secs(60), "the draft opens when the solve ends").await;
     assert!(client.current_url().await.expect("url").path().starts_with("/portail/plans/"));
     let plan_url = client.current_url().await.expect("url").to_string();
     look_at(&client, "tableau").await;
