@@ -119,37 +119,34 @@ impl State {
         }
         let open_blocks =
             |blocks: &[usize]| -> Vec<bool> { (0..n_hearings).map(|h| blocks.contains(&(h / BLOCK))).collect() };
+        let pass_over = self.first + self.width > n_blocks;
+        if pass_over && !self.gained && !self.free_benches && self.targets.is_none() {
+            // The consecutive pass gained nothing: the targeted pass.
+            self.targets = Some(targets());
+            self.target_next = 0;
+        }
         if let Some(list) = &self.targets {
             if let Some(blocks) = list.get(self.target_next) {
                 self.target_next += 1;
                 return Some(Window { open: open_blocks(blocks), free_benches: false });
             }
-            // The targeted pass is over: when it gained, the plan is
-            // searched again from the first stage; else the benches open.
+            // The targeted pass is over (or had no window): when it
+            // gained, the plan is searched again from the first stage;
+            // else the benches open.
             self.targets = None;
             self.first = 0;
             self.free_benches = !self.gained;
             self.gained = false;
         }
         if self.first + self.width > n_blocks {
-            // A pass is over: when it gained nothing, the next stage, or a
-            // wider window.
+            // A pass is over: when it gained, run again; a pass with free
+            // benches that gained nothing widens the window, or ends.
             if !self.gained {
-                if !self.free_benches {
-                    let list = targets();
-                    if let Some(blocks) = list.first() {
-                        let window = Window { open: open_blocks(blocks), free_benches: false };
-                        self.targets = Some(list);
-                        self.target_next = 1;
-                        return Some(window);
-                    }
-                    self.free_benches = true;
-                } else if self.width >= n_blocks {
+                if self.width >= n_blocks {
                     self.exhausted = true;
                     return None;
-                } else {
-                    self.width += 1;
                 }
+                self.width += 1;
             }
             self.first = 0;
             self.gained = false;

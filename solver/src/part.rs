@@ -370,11 +370,13 @@ impl<'c, 'a> Part<'c, 'a> {
         )
     }
 
-    /// Keeps `result` if it scores better than the best plan so far.
-    fn keep(&mut self, result: MilpResult) -> bool {
+    /// Keeps `result` if it scores better than the best plan so far, and
+    /// says what it gained (0 when not kept).
+    fn keep(&mut self, result: MilpResult) -> f64 {
         let score = self.score_of(&result.assigned, &result.benches);
         let time_limit_hit = self.best.time_limit_hit || result.time_limit_hit;
-        let better = result.improved && score > self.score + 1e-6;
+        let gain = score - self.score;
+        let better = result.improved && gain > 1e-6;
         if better {
             self.best = result;
             self.score = score;
@@ -382,7 +384,7 @@ impl<'c, 'a> Part<'c, 'a> {
             self.best.status = result.status;
         }
         self.best.time_limit_hit = time_limit_hit;
-        better
+        if better { gain } else { 0.0 }
     }
 
     /// The model's objective of an assignment and its benches: pair values,
@@ -497,9 +499,8 @@ impl<'c, 'a> Part<'c, 'a> {
             // window does not take the slice.
             let deadline = until.min(Instant::now() + Duration::from_secs(3));
             let result = self.run(config, &window, &self.best.assigned, &free, Solve::Window, deadline);
-            let before = self.score;
-            self.keep(result);
-            state.record(self.score - before, self.score);
+            let gain = self.keep(result);
+            state.record(gain, self.score);
             if config.cancel.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
                 break;
             }
