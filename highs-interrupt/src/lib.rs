@@ -123,8 +123,8 @@ impl<T> Moved<T> {
 
 /// Solves `model` on a thread of its own and returns by `deadline` plus
 /// `grace` at the latest: HiGHS is told to stop (its next check) once
-/// `stop` is raised or `deadline` passes, and a solve still running at
-/// `deadline + grace` is abandoned ([`Guarded::Abandoned`]): it keeps a
+/// `stop` is raised or `deadline` passes, and a solve still running `grace`
+/// after that (the deadline, or the moment `stop` was seen) is abandoned ([`Guarded::Abandoned`]): it keeps a
 /// thread, and a core, until HiGHS returns on its own. Set HiGHS's own
 /// `time_limit` to end by `deadline`; this is the guard for the phases that
 /// ignore it.
@@ -142,11 +142,14 @@ pub fn solve_until(model: highs::Model, stop: &AtomicBool, deadline: Instant, gr
         // No thread to be had: nothing was solved.
         return Guarded::Abandoned;
     }
-    let give_up = deadline + grace;
+    // The grace runs from the deadline, or from the caller's flag when it
+    // is raised first: a cancelled solve returns within the grace too.
+    let mut give_up = deadline + grace;
     loop {
         let now = Instant::now();
-        if now >= deadline || stop.load(Ordering::Relaxed) {
+        if !flag.load(Ordering::Relaxed) && (now >= deadline || stop.load(Ordering::Relaxed)) {
             flag.store(true, Ordering::Relaxed);
+            give_up = give_up.min(now + grace);
         }
         if now >= give_up {
             return Guarded::Abandoned;

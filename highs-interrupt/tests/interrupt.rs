@@ -144,3 +144,23 @@ fn a_guarded_solve_passes_the_callers_flag_on() {
     }
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_raised_flag_ends_a_guarded_solve_within_the_grace_long_before_its_deadline() {
+    // A phase that polls no interrupt (presolve) would keep HiGHS past the
+    // flag: the guard then returns `grace` after it, not after the deadline.
+    // With no grace it returns as soon as it sees the flag.
+    let stop = AtomicBool::new(false);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(60);
+    let guarded = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(200));
+            stop.store(true, Ordering::Relaxed);
+        });
+        greffe_highs_interrupt::solve_until(market_split(6, 50), &stop, deadline, Duration::ZERO)
+    });
+    let elapsed = started.elapsed();
+    assert!(matches!(guarded, greffe_highs_interrupt::Guarded::Abandoned));
+    assert!(elapsed < Duration::from_millis(300), "returned {elapsed:?} after the start, flag at 200 ms");
+}
