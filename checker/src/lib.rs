@@ -4,7 +4,9 @@
 //! plan — the solver's or one edited by hand — it re-verifies every hard
 //! constraint of the planning model (version 1) and plan-level sanity, and
 //! names each violation with a stable code, the dossier, hearing and
-//! magistrate concerned, and a French message.
+//! magistrate concerned, and a French message. [`decision`] holds a
+//! decision to the same composition rules, on the bench that sat, beside
+//! the defects a decision must be free of before it is signed.
 //!
 //! **Invariant: shares no code with the planner.** This crate depends only on
 //! `greffe-models`; the planner may call it, never the reverse. A MILP status
@@ -13,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod check;
+pub mod decision;
 mod multi;
 mod plenary;
 mod sections;

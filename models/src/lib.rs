@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod court;
 pub mod dates;
 pub mod deadlines;
+pub mod decision;
 pub mod diff;
 pub mod dossier;
 pub mod edit;

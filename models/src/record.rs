@@ -165,7 +165,7 @@ pub struct RecordProblem {
 }
 
 impl RecordProblem {
-    fn new(field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) -> Self {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>, action: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into(), action: action.into() }
     }
 }
