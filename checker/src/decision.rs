@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use greffe_models::calendar::{Place, is_holiday};
 use greffe_models::dates::Date;
-use greffe_models::decision::{DecisionContent, DecisionRules, Defect, DefectRule, HearingRecord, NamedParty};
+use greffe_models::decision::{DecisionContent, DecisionRules, Defect, DefectRule, NamedParty, SittingRecord};
 use greffe_models::formation::FormationCode;
 use greffe_models::record::AttackedDecision;
 use greffe_models::registry::Nature;
@@ -76,7 +76,7 @@ pub struct DecisionFacts<'a> {
     /// The hearing's formation.
     pub formation: FormationCode,
     /// What happened at the hearing, if recorded.
-    pub record: Option<&'a HearingRecord>,
+    pub record: Option<&'a SittingRecord>,
     /// The hearing as it sat, for the composition rules.
     pub sitting: Option<Sitting<'a>>,
     /// The day the rapporteur's report was filed.
@@ -138,7 +138,7 @@ fn names(ids: &BTreeSet<&MagistrateId>) -> String {
 fn composition(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mut Vec<Defect>) {
     let Some(record) = facts.record else {
         found.push(Defect::new(
-            DefectRule::HearingRecordMissing,
+            DefectRule::SittingRecordMissing,
             "la composition de l'audience n'est pas consignée : la décision ne peut nommer que ceux qui ont siégé",
         ));
         return;

@@ -6,7 +6,7 @@ use greffe_checker::decision::{DecisionFacts, MemoireFact, NoticeFact, Sitting, 
 use greffe_models::calendar::PLACES;
 use greffe_models::dates::{Date, parse_date};
 use greffe_models::decision::{
-    DecisionContent, DecisionRules, Defect, DefectRule, GroundAnswer, HearingRecord, NamedParty, Outcome,
+    DecisionContent, DecisionRules, Defect, DefectRule, GroundAnswer, NamedParty, Outcome, SittingRecord,
 };
 use greffe_models::format::read_instance;
 use greffe_models::formation::FormationCode;
@@ -36,8 +36,8 @@ fn attacked() -> AttackedDecision {
     AttackedDecision { court: "cour d'appel de Lyon".into(), date: "2025-06-12".into(), docket: "23/01234".into() }
 }
 
-fn record() -> HearingRecord {
-    HearingRecord {
+fn record() -> SittingRecord {
+    SittingRecord {
         president: "m01".into(),
         sat: vec!["m01".into(), "m02".into()],
         replacements: Vec::new(),
@@ -75,7 +75,7 @@ fn decision() -> DecisionContent {
 /// What the store reads for the decision: everything in order.
 struct Case {
     instance: Instance,
-    record: Option<HearingRecord>,
+    record: Option<SittingRecord>,
     nature: Nature,
     formation: FormationCode,
     parties: Vec<NamedParty>,
@@ -161,7 +161,7 @@ fn a_decision_true_to_its_hearing_and_record_has_no_defect() {
 fn without_the_hearings_record_nobody_can_be_named() {
     let mut case = Case::new();
     case.record = None;
-    assert_eq!(case.rules_broken(&decision()), vec![DefectRule::HearingRecordMissing]);
+    assert_eq!(case.rules_broken(&decision()), vec![DefectRule::SittingRecordMissing]);
 }
 
 #[test]

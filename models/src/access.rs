@@ -99,6 +99,14 @@ pub enum Operation {
     Simulate,
     /// Read the service's metrics (`GET /metrics`).
     ReadMetrics,
+    /// Record who sat at a held hearing (the greffier of the hearing).
+    RecordSitting,
+    /// Read a dossier's decision in preparation: its drafts are the
+    /// formation's (a magistrate reads it only if he sits on it), never the
+    /// avocat général's, the analyst's or the administrator's.
+    ReadDecision,
+    /// Save a version of a decision (the same people as [`Self::ReadDecision`]).
+    DraftDecision,
 }
 
 impl Operation {
@@ -118,6 +126,8 @@ impl Operation {
             Self::ReadNotices => &[PresidentChambre, Greffier, Admin],
             Self::PublishPlan | Self::CompleteNotice => &[Greffier],
             Self::Simulate => &[Analyste, Admin],
+            Self::RecordSitting => &[Greffier],
+            Self::ReadDecision | Self::DraftDecision => &[Greffier, PresidentChambre, Magistrat],
         }
     }
 }

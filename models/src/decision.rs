@@ -106,7 +106,7 @@ pub struct Replacement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct HearingRecord {
+pub struct SittingRecord {
     /// Who presided.
     pub president: String,
     /// Every member of the hearing's bench who sat, the president included
@@ -123,7 +123,7 @@ pub struct HearingRecord {
     pub greffier: String,
 }
 
-impl HearingRecord {
+impl SittingRecord {
     /// Checks what the record says of itself against the published bench
     /// (`published`: its members): ids well formed, the president among
     /// those who sat, each published member either sat or is replaced (with
@@ -380,7 +380,7 @@ crate::registry::vocabulary! {
     /// does not source are flagged ([`DefectRule::to_confirm`]).
     DefectRule {
         /// The hearing's record (who sat) is missing.
-        HearingRecordMissing = "hearing_record_missing", "procès-verbal d'audience manquant";
+        SittingRecordMissing = "sitting_record_missing", "procès-verbal d'audience manquant";
         /// The decision's composition differs from the bench that sat.
         CompositionMismatch = "composition_mismatch", "composition différente de celle qui a siégé";
         /// The bench that sat is not lawful for the formation.
@@ -417,7 +417,7 @@ impl DefectRule {
     /// The text that sets the rule.
     pub fn article(self) -> &'static str {
         match self {
-            Self::HearingRecordMissing | Self::CompositionMismatch => {
+            Self::SittingRecordMissing | Self::CompositionMismatch => {
                 "art. 447, 454 et 458 CPC ; art. 592 CPP (délibèrent les juges devant lesquels l'affaire a été débattue)"
             }
             // The checker's violation names its own article in the message.
@@ -523,8 +523,8 @@ mod tests {
         raw.iter().map(|m| MagistrateId::parse(m).expect("id")).collect()
     }
 
-    fn record() -> HearingRecord {
-        HearingRecord {
+    fn record() -> SittingRecord {
+        SittingRecord {
             president: "p".into(),
             sat: vec!["p".into(), "d".into(), "r".into()],
             replacements: Vec::new(),

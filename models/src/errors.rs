@@ -61,6 +61,8 @@ pub enum ErrorCode {
     PlanStatus,
     /// The task was already done (by someone else, or in another tab).
     AlreadyDone,
+    /// The dossier is on no published roll whose hearing has been held.
+    NotHeard,
     /// A queue of jobs is full: try again after `Retry-After` seconds.
     QueueFull,
     /// A failure of the service itself (logged; nothing was written).
@@ -71,7 +73,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -95,6 +97,7 @@ impl ErrorCode {
         Self::NotFinished,
         Self::PlanStatus,
         Self::AlreadyDone,
+        Self::NotHeard,
         Self::QueueFull,
         Self::Internal,
         Self::Unavailable,
@@ -126,6 +129,7 @@ impl ErrorCode {
             Self::NotFinished => "not_finished",
             Self::PlanStatus => "plan_status",
             Self::AlreadyDone => "already_done",
+            Self::NotHeard => "not_heard",
             Self::QueueFull => "queue_full",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
@@ -164,6 +168,7 @@ impl ErrorCode {
             Self::NotFinished => "calcul pas encore terminé : pas de résultat",
             Self::PlanStatus => "le statut du plan ne permet pas l'action",
             Self::AlreadyDone => "la tâche est déjà faite (par un collègue, ou dans un autre onglet)",
+            Self::NotHeard => "le dossier n'est inscrit au rôle publié d'aucune audience tenue",
             Self::QueueFull => "trop de calculs en attente : réessayer après le délai indiqué (Retry-After)",
             Self::Internal => "erreur interne du service (journalisée) ; rien n'a été enregistré",
             Self::Unavailable => "base de données injoignable",

@@ -256,6 +256,10 @@ vocabulary! {
         /// A notice is sent again, by e-mail or as a letter, after a
         /// refusal or a corrected address.
         NoticeResent = "notice_resent", "nouvel envoi d'un avis";
+        /// Who sat at a hearing was recorded (or corrected) after it.
+        SittingRecorded = "sitting_recorded", "procès-verbal de composition de l'audience";
+        /// A version of the dossier's decision was saved.
+        DecisionSaved = "decision_saved", "version du projet de décision";
     }
 }
 

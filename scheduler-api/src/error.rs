@@ -207,7 +207,8 @@ pub fn status_of(code: ErrorCode) -> u16 {
         | ErrorCode::NotEmpty
         | ErrorCode::NotFinished
         | ErrorCode::PlanStatus
-        | ErrorCode::AlreadyDone => StatusCode::CONFLICT,
+        | ErrorCode::AlreadyDone
+        | ErrorCode::NotHeard => StatusCode::CONFLICT,
         ErrorCode::QueueFull => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -285,6 +286,7 @@ mod tests {
                 ErrorCode::NotFinished,
                 ErrorCode::PlanStatus,
                 ErrorCode::AlreadyDone,
+                ErrorCode::NotHeard,
             ]
             .map(|code| Error::conflict(code, "x", "y")),
         );

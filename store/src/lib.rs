@@ -22,6 +22,7 @@ pub mod blobs;
 pub mod cnp;
 pub mod dashboard;
 pub mod deadlines;
+pub mod decision_drafts;
 pub mod decisions;
 pub mod demo;
 pub mod dossiers;

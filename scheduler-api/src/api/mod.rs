@@ -4,6 +4,7 @@
 //! stored in clear), and the OpenAPI document
 //! generated from the handlers.
 
+pub mod decisions;
 pub mod documents;
 pub mod dossiers;
 pub mod extract;
@@ -196,6 +197,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::piece_content))
         .routes(routes!(dossiers::record_decision))
         .routes(routes!(dossiers::set_planning))
+        .routes(routes!(decisions::get_decision, decisions::save_decision))
+        .routes(routes!(decisions::decision_version))
+        .routes(routes!(decisions::get_sitting, decisions::record_sitting))
         .routes(routes!(plans::chamber_instance))
         .routes(routes!(plans::chamber_calendar))
         .routes(routes!(plans::start_job))

@@ -554,16 +554,18 @@ both_backends!(publication_is_all_or_nothing);
 
 /// A civ1 plan proposed, validated by the chamber's president and
 /// published by a clerk (the planning court of [`planning_court`]).
-struct Published {
-    president: String,
-    clerk: String,
-    plan: i64,
+pub(super) struct Published {
+    pub(super) president: String,
+    pub(super) clerk: String,
+    pub(super) plan: i64,
     /// The plan as validated (its benches).
-    draft: super::app::Reply,
+    pub(super) draft: super::app::Reply,
+    /// The dossiers on its rolls.
+    pub(super) dossiers: Vec<i64>,
 }
 
-async fn published(app: &TestApp) -> Published {
-    planning_court(app).await;
+pub(super) async fn published(app: &TestApp) -> Published {
+    let dossiers = planning_court(app).await;
     let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
     let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
     let (_, plan) = propose(app, &president).await;
@@ -573,7 +575,7 @@ async fn published(app: &TestApp) -> Published {
     let published =
         app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.json);
-    Published { president, clerk, plan, draft }
+    Published { president, clerk, plan, draft, dossiers }
 }
 
 /// An absence that empties a seat: the avenant puts another magistrate on
@@ -582,7 +584,7 @@ async fn published(app: &TestApp) -> Published {
 /// the new bench), and the magistrates' composition notice says who sits in
 /// whose place.
 async fn a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates(app: TestApp) {
-    let Published { president, clerk, plan, draft } = published(&app).await;
+    let Published { president, clerk, plan, draft, .. } = published(&app).await;
     let benches = draft.json["plan"]["benches"].as_array().expect("benches").clone();
     let bench = benches.iter().find(|b| b["hearing"] == "h1").expect("h1's bench").clone();
     let absent = bench["members"]

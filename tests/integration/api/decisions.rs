@@ -1,0 +1,197 @@
+//! From the published roll to the decision, over HTTP on SQLite and
+//! PostgreSQL: who sat recorded after the hearing, the decision prefilled
+//! from the roll, its defects, its versions, and who may read it.
+
+use axum::http::{Method, StatusCode};
+use greffe_api::AppState;
+use serde_json::{Value, json};
+
+use super::app::{TestApp, both_backends};
+use super::plans::{Published, published};
+
+/// A day after the planning court's hearings (5 and 6 January 2027).
+const AFTER: &str = "2027-01-20";
+
+/// The same store behind a service whose day is [`AFTER`].
+fn after_the_hearings(app: TestApp) -> TestApp {
+    let mut state = AppState::new(app.store.clone());
+    state.pinned_day = Some(AFTER.parse().expect("a day"));
+    app.with_state(state)
+}
+
+fn rules(workspace: &Value) -> Vec<String> {
+    workspace["defects"]
+        .as_array()
+        .expect("defects")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn from_the_roll_to_a_decision_free_of_defects(app: TestApp) {
+    let Published { president, clerk, dossiers, .. } = published(&app).await;
+    let id = dossiers[0];
+    let path = format!("/dossiers/{id}/decision");
+
+    // Before its hearing, a dossier has no decision to prepare.
+    let early = app.get(&path, &clerk).await;
+    assert_eq!((early.status, early.code()), (StatusCode::CONFLICT, "not_heard"), "{}", early.json);
+    assert!(early.json["message"].as_str().unwrap_or("").contains("pas encore eu lieu"), "{}", early.json);
+
+    let app = after_the_hearings(app);
+    let rapporteur = app.user("mag-civ1-c1", "magistrat", &["civ1"], Some("civ1-c1")).await;
+    let avocat_general = app.user("ag-civ1", "magistrat", &["civ1"], Some("civ1-ag")).await;
+    let analyst = app.user("analyste", "analyste", &["*"], None).await;
+    let other_chamber = app.user("greffe-cr", "greffier", &["cr"], None).await;
+
+    // Prefilled from the roll: the bench published, this dossier's
+    // rapporteur, its avocat général; who sat is not recorded yet.
+    let prefilled = app.get(&path, &clerk).await;
+    assert_eq!(prefilled.status, StatusCode::OK, "{}", prefilled.json);
+    assert_eq!(prefilled.etag(), "\"0\"");
+    assert_eq!(prefilled.json["status"], "to_draft");
+    let content = prefilled.json["content"].clone();
+    let hearing = content["hearing"].as_str().expect("hearing").to_owned();
+    let bench: Vec<String> = prefilled.json["hearing"]["published_bench"]
+        .as_array()
+        .expect("bench")
+        .iter()
+        .map(|m| m.as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(bench.len(), 2, "an FR bench: president and doyen, the rapporteur beside");
+    assert_eq!(content["pourvoi"], "A 26-10.001");
+    assert_eq!(content["formation"], "FR");
+    assert_eq!(content["rapporteurs"], json!(["civ1-c1"]));
+    assert_eq!(content["avocat_general"], "civ1-ag");
+    let members: Vec<&str> = content["members"].as_array().expect("members").iter().filter_map(Value::as_str).collect();
+    assert!(members.contains(&"civ1-c1") && bench.iter().all(|m| members.contains(&m.as_str())), "{members:?}");
+    assert_eq!(
+        prefilled.json["outcomes"],
+        json!(["rejet", "rejet_non_motive", "cassation", "cassation_partielle", "irrecevabilite"])
+    );
+    let found = rules(&prefilled.json);
+    for rule in ["sitting_record_missing", "notice_late", "incomplete"] {
+        assert!(found.iter().any(|r| r == rule), "{rule} in {found:?}");
+    }
+
+    // Who sat: the greffier records it; a member neither present nor
+    // replaced is refused, naming the field.
+    let sitting_path = format!("/hearings/{hearing}/sitting");
+    let sitting = app.get(&sitting_path, &clerk).await;
+    assert_eq!((sitting.status, sitting.etag()), (StatusCode::OK, "\"0\"".to_owned()), "{}", sitting.json);
+    let president_id = sitting.json["published_president"].as_str().expect("president").to_owned();
+    let record =
+        json!({"president": president_id, "sat": bench, "avocat_general": "civ1-ag", "greffier": "Mme Martin"});
+    let by_president = app.write(Method::PUT, &sitting_path, &president, "\"0\"", record.clone()).await;
+    assert_eq!(by_president.status, StatusCode::FORBIDDEN, "the greffier records the sitting");
+    let half = json!({"president": president_id, "sat": [president_id], "greffier": "Mme Martin"});
+    let refused = app.write(Method::PUT, &sitting_path, &clerk, "\"0\"", half).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["field"], "replacements");
+    let journal_before = app.journal_len().await;
+    let recorded = app.write(Method::PUT, &sitting_path, &clerk, "\"0\"", record.clone()).await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.json);
+    assert_eq!(recorded.etag(), "\"1\"");
+    assert_eq!(app.journal_len().await, journal_before + 1, "the sitting is journaled");
+    let stale = app.write(Method::PUT, &sitting_path, &clerk, "\"0\"", record).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+
+    // The notices of the hearing, sent: their tasks done.
+    let notices = app.get("/notices?chamber=civ1", &clerk).await;
+    for notice in notices.json.as_array().expect("list") {
+        if notice["dossier_id"] == id {
+            let done = app.post(&format!("/notices/{}/done", notice["id"]), &clerk, json!({})).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        }
+    }
+
+    // The greffier's name now comes from the record; the draft is written.
+    let current = app.get(&path, &rapporteur).await;
+    assert_eq!(current.status, StatusCode::OK, "the rapporteur reads his decision: {}", current.json);
+    assert_eq!(current.json["content"]["greffier"], "Mme Martin");
+    assert_eq!(rules(&current.json), ["incomplete"], "{}", current.json["defects"]);
+    let mut content = current.json["content"].clone();
+    content["visas"] = json!(["l'article 1103 du code civil"]);
+    content["grounds"] = json!([{"ground": "Moyen unique, pris de la violation de l'article 1103 du code civil", "answer": "La cour d'appel a souverainement retenu…"}]);
+    content["outcome"] = json!("rejet");
+    content["operative"] = json!("REJETTE le pourvoi ; condamne M. Dupont aux dépens");
+    content["pronouncement"] = json!("2027-01-20");
+    content["publication"] = json!(["N"]);
+    let saved = app.write(Method::PUT, &path, &rapporteur, "\"0\"", json!({"content": content})).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.json);
+    assert_eq!(saved.etag(), "\"1\"");
+    assert_eq!(saved.json["status"], "deliberated");
+    assert_eq!(rules(&saved.json), Vec::<String>::new(), "{}", saved.json["defects"]);
+    let hash = saved.json["versions"][0]["sha256"].as_str().expect("hash").to_owned();
+    assert_eq!(hash.len(), 64);
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await;
+    let last = journal.json.as_array().expect("journal").last().cloned().expect("an entry");
+    assert_eq!(
+        (last["kind"].as_str(), last["payload"]["sha256"].as_str()),
+        (Some("decision_saved"), Some(hash.as_str()))
+    );
+
+    // A defect introduced is shown with its article: a non-admission is
+    // criminal; the outcome's procedure is checked.
+    let mut wrong = saved.json["content"].clone();
+    wrong["outcome"] = json!("non_admission");
+    wrong["pronouncement"] = json!("2027-01-01");
+    let flawed = app.write(Method::PUT, &path, &clerk, "\"1\"", json!({"content": wrong})).await;
+    assert_eq!(flawed.status, StatusCode::OK, "{}", flawed.json);
+    assert_eq!(
+        rules(&flawed.json),
+        ["outcome_not_of_procedure", "pronouncement_before_hearing", "pronouncement_holiday"]
+    );
+    assert!(flawed.json["defects"][0]["article"].as_str().unwrap_or("").contains("567-1-1"), "{}", flawed.json);
+    let first = app.get(&format!("{path}/versions/1"), &clerk).await;
+    assert_eq!((first.status, first.json["outcome"].as_str()), (StatusCode::OK, Some("rejet")), "{}", first.json);
+
+    // Bad input loses nothing: an unknown outcome, a hearing changed.
+    let mut unknown = saved.json["content"].clone();
+    unknown["outcome"] = json!("cassation_sans_renvoi_partielle");
+    let refused = app.write(Method::PUT, &path, &clerk, "\"2\"", json!({"content": unknown})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert!(refused.json["field"].as_str().unwrap_or("").contains("outcome"), "{}", refused.json);
+    let mut moved = saved.json["content"].clone();
+    moved["hearing_date"] = json!("2027-01-07");
+    let refused = app.write(Method::PUT, &path, &clerk, "\"2\"", json!({"content": moved})).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("content.hearing"))
+    );
+    assert_eq!(app.get(&path, &clerk).await.etag(), "\"2\"", "nothing written");
+
+    // The drafts are the formation's.
+    for (who, token) in
+        [("the avocat général", &avocat_general), ("the analyst", &analyst), ("another chamber", &other_chamber)]
+    {
+        assert_eq!(app.get(&path, token).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let admin = app.admin.clone();
+    assert_eq!(app.get(&path, &admin).await.status, StatusCode::FORBIDDEN, "the administrator");
+    // A magistrate cannot write himself off the bench he sits on.
+    let mut off = saved.json["content"].clone();
+    off["rapporteurs"] = json!([]);
+    off["members"] = json!(bench);
+    let refused = app.write(Method::PUT, &path, &rapporteur, "\"2\"", json!({"content": off})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
+
+    // The sitting corrected: the doyen was prevented and civ1-c2, recused
+    // from this dossier, replaced him. The decision now names someone who
+    // did not sit, and the bench that sat breaks the recusal (the planning
+    // checker's rule, on the registry's recusals).
+    let assessor = bench.iter().find(|m| **m != president_id).expect("an assessor").clone();
+    let replaced = json!({
+        "president": president_id,
+        "sat": [president_id, "civ1-c2"],
+        "replacements": [{"absent": assessor, "by": "civ1-c2", "reason": "empêchement (maladie)"}],
+        "avocat_general": "civ1-ag",
+        "greffier": "Mme Martin",
+    });
+    let corrected = app.write(Method::PUT, &sitting_path, &clerk, "\"1\"", replaced).await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.json);
+    let found = rules(&app.get(&path, &clerk).await.json);
+    assert!(found.contains(&"composition_mismatch".to_owned()), "{found:?}");
+    assert!(found.contains(&"composition_unlawful".to_owned()), "{found:?}");
+}
+both_backends!(from_the_roll_to_a_decision_free_of_defects);
