@@ -109,6 +109,10 @@ pub struct DecisionWorkspace {
     pub content: DecisionContent,
     /// Version (the ETag); 0 while only prefilled.
     pub version: i64,
+    /// The content as the roll, the hearing's record and the dossier give it
+    /// today (the mentions and the composition a new version takes).
+    #[schema(value_type = Object)]
+    pub from_roll: DecisionContent,
     /// The hearing.
     pub hearing: HearingSitting,
     /// The outcomes of the dossier's procedure (codes).
@@ -474,6 +478,24 @@ impl Store {
         Ok(saved)
     }
 
+    /// Where the decision of each dossier of `hearing_id` stands, for those
+    /// with a saved version (the others are to draft, once the hearing is
+    /// held).
+    pub async fn decision_states(&self, hearing_id: &str) -> Result<BTreeMap<i64, DecisionStatus>> {
+        let mut states = BTreeMap::new();
+        for row in sqlx::query("SELECT dossier_id, status FROM decision_drafts WHERE hearing_id = $1")
+            .bind(hearing_id)
+            .fetch_all(self.pool())
+            .await?
+        {
+            let code = rows::text(&row, "status")?;
+            let status =
+                DecisionStatus::parse(&code).ok_or_else(|| Error::internal(format!("decision status {code}")))?;
+            states.insert(rows::int(&row, "dossier_id")?, status);
+        }
+        Ok(states)
+    }
+
     /// The content of version `version` of dossier `id`'s decision.
     pub async fn decision_version(&self, id: i64, version: i64) -> Result<DecisionContent> {
         let row = sqlx::query("SELECT content FROM decision_versions WHERE dossier_id = $1 AND version = $2")
@@ -519,6 +541,7 @@ async fn workspace(connection: &mut AnyConnection, today: Date, id: i64) -> Resu
         }
         None => (DecisionStatus::ToDraft, prefilled(&dossier, &sitting), BTreeMap::new(), 0),
     };
+    let from_roll = prefilled(&dossier, &sitting);
 
     // The facts of the procedure: report and opinion from the journal, the
     // mémoires from the deadlines, the notices from the publication's tasks.
@@ -624,6 +647,7 @@ async fn workspace(connection: &mut AnyConnection, today: Date, id: i64) -> Resu
         status_label: status.label_fr().to_owned(),
         content,
         version,
+        from_roll,
         hearing: sitting,
         outcomes: Outcome::of(nature),
         memoires: memoires.into_iter().map(|(line, _)| line).collect(),

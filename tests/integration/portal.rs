@@ -1709,7 +1709,9 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     select(&client, "#vue", "mois").await;
     click(&client, "#afficher").await;
     wait_for_text(&client, "#periode", "2027").await;
-    assert!(client.find(Locator::Css(&format!("#seance-{target}"))).await.is_ok(), "the month holds the first hearing");
+    // The month holds the first hearing (waited for: the period's title
+    // may change a moment before the table under load).
+    wait_for(&client, &format!("#seance-{target}")).await;
     look_at(&client, "calendrier-mois").await;
     client.goto(&format!("{base}/portail/calendrier?chambre=zzz")).await.expect("goto");
     wait_for(&client, "h1").await;
@@ -1752,6 +1754,85 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     client.goto(&plan_url).await.expect("goto");
     wait_for(&client, "#statut-projet").await;
     assert!(text_of(&client, "#statut-projet").await.to_lowercase().contains("avenant publié"));
+    client.close().await.expect("close");
+    served.stop().await;
+}
+
+/// After a hearing: the greffier records who sat from the hearing's page
+/// (a member prevented, replaced, with the reason); the roll shows each
+/// dossier's decision to draft; the decision opens prefilled from the roll
+/// and the record, its defects listed with their articles; the text is
+/// written and saved as a version, and the defects it cleared are gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browser() {
+    use chrono::Datelike;
+
+    let Some((client, _driver)) = browser().await else { return };
+    // The service's day: the Monday after this week's civ1 hearings.
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let served = Served::start_on(true, Some(monday + chrono::Duration::days(7))).await;
+    let base = served.base.clone();
+    sign_in(&client, &base, "greffe-civ1").await;
+
+    client.goto(&format!("{base}/portail/audiences/civ1-essai-jeudi")).await.expect("goto");
+    wait_for(&client, "#form-composition").await;
+    assert!(text_of(&client, "#siege-manquant").await.contains("pas encore consigné"));
+    look_at(&client, "audience-tenue").await;
+    // The second member of the bench was prevented: replaced, with a reason.
+    let replacement = value_of(&client, "#by-1 option:nth-child(2)").await;
+    click(&client, "label[for=present-1]").await;
+    select(&client, "#by-1", &replacement).await;
+    click(&client, "#consigner").await;
+    wait_for(&client, "#erreurs").await;
+    assert!(text_of(&client, "#erreurs").await.contains("motif"), "the reason is required");
+    fill(&client, "#reason-1", "empêchement (maladie)").await;
+    click(&client, "#consigner").await;
+    wait_for(&client, "#siege").await;
+    let recorded = text_of(&client, "#siege").await;
+    assert!(recorded.contains("remplacé(e) par") && recorded.contains("empêchement (maladie)"), "{recorded}");
+    look_at(&client, "audience-composition-consignee").await;
+
+    // The roll's first dossier: its decision, to draft.
+    let state = text_of(&client, "#table-role tbody tr:first-child td:last-child").await;
+    assert_eq!(state, "à rédiger");
+    click(&client, "#table-role tbody tr:first-child td:last-child a").await;
+    wait_for(&client, "#form-decision").await;
+    let defects = text_of(&client, "#defauts").await;
+    assert!(defects.contains("décision incomplète"), "{defects}");
+    assert!(text_of(&client, "#composition-decision").await.contains("Greffier"), "the record's greffier");
+    look_at(&client, "decision-pre-remplie").await;
+
+    fill(&client, "#champ-content-visas", "l'article 1103 du code civil").await;
+    fill(&client, "#moyen-0", "Moyen unique, pris de la violation de l'article 1103 du code civil").await;
+    fill(
+        &client,
+        "#reponse-0",
+        "La cour d'appel a souverainement apprécié la portée du contrat ; le moyen n'est pas fondé.",
+    )
+    .await;
+    select(&client, "#champ-content-outcome", "rejet").await;
+    fill(&client, "#champ-content-operative", "REJETTE le pourvoi.").await;
+    let pronounced = monday + chrono::Duration::days(7);
+    // The date through the browser's own date input (its locale's format).
+    client
+        .execute(
+            "document.getElementById('champ-content-pronouncement').value = arguments[0];",
+            vec![json!(pronounced.to_string())],
+        )
+        .await
+        .expect("date");
+    click(&client, "label[for=publication-N]").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#message").await;
+    assert_eq!(text_of(&client, "#message").await, "Version 1 enregistrée.");
+    assert_eq!(text_of(&client, "#statut-decision").await.to_lowercase(), "délibéré", "the outcome is recorded");
+    assert!(text_of(&client, "#table-versions").await.contains("greffe-civ1"));
+    let left = client.find_all(Locator::Css("#defauts li")).await.expect("defects").len();
+    let after = if left == 0 { String::new() } else { text_of(&client, "#defauts").await };
+    assert!(!after.contains("décision incomplète"), "the text is complete: {after}");
+    look_at(&client, "decision-enregistree").await;
+
     client.close().await.expect("close");
     served.stop().await;
 }

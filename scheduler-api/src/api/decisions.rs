@@ -72,7 +72,7 @@ async fn decision_in_scope(state: &AppState, caller: &Caller, raw: &str) -> Resu
 /// 403 for a magistrate who does not sit on the decision (the avocat
 /// général among them: the drafts are the formation's, ECHR *Reinhardt et
 /// Slimane-Kaïd c. France*, 1998).
-fn require_seat(caller: &Caller, content: &DecisionContent) -> Result<()> {
+pub(crate) fn require_seat(caller: &Caller, content: &DecisionContent) -> Result<()> {
     if caller.0.role != greffe_models::access::UserRole::Magistrat {
         return Ok(());
     }

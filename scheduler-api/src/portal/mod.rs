@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod charts;
 pub mod cnp;
 pub mod compare;
+pub mod decision;
 pub mod dossiers;
 pub mod forms;
 pub mod hearings;
@@ -124,6 +125,8 @@ pub fn router() -> Router<AppState> {
         .route("/portail/envois/{id}/renvoyer", post(outbox::resend))
         .route(calendar::HOME, get(calendar::page))
         .route("/portail/audiences/{id}", get(hearings::page))
+        .route("/portail/audiences/{id}/composition", post(decision::record_sitting))
+        .route("/portail/dossiers/{id}/decision", get(decision::page).post(decision::save))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/audiences/{id}/role.pdf", get(hearings::roll_pdf))
         .route("/portail/audiences/{id}/composition.pdf", get(hearings::composition_pdf))

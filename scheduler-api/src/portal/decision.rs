@@ -1,0 +1,443 @@
+//! The decision workspace of a heard dossier: the decision prefilled from
+//! the roll and the hearing's record, its defects shown all at once with
+//! their articles, the magistrates' text (visas, each ground answered,
+//! outcome, operative part, pronouncement, publication), the greffe's
+//! record of late mémoires, and the versions saved. And, on a held
+//! hearing's page, the greffier's record of who sat.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use greffe_models::access::{Operation, View};
+use greffe_models::decision::{DecisionContent, GroundAnswer, Outcome, Replacement, SittingRecord};
+use greffe_models::registry::PublicationLevel;
+use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
+use serde::Deserialize;
+
+use super::forms::{Field, Fields, Kind, Problems, choices};
+use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
+use super::session::Member;
+use crate::api::AppState;
+use crate::error::Error;
+
+/// A defect as the page lists it.
+struct DefectLine {
+    label: &'static str,
+    message: String,
+    article: String,
+    to_confirm: bool,
+}
+
+/// A ground and its answer, as drawn (two text areas).
+struct GroundLine {
+    index: usize,
+    ground: String,
+    answer: String,
+}
+
+/// A mémoire deadline and the lateness input, when it is late.
+struct MemoireLine {
+    rule: String,
+    label: String,
+    due: String,
+    filed: String,
+    state: &'static str,
+    late: bool,
+    lateness: String,
+}
+
+/// A saved version.
+struct VersionLine {
+    version: i64,
+    saved_by: String,
+    saved_at: String,
+    sha256: String,
+}
+
+#[derive(Template)]
+#[template(path = "decision.html")]
+struct DecisionPage {
+    member: Option<HeaderMember>,
+    csrf: String,
+    flash: Option<String>,
+    id: i64,
+    pourvoi: String,
+    hearing_id: String,
+    hearing: String,
+    status: String,
+    version: i64,
+    defects: Vec<DefectLine>,
+    sitting_recorded: bool,
+    president: String,
+    members: Vec<String>,
+    rapporteurs: String,
+    avocat_general: String,
+    greffier: String,
+    parties: Vec<String>,
+    attacked: String,
+    fields: Vec<Field>,
+    grounds: Vec<GroundLine>,
+    publication: Vec<(&'static str, &'static str, bool)>,
+    memoires: Vec<MemoireLine>,
+    versions: Vec<VersionLine>,
+    problems: Problems,
+    may_write: bool,
+}
+
+/// What the page shows after a redirect.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    /// `enregistre` once a version is saved.
+    fait: Option<String>,
+}
+
+async fn names(state: &AppState) -> Result<BTreeMap<String, String>, Error> {
+    Ok(state.store.magistrates(None).await?.into_iter().map(|m| (m.magistrate.id, m.magistrate.name)).collect())
+}
+
+/// The decision of `raw_id`, if the member may read it (his chambers; a
+/// magistrate, only the formation's).
+async fn readable(state: &AppState, member: &Member, raw_id: &str) -> Result<DecisionWorkspace, Error> {
+    let caller = member.caller();
+    caller.require(Operation::ReadDecision)?;
+    caller.require_view(&state.visibility, View::Dossiers)?;
+    let id = crate::api::extract::numeric_id(raw_id, "dossier")?;
+    caller.require_chamber(&state.store.dossier_chamber(id).await?)?;
+    let workspace = state.store.decision_workspace(state.today(), id).await?;
+    crate::api::decisions::require_seat(&caller, &workspace.content)?;
+    Ok(workspace)
+}
+
+/// The writing fields of the form, from what was posted or, on a first
+/// draw, from the content.
+fn writing_fields(fields: &Fields, workspace: &DecisionWorkspace, problems: &Problems) -> Vec<Field> {
+    let content = &workspace.content;
+    let posted = fields.has("csrf");
+    let value = |name: &str, stored: String| if posted { fields.get(name).to_owned() } else { stored };
+    let outcome = value("outcome", content.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default());
+    let mut outcomes = vec![("", "— pas encore délibéré —")];
+    outcomes.extend(workspace.outcomes.iter().map(|o| (o.as_str(), o.label_fr())));
+    vec![
+        Field::new(
+            Kind::Textarea,
+            "content.visas",
+            "Visas",
+            &value("content.visas", content.visas.join("\n")),
+            problems,
+        )
+        .hint("Un texte par ligne (« l'article 1103 du code civil »)"),
+        Field::new(Kind::Select, "content.outcome", "Solution", "", problems).choices(choices(
+            outcomes.into_iter(),
+            &outcome,
+            None,
+        )),
+        Field::new(
+            Kind::Textarea,
+            "content.operative",
+            "Dispositif",
+            &value("content.operative", content.operative.clone()),
+            problems,
+        )
+        .hint("« PAR CES MOTIFS, la Cour : REJETTE le pourvoi… »"),
+        Field::new(
+            Kind::Date,
+            "content.pronouncement",
+            "Date du prononcé",
+            &value("content.pronouncement", content.pronouncement.clone().unwrap_or_default()),
+            problems,
+        )
+        .hint("Le jour de l'audience, ou la date ultérieure fixée à l'audience"),
+    ]
+}
+
+fn page_of(
+    member: &Member,
+    workspace: &DecisionWorkspace,
+    names: &BTreeMap<String, String>,
+    fields: &Fields,
+    problems: Problems,
+    flash: Option<String>,
+) -> DecisionPage {
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let content = &workspace.content;
+    let posted = fields.has("csrf");
+    let grounds: Vec<GroundLine> = if posted {
+        let (g, a) = (fields.all("ground"), fields.all("answer"));
+        g.iter()
+            .zip(a.iter())
+            .enumerate()
+            .map(|(index, (g, a))| GroundLine { index, ground: (*g).to_owned(), answer: (*a).to_owned() })
+            .collect()
+    } else {
+        let mut lines: Vec<GroundLine> = content
+            .grounds
+            .iter()
+            .enumerate()
+            .map(|(index, g)| GroundLine { index, ground: g.ground.clone(), answer: g.answer.clone() })
+            .collect();
+        // One blank pair to add a ground.
+        lines.push(GroundLine { index: lines.len(), ground: String::new(), answer: String::new() });
+        lines
+    };
+    let published: Vec<&str> =
+        if posted { fields.all("publication") } else { content.publication.iter().map(|p| p.as_str()).collect() };
+    let half_day = if workspace.hearing.half_day == "pm" { "après-midi" } else { "matin" };
+    let fields_drawn = writing_fields(fields, workspace, &problems);
+    let mut problems = problems;
+    problems.label_from_fields(&fields_drawn);
+    DecisionPage {
+        member: Some(HeaderMember::of(member, "/portail/dossiers")),
+        csrf: member.session.csrf.clone(),
+        flash,
+        id: workspace.dossier_id,
+        pourvoi: content.pourvoi.clone(),
+        hearing_id: workspace.hearing.hearing_id.clone(),
+        hearing: format!(
+            "Audience du {} ({half_day}), chambre {}, {}",
+            date_fr(&workspace.hearing.date),
+            workspace.hearing.chamber,
+            workspace.hearing.formation.label_fr()
+        ),
+        status: workspace.status_label.clone(),
+        version: workspace.version,
+        defects: workspace
+            .defects
+            .iter()
+            .map(|d| DefectLine {
+                label: d.rule.label_fr(),
+                message: d.message.clone(),
+                article: d.article.clone(),
+                to_confirm: d.to_confirm,
+            })
+            .collect(),
+        sitting_recorded: workspace.hearing.record.is_some(),
+        president: name(&content.president),
+        // The bench's other members; the rapporteurs are listed apart.
+        members: content
+            .members
+            .iter()
+            .filter(|m| **m != content.president && !content.rapporteurs.contains(m))
+            .map(|m| name(m))
+            .collect(),
+        rapporteurs: content.rapporteurs.iter().map(|m| name(m)).collect::<Vec<_>>().join(", "),
+        avocat_general: content.avocat_general.as_deref().map(name).unwrap_or_else(|| "—".into()),
+        greffier: if content.greffier.is_empty() {
+            "— (composition non consignée)".into()
+        } else {
+            content.greffier.clone()
+        },
+        parties: content.parties.iter().map(|p| format!("{} ({})", p.name, p.role.label_fr())).collect(),
+        attacked: format!(
+            "{}, {}, RG {}",
+            content.attacked.court,
+            date_fr(&content.attacked.date),
+            content.attacked.docket
+        ),
+        fields: fields_drawn,
+        grounds,
+        publication: PublicationLevel::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label_fr(), published.contains(&p.as_str())))
+            .collect(),
+        memoires: workspace
+            .memoires
+            .iter()
+            .map(|m| MemoireLine {
+                rule: m.rule.clone(),
+                label: m.label.clone(),
+                due: m.due.as_deref().map(date_fr).unwrap_or_else(|| "—".into()),
+                filed: m.filed.as_deref().map(date_fr).unwrap_or_else(|| "non déposé".into()),
+                state: if m.state == "met" {
+                    "dans le délai"
+                } else if m.state == "missed" {
+                    "hors délai"
+                } else {
+                    "en cours"
+                },
+                late: m.state == "missed",
+                lateness: if posted {
+                    fields.get(&format!("lateness.{}", m.rule)).to_owned()
+                } else {
+                    m.lateness.clone().unwrap_or_default()
+                },
+            })
+            .collect(),
+        versions: workspace
+            .versions
+            .iter()
+            .map(|v| VersionLine {
+                version: v.version,
+                saved_by: v.saved_by.clone(),
+                saved_at: instant_fr(&v.saved_at),
+                sha256: v.sha256.chars().take(16).collect(),
+            })
+            .collect(),
+        problems,
+        may_write: member.caller().require(Operation::DraftDecision).is_ok(),
+    }
+}
+
+/// `GET /portail/dossiers/{id}/decision`.
+pub async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    Path(raw_id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    let result = async {
+        let workspace = readable(&state, &member, &raw_id).await?;
+        let names = names(&state).await?;
+        let flash = done.fait.as_deref().map(|_| format!("Version {} enregistrée.", workspace.version));
+        Ok::<_, Error>(page_of(&member, &workspace, &names, &Fields::empty(), Problems::empty(), flash))
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => failure_as(&member, &error),
+    }
+}
+
+/// The content a save writes: the mentions and composition as the roll,
+/// the record and the dossier give them today, and the magistrates' text
+/// from the form.
+fn posted_content(fields: &Fields, workspace: &DecisionWorkspace) -> Result<DecisionContent, Problems> {
+    let mut problems = Problems::default();
+    let outcome = match fields.opt("content.outcome") {
+        None => None,
+        Some(code) => match Outcome::parse(&code) {
+            Some(outcome) => Some(outcome),
+            None => {
+                problems.push("content.outcome", format!("solution « {code} » inconnue"), "choisir dans la liste");
+                None
+            }
+        },
+    };
+    let mut publication = Vec::new();
+    for code in fields.all("publication") {
+        match PublicationLevel::parse(code) {
+            Some(level) => publication.push(level),
+            None => problems.push("publication", format!("marque « {code} » inconnue"), "cocher B, R, L, C ou N"),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let grounds = fields
+        .all("ground")
+        .into_iter()
+        .zip(fields.all("answer"))
+        .filter(|(g, a)| !g.trim().is_empty() || !a.trim().is_empty())
+        .map(|(g, a)| GroundAnswer { ground: g.trim().to_owned(), answer: a.trim().to_owned() })
+        .collect();
+    Ok(DecisionContent {
+        visas: fields
+            .get("content.visas")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        grounds,
+        outcome,
+        operative: fields.get("content.operative").trim().to_owned(),
+        pronouncement: fields.opt("content.pronouncement"),
+        publication,
+        ..workspace.from_roll.clone()
+    })
+}
+
+/// `POST /portail/dossiers/{id}/decision`: saves a version.
+pub async fn save(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let workspace = match async {
+        member.caller().require(Operation::DraftDecision)?;
+        member.require_csrf(fields.get("csrf"))?;
+        readable(&state, &member, &raw_id).await
+    }
+    .await
+    {
+        Ok(workspace) => workspace,
+        Err(error) => return failure_as(&member, &error),
+    };
+    let redraw = |problems: Problems, workspace: &DecisionWorkspace, names: &BTreeMap<String, String>| {
+        render(&page_of(&member, workspace, names, &fields, problems, None), StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let names = match names(&state).await {
+        Ok(names) => names,
+        Err(error) => return failure_as(&member, &error),
+    };
+    let content = match posted_content(&fields, &workspace) {
+        Ok(content) => content,
+        Err(problems) => return redraw(problems, &workspace, &names),
+    };
+    let lateness = workspace
+        .memoires
+        .iter()
+        .filter_map(|m| fields.opt(&format!("lateness.{}", m.rule)).map(|reason| (m.rule.clone(), reason)))
+        .collect();
+    let expected = fields.get("version").trim().parse::<i64>().unwrap_or(-1);
+    let save = DecisionSave { content, lateness };
+    match state.store.save_decision(member.actor(), state.today(), workspace.dossier_id, expected, save).await {
+        Ok(_) => Redirect::to(&format!("/portail/dossiers/{}/decision?fait=enregistre#message", workspace.dossier_id))
+            .into_response(),
+        Err(error) => {
+            let mut problems = Problems::default();
+            match problems.take(error.into()) {
+                Ok(()) => redraw(problems, &workspace, &names),
+                Err(other) => failure_as(&member, &other),
+            }
+        }
+    }
+}
+
+/// `POST /portail/audiences/{id}/composition`: the greffier records who
+/// sat (each published member present, or replaced by whom and why).
+pub async fn record_sitting(
+    State(state): State<AppState>,
+    member: Member,
+    Path(raw_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    let result = async {
+        member.caller().require(Operation::RecordSitting)?;
+        member.require_csrf(fields.get("csrf"))?;
+        let sitting = state.store.hearing_sitting(&raw_id).await?;
+        member.caller().require_chamber(&sitting.chamber)?;
+        let mut sat = Vec::new();
+        let mut replacements = Vec::new();
+        for (i, published) in sitting.published_bench.iter().enumerate() {
+            if fields.has(&format!("present.{i}")) {
+                sat.push(published.clone());
+            } else if let Some(by) = fields.opt(&format!("by.{i}")) {
+                sat.push(by.clone());
+                replacements.push(Replacement {
+                    absent: published.clone(),
+                    by,
+                    reason: fields.get(&format!("reason.{i}")).trim().to_owned(),
+                });
+            }
+            // Absent and not replaced: the store names the problem.
+        }
+        let president = fields.opt("president").or(sitting.published_president.clone()).unwrap_or_default();
+        let record = SittingRecord {
+            president,
+            sat,
+            replacements,
+            avocat_general: fields.opt("avocat_general"),
+            greffier: fields.get("greffier").trim().to_owned(),
+        };
+        let expected = fields.get("version").trim().parse::<i64>().unwrap_or(-1);
+        state.store.record_sitting(member.actor(), state.today(), &raw_id, expected, record).await?;
+        Ok::<_, Error>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/portail/audiences/{raw_id}?fait=composition#composition")).into_response(),
+        Err(error) => super::hearings::page_with_problem(&state, &member, &raw_id, &fields, error).await,
+    }
+}
