@@ -12,6 +12,7 @@
 mod calendar;
 mod config;
 mod deadline;
+mod decision;
 mod document;
 mod files;
 mod fixtures;
@@ -76,6 +77,9 @@ enum Command {
     /// Documents as PDF/A-2b: rolls, certificates, avis d'audience; the templates.
     #[command(subcommand)]
     Document(document::DocumentCommand),
+    /// Signed decisions: verify one offline.
+    #[command(subcommand)]
+    Decision(decision::DecisionCommand),
 }
 
 /// A failure that ends the command with a message and an exit code.
@@ -119,6 +123,7 @@ where
         Command::Instance(command) => instance::run(command, &mut io),
         Command::Plan(command) => plan::run(command, &mut io),
         Command::Calendar(command) => calendar::run(command, &mut io),
+        Command::Decision(command) => decision::run(command, &mut io),
         Command::Simulate(args) => simulate::simulate(args, &mut io),
         Command::Deadline(command) => deadline::run(command, &mut io),
         Command::Serve(args) => service::serve(args, &mut io),

@@ -63,6 +63,10 @@ pub enum ErrorCode {
     AlreadyDone,
     /// The dossier is on no published roll whose hearing has been held.
     NotHeard,
+    /// The decision has defects: nobody may sign it.
+    DecisionDefects,
+    /// The caller is not among the decision's signatories.
+    NotSignatory,
     /// A queue of jobs is full: try again after `Retry-After` seconds.
     QueueFull,
     /// A failure of the service itself (logged; nothing was written).
@@ -73,7 +77,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::BadRequest,
         Self::InvalidField,
         Self::Unauthenticated,
@@ -98,6 +102,8 @@ impl ErrorCode {
         Self::PlanStatus,
         Self::AlreadyDone,
         Self::NotHeard,
+        Self::DecisionDefects,
+        Self::NotSignatory,
         Self::QueueFull,
         Self::Internal,
         Self::Unavailable,
@@ -130,6 +136,8 @@ impl ErrorCode {
             Self::PlanStatus => "plan_status",
             Self::AlreadyDone => "already_done",
             Self::NotHeard => "not_heard",
+            Self::DecisionDefects => "decision_defects",
+            Self::NotSignatory => "not_signatory",
             Self::QueueFull => "queue_full",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
@@ -169,6 +177,8 @@ impl ErrorCode {
             Self::PlanStatus => "le statut du plan ne permet pas l'action",
             Self::AlreadyDone => "la tâche est déjà faite (par un collègue, ou dans un autre onglet)",
             Self::NotHeard => "le dossier n'est inscrit au rôle publié d'aucune audience tenue",
+            Self::DecisionDefects => "la décision a des défauts : les corriger avant de signer",
+            Self::NotSignatory => "l'appelant n'est pas signataire de cette décision",
             Self::QueueFull => "trop de calculs en attente : réessayer après le délai indiqué (Retry-After)",
             Self::Internal => "erreur interne du service (journalisée) ; rien n'a été enregistré",
             Self::Unavailable => "base de données injoignable",

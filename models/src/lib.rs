@@ -39,6 +39,7 @@ pub mod pourvoi;
 pub mod record;
 pub mod registry;
 pub mod sections;
+pub mod signature;
 pub mod text;
 
 pub use court::{Chamber, Magistrate, Role};

@@ -260,6 +260,10 @@ vocabulary! {
         SittingRecorded = "sitting_recorded", "procès-verbal de composition de l'audience";
         /// A version of the dossier's decision was saved.
         DecisionSaved = "decision_saved", "version du projet de décision";
+        /// A signatory signed a version of the decision.
+        DecisionSigned = "decision_signed", "signature de la décision";
+        /// A version's signatures were voided by a later version.
+        SignaturesVoided = "signatures_voided", "signatures annulées par une nouvelle version";
     }
 }
 

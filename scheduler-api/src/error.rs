@@ -208,7 +208,9 @@ pub fn status_of(code: ErrorCode) -> u16 {
         | ErrorCode::NotFinished
         | ErrorCode::PlanStatus
         | ErrorCode::AlreadyDone
-        | ErrorCode::NotHeard => StatusCode::CONFLICT,
+        | ErrorCode::NotHeard
+        | ErrorCode::DecisionDefects
+        | ErrorCode::NotSignatory => StatusCode::CONFLICT,
         ErrorCode::QueueFull => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -287,6 +289,8 @@ mod tests {
                 ErrorCode::PlanStatus,
                 ErrorCode::AlreadyDone,
                 ErrorCode::NotHeard,
+                ErrorCode::DecisionDefects,
+                ErrorCode::NotSignatory,
             ]
             .map(|code| Error::conflict(code, "x", "y")),
         );

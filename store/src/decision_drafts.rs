@@ -20,10 +20,10 @@ use greffe_models::formation::FormationCode;
 use greffe_models::registry::{DossierStatus, RegistryKind};
 use greffe_models::{Date, DossierId, HearingId, MagistrateId};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
+use super::decision_signatures::{RequiredSignature, SignatureLine, required_of, signatures_of, void_before};
 use super::journal::{self, NewEntry};
 use super::{Store, dossiers, now, rows};
 use crate::error::{Error, ErrorCode, Result};
@@ -125,6 +125,11 @@ pub struct DecisionWorkspace {
     pub defects: Vec<Defect>,
     /// Saved versions, newest first.
     pub versions: Vec<DecisionVersion>,
+    /// The signatures the current version requires, each given or not.
+    pub required: Vec<RequiredSignature>,
+    /// Every signature given, newest version first (those of earlier
+    /// versions void, with the reason).
+    pub signatures: Vec<SignatureLine>,
 }
 
 /// A save of a decision's draft.
@@ -226,13 +231,6 @@ async fn sitting_of(connection: &mut AnyConnection, hearing_id: &str) -> Result<
         recorded_at,
         version,
     })
-}
-
-/// The SHA-256 of a content's canonical JSON (its fields in declaration
-/// order, as serde writes them).
-pub fn content_hash(content: &DecisionContent) -> Result<String> {
-    let json = serde_json::to_string(content).map_err(Error::internal)?;
-    Ok(journal::hex(&Sha256::digest(json.as_bytes())))
 }
 
 impl Store {
@@ -340,7 +338,7 @@ impl Store {
     /// the hearing's record; with its defects on `today`.
     pub async fn decision_workspace(&self, today: Date, id: i64) -> Result<DecisionWorkspace> {
         let mut connection = self.pool().acquire().await?;
-        workspace(&mut connection, today, id).await
+        workspace_in(&mut connection, today, id).await
     }
 
     /// Saves a version of dossier `id`'s decision over version `expected`
@@ -405,6 +403,18 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *write.tx)
             .await?;
+        if let Some(row) = &current
+            && matches!(
+                DecisionStatus::parse(&rows::text(row, "status")?),
+                Some(DecisionStatus::Signed | DecisionStatus::Rendered)
+            )
+        {
+            return Err(Error::conflict(
+                ErrorCode::ForbiddenTransition,
+                "la décision est signée par tous ses signataires : elle est scellée",
+                "aucune nouvelle version ne peut être enregistrée",
+            ));
+        }
         let current_version = match &current {
             Some(row) => rows::int(row, "version")?,
             None => 0,
@@ -415,7 +425,7 @@ impl Store {
         let status = if content.outcome.is_some() { DecisionStatus::Deliberated } else { DecisionStatus::Drafted };
         let version = expected + 1;
         let json = serde_json::to_string(&content).map_err(Error::internal)?;
-        let sha256 = content_hash(&content)?;
+        let sha256 = content.sha256();
         let lateness_json = serde_json::to_string(&lateness).map_err(Error::internal)?;
         let at = now();
         let entry = journal::append(
@@ -473,7 +483,9 @@ impl Store {
         .bind(entry.seq)
         .execute(&mut *write.tx)
         .await?;
-        let saved = workspace(&mut write.tx, today, id).await?;
+        // A change after a signature voids it, and says so.
+        void_before(&mut write.tx, actor, id, version).await?;
+        let saved = workspace_in(&mut write.tx, today, id).await?;
         write.commit().await?;
         Ok(saved)
     }
@@ -516,7 +528,8 @@ fn is_memoire(event: EventType) -> bool {
     )
 }
 
-async fn workspace(connection: &mut AnyConnection, today: Date, id: i64) -> Result<DecisionWorkspace> {
+/// The decision of dossier `id` on `today` (see [`Store::decision_workspace`]).
+pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id: i64) -> Result<DecisionWorkspace> {
     let dossier = dossiers::get_in(&mut *connection, id).await?;
     let heard = heard_at(&mut *connection, id, today).await?;
     let sitting = sitting_of(&mut *connection, &heard.hearing_id).await?;
@@ -640,6 +653,8 @@ async fn workspace(connection: &mut AnyConnection, today: Date, id: i64) -> Resu
             journal_seq: rows::int(&row, "journal_seq")?,
         });
     }
+    let signatures = signatures_of(&mut *connection, id).await?;
+    let required = required_of(&content, version, &signatures);
     Ok(DecisionWorkspace {
         dossier_id: id,
         chamber: record.chamber.clone(),
@@ -653,6 +668,8 @@ async fn workspace(connection: &mut AnyConnection, today: Date, id: i64) -> Resu
         memoires: memoires.into_iter().map(|(line, _)| line).collect(),
         defects,
         versions,
+        required,
+        signatures,
     })
 }
 

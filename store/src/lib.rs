@@ -23,6 +23,7 @@ pub mod cnp;
 pub mod dashboard;
 pub mod deadlines;
 pub mod decision_drafts;
+pub mod decision_signatures;
 pub mod decisions;
 pub mod demo;
 pub mod dossiers;

@@ -1832,6 +1832,38 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     let after = if left == 0 { String::new() } else { text_of(&client, "#defauts").await };
     assert!(!after.contains("décision incomplète"), "the text is complete: {after}");
     look_at(&client, "decision-enregistree").await;
+    assert!(text_of(&client, "#signataires").await.contains("en attente"));
+    assert!(client.find(Locator::Css("#form-signature")).await.is_err(), "no signature while a defect stands");
+
+    // The notices of the dossier sent today (their tasks done), late: the
+    // defect stays until the reason is on record — as a publication with
+    // the parties' agreement records it (`notice_tasks.late_reason`).
+    let dossier: i64 =
+        client.current_url().await.expect("url").path().split('/').nth(3).and_then(|id| id.parse().ok()).expect("id");
+    for task in served.store.notice_tasks("civ1").await.expect("tasks") {
+        if task.dossier_id == dossier {
+            served.store.complete_notice("greffe-civ1", task.id, |_| true).await.expect("done");
+        }
+    }
+    client.refresh().await.expect("reload");
+    wait_for(&client, "#defauts").await;
+    assert!(text_of(&client, "#defauts").await.contains("après le"), "sent after its last day");
+    sqlx::query(
+        "UPDATE notice_tasks SET late_reason = 'accord des parties (audience rapprochée)' WHERE dossier_id = $1",
+    )
+    .bind(dossier)
+    .execute(served.store.pool())
+    .await
+    .expect("reason recorded");
+    client.refresh().await.expect("reload");
+    wait_for(&client, "#sans-defaut").await;
+    click(&client, "#signer").await;
+    wait_for(&client, "#message").await;
+    assert_eq!(text_of(&client, "#message").await, "Version 1 signée.");
+    let signatories = text_of(&client, "#signataires").await;
+    assert!(signatories.contains("greffier — Greffe civ1 : signé le"), "{signatories}");
+    assert_eq!(signatories.matches("en attente").count(), 2, "{signatories}");
+    look_at(&client, "decision-signee-greffier").await;
 
     client.close().await.expect("close");
     served.stop().await;

@@ -5,13 +5,18 @@
 //! if he sits on it; the avocat général, the analyst and the administrator
 //! never do.
 
+use std::collections::BTreeMap;
+
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use greffe_models::access::Operation;
 use greffe_models::decision::{DecisionContent, SittingRecord};
+use greffe_models::signature::SignedDecision;
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace, HearingSitting};
+use greffe_store::decision_signatures::roles_of;
 
 use super::AppState;
 use super::dossiers::readable;
@@ -141,4 +146,53 @@ pub async fn decision_version(
     let version = super::extract::numeric_id(&version, "version")?;
     let content = state.store.decision_version(current.dossier_id, version).await?;
     Ok(tagged(StatusCode::OK, version, &content))
+}
+
+/// Signs the decision's current version (`If-Match`) in every capacity the
+/// caller holds on it — president, rapporteur, greffier — with his own key;
+/// refused while the decision has defects. The last signature seals it.
+#[utoipa::path(post, path = "/dossiers/{id}/decision/signatures", tag = "décisions", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier"), ("If-Match" = String, Header, description = "ETag read: the version signed")),
+    responses((status = 200, body = DecisionWorkspace), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem)))]
+pub async fn sign_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: Option<IfMatch>,
+) -> Result<Response> {
+    caller.require(Operation::DraftDecision)?;
+    let current = decision_in_scope(&state, &caller, &id).await?;
+    if roles_of(&caller.0, &current.content).is_empty() {
+        return Err(Error::forbidden(
+            "la décision est signée par son président, son ou ses rapporteurs et le greffier de l'audience",
+        ));
+    }
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let signed = state.store.sign_decision(&caller.0, state.today(), current.dossier_id, expected).await?;
+    Ok(tagged(StatusCode::OK, signed.version, &signed))
+}
+
+/// The decision signed by all its signatories, for offline verification
+/// (`greffe decision verify FILE --keys KEYS`): content, SHA-256 and
+/// signatures.
+#[utoipa::path(get, path = "/dossiers/{id}/decision/signed", tag = "décisions", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier")),
+    responses((status = 200, body = SignedDecision), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn signed_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let current = decision_in_scope(&state, &caller, &id).await?;
+    let signed = state.store.signed_decision(state.today(), current.dossier_id).await?;
+    Ok(tagged(StatusCode::OK, signed.version, &signed))
+}
+
+/// The signers' public keys (user id → Ed25519 key, hexadecimal), against
+/// which a signed decision is verified offline.
+#[utoipa::path(get, path = "/signing-keys", tag = "décisions", security(("token" = [])),
+    responses((status = 200, body = BTreeMap<String, String>)))]
+pub async fn signing_keys(State(state): State<AppState>, _caller: Caller) -> Result<Json<BTreeMap<String, String>>> {
+    Ok(Json(state.store.public_keys().await?))
 }

@@ -13,9 +13,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::{Operation, View};
-use greffe_models::decision::{DecisionContent, GroundAnswer, Outcome, Replacement, SittingRecord};
+use greffe_models::decision::{DecisionContent, DecisionStatus, GroundAnswer, Outcome, Replacement, SittingRecord};
 use greffe_models::registry::PublicationLevel;
+use greffe_models::signature::{self, SignatoryRole};
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
+use greffe_store::decision_signatures::roles_of;
 use serde::Deserialize;
 
 use super::forms::{Field, Fields, Kind, Problems, choices};
@@ -48,6 +50,13 @@ struct MemoireLine {
     state: &'static str,
     late: bool,
     lateness: String,
+}
+
+/// A signature the decision requires.
+struct SignatoryLine {
+    role: &'static str,
+    name: String,
+    given: Option<String>,
 }
 
 /// A saved version.
@@ -86,6 +95,12 @@ struct DecisionPage {
     versions: Vec<VersionLine>,
     problems: Problems,
     may_write: bool,
+    signatories: Vec<SignatoryLine>,
+    /// Signatures voided by a later version, with the reason.
+    voided: Vec<String>,
+    /// The member signs now (a signatory, not yet signed, no defect).
+    may_sign: bool,
+    sealed: bool,
 }
 
 /// What the page shows after a redirect.
@@ -186,6 +201,7 @@ fn page_of(
     let published: Vec<&str> =
         if posted { fields.all("publication") } else { content.publication.iter().map(|p| p.as_str()).collect() };
     let half_day = if workspace.hearing.half_day == "pm" { "après-midi" } else { "matin" };
+    let sealed = matches!(workspace.status, DecisionStatus::Signed | DecisionStatus::Rendered);
     let fields_drawn = writing_fields(fields, workspace, &problems);
     let mut problems = problems;
     problems.label_from_fields(&fields_drawn);
@@ -277,7 +293,44 @@ fn page_of(
             })
             .collect(),
         problems,
-        may_write: member.caller().require(Operation::DraftDecision).is_ok(),
+        may_write: !sealed && member.caller().require(Operation::DraftDecision).is_ok(),
+        signatories: workspace
+            .required
+            .iter()
+            .map(|r| {
+                let given = workspace.signatures.iter().find(|l| {
+                    l.version == workspace.version
+                        && l.void_reason.is_none()
+                        && signature::fulfils(&l.signature, r.role, &r.who)
+                });
+                SignatoryLine {
+                    role: r.role.label_fr(),
+                    name: if r.role == SignatoryRole::Greffier { r.who.clone() } else { name(&r.who) },
+                    given: given.map(|l| instant_fr(&l.signature.signed_at)),
+                }
+            })
+            .collect(),
+        voided: workspace
+            .signatures
+            .iter()
+            .filter_map(|l| {
+                l.void_reason.as_ref().map(|reason| {
+                    format!("{} ({}), version {} — {reason}", l.signature.name, l.signature.role.label_fr(), l.version)
+                })
+            })
+            .collect(),
+        may_sign: !sealed
+            && workspace.version > 0
+            && workspace.defects.is_empty()
+            && roles_of(&member.session.user, &workspace.content).iter().any(|role| {
+                !workspace.signatures.iter().any(|l| {
+                    l.version == workspace.version
+                        && l.void_reason.is_none()
+                        && l.signature.role == *role
+                        && l.signature.signer == member.session.user.id
+                })
+            }),
+        sealed,
     }
 }
 
@@ -291,7 +344,10 @@ pub async fn page(
     let result = async {
         let workspace = readable(&state, &member, &raw_id).await?;
         let names = names(&state).await?;
-        let flash = done.fait.as_deref().map(|_| format!("Version {} enregistrée.", workspace.version));
+        let flash = done.fait.as_deref().map(|done| match done {
+            "signe" => format!("Version {} signée.", workspace.version),
+            _ => format!("Version {} enregistrée.", workspace.version),
+        });
         Ok::<_, Error>(page_of(&member, &workspace, &names, &Fields::empty(), Problems::empty(), flash))
     }
     .await;
@@ -439,5 +495,24 @@ pub async fn record_sitting(
     match result {
         Ok(()) => Redirect::to(&format!("/portail/audiences/{raw_id}?fait=composition#composition")).into_response(),
         Err(error) => super::hearings::page_with_problem(&state, &member, &raw_id, &fields, error).await,
+    }
+}
+
+/// `POST /portail/dossiers/{id}/decision/signer`: the member signs the
+/// version shown, in every capacity he holds on it.
+pub async fn sign(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let result = async {
+        member.caller().require(Operation::DraftDecision)?;
+        member.require_csrf(fields.get("csrf"))?;
+        let workspace = readable(&state, &member, &raw_id).await?;
+        let expected = fields.get("version").trim().parse::<i64>().unwrap_or(-1);
+        state.store.sign_decision(&member.session.user, state.today(), workspace.dossier_id, expected).await?;
+        Ok::<_, Error>(workspace.dossier_id)
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/portail/dossiers/{id}/decision?fait=signe#signatures")).into_response(),
+        Err(error) => failure_as(&member, &error),
     }
 }

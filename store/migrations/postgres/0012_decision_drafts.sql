@@ -40,3 +40,31 @@ CREATE TABLE decision_versions (
     journal_seq BIGINT NOT NULL,
     PRIMARY KEY (dossier_id, version)
 );
+
+-- The signing key of each user who signs decisions (Ed25519; the secret
+-- seed in hexadecimal), created at the first signature. Held by the
+-- service: a stand-in for a hardware module or a qualified signature
+-- device (docs/ARCHITECTURE.md, « Signatures »).
+CREATE TABLE signing_keys (
+    user_id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    secret_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- Signatures of a decision's versions, each binding the version's SHA-256;
+-- voided (with the reason) when a later version is saved.
+CREATE TABLE decision_signatures (
+    dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+    version BIGINT NOT NULL,
+    role TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    name TEXT NOT NULL,
+    magistrate TEXT,
+    public_key TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    journal_seq BIGINT NOT NULL,
+    void_reason TEXT,
+    PRIMARY KEY (dossier_id, version, role, signer)
+);

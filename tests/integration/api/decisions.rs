@@ -195,3 +195,135 @@ async fn from_the_roll_to_a_decision_free_of_defects(app: TestApp) {
     assert!(found.contains(&"composition_unlawful".to_owned()), "{found:?}");
 }
 both_backends!(from_the_roll_to_a_decision_free_of_defects);
+
+/// The heard first dossier of the planning court, its sitting recorded
+/// (the greffier: `greffier`), its notices sent: a decision with nothing to
+/// correct but its text. Returns the dossier and the bench that sat.
+async fn heard_and_recorded(app: &TestApp, clerk: &str, greffier: &str, id: i64) -> (String, Vec<String>) {
+    let prefilled = app.get(&format!("/dossiers/{id}/decision"), clerk).await;
+    assert_eq!(prefilled.status, StatusCode::OK, "{}", prefilled.json);
+    let hearing = prefilled.json["content"]["hearing"].as_str().expect("hearing").to_owned();
+    let bench: Vec<String> = prefilled.json["hearing"]["published_bench"]
+        .as_array()
+        .expect("bench")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    let president = prefilled.json["hearing"]["published_president"].as_str().expect("president").to_owned();
+    let record = json!({"president": president, "sat": bench, "avocat_general": "civ1-ag", "greffier": greffier});
+    let recorded = app.write(Method::PUT, &format!("/hearings/{hearing}/sitting"), clerk, "\"0\"", record).await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.json);
+    for notice in app.get("/notices?chamber=civ1", clerk).await.json.as_array().expect("list") {
+        if notice["dossier_id"] == id {
+            let done = app.post(&format!("/notices/{}/done", notice["id"]), clerk, json!({})).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        }
+    }
+    (president, bench)
+}
+
+/// The decision's text, complete.
+fn complete(mut content: Value, operative: &str) -> Value {
+    content["grounds"] = json!([{"ground": "Moyen unique", "answer": "Le moyen n'est pas fondé."}]);
+    content["outcome"] = json!("rejet");
+    content["operative"] = json!(operative);
+    content["pronouncement"] = json!(AFTER);
+    content["publication"] = json!(["N"]);
+    content
+}
+
+async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: TestApp) {
+    let Published { president, clerk, dossiers, .. } = published(&app).await;
+    let app = after_the_hearings(app);
+    let rapporteur = app.user("mag-civ1-c1", "magistrat", &["civ1"], Some("civ1-c1")).await;
+    let other = app.user("mag-civ1-c2", "magistrat", &["civ1"], Some("civ1-c2")).await;
+    let id = dossiers[0];
+    let path = format!("/dossiers/{id}/decision");
+    let signatures = format!("{path}/signatures");
+    heard_and_recorded(&app, &clerk, "greffe2-civ1", id).await;
+
+    // A version with a defect (no pronouncement date): nobody signs it.
+    let mut content = complete(app.get(&path, &rapporteur).await.json["content"].clone(), "REJETTE le pourvoi.");
+    content["pronouncement"] = Value::Null;
+    let first = app.write(Method::PUT, &path, &rapporteur, "\"0\"", json!({"content": content.clone()})).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.json);
+    let refused = app.call(Method::POST, &signatures, Some(&president), &[("if-match", "\"1\"")], None).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "decision_defects"), "{}", refused.json);
+    content["pronouncement"] = json!(AFTER);
+    let second = app.write(Method::PUT, &path, &rapporteur, "\"1\"", json!({"content": content.clone()})).await;
+    assert_eq!(rules(&second.json), Vec::<String>::new(), "{}", second.json["defects"]);
+
+    // Only the signatories, each his own signature.
+    let by_other = app.call(Method::POST, &signatures, Some(&other), &[("if-match", "\"2\"")], None).await;
+    assert_eq!(by_other.status, StatusCode::FORBIDDEN, "civ1-c2 did not sit: {}", by_other.json);
+    let signed = app.call(Method::POST, &signatures, Some(&president), &[("if-match", "\"2\"")], None).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.json);
+    assert_eq!(signed.json["status"], "awaiting_signatures");
+    let given: Vec<bool> =
+        signed.json["required"].as_array().expect("required").iter().map(|r| r["signed"] == true).collect();
+    assert_eq!(given, [true, false, false], "the president's, not yet the rapporteur's nor the greffier's");
+    let twice = app.call(Method::POST, &signatures, Some(&president), &[("if-match", "\"2\"")], None).await;
+    assert_eq!((twice.status, twice.code()), (StatusCode::CONFLICT, "already_done"));
+
+    // A change after a signature voids it, and says so.
+    let third = app
+        .write(
+            Method::PUT,
+            &path,
+            &rapporteur,
+            "\"2\"",
+            json!({"content": complete(content.clone(), "REJETTE le pourvoi ; dépens au demandeur.")}),
+        )
+        .await;
+    assert_eq!(third.status, StatusCode::OK, "{}", third.json);
+    assert_eq!(third.json["status"], "deliberated");
+    let voided = &third.json["signatures"][0];
+    assert!(voided["void_reason"].as_str().unwrap_or("").contains("version 3"), "{}", third.json["signatures"]);
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await;
+    assert!(journal.json.as_array().expect("journal").iter().any(|e| e["kind"] == "signatures_voided"));
+
+    // All three sign version 3: sealed.
+    for token in [&president, &rapporteur, &clerk] {
+        let reply = app.call(Method::POST, &signatures, Some(token), &[("if-match", "\"3\"")], None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    }
+    let sealed = app.get(&path, &clerk).await;
+    assert_eq!(sealed.json["status"], "signed");
+    let again =
+        app.write(Method::PUT, &path, &rapporteur, "\"3\"", json!({"content": complete(content, "CASSE")})).await;
+    assert_eq!((again.status, again.code()), (StatusCode::CONFLICT, "forbidden_transition"), "sealed");
+
+    // Offline: the file and the public keys verify; a tampered copy does not.
+    let bundle = app.get(&format!("{path}/signed"), &clerk).await;
+    assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.json);
+    assert_eq!(bundle.json["signatures"].as_array().map(Vec::len), Some(3));
+    let keys = app.get("/signing-keys", &rapporteur).await;
+    assert_eq!(keys.json.as_object().map(|k| k.len()), Some(3), "{}", keys.json);
+    let dir = tempfile::tempdir().expect("directory");
+    let (file, keys_file) = (dir.path().join("decision.json"), dir.path().join("cles.json"));
+    std::fs::write(&file, bundle.json.to_string()).expect("written");
+    std::fs::write(&keys_file, keys.json.to_string()).expect("written");
+    let run = crate::helpers::greffe(&[
+        "decision",
+        "verify",
+        &file.to_string_lossy(),
+        "--keys",
+        &keys_file.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(run.out.contains("vérifiée") && run.out.matches("signature valide").count() == 3, "{}", run.out);
+    let mut tampered = bundle.json.clone();
+    tampered["content"]["operative"] = json!("CASSE ET ANNULE");
+    std::fs::write(&file, tampered.to_string()).expect("written");
+    let run = crate::helpers::greffe(&[
+        "decision",
+        "verify",
+        &file.to_string_lossy(),
+        "--keys",
+        &keys_file.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(run.err.contains("NON VÉRIFIÉE") && run.err.contains("modifié"), "{}", run.err);
+}
+both_backends!(the_signatories_sign_and_the_signed_decision_verifies_offline);

@@ -1,0 +1,263 @@
+//! Signatures of a decision: who must sign (the president, the
+//! rapporteur(s) and the greffier), what a signature binds (the dossier,
+//! the version and the SHA-256 of the content's canonical JSON), and the
+//! offline verification of a signed decision against the public keys
+//! (`greffe decision verify`). Ed25519 (RFC 8032), verified strictly. The
+//! keys are the service's; a qualified electronic signature (eIDAS, RGS)
+//! would replace them, not this format (`docs/ARCHITECTURE.md`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::decision::DecisionContent;
+
+/// The format of a signed decision's file.
+pub const FORMAT: &str = "greffe-decision-signee/1";
+
+crate::registry::vocabulary! {
+    /// In what capacity one signs a decision.
+    SignatoryRole {
+        /// The president of the formation.
+        President = "president", "président";
+        /// A rapporteur of the dossier.
+        Rapporteur = "rapporteur", "conseiller rapporteur";
+        /// The greffier of the hearing.
+        Greffier = "greffier", "greffier";
+    }
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex<const N: usize>(raw: &str) -> Option<[u8; N]> {
+    if raw.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(raw.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+impl DecisionContent {
+    /// The SHA-256 of the content's canonical JSON (its fields in
+    /// declaration order, as serde writes them), in hexadecimal: what a
+    /// signature binds.
+    pub fn sha256(&self) -> String {
+        // Serialising plain strings, lists and enums cannot fail.
+        let json = serde_json::to_string(self).unwrap_or_default();
+        hex(&Sha256::digest(json.as_bytes()))
+    }
+}
+
+/// The bytes signed for version `version` of dossier `dossier_id`'s
+/// decision whose content hashes to `sha256`, in role `role`.
+pub fn message(dossier_id: i64, version: i64, sha256: &str, role: SignatoryRole) -> Vec<u8> {
+    format!("{FORMAT}\ndossier={dossier_id}\nversion={version}\nsha256={sha256}\nrole={}\n", role.as_str()).into_bytes()
+}
+
+/// Signs with the 32-byte secret `seed`; the signature in hexadecimal.
+pub fn sign(seed: &[u8; 32], message: &[u8]) -> String {
+    hex(&SigningKey::from_bytes(seed).sign(message).to_bytes())
+}
+
+/// The public key of the secret `seed`, in hexadecimal.
+pub fn public_key(seed: &[u8; 32]) -> String {
+    hex(SigningKey::from_bytes(seed).verifying_key().as_bytes())
+}
+
+/// One signature of a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSignature {
+    /// In what capacity.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "president"))]
+    pub role: SignatoryRole,
+    /// The signer's user id.
+    pub signer: String,
+    /// The signer's name.
+    pub name: String,
+    /// The magistrate the signer is, if any.
+    #[serde(default)]
+    pub magistrate: Option<String>,
+    /// The public key (Ed25519, hexadecimal).
+    pub public_key: String,
+    /// The signature of [`message`] (Ed25519, hexadecimal).
+    pub signature: String,
+    /// When (UTC).
+    pub signed_at: String,
+}
+
+/// A fully signed decision, as exported for offline verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignedDecision {
+    /// [`FORMAT`].
+    pub format: String,
+    /// The dossier.
+    pub dossier_id: i64,
+    /// The version signed.
+    pub version: i64,
+    /// The SHA-256 of `content`.
+    pub sha256: String,
+    /// The content signed.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub content: DecisionContent,
+    /// The signatures.
+    pub signatures: Vec<DecisionSignature>,
+}
+
+/// The signatures `content` requires: its president, each rapporteur, the
+/// greffier (by magistrate id, or the greffier's name).
+pub fn required(content: &DecisionContent) -> Vec<(SignatoryRole, String)> {
+    let mut needed = vec![(SignatoryRole::President, content.president.clone())];
+    needed.extend(content.rapporteurs.iter().map(|r| (SignatoryRole::Rapporteur, r.clone())));
+    needed.push((SignatoryRole::Greffier, content.greffier.clone()));
+    needed
+}
+
+/// Whether `signature` is the one `required` names: the magistrate for a
+/// president or a rapporteur, the name for the greffier.
+pub fn fulfils(signature: &DecisionSignature, role: SignatoryRole, who: &str) -> bool {
+    signature.role == role
+        && match role {
+            SignatoryRole::Greffier => signature.name.trim() == who.trim(),
+            _ => signature.magistrate.as_deref() == Some(who),
+        }
+}
+
+/// Verifies a signed decision offline: its content hashes to what was
+/// signed; each signature is valid for its public key, and that key is the
+/// signer's in `trusted` (user id → public key); every required signatory
+/// signed. Returns what was verified, one line each, or every problem.
+pub fn verify(signed: &SignedDecision, trusted: &BTreeMap<String, String>) -> Result<Vec<String>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut verified = Vec::new();
+    if signed.format != FORMAT {
+        problems.push(format!("format « {} » inconnu (attendu : {FORMAT})", signed.format));
+    }
+    let actual = signed.content.sha256();
+    if actual != signed.sha256 {
+        problems.push(format!(
+            "le contenu ne correspond pas à l'empreinte signée : {actual} calculée, {} signée — le texte a été modifié",
+            signed.sha256
+        ));
+    } else {
+        verified.push(format!("contenu intact (SHA-256 {actual})"));
+    }
+    for signature in &signed.signatures {
+        let who = format!("{} ({}, {})", signature.name, signature.signer, signature.role.label_fr());
+        match trusted.get(&signature.signer) {
+            None => problems.push(format!("{who} : aucune clé publique connue pour ce signataire")),
+            Some(key) if *key != signature.public_key => {
+                problems.push(format!("{who} : la clé de la signature n'est pas la clé publique du signataire"));
+            }
+            Some(_) => {}
+        }
+        let key = unhex::<32>(&signature.public_key).and_then(|k| VerifyingKey::from_bytes(&k).ok());
+        let bytes = unhex::<64>(&signature.signature).map(|s| Signature::from_bytes(&s));
+        let message = message(signed.dossier_id, signed.version, &signed.sha256, signature.role);
+        match (key, bytes) {
+            (Some(key), Some(bytes)) if key.verify_strict(&message, &bytes).is_ok() => {
+                verified.push(format!("signature valide de {who} le {}", signature.signed_at));
+            }
+            (None, _) => problems.push(format!("{who} : clé publique illisible")),
+            _ => problems.push(format!("{who} : signature invalide")),
+        }
+    }
+    for (role, who) in required(&signed.content) {
+        if !signed.signatures.iter().any(|s| fulfils(s, role, &who)) {
+            problems.push(format!("signature manquante : {} {who}", role.label_fr()));
+        }
+    }
+    if problems.is_empty() { Ok(verified) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formation::FormationCode;
+    use crate::record::AttackedDecision;
+
+    fn content() -> DecisionContent {
+        DecisionContent {
+            pourvoi: "A 26-10.001".into(),
+            parties: Vec::new(),
+            attacked: AttackedDecision { court: "CA Lyon".into(), date: "2025-06-12".into(), docket: "1".into() },
+            hearing: "h1".into(),
+            hearing_date: "2027-01-05".into(),
+            formation: FormationCode::Restreinte,
+            president: "p".into(),
+            members: vec!["p".into(), "d".into(), "r".into()],
+            rapporteurs: vec!["r".into()],
+            avocat_general: None,
+            greffier: "Mme Martin".into(),
+            visas: Vec::new(),
+            grounds: Vec::new(),
+            outcome: None,
+            operative: "REJETTE".into(),
+            pronouncement: None,
+            publication: Vec::new(),
+        }
+    }
+
+    fn signed() -> (SignedDecision, BTreeMap<String, String>) {
+        let content = content();
+        let sha256 = content.sha256();
+        let mut trusted = BTreeMap::new();
+        let mut signatures = Vec::new();
+        for (i, (role, who)) in required(&content).into_iter().enumerate() {
+            let seed = [u8::try_from(i + 1).unwrap_or(1); 32];
+            let signer = format!("user-{i}");
+            trusted.insert(signer.clone(), public_key(&seed));
+            let greffier = role == SignatoryRole::Greffier;
+            signatures.push(DecisionSignature {
+                role,
+                signer,
+                name: if greffier { who.clone() } else { format!("M. {who}") },
+                magistrate: (!greffier).then_some(who),
+                public_key: public_key(&seed),
+                signature: sign(&seed, &message(7, 2, &sha256, role)),
+                signed_at: "2027-01-20T10:00:00Z".into(),
+            });
+        }
+        (SignedDecision { format: FORMAT.into(), dossier_id: 7, version: 2, sha256, content, signatures }, trusted)
+    }
+
+    #[test]
+    fn a_decision_signed_by_all_verifies() {
+        let (decision, trusted) = signed();
+        let lines = verify(&decision, &trusted).expect("verifies");
+        assert_eq!(lines.len(), 4, "{lines:?}");
+    }
+
+    #[test]
+    fn a_changed_text_a_forged_signature_or_a_missing_signatory_fail() {
+        let (mut decision, trusted) = signed();
+        decision.content.operative = "CASSE".into();
+        let problems = verify(&decision, &trusted).expect_err("tampered");
+        assert!(problems[0].contains("modifié"), "{problems:?}");
+
+        let (mut decision, trusted) = signed();
+        decision.signatures[1].signature = decision.signatures[0].signature.clone();
+        assert!(verify(&decision, &trusted).expect_err("forged").iter().any(|p| p.contains("signature invalide")));
+
+        let (mut decision, trusted) = signed();
+        decision.signatures.pop();
+        let problems = verify(&decision, &trusted).expect_err("unsigned");
+        assert_eq!(problems, ["signature manquante : greffier Mme Martin"]);
+
+        let (decision, mut trusted) = signed();
+        trusted.insert("user-0".into(), public_key(&[9; 32]));
+        assert!(verify(&decision, &trusted).expect_err("other key").iter().any(|p| p.contains("pas la clé publique")));
+    }
+}
