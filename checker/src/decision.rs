@@ -211,20 +211,13 @@ fn composition(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mu
     }
     if let Some(sitting) = facts.sitting {
         let president = MagistrateId::parse(&record.president).ok();
-        let plan = Plan {
-            assignments: vec![Assignment { dossier: sitting.dossier.clone(), hearing: sitting.hearing.clone() }],
-            benches: president
+        let plan = Plan::of(
+            vec![Assignment { dossier: sitting.dossier.clone(), hearing: sitting.hearing.clone() }],
+            president
                 .map(|president| Bench { hearing: sitting.hearing.clone(), president, members: sat.clone() })
                 .into_iter()
                 .collect(),
-            unscheduled: Vec::new(),
-            broken_requirements: Vec::new(),
-            objective: None,
-            bound: None,
-            gap: None,
-            solve_ms: None,
-            time_limit_hit: None,
-        };
+        );
         let report = check(sitting.instance, &plan, CheckOptions { allow_moving_pinned: true });
         for violation in report.violations {
             let ours = violation.hearing.as_ref().is_none_or(|h| h == sitting.hearing)

@@ -154,6 +154,22 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan of `assignments` and `benches` alone: nothing unscheduled or
+    /// broken, no solver figures (a roll as published, a hearing as it sat).
+    pub fn of(assignments: Vec<Assignment>, benches: Vec<Bench>) -> Plan {
+        Plan {
+            assignments,
+            benches,
+            unscheduled: Vec::new(),
+            broken_requirements: Vec::new(),
+            objective: None,
+            bound: None,
+            gap: None,
+            solve_ms: None,
+            time_limit_hit: None,
+        }
+    }
+
     /// Parses a plan from JSON text, naming the JSON path of the first
     /// problem (unknown ids are the checker's business, not the parser's).
     pub fn from_json(text: &str) -> Result<Plan, crate::format::JsonError> {

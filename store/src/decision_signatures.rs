@@ -80,6 +80,14 @@ pub(crate) async fn signatures_of(connection: &mut AnyConnection, id: i64) -> Re
     Ok(lines)
 }
 
+/// Whether `signer` has signed version `version` in `role`, and the
+/// signature still counts.
+pub fn has_signed(lines: &[SignatureLine], version: i64, role: SignatoryRole, signer: &str) -> bool {
+    lines.iter().any(|l| {
+        l.version == version && l.void_reason.is_none() && l.signature.role == role && l.signature.signer == signer
+    })
+}
+
 /// The signatures `content` (version `version`) requires, each with
 /// whether it is given among `lines`.
 pub(crate) fn required_of(content: &DecisionContent, version: i64, lines: &[SignatureLine]) -> Vec<RequiredSignature> {
@@ -223,13 +231,7 @@ impl Store {
         let seed = signing_seed(&mut write.tx, &user.id).await?;
         let mut signed_any = false;
         for role in roles {
-            let already = current.signatures.iter().any(|l| {
-                l.version == current.version
-                    && l.void_reason.is_none()
-                    && l.signature.role == role
-                    && l.signature.signer == user.id
-            });
-            if already {
+            if has_signed(&current.signatures, current.version, role, &user.id) {
                 continue;
             }
             let given = signature::sign(&seed, &signature::message(id, current.version, &sha256, role));

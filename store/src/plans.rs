@@ -748,17 +748,7 @@ impl Store {
     /// The plan published over a chamber's hearings, as the previous plan
     /// of a publication: the current rolls and benches of `hearings`.
     pub async fn published_rolls(&self, hearings: &[&str]) -> Result<Plan> {
-        let mut plan = Plan {
-            assignments: Vec::new(),
-            benches: Vec::new(),
-            unscheduled: Vec::new(),
-            broken_requirements: Vec::new(),
-            objective: None,
-            bound: None,
-            gap: None,
-            solve_ms: None,
-            time_limit_hit: None,
-        };
+        let mut plan = Plan::of(Vec::new(), Vec::new());
         for hearing in hearings {
             let hearing_id = greffe_models::HearingId::parse(hearing).map_err(Error::internal)?;
             for row in sqlx::query("SELECT dossier_id FROM hearing_roll WHERE hearing_id = $1 ORDER BY position")

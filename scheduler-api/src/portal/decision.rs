@@ -17,7 +17,7 @@ use greffe_models::decision::{DecisionContent, DecisionStatus, GroundAnswer, Out
 use greffe_models::registry::PublicationLevel;
 use greffe_models::signature::{self, SignatoryRole};
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
-use greffe_store::decision_signatures::roles_of;
+use greffe_store::decision_signatures::{has_signed, roles_of};
 use serde::Deserialize;
 
 use super::forms::{Field, Fields, Kind, Problems, choices};
@@ -322,14 +322,9 @@ fn page_of(
         may_sign: !sealed
             && workspace.version > 0
             && workspace.defects.is_empty()
-            && roles_of(&member.session.user, &workspace.content).iter().any(|role| {
-                !workspace.signatures.iter().any(|l| {
-                    l.version == workspace.version
-                        && l.void_reason.is_none()
-                        && l.signature.role == *role
-                        && l.signature.signer == member.session.user.id
-                })
-            }),
+            && roles_of(&member.session.user, &workspace.content)
+                .into_iter()
+                .any(|role| !has_signed(&workspace.signatures, workspace.version, role, &member.session.user.id)),
         sealed,
     }
 }
