@@ -121,6 +121,7 @@ impl Worker {
                 tokio::spawn(run(state.clone(), name.clone(), kind));
             }
             tokio::spawn(crate::mail::run_letters(state.clone(), name.clone()));
+            tokio::spawn(run_renderings(state.clone()));
             if let Some(mailer) = &state.mailer {
                 tokio::spawn(crate::mail::run(state.clone(), std::sync::Arc::clone(mailer), name));
             }
@@ -147,6 +148,7 @@ impl Worker {
             _ = lanes => {}
             () = mail => {}
             () = crate::mail::run_letters(state.clone(), name.clone()) => {}
+            () = run_renderings(state.clone()) => {}
             () = shutdown => {}
         }
     }
@@ -167,6 +169,28 @@ fn worker_name() -> String {
 
 fn lane(kind: JobKind) -> usize {
     JobKind::ALL.iter().position(|k| *k == kind).unwrap_or_default()
+}
+
+/// How often sealed decisions are looked at for their pronouncement date.
+const RENDER_EVERY: Duration = Duration::from_secs(60);
+
+/// Renders the sealed decisions whose pronouncement date has come, every
+/// [`RENDER_EVERY`] (`Store::render_due_decisions`: never before the date).
+async fn run_renderings(state: AppState) {
+    loop {
+        match state.store.render_due_decisions(state.today()).await {
+            Ok(done) => {
+                if !done.rendered.is_empty() {
+                    tracing::info!(dossiers = ?done.rendered, "decisions rendered on their pronouncement date");
+                }
+                for (dossier, why) in &done.refused {
+                    tracing::warn!(dossier, %why, "sealed decision not rendered");
+                }
+            }
+            Err(error) => tracing::error!(%error, "decisions not rendered"),
+        }
+        tokio::time::sleep(RENDER_EVERY).await;
+    }
 }
 
 /// One lane: the jobs of `kind`, one at a time.

@@ -324,3 +324,97 @@ impl Store {
         Ok(keys)
     }
 }
+
+/// The court's formation code of a decision (`fs`, `f`…) from its hearing's
+/// formation (`decisions::FORMATIONS`).
+fn formation_code(formation: greffe_models::formation::FormationCode) -> &'static str {
+    use greffe_models::formation::FormationCode;
+    match formation {
+        FormationCode::Restreinte => "f",
+        FormationCode::Section => "fs",
+        FormationCode::Pleniere => "fp",
+        FormationCode::Mixte => "fm",
+        FormationCode::AssembleePleniere => "ap",
+    }
+}
+
+impl Store {
+    /// Renders every sealed decision whose pronouncement date has come (on
+    /// or before `today`, never before): the decision recorded on the
+    /// dossier (an `arret` entry in the journal, which closes its
+    /// deadlines), the dossier decided, the decision `rendered`. Returns
+    /// the dossiers rendered, and those the registry refused (a dossier
+    /// withdrawn meanwhile, say) with why; one that changed meanwhile is
+    /// left to the next pass.
+    pub async fn render_due_decisions(&self, today: greffe_models::Date) -> Result<Rendering> {
+        let mut due = Vec::new();
+        for row in
+            sqlx::query("SELECT dossier_id, content FROM decision_drafts WHERE status = 'signed' ORDER BY dossier_id")
+                .fetch_all(self.pool())
+                .await?
+        {
+            let content: DecisionContent = rows::json(&row, "content")?;
+            if content.pronouncement_date().is_some_and(|day| day <= today) {
+                due.push(rows::int(&row, "dossier_id")?);
+            }
+        }
+        let mut rendering = Rendering::default();
+        for id in due {
+            let version = self.dossier(id).await?.version;
+            let outcome = self
+                .write_dossier(id, version, async |connection, current| {
+                    let row = sqlx::query("SELECT status, content FROM decision_drafts WHERE dossier_id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *connection)
+                        .await?;
+                    if rows::text(&row, "status")? != DecisionStatus::Signed.as_str() {
+                        return Ok(false);
+                    }
+                    let content: DecisionContent = rows::json(&row, "content")?;
+                    let (Some(day), Some(outcome)) = (content.pronouncement_date(), content.outcome) else {
+                        return Ok(false);
+                    };
+                    // The publication marks, as the registry keeps one: the
+                    // first (B before R, L, C), N when none.
+                    let publication = content.publication.iter().min().map_or("N", |p| p.as_str());
+                    let input = super::decisions::DecisionInput {
+                        decided_on: day.to_string(),
+                        solution: outcome.solution().as_str().to_owned(),
+                        formation: formation_code(content.formation).to_owned(),
+                        publication: publication.to_owned(),
+                        ecli: None,
+                        number: None,
+                    };
+                    super::decisions::decide_in(connection, RENDERER, current, input).await?;
+                    sqlx::query("UPDATE decision_drafts SET status = $1 WHERE dossier_id = $2")
+                        .bind(DecisionStatus::Rendered.as_str())
+                        .bind(id)
+                        .execute(&mut *connection)
+                        .await?;
+                    Ok(true)
+                })
+                .await;
+            match outcome {
+                Ok((_, true)) => rendering.rendered.push(id),
+                Ok((_, false)) | Err(Error::VersionMismatch { .. }) => {}
+                Err(Error::Conflict(problem) | Error::Invalid(problem)) => {
+                    rendering.refused.push((id, problem.message))
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(rendering)
+    }
+}
+
+/// What a rendering pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendering {
+    /// The dossiers whose decision was rendered.
+    pub rendered: Vec<i64>,
+    /// The dossiers whose decision the registry refused, and why.
+    pub refused: Vec<(i64, String)>,
+}
+
+/// The journal's actor of a decision rendered on its pronouncement date.
+pub const RENDERER: &str = "greffe (prononcé)";

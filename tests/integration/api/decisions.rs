@@ -325,5 +325,31 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     ]);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.err.contains("NON VÉRIFIÉE") && run.err.contains("modifié"), "{}", run.err);
+
+    // Rendered on its pronouncement date, never before: the dossier
+    // decided, its deadlines closed by the arrêt in the journal.
+    let pronounced: greffe_models::Date = AFTER.parse().expect("a day");
+    let early = app.store.render_due_decisions(pronounced - chrono::Duration::days(1)).await.expect("pass");
+    assert_eq!(early, greffe_store::decision_signatures::Rendering::default(), "not before its date");
+    assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "scheduled");
+    let done = app.store.render_due_decisions(pronounced).await.expect("pass");
+    assert_eq!(done.rendered, [id]);
+    let dossier = app.get(&format!("/dossiers/{id}"), &clerk).await.json;
+    assert_eq!(
+        (dossier["status"].as_str(), dossier["decision"]["solution"].as_str()),
+        (Some("decided"), Some("rejet"))
+    );
+    assert_eq!(
+        (dossier["decision"]["formation"].as_str(), dossier["decision"]["decided_on"].as_str()),
+        (Some("f"), Some(AFTER))
+    );
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await.json;
+    let last = journal.as_array().expect("journal").last().cloned().expect("an entry");
+    assert_eq!(
+        (last["kind"].as_str(), last["actor"].as_str()),
+        (Some("arret"), Some(greffe_store::decision_signatures::RENDERER))
+    );
+    assert_eq!(app.get(&path, &clerk).await.json["status"], "rendered");
+    assert_eq!(app.store.render_due_decisions(pronounced).await.expect("pass"), Default::default(), "once");
 }
 both_backends!(the_signatories_sign_and_the_signed_decision_verifies_offline);
