@@ -30,12 +30,17 @@ crate::registry::vocabulary! {
     }
 }
 
-/// Lower-case hexadecimal.
+/// Lower-case hexadecimal (the journal's hashes, the pieces', the keys').
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
 }
 
-fn unhex<const N: usize>(raw: &str) -> Option<[u8; N]> {
+/// The `N` bytes `raw` spells in hexadecimal, if it spells exactly that.
+pub fn unhex<const N: usize>(raw: &str) -> Option<[u8; N]> {
     if raw.len() != 2 * N {
         return None;
     }

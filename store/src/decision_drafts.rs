@@ -15,7 +15,7 @@ use greffe_models::deadlines::{Catalogue, DeadlineConfig, DeadlineState, EventTy
 use greffe_models::decision::{
     DecisionContent, DecisionRules, DecisionStatus, Defect, DefectRule, NamedParty, Outcome, SittingRecord,
 };
-use greffe_models::format::{InstanceDoc, MagistrateDoc, RangeDoc};
+use greffe_models::format::{InstanceDoc, MagistrateDoc};
 use greffe_models::formation::FormationCode;
 use greffe_models::registry::{DossierStatus, RegistryKind};
 use greffe_models::{Date, DossierId, HearingId, MagistrateId};
@@ -191,19 +191,7 @@ async fn sitting_of(connection: &mut AnyConnection, hearing_id: &str) -> Result<
     let formation_code = rows::text(&row, "formation")?;
     let formation = FormationCode::parse(&formation_code)
         .ok_or_else(|| Error::internal(format!("hearing {hearing_id}: formation {formation_code}")))?;
-    let mut published_bench = Vec::new();
-    let mut published_president = None;
-    for bench in sqlx::query("SELECT magistrate, presides FROM hearing_bench WHERE hearing_id = $1 ORDER BY magistrate")
-        .bind(hearing_id)
-        .fetch_all(&mut *connection)
-        .await?
-    {
-        let magistrate = rows::text(&bench, "magistrate")?;
-        if rows::int(&bench, "presides")? != 0 {
-            published_president = Some(magistrate.clone());
-        }
-        published_bench.push(magistrate);
-    }
+    let (published_president, published_bench) = super::plans::published_bench(&mut *connection, hearing_id).await?;
     let record =
         sqlx::query("SELECT record, recorded_by, recorded_at, version FROM sitting_records WHERE hearing_id = $1")
             .bind(hearing_id)
@@ -540,6 +528,7 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
         .await?;
     let record = &dossier.record;
     let designated: Vec<MagistrateId> = record.rapporteurs.iter().filter_map(|m| MagistrateId::parse(m).ok()).collect();
+    let from_roll = prefilled(&dossier, &sitting);
     let (status, content, lateness, version) = match stored {
         Some(row) => {
             let code = rows::text(&row, "status")?;
@@ -552,9 +541,8 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
                 rows::int(&row, "version")?,
             )
         }
-        None => (DecisionStatus::ToDraft, prefilled(&dossier, &sitting), BTreeMap::new(), 0),
+        None => (DecisionStatus::ToDraft, from_roll.clone(), BTreeMap::new(), 0),
     };
-    let from_roll = prefilled(&dossier, &sitting);
 
     // The facts of the procedure: report and opinion from the journal, the
     // mémoires from the deadlines, the notices from the publication's tasks.
@@ -793,29 +781,14 @@ async fn sitting_instance(
     let caps: BTreeMap<String, i64> = doc.magistrates.iter().map(|m| (m.id.clone(), m.max_hearings_per_week)).collect();
     let default_cap = i64::from(greffe_models::planning::PlanningRules::default().default_weekly_cap.value);
     let mut magistrates = Vec::new();
-    for row in
-        sqlx::query("SELECT id, name, role, chamber, section, rank, weekly_cap, absences FROM magistrates ORDER BY id")
-            .fetch_all(&mut *connection)
-            .await?
-    {
-        let id = rows::text(&row, "id")?;
-        if !wanted.contains(&id) {
+    for m in super::reference::magistrates_in(&mut *connection, None).await? {
+        let m = m.magistrate;
+        if !wanted.contains(&m.id) {
             continue;
         }
-        let absences: Vec<super::reference::Absence> = rows::json(&row, "absences")?;
-        let cap = rows::opt_int(&row, "weekly_cap")?.or(caps.get(&id).copied()).unwrap_or(default_cap);
-        magistrates.push(MagistrateDoc {
-            name: Some(rows::text(&row, "name")?),
-            chamber: rows::text(&row, "chamber")?,
-            section: rows::opt_text(&row, "section")?,
-            role: rows::text(&row, "role")?,
-            rank: rows::int(&row, "rank")?,
-            specialties: Vec::new(),
-            absences: absences.into_iter().map(|a| RangeDoc { from: a.from, to: a.to }).collect(),
-            max_hearings_per_week: cap,
-            seniority: doc.magistrates.iter().find(|m| m.id == id).and_then(|m| m.seniority.clone()),
-            id,
-        });
+        let seniority = doc.magistrates.iter().find(|d| d.id == m.id).and_then(|d| d.seniority.clone());
+        let cap = caps.get(&m.id).copied().unwrap_or(default_cap);
+        magistrates.push(MagistrateDoc { seniority, ..super::planning::magistrate_doc(m, cap) });
     }
     doc.magistrates = magistrates;
     Ok(doc)

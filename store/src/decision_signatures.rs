@@ -154,15 +154,8 @@ async fn signing_seed(connection: &mut AnyConnection, user_id: &str) -> Result<[
         .fetch_optional(&mut *connection)
         .await?;
     if let Some(row) = row {
-        let raw = rows::text(&row, "secret_key")?;
-        let mut seed = [0u8; 32];
-        if raw.len() != 64 {
-            return Err(Error::internal(format!("signing key of {user_id}: malformed")));
-        }
-        for (i, byte) in seed.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&raw[2 * i..2 * i + 2], 16).map_err(Error::internal)?;
-        }
-        return Ok(seed);
+        return signature::unhex::<32>(&rows::text(&row, "secret_key")?)
+            .ok_or_else(|| Error::internal(format!("signing key of {user_id}: malformed")));
     }
     let mut seed = [0u8; 32];
     OsRng.try_fill_bytes(&mut seed).map_err(Error::internal)?;

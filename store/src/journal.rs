@@ -125,14 +125,7 @@ fn hash(fields: &Fields<'_>) -> String {
     hex(&hasher.finalize())
 }
 
-/// Lower-case hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
-}
+pub use greffe_models::signature::hex;
 
 /// Appends an entry within the caller's transaction.
 pub async fn append(connection: &mut AnyConnection, entry: NewEntry) -> Result<JournalEntry> {

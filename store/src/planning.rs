@@ -224,21 +224,7 @@ impl Store {
             .filter(|m| {
                 (m.magistrate.chamber == chamber && m.magistrate.active) || referenced.contains(&m.magistrate.id)
             })
-            .map(|m| {
-                let m = m.magistrate;
-                MagistrateDoc {
-                    id: m.id,
-                    name: Some(m.name),
-                    chamber: m.chamber,
-                    section: m.section,
-                    role: m.role.as_str().to_owned(),
-                    rank: m.rank,
-                    specialties: Vec::new(),
-                    absences: m.absences.into_iter().map(|a| RangeDoc { from: a.from, to: a.to }).collect(),
-                    max_hearings_per_week: m.weekly_cap.unwrap_or(i64::from(rules.default_weekly_cap.value)),
-                    seniority: None,
-                }
-            })
+            .map(|m| magistrate_doc(m.magistrate, i64::from(rules.default_weekly_cap.value)))
             .collect();
         let doc = InstanceDoc {
             meta: Some(serde_json::json!({
@@ -269,6 +255,23 @@ impl Store {
             "corriger la donnée signalée (magistrat, audience ou dossier) puis recommencer",
         )?;
         Ok(PlanningInstance { doc, instance, excluded })
+    }
+}
+
+/// A magistrate of the registry as the planning instance states him; his
+/// weekly cap, else `default_cap`.
+pub(crate) fn magistrate_doc(m: super::reference::MagistrateInput, default_cap: i64) -> MagistrateDoc {
+    MagistrateDoc {
+        id: m.id,
+        name: Some(m.name),
+        chamber: m.chamber,
+        section: m.section,
+        role: m.role.as_str().to_owned(),
+        rank: m.rank,
+        specialties: Vec::new(),
+        absences: m.absences.into_iter().map(|a| RangeDoc { from: a.from, to: a.to }).collect(),
+        max_hearings_per_week: m.weekly_cap.unwrap_or(default_cap),
+        seniority: None,
     }
 }
 

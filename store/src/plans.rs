@@ -748,12 +748,13 @@ impl Store {
     /// The plan published over a chamber's hearings, as the previous plan
     /// of a publication: the current rolls and benches of `hearings`.
     pub async fn published_rolls(&self, hearings: &[&str]) -> Result<Plan> {
+        let mut connection = self.pool().acquire().await?;
         let mut plan = Plan::of(Vec::new(), Vec::new());
         for hearing in hearings {
             let hearing_id = greffe_models::HearingId::parse(hearing).map_err(Error::internal)?;
             for row in sqlx::query("SELECT dossier_id FROM hearing_roll WHERE hearing_id = $1 ORDER BY position")
                 .bind(*hearing)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *connection)
                 .await?
             {
                 let dossier = super::planning::instance_id(rows::int(&row, "dossier_id")?);
@@ -762,27 +763,37 @@ impl Store {
                     hearing: hearing_id.clone(),
                 });
             }
-            let mut members = Vec::new();
-            let mut president = None;
-            for row in
-                sqlx::query("SELECT magistrate, presides FROM hearing_bench WHERE hearing_id = $1 ORDER BY magistrate")
-                    .bind(*hearing)
-                    .fetch_all(self.pool())
-                    .await?
-            {
-                let id =
-                    greffe_models::MagistrateId::parse(&rows::text(&row, "magistrate")?).map_err(Error::internal)?;
-                if rows::int(&row, "presides")? != 0 {
-                    president = Some(id.clone());
-                }
-                members.push(id);
-            }
-            if let Some(president) = president {
+            let (president, members) = published_bench(&mut connection, hearing).await?;
+            let parse = |id: &str| greffe_models::MagistrateId::parse(id).map_err(Error::internal);
+            let members = members.iter().map(|m| parse(m)).collect::<Result<Vec<_>>>()?;
+            if let Some(president) = president.as_deref().map(parse).transpose()? {
                 plan.benches.push(greffe_models::Bench { hearing: hearing_id.clone(), president, members });
             }
         }
         Ok(plan)
     }
+}
+
+/// The bench published for `hearing_id`: who presides, and every member
+/// (the president included), by id; none before a publication.
+pub(crate) async fn published_bench(
+    connection: &mut AnyConnection,
+    hearing_id: &str,
+) -> Result<(Option<String>, Vec<String>)> {
+    let mut members = Vec::new();
+    let mut president = None;
+    for row in sqlx::query("SELECT magistrate, presides FROM hearing_bench WHERE hearing_id = $1 ORDER BY magistrate")
+        .bind(hearing_id)
+        .fetch_all(connection)
+        .await?
+    {
+        let magistrate = rows::text(&row, "magistrate")?;
+        if rows::int(&row, "presides")? != 0 {
+            president = Some(magistrate.clone());
+        }
+        members.push(magistrate);
+    }
+    Ok((president, members))
 }
 
 /// Moves a dossier to `status` when the status machine allows it (a

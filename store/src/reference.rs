@@ -274,6 +274,22 @@ fn chamber_of(row: &AnyRow) -> Result<Chamber> {
     })
 }
 
+/// Magistrates, of one chamber or all, read on `connection` (inside the
+/// caller's transaction, when it has one).
+pub(crate) async fn magistrates_in(
+    connection: &mut AnyConnection,
+    chamber: Option<&str>,
+) -> Result<Vec<MagistrateRecord>> {
+    let rows = sqlx::query(
+        "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, version FROM magistrates
+         WHERE ($1 IS NULL OR chamber = $1) ORDER BY chamber, rank, id",
+    )
+    .bind(chamber)
+    .fetch_all(connection)
+    .await?;
+    rows.iter().map(magistrate_of).collect()
+}
+
 fn magistrate_of(row: &AnyRow) -> Result<MagistrateRecord> {
     Ok(MagistrateRecord {
         magistrate: MagistrateInput {
@@ -428,14 +444,8 @@ impl Store {
 
     /// Magistrates, of one chamber or all.
     pub async fn magistrates(&self, chamber: Option<&str>) -> Result<Vec<MagistrateRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, version FROM magistrates
-             WHERE ($1 IS NULL OR chamber = $1) ORDER BY chamber, rank, id",
-        )
-        .bind(chamber)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(magistrate_of).collect()
+        let mut connection = self.pool().acquire().await?;
+        magistrates_in(&mut connection, chamber).await
     }
 
     /// One magistrate.

@@ -66,7 +66,7 @@ pub async fn record_sitting(
 
 /// The decision of `id` if the caller may read it: his chambers, and for a
 /// magistrate, a seat on it (a member of the formation, or its rapporteur).
-async fn decision_in_scope(state: &AppState, caller: &Caller, raw: &str) -> Result<DecisionWorkspace> {
+pub(crate) async fn decision_in_scope(state: &AppState, caller: &Caller, raw: &str) -> Result<DecisionWorkspace> {
     caller.require(Operation::ReadDecision)?;
     let id = readable(state, caller, raw).await?;
     let workspace = state.store.decision_workspace(state.today(), id).await?;
@@ -77,7 +77,7 @@ async fn decision_in_scope(state: &AppState, caller: &Caller, raw: &str) -> Resu
 /// 403 for a magistrate who does not sit on the decision (the avocat
 /// général among them: the drafts are the formation's, ECHR *Reinhardt et
 /// Slimane-Kaïd c. France*, 1998).
-pub(crate) fn require_seat(caller: &Caller, content: &DecisionContent) -> Result<()> {
+fn require_seat(caller: &Caller, content: &DecisionContent) -> Result<()> {
     if caller.0.role != greffe_models::access::UserRole::Magistrat {
         return Ok(());
     }

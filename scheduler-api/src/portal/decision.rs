@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use greffe_models::access::{Operation, View};
+use greffe_models::access::Operation;
 use greffe_models::decision::{DecisionContent, DecisionStatus, GroundAnswer, Outcome, Replacement, SittingRecord};
 use greffe_models::registry::PublicationLevel;
 use greffe_models::signature::{self, SignatoryRole};
@@ -117,14 +117,7 @@ async fn names(state: &AppState) -> Result<BTreeMap<String, String>, Error> {
 /// The decision of `raw_id`, if the member may read it (his chambers; a
 /// magistrate, only the formation's).
 async fn readable(state: &AppState, member: &Member, raw_id: &str) -> Result<DecisionWorkspace, Error> {
-    let caller = member.caller();
-    caller.require(Operation::ReadDecision)?;
-    caller.require_view(&state.visibility, View::Dossiers)?;
-    let id = crate::api::extract::numeric_id(raw_id, "dossier")?;
-    caller.require_chamber(&state.store.dossier_chamber(id).await?)?;
-    let workspace = state.store.decision_workspace(state.today(), id).await?;
-    crate::api::decisions::require_seat(&caller, &workspace.content)?;
-    Ok(workspace)
+    crate::api::decisions::decision_in_scope(state, &member.caller(), raw_id).await
 }
 
 /// The writing fields of the form, from what was posted or, on a first

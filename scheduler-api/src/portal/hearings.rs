@@ -120,13 +120,10 @@ async fn build(
     let half_day = if sitting.half_day == "pm" { "après-midi" } else { "matin" };
     let held = greffe_models::dates::parse_date(&sitting.date).is_ok_and(|date| date <= state.today());
     let in_chamber = member.session.user.covers(&sitting.chamber);
-    let reads_decisions =
-        held && roll.published && in_chamber && member.caller().require(Operation::ReadDecision).is_ok();
-    let record = if reads_decisions || member.caller().require(Operation::RecordSitting).is_ok() && in_chamber {
-        Some(state.store.hearing_sitting(&sitting.hearing).await?)
-    } else {
-        None
-    };
+    let may = |operation| held && roll.published && in_chamber && member.caller().require(operation).is_ok();
+    let (reads_decisions, records) = (may(Operation::ReadDecision), may(Operation::RecordSitting));
+    let record =
+        if reads_decisions || records { Some(state.store.hearing_sitting(&sitting.hearing).await?) } else { None };
     let states = if reads_decisions { state.store.decision_states(&sitting.hearing).await? } else { BTreeMap::new() };
     let recorded = record.as_ref().and_then(|r| r.record.as_ref().map(|sat| (r, sat)));
     let sitting_view = recorded.map(|(r, sat)| SittingView {
@@ -141,7 +138,6 @@ async fn build(
             r.recorded_at.as_deref().map(instant_fr).unwrap_or_default()
         ),
     });
-    let records = held && roll.published && in_chamber && member.caller().require(Operation::RecordSitting).is_ok();
     let form = match (&record, records) {
         (Some(r), true) => {
             let fields = posted.as_ref().map(|(fields, _)| *fields);
