@@ -325,6 +325,17 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     ]);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.err.contains("NON VÉRIFIÉE") && run.err.contains("modifié"), "{}", run.err);
+    // Keys that are not an object of keys: refused as such, naming the file.
+    std::fs::write(&keys_file, "[1, 2]").expect("written");
+    let run = crate::helpers::greffe(&[
+        "decision",
+        "verify",
+        &file.to_string_lossy(),
+        "--keys",
+        &keys_file.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.out, run.err);
+    assert!(run.err.contains("clés publiques illisibles") && run.err.contains("cles.json"), "{}", run.err);
 
     // Rendered on its pronouncement date, never before: the dossier
     // decided, its deadlines closed by the arrêt in the journal.
