@@ -128,7 +128,40 @@ pub fn defects(decision: &DecisionContent, facts: &DecisionFacts<'_>) -> Vec<Def
     outcome(decision, facts, &mut found);
     completeness(decision, &mut found);
     pronouncement(decision, facts, &mut found);
+    prevented(decision, &mut found);
     found
+}
+
+/// Each prevented signatory is one the decision names, in that capacity,
+/// once; the reason is given; who signs instead deliberated (a magistrate
+/// of the decision's members) or, for the greffier, is another greffier.
+fn prevented(decision: &DecisionContent, found: &mut Vec<Defect>) {
+    use greffe_models::signature::{SignatoryRole, named};
+    let names = named(decision);
+    let mut seen = BTreeSet::new();
+    for prevented in &decision.prevented {
+        let role = prevented.role.label_fr();
+        let absent = prevented.absent.trim();
+        let by = prevented.by.trim();
+        let mut wrong = Vec::new();
+        if !names.iter().any(|(r, who)| *r == prevented.role && who.trim() == absent) {
+            wrong.push(format!("{absent} n'est pas signataire en qualité de {role}"));
+        }
+        if !seen.insert((prevented.role, absent)) {
+            wrong.push(format!("{absent} est déclaré empêché deux fois en qualité de {role}"));
+        }
+        if prevented.reason.trim().is_empty() {
+            wrong.push(format!("le motif de l'empêchement de {absent} manque"));
+        }
+        if by.is_empty() || by == absent {
+            wrong.push(format!("personne ne signe à la place de {absent}"));
+        } else if prevented.role != SignatoryRole::Greffier && !decision.members.iter().any(|m| m.trim() == by) {
+            wrong.push(format!("{by}, qui signe à la place de {absent}, n'a pas délibéré de l'affaire"));
+        }
+        for message in wrong {
+            found.push(Defect::new(DefectRule::PreventedSignatory, message));
+        }
+    }
 }
 
 fn names(ids: &BTreeSet<&MagistrateId>) -> String {

@@ -69,6 +69,7 @@ fn decision() -> DecisionContent {
         operative: "REJETTE le pourvoi".into(),
         pronouncement: Some("2027-01-27".into()),
         publication: vec![PublicationLevel::N],
+        prevented: Vec::new(),
     }
 }
 
@@ -331,4 +332,65 @@ fn the_pronouncement_is_on_or_after_the_hearing_on_a_working_day() {
     // At the hearing itself.
     named.pronouncement = Some("2027-01-05".into());
     assert_eq!(Case::new().rules_broken(&named), vec![]);
+}
+
+#[test]
+fn a_prevented_signatory_is_replaced_by_one_who_deliberated_with_the_reason() {
+    use greffe_models::decision::PreventedSignatory;
+    use greffe_models::signature::{SignatoryRole, required};
+    let case = Case::new();
+    let mut named = decision();
+    // The president prevented: m02, who deliberated, signs in his place.
+    named.prevented = vec![PreventedSignatory {
+        role: SignatoryRole::President,
+        absent: "m01".into(),
+        by: "m02".into(),
+        reason: "congé de maladie".into(),
+    }];
+    assert_eq!(case.rules_broken(&named), vec![]);
+    assert_eq!(required(&named)[0], (SignatoryRole::President, "m02".to_owned()));
+    // The greffier prevented: another greffier signs.
+    named.prevented.push(PreventedSignatory {
+        role: SignatoryRole::Greffier,
+        absent: "Mme Martin".into(),
+        by: "M. Durand".into(),
+        reason: "mutation".into(),
+    });
+    assert_eq!(case.rules_broken(&named), vec![]);
+    assert_eq!(required(&named).last(), Some(&(SignatoryRole::Greffier, "M. Durand".to_owned())));
+
+    // Each irregularity on its own: someone who did not deliberate signs;
+    // no reason; the one declared prevented is not a signatory in that
+    // capacity.
+    let mut outsider = decision();
+    outsider.prevented = vec![PreventedSignatory {
+        role: SignatoryRole::President,
+        absent: "m01".into(),
+        by: "m09".into(),
+        reason: "maladie".into(),
+    }];
+    let found = case.defects(&outsider);
+    assert_eq!(found.iter().map(|d| d.rule).collect::<Vec<_>>(), vec![DefectRule::PreventedSignatory]);
+    assert!(found[0].message.contains("m09") && found[0].message.contains("n'a pas délibéré"), "{found:?}");
+    assert!(found[0].to_confirm, "the rule's text is to confirm");
+
+    let mut no_reason = decision();
+    no_reason.prevented = vec![PreventedSignatory {
+        role: SignatoryRole::Rapporteur,
+        absent: "m08".into(),
+        by: "m02".into(),
+        reason: " ".into(),
+    }];
+    assert!(case.defects(&no_reason)[0].message.contains("motif"));
+
+    let mut not_signatory = decision();
+    not_signatory.prevented = vec![PreventedSignatory {
+        role: SignatoryRole::Rapporteur,
+        absent: "m02".into(),
+        by: "m01".into(),
+        reason: "x".into(),
+    }];
+    assert!(
+        case.defects(&not_signatory)[0].message.contains("n'est pas signataire en qualité de conseiller rapporteur")
+    );
 }

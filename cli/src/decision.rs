@@ -4,19 +4,22 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use greffe_models::signature::{SignedDecision, verify};
+use greffe_models::signature::{SignedDecision, verify, verify_pdf};
 
-use super::files::read_text;
+use super::files::{read_bytes, read_text};
 use super::{EXIT_OK, EXIT_REFUSED, Failure, Io};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DecisionCommand {
-    /// Verify a signed decision (`GET /dossiers/{id}/decision/signed`)
-    /// against the signers' public keys (`GET /signing-keys`), offline: the
-    /// content intact, each signature valid and the signer's, every
-    /// signatory present. Exit code 0 when it verifies, 1 otherwise.
+    /// Verify a signed decision offline against the public keys (`GET
+    /// /signing-keys`). The file is either the signed decision (JSON, `GET
+    /// /dossiers/{id}/decision/signed`: the content intact, each signature
+    /// valid and the signer's, every signatory present) or the sealed arrêt
+    /// (PDF, `GET /dossiers/{id}/decision/arret.pdf`: the greffe's seal
+    /// valid for every byte of the file). Exit code 0 when it verifies, 1
+    /// otherwise.
     Verify {
-        /// The signed decision (JSON).
+        /// The signed decision (JSON) or the sealed arrêt (PDF).
         file: PathBuf,
         /// The public keys (JSON object: user id → Ed25519 key, hexadecimal).
         #[arg(long)]
@@ -26,14 +29,41 @@ pub(crate) enum DecisionCommand {
 
 pub(crate) fn run(command: DecisionCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
     let DecisionCommand::Verify { file, keys } = command;
-    let signed: SignedDecision = serde_json::from_str(&read_text(&file)?)
-        .map_err(|e| Failure::usage(format!("{} : décision signée illisible ({e})", file.display())))?;
     let trusted: BTreeMap<String, String> = serde_json::from_str(&read_text(&keys)?).map_err(|e| {
         Failure::usage(format!(
             "{} : clés publiques illisibles ({e}) ; attendu un objet {{\"utilisateur\": \"clé\"}}",
             keys.display()
         ))
     })?;
+    let bytes = read_bytes(&file)?;
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(match verify_pdf(&bytes, &trusted) {
+            Ok((mark, lines)) => {
+                let _ = writeln!(
+                    io.out,
+                    "Arrêt scellé du dossier {}, version {} ({}) : vérifié.",
+                    mark.dossier_id,
+                    mark.version,
+                    file.display()
+                );
+                for line in lines {
+                    let _ = writeln!(io.out, "  ✓ {line}");
+                }
+                EXIT_OK
+            }
+            Err(problems) => {
+                let _ = writeln!(io.err, "Arrêt {} : NON VÉRIFIÉ.", file.display());
+                for problem in problems {
+                    let _ = writeln!(io.err, "  ✗ {problem}");
+                }
+                EXIT_REFUSED
+            }
+        });
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("{} : ni un PDF ni un texte JSON", file.display())))?;
+    let signed: SignedDecision = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("{} : décision signée illisible ({e})", file.display())))?;
     match verify(&signed, &trusted) {
         Ok(lines) => {
             let _ = writeln!(

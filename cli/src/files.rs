@@ -16,6 +16,12 @@ fn describe(error: &std::io::Error) -> String {
     }
 }
 
+/// Reads a file's bytes; a failure exits with code 2.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path)
+        .map_err(|error| Failure::usage(format!("impossible de lire « {} » : {}", path.display(), describe(&error))))
+}
+
 /// Reads a UTF-8 text file; a failure exits with code 2.
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)

@@ -41,16 +41,20 @@ pub enum Kind {
     ExtraitJournal,
     /// Composition of a hearing, to each magistrate of its bench.
     AvisComposition,
+    /// A decision of the Cour as its signatories signed it, sealed by the
+    /// greffe.
+    Arret,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::AvisAudience,
         Self::RoleAudience,
         Self::CertificatNonPourvoi,
         Self::ExtraitJournal,
         Self::AvisComposition,
+        Self::Arret,
     ];
 
     /// Its template's file name.
@@ -61,6 +65,7 @@ impl Kind {
             Self::CertificatNonPourvoi => "certificat_non_pourvoi.typ",
             Self::ExtraitJournal => "extrait_journal.typ",
             Self::AvisComposition => "avis_composition.typ",
+            Self::Arret => "arret.typ",
         }
     }
 
@@ -72,19 +77,21 @@ impl Kind {
             Self::CertificatNonPourvoi => "certificat de non-pourvoi",
             Self::ExtraitJournal => "extrait du journal",
             Self::AvisComposition => "avis de composition",
+            Self::Arret => "arrêt",
         }
     }
 }
 
 /// The templates shipped with greffe: each kind's, and the shared layout
 /// (`commun.typ`) they import.
-const EMBEDDED: [(&str, &str); 6] = [
+const EMBEDDED: [(&str, &str); 7] = [
     ("commun.typ", include_str!("../templates/commun.typ")),
     ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
     ("role_audience.typ", include_str!("../templates/role_audience.typ")),
     ("certificat_non_pourvoi.typ", include_str!("../templates/certificat_non_pourvoi.typ")),
     ("extrait_journal.typ", include_str!("../templates/extrait_journal.typ")),
     ("avis_composition.typ", include_str!("../templates/avis_composition.typ")),
+    ("arret.typ", include_str!("../templates/arret.typ")),
 ];
 
 /// A document that could not be made: which template, where, what.
@@ -271,6 +278,42 @@ pub fn sample(kind: Kind) -> serde_json::Value {
                  "detail": "à SCP Hubert (greffe@hubert.avocats.example), message <outbox-7@courdecassation.fr>"}
             ],
             "derniere_empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f"
+        }),
+        Kind::Arret => serde_json::json!({
+            "date_emission": "20 janvier 2027",
+            "chambre": "première chambre civile",
+            "formation": "formation restreinte",
+            "audience": "mardi 5 janvier 2027",
+            "prononce": "mercredi 20 janvier 2027",
+            "pourvoi": "Y 25-10.034",
+            "solution": "rejet",
+            "marques": "F-B",
+            "parties": [
+                {"qualite": "demandeur", "nom": "Mme Lucie Martin", "avocat": "SCP Durand et associés"},
+                {"qualite": "défendeur", "nom": "Société Horizon", "avocat": null}
+            ],
+            "attaque": {"juridiction": "cour d'appel de Lyon", "date": "12 juin 2025", "numero": "24/01234"},
+            "president": "M. Paul Lefèvre",
+            "presents": [
+                {"nom": "M. Paul Lefèvre", "qualite": "président"},
+                {"nom": "Mme Anne Roux", "qualite": "conseiller rapporteur"},
+                {"nom": "M. Karim Benali", "qualite": "conseiller"},
+                {"nom": "Mme Claire Dubois", "qualite": "avocat général"},
+                {"nom": "Mme Sophie Martin", "qualite": "greffier de chambre"}
+            ],
+            "visas": ["l'article 1231-1 du code civil"],
+            "moyens": [
+                {"moyen": "La société fait grief à l'arrêt de la condamner à payer…",
+                 "reponse": "La cour d'appel, qui a souverainement retenu…, a légalement justifié sa décision."}
+            ],
+            "dispositif": "REJETTE le pourvoi ;\nCondamne Mme Lucie Martin aux dépens.",
+            "signatures": [
+                {"nom": "M. Paul Lefèvre", "qualite": "président", "le": "18/01/2027 10:02 UTC",
+                 "empreinte": "4f2a9c0e 5b1d7e3a 8c6f0b2d 4e6a8c0b"}
+            ],
+            "version": 3,
+            "empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f",
+            "sceau": "greffe-sceau:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
         }),
         Kind::CertificatNonPourvoi => serde_json::json!({
             "numero": 318,

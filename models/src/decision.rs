@@ -320,6 +320,30 @@ pub struct DecisionContent {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["B"])))]
     pub publication: Vec<PublicationLevel>,
+    /// Signatories prevented from signing and who signs in their place,
+    /// with why: mentioned on the decision (art. 456 CPC). Left out of the
+    /// canonical JSON when empty, so that a decision without one hashes
+    /// as it always did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prevented: Vec<PreventedSignatory>,
+}
+
+/// A signatory prevented from signing (illness, end of office…), and who
+/// signs in his place: for the president or a rapporteur, a magistrate who
+/// deliberated; for the greffier, another greffier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PreventedSignatory {
+    /// In what capacity he should have signed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "president"))]
+    pub role: crate::signature::SignatoryRole,
+    /// Who is prevented: a magistrate's id, or the greffier's name.
+    pub absent: String,
+    /// Who signs instead: a magistrate's id, or the greffier's name.
+    pub by: String,
+    /// Why he cannot sign.
+    pub reason: String,
 }
 
 impl DecisionContent {
@@ -410,6 +434,9 @@ crate::registry::vocabulary! {
         PronouncementBeforeHearing = "pronouncement_before_hearing", "prononcé antérieur à l'audience";
         /// The pronouncement date is a public holiday or a weekend day.
         PronouncementHoliday = "pronouncement_holiday", "prononcé un jour férié ou chômé";
+        /// A prevented signatory replaced irregularly: not a signatory, no
+        /// reason, or a replacement who did not deliberate.
+        PreventedSignatory = "prevented_signatory", "remplacement irrégulier d'un signataire empêché";
     }
 }
 
@@ -434,6 +461,9 @@ impl DefectRule {
             Self::Incomplete => "art. 455 CPC (motifs et dispositif)",
             Self::PronouncementBeforeHearing => "art. 450 CPC (prononcé à l'audience ou à une date ultérieure)",
             Self::PronouncementHoliday => "art. L3133-1 code du travail (jours fériés)",
+            Self::PreventedSignatory => {
+                "art. 456 CPC (président empêché : signe l'un des juges qui en ont délibéré) ; art. 486 CPP — à confirmer pour la Cour de cassation et les autres signataires"
+            }
         }
     }
 

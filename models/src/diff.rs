@@ -150,11 +150,14 @@ pub enum TaskKind {
     WithdrawNotice,
     /// Tell the parties' avocats the hearing's new composition.
     CompositionNotice,
+    /// Notify the parties of the decision rendered (not implied by a plan
+    /// change: queued when the decision is rendered).
+    DecisionNotice,
 }
 
 impl TaskKind {
     /// Every kind.
-    pub const ALL: [Self; 3] = [Self::SendNotice, Self::WithdrawNotice, Self::CompositionNotice];
+    pub const ALL: [Self; 4] = [Self::SendNotice, Self::WithdrawNotice, Self::CompositionNotice, Self::DecisionNotice];
 
     /// The kind of a stable code.
     pub fn parse(code: &str) -> Option<Self> {
@@ -167,6 +170,7 @@ impl TaskKind {
             Self::SendNotice => "send_notice",
             Self::WithdrawNotice => "withdraw_notice",
             Self::CompositionNotice => "composition_notice",
+            Self::DecisionNotice => "decision_notice",
         }
     }
 }

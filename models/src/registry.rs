@@ -264,6 +264,8 @@ vocabulary! {
         DecisionSigned = "decision_signed", "signature de la décision";
         /// A version's signatures were voided by a later version.
         SignaturesVoided = "signatures_voided", "signatures annulées par une nouvelle version";
+        /// A fully signed decision was sealed: its PDF kept, its hash here.
+        DecisionSealed = "decision_sealed", "arrêt signé scellé";
     }
 }
 

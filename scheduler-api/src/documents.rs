@@ -10,7 +10,8 @@ use greffe_documents::{Kind, Meta};
 use greffe_models::Date;
 use greffe_models::dates::{month_fr, weekday_fr};
 use greffe_models::formation::FormationCode;
-use greffe_models::registry::CnpOutcome;
+use greffe_models::registry::{CnpOutcome, PublicationLevel};
+use greffe_models::signature::{SealMark, SignatoryRole, SignedDecision};
 use greffe_store::plans::NoticeTask;
 use serde_json::{Value, json};
 
@@ -328,6 +329,11 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         greffe_models::diff::TaskKind::SendNotice => ("audience", "avis-audience"),
         greffe_models::diff::TaskKind::WithdrawNotice => ("retrait", "avis-retrait"),
         greffe_models::diff::TaskKind::CompositionNotice => ("composition", "avis-composition"),
+        // The notification of a decision is the sealed arrêt itself.
+        greffe_models::diff::TaskKind::DecisionNotice => {
+            let (_, bytes) = state.store.sealed_decision_pdf(task.dossier_id).await?;
+            return Ok(Document { bytes, filename: file_name(&["arret", &task.pourvoi.replace('.', "-")]) });
+        }
     };
     let dossier = state.store.dossier(task.dossier_id).await?;
     let hearing = state.store.hearing(&task.hearing_id).await?.hearing;
@@ -410,6 +416,100 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
     });
     let bytes = render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
     Ok(Document { bytes, filename: file_name(&[file, &task.id.to_string()]) })
+}
+
+/// What the arrêt says of `signed` — the decision as its signatories
+/// signed it — with the seal's placeholder in its keywords (`sceau`).
+async fn arret_data(state: &AppState, signed: &SignedDecision) -> Result<Value> {
+    let content = &signed.content;
+    let names = magistrate_names(state).await?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let hearing = state.store.hearing(&content.hearing).await?.hearing;
+    let day = |raw: &str, what: &str| parse_day(raw, what).map(day_long_fr);
+    let mut presents = vec![json!({"nom": name(&content.president), "qualite": "président"})];
+    for member in content.members.iter().filter(|m| **m != content.president) {
+        let qualite = if content.rapporteurs.contains(member) { "conseiller rapporteur" } else { "conseiller" };
+        presents.push(json!({"nom": name(member), "qualite": qualite}));
+    }
+    if let Some(avocat_general) = &content.avocat_general {
+        presents.push(json!({"nom": name(avocat_general), "qualite": "avocat général"}));
+    }
+    presents.push(json!({"nom": content.greffier, "qualite": "greffier de chambre"}));
+    let attacked_day = parse_day(&content.attacked.date, "attacked decision").map(date_long_fr)?;
+    // The court's marks (B, R, L, C); « N », not published, is no mark.
+    let marks: Vec<&str> =
+        content.publication.iter().filter(|p| **p != PublicationLevel::N).map(|p| p.as_str()).collect();
+    let mark = SealMark { dossier_id: signed.dossier_id, version: signed.version, sha256: signed.sha256.clone() };
+    let mut signatures: Vec<Value> = signed
+        .signatures
+        .iter()
+        .map(|s| {
+            // A short form of the signature to read on paper; the whole
+            // is in the signed file and the journal.
+            let short: Vec<&str> =
+                (0..4).filter_map(|i| s.signature.get(i * 8..i * 8 + 8)).collect();
+            json!({"nom": s.name, "qualite": s.role.label_fr(), "le": s.signed_at.get(..16).unwrap_or(&s.signed_at).replace('T', " ") + " UTC",
+                   "empreinte": short.join(" ")})
+        })
+        .collect();
+    for prevented in &content.prevented {
+        let absent =
+            if prevented.role == SignatoryRole::Greffier { prevented.absent.clone() } else { name(&prevented.absent) };
+        let by = if prevented.role == SignatoryRole::Greffier { prevented.by.clone() } else { name(&prevented.by) };
+        signatures.push(json!({"nom": format!("{absent} (empêché : {}) — signé par {by}", prevented.reason),
+                               "qualite": prevented.role.label_fr(), "le": "—", "empreinte": "—"}));
+    }
+    Ok(json!({
+        "date_emission": content.pronouncement.as_deref().map(|d| day(d, "pronouncement")).transpose()?.unwrap_or_default(),
+        "chambre": chamber_name(state, &hearing.chamber).await?,
+        "formation": content.formation.label_fr(),
+        "audience": day(&content.hearing_date, "hearing")?,
+        "prononce": content.pronouncement.as_deref().map(|d| day(d, "pronouncement")).transpose()?.unwrap_or_default(),
+        "pourvoi": content.pourvoi,
+        "solution": content.outcome.map(|o| o.label_fr()).unwrap_or_default(),
+        "marques": marks.join("-"),
+        "parties": content.parties.iter().map(|p| json!({"qualite": p.role.label_fr().to_lowercase(), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
+        "attaque": {"juridiction": content.attacked.court, "date": attacked_day, "numero": content.attacked.docket},
+        "president": name(&content.president),
+        "presents": presents,
+        "visas": content.visas,
+        "moyens": content.grounds.iter().map(|g| json!({"moyen": g.ground, "reponse": g.answer})).collect::<Vec<_>>(),
+        "dispositif": content.operative,
+        "signatures": signatures,
+        "version": signed.version,
+        "empreinte": signed.sha256,
+        "sceau": mark.placeholder(),
+    }))
+}
+
+/// The arrêt of `signed` as a PDF/A-2b file, ready for the greffe's seal
+/// (`Store::seal_decision`); dated its last signature's day, so that the
+/// same signed decision always makes the same bytes.
+pub async fn arret(state: &AppState, signed: &SignedDecision) -> Result<Vec<u8>> {
+    let data = arret_data(state, signed).await?;
+    let last = signed.signatures.iter().map(|s| s.signed_at.as_str()).max().unwrap_or_default();
+    let date = last.get(..10).and_then(|d| greffe_models::dates::parse_date(d).ok()).unwrap_or_else(|| state.today());
+    let ident = format!("arret-{}-{}", signed.dossier_id, signed.version);
+    render(state, Kind::Arret, data, Meta { ident, date }).await
+}
+
+/// Seals dossier `id`'s decision, signed by all: its arrêt made and
+/// sealed by the greffe's key, kept and journaled (`Store::seal_decision`).
+pub async fn seal_decision(state: &AppState, id: i64) -> Result<greffe_store::decision_signatures::DecisionSeal> {
+    let signed = state.store.signed_decision(state.today(), id).await?;
+    let made = arret(state, &signed).await?;
+    Ok(state.store.seal_decision(id, signed.version, &made).await?)
+}
+
+/// The sealed arrêt of `workspace`'s decision, as kept (409 until sealed);
+/// the caller has checked that the reader belongs to the formation or the
+/// greffe of its chamber.
+pub async fn sealed_arret(
+    state: &AppState,
+    workspace: &greffe_store::decision_drafts::DecisionWorkspace,
+) -> Result<Document> {
+    let (_, bytes) = state.store.sealed_decision_pdf(workspace.dossier_id).await?;
+    Ok(Document { bytes, filename: file_name(&["arret", &workspace.content.pourvoi.replace('.', "-")]) })
 }
 
 #[cfg(test)]

@@ -344,15 +344,32 @@ async fn send(
         greffe_store::outbox::AVIS_CHANGEMENT_COMPOSITION => "dont la formation change, à l'audience du",
         _ => "appelé à l'audience du",
     };
-    let subject = format!("{title} — pourvoi n° {} — audience du {day}", item.pourvoi);
-    let body = format!(
-        "Maître,\n\nVeuillez trouver ci-joint l'{notice} du pourvoi n° {pourvoi} ({parties}), {what} {day}.\n\n\
-         Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
-        notice = title.to_lowercase(),
-        pourvoi = item.pourvoi,
-        parties = item.party,
-        id = mailer.message_id(item.id),
-    );
+    let (subject, body) = if item.document == greffe_store::outbox::NOTIFICATION_ARRET {
+        (
+            format!("{title} — pourvoi n° {}", item.pourvoi),
+            format!(
+                "Maître,\n\nVeuillez trouver ci-joint l'arrêt rendu dans le pourvoi n° {pourvoi} ({parties}), examiné à \
+                 l'audience du {day}. Il porte les signatures électroniques de ses signataires et le sceau du greffe ; \
+                 il se vérifie hors ligne (greffe decision verify).\n\n\
+                 Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
+                pourvoi = item.pourvoi,
+                parties = item.party,
+                id = mailer.message_id(item.id),
+            ),
+        )
+    } else {
+        (
+            format!("{title} — pourvoi n° {} — audience du {day}", item.pourvoi),
+            format!(
+                "Maître,\n\nVeuillez trouver ci-joint l'{notice} du pourvoi n° {pourvoi} ({parties}), {what} {day}.\n\n\
+                 Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
+                notice = title.to_lowercase(),
+                pourvoi = item.pourvoi,
+                parties = item.party,
+                id = mailer.message_id(item.id),
+            ),
+        )
+    };
     let filename = crate::documents::outbox_filename(item);
     let message = Message::builder()
         .from(mailer.from.clone())

@@ -178,6 +178,18 @@ const RENDER_EVERY: Duration = Duration::from_secs(60);
 /// [`RENDER_EVERY`] (`Store::render_due_decisions`: never before the date).
 async fn run_renderings(state: AppState) {
     loop {
+        // Decisions signed by all whose seal did not follow (the service
+        // stopped, the PDF could not be made): sealed first.
+        match state.store.unsealed_decisions().await {
+            Ok(unsealed) => {
+                for id in unsealed {
+                    if let Err(error) = crate::documents::seal_decision(&state, id).await {
+                        tracing::error!(dossier = id, %error, "signed decision not sealed");
+                    }
+                }
+            }
+            Err(error) => tracing::error!(%error, "unsealed decisions not read"),
+        }
         match state.store.render_due_decisions(state.today()).await {
             Ok(done) => {
                 if !done.rendered.is_empty() {

@@ -130,6 +130,9 @@ pub struct DecisionWorkspace {
     /// Every signature given, newest version first (those of earlier
     /// versions void, with the reason).
     pub signatures: Vec<SignatureLine>,
+    /// The seal of the version signed by all, once sealed: its arrêt is
+    /// `GET /dossiers/{id}/decision/arret.pdf`.
+    pub seal: Option<super::decision_signatures::DecisionSeal>,
 }
 
 /// A save of a decision's draft.
@@ -641,6 +644,7 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
             journal_seq: rows::int(&row, "journal_seq")?,
         });
     }
+    let seal = super::decision_signatures::seal_of(&mut *connection, id, version).await?;
     let signatures = signatures_of(&mut *connection, id).await?;
     let required = required_of(&content, version, &signatures);
     Ok(DecisionWorkspace {
@@ -658,6 +662,7 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
         versions,
         required,
         signatures,
+        seal,
     })
 }
 
@@ -699,6 +704,7 @@ fn prefilled(dossier: &dossiers::Dossier, sitting: &HearingSitting) -> DecisionC
         operative: String::new(),
         pronouncement: None,
         publication: Vec::new(),
+        prevented: Vec::new(),
     }
 }
 

@@ -10,11 +10,14 @@ use std::collections::BTreeMap;
 
 use greffe_models::access::UserRole;
 use greffe_models::decision::{DecisionContent, DecisionStatus};
+use greffe_models::diff::TaskKind;
 use greffe_models::registry::RegistryKind;
+use greffe_models::signature::SealMark;
 use greffe_models::signature::{self, DecisionSignature, SignatoryRole, SignedDecision};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
@@ -106,15 +109,14 @@ pub(crate) fn required_of(content: &DecisionContent, version: i64, lines: &[Sign
 /// his magistrate, greffier by his name.
 pub fn roles_of(user: &User, content: &DecisionContent) -> Vec<SignatoryRole> {
     let mut roles = Vec::new();
-    let magistrate = user.magistrate.as_deref();
-    if magistrate.is_some_and(|m| m == content.president) {
-        roles.push(SignatoryRole::President);
-    }
-    if magistrate.is_some_and(|m| content.rapporteurs.iter().any(|r| r == m)) {
-        roles.push(SignatoryRole::Rapporteur);
-    }
-    if user.role == UserRole::Greffier && user.name.trim() == content.greffier.trim() {
-        roles.push(SignatoryRole::Greffier);
+    for (role, who) in signature::required(content) {
+        let mine = match role {
+            SignatoryRole::Greffier => user.role == UserRole::Greffier && user.name.trim() == who.trim(),
+            _ => user.magistrate.as_deref() == Some(who.as_str()),
+        };
+        if mine && !roles.contains(&role) {
+            roles.push(role);
+        }
     }
     roles
 }
@@ -318,6 +320,144 @@ impl Store {
     }
 }
 
+/// The seal of a signed decision: its PDF kept by its hash, journaled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DecisionSeal {
+    /// The version sealed.
+    pub version: i64,
+    /// The SHA-256 of the content signed.
+    pub content_sha256: String,
+    /// The SHA-256 of the sealed PDF (the file served and notified).
+    pub pdf_sha256: String,
+    /// When (UTC).
+    pub sealed_at: String,
+}
+
+/// The seal of version `version` of dossier `id`'s decision, if sealed.
+pub(crate) async fn seal_of(connection: &mut AnyConnection, id: i64, version: i64) -> Result<Option<DecisionSeal>> {
+    let row = sqlx::query(
+        "SELECT version, content_sha256, pdf_sha256, sealed_at FROM decision_seals WHERE dossier_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.map(|row| {
+        Ok(DecisionSeal {
+            version: rows::int(&row, "version")?,
+            content_sha256: rows::text(&row, "content_sha256")?,
+            pdf_sha256: rows::text(&row, "pdf_sha256")?,
+            sealed_at: rows::text(&row, "sealed_at")?,
+        })
+    })
+    .transpose()
+}
+
+impl Store {
+    /// The dossiers whose decision is signed by all and not yet sealed (the
+    /// service stopped, or the PDF could not be made, between the last
+    /// signature and the seal): the worker seals them.
+    pub async fn unsealed_decisions(&self) -> Result<Vec<i64>> {
+        sqlx::query(
+            "SELECT d.dossier_id FROM decision_drafts d WHERE d.status = 'signed' AND NOT EXISTS
+             (SELECT 1 FROM decision_seals s WHERE s.dossier_id = d.dossier_id AND s.version = d.version)
+             ORDER BY d.dossier_id",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| rows::int(row, "dossier_id"))
+        .collect()
+    }
+
+    /// Seals version `version` of dossier `id`'s decision, signed by all:
+    /// `made` is its PDF, made with [`SealMark::placeholder`] in its
+    /// keywords; the greffe's key ([`signature::SEAL_SIGNER`], created at
+    /// first use) writes the seal in it; the file is kept by its SHA-256
+    /// and the hash journaled (`decision_sealed`). A version already sealed
+    /// keeps its seal (returned as it is); a decision not signed by all, or
+    /// since changed, is refused.
+    pub async fn seal_decision(&self, id: i64, version: i64, made: &[u8]) -> Result<DecisionSeal> {
+        let mut write = self.write().await?;
+        if let Some(seal) = seal_of(&mut write.tx, id, version).await? {
+            return Ok(seal);
+        }
+        let row = sqlx::query(
+            "SELECT d.status, d.version, v.sha256 FROM decision_drafts d
+             JOIN decision_versions v ON v.dossier_id = d.dossier_id AND v.version = d.version WHERE d.dossier_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *write.tx)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("décision du dossier {id}")))?;
+        if rows::text(&row, "status")? != DecisionStatus::Signed.as_str() || rows::int(&row, "version")? != version {
+            return Err(Error::conflict(
+                ErrorCode::ForbiddenTransition,
+                format!("la version {version} de la décision n'est pas signée par tous ses signataires"),
+                "sceller la version que tous ont signée",
+            ));
+        }
+        let mark = SealMark { dossier_id: id, version, sha256: rows::text(&row, "sha256")? };
+        let seed = signing_seed(&mut write.tx, signature::SEAL_SIGNER).await?;
+        let sealed = signature::seal_pdf(&seed, &mark, made).map_err(Error::internal)?;
+        let pdf_sha256 = signature::hex(&Sha256::digest(&sealed));
+        self.blobs.put(&mut write.tx, &pdf_sha256, &sealed).await?;
+        let entry = journal::append(
+            &mut write.tx,
+            NewEntry::registry(
+                signature::SEAL_SIGNER,
+                Some(id),
+                RegistryKind::DecisionSealed,
+                serde_json::json!({"version": version, "sha256": mark.sha256, "pdf_sha256": pdf_sha256,
+                                   "public_key": signature::public_key(&seed)}),
+            ),
+        )
+        .await?;
+        let seal = DecisionSeal { version, content_sha256: mark.sha256, pdf_sha256, sealed_at: now() };
+        sqlx::query(
+            "INSERT INTO decision_seals (dossier_id, version, content_sha256, pdf_sha256, sealed_at, journal_seq)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(&seal.content_sha256)
+        .bind(&seal.pdf_sha256)
+        .bind(&seal.sealed_at)
+        .bind(entry.seq)
+        .execute(&mut *write.tx)
+        .await?;
+        write.commit().await?;
+        Ok(seal)
+    }
+
+    /// The sealed PDF of dossier `id`'s decision and its seal; refused
+    /// until sealed.
+    pub async fn sealed_decision_pdf(&self, id: i64) -> Result<(DecisionSeal, Vec<u8>)> {
+        let mut connection = self.pool().acquire().await?;
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM decision_drafts WHERE dossier_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *connection)
+            .await?;
+        let seal = match version {
+            Some(version) => seal_of(&mut connection, id, version).await?,
+            None => None,
+        };
+        let Some(seal) = seal else {
+            return Err(Error::conflict(
+                ErrorCode::ForbiddenTransition,
+                "l'arrêt n'est pas encore scellé : toutes les signatures ne sont pas données",
+                "attendre la dernière signature ; l'arrêt est scellé aussitôt",
+            ));
+        };
+        let bytes = self
+            .blobs
+            .get(self.pool(), &seal.pdf_sha256)
+            .await?
+            .ok_or_else(|| Error::internal(format!("arrêt scellé {} absent du magasin", seal.pdf_sha256)))?;
+        Ok((seal, bytes))
+    }
+}
+
 /// The court's formation code of a decision (`fs`, `f`…) from its hearing's
 /// formation (`decisions::FORMATIONS`).
 fn formation_code(formation: greffe_models::formation::FormationCode) -> &'static str {
@@ -335,7 +475,10 @@ impl Store {
     /// Renders every sealed decision whose pronouncement date has come (on
     /// or before `today`, never before): the decision recorded on the
     /// dossier (an `arret` entry in the journal, which closes its
-    /// deadlines), the dossier decided, the decision `rendered`. Returns
+    /// deadlines), the dossier decided, the decision `rendered`, and its
+    /// notification to the parties queued in the outbox — the sealed PDF,
+    /// to each lawyer's office or as a letter — in that same transaction.
+    /// A decision signed but not yet sealed waits for its seal. Returns
     /// the dossiers rendered, and those the registry refused (a dossier
     /// withdrawn meanwhile, say) with why; one that changed meanwhile is
     /// left to the next pass.
@@ -356,13 +499,16 @@ impl Store {
             let version = self.dossier(id).await?.version;
             let outcome = self
                 .write_dossier(id, version, async |connection, current| {
-                    let row = sqlx::query("SELECT status, content FROM decision_drafts WHERE dossier_id = $1")
+                    let row = sqlx::query("SELECT status, version, content FROM decision_drafts WHERE dossier_id = $1")
                         .bind(id)
                         .fetch_one(&mut *connection)
                         .await?;
                     if rows::text(&row, "status")? != DecisionStatus::Signed.as_str() {
                         return Ok(false);
                     }
+                    let Some(seal) = seal_of(connection, id, rows::int(&row, "version")?).await? else {
+                        return Ok(false);
+                    };
                     let content: DecisionContent = rows::json(&row, "content")?;
                     let (Some(day), Some(outcome)) = (content.pronouncement_date(), content.outcome) else {
                         return Ok(false);
@@ -384,6 +530,7 @@ impl Store {
                         .bind(id)
                         .execute(&mut *connection)
                         .await?;
+                    queue_notification(connection, id, &content, day, &seal).await?;
                     Ok(true)
                 })
                 .await;
@@ -411,3 +558,47 @@ pub struct Rendering {
 
 /// The journal's actor of a decision rendered on its pronouncement date.
 pub const RENDERER: &str = "greffe (prononcé)";
+
+/// Queues, within the rendering's transaction, the notification of the
+/// decision rendered on `day` to the parties: a notice task (`decision_notice`,
+/// due that day, under the plan that published the hearing) and its outbox
+/// rows, each carrying the sealed PDF (its hash set at once: every attempt
+/// sends those very bytes).
+async fn queue_notification(
+    connection: &mut AnyConnection,
+    id: i64,
+    content: &DecisionContent,
+    day: greffe_models::Date,
+    seal: &DecisionSeal,
+) -> Result<()> {
+    let plan_id: Option<i64> = sqlx::query_scalar("SELECT plan_id FROM hearing_bench WHERE hearing_id = $1 LIMIT 1")
+        .bind(&content.hearing)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let plan_id = plan_id.ok_or_else(|| {
+        Error::internal(format!("dossier {id}: hearing {} has no published bench to notify under", content.hearing))
+    })?;
+    let at = now();
+    let label = format!("Notifier aux parties l'arrêt rendu le {}", day.format("%d/%m/%Y"));
+    let task = sqlx::query(
+        "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(id)
+    .bind(&content.hearing)
+    .bind(TaskKind::DecisionNotice.as_str())
+    .bind(day.to_string())
+    .bind(&label)
+    .bind(&at)
+    .fetch_one(&mut *connection)
+    .await?;
+    let task_id = rows::int(&task, "id")?;
+    crate::outbox::enqueue_notice(connection, task_id, TaskKind::DecisionNotice, id, &content.hearing, &at).await?;
+    sqlx::query("UPDATE outbox SET document_sha256 = $1 WHERE task_id = $2")
+        .bind(&seal.pdf_sha256)
+        .bind(task_id)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
+}

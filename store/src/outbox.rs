@@ -50,12 +50,16 @@ pub const AVIS_RETRAIT: &str = "avis_retrait";
 /// The document an outbox row carries: the avis de changement de
 /// composition (the hearing's bench changed).
 pub const AVIS_CHANGEMENT_COMPOSITION: &str = "avis_changement_composition";
+/// The document an outbox row carries: the notification of the decision
+/// rendered (the sealed arrêt itself).
+pub const NOTIFICATION_ARRET: &str = "notification_arret";
 
 /// What document `document` is, in French (« Avis d'audience »…).
 pub fn title_fr(document: &str) -> &'static str {
     match document {
         AVIS_RETRAIT => "Avis de retrait du rôle",
         AVIS_CHANGEMENT_COMPOSITION => "Avis de changement de composition",
+        NOTIFICATION_ARRET => "Notification de l'arrêt",
         _ => "Avis d'audience",
     }
 }
@@ -66,6 +70,7 @@ pub fn document_of(kind: TaskKind) -> &'static str {
         TaskKind::SendNotice => AVIS_AUDIENCE,
         TaskKind::WithdrawNotice => AVIS_RETRAIT,
         TaskKind::CompositionNotice => AVIS_CHANGEMENT_COMPOSITION,
+        TaskKind::DecisionNotice => NOTIFICATION_ARRET,
     }
 }
 

@@ -1792,6 +1792,9 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     let recorded = text_of(&client, "#siege").await;
     assert!(recorded.contains("remplacé(e) par") && recorded.contains("empêchement (maladie)"), "{recorded}");
     look_at(&client, "audience-composition-consignee").await;
+    // The record corrected later: its form folded under a button that opens.
+    click(&client, "#corriger-composition > summary").await;
+    wait_for_text(&client, "#corriger-composition", "Greffier").await;
 
     // The roll's first dossier: its decision, to draft.
     let state = text_of(&client, "#table-role tbody tr:first-child td:last-child").await;
@@ -1864,6 +1867,88 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     assert!(signatories.contains("greffier — Greffe civ1 : signé le"), "{signatories}");
     assert_eq!(signatories.matches("en attente").count(), 2, "{signatories}");
     look_at(&client, "decision-signee-greffier").await;
+
+    // The president is prevented from signing: another member who
+    // deliberated signs in his place, the reason on the decision — a new
+    // version, so the greffier's signature is to give again.
+    let workspace =
+        served.store.decision_workspace(monday + chrono::Duration::days(7), dossier).await.expect("workspace");
+    let content = workspace.content.clone();
+    let replacing = content
+        .members
+        .iter()
+        .find(|m| **m != content.president && !content.rapporteurs.contains(m))
+        .cloned()
+        .expect("a member who is neither president nor rapporteur");
+    click(&client, "#empechement > summary").await;
+    wait_for_text(&client, "#empechement", "Signataire empêché").await;
+    select(&client, "#empeche", &format!("president|{}", content.president)).await;
+    select(&client, "#remplacant", &replacing).await;
+    fill(&client, "#motif-empechement", "admis à la retraite").await;
+    click(&client, "#consigner-empechement").await;
+    wait_for(&client, "#message").await;
+    assert!(text_of(&client, "#message").await.starts_with("Empêchement consigné : version 2"));
+    let page = text_of(&client, "main").await;
+    assert!(page.contains("Signature annulée : Greffe civ1 (greffier), version 1"), "{page}");
+    assert!(page.contains("admis à la retraite"), "the mention on the decision");
+    wait_for(&client, "#sans-defaut").await;
+    click(&client, "#signer").await;
+    wait_for(&client, "#message").await;
+    assert_eq!(text_of(&client, "#message").await, "Version 2 signée.");
+    look_at(&client, "decision-signataire-empeche").await;
+
+    // The member who replaces the president and the rapporteur sign through
+    // the API with their own tokens: the last signature seals the arrêt.
+    let mut tokens = Vec::new();
+    for (login, magistrate) in [("remplacant-civ1", &replacing), ("rapporteur-civ1", &content.rapporteurs[0])] {
+        let credentials = served
+            .store
+            .create_user(
+                "test",
+                greffe_store::users::NewUser {
+                    id: login.into(),
+                    name: format!("Magistrat {magistrate}"),
+                    role: greffe_models::access::UserRole::Magistrat,
+                    chambers: vec!["civ1".into()],
+                    magistrate: Some(magistrate.clone()),
+                },
+            )
+            .await
+            .expect("user");
+        tokens.push(credentials.token);
+    }
+    for token in &tokens {
+        let status = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(arguments[0], {method: 'POST', headers: {'Authorization': 'Bearer ' + arguments[1], 'If-Match': '\"2\"'}})
+                   .then(r => done(r.status)).catch(e => done(String(e)));",
+                vec![json!(format!("/dossiers/{dossier}/decision/signatures")), json!(token)],
+            )
+            .await
+            .expect("fetch");
+        assert_eq!(status, json!(200), "signed through the API");
+    }
+    client.refresh().await.expect("reload");
+    wait_for(&client, "#scellee").await;
+    let sealed = text_of(&client, "#scellee").await;
+    assert!(
+        sealed.contains("scellé par le greffe") && sealed.contains("Confidentiel jusqu'à son prononcé"),
+        "{sealed}"
+    );
+    let pdf = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.getElementById('arret-pdf').href)
+               .then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), b.byteLength])))
+               .catch(e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("fetch");
+    assert_eq!((pdf[0].clone(), pdf[1].clone()), (json!(200), json!("application/pdf")), "{pdf}");
+    assert!(pdf[2].as_u64().unwrap_or(0) > 10_000, "{pdf}");
+    look_at(&client, "decision-scellee").await;
 
     client.close().await.expect("close");
     served.stop().await;

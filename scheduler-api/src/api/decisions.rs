@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use greffe_models::access::Operation;
-use greffe_models::decision::{DecisionContent, SittingRecord};
+use greffe_models::decision::{DecisionContent, DecisionStatus, SittingRecord};
 use greffe_models::signature::SignedDecision;
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace, HearingSitting};
 use greffe_store::decision_signatures::roles_of;
@@ -169,8 +169,41 @@ pub async fn sign_decision(
         ));
     }
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
-    let signed = state.store.sign_decision(&caller.0, state.today(), current.dossier_id, expected).await?;
+    let signed = sign_and_seal(&state, &caller.0, current.dossier_id, expected).await?;
     Ok(tagged(StatusCode::OK, signed.version, &signed))
+}
+
+/// `user` signs version `expected` of dossier `id`'s decision; the last
+/// signature seals the arrêt at once. Should the seal fail, the signatures
+/// stand and the worker seals it at its next pass.
+pub(crate) async fn sign_and_seal(
+    state: &AppState,
+    user: &greffe_store::users::User,
+    id: i64,
+    expected: i64,
+) -> Result<DecisionWorkspace> {
+    let mut signed = state.store.sign_decision(user, state.today(), id, expected).await?;
+    if signed.status == DecisionStatus::Signed {
+        match crate::documents::seal_decision(state, id).await {
+            Ok(seal) => signed.seal = Some(seal),
+            Err(error) => tracing::error!(dossier = id, %error, "signed decision not sealed yet"),
+        }
+    }
+    Ok(signed)
+}
+
+/// The sealed arrêt (PDF/A-2b): the decision as signed, sealed by the
+/// greffe — confidential until its pronouncement: read by the formation
+/// and the greffe of its chamber alone, and notified to the parties when
+/// rendered. Verified offline with `greffe decision verify FILE --keys
+/// KEYS`; 409 until sealed.
+#[utoipa::path(get, path = "/dossiers/{id}/decision/arret.pdf", tag = "décisions", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn sealed_arret(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
+    let current = decision_in_scope(&state, &caller, &id).await?;
+    Ok(super::documents::pdf(crate::documents::sealed_arret(&state, &current).await?))
 }
 
 /// The decision signed by all its signatories, for offline verification

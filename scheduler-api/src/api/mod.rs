@@ -201,6 +201,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::decision_version))
         .routes(routes!(decisions::sign_decision))
         .routes(routes!(decisions::signed_decision))
+        .routes(routes!(decisions::sealed_arret))
         .routes(routes!(decisions::signing_keys))
         .routes(routes!(decisions::get_sitting, decisions::record_sitting))
         .routes(routes!(plans::chamber_instance))

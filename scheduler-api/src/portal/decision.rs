@@ -13,7 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
-use greffe_models::decision::{DecisionContent, DecisionStatus, GroundAnswer, Outcome, Replacement, SittingRecord};
+use greffe_models::decision::{
+    DecisionContent, DecisionStatus, GroundAnswer, Outcome, PreventedSignatory, Replacement, SittingRecord,
+};
 use greffe_models::registry::PublicationLevel;
 use greffe_models::signature::{self, SignatoryRole};
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
@@ -101,6 +103,22 @@ struct DecisionPage {
     /// The member signs now (a signatory, not yet signed, no defect).
     may_sign: bool,
     sealed: bool,
+    /// The sealed arrêt: its SHA-256, shortened, and when it is rendered.
+    seal: Option<SealLine>,
+    /// The signatories who may be declared prevented (`role|who`, label).
+    preventable: Vec<(String, String)>,
+    /// Who deliberated (id, name): who may sign for a prevented magistrate.
+    deliberated: Vec<(String, String)>,
+    /// The prevented signatories, as the decision mentions them.
+    prevented: Vec<String>,
+}
+
+/// The seal of the arrêt, as the page shows it.
+struct SealLine {
+    pdf_sha256: String,
+    sealed_at: String,
+    pronouncement: String,
+    rendered: bool,
 }
 
 /// What the page shows after a redirect.
@@ -319,6 +337,35 @@ fn page_of(
                 .into_iter()
                 .any(|role| !has_signed(&workspace.signatures, workspace.version, role, &member.session.user.id)),
         sealed,
+        seal: workspace.seal.as_ref().map(|seal| SealLine {
+            pdf_sha256: seal.pdf_sha256.chars().take(16).collect(),
+            sealed_at: instant_fr(&seal.sealed_at),
+            pronouncement: content.pronouncement.as_deref().map(date_fr).unwrap_or_default(),
+            rendered: workspace.status == DecisionStatus::Rendered,
+        }),
+        preventable: signature::named(content)
+            .into_iter()
+            .filter(|(role, who)| {
+                !who.trim().is_empty() && !content.prevented.iter().any(|p| p.role == *role && p.absent == *who)
+            })
+            .map(|(role, who)| {
+                let shown = if role == SignatoryRole::Greffier { who.clone() } else { name(&who) };
+                (format!("{}|{who}", role.as_str()), format!("{} — {shown}", role.label_fr()))
+            })
+            .collect(),
+        deliberated: content.members.iter().map(|m| (m.clone(), name(m))).collect(),
+        prevented: content
+            .prevented
+            .iter()
+            .map(|p| {
+                let (absent, by) = if p.role == SignatoryRole::Greffier {
+                    (p.absent.clone(), p.by.clone())
+                } else {
+                    (name(&p.absent), name(&p.by))
+                };
+                format!("{absent} ({}) empêché — {} ; signe à sa place : {by}", p.role.label_fr(), p.reason)
+            })
+            .collect(),
     }
 }
 
@@ -334,6 +381,10 @@ pub async fn page(
         let names = names(&state).await?;
         let flash = done.fait.as_deref().map(|done| match done {
             "signe" => format!("Version {} signée.", workspace.version),
+            "empechement" => format!(
+                "Empêchement consigné : version {} enregistrée ; les signatures déjà données sont à renouveler.",
+                workspace.version
+            ),
             _ => format!("Version {} enregistrée.", workspace.version),
         });
         Ok::<_, Error>(page_of(&member, &workspace, &names, &Fields::empty(), Problems::empty(), flash))
@@ -390,8 +441,70 @@ fn posted_content(fields: &Fields, workspace: &DecisionWorkspace) -> Result<Deci
         operative: fields.get("content.operative").trim().to_owned(),
         pronouncement: fields.opt("content.pronouncement"),
         publication,
+        // Declared apart (`prevent`): kept as they are.
+        prevented: workspace.content.prevented.clone(),
         ..workspace.from_roll.clone()
     })
+}
+
+/// The lateness the greffe recorded, as a new version keeps it.
+fn lateness_of(workspace: &DecisionWorkspace) -> BTreeMap<String, String> {
+    workspace.memoires.iter().filter_map(|m| m.lateness.clone().map(|reason| (m.rule.clone(), reason))).collect()
+}
+
+/// `GET /portail/dossiers/{id}/arret.pdf`: the sealed arrêt, to whom
+/// reads the decision.
+pub async fn arret_pdf(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>) -> Response {
+    let result = async {
+        let workspace = readable(&state, &member, &raw_id).await?;
+        crate::documents::sealed_arret(&state, &workspace).await
+    }
+    .await;
+    match result {
+        Ok(document) => crate::api::documents::pdf(document),
+        Err(error) => failure_as(&member, &error),
+    }
+}
+
+/// `POST /portail/dossiers/{id}/decision/empechement`: a signatory is
+/// declared prevented, and who signs in his place, with why — a new
+/// version (the mention is on the decision), which voids the signatures
+/// already given; the checks say at once whether the replacement is
+/// regular.
+pub async fn prevent(
+    State(state): State<AppState>,
+    member: Member,
+    Path(raw_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    let result = async {
+        member.caller().require(Operation::DraftDecision)?;
+        member.require_csrf(fields.get("csrf"))?;
+        let workspace = readable(&state, &member, &raw_id).await?;
+        let (role, absent) = fields.get("absent").split_once('|').unwrap_or_default();
+        let Some(role) = SignatoryRole::parse(role) else {
+            return Err(Error::invalid("absent", "aucun signataire choisi", "choisir le signataire empêché"));
+        };
+        let by = if role == SignatoryRole::Greffier { fields.get("by_greffier") } else { fields.get("by") };
+        let mut content = workspace.content.clone();
+        content.prevented.retain(|p| !(p.role == role && p.absent == absent));
+        content.prevented.push(PreventedSignatory {
+            role,
+            absent: absent.to_owned(),
+            by: by.trim().to_owned(),
+            reason: fields.get("reason").trim().to_owned(),
+        });
+        let expected = fields.get("version").trim().parse::<i64>().unwrap_or(-1);
+        let save = DecisionSave { content, lateness: lateness_of(&workspace) };
+        state.store.save_decision(member.actor(), state.today(), workspace.dossier_id, expected, save).await?;
+        Ok::<_, Error>(workspace.dossier_id)
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/portail/dossiers/{id}/decision?fait=empechement#signatures")).into_response(),
+        Err(error) => failure_as(&member, &error),
+    }
 }
 
 /// `POST /portail/dossiers/{id}/decision`: saves a version.
@@ -495,7 +608,7 @@ pub async fn sign(State(state): State<AppState>, member: Member, Path(raw_id): P
         member.require_csrf(fields.get("csrf"))?;
         let workspace = readable(&state, &member, &raw_id).await?;
         let expected = fields.get("version").trim().parse::<i64>().unwrap_or(-1);
-        state.store.sign_decision(&member.session.user, state.today(), workspace.dossier_id, expected).await?;
+        crate::api::decisions::sign_and_seal(&state, &member.session.user, workspace.dossier_id, expected).await?;
         Ok::<_, Error>(workspace.dossier_id)
     }
     .await;

@@ -128,6 +128,8 @@ pub fn router() -> Router<AppState> {
         .route("/portail/audiences/{id}/composition", post(decision::record_sitting))
         .route("/portail/dossiers/{id}/decision", get(decision::page).post(decision::save))
         .route("/portail/dossiers/{id}/decision/signer", post(decision::sign))
+        .route("/portail/dossiers/{id}/decision/empechement", post(decision::prevent))
+        .route("/portail/dossiers/{id}/arret.pdf", get(decision::arret_pdf))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/audiences/{id}/role.pdf", get(hearings::roll_pdf))
         .route("/portail/audiences/{id}/composition.pdf", get(hearings::composition_pdf))

@@ -84,6 +84,7 @@ pub fn task_kind_fr(kind: TaskKind) -> &'static str {
         TaskKind::SendNotice => "avis d'audience",
         TaskKind::WithdrawNotice => "avis de retrait du rôle",
         TaskKind::CompositionNotice => "avis de composition",
+        TaskKind::DecisionNotice => "notification de l'arrêt",
     }
 }
 

@@ -290,6 +290,23 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     }
     let sealed = app.get(&path, &clerk).await;
     assert_eq!(sealed.json["status"], "signed");
+    // Sealed at the last signature: the arrêt kept, its hash journaled.
+    let pdf_sha256 = sealed.json["seal"]["pdf_sha256"].as_str().expect("sealed").to_owned();
+    assert_eq!(sealed.json["seal"]["version"], 3);
+    let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await.json;
+    let entry = journal.as_array().expect("journal").iter().find(|e| e["kind"] == "decision_sealed").cloned();
+    assert_eq!(entry.map(|e| e["payload"]["pdf_sha256"].clone()), Some(json!(pdf_sha256)), "{journal}");
+    // The arrêt: to the formation and the greffe, not to a magistrate of
+    // the chamber who did not sit, nor to the analyst.
+    let arret = app.call(Method::GET, &format!("{path}/arret.pdf"), Some(&clerk), &[], None).await;
+    assert_eq!(arret.status, StatusCode::OK);
+    assert!(arret.bytes.starts_with(b"%PDF-"));
+    assert_eq!(greffe_models::signature::hex(&<sha2::Sha256 as sha2::Digest>::digest(&arret.bytes)), pdf_sha256);
+    let analyst = app.user("analyste-arret", "analyste", &["*"], None).await;
+    for outsider in [&other, &analyst] {
+        let refused = app.call(Method::GET, &format!("{path}/arret.pdf"), Some(outsider), &[], None).await;
+        assert!(matches!(refused.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", refused.status);
+    }
     let again =
         app.write(Method::PUT, &path, &rapporteur, "\"3\"", json!({"content": complete(content, "CASSE")})).await;
     assert_eq!((again.status, again.code()), (StatusCode::CONFLICT, "forbidden_transition"), "sealed");
@@ -299,7 +316,7 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.json);
     assert_eq!(bundle.json["signatures"].as_array().map(Vec::len), Some(3));
     let keys = app.get("/signing-keys", &rapporteur).await;
-    assert_eq!(keys.json.as_object().map(|k| k.len()), Some(3), "{}", keys.json);
+    assert_eq!(keys.json.as_object().map(|k| k.len()), Some(4), "three signers and the seal: {}", keys.json);
     let dir = tempfile::tempdir().expect("directory");
     let (file, keys_file) = (dir.path().join("decision.json"), dir.path().join("cles.json"));
     std::fs::write(&file, bundle.json.to_string()).expect("written");
@@ -325,6 +342,28 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     ]);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.err.contains("NON VÉRIFIÉE") && run.err.contains("modifié"), "{}", run.err);
+    // The sealed arrêt verifies; one byte changed anywhere, and it does not.
+    let pdf_file = dir.path().join("arret.pdf");
+    std::fs::write(&pdf_file, &arret.bytes).expect("written");
+    let verify_pdf = || {
+        crate::helpers::greffe(&[
+            "decision",
+            "verify",
+            &pdf_file.to_string_lossy(),
+            "--keys",
+            &keys_file.to_string_lossy(),
+        ])
+    };
+    let run = verify_pdf();
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(run.out.contains(&format!("dossier {id}, version 3")) && run.out.contains("PDF intact"), "{}", run.out);
+    let mut tampered_pdf = arret.bytes.clone();
+    let middle = tampered_pdf.len() / 2;
+    tampered_pdf[middle] ^= 0x01;
+    std::fs::write(&pdf_file, &tampered_pdf).expect("written");
+    let run = verify_pdf();
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(run.err.contains("NON VÉRIFIÉ") && run.err.contains("modifié après son scellement"), "{}", run.err);
     // Keys that are not an object of keys: refused as such, naming the file.
     std::fs::write(&keys_file, "[1, 2]").expect("written");
     let run = crate::helpers::greffe(&[
@@ -343,6 +382,15 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     let early = app.store.render_due_decisions(pronounced - chrono::Duration::days(1)).await.expect("pass");
     assert_eq!(early, greffe_store::decision_signatures::Rendering::default(), "not before its date");
     assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "scheduled");
+    let notifications = async || {
+        let tasks = app.store.notice_tasks("civ1").await.expect("tasks");
+        let mut rows = Vec::new();
+        for task in tasks.iter().filter(|t| t.kind == "decision_notice" && t.dossier_id == id) {
+            rows.extend(app.store.outbox_of_task(task.id).await.expect("rows"));
+        }
+        rows
+    };
+    assert!(notifications().await.is_empty(), "no notification before the pronouncement");
     let done = app.store.render_due_decisions(pronounced).await.expect("pass");
     assert_eq!(done.rendered, [id]);
     let dossier = app.get(&format!("/dossiers/{id}"), &clerk).await.json;
@@ -361,6 +409,13 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
         (Some("arret"), Some(greffe_store::decision_signatures::RENDERER))
     );
     assert_eq!(app.get(&path, &clerk).await.json["status"], "rendered");
+    // Its notification queued to the parties: the sealed arrêt itself.
+    let rows = notifications().await;
+    assert!(!rows.is_empty(), "a notification to each party's lawyer or the party");
+    for row in &rows {
+        assert_eq!(row.document, "notification_arret");
+        assert_eq!(row.document_sha256.as_deref(), Some(pdf_sha256.as_str()), "the sealed bytes");
+    }
     assert_eq!(app.store.render_due_decisions(pronounced).await.expect("pass"), Default::default(), "once");
 }
 both_backends!(the_signatories_sign_and_the_signed_decision_verifies_offline);
