@@ -18,10 +18,10 @@ use crate::portal::Served;
 
 /// The Debian package's interpreter: `python3-aiosmtpd` installs there.
 const PYTHON: &str = "/usr/bin/python3";
-const FROM: &str = "Greffe de la Cour de cassation <greffe@courdecassation.fr>";
+pub(crate) const FROM: &str = "Greffe de la Cour de cassation <greffe@courdecassation.fr>";
 
 /// `tests/smtp_sink.py` on `port`, keeping its messages in `dir`.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
     dir: PathBuf,
 }
@@ -29,7 +29,7 @@ struct Sink {
 impl Sink {
     /// Started, or `None` (the test says it skips) when aiosmtpd cannot
     /// be imported (`scripts/install-deps --tests` installs it).
-    fn start(dir: &Path, port: u16, args: &[&str]) -> Option<Self> {
+    pub(crate) fn start(dir: &Path, port: u16, args: &[&str]) -> Option<Self> {
         let present = Command::new(PYTHON).args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success());
         if !present {
             assert!(
@@ -56,7 +56,7 @@ impl Sink {
     }
 
     /// The messages received, in order: their summary and attachment.
-    fn messages(&self) -> Vec<(serde_json::Value, Vec<u8>)> {
+    pub(crate) fn messages(&self) -> Vec<(serde_json::Value, Vec<u8>)> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .expect("sink directory")
             .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -81,7 +81,7 @@ impl Drop for Sink {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port()
 }
 

@@ -1950,6 +1950,63 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     assert!(pdf[2].as_u64().unwrap_or(0) > 10_000, "{pdf}");
     look_at(&client, "decision-scellee").await;
 
+    // Its pronouncement date is the service's today: rendered (by this
+    // pass, or by the worker's own), and its notification queued to each
+    // lawyer — the sealed arrêt itself — then sent through a real SMTP
+    // server on loopback.
+    served.store.render_due_decisions(pronounced).await.expect("rendering pass");
+    let sealed_sha256 =
+        served.store.decision_workspace(pronounced, dossier).await.expect("workspace").seal.expect("sealed").pdf_sha256;
+    let mut notifications = Vec::new();
+    for task in served.store.notice_tasks("civ1").await.expect("tasks") {
+        if task.kind == "decision_notice" && task.dossier_id == dossier {
+            notifications.extend(served.store.outbox_of_task(task.id).await.expect("rows"));
+        }
+    }
+    assert!(!notifications.is_empty(), "the notification is queued");
+    assert!(notifications.iter().all(|r| r.document_sha256.as_deref() == Some(sealed_sha256.as_str())));
+    let sink_dir = tempfile::tempdir().expect("tempdir");
+    let port = crate::mail::free_port();
+    if let Some(sink) = crate::mail::Sink::start(sink_dir.path(), port, &[]) {
+        let mut state = greffe_api::AppState::new(served.store.clone());
+        state.pinned_day = Some(pronounced);
+        let mailer =
+            greffe_api::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), crate::mail::FROM).expect("settings");
+        let started = std::time::Instant::now();
+        loop {
+            greffe_api::mail::dispatch(&state, &mailer, "essai").await.expect("dispatch");
+            let mut left = 0;
+            for row in &notifications {
+                if served.store.outbox_item(row.id).await.expect("row").status
+                    != greffe_store::outbox::OutboxStatus::Sent
+                {
+                    left += 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "{left} notifications not sent");
+        }
+        let arrived: Vec<_> = sink
+            .messages()
+            .into_iter()
+            .filter(|(summary, _)| {
+                summary["subject"].as_str().unwrap_or_default().starts_with("Notification de l'arrêt")
+            })
+            .collect();
+        assert_eq!(arrived.len(), notifications.len(), "one message per lawyer's office");
+        for (_, pdf) in &arrived {
+            let sha256 = greffe_models::signature::hex(&<sha2::Sha256 as sha2::Digest>::digest(pdf));
+            assert_eq!(sha256, sealed_sha256, "the sealed arrêt, byte for byte");
+        }
+    }
+    client.refresh().await.expect("reload");
+    wait_for(&client, "#scellee").await;
+    assert!(text_of(&client, "#scellee").await.contains("notifié aux parties"));
+    assert_eq!(text_of(&client, "#statut-decision").await.to_lowercase(), "rendue");
+    look_at(&client, "decision-rendue").await;
+
     client.close().await.expect("close");
     served.stop().await;
 }
