@@ -398,6 +398,65 @@ impl DecisionContent {
     }
 }
 
+/// One field of a decision that differs between two versions, as the
+/// magistrates read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    /// The field, in French (« Dispositif », « Moyen n° 2 »…).
+    pub field: String,
+    /// What it said (empty: nothing).
+    pub before: String,
+    /// What it says.
+    pub after: String,
+}
+
+impl DecisionContent {
+    /// What differs from `before`, field by field, in the order of the
+    /// decision: the composition, the text (each ground apart), the
+    /// prevented signatories.
+    pub fn changes_from(&self, before: &DecisionContent) -> Vec<FieldChange> {
+        let list = |items: &[String]| items.join(" ; ");
+        let outcome = |o: Option<Outcome>| o.map(|o| o.label_fr().to_owned()).unwrap_or_default();
+        let marks = |p: &[PublicationLevel]| p.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+        let prevented = |p: &[PreventedSignatory]| {
+            p.iter()
+                .map(|p| format!("{} {} empêché ({}), signe {}", p.role.label_fr(), p.absent, p.reason, p.by))
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        };
+        let mut pairs: Vec<(String, String, String)> = vec![
+            ("Président".into(), before.president.clone(), self.president.clone()),
+            ("Composition".into(), list(&before.members), list(&self.members)),
+            ("Rapporteur(s)".into(), list(&before.rapporteurs), list(&self.rapporteurs)),
+            ("Greffier".into(), before.greffier.clone(), self.greffier.clone()),
+            ("Visas".into(), list(&before.visas), list(&self.visas)),
+        ];
+        for i in 0..before.grounds.len().max(self.grounds.len()) {
+            let ground = |c: &DecisionContent| c.grounds.get(i).map(|g| g.ground.clone()).unwrap_or_default();
+            let answer = |c: &DecisionContent| c.grounds.get(i).map(|g| g.answer.clone()).unwrap_or_default();
+            pairs.push((format!("Moyen n° {}", i + 1), ground(before), ground(self)));
+            pairs.push((format!("Réponse au moyen n° {}", i + 1), answer(before), answer(self)));
+        }
+        pairs.extend([
+            ("Solution".into(), outcome(before.outcome), outcome(self.outcome)),
+            ("Dispositif".into(), before.operative.clone(), self.operative.clone()),
+            (
+                "Date du prononcé".into(),
+                before.pronouncement.clone().unwrap_or_default(),
+                self.pronouncement.clone().unwrap_or_default(),
+            ),
+            ("Publication".into(), marks(&before.publication), marks(&self.publication)),
+            ("Signataires empêchés".into(), prevented(&before.prevented), prevented(&self.prevented)),
+        ]);
+        pairs
+            .into_iter()
+            .filter(|(_, before, after)| before != after)
+            .map(|(field, before, after)| FieldChange { field, before, after })
+            .collect()
+    }
+}
+
 crate::registry::vocabulary! {
     /// A defect a decision must be free of before anyone signs it. Each
     /// rule names its text ([`DefectRule::article`]); those the domain brief
@@ -608,5 +667,26 @@ mod tests {
             let cited = article.contains("art.") || article.contains("COJ");
             assert!(cited || (rule.to_confirm() && article.contains("à confirmer")), "{rule}: {article}");
         }
+    }
+
+    #[test]
+    fn the_changes_between_two_versions_name_each_field_that_differs() {
+        let before: DecisionContent = serde_json::from_value(serde_json::json!({
+            "pourvoi": "A 26-10.001", "parties": [], "attacked": {"court": "CA Lyon", "date": "2025-06-12", "docket": "1"},
+            "hearing": "h1", "hearing_date": "2027-01-05", "formation": "FR", "president": "m01",
+            "members": ["m01", "m02", "m08"], "rapporteurs": ["m08"], "greffier": "Mme Martin",
+            "grounds": [{"ground": "Moyen unique", "answer": "Le moyen n'est pas fondé."}],
+            "outcome": "rejet", "operative": "REJETTE le pourvoi", "publication": ["N"]
+        }))
+        .expect("content");
+        assert_eq!(before.changes_from(&before), vec![]);
+        let mut after = before.clone();
+        after.operative = "CASSE et ANNULE".into();
+        after.outcome = Some(Outcome::Cassation);
+        after.grounds.push(GroundAnswer { ground: "Second moyen".into(), answer: String::new() });
+        let changes = after.changes_from(&before);
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["Moyen n° 2", "Solution", "Dispositif"]);
+        assert_eq!((changes[2].before.as_str(), changes[2].after.as_str()), ("REJETTE le pourvoi", "CASSE et ANNULE"));
     }
 }

@@ -511,6 +511,20 @@ impl Store {
     }
 }
 
+impl Store {
+    /// What version `version` of dossier `id`'s decision changed from the
+    /// version before it, field by field (the first version: everything it
+    /// wrote over the roll's prefill is not listed — there is no before).
+    pub async fn decision_changes(&self, id: i64, version: i64) -> Result<Vec<greffe_models::decision::FieldChange>> {
+        let after = self.decision_version(id, version).await?;
+        if version <= 1 {
+            return Ok(Vec::new());
+        }
+        let before = self.decision_version(id, version - 1).await?;
+        Ok(after.changes_from(&before))
+    }
+}
+
 /// Whether a deadline met by `event` is a party's mémoire.
 fn is_memoire(event: EventType) -> bool {
     matches!(

@@ -458,6 +458,142 @@ impl Store {
     }
 }
 
+/// A decision in which a user has a part, and where it stands for him: the
+/// magistrate's « mes dossiers ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DecisionDue {
+    /// Dossier id.
+    pub dossier_id: i64,
+    /// Pourvoi number.
+    pub pourvoi: String,
+    /// The hearing.
+    pub hearing_id: String,
+    /// Its date.
+    pub hearing_date: String,
+    /// Its chamber.
+    pub chamber: String,
+    /// Where the decision stands.
+    #[schema(value_type = String, example = "awaiting_signatures")]
+    pub status: DecisionStatus,
+    /// French label of `status`.
+    pub status_label: String,
+    /// The capacities in which the user signs it; empty for a member of
+    /// the formation who does not sign.
+    #[schema(value_type = Vec<String>)]
+    pub roles: Vec<SignatoryRole>,
+    /// The current version (0: nothing saved yet).
+    pub version: i64,
+    /// The user has given every signature he owes on the current version.
+    pub signed: bool,
+    /// The pronouncement date, once set.
+    pub pronouncement: Option<String>,
+}
+
+impl Store {
+    /// The decisions not yet rendered in which `user` has a part, oldest
+    /// hearing first: for a magistrate, the dossiers of every held hearing
+    /// whose published bench he sat on, and every decision whose text
+    /// names him (a same-day replacement, a prevented signatory's
+    /// substitute); for a greffier, the decisions that name him. Each with
+    /// the capacities he signs in and whether he has signed.
+    pub async fn decisions_due(&self, today: greffe_models::Date, user: &User) -> Result<Vec<DecisionDue>> {
+        let mut connection = self.pool().acquire().await?;
+        let mut found: BTreeMap<i64, DecisionDue> = BTreeMap::new();
+        let day = today.to_string();
+        if let Some(magistrate) = user.magistrate.as_deref() {
+            for row in sqlx::query(
+                "SELECT r.dossier_id, d.pourvoi, h.id AS hearing_id, h.date, h.chamber, b.presides,
+                        (SELECT COUNT(*) FROM dossier_rapporteurs x
+                         WHERE x.dossier_id = r.dossier_id AND x.magistrate = $1) AS rapporteur
+                 FROM hearing_roll r
+                 JOIN hearings h ON h.id = r.hearing_id
+                 JOIN hearing_bench b ON b.hearing_id = r.hearing_id AND b.magistrate = $1
+                 JOIN dossiers d ON d.id = r.dossier_id
+                 WHERE h.date <= $2
+                   AND NOT EXISTS (SELECT 1 FROM decision_drafts dd WHERE dd.dossier_id = r.dossier_id)
+                 ORDER BY h.date, r.position",
+            )
+            .bind(magistrate)
+            .bind(&day)
+            .fetch_all(&mut *connection)
+            .await?
+            {
+                let mut roles = Vec::new();
+                if rows::int(&row, "presides")? != 0 {
+                    roles.push(SignatoryRole::President);
+                }
+                if rows::int(&row, "rapporteur")? > 0 {
+                    roles.push(SignatoryRole::Rapporteur);
+                }
+                let dossier_id = rows::int(&row, "dossier_id")?;
+                found.insert(
+                    dossier_id,
+                    DecisionDue {
+                        dossier_id,
+                        pourvoi: rows::text(&row, "pourvoi")?,
+                        hearing_id: rows::text(&row, "hearing_id")?,
+                        hearing_date: rows::text(&row, "date")?,
+                        chamber: rows::text(&row, "chamber")?,
+                        status: DecisionStatus::ToDraft,
+                        status_label: DecisionStatus::ToDraft.label_fr().to_owned(),
+                        roles,
+                        version: 0,
+                        signed: false,
+                        pronouncement: None,
+                    },
+                );
+            }
+        }
+        // Saved decisions: read through their text (who sits, who signs).
+        let needle = match user.magistrate.as_deref() {
+            Some(magistrate) => format!("%\"{magistrate}\"%"),
+            None => format!("%\"{}\"%", user.name.trim()),
+        };
+        for row in sqlx::query(
+            "SELECT dd.dossier_id, dd.status, dd.content, dd.version, d.pourvoi, h.id AS hearing_id, h.date, h.chamber
+             FROM decision_drafts dd JOIN dossiers d ON d.id = dd.dossier_id JOIN hearings h ON h.id = dd.hearing_id
+             WHERE dd.status <> 'rendered' AND dd.content LIKE $1 ORDER BY h.date, dd.dossier_id",
+        )
+        .bind(&needle)
+        .fetch_all(&mut *connection)
+        .await?
+        {
+            let content: DecisionContent = rows::json(&row, "content")?;
+            let sits = user.magistrate.as_ref().is_some_and(|m| content.members.contains(m));
+            let roles = roles_of(user, &content);
+            if !sits && roles.is_empty() {
+                continue;
+            }
+            let dossier_id = rows::int(&row, "dossier_id")?;
+            let version = rows::int(&row, "version")?;
+            let code = rows::text(&row, "status")?;
+            let status =
+                DecisionStatus::parse(&code).ok_or_else(|| Error::internal(format!("decision status {code}")))?;
+            let lines = signatures_of(&mut connection, dossier_id).await?;
+            let signed = !roles.is_empty() && roles.iter().all(|role| has_signed(&lines, version, *role, &user.id));
+            found.insert(
+                dossier_id,
+                DecisionDue {
+                    dossier_id,
+                    pourvoi: rows::text(&row, "pourvoi")?,
+                    hearing_id: rows::text(&row, "hearing_id")?,
+                    hearing_date: rows::text(&row, "date")?,
+                    chamber: rows::text(&row, "chamber")?,
+                    status,
+                    status_label: status.label_fr().to_owned(),
+                    roles,
+                    version,
+                    signed,
+                    pronouncement: content.pronouncement.clone(),
+                },
+            );
+        }
+        let mut due: Vec<DecisionDue> = found.into_values().collect();
+        due.sort_by(|a, b| (&a.hearing_date, a.dossier_id).cmp(&(&b.hearing_date, b.dossier_id)));
+        Ok(due)
+    }
+}
+
 /// The court's formation code of a decision (`fs`, `f`…) from its hearing's
 /// formation (`decisions::FORMATIONS`).
 fn formation_code(formation: greffe_models::formation::FormationCode) -> &'static str {

@@ -1861,8 +1861,8 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     client.refresh().await.expect("reload");
     wait_for(&client, "#sans-defaut").await;
     click(&client, "#signer").await;
-    wait_for(&client, "#message").await;
-    assert_eq!(text_of(&client, "#message").await, "Version 1 signée.");
+    // The page before said « Version 1 enregistrée. »: wait for the new one.
+    assert_eq!(wait_for_text(&client, "#message", "signée").await, "Version 1 signée.");
     let signatories = text_of(&client, "#signataires").await;
     assert!(signatories.contains("greffier — Greffe civ1 : signé le"), "{signatories}");
     assert_eq!(signatories.matches("en attente").count(), 2, "{signatories}");
@@ -1886,16 +1886,27 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     select(&client, "#remplacant", &replacing).await;
     fill(&client, "#motif-empechement", "admis à la retraite").await;
     click(&client, "#consigner-empechement").await;
-    wait_for(&client, "#message").await;
-    assert!(text_of(&client, "#message").await.starts_with("Empêchement consigné : version 2"));
+    let message = wait_for_text(&client, "#message", "Empêchement consigné").await;
+    assert!(message.starts_with("Empêchement consigné : version 2"), "{message}");
     let page = text_of(&client, "main").await;
     assert!(page.contains("Signature annulée : Greffe civ1 (greffier), version 1"), "{page}");
     assert!(page.contains("admis à la retraite"), "the mention on the decision");
     wait_for(&client, "#sans-defaut").await;
     click(&client, "#signer").await;
-    wait_for(&client, "#message").await;
-    assert_eq!(text_of(&client, "#message").await, "Version 2 signée.");
+    assert_eq!(wait_for_text(&client, "#message", "Version 2").await, "Version 2 signée.");
+    click(&client, "#changements-2 > summary").await;
+    let changed = wait_for_text(&client, "#changements-2", "Signataires empêchés").await;
+    assert!(changed.contains("admis à la retraite"), "{changed}");
     look_at(&client, "decision-signataire-empeche").await;
+
+    // « Mes dossiers »: the greffier's signature given, the others awaited.
+    client.goto(&format!("{base}/portail/a-faire")).await.expect("goto");
+    wait_for(&client, "#table-a-faire").await;
+    let due = text_of(&client, "#table-a-faire").await;
+    assert!(due.contains(&content.pourvoi) && due.contains("signée par vous"), "{due}");
+    look_at(&client, "mes-dossiers").await;
+    client.goto(&format!("{base}/portail/dossiers/{dossier}/decision")).await.expect("goto");
+    wait_for(&client, "#signataires").await;
 
     // The member who replaces the president and the rapporteur sign through
     // the API with their own tokens: the last signature seals the arrêt.

@@ -13,10 +13,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use greffe_models::access::Operation;
-use greffe_models::decision::{DecisionContent, DecisionStatus, SittingRecord};
+use greffe_models::decision::{DecisionContent, DecisionStatus, FieldChange, SittingRecord};
 use greffe_models::signature::SignedDecision;
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace, HearingSitting};
-use greffe_store::decision_signatures::roles_of;
+use greffe_store::decision_signatures::{DecisionDue, roles_of};
 
 use super::AppState;
 use super::dossiers::readable;
@@ -148,6 +148,22 @@ pub async fn decision_version(
     Ok(tagged(StatusCode::OK, version, &content))
 }
 
+/// What version `version` of the decision changed from the one before,
+/// field by field (`[]` for the first version).
+#[utoipa::path(get, path = "/dossiers/{id}/decision/versions/{version}/changes", tag = "décisions", security(("token" = [])),
+    params(("id" = i64, Path, description = "Dossier"), ("version" = i64, Path, description = "Version, from 1")),
+    responses((status = 200, body = Vec<FieldChange>), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn decision_changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<Vec<FieldChange>>> {
+    let current = decision_in_scope(&state, &caller, &id).await?;
+    let version = super::extract::numeric_id(&version, "version")?;
+    Ok(Json(state.store.decision_changes(current.dossier_id, version).await?))
+}
+
 /// Signs the decision's current version (`If-Match`) in every capacity the
 /// caller holds on it — president, rapporteur, greffier — with his own key;
 /// refused while the decision has defects. The last signature seals it.
@@ -220,6 +236,17 @@ pub async fn signed_decision(
     let current = decision_in_scope(&state, &caller, &id).await?;
     let signed = state.store.signed_decision(state.today(), current.dossier_id).await?;
     Ok(tagged(StatusCode::OK, signed.version, &signed))
+}
+
+/// The decisions not yet rendered in which the caller has a part (a
+/// magistrate: every held hearing he sat on, every decision naming him; a
+/// greffier: the decisions naming him), each with the capacities he signs
+/// in and whether he has signed: what is due of him.
+#[utoipa::path(get, path = "/me/decisions", tag = "décisions", security(("token" = [])),
+    responses((status = 200, body = Vec<DecisionDue>), (status = 403, body = Problem)))]
+pub async fn my_decisions(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DecisionDue>>> {
+    caller.require(Operation::DraftDecision)?;
+    Ok(Json(state.store.decisions_due(state.today(), &caller.0).await?))
 }
 
 /// The signers' public keys (user id → Ed25519 key, hexadecimal), against

@@ -61,12 +61,13 @@ struct SignatoryLine {
     given: Option<String>,
 }
 
-/// A saved version.
+/// A saved version, and what it changed from the one before.
 struct VersionLine {
     version: i64,
     saved_by: String,
     saved_at: String,
     sha256: String,
+    changes: Vec<greffe_models::decision::FieldChange>,
 }
 
 #[derive(Template)]
@@ -128,6 +129,18 @@ pub struct Done {
     fait: Option<String>,
 }
 
+/// What each saved version changed from the one before.
+async fn changes_of(
+    state: &AppState,
+    workspace: &DecisionWorkspace,
+) -> Result<BTreeMap<i64, Vec<greffe_models::decision::FieldChange>>, Error> {
+    let mut changes = BTreeMap::new();
+    for version in workspace.versions.iter().map(|v| v.version).filter(|v| *v > 1) {
+        changes.insert(version, state.store.decision_changes(workspace.dossier_id, version).await?);
+    }
+    Ok(changes)
+}
+
 async fn names(state: &AppState) -> Result<BTreeMap<String, String>, Error> {
     Ok(state.store.magistrates(None).await?.into_iter().map(|m| (m.magistrate.id, m.magistrate.name)).collect())
 }
@@ -184,6 +197,7 @@ fn page_of(
     member: &Member,
     workspace: &DecisionWorkspace,
     names: &BTreeMap<String, String>,
+    changes: &BTreeMap<i64, Vec<greffe_models::decision::FieldChange>>,
     fields: &Fields,
     problems: Problems,
     flash: Option<String>,
@@ -301,6 +315,7 @@ fn page_of(
                 saved_by: v.saved_by.clone(),
                 saved_at: instant_fr(&v.saved_at),
                 sha256: v.sha256.chars().take(16).collect(),
+                changes: changes.get(&v.version).cloned().unwrap_or_default(),
             })
             .collect(),
         problems,
@@ -387,7 +402,8 @@ pub async fn page(
             ),
             _ => format!("Version {} enregistrée.", workspace.version),
         });
-        Ok::<_, Error>(page_of(&member, &workspace, &names, &Fields::empty(), Problems::empty(), flash))
+        let changes = changes_of(&state, &workspace).await?;
+        Ok::<_, Error>(page_of(&member, &workspace, &names, &changes, &Fields::empty(), Problems::empty(), flash))
     }
     .await;
     match result {
@@ -450,6 +466,87 @@ fn posted_content(fields: &Fields, workspace: &DecisionWorkspace) -> Result<Deci
 /// The lateness the greffe recorded, as a new version keeps it.
 fn lateness_of(workspace: &DecisionWorkspace) -> BTreeMap<String, String> {
     workspace.memoires.iter().filter_map(|m| m.lateness.clone().map(|reason| (m.rule.clone(), reason))).collect()
+}
+
+/// A decision due, as « mes dossiers » lists it.
+struct DueLine {
+    dossier_id: i64,
+    pourvoi: String,
+    hearing_id: String,
+    hearing: String,
+    roles: String,
+    status: &'static str,
+    due: String,
+    urgent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "decisions_due.html")]
+struct DecisionsDuePage {
+    member: Option<HeaderMember>,
+    lines: Vec<DueLine>,
+    to_sign: usize,
+    to_draft: usize,
+}
+
+/// Where the path of « mes dossiers » is.
+pub const DUE_HOME: &str = "/portail/a-faire";
+
+/// What `due` asks of its reader, and whether it waits on him.
+fn what_is_due(due: &greffe_store::decision_signatures::DecisionDue) -> (String, bool) {
+    let rapporteur = due.roles.contains(&SignatoryRole::Rapporteur);
+    match due.status {
+        DecisionStatus::ToDraft | DecisionStatus::Drafted if rapporteur => ("rédiger le projet".into(), true),
+        DecisionStatus::ToDraft | DecisionStatus::Drafted => ("projet en rédaction".into(), false),
+        DecisionStatus::Signed => (
+            format!("scellée, prononcé le {}", due.pronouncement.as_deref().map(date_fr).unwrap_or_else(|| "—".into())),
+            false,
+        ),
+        _ if due.roles.is_empty() => ("délibéré en cours".into(), false),
+        _ if due.signed => ("signée par vous — attente des autres signatures".into(), false),
+        _ => (format!("signer la version {}", due.version), true),
+    }
+}
+
+/// `GET /portail/a-faire`: the member's « mes dossiers » — the decisions
+/// not yet rendered in which he has a part, and what is due of him.
+pub async fn due(State(state): State<AppState>, member: Member) -> Response {
+    let result = async {
+        member.caller().require(Operation::DraftDecision)?;
+        let due = state.store.decisions_due(state.today(), &member.session.user).await?;
+        Ok::<_, Error>(due)
+    }
+    .await;
+    let due = match result {
+        Ok(due) => due,
+        Err(error) => return failure_as(&member, &error),
+    };
+    let lines: Vec<DueLine> = due
+        .iter()
+        .map(|d| {
+            let (what, urgent) = what_is_due(d);
+            DueLine {
+                dossier_id: d.dossier_id,
+                pourvoi: d.pourvoi.clone(),
+                hearing_id: d.hearing_id.clone(),
+                hearing: format!("{} ({})", date_fr(&d.hearing_date), d.chamber),
+                roles: if d.roles.is_empty() {
+                    "membre de la formation".into()
+                } else {
+                    d.roles.iter().map(|r| r.label_fr()).collect::<Vec<_>>().join(", ")
+                },
+                status: d.status.label_fr(),
+                due: what,
+                urgent,
+            }
+        })
+        .collect();
+    let to_sign = lines.iter().filter(|l| l.urgent && l.due.starts_with("signer")).count();
+    let to_draft = lines.iter().filter(|l| l.urgent && l.due.starts_with("rédiger")).count();
+    render(
+        &DecisionsDuePage { member: Some(HeaderMember::of(&member, DUE_HOME)), lines, to_sign, to_draft },
+        StatusCode::OK,
+    )
 }
 
 /// `GET /portail/dossiers/{id}/arret.pdf`: the sealed arrêt, to whom
@@ -521,7 +618,8 @@ pub async fn save(State(state): State<AppState>, member: Member, Path(raw_id): P
         Err(error) => return failure_as(&member, &error),
     };
     let redraw = |problems: Problems, workspace: &DecisionWorkspace, names: &BTreeMap<String, String>| {
-        render(&page_of(&member, workspace, names, &fields, problems, None), StatusCode::UNPROCESSABLE_ENTITY)
+        let changes = BTreeMap::new();
+        render(&page_of(&member, workspace, names, &changes, &fields, problems, None), StatusCode::UNPROCESSABLE_ENTITY)
     };
     let names = match names(&state).await {
         Ok(names) => names,

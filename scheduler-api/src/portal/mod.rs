@@ -130,6 +130,7 @@ pub fn router() -> Router<AppState> {
         .route("/portail/dossiers/{id}/decision/signer", post(decision::sign))
         .route("/portail/dossiers/{id}/decision/empechement", post(decision::prevent))
         .route("/portail/dossiers/{id}/arret.pdf", get(decision::arret_pdf))
+        .route(decision::DUE_HOME, get(decision::due))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/audiences/{id}/role.pdf", get(hearings::roll_pdf))
         .route("/portail/audiences/{id}/composition.pdf", get(hearings::composition_pdf))

@@ -58,8 +58,9 @@ impl HeaderMember {
         let role = session.user.role;
         let searches = visibility.allows(role, View::Dossiers);
         let calendar = visibility.allows(role, View::Published);
-        let entries: [(&'static str, &'static str, Option<Operation>); 9] = [
+        let entries: [(&'static str, &'static str, Option<Operation>); 10] = [
             ("/portail/", "Accueil", None),
+            (super::decision::DUE_HOME, "Mes dossiers", Some(Operation::DraftDecision)),
             ("/portail/dossiers", "Dossiers", None),
             ("/portail/dossiers/nouveau", "Enregistrer un pourvoi", Some(Operation::WriteDossier)),
             ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),

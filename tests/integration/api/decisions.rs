@@ -283,6 +283,35 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     let journal = app.get(&format!("/dossiers/{id}/journal"), &clerk).await;
     assert!(journal.json.as_array().expect("journal").iter().any(|e| e["kind"] == "signatures_voided"));
 
+    // What version 3 changed: the operative part alone.
+    let changes = app.get(&format!("{path}/versions/3/changes"), &rapporteur).await;
+    assert_eq!(changes.status, StatusCode::OK, "{}", changes.json);
+    assert_eq!(
+        changes.json.as_array().map(|c| c.iter().map(|c| c["field"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!("Dispositif")]),
+        "{}",
+        changes.json
+    );
+    assert_eq!(changes.json[0]["after"], "REJETTE le pourvoi ; dépens au demandeur.");
+
+    // « Mes dossiers »: the president has this decision to sign, the
+    // magistrate who did not sit has nothing of it.
+    let mine = |token: String| {
+        let app = &app;
+        async move {
+            let due = app.get("/me/decisions", &token).await;
+            assert_eq!(due.status, StatusCode::OK, "{}", due.json);
+            due.json.as_array().cloned().unwrap_or_default().into_iter().find(|d| d["dossier_id"] == id)
+        }
+    };
+    let due = mine(president.clone()).await.expect("the president's");
+    assert_eq!(
+        (due["roles"].clone(), due["signed"].clone(), due["status"].clone()),
+        (json!(["president"]), json!(false), json!("deliberated")),
+        "{due}"
+    );
+    assert!(mine(other.clone()).await.is_none(), "civ1-c2 did not sit");
+
     // All three sign version 3: sealed.
     for token in [&president, &rapporteur, &clerk] {
         let reply = app.call(Method::POST, &signatures, Some(token), &[("if-match", "\"3\"")], None).await;
@@ -290,6 +319,8 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     }
     let sealed = app.get(&path, &clerk).await;
     assert_eq!(sealed.json["status"], "signed");
+    let due = mine(president.clone()).await.expect("until rendered");
+    assert_eq!((due["signed"].clone(), due["status"].clone()), (json!(true), json!("signed")), "{due}");
     // Sealed at the last signature: the arrêt kept, its hash journaled.
     let pdf_sha256 = sealed.json["seal"]["pdf_sha256"].as_str().expect("sealed").to_owned();
     assert_eq!(sealed.json["seal"]["version"], 3);
