@@ -414,21 +414,38 @@ pub struct FieldChange {
 impl DecisionContent {
     /// What differs from `before`, field by field, in the order of the
     /// decision: the composition, the text (each ground apart), the
-    /// prevented signatories.
+    /// prevented signatories. Magistrates are written by their ids.
     pub fn changes_from(&self, before: &DecisionContent) -> Vec<FieldChange> {
+        self.changes_named(before, &|id: &str| id.to_owned())
+    }
+
+    /// [`Self::changes_from`], each magistrate written as `name` gives him.
+    pub fn changes_named(&self, before: &DecisionContent, name: &dyn Fn(&str) -> String) -> Vec<FieldChange> {
         let list = |items: &[String]| items.join(" ; ");
+        let names = |items: &[String]| items.iter().map(|m| name(m)).collect::<Vec<_>>().join(" ; ");
         let outcome = |o: Option<Outcome>| o.map(|o| o.label_fr().to_owned()).unwrap_or_default();
         let marks = |p: &[PublicationLevel]| p.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+        let who = |role: crate::signature::SignatoryRole, raw: &str| {
+            if role == crate::signature::SignatoryRole::Greffier { raw.to_owned() } else { name(raw) }
+        };
         let prevented = |p: &[PreventedSignatory]| {
             p.iter()
-                .map(|p| format!("{} {} empêché ({}), signe {}", p.role.label_fr(), p.absent, p.reason, p.by))
+                .map(|p| {
+                    format!(
+                        "{} {} empêché ({}), signe {}",
+                        p.role.label_fr(),
+                        who(p.role, &p.absent),
+                        p.reason,
+                        who(p.role, &p.by)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ; ")
         };
         let mut pairs: Vec<(String, String, String)> = vec![
-            ("Président".into(), before.president.clone(), self.president.clone()),
-            ("Composition".into(), list(&before.members), list(&self.members)),
-            ("Rapporteur(s)".into(), list(&before.rapporteurs), list(&self.rapporteurs)),
+            ("Président".into(), name(&before.president), name(&self.president)),
+            ("Composition".into(), names(&before.members), names(&self.members)),
+            ("Rapporteur(s)".into(), names(&before.rapporteurs), names(&self.rapporteurs)),
             ("Greffier".into(), before.greffier.clone(), self.greffier.clone()),
             ("Visas".into(), list(&before.visas), list(&self.visas)),
         ];

@@ -516,12 +516,23 @@ impl Store {
     /// version before it, field by field (the first version: everything it
     /// wrote over the roll's prefill is not listed — there is no before).
     pub async fn decision_changes(&self, id: i64, version: i64) -> Result<Vec<greffe_models::decision::FieldChange>> {
+        self.decision_changes_named(id, version, &|id: &str| id.to_owned()).await
+    }
+
+    /// [`Store::decision_changes`], each magistrate written as `name` gives
+    /// him (the portal: by name).
+    pub async fn decision_changes_named(
+        &self,
+        id: i64,
+        version: i64,
+        name: &(dyn Fn(&str) -> String + Sync),
+    ) -> Result<Vec<greffe_models::decision::FieldChange>> {
         let after = self.decision_version(id, version).await?;
         if version <= 1 {
             return Ok(Vec::new());
         }
         let before = self.decision_version(id, version - 1).await?;
-        Ok(after.changes_from(&before))
+        Ok(after.changes_named(&before, name))
     }
 }
 

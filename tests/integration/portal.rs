@@ -1896,7 +1896,17 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     assert_eq!(wait_for_text(&client, "#message", "Version 2").await, "Version 2 signée.");
     click(&client, "#changements-2 > summary").await;
     let changed = wait_for_text(&client, "#changements-2", "Signataires empêchés").await;
-    assert!(changed.contains("admis à la retraite"), "{changed}");
+    // Named as the court names its magistrates, not by their ids.
+    let name = served
+        .store
+        .magistrates(None)
+        .await
+        .expect("magistrates")
+        .into_iter()
+        .find(|m| m.magistrate.id == replacing)
+        .map(|m| m.magistrate.name)
+        .expect("named");
+    assert!(changed.contains("admis à la retraite") && changed.contains(&format!("signe {name}")), "{changed}");
     look_at(&client, "decision-signataire-empeche").await;
 
     // « Mes dossiers »: the greffier's signature given, the others awaited.

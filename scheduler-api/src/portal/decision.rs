@@ -133,10 +133,12 @@ pub struct Done {
 async fn changes_of(
     state: &AppState,
     workspace: &DecisionWorkspace,
+    names: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<i64, Vec<greffe_models::decision::FieldChange>>, Error> {
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let mut changes = BTreeMap::new();
     for version in workspace.versions.iter().map(|v| v.version).filter(|v| *v > 1) {
-        changes.insert(version, state.store.decision_changes(workspace.dossier_id, version).await?);
+        changes.insert(version, state.store.decision_changes_named(workspace.dossier_id, version, &name).await?);
     }
     Ok(changes)
 }
@@ -402,7 +404,7 @@ pub async fn page(
             ),
             _ => format!("Version {} enregistrée.", workspace.version),
         });
-        let changes = changes_of(&state, &workspace).await?;
+        let changes = changes_of(&state, &workspace, &names).await?;
         Ok::<_, Error>(page_of(&member, &workspace, &names, &changes, &Fields::empty(), Problems::empty(), flash))
     }
     .await;
