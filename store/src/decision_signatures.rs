@@ -489,6 +489,30 @@ pub struct DecisionDue {
     pub pronouncement: Option<String>,
 }
 
+/// A decision due, from a row that names its dossier, pourvoi and hearing.
+fn due_of(
+    row: &sqlx::any::AnyRow,
+    status: DecisionStatus,
+    roles: Vec<SignatoryRole>,
+    version: i64,
+    signed: bool,
+    pronouncement: Option<String>,
+) -> Result<DecisionDue> {
+    Ok(DecisionDue {
+        dossier_id: rows::int(row, "dossier_id")?,
+        pourvoi: rows::text(row, "pourvoi")?,
+        hearing_id: rows::text(row, "hearing_id")?,
+        hearing_date: rows::text(row, "date")?,
+        chamber: rows::text(row, "chamber")?,
+        status,
+        status_label: status.label_fr().to_owned(),
+        roles,
+        version,
+        signed,
+        pronouncement,
+    })
+}
+
 impl Store {
     /// The decisions not yet rendered in which `user` has a part, oldest
     /// hearing first: for a magistrate, the dossiers of every held hearing
@@ -525,23 +549,8 @@ impl Store {
                 if rows::int(&row, "rapporteur")? > 0 {
                     roles.push(SignatoryRole::Rapporteur);
                 }
-                let dossier_id = rows::int(&row, "dossier_id")?;
-                found.insert(
-                    dossier_id,
-                    DecisionDue {
-                        dossier_id,
-                        pourvoi: rows::text(&row, "pourvoi")?,
-                        hearing_id: rows::text(&row, "hearing_id")?,
-                        hearing_date: rows::text(&row, "date")?,
-                        chamber: rows::text(&row, "chamber")?,
-                        status: DecisionStatus::ToDraft,
-                        status_label: DecisionStatus::ToDraft.label_fr().to_owned(),
-                        roles,
-                        version: 0,
-                        signed: false,
-                        pronouncement: None,
-                    },
-                );
+                let due = due_of(&row, DecisionStatus::ToDraft, roles, 0, false, None)?;
+                found.insert(due.dossier_id, due);
             }
         }
         // Saved decisions: read through their text (who sits, who signs).
@@ -571,22 +580,8 @@ impl Store {
                 DecisionStatus::parse(&code).ok_or_else(|| Error::internal(format!("decision status {code}")))?;
             let lines = signatures_of(&mut connection, dossier_id).await?;
             let signed = !roles.is_empty() && roles.iter().all(|role| has_signed(&lines, version, *role, &user.id));
-            found.insert(
-                dossier_id,
-                DecisionDue {
-                    dossier_id,
-                    pourvoi: rows::text(&row, "pourvoi")?,
-                    hearing_id: rows::text(&row, "hearing_id")?,
-                    hearing_date: rows::text(&row, "date")?,
-                    chamber: rows::text(&row, "chamber")?,
-                    status,
-                    status_label: status.label_fr().to_owned(),
-                    roles,
-                    version,
-                    signed,
-                    pronouncement: content.pronouncement.clone(),
-                },
-            );
+            let due = due_of(&row, status, roles, version, signed, content.pronouncement.clone())?;
+            found.insert(dossier_id, due);
         }
         let mut due: Vec<DecisionDue> = found.into_values().collect();
         due.sort_by(|a, b| (&a.hearing_date, a.dossier_id).cmp(&(&b.hearing_date, b.dossier_id)));
