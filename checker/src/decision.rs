@@ -363,11 +363,12 @@ fn outcome(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mut Ve
             format!("« {} » n'est pas une solution de la procédure {}", outcome.label_fr(), facts.nature.label_fr()),
         ));
     }
-    if let Some(allowed) = facts.rules.formations_for(outcome)
-        && !allowed.contains(&facts.formation)
+    if let Some(rule) = facts.rules.formations_for(outcome)
+        && !rule.value.contains(&facts.formation)
     {
-        let allowed: Vec<&str> = allowed.iter().map(|f| f.as_str()).collect();
-        found.push(Defect::new(
+        let allowed: Vec<&str> = rule.value.iter().map(|f| f.as_str()).collect();
+        // The configured rule's own source, and its flag when to confirm.
+        let mut defect = Defect::with_article(
             DefectRule::RestrictedOutcomeFormation,
             format!(
                 "« {} » ne peut être prononcé qu'en formation {} ; l'audience siégeait en {}",
@@ -375,7 +376,10 @@ fn outcome(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mut Ve
                 allowed.join(" ou "),
                 facts.formation.as_str()
             ),
-        ));
+            rule.source.clone(),
+        );
+        defect.to_confirm = !rule.confirmed;
+        found.push(defect);
     }
 }
 

@@ -302,8 +302,17 @@ fn a_non_admission_only_in_the_formation_that_may_declare_it() {
     case.nature = Nature::Civil;
     named.outcome = Some(Outcome::RejetNonMotive);
     assert_eq!(case.rules_broken(&named), vec![]);
-    case.rules.rejection_1014_formations = vec![FormationCode::Section];
+    case.rules.rejection_1014_formations.value = vec![FormationCode::Section];
     assert_eq!(case.rules_broken(&named), vec![DefectRule::RestrictedOutcomeFormation]);
+    // The configured rule's source goes with the defect, flagged while it
+    // is to confirm.
+    let defect = case.defects(&named).remove(0);
+    assert!(defect.article.contains("1014") && defect.to_confirm, "{defect:?}");
+    named.outcome = Some(Outcome::NonAdmission);
+    case.nature = Nature::Penal;
+    case.rules.non_admission_formations.value = vec![FormationCode::Section];
+    let defect = case.defects(&named).remove(0);
+    assert!(defect.article.contains("567-1-1") && !defect.to_confirm, "{defect:?}");
 }
 
 #[test]

@@ -381,7 +381,7 @@ pub(crate) fn worker(args: WorkerArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let runtime = runtime()?;
     let url = settings.database_url.value.clone();
     let worked = runtime.block_on(async {
-        let store = Store::open(&url).await.map_err(failure)?;
+        let store = Store::open(&url).await.map_err(failure)?.with_decision_rules(rules.decisions.clone());
         let _owner = store.own_file().map_err(failure)?;
         let _ = writeln!(io.out, "greffe worker : calculs de « {} »", redact(&url));
         let mut state = AppState::new(store.clone());
@@ -414,7 +414,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     let (url, bind) = (settings.database_url.value.clone(), serve.bind.value);
     let runtime = runtime()?;
     let served = runtime.block_on(async {
-        let store = Store::open(&url).await.map_err(failure)?;
+        let store = Store::open(&url).await.map_err(failure)?.with_decision_rules(rules.decisions.clone());
         // On SQLite, this process alone serves the file (held until exit).
         let _owner = store.own_file().map_err(failure)?;
         let health = store.health().await.map_err(failure)?;

@@ -588,31 +588,42 @@ impl Defect {
     }
 }
 
-/// The configurable part of the decision rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The configurable part of the decision rules: each value with its source
+/// and whether it is confirmed (`decisions` in the rules file, `greffe
+/// instance rules`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRules {
     /// Formations that may declare a civil pourvoi not to call for a
     /// specially reasoned decision (art. 1014 CPC). **To confirm**: the brief
     /// says « typically FR »; the default is FR alone.
-    pub rejection_1014_formations: Vec<FormationCode>,
+    pub rejection_1014_formations: crate::planning::Sourced<Vec<FormationCode>>,
     /// Formations that may declare a criminal pourvoi non admis
     /// (art. 567-1-1 CPP: three magistrates, the formation restreinte).
-    pub non_admission_formations: Vec<FormationCode>,
+    pub non_admission_formations: crate::planning::Sourced<Vec<FormationCode>>,
 }
 
 impl Default for DecisionRules {
     fn default() -> Self {
         Self {
-            rejection_1014_formations: vec![FormationCode::Restreinte],
-            non_admission_formations: vec![FormationCode::Restreinte],
+            rejection_1014_formations: crate::planning::Sourced::new(
+                vec![FormationCode::Restreinte],
+                "art. 1014 CPC (rejet non spécialement motivé) — formation habilitée à confirmer",
+                false,
+            ),
+            non_admission_formations: crate::planning::Sourced::new(
+                vec![FormationCode::Restreinte],
+                "art. 567-1-1 CPP (non-admission par une formation de trois magistrats)",
+                true,
+            ),
         }
     }
 }
 
 impl DecisionRules {
-    /// The formations that may declare `outcome`, when only some may.
-    pub fn formations_for(&self, outcome: Outcome) -> Option<&[FormationCode]> {
+    /// The rule naming the formations that may declare `outcome`, when only
+    /// some may.
+    pub fn formations_for(&self, outcome: Outcome) -> Option<&crate::planning::Sourced<Vec<FormationCode>>> {
         match outcome {
             Outcome::RejetNonMotive => Some(&self.rejection_1014_formations),
             Outcome::NonAdmission => Some(&self.non_admission_formations),

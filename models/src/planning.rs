@@ -36,7 +36,7 @@ pub struct Sourced<T> {
 }
 
 impl<T> Sourced<T> {
-    fn new(value: T, source: &str, confirmed: bool) -> Self {
+    pub(crate) fn new(value: T, source: &str, confirmed: bool) -> Self {
         Self { value, source: source.to_owned(), confirmed }
     }
 }
@@ -63,6 +63,11 @@ pub struct PlanningRules {
     pub priority: Sourced<PriorityRule>,
     /// Hearings a week for a magistrate with no cap recorded.
     pub default_weekly_cap: Sourced<u32>,
+    /// The decision checks' configurable rules (which formations may
+    /// declare a non-admission or a rejection under art. 1014 CPC); absent
+    /// from a file, the built-in ones.
+    #[serde(default)]
+    pub decisions: crate::decision::DecisionRules,
 }
 
 /// Priority = base + per_month × months since registration + circuit bonus
@@ -119,6 +124,7 @@ impl Default for PlanningRules {
                 true,
             ),
             default_weekly_cap: Sourced::new(3, "convention d'organisation des chambres — à confirmer", false),
+            decisions: crate::decision::DecisionRules::default(),
         }
     }
 }

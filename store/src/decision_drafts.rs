@@ -329,7 +329,7 @@ impl Store {
     /// the hearing's record; with its defects on `today`.
     pub async fn decision_workspace(&self, today: Date, id: i64) -> Result<DecisionWorkspace> {
         let mut connection = self.pool().acquire().await?;
-        workspace_in(&mut connection, today, id).await
+        workspace_in(&mut connection, &self.decision_rules, today, id).await
     }
 
     /// Saves a version of dossier `id`'s decision over version `expected`
@@ -476,7 +476,7 @@ impl Store {
         .await?;
         // A change after a signature voids it, and says so.
         void_before(&mut write.tx, actor, id, version).await?;
-        let saved = workspace_in(&mut write.tx, today, id).await?;
+        let saved = workspace_in(&mut write.tx, &self.decision_rules, today, id).await?;
         write.commit().await?;
         Ok(saved)
     }
@@ -545,7 +545,12 @@ fn is_memoire(event: EventType) -> bool {
 }
 
 /// The decision of dossier `id` on `today` (see [`Store::decision_workspace`]).
-pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id: i64) -> Result<DecisionWorkspace> {
+pub(crate) async fn workspace_in(
+    connection: &mut AnyConnection,
+    rules: &DecisionRules,
+    today: Date,
+    id: i64,
+) -> Result<DecisionWorkspace> {
     let dossier = dossiers::get_in(&mut *connection, id).await?;
     let heard = heard_at(&mut *connection, id, today).await?;
     let sitting = sitting_of(&mut *connection, &heard.hearing_id).await?;
@@ -621,7 +626,6 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
     );
     let nature = record.nature;
     let parties: Vec<NamedParty> = record.parties.iter().map(NamedParty::from).collect();
-    let rules = DecisionRules::default();
     let facts = DecisionFacts {
         nature,
         pourvoi: &record.pourvoi,
@@ -641,7 +645,7 @@ pub(crate) async fn workspace_in(connection: &mut AnyConnection, today: Date, id
         memoires: &memoire_facts,
         notices: &notices,
         place: PLACES[0],
-        rules: &rules,
+        rules,
     };
     let mut defects = defects(&content, &facts);
     // A bench the rules cannot read is not a lawful one.

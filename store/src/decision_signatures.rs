@@ -184,7 +184,7 @@ impl Store {
         expected: i64,
     ) -> Result<DecisionWorkspace> {
         let mut write = self.write().await?;
-        let current = workspace_in(&mut write.tx, today, id).await?;
+        let current = workspace_in(&mut write.tx, &self.decision_rules, today, id).await?;
         if current.version != expected {
             return Err(Error::VersionMismatch { current: current.version });
         }
@@ -275,7 +275,7 @@ impl Store {
             .bind(id)
             .execute(&mut *write.tx)
             .await?;
-        let signed = workspace_in(&mut write.tx, today, id).await?;
+        let signed = workspace_in(&mut write.tx, &self.decision_rules, today, id).await?;
         write.commit().await?;
         Ok(signed)
     }
@@ -284,7 +284,7 @@ impl Store {
     /// refused until every signatory has signed.
     pub async fn signed_decision(&self, today: greffe_models::Date, id: i64) -> Result<SignedDecision> {
         let mut connection = self.pool().acquire().await?;
-        let current = workspace_in(&mut connection, today, id).await?;
+        let current = workspace_in(&mut connection, &self.decision_rules, today, id).await?;
         if current.status != DecisionStatus::Signed && current.status != DecisionStatus::Rendered {
             return Err(Error::conflict(
                 ErrorCode::ForbiddenTransition,

@@ -126,6 +126,8 @@ pub struct Store {
     /// The SQLite database file (`None` on PostgreSQL and in memory).
     file: Option<std::path::PathBuf>,
     today: Option<Date>,
+    /// The decision checks' configurable rules (the service's rules file).
+    decision_rules: Arc<greffe_models::decision::DecisionRules>,
 }
 
 /// A write transaction: commit it, or drop it to roll back.
@@ -210,9 +212,25 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(|error| Error::internal(format!("migration: {error}")))?;
-        let store = Self { pool, backend, writer: Arc::new(Mutex::new(())), blobs, file, today: None };
+        let store = Self {
+            pool,
+            backend,
+            writer: Arc::new(Mutex::new(())),
+            blobs,
+            file,
+            today: None,
+            decision_rules: Arc::default(),
+        };
         dossiers::fill_lawyer_keys(&store).await?;
         Ok(store)
+    }
+
+    /// The same store with the decision checks' rules of the service's
+    /// rules file (`PlanningRules::decisions`) instead of the built-in ones.
+    #[must_use]
+    pub fn with_decision_rules(mut self, rules: greffe_models::decision::DecisionRules) -> Self {
+        self.decision_rules = Arc::new(rules);
+        self
     }
 
     /// The same store on a fixed day: what it checks against "today" (no

@@ -233,6 +233,34 @@ fn complete(mut content: Value, operative: &str) -> Value {
     content
 }
 
+async fn the_courts_rules_file_says_which_formations_may_reject_under_1014(app: TestApp) {
+    let Published { clerk, dossiers, .. } = published(&app).await;
+    let app = after_the_hearings(app);
+    let rapporteur = app.user("mag-civ1-c1", "magistrat", &["civ1"], Some("civ1-c1")).await;
+    let id = dossiers[0];
+    let path = format!("/dossiers/{id}/decision");
+    heard_and_recorded(&app, &clerk, "greffe2-civ1", id).await;
+    let mut content = complete(app.get(&path, &rapporteur).await.json["content"].clone(), "REJETTE le pourvoi.");
+    content["outcome"] = json!("rejet_non_motive");
+    // The built-in rules: FR may (the hearing sat in FR).
+    let saved = app.write(Method::PUT, &path, &rapporteur, "\"0\"", json!({"content": content})).await;
+    assert_eq!(rules(&saved.json), Vec::<String>::new(), "{}", saved.json["defects"]);
+    // A court whose rules file gives the 1014 rejection to FS alone: the
+    // same decision has a defect, with the file's source, flagged.
+    let mut court = greffe_models::decision::DecisionRules::default();
+    court.rejection_1014_formations.value = vec![greffe_models::formation::FormationCode::Section];
+    court.rejection_1014_formations.source = "délibération de la chambre (art. 1014 CPC)".into();
+    let mut state = AppState::new(app.store.clone().with_decision_rules(court));
+    state.pinned_day = Some(AFTER.parse().expect("a day"));
+    let app = app.with_state(state);
+    let read = app.get(&path, &rapporteur).await;
+    assert_eq!(rules(&read.json), ["restricted_outcome_formation"], "{}", read.json["defects"]);
+    let defect = &read.json["defects"][0];
+    assert_eq!(defect["article"], "délibération de la chambre (art. 1014 CPC)");
+    assert_eq!(defect["to_confirm"], true);
+}
+both_backends!(the_courts_rules_file_says_which_formations_may_reject_under_1014);
+
 async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: TestApp) {
     let Published { president, clerk, dossiers, .. } = published(&app).await;
     let app = after_the_hearings(app);
