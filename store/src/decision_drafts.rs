@@ -235,7 +235,8 @@ impl Store {
     /// `expected`, 0 for the first). The hearing must have been held and
     /// its bench published; the record is checked against that bench
     /// (every member sat or is replaced, with the reason) and the
-    /// magistrates it names exist. Journaled.
+    /// magistrates it names exist. Journaled; the roll's dossiers move to
+    /// `heard` (in deliberation).
     pub async fn record_sitting(
         &self,
         actor: &str,
@@ -320,6 +321,16 @@ impl Store {
             ),
         )
         .await?;
+        // The hearing held: its dossiers are in deliberation (`heard`) until
+        // their decision is rendered; one sent back to a later roll by a
+        // new publication is `scheduled` again.
+        let roll: Vec<i64> = sqlx::query_scalar("SELECT dossier_id FROM hearing_roll WHERE hearing_id = $1")
+            .bind(hearing_id)
+            .fetch_all(&mut *write.tx)
+            .await?;
+        for dossier_id in roll {
+            super::plans::move_status(&mut write.tx, dossier_id, greffe_models::registry::DossierStatus::Heard).await?;
+        }
         let recorded = sitting_of(&mut write.tx, hearing_id).await?;
         write.commit().await?;
         Ok(recorded)

@@ -798,7 +798,7 @@ pub(crate) async fn published_bench(
 
 /// Moves a dossier to `status` when the status machine allows it (a
 /// dossier already there, or whose status does not lead there, is left).
-async fn move_status(connection: &mut AnyConnection, dossier_id: i64, status: DossierStatus) -> Result<()> {
+pub(crate) async fn move_status(connection: &mut AnyConnection, dossier_id: i64, status: DossierStatus) -> Result<()> {
     let current: Option<String> = sqlx::query_scalar("SELECT status FROM dossiers WHERE id = $1")
         .bind(dossier_id)
         .fetch_optional(&mut *connection)

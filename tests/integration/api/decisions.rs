@@ -440,7 +440,7 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     let pronounced: greffe_models::Date = AFTER.parse().expect("a day");
     let early = app.store.render_due_decisions(pronounced - chrono::Duration::days(1)).await.expect("pass");
     assert_eq!(early, greffe_store::decision_signatures::Rendering::default(), "not before its date");
-    assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "scheduled");
+    assert_eq!(app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"], "heard", "in deliberation");
     let notifications = async || {
         let tasks = app.store.notice_tasks("civ1").await.expect("tasks");
         let mut rows = Vec::new();
