@@ -182,7 +182,17 @@ impl Templates {
         let renderer = Renderer::new(self.clone());
         for (kind, data) in samples {
             let meta = Meta { ident: "verification".into(), date: chrono::NaiveDate::default() };
-            renderer.render(*kind, data, &meta)?;
+            let bytes = renderer.render(*kind, data, &meta)?;
+            // The arrêt is sealed in place of its mark: a template that
+            // drops the mark could never be sealed.
+            if let (Kind::Arret, Some(mark)) = (kind, data["sceau"].as_str())
+                && !bytes.windows(mark.len()).any(|w| w == mark.as_bytes())
+            {
+                return Err(DocumentError::plain(
+                    kind.template(),
+                    "l'arrêt ne porte pas la marque du sceau : garder la ligne `#set document(keywords: (d.sceau,))`",
+                ));
+            }
         }
         Ok(())
     }
@@ -580,6 +590,19 @@ mod tests {
         // Accents, ligatures and the French quotation marks print.
         data["parties"] = serde_json::json!(["Mme Éloïse Œuvray-Ça « dite » Zoé", "Ørsted Ångström Łódź"]);
         Renderer::default().render(Kind::CertificatNonPourvoi, &data, &meta()).expect("renders");
+    }
+
+    #[test]
+    fn a_courts_arret_without_the_seals_mark_is_refused_at_start() {
+        let samples = [(Kind::Arret, sample(Kind::Arret))];
+        Templates::embedded().check(&samples).expect("greffe's own keeps the mark");
+        let mut templates = Templates::embedded();
+        let arret = EMBEDDED.iter().find(|(name, _)| *name == "arret.typ").map(|(_, text)| *text).unwrap_or_default();
+        let without = arret.replace("#set document(keywords: (d.sceau,))", "");
+        templates.set("arret.typ", without).expect("a known template");
+        let error = templates.check(&samples).expect_err("refused");
+        assert_eq!(error.template, "arret.typ");
+        assert!(error.message.contains("sceau"), "{error}");
     }
 
     #[test]
