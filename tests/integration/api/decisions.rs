@@ -378,60 +378,37 @@ async fn the_signatories_sign_and_the_signed_decision_verifies_offline(app: Test
     assert_eq!(keys.json.as_object().map(|k| k.len()), Some(4), "three signers and the seal: {}", keys.json);
     let dir = tempfile::tempdir().expect("directory");
     let (file, keys_file) = (dir.path().join("decision.json"), dir.path().join("cles.json"));
+    // `greffe decision verify FILE --keys cles.json`, offline.
+    let verify = |path: &std::path::Path| {
+        crate::helpers::greffe(&["decision", "verify", &path.to_string_lossy(), "--keys", &keys_file.to_string_lossy()])
+    };
     std::fs::write(&file, bundle.json.to_string()).expect("written");
     std::fs::write(&keys_file, keys.json.to_string()).expect("written");
-    let run = crate::helpers::greffe(&[
-        "decision",
-        "verify",
-        &file.to_string_lossy(),
-        "--keys",
-        &keys_file.to_string_lossy(),
-    ]);
+    let run = verify(&file);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(run.out.contains("vérifiée") && run.out.matches("signature valide").count() == 3, "{}", run.out);
     let mut tampered = bundle.json.clone();
     tampered["content"]["operative"] = json!("CASSE ET ANNULE");
     std::fs::write(&file, tampered.to_string()).expect("written");
-    let run = crate::helpers::greffe(&[
-        "decision",
-        "verify",
-        &file.to_string_lossy(),
-        "--keys",
-        &keys_file.to_string_lossy(),
-    ]);
+    let run = verify(&file);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.err.contains("NON VÉRIFIÉE") && run.err.contains("modifié"), "{}", run.err);
     // The sealed arrêt verifies; one byte changed anywhere, and it does not.
     let pdf_file = dir.path().join("arret.pdf");
     std::fs::write(&pdf_file, &arret.bytes).expect("written");
-    let verify_pdf = || {
-        crate::helpers::greffe(&[
-            "decision",
-            "verify",
-            &pdf_file.to_string_lossy(),
-            "--keys",
-            &keys_file.to_string_lossy(),
-        ])
-    };
-    let run = verify_pdf();
+    let run = verify(&pdf_file);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(run.out.contains(&format!("dossier {id}, version 3")) && run.out.contains("PDF intact"), "{}", run.out);
     let mut tampered_pdf = arret.bytes.clone();
     let middle = tampered_pdf.len() / 2;
     tampered_pdf[middle] ^= 0x01;
     std::fs::write(&pdf_file, &tampered_pdf).expect("written");
-    let run = verify_pdf();
+    let run = verify(&pdf_file);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.err.contains("NON VÉRIFIÉ") && run.err.contains("modifié après son scellement"), "{}", run.err);
     // Keys that are not an object of keys: refused as such, naming the file.
     std::fs::write(&keys_file, "[1, 2]").expect("written");
-    let run = crate::helpers::greffe(&[
-        "decision",
-        "verify",
-        &file.to_string_lossy(),
-        "--keys",
-        &keys_file.to_string_lossy(),
-    ]);
+    let run = verify(&file);
     assert_eq!(run.code, 2, "{}{}", run.out, run.err);
     assert!(run.err.contains("clés publiques illisibles") && run.err.contains("cles.json"), "{}", run.err);
 
