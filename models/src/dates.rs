@@ -24,6 +24,14 @@ pub enum DateError {
         last = crate::calendar::LAST_YEAR
     )]
     OutsideCalendar(String),
+    /// A day of the calendar too late for an act: the deadlines it opens
+    /// would end past the calendar ([`ACT_LAST_YEAR`]).
+    #[error(
+        "date d'acte « {0} » trop tardive : les délais qu'il ouvre sortiraient du calendrier pris en charge (actes des années {first} à {last})",
+        first = crate::calendar::FIRST_YEAR,
+        last = ACT_LAST_YEAR
+    )]
+    ActTooLate(String),
 }
 
 impl DateError {
@@ -36,6 +44,9 @@ impl DateError {
                 crate::calendar::FIRST_YEAR,
                 crate::calendar::LAST_YEAR
             ),
+            Self::ActTooLate(_) => {
+                format!("donner une date d'acte du {}-01-01 au {ACT_LAST_YEAR}-12-31", crate::calendar::FIRST_YEAR)
+            }
         }
     }
 }
@@ -83,6 +94,21 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| DateError::Malformed(raw.to_owned()))?;
     if within_calendar(date) { Ok(date) } else { Err(DateError::OutsideCalendar(raw.to_owned())) }
 }
+
+/// The last year an act of the journal may be dated: the deadlines an act
+/// opens — chained, with the longest distance extension — end within ten
+/// years (a test of the catalogue holds it), so they stay in the calendar.
+pub const ACT_LAST_YEAR: i32 = crate::calendar::LAST_YEAR - 10;
+
+/// An act's date ([`parse_date`], and no later than [`ACT_LAST_YEAR`]).
+pub fn parse_act_date(raw: &str) -> Result<Date, DateError> {
+    let date = parse_date(raw)?;
+    if date.year() <= ACT_LAST_YEAR { Ok(date) } else { Err(DateError::ActTooLate(raw.to_owned())) }
+}
+
+/// An act's date (years 1900 to [`ACT_LAST_YEAR`]) as a JSON Schema
+/// pattern, narrower than [`CALENDAR_DATE_PATTERN`].
+pub const ACT_DATE_PATTERN: &str = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|2190)-[0-9]{2}-[0-9]{2}$";
 
 /// JSON keys and query parameters that hold a date, in every body and query
 /// of the API (a test holds this list equal to the dates of the OpenAPI
@@ -340,6 +366,15 @@ mod tests {
             prop_assume!(raw.len() == 10);
             prop_assert_eq!(pattern.is_match(&raw), within_calendar(date), "{}", raw);
             prop_assert_eq!(outside_calendar(&raw).is_none(), within_calendar(date), "{}", raw);
+        }
+
+        #[test]
+        fn the_documented_act_pattern_is_the_acts_years(offset in -800_000i64..800_000) {
+            let date = d("2000-01-01") + chrono::Duration::days(offset);
+            let raw = date.format("%Y-%m-%d").to_string();
+            let pattern = regex::Regex::new(ACT_DATE_PATTERN).expect("pattern compiles");
+            prop_assume!(raw.len() == 10);
+            prop_assert_eq!(pattern.is_match(&raw), parse_act_date(&raw).is_ok(), "{}", raw);
         }
     }
 

@@ -158,8 +158,9 @@ pub struct EventInput {
     /// `demande_aide_juridictionnelle`, `notification`, `jonction`…).
     #[serde(rename = "type")]
     pub kind: String,
-    /// Date of the event (YYYY-MM-DD).
-    #[schema(format = Date)]
+    /// Date of the event (YYYY-MM-DD), in years 1900 to 2190: the deadlines
+    /// it opens must end within the calendar (to 2200).
+    #[schema(format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|2190)-[0-9]{2}-[0-9]{2}$")]
     pub date: String,
     /// The party concerned (`demandeur`, `defendeur`), for legal aid and mémoires.
     #[serde(default)]
@@ -654,7 +655,9 @@ pub async fn event_in(
             "utiliser POST /dossiers/{id}/decision",
         ));
     }
-    let date = date_field("date", &event.date)?;
+    // An act's date: the deadlines it opens must end in the calendar.
+    let date = greffe_models::dates::parse_act_date(&event.date)
+        .map_err(|error| Error::invalid("date", error.to_string(), error.fix()))?;
     let party = match event.party.as_deref() {
         None => None,
         Some(p) if PartyRole::SIDES.iter().any(|side| side.as_str() == p) => Some(p.to_owned()),

@@ -467,7 +467,34 @@ impl fmt::Display for Actor {
 
 #[cfg(test)]
 mod tests {
-    use super::EventType;
+    use super::{Catalogue, EventType, Unit};
+
+    /// An act may be dated up to `dates::ACT_LAST_YEAR`, ten years before
+    /// the calendar ends, because every deadline it can open ends within
+    /// them: even a chain through every rule of the catalogue, each counted
+    /// at its longest version plus the longest distance extension (two
+    /// months) and a month more for days, prorogations and a weekend.
+    #[test]
+    fn every_deadline_an_act_opens_ends_within_the_ten_years_kept_before_the_calendar_ends() {
+        let months: u32 = Catalogue::embedded()
+            .rules()
+            .iter()
+            .map(|rule| {
+                let longest = rule
+                    .versions
+                    .iter()
+                    .map(|version| match version.unit {
+                        Unit::Months => version.amount,
+                        Unit::Days | Unit::JoursFrancs => version.amount.div_ceil(28),
+                    })
+                    .max()
+                    .unwrap_or(0);
+                longest + 2 + 1
+            })
+            .sum();
+        let kept = 12 * (crate::calendar::LAST_YEAR - crate::dates::ACT_LAST_YEAR);
+        assert!(i64::from(months) <= i64::from(kept), "{months} months of deadlines, {kept} kept");
+    }
 
     #[test]
     fn event_codes_are_the_serde_names_and_round_trip() {

@@ -374,8 +374,11 @@ fn constrain_strings(schema: &mut utoipa::openapi::schema::Schema, multiline: bo
             let date = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
             if is_string && date {
                 // A date of the calendar the rules are computed on
-                // (`models::dates`, refused outside by `json_body`, `Params`).
-                object.pattern = Some(greffe_models::dates::CALENDAR_DATE_PATTERN.to_owned());
+                // (`models::dates`, refused outside by `json_body`, `Params`),
+                // or an act's, narrower (`models::dates::ACT_DATE_PATTERN`).
+                if object.pattern.as_deref() != Some(greffe_models::dates::ACT_DATE_PATTERN) {
+                    object.pattern = Some(greffe_models::dates::CALENDAR_DATE_PATTERN.to_owned());
+                }
             } else if is_string && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
                 object.pattern = Some((if multiline { &*MULTI_LINE } else { &*ONE_LINE }).clone());
             }

@@ -423,6 +423,14 @@ async fn dates_lie_in_the_calendar_the_rules_are_computed_on(app: TestApp) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
     assert_eq!(refused.json["field"], "date");
     assert!(refused.json["message"].as_str().unwrap_or("").contains("1900 à 2200"), "{}", refused.json);
+    // A day of the calendar whose deadlines would end past it: an act is
+    // dated no later than 2190, as the document's pattern says.
+    let late = json!({"type": "signification_decision", "date": "2200-12-08"});
+    let refused = app.write(Method::POST, &format!("/dossiers/{id}/events"), &clerk, &etag, late).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["field"], "date");
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("1900 à 2190"), "{}", refused.json);
+    assert!(refused.json["action"].as_str().unwrap_or("").contains("2190-12-31"), "{}", refused.json);
     let absence = json!({"id": "civ1-c8", "name": "Magistrat", "role": "conseiller", "chamber": "civ1", "rank": 1,
         "weekly_cap": 2, "absences": [{"from": "2027-01-04", "to": "2201-01-01"}]});
     let refused = app.post("/magistrates", &app.admin, absence).await;

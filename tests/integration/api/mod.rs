@@ -768,11 +768,15 @@ fn the_dates_of_the_document_are_the_dates_the_service_bounds() {
     assert!(*START_YEARS.start() >= 1900 && *START_YEARS.end() <= 2200);
     for (name, patterns) in &found {
         for pattern in patterns {
-            let narrower = name == "start" && pattern == START_PATTERN;
+            let narrower = (name == "start" && pattern == START_PATTERN)
+                || (name == "date" && pattern == greffe_models::dates::ACT_DATE_PATTERN);
             assert!(pattern == greffe_models::dates::CALENDAR_DATE_PATTERN || narrower, "{name}: {pattern}");
         }
     }
     assert!(found["start"].iter().any(|p| p == START_PATTERN), "the scenario's start states its years");
+    // An event's date states the acts' years (models::dates::parse_act_date).
+    let event = &document["components"]["schemas"]["EventInput"]["properties"]["date"]["pattern"];
+    assert_eq!(event.as_str(), Some(greffe_models::dates::ACT_DATE_PATTERN));
 }
 
 /// The demonstration court: seeded through the store's own checks, its
