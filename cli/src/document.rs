@@ -24,6 +24,10 @@ pub(crate) enum KindArg {
     ExtraitJournal,
     /// Avis de composition d'une audience.
     AvisComposition,
+    /// Arrêt signé et scellé.
+    Arret,
+    /// Document de travail d'un magistrat (rapport, avis, projet).
+    Travail,
 }
 
 impl KindArg {
@@ -34,6 +38,8 @@ impl KindArg {
             Self::CertificatNonPourvoi => Kind::CertificatNonPourvoi,
             Self::ExtraitJournal => Kind::ExtraitJournal,
             Self::AvisComposition => Kind::AvisComposition,
+            Self::Arret => Kind::Arret,
+            Self::Travail => Kind::Travail,
         }
     }
 }

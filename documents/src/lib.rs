@@ -44,17 +44,20 @@ pub enum Kind {
     /// A decision of the Cour as its signatories signed it, sealed by the
     /// greffe.
     Arret,
+    /// A magistrate's work document as filed: report, opinion, draft.
+    Travail,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::AvisAudience,
         Self::RoleAudience,
         Self::CertificatNonPourvoi,
         Self::ExtraitJournal,
         Self::AvisComposition,
         Self::Arret,
+        Self::Travail,
     ];
 
     /// Its template's file name.
@@ -66,6 +69,7 @@ impl Kind {
             Self::ExtraitJournal => "extrait_journal.typ",
             Self::AvisComposition => "avis_composition.typ",
             Self::Arret => "arret.typ",
+            Self::Travail => "travail.typ",
         }
     }
 
@@ -78,13 +82,14 @@ impl Kind {
             Self::ExtraitJournal => "extrait du journal",
             Self::AvisComposition => "avis de composition",
             Self::Arret => "arrêt",
+            Self::Travail => "document de travail du magistrat",
         }
     }
 }
 
 /// The templates shipped with greffe: each kind's, and the shared layout
 /// (`commun.typ`) they import.
-const EMBEDDED: [(&str, &str); 7] = [
+const EMBEDDED: [(&str, &str); 8] = [
     ("commun.typ", include_str!("../templates/commun.typ")),
     ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
     ("role_audience.typ", include_str!("../templates/role_audience.typ")),
@@ -92,6 +97,7 @@ const EMBEDDED: [(&str, &str); 7] = [
     ("extrait_journal.typ", include_str!("../templates/extrait_journal.typ")),
     ("avis_composition.typ", include_str!("../templates/avis_composition.typ")),
     ("arret.typ", include_str!("../templates/arret.typ")),
+    ("travail.typ", include_str!("../templates/travail.typ")),
 ];
 
 /// A document that could not be made: which template, where, what.
@@ -324,6 +330,30 @@ pub fn sample(kind: Kind) -> serde_json::Value {
             "version": 3,
             "empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f",
             "sceau": "greffe-sceau:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        }),
+        Kind::Travail => serde_json::json!({
+            "date_emission": "4 janvier 2027",
+            "nature": "Projet de décision",
+            "titre": "Projet n° 1 : rejet",
+            "chambre": "première chambre civile",
+            "pourvoi": "Y 25-10.034",
+            "auteur": {"nom": "Mme Anne Roux", "qualite": "conseiller rapporteur"},
+            "diffusion": "rapporteur(s) du dossier, membres de la formation",
+            "reserve": true,
+            "parties": [
+                {"qualite": "demandeur", "nom": "Mme Lucie Martin", "avocat": "SCP Durand et associés"},
+                {"qualite": "défendeur", "nom": "Société Horizon", "avocat": null}
+            ],
+            "attaque": {"juridiction": "cour d'appel de Lyon", "date": "12 juin 2025", "numero": "24/01234"},
+            "visas": ["l'article 1231-1 du code civil"],
+            "moyens": [{"moyen": "La société fait grief à l'arrêt de la condamner à payer…",
+                        "reponse": "La cour d'appel, qui a souverainement retenu…, a légalement justifié sa décision."}],
+            "libelle_reponse": "Réponse proposée",
+            "solution": "rejet",
+            "dispositif": "REJETTE le pourvoi ;\nCondamne la société Horizon aux dépens.",
+            "expose": "",
+            "version": 2,
+            "empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f"
         }),
         Kind::CertificatNonPourvoi => serde_json::json!({
             "numero": 318,

@@ -107,6 +107,11 @@ pub enum Operation {
     ReadDecision,
     /// Save a version of a decision (the same people as [`Self::ReadDecision`]).
     DraftDecision,
+    /// Read a dossier's work documents — each kind by the readers
+    /// `work::VISIBILITY` names — never the analyst or the administrator.
+    ReadWork,
+    /// File a work document (its rapporteur, its avocat général).
+    FileWork,
 }
 
 impl Operation {
@@ -127,7 +132,8 @@ impl Operation {
             Self::PublishPlan | Self::CompleteNotice => &[Greffier],
             Self::Simulate => &[Analyste, Admin],
             Self::RecordSitting => &[Greffier],
-            Self::ReadDecision | Self::DraftDecision => &[Greffier, PresidentChambre, Magistrat],
+            Self::ReadDecision | Self::DraftDecision | Self::ReadWork => &[Greffier, PresidentChambre, Magistrat],
+            Self::FileWork => &[PresidentChambre, Magistrat],
         }
     }
 }

@@ -41,6 +41,7 @@ pub mod registry;
 pub mod sections;
 pub mod signature;
 pub mod text;
+pub mod work;
 
 pub use court::{Chamber, Magistrate, Role};
 pub use dates::{Date, DateRange, HalfDay, Horizon};

@@ -266,6 +266,9 @@ vocabulary! {
         SignaturesVoided = "signatures_voided", "signatures annulées par une nouvelle version";
         /// A fully signed decision was sealed: its PDF kept, its hash here.
         DecisionSealed = "decision_sealed", "arrêt signé scellé";
+        /// A version of the rapporteur's opinion or of a draft decision was
+        /// filed (its text stays the formation's: the entry holds its hash).
+        WorkFiled = "work_filed", "dépôt d'un avis ou d'un projet du rapporteur";
     }
 }
 

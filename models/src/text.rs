@@ -19,8 +19,10 @@
 
 use serde_json::Value;
 
-/// JSON keys whose text may span lines (reasons, notes, grounds, decisions).
-pub const MULTILINE_FIELDS: &[&str] = &["reason", "note", "notes", "text", "grounds", "comment", "description"];
+/// JSON keys whose text may span lines (reasons, notes, grounds, a
+/// decision's operative part, a work document's discussion).
+pub const MULTILINE_FIELDS: &[&str] =
+    &["reason", "note", "notes", "text", "grounds", "comment", "description", "operative", "body"];
 
 /// The characters text may hold besides the line breaks of multi-line
 /// text, as inclusive ranges in ascending order (assigned code points only).
@@ -132,6 +134,12 @@ pub fn first_refused(value: &Value) -> Option<(String, char)> {
         }
     }
     walk(value, "", false)
+}
+
+/// `text` with its first letter in upper case (« Rapport du conseiller… »).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

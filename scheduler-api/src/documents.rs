@@ -12,6 +12,7 @@ use greffe_models::dates::{month_fr, weekday_fr};
 use greffe_models::formation::FormationCode;
 use greffe_models::registry::{CnpOutcome, PublicationLevel};
 use greffe_models::signature::{SealMark, SignatoryRole, SignedDecision};
+use greffe_models::work::{Author, Reader, WorkContent, WorkKind, WorkSlot};
 use greffe_store::plans::NoticeTask;
 use serde_json::{Value, json};
 
@@ -510,6 +511,70 @@ pub async fn sealed_arret(
 ) -> Result<Document> {
     let (_, bytes) = state.store.sealed_decision_pdf(workspace.dossier_id).await?;
     Ok(Document { bytes, filename: file_name(&["arret", &workspace.content.pourvoi.replace('.', "-")]) })
+}
+
+/// Version `version` of a work document of `dossier`, written by `author`
+/// and filed `filed_on`, as a PDF/A-2b file: the PDF kept with the version.
+/// Its heading says who may read it.
+pub async fn work_document(
+    state: &AppState,
+    dossier: &greffe_store::dossiers::Dossier,
+    slot: WorkSlot,
+    version: i64,
+    content: &WorkContent,
+    author: &str,
+    filed_on: Date,
+) -> Result<Vec<u8>> {
+    let names = magistrate_names(state).await?;
+    let record = &dossier.record;
+    let visibility = slot.kind.visibility();
+    let qualite = match slot.kind.author() {
+        Author::Rapporteur => "conseiller rapporteur",
+        Author::AvocatGeneral => "avocat général",
+    };
+    let attacked_day = parse_day(&record.attacked.date, "attacked decision").map(date_long_fr)?;
+    let data = json!({
+        "date_emission": date_long_fr(filed_on),
+        "nature": greffe_models::text::capitalised(slot.kind.label_fr()),
+        "titre": content.title,
+        "chambre": chamber_name(state, &record.chamber).await?,
+        "pourvoi": record.pourvoi,
+        "auteur": {"nom": names.get(author).cloned().unwrap_or_else(|| author.to_owned()), "qualite": qualite},
+        "diffusion": visibility.readers.iter().map(|r| r.label_fr()).collect::<Vec<_>>().join(", "),
+        "reserve": !visibility.readers.contains(&Reader::Greffe),
+        "parties": content.parties.iter().map(|p| json!({"qualite": p.role.label_fr().to_lowercase(), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
+        "attaque": {"juridiction": record.attacked.court, "date": attacked_day, "numero": record.attacked.docket},
+        "visas": content.visas,
+        "moyens": content.grounds.iter().map(|g| json!({"moyen": g.ground, "reponse": g.answer})).collect::<Vec<_>>(),
+        "libelle_reponse": if slot.kind == WorkKind::Projet { "Réponse proposée" } else { "Analyse" },
+        "solution": content.proposed.map(|o| o.label_fr()),
+        "dispositif": content.operative,
+        "expose": content.body,
+        "version": version,
+        "empreinte": content.sha256(),
+    });
+    let ident = format!("{}-{}-{}-{}", slot.kind.as_str(), dossier.id, slot.number, version);
+    render(state, Kind::Travail, data, Meta { ident, date: filed_on }).await
+}
+
+/// The PDF a work document's version was filed with, as kept; the caller
+/// has checked that the reader may read its kind.
+pub async fn kept_work_document(
+    state: &AppState,
+    dossier: &greffe_store::dossiers::Dossier,
+    slot: WorkSlot,
+    version: i64,
+) -> Result<Document> {
+    let bytes = state.store.work_pdf(dossier.id, slot, version).await?;
+    let number = slot.number.to_string();
+    let version = format!("v{version}");
+    let pourvoi = dossier.record.pourvoi.replace('.', "-");
+    let mut parts = vec![slot.kind.as_str(), &pourvoi];
+    if slot.kind.several() {
+        parts.push(&number);
+    }
+    parts.push(&version);
+    Ok(Document { bytes, filename: file_name(&parts) })
 }
 
 #[cfg(test)]

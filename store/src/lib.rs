@@ -43,6 +43,7 @@ pub mod sql;
 pub mod tasks;
 pub mod users;
 pub mod views;
+pub mod work_documents;
 
 use std::sync::Arc;
 use std::time::Duration;

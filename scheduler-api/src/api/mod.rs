@@ -13,6 +13,7 @@ pub mod plans;
 pub mod reference;
 pub mod registry;
 pub mod simulations;
+pub mod work;
 
 use std::future::Future;
 
@@ -206,6 +207,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::my_decisions))
         .routes(routes!(decisions::signing_keys))
         .routes(routes!(decisions::get_sitting, decisions::record_sitting))
+        .routes(routes!(work::folder))
+        .routes(routes!(work::start))
+        .routes(routes!(work::document, work::file))
+        .routes(routes!(work::version))
+        .routes(routes!(work::pdf))
         .routes(routes!(plans::chamber_instance))
         .routes(routes!(plans::chamber_calendar))
         .routes(routes!(plans::start_job))

@@ -9,6 +9,7 @@ mod plans;
 mod properties;
 mod roles;
 mod simulations;
+mod work;
 
 use axum::http::{Method, StatusCode};
 use std::collections::BTreeMap;
@@ -27,7 +28,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 13, "0013_decision_seals applied");
+    assert_eq!(reply.json["store"]["schema_version"], 14, "0014_work_documents applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
