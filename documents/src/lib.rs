@@ -333,7 +333,7 @@ pub fn sample(kind: Kind) -> serde_json::Value {
         }),
         Kind::Travail => serde_json::json!({
             "date_emission": "4 janvier 2027",
-            "nature": "Projet de décision",
+            "nature": "Projet d'arrêt",
             "titre": "Projet n° 1 : rejet",
             "chambre": "première chambre civile",
             "pourvoi": "Y 25-10.034",

@@ -27,7 +27,7 @@ vocabulary! {
         AvisRapporteur = "avis_rapporteur", "avis du rapporteur";
         /// A draft decision (*projet d'arrêt*); several may be filed for
         /// the deliberation, each with its own number.
-        Projet = "projet", "projet de décision";
+        Projet = "projet", "projet d'arrêt";
         /// The avocat général's opinion (*avis*, conclusions).
         AvisAvocatGeneral = "avis_avocat_general", "avis de l'avocat général";
     }

@@ -2031,3 +2031,105 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
     client.close().await.expect("close");
     served.stop().await;
 }
+
+/// The rapporteur writes his report, then a draft decision prefilled from
+/// the report's grounds, in the portal; each version is kept with its PDF.
+/// The greffier of the chamber reads the report, never the draft.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_report_in_a_real_browser() {
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(true).await;
+    let base = served.base.clone();
+    let roll = served.store.roll("civ1-essai-jeudi").await.expect("roll");
+    let entry = roll.dossiers.first().expect("a dossier on the roll").clone();
+    let rapporteur = entry.rapporteurs.first().expect("a rapporteur").clone();
+    served
+        .store
+        .create_user(
+            "test",
+            greffe_store::users::NewUser {
+                id: "rapporteur-civ1".into(),
+                name: format!("Rapporteur {rapporteur}"),
+                role: greffe_models::access::UserRole::Magistrat,
+                chambers: vec!["civ1".into()],
+                magistrate: Some(rapporteur.clone()),
+            },
+        )
+        .await
+        .expect("user");
+    served.store.set_password("test", "rapporteur-civ1", PASSWORD).await.expect("password");
+    sign_in(&client, &base, "rapporteur-civ1").await;
+    let dossier = format!("{base}/portail/dossiers/{}", entry.dossier_id);
+    client.goto(&format!("{dossier}#travaux")).await.expect("goto");
+    wait_for(&client, "#actions-travaux").await;
+    let actions = text_of(&client, "#actions-travaux").await;
+    assert!(actions.contains("Rédiger le rapport") && actions.contains("Rédiger un projet"), "{actions}");
+    assert!(!actions.contains("avocat général"), "{actions}");
+    look_at(&client, "travaux-rapporteur-vide").await;
+
+    // The report: refused without a ground or an account of the case.
+    click(&client, "#actions-travaux a[href$='/rapport/nouveau']").await;
+    wait_for(&client, "#form-travail").await;
+    assert_eq!(value_of(&client, "#champ-content-title").await, "Rapport du conseiller rapporteur");
+    click(&client, "#deposer").await;
+    wait_for(&client, "#erreurs").await;
+    assert!(text_of(&client, "#erreurs").await.contains("n'analyse aucun moyen"), "named");
+    fill(&client, "#champ-content-body", "La société a assigné M. Dupont en paiement…").await;
+    fill(&client, "#moyen-0", "Moyen unique, pris de la violation de l'article 1103 du code civil").await;
+    fill(&client, "#reponse-0", "La question est celle de la force obligatoire du contrat.").await;
+    fill(&client, "#champ-content-visas", "l'article 1103 du code civil").await;
+    click(&client, "#deposer").await;
+    assert_eq!(wait_for_text(&client, "#message", "déposée").await, "Version 1 déposée.");
+    assert!(text_of(&client, "#diffusion").await.contains("avocats des parties"), "the report reaches the parties");
+    look_at(&client, "travaux-rapport-depose").await;
+
+    // A draft, prefilled from the report's ground; its answer is its own.
+    client.goto(&format!("{dossier}/travaux/projet/nouveau")).await.expect("goto");
+    wait_for(&client, "#form-travail").await;
+    assert_eq!(
+        value_of(&client, "#moyen-0").await,
+        "Moyen unique, pris de la violation de l'article 1103 du code civil"
+    );
+    assert_eq!(value_of(&client, "#reponse-0").await, "");
+    select(&client, "#champ-content-proposed", "rejet").await;
+    fill(&client, "#reponse-0", "La cour d'appel a souverainement apprécié la portée du contrat.").await;
+    fill(&client, "#champ-content-operative", "REJETTE le pourvoi ;\nCondamne M. Dupont aux dépens.").await;
+    look_at(&client, "travaux-projet-redaction").await;
+    click(&client, "#deposer").await;
+    assert_eq!(wait_for_text(&client, "#message", "déposée").await, "Version 1 déposée.");
+    assert!(text_of(&client, "#diffusion").await.contains("Document du délibéré"));
+    assert!(text_of(&client, "#dispositif").await.contains("Condamne M. Dupont"), "line breaks kept");
+    let pdf = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('#table-versions a').href)
+               .then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), b.byteLength])))
+               .catch(e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("fetch");
+    assert_eq!((pdf[0].clone(), pdf[1].clone()), (json!(200), json!("application/pdf")), "{pdf}");
+    look_at(&client, "travaux-projet-depose").await;
+    client.goto(&format!("{dossier}#travaux")).await.expect("goto");
+    wait_for(&client, "#table-travaux").await;
+    let listed = text_of(&client, "#table-travaux").await;
+    assert!(listed.contains("Rapport du conseiller rapporteur") && listed.contains("Projet d'arrêt n° 1"), "{listed}");
+    look_at(&client, "travaux-liste-rapporteur").await;
+
+    // The greffe of the chamber: the report, not the draft.
+    click(&client, "form[action='/portail/deconnexion'] button[type=submit]").await;
+    wait_for(&client, "#deconnecte").await;
+    sign_in(&client, &base, "greffe-civ1").await;
+    client.goto(&format!("{dossier}#travaux")).await.expect("goto");
+    wait_for(&client, "#table-travaux").await;
+    let listed = text_of(&client, "#table-travaux").await;
+    assert!(listed.contains("Rapport") && !listed.contains("Projet"), "{listed}");
+    assert!(client.find(Locator::Css("#actions-travaux")).await.is_err(), "the greffe files no work document");
+    look_at(&client, "travaux-liste-greffe").await;
+    client.goto(&format!("{dossier}/travaux/projet/1")).await.expect("goto");
+    wait_for(&client, "main").await;
+    let refused = text_of(&client, "main").await;
+    assert!(refused.contains("n'est lisible que par"), "{refused}");
+    served.stop().await;
+}

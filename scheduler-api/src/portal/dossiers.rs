@@ -342,6 +342,9 @@ struct DossierPage {
     piece_fields: Vec<Field>,
     route_fields: Vec<Field>,
     today: String,
+    /// The magistrates' work documents the member reads, and what he
+    /// files; `None` for a role that reads none.
+    work: Option<super::work::WorkSection>,
 }
 
 /// The message shown after a write, from the `fait` parameter of the
@@ -712,6 +715,7 @@ async fn dossier_page(
         piece_fields,
         route_fields,
         today: today.format("%d/%m/%Y").to_string(),
+        work: super::work::section(state, member, id).await?,
     })
 }
 

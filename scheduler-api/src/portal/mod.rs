@@ -23,6 +23,7 @@ pub mod record;
 pub mod session;
 pub mod simulations;
 pub mod stock;
+pub mod work;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path};
@@ -131,6 +132,9 @@ pub fn router() -> Router<AppState> {
         .route("/portail/dossiers/{id}/decision/empechement", post(decision::prevent))
         .route("/portail/dossiers/{id}/arret.pdf", get(decision::arret_pdf))
         .route(decision::DUE_HOME, get(decision::due))
+        .route("/portail/dossiers/{id}/travaux/{kind}/nouveau", get(work::new_form))
+        .route("/portail/dossiers/{id}/travaux/{kind}/{number}", get(work::page).post(work::file))
+        .route("/portail/dossiers/{id}/travaux/{kind}/{number}/pdf/{version}", get(work::pdf))
         .route("/portail/audiences/{id}/calendrier.ics", get(hearings::ics))
         .route("/portail/audiences/{id}/role.pdf", get(hearings::roll_pdf))
         .route("/portail/audiences/{id}/composition.pdf", get(hearings::composition_pdf))
