@@ -2037,8 +2037,14 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
 /// The greffier of the chamber reads the report, never the draft.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_report_in_a_real_browser() {
+    use chrono::Datelike;
+
     let Some((client, _driver)) = browser().await else { return };
-    let served = Served::start(true).await;
+    // The service's day: the Monday after this week's civ1 hearings, so
+    // that the decision can be drafted from the draft.
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let served = Served::start_on(true, Some(monday + chrono::Duration::days(7))).await;
     let base = served.base.clone();
     let roll = served.store.roll("civ1-essai-jeudi").await.expect("roll");
     let entry = roll.dossiers.first().expect("a dossier on the roll").clone();
@@ -2117,6 +2123,22 @@ async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_rep
     assert!(listed.contains("Rapport du conseiller rapporteur") && listed.contains("Projet d'arrêt n° 1"), "{listed}");
     look_at(&client, "travaux-liste-rapporteur").await;
 
+    // After the hearing, the decision takes up the draft's text, to reread
+    // before it is saved.
+    client.goto(&format!("{dossier}/decision")).await.expect("goto");
+    wait_for(&client, "#projets-rapporteur").await;
+    click(&client, "#reprendre-projet-1").await;
+    wait_for_text(&client, "#message", "Texte repris du projet d'arrêt n° 1").await;
+    assert_eq!(value_of(&client, "#champ-content-outcome").await, "rejet");
+    assert_eq!(
+        value_of(&client, "#reponse-0").await,
+        "La cour d'appel a souverainement apprécié la portée du contrat."
+    );
+    assert!(value_of(&client, "#champ-content-operative").await.starts_with("REJETTE le pourvoi ;\nCondamne"));
+    look_at(&client, "decision-reprise-du-projet").await;
+    click(&client, "#enregistrer").await;
+    assert_eq!(wait_for_text(&client, "#message", "enregistrée").await, "Version 1 enregistrée.");
+
     // The greffe of the chamber: the report, not the draft.
     click(&client, "form[action='/portail/deconnexion'] button[type=submit]").await;
     wait_for(&client, "#deconnecte").await;
@@ -2131,5 +2153,11 @@ async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_rep
     wait_for(&client, "main").await;
     let refused = text_of(&client, "main").await;
     assert!(refused.contains("n'est lisible que par"), "{refused}");
+    client.goto(&format!("{dossier}/decision")).await.expect("goto");
+    wait_for(&client, "#form-decision").await;
+    assert!(client.find(Locator::Css("#projets-rapporteur")).await.is_err(), "no draft offered to the greffe");
+    client.goto(&format!("{dossier}/decision?projet=1")).await.expect("goto");
+    wait_for(&client, "main").await;
+    assert!(text_of(&client, "main").await.contains("n'est lisible que par"), "nor taken up by it");
     served.stop().await;
 }

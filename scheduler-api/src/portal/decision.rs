@@ -18,6 +18,7 @@ use greffe_models::decision::{
 };
 use greffe_models::registry::PublicationLevel;
 use greffe_models::signature::{self, SignatoryRole};
+use greffe_models::work::{WorkKind, WorkSlot};
 use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
 use greffe_store::decision_signatures::{has_signed, roles_of};
 use serde::Deserialize;
@@ -112,6 +113,9 @@ struct DecisionPage {
     deliberated: Vec<(String, String)>,
     /// The prevented signatories, as the decision mentions them.
     prevented: Vec<String>,
+    /// The rapporteur's drafts the member reads, whose text the form can
+    /// take up: (number, « n° 1 — rejet »).
+    drafts: Vec<(i64, String)>,
 }
 
 /// The seal of the arrêt, as the page shows it.
@@ -127,6 +131,8 @@ struct SealLine {
 pub struct Done {
     /// `enregistre` once a version is saved.
     fait: Option<String>,
+    /// A draft of the rapporteur whose text the form takes up.
+    projet: Option<i64>,
 }
 
 /// What each saved version changed from the one before.
@@ -159,7 +165,7 @@ fn writing_fields(fields: &Fields, workspace: &DecisionWorkspace, problems: &Pro
     let content = &workspace.content;
     let posted = fields.has("csrf");
     let value = |name: &str, stored: String| if posted { fields.get(name).to_owned() } else { stored };
-    let outcome = value("outcome", content.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default());
+    let outcome = value("content.outcome", content.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default());
     let mut outcomes = vec![("", "— pas encore délibéré —")];
     outcomes.extend(workspace.outcomes.iter().map(|o| (o.as_str(), o.label_fr())));
     vec![
@@ -383,7 +389,70 @@ fn page_of(
                 format!("{absent} ({}) empêché — {} ; signe à sa place : {by}", p.role.label_fr(), p.reason)
             })
             .collect(),
+        drafts: Vec::new(),
     }
+}
+
+/// The rapporteur's drafts of the dossier the member reads (none for whom
+/// reads no draft: the greffe).
+async fn drafts_of(
+    state: &AppState,
+    member: &Member,
+    id: i64,
+) -> Result<(Vec<(i64, String)>, std::collections::BTreeSet<greffe_models::work::Reader>), Error> {
+    let (_, ties) = crate::api::work::ties_in_scope(state, &member.caller(), &id.to_string()).await?;
+    if !WorkKind::Projet.readable_by(&ties) {
+        return Ok((Vec::new(), ties));
+    }
+    let drafts = state
+        .store
+        .work_documents(id)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind == WorkKind::Projet)
+        .map(|d| {
+            let proposed = d.proposed.map(|o| format!(" — {}", o.label_fr())).unwrap_or_default();
+            (d.number, format!("n° {}{proposed} (version {}, {})", d.number, d.version, d.author_name))
+        })
+        .collect();
+    Ok((drafts, ties))
+}
+
+/// The form as it would be posted with the text of draft `number` taken
+/// up — visas, grounds answered, proposed outcome, operative part — the
+/// rest as saved.
+async fn taken_up(
+    state: &AppState,
+    member: &Member,
+    workspace: &DecisionWorkspace,
+    number: i64,
+    ties: &std::collections::BTreeSet<greffe_models::work::Reader>,
+) -> Result<Fields, Error> {
+    crate::api::work::require_reader(WorkKind::Projet, ties)?;
+    let draft = state.store.work_document(workspace.dossier_id, WorkSlot { kind: WorkKind::Projet, number }).await?;
+    let text = &draft.content;
+    let content = &workspace.content;
+    let mut fields = Fields::empty();
+    fields.push("csrf", member.session.csrf.clone());
+    fields.push("content.visas", text.visas.join("\n"));
+    for ground in &text.grounds {
+        fields.push("ground", ground.ground.clone());
+        fields.push("answer", ground.answer.clone());
+    }
+    fields.push("ground", "");
+    fields.push("answer", "");
+    fields.push("content.outcome", text.proposed.map(|o| o.as_str().to_owned()).unwrap_or_default());
+    fields.push("content.operative", text.operative.clone());
+    fields.push("content.pronouncement", content.pronouncement.clone().unwrap_or_default());
+    for mark in &content.publication {
+        fields.push("publication", mark.as_str());
+    }
+    for memoire in &workspace.memoires {
+        if let Some(reason) = &memoire.lateness {
+            fields.push(format!("lateness.{}", memoire.rule), reason.clone());
+        }
+    }
+    Ok(fields)
 }
 
 /// `GET /portail/dossiers/{id}/decision`.
@@ -405,7 +474,20 @@ pub async fn page(
             _ => format!("Version {} enregistrée.", workspace.version),
         });
         let changes = changes_of(&state, &workspace, &names).await?;
-        Ok::<_, Error>(page_of(&member, &workspace, &names, &changes, &Fields::empty(), Problems::empty(), flash))
+        let (drafts, ties) = drafts_of(&state, &member, workspace.dossier_id).await?;
+        let (fields, flash) = match done.projet {
+            Some(number) => (
+                taken_up(&state, &member, &workspace, number, &ties).await?,
+                Some(format!(
+                    "Texte repris du projet d'arrêt n° {number} : relisez-le, puis enregistrez la version {}.",
+                    workspace.version + 1
+                )),
+            ),
+            None => (Fields::empty(), flash),
+        };
+        let mut page = page_of(&member, &workspace, &names, &changes, &fields, Problems::empty(), flash);
+        page.drafts = drafts;
+        Ok::<_, Error>(page)
     }
     .await;
     match result {
