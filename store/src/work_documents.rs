@@ -418,6 +418,99 @@ impl Store {
     }
 }
 
+/// A work document a magistrate has to file: the report or the opinion
+/// not yet filed in a dossier being prepared, a draft not yet filed for a
+/// hearing to come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WorkDue {
+    /// Dossier id.
+    pub dossier_id: i64,
+    /// Pourvoi number.
+    pub pourvoi: String,
+    /// Chamber.
+    pub chamber: String,
+    /// What to file (`rapport`, `projet`, `avis_avocat_general`).
+    #[schema(value_type = String, example = "rapport")]
+    pub kind: WorkKind,
+    /// The next hearing whose published roll holds the dossier, if any.
+    pub hearing_id: Option<String>,
+    /// Its date (YYYY-MM-DD).
+    #[schema(format = Date)]
+    pub hearing_date: Option<String>,
+}
+
+impl Store {
+    /// What `user` (a magistrate) has to file, hearing soonest first: as a
+    /// rapporteur, the report of each dossier in preparation (routed, in
+    /// instruction, ready or scheduled) whose journal has none, and a draft
+    /// for each dossier on the roll of a hearing to come that has none; as
+    /// an avocat général, his opinion where the journal has none.
+    pub async fn work_due(&self, today: Date, user: &User) -> Result<Vec<WorkDue>> {
+        let Some(me) = user.magistrate.as_deref() else { return Ok(Vec::new()) };
+        let mut connection = self.pool().acquire().await?;
+        let next_hearing = "(SELECT h.id FROM hearing_roll r JOIN hearings h ON h.id = r.hearing_id
+              WHERE r.dossier_id = d.id AND h.date >= $2 ORDER BY h.date LIMIT 1)";
+        let sql = format!(
+            "SELECT d.id, d.pourvoi, d.chamber, {next_hearing} AS hearing_id,
+                    (SELECT COUNT(*) FROM dossier_rapporteurs x WHERE x.dossier_id = d.id AND x.magistrate = $1) AS rapporteur,
+                    CASE WHEN d.avocat_general = $1 THEN 1 ELSE 0 END AS avocat_general,
+                    (SELECT COUNT(*) FROM journal j WHERE j.dossier_id = d.id AND j.kind = 'depot_rapport') AS reports,
+                    (SELECT COUNT(*) FROM journal j WHERE j.dossier_id = d.id AND j.kind = 'avis_avocat_general') AS opinions,
+                    (SELECT COUNT(*) FROM work_versions w WHERE w.dossier_id = d.id AND w.kind = 'projet') AS drafts
+             FROM dossiers d
+             WHERE d.status IN ('routed', 'in_instruction', 'ready', 'scheduled')
+               AND (d.avocat_general = $1 OR EXISTS (SELECT 1 FROM dossier_rapporteurs x
+                                                     WHERE x.dossier_id = d.id AND x.magistrate = $1))
+             ORDER BY d.id"
+        );
+        let found = sqlx::query(&sql).bind(me).bind(today.to_string()).fetch_all(&mut *connection).await?;
+        let mut due = Vec::new();
+        for row in &found {
+            let hearing_id = rows::opt_text(row, "hearing_id")?;
+            let mut kinds = Vec::new();
+            if rows::int(row, "rapporteur")? > 0 {
+                if rows::int(row, "reports")? == 0 {
+                    kinds.push(WorkKind::Rapport);
+                }
+                if hearing_id.is_some() && rows::int(row, "drafts")? == 0 {
+                    kinds.push(WorkKind::Projet);
+                }
+            }
+            if rows::int(row, "avocat_general")? > 0 && rows::int(row, "opinions")? == 0 {
+                kinds.push(WorkKind::AvisAvocatGeneral);
+            }
+            for kind in kinds {
+                due.push(WorkDue {
+                    dossier_id: rows::int(row, "id")?,
+                    pourvoi: rows::text(row, "pourvoi")?,
+                    chamber: rows::text(row, "chamber")?,
+                    kind,
+                    hearing_id: hearing_id.clone(),
+                    hearing_date: None,
+                });
+            }
+        }
+        for item in &mut due {
+            if let Some(hearing) = &item.hearing_id {
+                item.hearing_date = sqlx::query_scalar("SELECT date FROM hearings WHERE id = $1")
+                    .bind(hearing)
+                    .fetch_optional(&mut *connection)
+                    .await?;
+            }
+        }
+        // Hearing soonest first, those on no roll after.
+        due.sort_by(|a, b| {
+            (a.hearing_date.is_none(), &a.hearing_date, a.dossier_id, a.kind).cmp(&(
+                b.hearing_date.is_none(),
+                &b.hearing_date,
+                b.dossier_id,
+                b.kind,
+            ))
+        });
+        Ok(due)
+    }
+}
+
 /// The members of the formation of dossier `id`: the published bench of
 /// every hearing whose roll holds it, and who sat there by its record.
 async fn formation_of(connection: &mut AnyConnection, id: i64) -> Result<BTreeSet<String>> {

@@ -2049,7 +2049,7 @@ async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_rep
     let roll = served.store.roll("civ1-essai-jeudi").await.expect("roll");
     let entry = roll.dossiers.first().expect("a dossier on the roll").clone();
     let rapporteur = entry.rapporteurs.first().expect("a rapporteur").clone();
-    served
+    let user = served
         .store
         .create_user(
             "test",
@@ -2062,9 +2062,17 @@ async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_rep
             },
         )
         .await
-        .expect("user");
+        .expect("user")
+        .user;
     served.store.set_password("test", "rapporteur-civ1", PASSWORD).await.expect("password");
     sign_in(&client, &base, "rapporteur-civ1").await;
+    // « Mes dossiers »: the documents he has to file, as the store counts them.
+    let due = served.store.work_due(monday + chrono::Duration::days(7), &user).await.expect("work due");
+    client.goto(&format!("{base}/portail/a-faire")).await.expect("goto");
+    wait_for(&client, "h1").await;
+    let rows = client.find_all(Locator::Css("#table-a-deposer tbody tr")).await.expect("rows").len();
+    assert_eq!(rows, due.len(), "one line per document due");
+    look_at(&client, "mes-dossiers-rapporteur").await;
     let dossier = format!("{base}/portail/dossiers/{}", entry.dossier_id);
     client.goto(&format!("{dossier}#travaux")).await.expect("goto");
     wait_for(&client, "#actions-travaux").await;

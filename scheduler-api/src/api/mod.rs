@@ -212,6 +212,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(work::document, work::file))
         .routes(routes!(work::version))
         .routes(routes!(work::pdf))
+        .routes(routes!(work::my_work))
         .routes(routes!(plans::chamber_instance))
         .routes(routes!(plans::chamber_calendar))
         .routes(routes!(plans::start_job))

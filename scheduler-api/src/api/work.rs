@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use greffe_models::access::Operation;
 use greffe_models::work::{Reader, WorkContent, WorkKind, WorkSlot};
-use greffe_store::work_documents::{WorkDocument, WorkFiling, WorkSummary};
+use greffe_store::work_documents::{WorkDocument, WorkDue, WorkFiling, WorkSummary};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -244,4 +244,13 @@ pub async fn pdf(
     let version = numeric_id(&version, "version")?;
     let dossier = state.store.dossier(id).await?;
     Ok(super::documents::pdf(crate::documents::kept_work_document(&state, &dossier, slot, version).await?))
+}
+
+/// What the caller (a magistrate) has to file, hearing soonest first: his
+/// reports and drafts as rapporteur, his opinions as avocat général.
+#[utoipa::path(get, path = "/me/work", tag = "travaux", security(("token" = [])),
+    responses((status = 200, body = Vec<WorkDue>), (status = 403, body = Problem)))]
+pub async fn my_work(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<WorkDue>>> {
+    caller.require(Operation::FileWork)?;
+    Ok(Json(state.store.work_due(state.today(), &caller.0).await?))
 }

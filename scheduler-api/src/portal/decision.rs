@@ -564,10 +564,24 @@ struct DueLine {
     urgent: bool,
 }
 
+/// A work document to file, as « mes dossiers » lists it.
+struct WorkDueLine {
+    /// The form of the document.
+    href: String,
+    dossier_id: i64,
+    pourvoi: String,
+    /// « Rédiger le rapport »…
+    what: &'static str,
+    /// « 10/12/2026 (civ1) », or « pas encore au rôle ».
+    hearing: String,
+    hearing_id: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "decisions_due.html")]
 struct DecisionsDuePage {
     member: Option<HeaderMember>,
+    work: Vec<WorkDueLine>,
     lines: Vec<DueLine>,
     to_sign: usize,
     to_draft: usize,
@@ -598,13 +612,37 @@ pub async fn due(State(state): State<AppState>, member: Member) -> Response {
     let result = async {
         member.caller().require(Operation::DraftDecision)?;
         let due = state.store.decisions_due(state.today(), &member.session.user).await?;
-        Ok::<_, Error>(due)
+        let work = if member.may(Operation::FileWork) {
+            state.store.work_due(state.today(), &member.session.user).await?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, Error>((due, work))
     }
     .await;
-    let due = match result {
-        Ok(due) => due,
+    let (due, work) = match result {
+        Ok(found) => found,
         Err(error) => return failure_as(&member, &error),
     };
+    let work: Vec<WorkDueLine> = work
+        .into_iter()
+        .map(|w| WorkDueLine {
+            href: format!("/portail/dossiers/{}/travaux/{}/nouveau", w.dossier_id, w.kind.as_str()),
+            dossier_id: w.dossier_id,
+            pourvoi: w.pourvoi,
+            what: match w.kind {
+                WorkKind::Rapport => "Rédiger le rapport",
+                WorkKind::Projet => "Rédiger un projet d'arrêt",
+                WorkKind::AvisRapporteur => "Rédiger l'avis",
+                WorkKind::AvisAvocatGeneral => "Rédiger l'avis de l'avocat général",
+            },
+            hearing: match &w.hearing_date {
+                Some(date) => format!("{} ({})", date_fr(date), w.chamber),
+                None => format!("pas encore au rôle ({})", w.chamber),
+            },
+            hearing_id: w.hearing_id,
+        })
+        .collect();
     let lines: Vec<DueLine> = due
         .iter()
         .map(|d| {
@@ -628,7 +666,7 @@ pub async fn due(State(state): State<AppState>, member: Member) -> Response {
     let to_sign = lines.iter().filter(|l| l.urgent && l.due.starts_with("signer")).count();
     let to_draft = lines.iter().filter(|l| l.urgent && l.due.starts_with("rédiger")).count();
     render(
-        &DecisionsDuePage { member: Some(HeaderMember::of(&member, DUE_HOME)), lines, to_sign, to_draft },
+        &DecisionsDuePage { member: Some(HeaderMember::of(&member, DUE_HOME)), work, lines, to_sign, to_draft },
         StatusCode::OK,
     )
 }

@@ -208,6 +208,22 @@ async fn filing_the_report_makes_the_dossier_ready(app: TestApp) {
             .find(|d| d["id"] == key.as_str())
             .map(|d| d["ready_date"].as_str().unwrap_or("").to_owned())
     };
+    // What the rapporteur has to file: this report; the avocat général's
+    // opinion is in the journal, so nothing is due of him here.
+    let due = |reply: &super::app::Reply| {
+        reply
+            .json
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|d| d["dossier_id"] == id)
+            .map(|d| d["kind"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let avocat_general = app.user("ag-civ1", "magistrat", &["civ1"], Some("civ1-ag")).await;
+    assert_eq!(due(&app.get("/me/work", &rapporteur).await), ["rapport"]);
+    assert!(due(&app.get("/me/work", &avocat_general).await).is_empty());
+    assert_eq!(app.get("/me/work", &clerk).await.status, StatusCode::FORBIDDEN, "the greffe files none");
     let before = app.get(horizon, &president).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.json);
     assert_eq!(ready(&before.json), None, "no report: not ready");
@@ -220,5 +236,6 @@ async fn filing_the_report_makes_the_dossier_ready(app: TestApp) {
     assert!(!after.json["excluded"].to_string().contains("D 26-10.004"), "{}", after.json["excluded"]);
     let today = filed.json["versions"][0]["filed_on"].as_str().expect("filed on").to_owned();
     assert_eq!(ready(&after.json), Some(today), "ready the day its report is filed");
+    assert!(due(&app.get("/me/work", &rapporteur).await).is_empty(), "the report is filed");
 }
 both_backends!(filing_the_report_makes_the_dossier_ready);
