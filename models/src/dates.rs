@@ -124,6 +124,7 @@ pub const DATE_FIELDS: &[&str] = &[
     "expires_on",
     "filed_on",
     "from",
+    "hearing_date",
     "new_due",
     "publication",
     "registered_on",
