@@ -261,37 +261,32 @@ impl Store {
 
     /// The text of one version of a work document.
     pub async fn work_version(&self, id: i64, slot: WorkSlot, version: i64) -> Result<WorkContent> {
-        let mut connection = self.pool().acquire().await?;
-        let row = sqlx::query(
-            "SELECT content FROM work_versions WHERE dossier_id = $1 AND kind = $2 AND number = $3 AND version = $4",
-        )
-        .bind(id)
-        .bind(slot.kind.as_str())
-        .bind(slot.number)
-        .bind(version)
-        .fetch_optional(&mut *connection)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("version {version} du {slot} du dossier n° {id}")))?;
+        let row = self.version_row(id, slot, version, "content").await?;
         rows::json(&row, "content")
     }
 
     /// The PDF one version of a work document was filed with.
     pub async fn work_pdf(&self, id: i64, slot: WorkSlot, version: i64) -> Result<Vec<u8>> {
+        let sha256 = rows::text(&self.version_row(id, slot, version, "pdf_sha256").await?, "pdf_sha256")?;
+        self.blobs
+            .get(self.pool(), &sha256)
+            .await?
+            .ok_or_else(|| Error::internal(format!("PDF {sha256} absent du magasin")))
+    }
+
+    /// `column` of one version of a work document; 404 when not filed.
+    async fn version_row(&self, id: i64, slot: WorkSlot, version: i64, column: &str) -> Result<sqlx::any::AnyRow> {
         let mut connection = self.pool().acquire().await?;
-        let sha256: String = sqlx::query_scalar(
-            "SELECT pdf_sha256 FROM work_versions WHERE dossier_id = $1 AND kind = $2 AND number = $3 AND version = $4",
-        )
+        sqlx::query(&format!(
+            "SELECT {column} FROM work_versions WHERE dossier_id = $1 AND kind = $2 AND number = $3 AND version = $4"
+        ))
         .bind(id)
         .bind(slot.kind.as_str())
         .bind(slot.number)
         .bind(version)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found(format!("version {version} du {slot} du dossier n° {id}")))?;
-        self.blobs
-            .get(self.pool(), &sha256)
-            .await?
-            .ok_or_else(|| Error::internal(format!("PDF {sha256} absent du magasin")))
+        .ok_or_else(|| Error::not_found(format!("version {version} du {slot} du dossier n° {id}")))
     }
 
     /// The text a new document of `kind` starts from in dossier `id`: the

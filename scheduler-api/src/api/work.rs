@@ -209,6 +209,20 @@ pub(crate) async fn file_version(
     Ok(state.store.file_work(caller.id(), &author, today, id, filing).await?)
 }
 
+/// The dossier, document and version a path names (dossier, kind, number,
+/// version), if the caller reads that kind there.
+pub(crate) async fn readable_version(
+    state: &AppState,
+    caller: &Caller,
+    path: [&str; 4],
+) -> Result<(i64, WorkSlot, i64)> {
+    let [id, kind, number, version] = path;
+    let (id, ties) = ties_in_scope(state, caller, id).await?;
+    let slot = slot(kind, number)?;
+    require_reader(slot.kind, &ties)?;
+    Ok((id, slot, numeric_id(version, "version")?))
+}
+
 /// The text of one version of a work document.
 #[utoipa::path(get, path = "/dossiers/{id}/work/{kind}/{number}/versions/{version}", tag = "travaux", security(("token" = [])),
     params(("id" = i64, Path, description = "Dossier"), ("kind" = String, Path, description = "Kind"),
@@ -219,10 +233,7 @@ pub async fn version(
     caller: Caller,
     Path((id, kind, number, version)): Path<(String, String, String, String)>,
 ) -> Result<Response> {
-    let (id, ties) = ties_in_scope(&state, &caller, &id).await?;
-    let slot = slot(&kind, &number)?;
-    require_reader(slot.kind, &ties)?;
-    let version = numeric_id(&version, "version")?;
+    let (id, slot, version) = readable_version(&state, &caller, [&id, &kind, &number, &version]).await?;
     let content = state.store.work_version(id, slot, version).await?;
     Ok(tagged(StatusCode::OK, version, &content))
 }
@@ -238,10 +249,7 @@ pub async fn pdf(
     caller: Caller,
     Path((id, kind, number, version)): Path<(String, String, String, String)>,
 ) -> Result<Response> {
-    let (id, ties) = ties_in_scope(&state, &caller, &id).await?;
-    let slot = slot(&kind, &number)?;
-    require_reader(slot.kind, &ties)?;
-    let version = numeric_id(&version, "version")?;
+    let (id, slot, version) = readable_version(&state, &caller, [&id, &kind, &number, &version]).await?;
     let dossier = state.store.dossier(id).await?;
     Ok(super::documents::pdf(crate::documents::kept_work_document(&state, &dossier, slot, version).await?))
 }

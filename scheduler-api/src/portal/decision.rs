@@ -13,9 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
-use greffe_models::decision::{
-    DecisionContent, DecisionStatus, GroundAnswer, Outcome, PreventedSignatory, Replacement, SittingRecord,
-};
+use greffe_models::decision::{DecisionContent, DecisionStatus, PreventedSignatory, Replacement, SittingRecord};
 use greffe_models::registry::PublicationLevel;
 use greffe_models::signature::{self, SignatoryRole};
 use greffe_models::work::{WorkKind, WorkSlot};
@@ -23,7 +21,7 @@ use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
 use greffe_store::decision_signatures::{has_signed, roles_of};
 use serde::Deserialize;
 
-use super::forms::{Field, Fields, Kind, Problems, choices};
+use super::forms::{Field, Fields, Kind, Problems, choices, posted_grounds, posted_lines, posted_outcome};
 use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
 use crate::api::AppState;
@@ -501,16 +499,7 @@ pub async fn page(
 /// from the form.
 fn posted_content(fields: &Fields, workspace: &DecisionWorkspace) -> Result<DecisionContent, Problems> {
     let mut problems = Problems::default();
-    let outcome = match fields.opt("content.outcome") {
-        None => None,
-        Some(code) => match Outcome::parse(&code) {
-            Some(outcome) => Some(outcome),
-            None => {
-                problems.push("content.outcome", format!("solution « {code} » inconnue"), "choisir dans la liste");
-                None
-            }
-        },
-    };
+    let outcome = posted_outcome(fields, "content.outcome", &mut problems);
     let mut publication = Vec::new();
     for code in fields.all("publication") {
         match PublicationLevel::parse(code) {
@@ -521,22 +510,9 @@ fn posted_content(fields: &Fields, workspace: &DecisionWorkspace) -> Result<Deci
     if !problems.is_empty() {
         return Err(problems);
     }
-    let grounds = fields
-        .all("ground")
-        .into_iter()
-        .zip(fields.all("answer"))
-        .filter(|(g, a)| !g.trim().is_empty() || !a.trim().is_empty())
-        .map(|(g, a)| GroundAnswer { ground: g.trim().to_owned(), answer: a.trim().to_owned() })
-        .collect();
     Ok(DecisionContent {
-        visas: fields
-            .get("content.visas")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        grounds,
+        visas: posted_lines(fields, "content.visas"),
+        grounds: posted_grounds(fields),
         outcome,
         operative: fields.get("content.operative").trim().to_owned(),
         pronouncement: fields.opt("content.pronouncement"),

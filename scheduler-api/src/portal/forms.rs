@@ -195,6 +195,42 @@ pub fn choices<'a>(
     list
 }
 
+/// The grounds a form sends as `ground` and `answer` pairs, trimmed, the
+/// blank pairs left out (a decision's, a work document's).
+pub fn posted_grounds(fields: &Fields) -> Vec<greffe_models::decision::GroundAnswer> {
+    fields
+        .all("ground")
+        .into_iter()
+        .zip(fields.all("answer"))
+        .filter(|(g, a)| !g.trim().is_empty() || !a.trim().is_empty())
+        .map(|(g, a)| greffe_models::decision::GroundAnswer {
+            ground: g.trim().to_owned(),
+            answer: a.trim().to_owned(),
+        })
+        .collect()
+}
+
+/// The lines of text area `name`, trimmed, the blank ones left out (one
+/// visa per line).
+pub fn posted_lines(fields: &Fields, name: &str) -> Vec<String> {
+    fields.get(name).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// The outcome chosen in `name` (none when left blank); an unknown code is
+/// a problem of that field.
+pub fn posted_outcome(
+    fields: &Fields,
+    name: &str,
+    problems: &mut Problems,
+) -> Option<greffe_models::decision::Outcome> {
+    let code = fields.opt(name)?;
+    let outcome = greffe_models::decision::Outcome::parse(&code);
+    if outcome.is_none() {
+        problems.push(name, format!("solution « {code} » inconnue"), "choisir dans la liste");
+    }
+    outcome
+}
+
 /// What kind of input a field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -12,12 +12,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
-use greffe_models::decision::{GroundAnswer, Outcome};
+use greffe_models::decision::Outcome;
 use greffe_models::work::{Reader, WorkContent, WorkKind, WorkSlot};
 use greffe_store::work_documents::{WorkDocument, WorkFiling};
 use serde::Deserialize;
 
-use super::forms::{Field, Fields, Kind, Problems, choices};
+use super::forms::{Field, Fields, Kind, Problems, choices, posted_grounds, posted_lines, posted_outcome};
 use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
 use crate::api::AppState;
@@ -374,37 +374,15 @@ pub async fn new_form(
 /// The text the form sends, or the problems of what cannot be read.
 fn posted_content(fields: &Fields) -> Result<WorkContent, Problems> {
     let mut problems = Problems::default();
-    let proposed = match fields.opt("content.proposed") {
-        None => None,
-        Some(code) => match Outcome::parse(&code) {
-            Some(outcome) => Some(outcome),
-            None => {
-                problems.push("content.proposed", format!("solution « {code} » inconnue"), "choisir dans la liste");
-                None
-            }
-        },
-    };
+    let proposed = posted_outcome(fields, "content.proposed", &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let grounds = fields
-        .all("ground")
-        .into_iter()
-        .zip(fields.all("answer"))
-        .filter(|(g, a)| !g.trim().is_empty() || !a.trim().is_empty())
-        .map(|(g, a)| GroundAnswer { ground: g.trim().to_owned(), answer: a.trim().to_owned() })
-        .collect();
     Ok(WorkContent {
         title: fields.get("content.title").trim().to_owned(),
         parties: Vec::new(),
-        visas: fields
-            .get("content.visas")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        grounds,
+        visas: posted_lines(fields, "content.visas"),
+        grounds: posted_grounds(fields),
         proposed,
         operative: fields.get("content.operative").trim().to_owned(),
         body: fields.get("content.body").trim().to_owned(),
@@ -476,10 +454,8 @@ pub async fn pdf(
 ) -> Response {
     let result = async {
         let caller = member.caller();
-        let (id, ties) = ties_in_scope(&state, &caller, &raw_id).await?;
-        let slot = slot_of(&kind, &number)?;
-        require_reader(slot.kind, &ties)?;
-        let version = version.parse::<i64>().map_err(|_| Error::not_found(format!("version « {version} »")))?;
+        let (id, slot, version) =
+            crate::api::work::readable_version(&state, &caller, [&raw_id, &kind, &number, &version]).await?;
         let dossier = state.store.dossier(id).await?;
         crate::documents::kept_work_document(&state, &dossier, slot, version).await
     }
