@@ -166,6 +166,14 @@ impl Served {
     }
 }
 
+/// The Monday of this week in Paris (`publish_civ1` adds its hearings to
+/// this week).
+fn this_monday() -> greffe_models::Date {
+    use chrono::Datelike;
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
+}
+
 /// Adds two hearings of civ1 to this week (Thursday and Friday mornings),
 /// then proposes, validates and publishes a plan over the week, as if
 /// published a month ago (so that the hearings kept their notice periods).
@@ -1765,12 +1773,9 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
 /// written and saved as a version, and the defects it cleared are gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browser() {
-    use chrono::Datelike;
-
     let Some((client, _driver)) = browser().await else { return };
     // The service's day: the Monday after this week's civ1 hearings.
-    let today = greffe_models::dates::paris_date(chrono::Utc::now());
-    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let monday = this_monday();
     let served = Served::start_on(true, Some(monday + chrono::Duration::days(7))).await;
     let base = served.base.clone();
     sign_in(&client, &base, "greffe-civ1").await;
@@ -2037,13 +2042,10 @@ async fn a_greffier_records_who_sat_and_the_decision_is_drafted_in_a_real_browse
 /// The greffier of the chamber reads the report, never the draft.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_report_in_a_real_browser() {
-    use chrono::Datelike;
-
     let Some((client, _driver)) = browser().await else { return };
     // The service's day: the Monday after this week's civ1 hearings, so
     // that the decision can be drafted from the draft.
-    let today = greffe_models::dates::paris_date(chrono::Utc::now());
-    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let monday = this_monday();
     let served = Served::start_on(true, Some(monday + chrono::Duration::days(7))).await;
     let base = served.base.clone();
     let roll = served.store.roll("civ1-essai-jeudi").await.expect("roll");

@@ -21,7 +21,9 @@ use greffe_store::decision_drafts::{DecisionSave, DecisionWorkspace};
 use greffe_store::decision_signatures::{has_signed, roles_of};
 use serde::Deserialize;
 
-use super::forms::{Field, Fields, Kind, Problems, choices, posted_grounds, posted_lines, posted_outcome};
+use super::forms::{
+    Field, Fields, GroundLine, Kind, Problems, choices, ground_lines, posted_grounds, posted_lines, posted_outcome,
+};
 use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
 use crate::api::AppState;
@@ -33,13 +35,6 @@ struct DefectLine {
     message: String,
     article: String,
     to_confirm: bool,
-}
-
-/// A ground and its answer, as drawn (two text areas).
-struct GroundLine {
-    index: usize,
-    ground: String,
-    answer: String,
 }
 
 /// A mémoire deadline and the lateness input, when it is late.
@@ -211,24 +206,7 @@ fn page_of(
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let content = &workspace.content;
     let posted = fields.has("csrf");
-    let grounds: Vec<GroundLine> = if posted {
-        let (g, a) = (fields.all("ground"), fields.all("answer"));
-        g.iter()
-            .zip(a.iter())
-            .enumerate()
-            .map(|(index, (g, a))| GroundLine { index, ground: (*g).to_owned(), answer: (*a).to_owned() })
-            .collect()
-    } else {
-        let mut lines: Vec<GroundLine> = content
-            .grounds
-            .iter()
-            .enumerate()
-            .map(|(index, g)| GroundLine { index, ground: g.ground.clone(), answer: g.answer.clone() })
-            .collect();
-        // One blank pair to add a ground.
-        lines.push(GroundLine { index: lines.len(), ground: String::new(), answer: String::new() });
-        lines
-    };
+    let grounds = ground_lines(fields, &content.grounds);
     let published: Vec<&str> =
         if posted { fields.all("publication") } else { content.publication.iter().map(|p| p.as_str()).collect() };
     let half_day = if workspace.hearing.half_day == "pm" { "après-midi" } else { "matin" };

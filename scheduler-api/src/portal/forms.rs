@@ -195,6 +195,37 @@ pub fn choices<'a>(
     list
 }
 
+/// A ground and its answer as a form draws them (two text areas).
+pub struct GroundLine {
+    /// Its place, from 0.
+    pub index: usize,
+    /// The ground.
+    pub ground: String,
+    /// Its answer (the decision's, the draft's, the report's analysis).
+    pub answer: String,
+}
+
+/// The grounds as the form draws them: as posted, or as stored with one
+/// blank pair to add a ground.
+pub fn ground_lines(fields: &Fields, stored: &[greffe_models::decision::GroundAnswer]) -> Vec<GroundLine> {
+    if fields.has("csrf") {
+        return fields
+            .all("ground")
+            .iter()
+            .zip(fields.all("answer"))
+            .enumerate()
+            .map(|(index, (g, a))| GroundLine { index, ground: (*g).to_owned(), answer: a.to_owned() })
+            .collect();
+    }
+    let mut lines: Vec<GroundLine> = stored
+        .iter()
+        .enumerate()
+        .map(|(index, g)| GroundLine { index, ground: g.ground.clone(), answer: g.answer.clone() })
+        .collect();
+    lines.push(GroundLine { index: lines.len(), ground: String::new(), answer: String::new() });
+    lines
+}
+
 /// The grounds a form sends as `ground` and `answer` pairs, trimmed, the
 /// blank pairs left out (a decision's, a work document's).
 pub fn posted_grounds(fields: &Fields) -> Vec<greffe_models::decision::GroundAnswer> {

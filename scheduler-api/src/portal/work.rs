@@ -17,7 +17,9 @@ use greffe_models::work::{Reader, WorkContent, WorkKind, WorkSlot};
 use greffe_store::work_documents::{WorkDocument, WorkFiling};
 use serde::Deserialize;
 
-use super::forms::{Field, Fields, Kind, Problems, choices, posted_grounds, posted_lines, posted_outcome};
+use super::forms::{
+    Field, Fields, GroundLine, Kind, Problems, choices, ground_lines, posted_grounds, posted_lines, posted_outcome,
+};
 use super::pages::{HeaderMember, date_fr, failure_as, instant_fr, render};
 use super::session::Member;
 use crate::api::AppState;
@@ -112,13 +114,6 @@ pub async fn section(state: &AppState, member: &Member, id: i64) -> Result<Optio
         .collect();
     let ties = ties.iter().map(|t| t.label_fr()).collect::<Vec<_>>().join(", ");
     Ok(Some(WorkSection { lines, actions, ties }))
-}
-
-/// A ground and what the document says of it (two text areas).
-struct GroundLine {
-    index: usize,
-    ground: String,
-    answer: String,
 }
 
 /// A filed version, with its PDF.
@@ -233,24 +228,7 @@ fn page_of(shown: Shown<'_>, fields: &Fields, problems: Problems, flash: Option<
             .hint("« REJETTE le pourvoi ; … » — ce qui suit « PAR CES MOTIFS, la Cour : »"),
         );
     }
-    let grounds: Vec<GroundLine> = if posted {
-        fields
-            .all("ground")
-            .iter()
-            .zip(fields.all("answer"))
-            .enumerate()
-            .map(|(index, (g, a))| GroundLine { index, ground: (*g).to_owned(), answer: a.to_owned() })
-            .collect()
-    } else {
-        let mut lines: Vec<GroundLine> = start
-            .grounds
-            .iter()
-            .enumerate()
-            .map(|(index, g)| GroundLine { index, ground: g.ground.clone(), answer: g.answer.clone() })
-            .collect();
-        lines.push(GroundLine { index: lines.len(), ground: String::new(), answer: String::new() });
-        lines
-    };
+    let grounds = ground_lines(fields, &start.grounds);
     let mut problems = problems;
     problems.label_from_fields(&form);
     let visibility = slot.kind.visibility();
