@@ -179,8 +179,9 @@ pub async fn file(
     Ok(tagged(StatusCode::OK, filed.version, &filed))
 }
 
-/// Files `filing` by the caller (its author): the text checked, its PDF
-/// rendered, then kept with the version (the API and the portal alike).
+/// Files `filing` by the caller (its author): the text checked (without
+/// parties, the record's), its PDF rendered, then kept with the version
+/// (the API and the portal alike).
 pub(crate) async fn file_version(
     state: &AppState,
     caller: &Caller,
@@ -191,6 +192,10 @@ pub(crate) async fn file_version(
         Error::forbidden("votre compte n'est rattaché à aucun magistrat : il ne dépose pas de document")
     })?;
     let dossier = state.store.dossier(id).await?;
+    // Written without its parties, a document names the record's.
+    if filing.content.parties.is_empty() {
+        filing.content.parties = dossier.record.parties.iter().map(greffe_models::decision::NamedParty::from).collect();
+    }
     let outcomes = greffe_models::decision::Outcome::of(dossier.record.nature);
     if let Some(problem) = filing.content.problems(filing.slot.kind, &outcomes).into_iter().next() {
         return Err(greffe_store::Error::invalid(

@@ -396,12 +396,11 @@ pub async fn file(
         Ok(shown) => shown,
         Err(error) => return failure_as(&member, &error),
     };
-    let mut content = match posted_content(&fields) {
+    // Without parties: the record's (`api::work::file_version`).
+    let content = match posted_content(&fields) {
         Ok(content) => content,
         Err(problems) => return render(&page_of(shown, &fields, problems, None), StatusCode::UNPROCESSABLE_ENTITY),
     };
-    // The parties are the record's, as prefilled.
-    content.parties = shown.start.parties.clone();
     let slot = match slot_of(&kind, &number) {
         Ok(slot) => slot,
         Err(error) => return failure_as(&member, &error),

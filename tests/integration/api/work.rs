@@ -90,6 +90,7 @@ async fn each_work_document_is_read_by_whom_the_law_allows(app: TestApp) {
     assert_eq!((second.status, second.etag()), (StatusCode::OK, "\"2\"".to_owned()), "{}", second.json);
     assert_eq!(second.json["versions"].as_array().map(Vec::len), Some(2));
     assert_eq!(second.json["versions"][0]["author"], "civ1-c1");
+    assert_eq!(second.json["content"]["parties"][1]["name"], "SCI Les Tilleuls", "written without: the record's");
 
     // Drafts, numbered: the next one starts from the report's grounds.
     let start = app.get(&format!("{base}/projet"), &rapporteur).await;
