@@ -330,14 +330,34 @@ fn procedure(facts: &DecisionFacts<'_>, found: &mut Vec<Defect>) {
 }
 
 fn record_mentions(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mut Vec<Defect>) {
-    let mismatch = |what: &str, on_decision: &str, on_record: &str| {
+    found.extend(mentions(
+        "la décision",
+        Mentions { pourvoi: &decision.pourvoi, parties: &decision.parties, attacked: &decision.attacked },
+        Mentions { pourvoi: facts.pourvoi, parties: facts.parties, attacked: facts.attacked },
+    ));
+}
+
+/// A document's mentions of its dossier: the pourvoi, the parties, the
+/// attacked decision.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mentions<'a> {
+    pub(crate) pourvoi: &'a str,
+    pub(crate) parties: &'a [NamedParty],
+    pub(crate) attacked: &'a AttackedDecision,
+}
+
+/// Where `document`'s mentions (on `on`: « la décision ») differ from the
+/// `record`'s (art. 454 CPC), one defect per mention.
+pub(crate) fn mentions(on: &str, document: Mentions<'_>, record: Mentions<'_>) -> Vec<Defect> {
+    let mut found = Vec::new();
+    let mismatch = |what: &str, on_document: &str, on_record: &str| {
         Defect::new(
             DefectRule::RecordMismatch,
-            format!("{what} : « {on_decision} » sur la décision, « {on_record} » au dossier"),
+            format!("{what} : « {on_document} » sur {on}, « {on_record} » au dossier"),
         )
     };
-    if decision.pourvoi.trim() != facts.pourvoi {
-        found.push(mismatch("numéro de pourvoi", &decision.pourvoi, facts.pourvoi));
+    if document.pourvoi.trim() != record.pourvoi {
+        found.push(mismatch("numéro de pourvoi", document.pourvoi, record.pourvoi));
     }
     let parties = |list: &[NamedParty]| {
         let mut lines: Vec<String> =
@@ -345,14 +365,15 @@ fn record_mentions(decision: &DecisionContent, facts: &DecisionFacts<'_>, found:
         lines.sort();
         lines
     };
-    let (on_decision, on_record) = (parties(&decision.parties), parties(facts.parties));
-    if on_decision != on_record {
-        found.push(mismatch("parties", &on_decision.join(", "), &on_record.join(", ")));
+    let (on_document, on_record) = (parties(document.parties), parties(record.parties));
+    if on_document != on_record {
+        found.push(mismatch("parties", &on_document.join(", "), &on_record.join(", ")));
     }
     let attacked = |a: &AttackedDecision| format!("{}, {}, RG {}", a.court.trim(), a.date.trim(), a.docket.trim());
-    if attacked(&decision.attacked) != attacked(facts.attacked) {
-        found.push(mismatch("décision attaquée", &attacked(&decision.attacked), &attacked(facts.attacked)));
+    if attacked(document.attacked) != attacked(record.attacked) {
+        found.push(mismatch("décision attaquée", &attacked(document.attacked), &attacked(record.attacked)));
     }
+    found
 }
 
 fn outcome(decision: &DecisionContent, facts: &DecisionFacts<'_>, found: &mut Vec<Defect>) {

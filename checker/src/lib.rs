@@ -17,6 +17,7 @@
 mod check;
 pub mod decision;
 mod multi;
+pub mod order;
 mod plenary;
 mod sections;
 mod violation;

@@ -6,8 +6,8 @@ use clap::Subcommand;
 use greffe_models::Date;
 use greffe_models::calendar::Place;
 use greffe_models::deadlines::{
-    Catalogue, DeadlineConfig, DeadlineStatus, DossierContext, Event, Procedure, Residence, Start, alerts, compute,
-    dossier_deadlines,
+    Catalogue, DeadlineConfig, DeadlineStatus, DossierContext, Event, Procedure, Residence, Start, alerts, closed_on,
+    compute, dossier_deadlines, effective_events,
 };
 use greffe_models::format::from_json_text;
 use serde::Deserialize;
@@ -182,7 +182,12 @@ pub(crate) fn run(command: DeadlineCommand, io: &mut Io<'_>) -> Result<u8, Failu
             let statuses =
                 dossier_deadlines(&catalogue, context, &journal.events, today, DeadlineConfig { warning_days })
                     .map_err(|error| Failure { code: super::EXIT_REFUSED, message: error.to_string() })?;
-            let alerts = alerts(&statuses);
+            // A closed dossier (decided, withdrawn) alerts nobody.
+            let closed = effective_events(&journal.events)
+                .ok()
+                .and_then(|events| closed_on(&events))
+                .is_some_and(|day| day <= today);
+            let alerts = if closed { Vec::new() } else { alerts(&statuses) };
             if json {
                 let report = serde_json::json!({ "today": today, "deadlines": statuses, "alerts": alerts });
                 let _ = writeln!(io.out, "{report:#}");

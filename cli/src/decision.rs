@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use greffe_models::order::{self, SignedOrder};
 use greffe_models::signature::{SignedDecision, verify, verify_pdf};
 
 use super::files::{read_bytes, read_text};
@@ -16,10 +17,11 @@ pub(crate) enum DecisionCommand {
     /// /dossiers/{id}/decision/signed`: the content intact, each signature
     /// valid and the signer's, every signatory present) or the sealed arrêt
     /// (PDF, `GET /dossiers/{id}/decision/arret.pdf`: the greffe's seal
-    /// valid for every byte of the file). Exit code 0 when it verifies, 1
-    /// otherwise.
+    /// valid for every byte of the file), or a signed order of the
+    /// president (JSON, `GET /dossiers/{id}/order/signed`). Exit code 0 when
+    /// it verifies, 1 otherwise.
     Verify {
-        /// The signed decision (JSON) or the sealed arrêt (PDF).
+        /// The signed decision or order (JSON) or the sealed arrêt (PDF).
         file: PathBuf,
         /// The public keys (JSON object: user id → Ed25519 key, hexadecimal).
         #[arg(long)]
@@ -62,26 +64,38 @@ pub(crate) fn run(command: DecisionCommand, io: &mut Io<'_>) -> Result<u8, Failu
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::usage(format!("{} : ni un PDF ni un texte JSON", file.display())))?;
-    let signed: SignedDecision = serde_json::from_str(&text)
-        .map_err(|e| Failure::usage(format!("{} : décision signée illisible ({e})", file.display())))?;
-    match verify(&signed, &trusted) {
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("{} : fichier JSON illisible ({e})", file.display())))?;
+    let (what, outcome) = if value.get("format").and_then(|f| f.as_str()) == Some(order::FORMAT) {
+        let signed: SignedOrder = serde_json::from_value(value)
+            .map_err(|e| Failure::usage(format!("{} : ordonnance signée illisible ({e})", file.display())))?;
+        let what = format!(
+            "{} du dossier {} (pourvoi {}), version {}",
+            signed.content.kind.title(),
+            signed.dossier_id,
+            signed.content.pourvoi,
+            signed.version
+        );
+        (what, order::verify(&signed, &trusted))
+    } else {
+        let signed: SignedDecision = serde_json::from_value(value)
+            .map_err(|e| Failure::usage(format!("{} : décision signée illisible ({e})", file.display())))?;
+        let what = format!(
+            "Décision du dossier {} (pourvoi {}), version {}",
+            signed.dossier_id, signed.content.pourvoi, signed.version
+        );
+        (what, verify(&signed, &trusted))
+    };
+    match outcome {
         Ok(lines) => {
-            let _ = writeln!(
-                io.out,
-                "Décision du dossier {} (pourvoi {}), version {} : vérifiée.",
-                signed.dossier_id, signed.content.pourvoi, signed.version
-            );
+            let _ = writeln!(io.out, "{what} : vérifiée.");
             for line in lines {
                 let _ = writeln!(io.out, "  ✓ {line}");
             }
             Ok(EXIT_OK)
         }
         Err(problems) => {
-            let _ = writeln!(
-                io.err,
-                "Décision du dossier {} (pourvoi {}), version {} : NON VÉRIFIÉE.",
-                signed.dossier_id, signed.content.pourvoi, signed.version
-            );
+            let _ = writeln!(io.err, "{what} : NON VÉRIFIÉE.");
             for problem in problems {
                 let _ = writeln!(io.err, "  ✗ {problem}");
             }

@@ -112,6 +112,9 @@ pub enum Operation {
     ReadWork,
     /// File a work document (its rapporteur, its avocat général).
     FileWork,
+    /// Draft and sign a president's order (déchéance, désistement): the
+    /// greffe drafts it, the president and the greffier sign it.
+    DraftOrder,
 }
 
 impl Operation {
@@ -134,6 +137,7 @@ impl Operation {
             Self::RecordSitting => &[Greffier],
             Self::ReadDecision | Self::DraftDecision | Self::ReadWork => &[Greffier, PresidentChambre, Magistrat],
             Self::FileWork => &[PresidentChambre, Magistrat],
+            Self::DraftOrder => &[Greffier, PresidentChambre],
         }
     }
 }

@@ -67,6 +67,18 @@ impl Role {
         Self::ALL.into_iter().find(|role| role.as_str() == raw)
     }
 
+    /// French label.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::PremierPresident => "premier président",
+            Self::President => "président de chambre",
+            Self::Doyen => "doyen",
+            Self::Conseiller => "conseiller",
+            Self::Referendaire => "conseiller référendaire",
+            Self::AvocatGeneral => "avocat général",
+        }
+    }
+
     /// Whether this role may sit on a chamber hearing's bench (presidents,
     /// doyens and conseillers of the hearing's chamber). The premier
     /// président sits only in chambre mixte and assemblée plénière.

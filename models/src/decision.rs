@@ -475,7 +475,8 @@ impl DecisionContent {
 }
 
 crate::registry::vocabulary! {
-    /// A defect a decision must be free of before anyone signs it. Each
+    /// A defect a decision (or a president's order, [`crate::order`]) must
+    /// be free of before anyone signs it. Each
     /// rule names its text ([`DefectRule::article`]); those the domain brief
     /// does not source are flagged ([`DefectRule::to_confirm`]).
     DefectRule {
@@ -513,6 +514,22 @@ crate::registry::vocabulary! {
         /// A prevented signatory replaced irregularly: not a signatory, no
         /// reason, or a replacement who did not deliberate.
         PreventedSignatory = "prevented_signatory", "remplacement irrégulier d'un signataire empêché";
+        /// An order that the dossier's procedure does not know (a
+        /// déchéance in a criminal dossier).
+        OrderNotOfProcedure = "order_not_of_procedure", "ordonnance étrangère à la procédure";
+        /// A déchéance while the demandeur's mémoire deadline runs, or
+        /// after the mémoire was filed in time.
+        MemoireNotMissed = "memoire_not_missed", "délai du mémoire ampliatif non expiré ou respecté";
+        /// A désistement without the date of its act, or with one later
+        /// than the order.
+        DesistementAct = "desistement_act", "acte de désistement non daté ou postérieur";
+        /// The order's date is in the future or before the pourvoi.
+        OrderDate = "order_date", "date de l'ordonnance irrégulière";
+        /// The order's president is not the president of the dossier's
+        /// chamber (or the premier président).
+        OrderPresident = "order_president", "ordonnance rendue par un magistrat sans qualité";
+        /// The dossier is already decided or withdrawn.
+        DossierClosed = "dossier_closed", "dossier déjà jugé ou clos";
     }
 }
 
@@ -540,6 +557,14 @@ impl DefectRule {
             Self::PreventedSignatory => {
                 "art. 456 CPC (président empêché : signe l'un des juges qui en ont délibéré) ; art. 486 CPP — à confirmer pour la Cour de cassation et les autres signataires"
             }
+            Self::OrderNotOfProcedure => "art. 978 et 989 CPC (déchéance en matière civile)",
+            Self::MemoireNotMissed => "art. 978 et 989 CPC (mémoire dans le délai, à peine de déchéance)",
+            Self::DesistementAct => "art. 1024 à 1026 CPC ; art. 606 CPP (acte de désistement) — à confirmer",
+            Self::OrderDate => "art. 454 CPC (date de la décision) : ni future ni antérieure au pourvoi",
+            Self::OrderPresident => {
+                "ordonnance du président de la chambre ou du premier président (ou de leur délégué) — à confirmer"
+            }
+            Self::DossierClosed => "art. 480 CPC (dessaisissement) : une seule décision par pourvoi",
         }
     }
 
@@ -556,6 +581,8 @@ impl DefectRule {
                 | Self::OutcomeNotOfProcedure
                 | Self::RestrictedOutcomeFormation
                 | Self::PronouncementHoliday
+                | Self::OrderNotOfProcedure
+                | Self::MemoireNotMissed
         )
     }
 }

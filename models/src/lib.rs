@@ -31,6 +31,7 @@ pub mod hearing;
 pub mod ids;
 pub mod instance;
 pub mod multi;
+pub mod order;
 pub mod plan;
 pub mod plan_status;
 pub mod planning;

@@ -269,6 +269,10 @@ vocabulary! {
         /// A version of the rapporteur's opinion or of a draft decision was
         /// filed (its text stays the formation's: the entry holds its hash).
         WorkFiled = "work_filed", "dépôt d'un avis ou d'un projet du rapporteur";
+        /// A version of the dossier's order (déchéance, désistement) was saved.
+        OrderSaved = "order_saved", "version du projet d'ordonnance";
+        /// A signatory signed a version of the order.
+        OrderSigned = "order_signed", "signature de l'ordonnance";
     }
 }
 

@@ -158,12 +158,49 @@ pub fn fulfils(signature: &DecisionSignature, role: SignatoryRole, who: &str) ->
 /// signer's in `trusted` (user id → public key); every required signatory
 /// signed. Returns what was verified, one line each, or every problem.
 pub fn verify(signed: &SignedDecision, trusted: &BTreeMap<String, String>) -> Result<Vec<String>, Vec<String>> {
+    verify_signed(
+        Signed {
+            format: (&signed.format, FORMAT),
+            actual_sha256: signed.content.sha256(),
+            sha256: &signed.sha256,
+            signatures: &signed.signatures,
+            required: required(&signed.content),
+        },
+        |role| message(signed.dossier_id, signed.version, &signed.sha256, role),
+        trusted,
+    )
+}
+
+/// A signed document (a decision, an order) as the offline verification
+/// reads it.
+pub(crate) struct Signed<'a> {
+    /// The file's format, and the one expected.
+    pub(crate) format: (&'a str, &'static str),
+    /// The SHA-256 of the content as it is.
+    pub(crate) actual_sha256: String,
+    /// The SHA-256 signed.
+    pub(crate) sha256: &'a str,
+    /// The signatures.
+    pub(crate) signatures: &'a [DecisionSignature],
+    /// Who must have signed.
+    pub(crate) required: Vec<(SignatoryRole, String)>,
+}
+
+/// Verifies `signed` offline: the format, the content against the hash
+/// signed, each signature (its bytes by `message`) against its key and the
+/// key against the signer's in `trusted`, every required signatory.
+pub(crate) fn verify_signed(
+    signed: Signed<'_>,
+    message: impl Fn(SignatoryRole) -> Vec<u8>,
+    trusted: &BTreeMap<String, String>,
+) -> Result<Vec<String>, Vec<String>> {
     let mut problems = Vec::new();
     let mut verified = Vec::new();
-    if signed.format != FORMAT {
-        problems.push(format!("format « {} » inconnu (attendu : {FORMAT})", signed.format));
+    let (format, expected) = signed.format;
+    if format != expected {
+        problems.push(format!("format « {format} » inconnu (attendu : {expected})"));
     }
-    let actual = signed.content.sha256();
+    let actual = signed.actual_sha256;
     if actual != signed.sha256 {
         problems.push(format!(
             "le contenu ne correspond pas à l'empreinte signée : {actual} calculée, {} signée — le texte a été modifié",
@@ -172,7 +209,7 @@ pub fn verify(signed: &SignedDecision, trusted: &BTreeMap<String, String>) -> Re
     } else {
         verified.push(format!("contenu intact (SHA-256 {actual})"));
     }
-    for signature in &signed.signatures {
+    for signature in signed.signatures {
         let who = format!("{} ({}, {})", signature.name, signature.signer, signature.role.label_fr());
         match trusted.get(&signature.signer) {
             None => problems.push(format!("{who} : aucune clé publique connue pour ce signataire")),
@@ -183,16 +220,15 @@ pub fn verify(signed: &SignedDecision, trusted: &BTreeMap<String, String>) -> Re
         }
         let key = unhex::<32>(&signature.public_key).and_then(|k| VerifyingKey::from_bytes(&k).ok());
         let bytes = unhex::<64>(&signature.signature).map(|s| Signature::from_bytes(&s));
-        let message = message(signed.dossier_id, signed.version, &signed.sha256, signature.role);
         match (key, bytes) {
-            (Some(key), Some(bytes)) if key.verify_strict(&message, &bytes).is_ok() => {
+            (Some(key), Some(bytes)) if key.verify_strict(&message(signature.role), &bytes).is_ok() => {
                 verified.push(format!("signature valide de {who} le {}", signature.signed_at));
             }
             (None, _) => problems.push(format!("{who} : clé publique illisible")),
             _ => problems.push(format!("{who} : signature invalide")),
         }
     }
-    for (role, who) in required(&signed.content) {
+    for (role, who) in signed.required {
         if !signed.signatures.iter().any(|s| fulfils(s, role, &who)) {
             problems.push(format!("signature manquante : {} {who}", role.label_fr()));
         }

@@ -20,9 +20,10 @@
 use serde_json::Value;
 
 /// JSON keys whose text may span lines (reasons, notes, grounds, a
-/// decision's operative part, a work document's discussion).
+/// decision's operative part, a work document's discussion, an order's
+/// reasons).
 pub const MULTILINE_FIELDS: &[&str] =
-    &["reason", "note", "notes", "text", "grounds", "comment", "description", "operative", "body"];
+    &["reason", "reasons", "note", "notes", "text", "grounds", "comment", "description", "operative", "body"];
 
 /// The characters text may hold besides the line breaks of multi-line
 /// text, as inclusive ranges in ascending order (assigned code points only).

@@ -12,7 +12,7 @@ use greffe_models::Date;
 use greffe_models::calendar::Place;
 use greffe_models::deadlines::{
     Actor, Alert, Catalogue, DeadlineConfig, DeadlineState, DeadlineStatus, DossierContext, Procedure, Residence,
-    alerts, dossier_deadlines,
+    alerts, closed_on, dossier_deadlines, effective_events,
 };
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -126,7 +126,10 @@ pub async fn of_dossier(
 ) -> Result<DossierDeadlines> {
     let (context, entries) = context(connection, id).await?;
     let deadlines = evaluate(context, &entries, today, config)?;
-    let alerts = alerts(&deadlines);
+    // A closed dossier (decided, withdrawn) calls for no act: a deadline
+    // missed before its close stays missed, and alerts nobody.
+    let events = effective_events(&journal::procedural_events(&entries)?).map_err(Error::internal)?;
+    let alerts = if closed_on(&events).is_some_and(|day| day <= today) { Vec::new() } else { alerts(&deadlines) };
     Ok(DossierDeadlines { today, deadlines, alerts })
 }
 

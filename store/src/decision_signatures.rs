@@ -150,7 +150,7 @@ pub(crate) async fn void_before(connection: &mut AnyConnection, actor: &str, id:
 }
 
 /// The user's signing key (its 32-byte seed), created at first use.
-async fn signing_seed(connection: &mut AnyConnection, user_id: &str) -> Result<[u8; 32]> {
+pub(crate) async fn signing_seed(connection: &mut AnyConnection, user_id: &str) -> Result<[u8; 32]> {
     let row = sqlx::query("SELECT secret_key FROM signing_keys WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut *connection)

@@ -14,8 +14,12 @@ use sqlx::AnyConnection;
 use super::Store;
 use crate::error::{Error, ErrorCode, Result};
 
-/// Formation codes of the court's published decisions.
-pub const FORMATIONS: [&str; 7] = ["fp", "fm", "fs", "f", "frh", "frr", "ap"];
+/// Formation codes of the court's published decisions, and `ord` for an
+/// order of the president given outside any formation (a déchéance).
+pub const FORMATIONS: [&str; 8] = ["fp", "fm", "fs", "f", "frh", "frr", "ap", ORDER_FORMATION];
+
+/// The formation code of a decision given by the president's order.
+pub const ORDER_FORMATION: &str = "ord";
 
 /// The decision, as recorded by the clerk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -28,7 +32,8 @@ pub struct DecisionInput {
     /// `non_lieu`, `qpc`, `rabat`, `renvoi`, `designation`,
     /// `reglement_juges`, `avis`, `annulation`, `autre`.
     pub solution: String,
-    /// Formation: `fp`, `fm`, `fs`, `f`, `frh`, `frr`, `ap`.
+    /// Formation: `fp`, `fm`, `fs`, `f`, `frh`, `frr`, `ap`; `ord` for the
+    /// president's order.
     pub formation: String,
     /// Publication: `B`, `R`, `L`, `C` or `N` (not published).
     pub publication: String,

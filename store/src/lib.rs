@@ -32,6 +32,7 @@ pub mod idempotency;
 pub mod import;
 pub mod jobs;
 pub mod journal;
+pub mod orders;
 pub mod outbox;
 pub mod pieces;
 pub mod planning;

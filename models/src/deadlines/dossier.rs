@@ -204,7 +204,7 @@ pub fn dossier_deadlines(
             return Err(DossierDeadlineError::IncompleteShortening(event.id.clone()));
         }
     }
-    let closing = events.iter().find(|e| matches!(e.kind, EventType::Arret | EventType::Desistement)).map(|e| e.date);
+    let closing = closed_on(&events);
     let mut statuses: Vec<DeadlineStatus> = Vec::new();
     for rule in catalogue.rules().iter().filter(|rule| rule.procedures.contains(&context.procedure)) {
         let start = match events.iter().find(|e| e.kind == rule.starts_on) {
@@ -412,6 +412,13 @@ pub struct Alert {
     pub severity: Severity,
     /// The task, in French, with the article.
     pub message: String,
+}
+
+/// The day the dossier was closed — its arrêt (a déchéance included) or
+/// its désistement — among its effective events, if it was: from then on
+/// no deadline calls for an act, and none alerts.
+pub fn closed_on(events: &[Event]) -> Option<Date> {
+    events.iter().find(|e| matches!(e.kind, EventType::Arret | EventType::Desistement)).map(|e| e.date)
 }
 
 /// Alerts implied by the deadlines, soonest first. A statutory ruling

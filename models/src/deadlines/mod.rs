@@ -14,5 +14,5 @@ pub use catalogue::{Actor, Catalogue, CatalogueError, EventType, Procedure, Rule
 pub use compute::{ComputeError, Computed, Residence, Start, UNEXTENDED_REASON, compute};
 pub use dossier::{
     Alert, DeadlineConfig, DeadlineState, DeadlineStatus, DossierContext, DossierDeadlineError, Event, Recipient,
-    Severity, alerts, dossier_deadlines, effective_events,
+    Severity, alerts, closed_on, dossier_deadlines, effective_events,
 };

@@ -8,6 +8,7 @@ pub mod decisions;
 pub mod documents;
 pub mod dossiers;
 pub mod extract;
+pub mod orders;
 pub mod outbox;
 pub mod plans;
 pub mod reference;
@@ -207,6 +208,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::my_decisions))
         .routes(routes!(decisions::signing_keys))
         .routes(routes!(decisions::get_sitting, decisions::record_sitting))
+        .routes(routes!(orders::get_order, orders::save_order))
+        .routes(routes!(orders::sign_order))
+        .routes(routes!(orders::signed_order))
         .routes(routes!(work::folder))
         .routes(routes!(work::start))
         .routes(routes!(work::document, work::file))

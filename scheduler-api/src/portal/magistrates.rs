@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use greffe_models::Role;
 use greffe_models::access::Operation;
 use greffe_store::reference::Absence;
 
@@ -16,18 +15,6 @@ use super::pages::{HeaderMember, date_fr, failure_as, render};
 use super::session::Member;
 use crate::api::{AppState, today};
 use crate::error::Error;
-
-/// French label of a magistrate's role.
-fn role_fr(role: Role) -> &'static str {
-    match role {
-        Role::PremierPresident => "premier président",
-        Role::President => "président de chambre",
-        Role::Doyen => "doyen",
-        Role::Conseiller => "conseiller",
-        Role::Referendaire => "conseiller référendaire",
-        Role::AvocatGeneral => "avocat général",
-    }
-}
 
 /// A magistrate's line.
 #[derive(Debug, Clone)]
@@ -82,7 +69,7 @@ async fn magistrates_page(
                 .collect(),
             name: m.name,
             id: m.id,
-            role: role_fr(m.role),
+            role: m.role.label_fr(),
             chamber: m.chamber,
         });
     }

@@ -5,6 +5,7 @@ mod decisions;
 mod hardening;
 mod jobs;
 mod operations;
+mod orders;
 mod plans;
 mod properties;
 mod roles;
@@ -28,7 +29,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 14, "0014_work_documents applied");
+    assert_eq!(reply.json["store"]["schema_version"], 15, "0015_orders applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
