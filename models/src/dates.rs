@@ -80,6 +80,13 @@ pub fn month_fr(date: Date) -> &'static str {
     MONTHS_FR[date.month0() as usize]
 }
 
+/// `date` written out as a French act writes it (« 1er juin 2026 », « 3
+/// juin 2026 »).
+pub fn long_fr(date: Date) -> String {
+    let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
+    format!("{day} {} {}", month_fr(date), date.year())
+}
+
 /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day),
 /// a day of the supported calendar (see [`within_calendar`]).
 pub fn parse_date(raw: &str) -> Result<Date, DateError> {

@@ -227,7 +227,9 @@ pub fn prefilled_text(
     attacked: &AttackedDecision,
 ) -> (String, String) {
     let who = if demandeurs.is_empty() { "le demandeur".to_owned() } else { demandeurs.join(", ") };
-    let against = format!("{} du {}", attacked.court.trim(), attacked.date.trim());
+    let long = |raw: &str| parse_date(raw.trim()).map_or_else(|_| raw.trim().to_owned(), crate::dates::long_fr);
+    let registered_on = long(registered_on);
+    let against = format!("{} du {}", attacked.court.trim(), long(&attacked.date));
     match kind {
         OrderKind::Decheance => (
             format!(
@@ -316,7 +318,8 @@ mod tests {
         let (reasons, operative) =
             prefilled_text(OrderKind::Desistement, Nature::Penal, &["M. X".into()], "2026-02-01", &order.attacked);
         assert!(reasons.contains("606"), "{reasons}");
-        assert!(reasons.contains("cour d'appel de Lyon du 2026-01-15"), "{reasons}");
+        assert!(reasons.contains("cour d'appel de Lyon du 15 janvier 2026"), "{reasons}");
+        assert!(reasons.contains("formé le 1er février 2026"), "{reasons}");
         assert_eq!(operative, "Donnons acte à M. X de son désistement du pourvoi.");
         let (reasons, operative) =
             prefilled_text(OrderKind::Decheance, Nature::Civil, &[], "2026-02-01", &order.attacked);

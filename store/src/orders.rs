@@ -377,6 +377,23 @@ impl Store {
         workspace_in(&mut connection, today, id, kind, greffier).await
     }
 
+    /// Where dossier `id`'s order stands, if one is saved: its kind, status
+    /// and version.
+    pub async fn order_standing(&self, id: i64) -> Result<Option<(OrderKind, OrderStatus, i64)>> {
+        let row = sqlx::query("SELECT kind, status, version FROM orders WHERE dossier_id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            Ok((
+                rows::parsed(&row, "kind", OrderKind::parse)?,
+                rows::parsed(&row, "status", OrderStatus::parse)?,
+                rows::int(&row, "version")?,
+            ))
+        })
+        .transpose()
+    }
+
     /// Saves a version of dossier `id`'s order over version `expected` (0
     /// for the first): well formed, of a kind the procedure knows, on a
     /// dossier still open; hashed and journaled; the signatures of earlier

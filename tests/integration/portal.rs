@@ -2171,3 +2171,122 @@ async fn a_rapporteur_files_his_report_and_a_draft_the_greffe_reads_only_the_rep
     assert!(text_of(&client, "main").await.contains("n'est lisible que par"), "nor taken up by it");
     served.stop().await;
 }
+
+/// The president's order in a real browser: the greffe prepares a
+/// déchéance from the dossier's page, sees the defect of a date while the
+/// mémoire deadline ran, saves a lawful version; the president and the
+/// greffe sign it; the dossier is decided.
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver (run by .ci/run)"]
+async fn the_greffe_prepares_a_decheance_the_president_and_the_greffier_sign_it_in_a_real_browser() {
+    use greffe_models::registry::{Nature, PartyRole};
+    use greffe_store::dossiers::{AttackedDecision, DossierInput, EventInput, Party};
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start_on(false, None).await;
+    let base = served.base.clone();
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    // Declared six months ago, no mémoire ampliatif: the déchéance of
+    // art. 978 CPC is incurred.
+    let declared = today - chrono::Duration::days(183);
+    let input = DossierInput {
+        pourvoi: "Z 26-11.978".into(),
+        nature: Nature::Civil,
+        procedure: None,
+        chamber: "civ1".into(),
+        section: None,
+        matter: None,
+        circuit: None,
+        registered_on: declared.to_string(),
+        urgent: false,
+        attacked: AttackedDecision {
+            court: "Cour d'appel de Douai".into(),
+            date: (declared - chrono::Duration::days(40)).to_string(),
+            docket: "25/00978".into(),
+        },
+        parties: vec![
+            Party {
+                lawyer: Some("SCP Piwnica et Molinié".into()),
+                ..Party::named("M. Jean Lenoir", PartyRole::Demandeur)
+            },
+            Party::named("Société Nord Bâtiment", PartyRole::Defendeur),
+        ],
+        residence_demandeur: Default::default(),
+        residence_defendeur: Default::default(),
+        rapporteurs: Vec::new(),
+        avocat_general: None,
+        recusals: Vec::new(),
+        joined_group: None,
+    };
+    let declaration = EventInput {
+        kind: "declaration_pourvoi".into(),
+        date: declared.to_string(),
+        party: None,
+        rule: None,
+        new_due: None,
+        group: None,
+        corrects: None,
+        cancel: false,
+        note: None,
+    };
+    let dossier = served.store.register_pourvoi("test", input, vec![declaration]).await.expect("registered");
+    served.store.set_password("test", "president-civ1", PASSWORD).await.expect("password");
+    let page = format!("{base}/portail/dossiers/{}", dossier.id);
+
+    sign_in(&client, &base, "greffe-civ1").await;
+    client.goto(&format!("{page}#ordonnance")).await.expect("goto");
+    wait_for(&client, "#ordonnance").await;
+    assert!(
+        text_of(&client, "#alertes").await.contains("déchéance du pourvoi encourue"),
+        "the alert that calls for it"
+    );
+    look_at(&client, "ordonnance-dossier").await;
+    click(&client, "#preparer-decheance").await;
+    wait_for(&client, "#form-ordonnance").await;
+    assert!(text_of(&client, "#memoires-demandeur").await.contains("expiré"), "the deadline missed");
+    assert_eq!(value_of(&client, "#champ-content-greffier").await, "Greffe civ1", "the clerk as greffier");
+    assert_eq!(value_of(&client, "#champ-content-operative").await, "Constatons la déchéance du pourvoi.");
+    look_at(&client, "ordonnance-preparation").await;
+
+    // Dated while the deadline ran: saved, and the defect named.
+    let set_date = |day: greffe_models::Date| {
+        let client = client.clone();
+        async move {
+            client
+                .execute(
+                    "document.getElementById('champ-content-date').value = arguments[0];",
+                    vec![json!(day.to_string())],
+                )
+                .await
+                .expect("date");
+        }
+    };
+    set_date(declared).await;
+    click(&client, "#enregistrer").await;
+    wait_for_text(&client, "#message", "Version 1 enregistrée").await;
+    assert!(text_of(&client, "#defauts").await.contains("pas de déchéance encourue"), "named");
+    assert!(client.find(Locator::Css("#signer")).await.is_err(), "nobody signs a defective order");
+    look_at(&client, "ordonnance-defaut").await;
+    set_date(today).await;
+    click(&client, "#enregistrer").await;
+    wait_for_text(&client, "#message", "Version 2 enregistrée").await;
+    assert!(client.find(Locator::Css("#sans-defaut")).await.is_ok(), "free of defects");
+    click(&client, "#signer").await;
+    wait_for_text(&client, "#message", "Version 2 signée").await;
+
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "president-civ1").await;
+    client.goto(&format!("{page}/ordonnance")).await.expect("goto");
+    click(&client, "#signer").await;
+    wait_for_text(&client, "#message", "elle est rendue").await;
+    assert!(text_of(&client, "#ordonnance-rendue").await.contains("Déchéance constatée"));
+    look_at(&client, "ordonnance-rendue").await;
+    let decided = served.store.dossier(dossier.id).await.expect("dossier");
+    assert_eq!(decided.status, greffe_models::registry::DossierStatus::Decided);
+    assert_eq!(decided.decision.map(|d| d.solution), Some("decheance".to_owned()));
+    client.goto(&page).await.expect("goto");
+    wait_for(&client, "#lien-ordonnance").await;
+    assert!(text_of(&client, "#decision").await.contains("déchéance"), "the dossier's decision");
+    assert!(text_of(&client, "#lien-ordonnance").await.contains("rendue"), "{}", text_of(&client, "#ordonnance").await);
+    look_at(&client, "ordonnance-dossier-jugé").await;
+    served.stop().await;
+}

@@ -29,12 +29,23 @@ use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
 
-/// A defect as the page lists it.
-struct DefectLine {
-    label: &'static str,
-    message: String,
-    article: String,
-    to_confirm: bool,
+/// A defect as a page lists it (`parts/defects.html`).
+pub(crate) struct DefectLine {
+    pub(crate) label: &'static str,
+    pub(crate) message: String,
+    pub(crate) article: String,
+    pub(crate) to_confirm: bool,
+}
+
+impl From<&greffe_models::decision::Defect> for DefectLine {
+    fn from(d: &greffe_models::decision::Defect) -> Self {
+        Self {
+            label: d.rule.label_fr(),
+            message: d.message.clone(),
+            article: d.article.clone(),
+            to_confirm: d.to_confirm,
+        }
+    }
 }
 
 /// A mémoire deadline and the lateness input, when it is late.
@@ -77,6 +88,8 @@ struct DecisionPage {
     status: String,
     version: i64,
     defects: Vec<DefectLine>,
+    /// What the page says when there is no defect.
+    defects_clear: &'static str,
     sitting_recorded: bool,
     president: String,
     members: Vec<String>,
@@ -229,16 +242,8 @@ fn page_of(
         ),
         status: workspace.status_label.clone(),
         version: workspace.version,
-        defects: workspace
-            .defects
-            .iter()
-            .map(|d| DefectLine {
-                label: d.rule.label_fr(),
-                message: d.message.clone(),
-                article: d.article.clone(),
-                to_confirm: d.to_confirm,
-            })
-            .collect(),
+        defects: workspace.defects.iter().map(DefectLine::from).collect(),
+        defects_clear: "Aucun défaut : composition, mentions, procédure et dates sont conformes au rôle, au dossier et à la loi.",
         sitting_recorded: workspace.hearing.record.is_some(),
         president: name(&content.president),
         // The bench's other members; the rapporteurs are listed apart.

@@ -345,6 +345,8 @@ struct DossierPage {
     /// The magistrates' work documents the member reads, and what he
     /// files; `None` for a role that reads none.
     work: Option<super::work::WorkSection>,
+    /// The president's order: where it stands, or how to prepare one.
+    order: Option<super::order::OrderSection>,
 }
 
 /// The message shown after a write, from the `fait` parameter of the
@@ -716,6 +718,7 @@ async fn dossier_page(
         route_fields,
         today: today.format("%d/%m/%Y").to_string(),
         work: super::work::section(state, member, id).await?,
+        order: super::order::section(state, member, &dossier).await?,
     })
 }
 

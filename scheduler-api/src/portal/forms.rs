@@ -304,6 +304,8 @@ pub struct Field {
     pub error: Option<FieldProblem>,
     /// `autocomplete` attribute (`off` for numbers that are not the user's).
     pub autocomplete: &'static str,
+    /// Lines shown of a text area.
+    pub rows: u8,
 }
 
 impl Field {
@@ -320,7 +322,14 @@ impl Field {
             required: false,
             error: problems.of(name).cloned(),
             autocomplete: "off",
+            rows: 2,
         }
+    }
+
+    /// A text area showing `rows` lines.
+    pub fn rows(mut self, rows: u8) -> Self {
+        self.rows = rows;
+        self
     }
 
     /// With a hint.

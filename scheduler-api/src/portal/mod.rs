@@ -15,6 +15,7 @@ pub mod dossiers;
 pub mod forms;
 pub mod hearings;
 pub mod magistrates;
+pub mod order;
 pub mod outbox;
 pub mod pages;
 pub mod planning;
@@ -129,6 +130,8 @@ pub fn router() -> Router<AppState> {
         .route("/portail/audiences/{id}/composition", post(decision::record_sitting))
         .route("/portail/dossiers/{id}/decision", get(decision::page).post(decision::save))
         .route("/portail/dossiers/{id}/decision/signer", post(decision::sign))
+        .route("/portail/dossiers/{id}/ordonnance", get(order::page).post(order::save))
+        .route("/portail/dossiers/{id}/ordonnance/signer", post(order::sign))
         .route("/portail/dossiers/{id}/decision/empechement", post(decision::prevent))
         .route("/portail/dossiers/{id}/arret.pdf", get(decision::arret_pdf))
         .route(decision::DUE_HOME, get(decision::due))
