@@ -52,17 +52,53 @@ pub struct RequiredSignature {
     pub signed: bool,
 }
 
+/// What is signed: a dossier's decision, or its president's order — each
+/// with its table of signatures and its journal entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signed {
+    /// The decision (`decision_signatures`).
+    Decision,
+    /// The president's order (`order_signatures`).
+    Order,
+}
+
+impl Signed {
+    /// The table of its signatures (a constant, never a value).
+    fn table(self) -> &'static str {
+        match self {
+            Self::Decision => "decision_signatures",
+            Self::Order => "order_signatures",
+        }
+    }
+
+    /// The journal entry of a signature.
+    fn signed_entry(self) -> RegistryKind {
+        match self {
+            Self::Decision => RegistryKind::DecisionSigned,
+            Self::Order => RegistryKind::OrderSigned,
+        }
+    }
+}
+
 /// The signatures of dossier `id`'s decision, newest first.
 pub(crate) async fn signatures_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<SignatureLine>> {
-    let mut lines = Vec::new();
-    for row in sqlx::query(
+    signature_lines(connection, Signed::Decision, id).await
+}
+
+/// The signatures of dossier `id`'s `signed` document, newest version
+/// first.
+pub(crate) async fn signature_lines(
+    connection: &mut AnyConnection,
+    signed: Signed,
+    id: i64,
+) -> Result<Vec<SignatureLine>> {
+    let sql = format!(
         "SELECT version, role, signer, name, magistrate, public_key, signature, signed_at, void_reason
-         FROM decision_signatures WHERE dossier_id = $1 ORDER BY version DESC, signed_at",
-    )
-    .bind(id)
-    .fetch_all(&mut *connection)
-    .await?
-    {
+         FROM {} WHERE dossier_id = $1 ORDER BY version DESC, signed_at",
+        signed.table()
+    );
+    let mut lines = Vec::new();
+    for row in sqlx::query(&sql).bind(id).fetch_all(&mut *connection).await? {
         let code = rows::text(&row, "role")?;
         let role =
             SignatoryRole::parse(&code).ok_or_else(|| Error::internal(format!("signature of {id}: role {code}")))?;
@@ -81,6 +117,54 @@ pub(crate) async fn signatures_of(connection: &mut AnyConnection, id: i64) -> Re
         });
     }
     Ok(lines)
+}
+
+/// Records `user`'s signature `given` (with his key's `seed`) of version
+/// `version` of dossier `id`'s `signed` document, whose content hashes to
+/// `sha256`, in `role`: journaled, then kept.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_signature(
+    connection: &mut AnyConnection,
+    signed: Signed,
+    user: &User,
+    seed: &[u8; 32],
+    id: i64,
+    version: i64,
+    sha256: &str,
+    role: SignatoryRole,
+    given: &str,
+) -> Result<()> {
+    let public_key = signature::public_key(seed);
+    let entry = journal::append(
+        &mut *connection,
+        NewEntry::registry(
+            &user.id,
+            Some(id),
+            signed.signed_entry(),
+            serde_json::json!({"version": version, "sha256": sha256, "role": role.as_str(),
+                               "public_key": public_key, "signature": given}),
+        ),
+    )
+    .await?;
+    let sql = format!(
+        "INSERT INTO {} (dossier_id, version, role, signer, name, magistrate, public_key, signature, signed_at,
+         journal_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        signed.table()
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(version)
+        .bind(role.as_str())
+        .bind(&user.id)
+        .bind(&user.name)
+        .bind(user.magistrate.as_deref())
+        .bind(&public_key)
+        .bind(given)
+        .bind(now())
+        .bind(entry.seq)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
 }
 
 /// Whether `signer` has signed version `version` in `role`, and the
@@ -121,19 +205,32 @@ pub fn roles_of(user: &User, content: &DecisionContent) -> Vec<SignatoryRole> {
     roles
 }
 
-/// Voids the signatures of dossier `id`'s versions before `version`, saying
-/// why; journaled when there were any.
+/// Voids the signatures of dossier `id`'s decision before `version`,
+/// saying why; journaled when there were any.
 pub(crate) async fn void_before(connection: &mut AnyConnection, actor: &str, id: i64, version: i64) -> Result<()> {
-    let reason = format!("version {version} enregistrée par {actor} : le texte signé a changé");
-    let voided = sqlx::query(
-        "UPDATE decision_signatures SET void_reason = $1 WHERE dossier_id = $2 AND version < $3 AND void_reason IS NULL",
-    )
-    .bind(&reason)
-    .bind(id)
-    .bind(version)
-    .execute(&mut *connection)
-    .await?
-    .rows_affected();
+    void_signatures(connection, Signed::Decision, actor, id, version).await
+}
+
+/// Voids the signatures of dossier `id`'s `signed` document before
+/// `version`, saying why; journaled when there were any.
+pub(crate) async fn void_signatures(
+    connection: &mut AnyConnection,
+    signed: Signed,
+    actor: &str,
+    id: i64,
+    version: i64,
+) -> Result<()> {
+    let what = match signed {
+        Signed::Decision => "",
+        Signed::Order => " de l'ordonnance",
+    };
+    let reason = format!("version {version}{what} enregistrée par {actor} : le texte signé a changé");
+    let sql = format!(
+        "UPDATE {} SET void_reason = $1 WHERE dossier_id = $2 AND version < $3 AND void_reason IS NULL",
+        signed.table()
+    );
+    let voided =
+        sqlx::query(&sql).bind(&reason).bind(id).bind(version).execute(&mut *connection).await?.rows_affected();
     if voided > 0 {
         journal::append(
             connection,
@@ -230,34 +327,8 @@ impl Store {
                 continue;
             }
             let given = signature::sign(&seed, &signature::message(id, current.version, &sha256, role));
-            let at = now();
-            let entry = journal::append(
-                &mut write.tx,
-                NewEntry::registry(
-                    &user.id,
-                    Some(id),
-                    RegistryKind::DecisionSigned,
-                    serde_json::json!({"version": current.version, "sha256": sha256, "role": role.as_str(),
-                                       "public_key": signature::public_key(&seed), "signature": given}),
-                ),
-            )
-            .await?;
-            sqlx::query(
-                "INSERT INTO decision_signatures (dossier_id, version, role, signer, name, magistrate, public_key,
-                 signature, signed_at, journal_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(current.version)
-            .bind(role.as_str())
-            .bind(&user.id)
-            .bind(&user.name)
-            .bind(user.magistrate.as_deref())
-            .bind(signature::public_key(&seed))
-            .bind(&given)
-            .bind(&at)
-            .bind(entry.seq)
-            .execute(&mut *write.tx)
-            .await?;
+            record_signature(&mut write.tx, Signed::Decision, user, &seed, id, current.version, &sha256, role, &given)
+                .await?;
             signed_any = true;
         }
         if !signed_any {

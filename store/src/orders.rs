@@ -16,13 +16,15 @@ use greffe_models::deadlines::{DeadlineConfig, DeadlineState, EventType};
 use greffe_models::decision::{Defect, NamedParty};
 use greffe_models::order::{self, OrderContent, OrderKind, OrderStatus, SignedOrder};
 use greffe_models::registry::{PartyRole, RegistryKind};
-use greffe_models::signature::{self, DecisionSignature, SignatoryRole};
+use greffe_models::signature::{self, SignatoryRole};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use super::decision_drafts::DecisionVersion;
-use super::decision_signatures::{RequiredSignature, SignatureLine, signing_seed};
+use super::decision_signatures::{
+    RequiredSignature, SignatureLine, Signed, record_signature, signature_lines, signing_seed, void_signatures,
+};
 use super::dossiers::{self, Dossier, EventInput};
 use super::journal::{self, NewEntry};
 use super::users::User;
@@ -135,36 +137,6 @@ async fn prefilled(
         reasons,
         operative,
     })
-}
-
-/// The signatures of dossier `id`'s order, newest version first.
-async fn signatures_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<SignatureLine>> {
-    let mut lines = Vec::new();
-    for row in sqlx::query(
-        "SELECT version, role, signer, name, magistrate, public_key, signature, signed_at, void_reason
-         FROM order_signatures WHERE dossier_id = $1 ORDER BY version DESC, signed_at",
-    )
-    .bind(id)
-    .fetch_all(&mut *connection)
-    .await?
-    {
-        let code = rows::text(&row, "role")?;
-        let role = SignatoryRole::parse(&code).ok_or_else(|| Error::internal(format!("order of {id}: role {code}")))?;
-        lines.push(SignatureLine {
-            version: rows::int(&row, "version")?,
-            signature: DecisionSignature {
-                role,
-                signer: rows::text(&row, "signer")?,
-                name: rows::text(&row, "name")?,
-                magistrate: rows::opt_text(&row, "magistrate")?,
-                public_key: rows::text(&row, "public_key")?,
-                signature: rows::text(&row, "signature")?,
-                signed_at: rows::text(&row, "signed_at")?,
-            },
-            void_reason: rows::opt_text(&row, "void_reason")?,
-        });
-    }
-    Ok(lines)
 }
 
 /// The signatures `content` (version `version`) requires, each with
@@ -302,7 +274,7 @@ pub(crate) async fn workspace_in(
             journal_seq: rows::int(&row, "journal_seq")?,
         });
     }
-    let signatures = signatures_of(&mut *connection, id).await?;
+    let signatures = signature_lines(&mut *connection, Signed::Order, id).await?;
     let required = required_of(&content, version, &signatures);
     let basis = content.kind.basis(record.nature);
     Ok(OrderWorkspace {
@@ -507,28 +479,7 @@ impl Store {
         .bind(entry.seq)
         .execute(&mut *write.tx)
         .await?;
-        let reason = format!("version {version} de l'ordonnance enregistrée par {actor} : le texte signé a changé");
-        let voided = sqlx::query(
-            "UPDATE order_signatures SET void_reason = $1 WHERE dossier_id = $2 AND version < $3 AND void_reason IS NULL",
-        )
-        .bind(&reason)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *write.tx)
-        .await?
-        .rows_affected();
-        if voided > 0 {
-            journal::append(
-                &mut write.tx,
-                NewEntry::registry(
-                    actor,
-                    Some(id),
-                    RegistryKind::SignaturesVoided,
-                    serde_json::json!({"order_version": version, "voided": voided, "reason": reason}),
-                ),
-            )
-            .await?;
-        }
+        void_signatures(&mut write.tx, Signed::Order, actor, id, version).await?;
         let saved = workspace_in(&mut write.tx, today, id, None, "").await?;
         write.commit().await?;
         Ok(saved)
@@ -594,33 +545,8 @@ impl Store {
                 continue;
             }
             let given = signature::sign(&seed, &order::message(id, current.version, &sha256, role));
-            let entry = journal::append(
-                &mut write.tx,
-                NewEntry::registry(
-                    &user.id,
-                    Some(id),
-                    RegistryKind::OrderSigned,
-                    serde_json::json!({"version": current.version, "sha256": sha256, "role": role.as_str(),
-                                       "public_key": signature::public_key(&seed), "signature": given}),
-                ),
-            )
-            .await?;
-            sqlx::query(
-                "INSERT INTO order_signatures (dossier_id, version, role, signer, name, magistrate, public_key,
-                 signature, signed_at, journal_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(current.version)
-            .bind(role.as_str())
-            .bind(&user.id)
-            .bind(&user.name)
-            .bind(user.magistrate.as_deref())
-            .bind(signature::public_key(&seed))
-            .bind(&given)
-            .bind(now())
-            .bind(entry.seq)
-            .execute(&mut *write.tx)
-            .await?;
+            record_signature(&mut write.tx, Signed::Order, user, &seed, id, current.version, &sha256, role, &given)
+                .await?;
             signed_any = true;
         }
         if !signed_any {
@@ -630,7 +556,7 @@ impl Store {
                 "attendre l'autre signataire",
             ));
         }
-        let lines = signatures_of(&mut write.tx, id).await?;
+        let lines = signature_lines(&mut write.tx, Signed::Order, id).await?;
         let complete = required_of(content, current.version, &lines).iter().all(|r| r.signed);
         let status = if complete { OrderStatus::Rendered } else { OrderStatus::AwaitingSignatures };
         sqlx::query("UPDATE orders SET status = $1 WHERE dossier_id = $2")
