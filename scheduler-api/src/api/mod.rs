@@ -519,12 +519,17 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     let fields = input_codes();
     // A piece's kind, a query parameter of the upload.
     let kinds = codes(greffe_store::pieces::KINDS.iter().map(|(kind, _)| *kind));
+    // The order to prefill, a query parameter of the order's page.
+    let order_kinds = codes(greffe_models::order::OrderKind::ALL.iter().map(|k| k.as_str()));
     for operation in operations_mut(document) {
         for parameter in operation.parameters.iter_mut().flatten() {
-            if parameter.name == "kind"
-                && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
-            {
-                object.enum_values = Some(kinds.clone());
+            let values = match parameter.name.as_str() {
+                "kind" => &kinds,
+                "order_kind" => &order_kinds,
+                _ => continue,
+            };
+            if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                object.enum_values = Some(values.clone());
                 object.pattern = None;
                 object.min_length = None;
             }
