@@ -28,6 +28,8 @@ pub(crate) enum KindArg {
     Arret,
     /// Document de travail d'un magistrat (rapport, avis, projet).
     Travail,
+    /// Ordonnance du président (déchéance, désistement), signée.
+    Ordonnance,
 }
 
 impl KindArg {
@@ -40,6 +42,7 @@ impl KindArg {
             Self::AvisComposition => Kind::AvisComposition,
             Self::Arret => Kind::Arret,
             Self::Travail => Kind::Travail,
+            Self::Ordonnance => Kind::Ordonnance,
         }
     }
 }
@@ -225,7 +228,7 @@ pub(crate) fn run(command: DocumentCommand, io: &mut Io<'_>) -> Result<u8, Failu
         }
         DocumentCommand::Notice { database, templates, task, out } => {
             from_store(&database, &templates, &out, async |state| {
-                let (task, _) = state.store.notice_task(task).await?;
+                let task = state.store.notice_task(task).await?;
                 greffe_api::documents::notice(state, &task).await
             })
         }

@@ -46,11 +46,14 @@ pub enum Kind {
     Arret,
     /// A magistrate's work document as filed: report, opinion, draft.
     Travail,
+    /// A president's order (déchéance, désistement) as signed, notified
+    /// to the parties.
+    Ordonnance,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::AvisAudience,
         Self::RoleAudience,
         Self::CertificatNonPourvoi,
@@ -58,6 +61,7 @@ impl Kind {
         Self::AvisComposition,
         Self::Arret,
         Self::Travail,
+        Self::Ordonnance,
     ];
 
     /// Its template's file name.
@@ -70,6 +74,7 @@ impl Kind {
             Self::AvisComposition => "avis_composition.typ",
             Self::Arret => "arret.typ",
             Self::Travail => "travail.typ",
+            Self::Ordonnance => "ordonnance.typ",
         }
     }
 
@@ -83,13 +88,14 @@ impl Kind {
             Self::AvisComposition => "avis de composition",
             Self::Arret => "arrêt",
             Self::Travail => "document de travail du magistrat",
+            Self::Ordonnance => "ordonnance du président",
         }
     }
 }
 
 /// The templates shipped with greffe: each kind's, and the shared layout
 /// (`commun.typ`) they import.
-const EMBEDDED: [(&str, &str); 8] = [
+const EMBEDDED: [(&str, &str); 9] = [
     ("commun.typ", include_str!("../templates/commun.typ")),
     ("avis_audience.typ", include_str!("../templates/avis_audience.typ")),
     ("role_audience.typ", include_str!("../templates/role_audience.typ")),
@@ -98,6 +104,7 @@ const EMBEDDED: [(&str, &str); 8] = [
     ("avis_composition.typ", include_str!("../templates/avis_composition.typ")),
     ("arret.typ", include_str!("../templates/arret.typ")),
     ("travail.typ", include_str!("../templates/travail.typ")),
+    ("ordonnance.typ", include_str!("../templates/ordonnance.typ")),
 ];
 
 /// A document that could not be made: which template, where, what.
@@ -330,6 +337,31 @@ pub fn sample(kind: Kind) -> serde_json::Value {
             "version": 3,
             "empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f",
             "sceau": "greffe-sceau:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        }),
+        Kind::Ordonnance => serde_json::json!({
+            "date_emission": "3 décembre 2026",
+            "titre": "Ordonnance de déchéance",
+            "chambre": "première chambre civile",
+            "pourvoi": "Y 25-10.034",
+            "date": "3 décembre 2026",
+            "parties": [
+                {"qualite": "demandeur", "nom": "Mme Lucie Martin", "avocat": "SCP Durand et associés"},
+                {"qualite": "défendeur", "nom": "Société Horizon", "avocat": null}
+            ],
+            "attaque": {"juridiction": "cour d'appel de Lyon", "date": "12 juin 2025", "numero": "24/01234"},
+            "president": "M. Paul Lefèvre",
+            "qualite_president": "président de la première chambre civile",
+            "greffier": "Mme Sophie Martin",
+            "motifs": "Vu les articles 978 et 989 du code de procédure civile ;\nLe demandeur n'a pas remis de mémoire ampliatif dans le délai de quatre mois du pourvoi formé le 12 juillet 2025.",
+            "dispositif": "Constatons la déchéance du pourvoi.",
+            "signatures": [
+                {"nom": "M. Paul Lefèvre", "qualite": "président", "le": "03/12/2026 10:02 UTC",
+                 "empreinte": "4f2a9c0e 5b1d7e3a 8c6f0b2d 4e6a8c0b"},
+                {"nom": "Mme Sophie Martin", "qualite": "greffier", "le": "03/12/2026 10:05 UTC",
+                 "empreinte": "9a0c1e3b 7d5f2a4c 6e8b0d1f 3a5c7e9b"}
+            ],
+            "version": 1,
+            "empreinte": "5f2c9a0e4b7d1c3e8a6f0b2d4c6e8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f"
         }),
         Kind::Travail => serde_json::json!({
             "date_emission": "4 janvier 2027",

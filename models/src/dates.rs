@@ -122,6 +122,7 @@ pub const ACT_DATE_PATTERN: &str = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|2190)-
 /// document). A date there must lie in the calendar greffe computes —
 /// holidays, deadlines — so that what is stored can always be computed on.
 pub const DATE_FIELDS: &[&str] = &[
+    "act_date",
     "attacked_date",
     "date",
     "decided_on",
@@ -133,6 +134,7 @@ pub const DATE_FIELDS: &[&str] = &[
     "from",
     "hearing_date",
     "new_due",
+    "pronouncement",
     "publication",
     "registered_on",
     "start",

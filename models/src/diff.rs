@@ -153,11 +153,25 @@ pub enum TaskKind {
     /// Notify the parties of the decision rendered (not implied by a plan
     /// change: queued when the decision is rendered).
     DecisionNotice,
+    /// Communicate to the parties' lawyers a work document they read, as
+    /// filed: the rapporteur's report, the avocat général's opinion
+    /// (`work::VISIBILITY`; queued when it is filed; no hearing).
+    WorkNotice,
+    /// Notify the parties of the president's order (déchéance,
+    /// désistement; queued at its last signature; no hearing).
+    OrderNotice,
 }
 
 impl TaskKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [Self::SendNotice, Self::WithdrawNotice, Self::CompositionNotice, Self::DecisionNotice];
+    pub const ALL: [Self; 6] = [
+        Self::SendNotice,
+        Self::WithdrawNotice,
+        Self::CompositionNotice,
+        Self::DecisionNotice,
+        Self::WorkNotice,
+        Self::OrderNotice,
+    ];
 
     /// The kind of a stable code.
     pub fn parse(code: &str) -> Option<Self> {
@@ -171,6 +185,20 @@ impl TaskKind {
             Self::WithdrawNotice => "withdraw_notice",
             Self::CompositionNotice => "composition_notice",
             Self::DecisionNotice => "decision_notice",
+            Self::WorkNotice => "work_notice",
+            Self::OrderNotice => "order_notice",
+        }
+    }
+
+    /// What it sends, in French, in a word (« avis d'audience »…).
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::SendNotice => "avis d'audience",
+            Self::WithdrawNotice => "avis de retrait du rôle",
+            Self::CompositionNotice => "avis de composition",
+            Self::DecisionNotice => "notification de l'arrêt",
+            Self::WorkNotice => "communication aux avocats",
+            Self::OrderNotice => "notification de l'ordonnance",
         }
     }
 }

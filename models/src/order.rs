@@ -152,10 +152,15 @@ impl OrderContent {
     /// lawful is [`crate::decision::DefectRule`]'s, on the registry's facts.)
     pub fn problems(&self) -> Vec<RecordProblem> {
         let mut problems = Vec::new();
+        if let Some((path, c)) = serde_json::to_value(self).ok().as_ref().and_then(crate::text::first_refused) {
+            let (message, action) = crate::text::refusal(c);
+            problems.push(RecordProblem::new(&path, message, action));
+        }
         if let Err(error) = parse_date(&self.date) {
             problems.push(RecordProblem::new("date", error.to_string(), error.fix()));
         }
-        if let Some(act) = self.act_date.as_deref().filter(|a| !a.trim().is_empty())
+        // No act is `null`, not an empty date.
+        if let Some(act) = self.act_date.as_deref()
             && let Err(error) = parse_date(act)
         {
             problems.push(RecordProblem::new("act_date", error.to_string(), error.fix()));
@@ -297,6 +302,16 @@ mod tests {
         order.act_date = Some("2026-02-30".into());
         let fields: Vec<String> = order.problems().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["date", "act_date"]);
+        // No act is null: an empty date is no date.
+        let mut order = content();
+        order.act_date = Some(String::new());
+        let fields: Vec<String> = order.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["act_date"]);
+        // The text rule of every field.
+        let mut order = content();
+        order.greffier = "Mme\u{7}Martin".into();
+        let fields: Vec<String> = order.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["greffier"]);
     }
 
     #[test]

@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use greffe_documents::{Kind, Meta};
 use greffe_models::Date;
+use greffe_models::court::Role;
 use greffe_models::dates::{month_fr, weekday_fr};
+use greffe_models::diff::TaskKind;
 use greffe_models::formation::FormationCode;
+use greffe_models::order::SignedOrder;
 use greffe_models::registry::{CnpOutcome, PublicationLevel};
-use greffe_models::signature::{SealMark, SignatoryRole, SignedDecision};
+use greffe_models::signature::{DecisionSignature, SealMark, SignatoryRole, SignedDecision};
 use greffe_models::work::{Author, Reader, WorkContent, WorkKind, WorkSlot};
 use greffe_store::plans::NoticeTask;
 use serde_json::{Value, json};
@@ -323,21 +326,45 @@ pub async fn notice(state: &AppState, task: &NoticeTask) -> Result<Document> {
 /// avis de retrait du rôle (the dossier is no longer at that hearing) or
 /// the avis de changement de composition (the hearing's new bench).
 pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&str>) -> Result<Document> {
-    let Some(kind) = greffe_models::diff::TaskKind::parse(&task.kind) else {
+    let Some(kind) = TaskKind::parse(&task.kind) else {
         return Err(Error::internal(format!("tâche n° {} : nature « {} » inconnue", task.id, task.kind)));
     };
+    let pourvoi = task.pourvoi.replace('.', "-");
+    // A document fixed as the notice was queued (the sealed arrêt, the
+    // report as filed) is sent as it is.
+    if let Some(sha256) = &task.document_sha256 {
+        let bytes = state.store.outbox_document(sha256).await?;
+        let file = match kind {
+            TaskKind::DecisionNotice => "arret",
+            _ => "communication",
+        };
+        return Ok(Document { bytes, filename: file_name(&[file, &pourvoi]) });
+    }
     let (motif, file) = match kind {
-        greffe_models::diff::TaskKind::SendNotice => ("audience", "avis-audience"),
-        greffe_models::diff::TaskKind::WithdrawNotice => ("retrait", "avis-retrait"),
-        greffe_models::diff::TaskKind::CompositionNotice => ("composition", "avis-composition"),
+        TaskKind::SendNotice => ("audience", "avis-audience"),
+        TaskKind::WithdrawNotice => ("retrait", "avis-retrait"),
+        TaskKind::CompositionNotice => ("composition", "avis-composition"),
         // The notification of a decision is the sealed arrêt itself.
-        greffe_models::diff::TaskKind::DecisionNotice => {
+        TaskKind::DecisionNotice => {
             let (_, bytes) = state.store.sealed_decision_pdf(task.dossier_id).await?;
-            return Ok(Document { bytes, filename: file_name(&["arret", &task.pourvoi.replace('.', "-")]) });
+            return Ok(Document { bytes, filename: file_name(&["arret", &pourvoi]) });
+        }
+        // The order as its president and greffier signed it (immutable
+        // once signed: the same bytes at every attempt).
+        TaskKind::OrderNotice => {
+            let signed = state.store.signed_order(state.today(), task.dossier_id).await?;
+            let bytes = ordonnance(state, &signed).await?;
+            return Ok(Document { bytes, filename: file_name(&["ordonnance", &pourvoi]) });
+        }
+        TaskKind::WorkNotice => {
+            return Err(Error::internal(format!("tâche n° {} : document communiqué absent", task.id)));
         }
     };
+    let Some(hearing_id) = task.hearing_id.as_deref() else {
+        return Err(Error::internal(format!("tâche n° {} : avis sans audience", task.id)));
+    };
     let dossier = state.store.dossier(task.dossier_id).await?;
-    let hearing = state.store.hearing(&task.hearing_id).await?.hearing;
+    let hearing = state.store.hearing(hearing_id).await?.hearing;
     let day = parse_day(&hearing.date, "hearing")?;
     let today = state.today();
     let record = &dossier.record;
@@ -384,8 +411,8 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
     // The new bench, for a change of composition (the published roll,
     // president first).
     let composition = match kind {
-        greffe_models::diff::TaskKind::CompositionNotice => {
-            let roll = state.store.roll(&task.hearing_id).await?;
+        TaskKind::CompositionNotice => {
+            let roll = state.store.roll(hearing_id).await?;
             let seats: Vec<String> = roll
                 .bench
                 .iter()
@@ -411,12 +438,70 @@ pub async fn notice_to(state: &AppState, task: &NoticeTask, recipient: Option<&s
         "audience": {"date": day_long_fr(day), "demi_journee": half_day_fr(&hearing.half_day), "salle": hearing.room},
         "parties": record.parties.iter().map(|p| json!({"qualite": role(p), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
         "destinataires": letters,
-        "fondement": if kind == greffe_models::diff::TaskKind::SendNotice { notice_basis } else { None },
+        "fondement": if kind == TaskKind::SendNotice { notice_basis } else { None },
         "motif": motif,
         "composition": composition,
     });
     let bytes = render(state, Kind::AvisAudience, data, Meta { ident, date: today }).await?;
     Ok(Document { bytes, filename: file_name(&[file, &task.id.to_string()]) })
+}
+
+/// The signatures of a signed document as printed: who, in what capacity,
+/// when, and a short form of the signature to read on paper (the whole is
+/// in the signed file and the journal).
+fn signature_rows(signatures: &[DecisionSignature]) -> Vec<Value> {
+    signatures
+        .iter()
+        .map(|s| {
+            let short: Vec<&str> = (0..4).filter_map(|i| s.signature.get(i * 8..i * 8 + 8)).collect();
+            json!({"nom": s.name, "qualite": s.role.label_fr(),
+                   "le": s.signed_at.get(..16).unwrap_or(&s.signed_at).replace('T', " ") + " UTC",
+                   "empreinte": short.join(" ")})
+        })
+        .collect()
+}
+
+/// The day a signed document is dated: its last signature's (so that the
+/// same signed content always makes the same bytes), else `today`.
+fn last_signature_day(signatures: &[DecisionSignature], today: Date) -> Date {
+    let last = signatures.iter().map(|s| s.signed_at.as_str()).max().unwrap_or_default();
+    last.get(..10).and_then(|d| greffe_models::dates::parse_date(d).ok()).unwrap_or(today)
+}
+
+/// The president's order `signed` (déchéance, désistement) as a PDF/A-2b
+/// file: what its notification carries to the parties, dated its last
+/// signature's day.
+pub async fn ordonnance(state: &AppState, signed: &SignedOrder) -> Result<Vec<u8>> {
+    let content = &signed.content;
+    let dossier = state.store.dossier(signed.dossier_id).await?;
+    let magistrates = state.store.magistrates(None).await?;
+    let president = magistrates.iter().find(|m| m.magistrate.id == content.president);
+    let chambre = chamber_name(state, &dossier.record.chamber).await?;
+    let qualite_president = match president.map(|m| m.magistrate.role) {
+        Some(Role::PremierPresident) => "premier président de la Cour de cassation".to_owned(),
+        _ => format!("président de la {chambre}"),
+    };
+    let day = |raw: &str, what: &str| parse_day(raw, what).map(date_long_fr);
+    let data = json!({
+        "date_emission": day(&content.date, "order")?,
+        "titre": content.kind.title(),
+        "chambre": chambre,
+        "pourvoi": content.pourvoi,
+        "date": day(&content.date, "order")?,
+        "parties": content.parties.iter().map(|p| json!({"qualite": p.role.label_fr().to_lowercase(), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
+        "attaque": {"juridiction": content.attacked.court, "date": day(&content.attacked.date, "attacked decision")?, "numero": content.attacked.docket},
+        "president": president.map_or_else(|| content.president.clone(), |m| m.magistrate.name.clone()),
+        "qualite_president": qualite_president,
+        "greffier": content.greffier,
+        "motifs": content.reasons,
+        "dispositif": content.operative,
+        "signatures": signature_rows(&signed.signatures),
+        "version": signed.version,
+        "empreinte": signed.sha256,
+    });
+    let date = last_signature_day(&signed.signatures, state.today());
+    let ident = format!("ordonnance-{}-{}", signed.dossier_id, signed.version);
+    render(state, Kind::Ordonnance, data, Meta { ident, date }).await
 }
 
 /// What the arrêt says of `signed` — the decision as its signatories
@@ -441,18 +526,7 @@ async fn arret_data(state: &AppState, signed: &SignedDecision) -> Result<Value> 
     let marks: Vec<&str> =
         content.publication.iter().filter(|p| **p != PublicationLevel::N).map(|p| p.as_str()).collect();
     let mark = SealMark { dossier_id: signed.dossier_id, version: signed.version, sha256: signed.sha256.clone() };
-    let mut signatures: Vec<Value> = signed
-        .signatures
-        .iter()
-        .map(|s| {
-            // A short form of the signature to read on paper; the whole
-            // is in the signed file and the journal.
-            let short: Vec<&str> =
-                (0..4).filter_map(|i| s.signature.get(i * 8..i * 8 + 8)).collect();
-            json!({"nom": s.name, "qualite": s.role.label_fr(), "le": s.signed_at.get(..16).unwrap_or(&s.signed_at).replace('T', " ") + " UTC",
-                   "empreinte": short.join(" ")})
-        })
-        .collect();
+    let mut signatures = signature_rows(&signed.signatures);
     for prevented in &content.prevented {
         let absent =
             if prevented.role == SignatoryRole::Greffier { prevented.absent.clone() } else { name(&prevented.absent) };
@@ -488,8 +562,7 @@ async fn arret_data(state: &AppState, signed: &SignedDecision) -> Result<Value> 
 /// same signed decision always makes the same bytes.
 pub async fn arret(state: &AppState, signed: &SignedDecision) -> Result<Vec<u8>> {
     let data = arret_data(state, signed).await?;
-    let last = signed.signatures.iter().map(|s| s.signed_at.as_str()).max().unwrap_or_default();
-    let date = last.get(..10).and_then(|d| greffe_models::dates::parse_date(d).ok()).unwrap_or_else(|| state.today());
+    let date = last_signature_day(&signed.signatures, state.today());
     let ident = format!("arret-{}-{}", signed.dossier_id, signed.version);
     render(state, Kind::Arret, data, Meta { ident, date }).await
 }

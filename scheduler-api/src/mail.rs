@@ -274,7 +274,7 @@ async fn made_for(state: &AppState, item: &OutboxItem) -> Prepared {
             Err(error) => Prepared::Unreadable(error.to_string()),
         },
         None => match state.store.notice_task(item.task_id).await {
-            Ok((task, _)) => match crate::documents::notice_to(state, &task, Some(&item.recipient)).await {
+            Ok(task) => match crate::documents::notice_to(state, &task, Some(&item.recipient)).await {
                 Ok(document) => Prepared::Ready(document.bytes),
                 Err(error) => Prepared::Unmade(error.to_string()),
             },
@@ -334,42 +334,11 @@ async fn send(
         Ok(address) => Mailbox::new(Some(item.recipient.clone()), address),
         Err(error) => return Ok(Attempt::Refused(format!("adresse « {address} » inutilisable : {error}"))),
     };
-    let hearing = state.store.hearing(&item.hearing_id).await?.hearing;
-    let day = greffe_models::dates::parse_date(&hearing.date)
-        .map(crate::documents::day_long_fr)
-        .unwrap_or_else(|_| hearing.date.clone());
-    let title = greffe_store::outbox::title_fr(&item.document);
-    let what = match item.document.as_str() {
-        greffe_store::outbox::AVIS_RETRAIT => "retiré du rôle de l'audience du",
-        greffe_store::outbox::AVIS_CHANGEMENT_COMPOSITION => "dont la formation change, à l'audience du",
-        _ => "appelé à l'audience du",
-    };
-    let (subject, body) = if item.document == greffe_store::outbox::NOTIFICATION_ARRET {
-        (
-            format!("{title} — pourvoi n° {}", item.pourvoi),
-            format!(
-                "Maître,\n\nVeuillez trouver ci-joint l'arrêt rendu dans le pourvoi n° {pourvoi} ({parties}), examiné à \
-                 l'audience du {day}. Il porte les signatures électroniques de ses signataires et le sceau du greffe ; \
-                 il se vérifie hors ligne (greffe decision verify).\n\n\
-                 Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
-                pourvoi = item.pourvoi,
-                parties = item.party,
-                id = mailer.message_id(item.id),
-            ),
-        )
-    } else {
-        (
-            format!("{title} — pourvoi n° {} — audience du {day}", item.pourvoi),
-            format!(
-                "Maître,\n\nVeuillez trouver ci-joint l'{notice} du pourvoi n° {pourvoi} ({parties}), {what} {day}.\n\n\
-                 Ce message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
-                notice = title.to_lowercase(),
-                pourvoi = item.pourvoi,
-                parties = item.party,
-                id = mailer.message_id(item.id),
-            ),
-        )
-    };
+    let (subject, text) = subject_and_text(state, item).await?;
+    let body = format!(
+        "Maître,\n\n{text}\n\nCe message est envoyé par le greffe de la Cour de cassation ; sa référence est {id}.\n",
+        id = mailer.message_id(item.id),
+    );
     let filename = crate::documents::outbox_filename(item);
     let message = Message::builder()
         .from(mailer.from.clone())
@@ -393,6 +362,73 @@ async fn send(
         }
         Err(error) if error.is_permanent() => Attempt::Refused(error.to_string()),
         Err(error) => Attempt::Retry(error.to_string()),
+    })
+}
+
+/// The subject of row `item`'s e-mail and what its text says of the
+/// document attached.
+async fn subject_and_text(state: &AppState, item: &OutboxItem) -> Result<(String, String), crate::error::Error> {
+    use greffe_store::outbox::{
+        AVIS_CHANGEMENT_COMPOSITION, AVIS_RETRAIT, COMMUNICATION_TRAVAIL, NOTIFICATION_ARRET, NOTIFICATION_ORDONNANCE,
+        title_fr,
+    };
+    let title = title_fr(&item.document);
+    let (pourvoi, parties) = (&item.pourvoi, &item.party);
+    match item.document.as_str() {
+        COMMUNICATION_TRAVAIL => {
+            // What is communicated, as the task names it (« rapport du
+            // conseiller rapporteur, version 2 déposée le … »).
+            let label = state.store.notice_task(item.task_id).await?.label;
+            let what = label.split_once(" : ").map_or(label.as_str(), |(_, what)| what).to_owned();
+            return Ok((
+                format!("{title} — pourvoi n° {pourvoi}"),
+                format!(
+                    "Le greffe vous communique, dans le pourvoi n° {pourvoi} ({parties}), le document ci-joint : {what}."
+                ),
+            ));
+        }
+        NOTIFICATION_ORDONNANCE => {
+            return Ok((
+                format!("{title} — pourvoi n° {pourvoi}"),
+                format!(
+                    "Veuillez trouver ci-joint l'ordonnance rendue dans le pourvoi n° {pourvoi} ({parties}). Elle porte \
+                     les signatures électroniques du président et du greffier ; elle se vérifie hors ligne \
+                     (greffe decision verify)."
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let Some(hearing) = &item.hearing_id else {
+        return Err(crate::error::Error::internal(format!("envoi n° {} : avis sans audience", item.id)));
+    };
+    let hearing = state.store.hearing(hearing).await?.hearing;
+    let day = greffe_models::dates::parse_date(&hearing.date)
+        .map(crate::documents::day_long_fr)
+        .unwrap_or_else(|_| hearing.date.clone());
+    Ok(match item.document.as_str() {
+        NOTIFICATION_ARRET => (
+            format!("{title} — pourvoi n° {pourvoi}"),
+            format!(
+                "Veuillez trouver ci-joint l'arrêt rendu dans le pourvoi n° {pourvoi} ({parties}), examiné à \
+                 l'audience du {day}. Il porte les signatures électroniques de ses signataires et le sceau du greffe ; \
+                 il se vérifie hors ligne (greffe decision verify)."
+            ),
+        ),
+        document => {
+            let what = match document {
+                AVIS_RETRAIT => "retiré du rôle de l'audience du",
+                AVIS_CHANGEMENT_COMPOSITION => "dont la formation change, à l'audience du",
+                _ => "appelé à l'audience du",
+            };
+            (
+                format!("{title} — pourvoi n° {pourvoi} — audience du {day}"),
+                format!(
+                    "Veuillez trouver ci-joint l'{notice} du pourvoi n° {pourvoi} ({parties}), {what} {day}.",
+                    notice = title.to_lowercase()
+                ),
+            )
+        }
     })
 }
 

@@ -140,7 +140,6 @@ pub struct DecisionWorkspace {
 #[serde(deny_unknown_fields)]
 pub struct DecisionSave {
     /// The content.
-    #[schema(value_type = Object)]
     pub content: DecisionContent,
     /// What the greffe records of a late or missing mémoire, by rule id
     /// (« mémoire en défense déclaré irrecevable »).

@@ -762,10 +762,10 @@ pub struct Rendering {
 pub const RENDERER: &str = "greffe (prononcé)";
 
 /// Queues, within the rendering's transaction, the notification of the
-/// decision rendered on `day` to the parties: a notice task (`decision_notice`,
-/// due that day, under the plan that published the hearing) and its outbox
-/// rows, each carrying the sealed PDF (its hash set at once: every attempt
-/// sends those very bytes).
+/// decision rendered on `day` to the parties: a notice task
+/// (`decision_notice`, due that day, under the plan that published the
+/// hearing) and its outbox rows, each carrying the sealed PDF (its hash
+/// fixed at once: every attempt sends those very bytes).
 async fn queue_notification(
     connection: &mut AnyConnection,
     id: i64,
@@ -773,34 +773,29 @@ async fn queue_notification(
     day: greffe_models::Date,
     seal: &DecisionSeal,
 ) -> Result<()> {
-    let plan_id: Option<i64> = sqlx::query_scalar("SELECT plan_id FROM hearing_bench WHERE hearing_id = $1 LIMIT 1")
-        .bind(&content.hearing)
-        .fetch_optional(&mut *connection)
-        .await?;
-    let plan_id = plan_id.ok_or_else(|| {
+    let plan = sqlx::query(
+        "SELECT p.id, p.chamber FROM hearing_bench b JOIN plans p ON p.id = b.plan_id WHERE b.hearing_id = $1 LIMIT 1",
+    )
+    .bind(&content.hearing)
+    .fetch_optional(&mut *connection)
+    .await?
+    .ok_or_else(|| {
         Error::internal(format!("dossier {id}: hearing {} has no published bench to notify under", content.hearing))
     })?;
-    let at = now();
+    let (plan_id, chamber) = (rows::int(&plan, "id")?, rows::text(&plan, "chamber")?);
     let label = format!("Notifier aux parties l'arrêt rendu le {}", day.format("%d/%m/%Y"));
-    let task = sqlx::query(
-        "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(plan_id)
-    .bind(id)
-    .bind(&content.hearing)
-    .bind(TaskKind::DecisionNotice.as_str())
-    .bind(day.to_string())
-    .bind(&label)
-    .bind(&at)
-    .fetch_one(&mut *connection)
-    .await?;
-    let task_id = rows::int(&task, "id")?;
-    crate::outbox::enqueue_notice(connection, task_id, TaskKind::DecisionNotice, id, &content.hearing, &at).await?;
-    sqlx::query("UPDATE outbox SET document_sha256 = $1 WHERE task_id = $2")
-        .bind(&seal.pdf_sha256)
-        .bind(task_id)
-        .execute(&mut *connection)
-        .await?;
+    let due = day.to_string();
+    let notice = crate::outbox::NewNotice {
+        kind: TaskKind::DecisionNotice,
+        dossier_id: id,
+        chamber: &chamber,
+        plan_id: Some(plan_id),
+        hearing_id: Some(&content.hearing),
+        due: Some(&due),
+        label: &label,
+        late_reason: None,
+        document_sha256: Some(&seal.pdf_sha256),
+    };
+    crate::outbox::queue_notice(connection, notice, &now()).await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use greffe_models::access::UserRole;
 use greffe_models::court::Role;
 use greffe_models::deadlines::{DeadlineConfig, DeadlineState, EventType};
 use greffe_models::decision::{Defect, NamedParty};
+use greffe_models::diff::TaskKind;
 use greffe_models::order::{self, OrderContent, OrderKind, OrderStatus, SignedOrder};
 use greffe_models::registry::{PartyRole, RegistryKind};
 use greffe_models::signature::{self, SignatoryRole};
@@ -23,7 +24,8 @@ use utoipa::ToSchema;
 
 use super::decision_drafts::DecisionVersion;
 use super::decision_signatures::{
-    RequiredSignature, SignatureLine, Signed, record_signature, signature_lines, signing_seed, void_signatures,
+    RequiredSignature, SignatureLine, Signed, has_signed, record_signature, signature_lines, signing_seed,
+    void_signatures,
 };
 use super::dossiers::{self, Dossier, EventInput};
 use super::journal::{self, NewEntry};
@@ -96,7 +98,6 @@ pub struct MemoireState {
 #[serde(deny_unknown_fields)]
 pub struct OrderSave {
     /// The content.
-    #[schema(value_type = Object)]
     pub content: OrderContent,
 }
 
@@ -384,9 +385,11 @@ impl Store {
         }
         let mut write = self.write().await?;
         let dossier = dossiers::get_in(&mut write.tx, id).await?;
+        // The dossier's procedure decides (a state of the dossier, not a
+        // malformed body: 409).
         if !content.kind.allowed_for(dossier.record.nature) {
-            return Err(Error::invalid(
-                "content.kind",
+            return Err(Error::conflict(
+                ErrorCode::ForbiddenTransition,
                 format!(
                     "une ordonnance de {} n'existe pas dans la procédure {}",
                     content.kind.label_fr(),
@@ -535,13 +538,7 @@ impl Store {
         let seed = signing_seed(&mut write.tx, &user.id).await?;
         let mut signed_any = false;
         for role in roles {
-            let already = current.signatures.iter().any(|l| {
-                l.version == current.version
-                    && l.void_reason.is_none()
-                    && l.signature.role == role
-                    && l.signature.signer == user.id
-            });
-            if already {
+            if has_signed(&current.signatures, current.version, role, &user.id) {
                 continue;
             }
             let given = signature::sign(&seed, &order::message(id, current.version, &sha256, role));
@@ -569,6 +566,25 @@ impl Store {
             take_effect(&mut write.tx, &user.id, &dossier, content).await?;
             dossiers::bump_version(&mut write.tx, id, dossier.version).await?;
             super::deadlines::refresh(&mut write.tx, id).await?;
+            // Its notification to the parties, in this transaction: the
+            // signed order, rendered for the outbox when it is sent.
+            let label = format!(
+                "Notifier aux parties l'{} rendue le {}",
+                content.kind.title().to_lowercase(),
+                content.order_date().map_or_else(|| content.date.clone(), |d| d.format("%d/%m/%Y").to_string())
+            );
+            let notice = crate::outbox::NewNotice {
+                kind: TaskKind::OrderNotice,
+                dossier_id: id,
+                chamber: &dossier.record.chamber,
+                plan_id: None,
+                hearing_id: None,
+                due: None,
+                label: &label,
+                late_reason: None,
+                document_sha256: None,
+            };
+            crate::outbox::queue_notice(&mut write.tx, notice, &now()).await?;
         }
         let signed = workspace_in(&mut write.tx, today, id, None, "").await?;
         write.commit().await?;

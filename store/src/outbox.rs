@@ -1,8 +1,8 @@
 //! The transactional outbox: every notice to send is a row written in the
 //! transaction of the event that causes it — the publication of a plan or
-//! of an avenant ([`enqueue_notice`], called by `publish_plan` for each
-//! notice task it creates) — so that no notice is lost when a process dies
-//! and none is sent for an event that was rolled back.
+//! of an avenant, a decision rendered, a report filed, an order signed
+//! ([`queue_notice`]: its task and its rows) — so that no notice is lost
+//! when a process dies and none is sent for an event that was rolled back.
 //!
 //! A row is one document to one recipient: the avis d'audience of a
 //! dossier (or, after an avenant, its avis de retrait du rôle or de
@@ -53,6 +53,13 @@ pub const AVIS_CHANGEMENT_COMPOSITION: &str = "avis_changement_composition";
 /// The document an outbox row carries: the notification of the decision
 /// rendered (the sealed arrêt itself).
 pub const NOTIFICATION_ARRET: &str = "notification_arret";
+/// The document an outbox row carries: a work document the parties read
+/// (the rapporteur's report, the avocat général's opinion) as filed,
+/// communicated to their lawyers.
+pub const COMMUNICATION_TRAVAIL: &str = "communication_travail";
+/// The document an outbox row carries: the president's order (déchéance,
+/// désistement) as signed, notified to the parties.
+pub const NOTIFICATION_ORDONNANCE: &str = "notification_ordonnance";
 
 /// What document `document` is, in French (« Avis d'audience »…).
 pub fn title_fr(document: &str) -> &'static str {
@@ -60,6 +67,8 @@ pub fn title_fr(document: &str) -> &'static str {
         AVIS_RETRAIT => "Avis de retrait du rôle",
         AVIS_CHANGEMENT_COMPOSITION => "Avis de changement de composition",
         NOTIFICATION_ARRET => "Notification de l'arrêt",
+        COMMUNICATION_TRAVAIL => "Communication aux avocats",
+        NOTIFICATION_ORDONNANCE => "Notification de l'ordonnance",
         _ => "Avis d'audience",
     }
 }
@@ -71,6 +80,8 @@ pub fn document_of(kind: TaskKind) -> &'static str {
         TaskKind::WithdrawNotice => AVIS_RETRAIT,
         TaskKind::CompositionNotice => AVIS_CHANGEMENT_COMPOSITION,
         TaskKind::DecisionNotice => NOTIFICATION_ARRET,
+        TaskKind::WorkNotice => COMMUNICATION_TRAVAIL,
+        TaskKind::OrderNotice => NOTIFICATION_ORDONNANCE,
     }
 }
 
@@ -149,10 +160,12 @@ pub struct OutboxItem {
     pub dossier_id: i64,
     /// Its pourvoi number.
     pub pourvoi: String,
-    /// Hearing.
-    pub hearing_id: String,
+    /// The hearing it concerns (none for a report's communication or an
+    /// order's notification).
+    pub hearing_id: Option<String>,
     /// Which document ([`AVIS_AUDIENCE`], [`AVIS_RETRAIT`],
-    /// [`AVIS_CHANGEMENT_COMPOSITION`]).
+    /// [`AVIS_CHANGEMENT_COMPOSITION`], [`NOTIFICATION_ARRET`],
+    /// [`COMMUNICATION_TRAVAIL`], [`NOTIFICATION_ORDONNANCE`]).
     pub document: String,
     /// How it goes.
     pub channel: Channel,
@@ -192,7 +205,7 @@ fn item_of(row: &AnyRow) -> Result<OutboxItem> {
         task_id: rows::int(row, "task_id")?,
         dossier_id: rows::int(row, "dossier_id")?,
         pourvoi: rows::text(row, "pourvoi")?,
-        hearing_id: rows::text(row, "hearing_id")?,
+        hearing_id: rows::opt_text(row, "hearing_id")?,
         document: rows::text(row, "document")?,
         channel: rows::parsed(row, "channel", Channel::parse)?,
         party: rows::text(row, "party")?,
@@ -239,20 +252,67 @@ fn recipient_of(party: &Party) -> Option<Recipient> {
     })
 }
 
+/// A notice to queue: its task, and the rows that carry it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewNotice<'a> {
+    /// What to send.
+    pub kind: TaskKind,
+    /// The dossier whose parties are notified.
+    pub dossier_id: i64,
+    /// The chamber whose greffe sends it.
+    pub chamber: &'a str,
+    /// The publication that implies it, if a plan's.
+    pub plan_id: Option<i64>,
+    /// The hearing it concerns, if any.
+    pub hearing_id: Option<&'a str>,
+    /// Its last day, if it has one.
+    pub due: Option<&'a str>,
+    /// What to do, in French, for the clerk.
+    pub label: &'a str,
+    /// Why it was queued after its last day, as the clerk recorded it.
+    pub late_reason: Option<&'a str>,
+    /// The document it notifies, fixed at once and kept by this SHA-256
+    /// (the sealed arrêt, the report's filed version); else rendered for
+    /// each recipient when sent.
+    pub document_sha256: Option<&'a str>,
+}
+
+/// Queues `notice` within the caller's transaction: its task, and the
+/// rows that send it ([`enqueue_notice`]), at `at`. Returns the task's id.
+pub(crate) async fn queue_notice(connection: &mut AnyConnection, notice: NewNotice<'_>, at: &str) -> Result<i64> {
+    let task = sqlx::query(
+        "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, chamber, kind, due, label, created_at, late_reason,
+                                   document_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(notice.plan_id)
+    .bind(notice.dossier_id)
+    .bind(notice.hearing_id)
+    .bind(notice.chamber)
+    .bind(notice.kind.as_str())
+    .bind(notice.due)
+    .bind(notice.label)
+    .bind(at)
+    .bind(notice.late_reason)
+    .bind(notice.document_sha256)
+    .fetch_one(&mut *connection)
+    .await?;
+    let task_id = rows::int(&task, "id")?;
+    enqueue_notice(connection, task_id, &notice, at).await?;
+    Ok(task_id)
+}
+
 /// Writes, within the caller's transaction, the rows that send the notice
-/// of task `task_id` of `kind` (dossier `dossier_id`, hearing
-/// `hearing_id`; its document by [`document_of`]): one e-mail per lawyer's
-/// address (the parties it represents named together), one letter per
-/// party without one. Returns the number of rows.
-pub(crate) async fn enqueue_notice(
+/// of task `task_id` (its document by [`document_of`]): one e-mail per
+/// lawyer's address (the parties it represents named together), one
+/// letter per party without one. Returns the number of rows.
+async fn enqueue_notice(
     connection: &mut AnyConnection,
     task_id: i64,
-    kind: TaskKind,
-    dossier_id: i64,
-    hearing_id: &str,
+    notice: &NewNotice<'_>,
     at: &str,
 ) -> Result<usize> {
-    let parties = crate::dossiers::parties_of(connection, dossier_id).await?;
+    let parties = crate::dossiers::parties_of(connection, notice.dossier_id).await?;
     // (channel, recipient, address) → the parties it informs, in the
     // record's order.
     let mut rows_to_write: Vec<(Channel, String, Option<String>, Vec<String>)> = Vec::new();
@@ -277,19 +337,20 @@ pub(crate) async fn enqueue_notice(
         };
         sqlx::query(
             "INSERT INTO outbox (task_id, dossier_id, hearing_id, document, channel, party, recipient, address, status,
-                                 next_attempt, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                                 next_attempt, created_at, document_sha256)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
         )
         .bind(task_id)
-        .bind(dossier_id)
-        .bind(hearing_id)
-        .bind(document_of(kind))
+        .bind(notice.dossier_id)
+        .bind(notice.hearing_id)
+        .bind(document_of(notice.kind))
         .bind(channel.as_str())
         .bind(named.join(", "))
         .bind(recipient)
         .bind(address)
         .bind(status.as_str())
         .bind(at)
+        .bind(notice.document_sha256)
         .execute(&mut *connection)
         .await?;
     }
@@ -310,8 +371,8 @@ impl Store {
     pub async fn outbox_of_open_tasks(&self, chamber: &str) -> Result<Vec<OutboxItem>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
-             JOIN notice_tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id
-             WHERE p.chamber = $1 AND t.done = 0 ORDER BY o.task_id, o.id"
+             JOIN notice_tasks t ON t.id = o.task_id
+             WHERE t.chamber = $1 AND t.done = 0 ORDER BY o.task_id, o.id"
         );
         sqlx::query(&sql).bind(chamber).fetch_all(self.pool()).await?.iter().map(item_of).collect()
     }
@@ -738,7 +799,7 @@ async fn scoped_item(
     in_scope: impl FnOnce(&str) -> bool,
 ) -> Result<OutboxItem> {
     let chamber = sqlx::query(
-        "SELECT p.chamber FROM outbox o JOIN notice_tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id
+        "SELECT t.chamber FROM outbox o JOIN notice_tasks t ON t.id = o.task_id
          WHERE o.id = $1",
     )
     .bind(id)
@@ -792,7 +853,7 @@ async fn close_task_when_delivered(connection: &mut AnyConnection, actor: &str, 
             Some(rows::int(&task, "dossier_id")?),
             RegistryKind::TaskDone,
             serde_json::json!({"task": task_id, "kind": rows::text(&task, "kind")?,
-                               "hearing": rows::text(&task, "hearing_id")?, "label": rows::text(&task, "label")?,
+                               "hearing": rows::opt_text(&task, "hearing_id")?, "label": rows::text(&task, "label")?,
                                "by": "envoi de tous les avis"}),
         ),
     )

@@ -26,20 +26,26 @@ use crate::sql::Sql;
 
 pub use greffe_models::plan_status::PlanStatus;
 
-/// Open notice tasks of a chamber (from publications), soonest first.
+/// A notice to the parties the greffe sends: implied by a publication, or
+/// queued by a decision rendered, a report filed, an order signed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeTask {
     /// Id.
     pub id: i64,
-    /// The publication that created it.
-    pub plan_id: i64,
+    /// The publication that created it (none for a notice outside any
+    /// plan: a decision rendered, a report filed, an order signed).
+    pub plan_id: Option<i64>,
     /// Dossier.
     pub dossier_id: i64,
     /// Its pourvoi number.
     pub pourvoi: String,
-    /// Hearing.
-    pub hearing_id: String,
-    /// `send_notice`, `withdraw_notice`, `composition_notice`.
+    /// The hearing it concerns (none for a report's communication or an
+    /// order's notification).
+    pub hearing_id: Option<String>,
+    /// The chamber whose greffe sends it.
+    pub chamber: String,
+    /// `send_notice`, `withdraw_notice`, `composition_notice`,
+    /// `decision_notice`, `report_notice`, `order_notice`.
     pub kind: String,
     /// Last day, for notices to send.
     pub due: Option<String>,
@@ -48,6 +54,9 @@ pub struct NoticeTask {
     /// Why the hearing was published although this notice's last day had
     /// passed (the parties' agreement, for instance), as the clerk recorded it.
     pub late_reason: Option<String>,
+    /// The document it notifies, when fixed as it was queued (the sealed
+    /// arrêt, the report's filed version): its SHA-256.
+    pub document_sha256: Option<String>,
 }
 
 /// A notice task that a publication creates.
@@ -162,17 +171,23 @@ const OVERLAPPING: &str = "FROM plans WHERE chamber = $1 AND id <> $2 AND status
 const SUMMARY: &str = "id, chamber, horizon_start, horizon_end, status, title, hard_violations, amends, stale_reason, \
                        created_by, created_at, updated_at, version";
 
+/// The columns [`notice_task_of`] reads (`t` the task, `d` its dossier).
+const TASK_COLUMNS: &str = "t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.chamber, t.kind, t.due, t.label,
+    t.late_reason, t.document_sha256";
+
 fn notice_task_of(row: &AnyRow) -> Result<NoticeTask> {
     Ok(NoticeTask {
         id: rows::int(row, "id")?,
-        plan_id: rows::int(row, "plan_id")?,
+        plan_id: rows::opt_int(row, "plan_id")?,
         dossier_id: rows::int(row, "dossier_id")?,
         pourvoi: rows::text(row, "pourvoi")?,
-        hearing_id: rows::text(row, "hearing_id")?,
+        hearing_id: rows::opt_text(row, "hearing_id")?,
+        chamber: rows::text(row, "chamber")?,
         kind: rows::text(row, "kind")?,
         due: rows::opt_text(row, "due")?,
         label: rows::text(row, "label")?,
         late_reason: rows::opt_text(row, "late_reason")?,
+        document_sha256: rows::opt_text(row, "document_sha256")?,
     })
 }
 
@@ -565,28 +580,24 @@ impl Store {
             move_status(&mut write.tx, *dossier_id, DossierStatus::Ready).await?;
         }
         for &NewNoticeTask { task, late_reason } in tasks {
-            let Some(dossier_id) = store_id(task.dossier.as_str()) else { continue };
             // A withdrawn dossier left the store's plannable set but not the store.
-            let task_id = sqlx::query(
-                "INSERT INTO notice_tasks (plan_id, dossier_id, hearing_id, kind, due, label, created_at, late_reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(id)
-            .bind(dossier_id)
-            .bind(task.hearing.as_str())
-            .bind(task.kind.as_str())
-            .bind(task.due.map(|d| d.to_string()))
-            .bind(&task.label)
-            .bind(&at)
-            .bind(late_reason)
-            .fetch_one(&mut *write.tx)
-            .await?;
-            // The notice to send (avis d'audience, de retrait, de
-            // changement de composition): in the outbox, in this very
-            // transaction (crate::outbox).
-            let task_id = rows::int(&task_id, "id")?;
-            crate::outbox::enqueue_notice(&mut write.tx, task_id, task.kind, dossier_id, task.hearing.as_str(), &at)
-                .await?;
+            let Some(dossier_id) = store_id(task.dossier.as_str()) else { continue };
+            // The notice to send (avis d'audience, de retrait, de changement
+            // de composition): in the outbox, in this very transaction
+            // (crate::outbox).
+            let due = task.due.map(|d| d.to_string());
+            let notice = crate::outbox::NewNotice {
+                kind: task.kind,
+                dossier_id,
+                chamber: &summary.chamber,
+                plan_id: Some(id),
+                hearing_id: Some(task.hearing.as_str()),
+                due: due.as_deref(),
+                label: &task.label,
+                late_reason,
+                document_sha256: None,
+            };
+            crate::outbox::queue_notice(&mut write.tx, notice, &at).await?;
         }
         if let Some(amended) = summary.amends {
             sqlx::query("UPDATE plans SET status = 'amended', updated_at = $1, version = version + 1 WHERE id = $2 AND status = 'published'")
@@ -656,43 +667,36 @@ impl Store {
 
     /// The notice tasks a publication of plan `id` created, done or not.
     pub async fn plan_notice_tasks(&self, id: i64) -> Result<Vec<(NoticeTask, bool)>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason, t.done
+        let rows = sqlx::query(&format!(
+            "SELECT {TASK_COLUMNS}, t.done
              FROM notice_tasks t JOIN dossiers d ON d.id = t.dossier_id
-             WHERE t.plan_id = $1 ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
-        )
+             WHERE t.plan_id = $1 ORDER BY COALESCE(t.due, '9999-12-31'), t.id"
+        ))
         .bind(id)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|row| Ok((notice_task_of(row)?, rows::int(row, "done")? != 0))).collect()
     }
 
-    /// One notice task, done or not, with the chamber of the plan that
-    /// created it.
-    pub async fn notice_task(&self, id: i64) -> Result<(NoticeTask, String)> {
-        let row = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason,
-                    p.chamber
-             FROM notice_tasks t
-             JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id
-             WHERE t.id = $1",
-        )
+    /// One notice task, done or not.
+    pub async fn notice_task(&self, id: i64) -> Result<NoticeTask> {
+        let row = sqlx::query(&format!(
+            "SELECT {TASK_COLUMNS} FROM notice_tasks t JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1"
+        ))
         .bind(id)
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| Error::not_found(format!("tâche d'avis n° {id}")))?;
-        Ok((notice_task_of(&row)?, rows::text(&row, "chamber")?))
+        notice_task_of(&row)
     }
 
     /// Open notice tasks of a chamber, soonest first.
     pub async fn notice_tasks(&self, chamber: &str) -> Result<Vec<NoticeTask>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason
-             FROM notice_tasks t
-             JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id
-             WHERE p.chamber = $1 AND t.done = 0
-             ORDER BY COALESCE(t.due, '9999-12-31'), t.id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {TASK_COLUMNS} FROM notice_tasks t JOIN dossiers d ON d.id = t.dossier_id
+             WHERE t.chamber = $1 AND t.done = 0
+             ORDER BY COALESCE(t.due, '9999-12-31'), t.id"
+        ))
         .bind(chamber)
         .fetch_all(self.pool())
         .await?;
@@ -710,10 +714,9 @@ impl Store {
         in_scope: impl FnOnce(&str) -> bool,
     ) -> Result<NoticeTask> {
         let mut write = self.write().await?;
-        let row = sqlx::query(
-            "SELECT t.id, t.plan_id, t.dossier_id, d.pourvoi, t.hearing_id, t.kind, t.due, t.label, t.late_reason, t.done,
-             p.chamber FROM notice_tasks t JOIN plans p ON p.id = t.plan_id JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {TASK_COLUMNS}, t.done FROM notice_tasks t JOIN dossiers d ON d.id = t.dossier_id WHERE t.id = $1"
+        ))
         .bind(id)
         .fetch_optional(&mut *write.tx)
         .await?

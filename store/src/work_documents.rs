@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 
 use greffe_models::decision::{Outcome, SittingRecord};
+use greffe_models::diff::TaskKind;
 use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
 use greffe_models::work::{Author, Reader, WorkContent, WorkKind, WorkSlot};
 use greffe_models::{Date, access::UserRole};
@@ -407,6 +408,28 @@ impl Store {
         // The dossier changed (its journal): its version and deadlines move.
         dossiers::bump_version(&mut write.tx, id, dossier.version).await?;
         super::deadlines::refresh(&mut write.tx, id).await?;
+        // What the parties read (the report, the avocat général's
+        // opinion) is communicated to their lawyers as filed: this very
+        // PDF, in the outbox, in this transaction.
+        if slot.kind.visibility().readers.contains(&Reader::Parties) {
+            let label = format!(
+                "Communiquer aux avocats des parties : {}, version {version} déposée le {}",
+                slot.kind.label_fr(),
+                today.format("%d/%m/%Y")
+            );
+            let notice = crate::outbox::NewNotice {
+                kind: TaskKind::WorkNotice,
+                dossier_id: id,
+                chamber: &dossier.record.chamber,
+                plan_id: None,
+                hearing_id: None,
+                due: None,
+                label: &label,
+                late_reason: None,
+                document_sha256: Some(&pdf_sha256),
+            };
+            crate::outbox::queue_notice(&mut write.tx, notice, &now()).await?;
+        }
         let filed = document_in(&mut write.tx, id, slot).await?;
         write.commit().await?;
         Ok(filed)

@@ -204,7 +204,9 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     assert_eq!(kind, "application/pdf");
     let (status, _, _) = get(format!("/notices/{}/avis.pdf", task.id), soc.clone()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another chamber's clerk: as if it did not exist");
-    let (status, _, _) = get(format!("/hearings/{}/roll.pdf", task.hearing_id), civ1.clone()).await;
+    let (status, _, _) =
+        get(format!("/hearings/{}/roll.pdf", task.hearing_id.as_deref().expect("a hearing's notice")), civ1.clone())
+            .await;
     assert_eq!(status, StatusCode::OK);
     let dossier = store.dossier(task.dossier_id).await.expect("dossier");
     if poppler().is_some() {
@@ -221,7 +223,11 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     }
     // The hearing's composition notice: a page to each magistrate of the
     // published bench, the roll on each.
-    let (status, kind, composition) = get(format!("/hearings/{}/composition.pdf", task.hearing_id), civ1.clone()).await;
+    let (status, kind, composition) = get(
+        format!("/hearings/{}/composition.pdf", task.hearing_id.as_deref().expect("a hearing's notice")),
+        civ1.clone(),
+    )
+    .await;
     assert_eq!(
         (status, kind.as_str()),
         (StatusCode::OK, "application/pdf"),
@@ -229,7 +235,7 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
         String::from_utf8_lossy(&composition)
     );
     if poppler().is_some() {
-        let roll = store.roll(&task.hearing_id).await.expect("roll");
+        let roll = store.roll(task.hearing_id.as_deref().expect("a hearing's notice")).await.expect("roll");
         let text = tool("pdftotext", &[], &composition);
         assert!(text.contains("AVIS DE COMPOSITION"), "{text}");
         for seat in &roll.bench {
@@ -330,7 +336,7 @@ async fn the_published_plans_documents_over_the_api_and_the_portal() {
     };
     for uri in [
         format!("/portail/avis/{}.pdf", task.id),
-        format!("/portail/audiences/{}/role.pdf", task.hearing_id),
+        format!("/portail/audiences/{}/role.pdf", task.hearing_id.as_deref().expect("a hearing's notice")),
         format!("/portail/cnp/{}/certificat.pdf", issued.id),
     ] {
         let request = axum::http::Request::get(&uri)

@@ -2288,5 +2288,16 @@ async fn the_greffe_prepares_a_decheance_the_president_and_the_greffier_sign_it_
     assert!(text_of(&client, "#decision").await.contains("déchéance"), "the dossier's decision");
     assert!(text_of(&client, "#lien-ordonnance").await.contains("rendue"), "{}", text_of(&client, "#ordonnance").await);
     look_at(&client, "ordonnance-dossier-jugé").await;
+
+    // The greffe's home lists the order's notification to send: under no
+    // hearing, its PDF the order itself.
+    click(&client, "form[action='/portail/deconnexion'] button").await;
+    sign_in(&client, &base, "greffe-civ1").await;
+    client.goto(&format!("{base}/portail/")).await.expect("goto");
+    wait_for(&client, "#table-avis").await;
+    let notices = text_of(&client, "#table-avis").await;
+    assert!(notices.contains("Notifier aux parties l'ordonnance de déchéance rendue le"), "{notices}");
+    assert!(notices.contains("notification de l'ordonnance (PDF)"), "{notices}");
+    look_at(&client, "accueil-greffier-ordonnance").await;
     served.stop().await;
 }

@@ -138,8 +138,8 @@ async fn a_cancelled_job_stops_within_a_second() {
     let asked = Instant::now();
     let (status, _, bytes) = call(
         &http(),
-        Method::DELETE,
-        &format!("{}/plans/jobs/{id}", other.base),
+        Method::POST,
+        &format!("{}/plans/jobs/{id}/cancel", other.base),
         Some(&solve.president),
         &[],
         Vec::new(),

@@ -57,8 +57,9 @@ pub async fn record_sitting(
     body: Bytes,
 ) -> Result<Response> {
     caller.require(Operation::RecordSitting)?;
-    hearing_in_scope(&state, &caller, &id).await?;
+    // A write without the version read is refused as such (428), before any check of state (409).
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    hearing_in_scope(&state, &caller, &id).await?;
     let record: SittingRecord = json_body(&body)?;
     let sitting = state.store.record_sitting(caller.id(), state.today(), &id, expected, record).await?;
     Ok(tagged(StatusCode::OK, sitting.version, &sitting))
@@ -122,8 +123,9 @@ pub async fn save_decision(
     body: Bytes,
 ) -> Result<Response> {
     caller.require(Operation::DraftDecision)?;
-    let current = decision_in_scope(&state, &caller, &id).await?;
+    // A write without the version read is refused as such (428), before any check of state (409).
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let current = decision_in_scope(&state, &caller, &id).await?;
     let save: DecisionSave = json_body(&body)?;
     // A magistrate cannot write himself off the formation he sits on, nor
     // into one he does not.
@@ -178,13 +180,14 @@ pub async fn sign_decision(
     if_match: Option<IfMatch>,
 ) -> Result<Response> {
     caller.require(Operation::DraftDecision)?;
+    // A write without the version read is refused as such (428), before any check of state (409).
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let current = decision_in_scope(&state, &caller, &id).await?;
     if roles_of(&caller.0, &current.content).is_empty() {
         return Err(Error::forbidden(
             "la décision est signée par son président, son ou ses rapporteurs et le greffier de l'audience",
         ));
     }
-    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let signed = sign_and_seal(&state, &caller.0, current.dossier_id, expected).await?;
     Ok(tagged(StatusCode::OK, signed.version, &signed))
 }

@@ -93,8 +93,8 @@ pub async fn certificate_pdf(
 pub async fn notice_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     caller.require(Operation::ReadNotices)?;
     let id = numeric_id(&id, "tâche")?;
-    let (task, chamber) = state.store.notice_task(id).await?;
-    if !caller.0.covers(&chamber) {
+    let task = state.store.notice_task(id).await?;
+    if !caller.0.covers(&task.chamber) {
         return Err(Error::not_found(format!("tâche d'avis n° {id}")));
     }
     Ok(pdf(documents::notice(&state, &task).await?))

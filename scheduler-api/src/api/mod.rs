@@ -220,7 +220,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::chamber_instance))
         .routes(routes!(plans::chamber_calendar))
         .routes(routes!(plans::start_job))
-        .routes(routes!(plans::get_job, plans::cancel_job))
+        .routes(routes!(plans::get_job))
+        .routes(routes!(plans::cancel_job))
         .routes(routes!(plans::job_events))
         .routes(routes!(plans::list_plans))
         .routes(routes!(plans::get_plan))
@@ -238,7 +239,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(outbox::letter_posted))
         .routes(routes!(outbox::resend))
         .routes(routes!(simulations::start, simulations::list))
-        .routes(routes!(simulations::get, simulations::cancel))
+        .routes(routes!(simulations::get))
+        .routes(routes!(simulations::cancel))
         .routes(routes!(simulations::events))
         .routes(routes!(simulations::result))
         .routes(routes!(plans::hearing_roll))
@@ -469,9 +471,13 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
     use greffe_models::court::Role;
     use greffe_models::dates::HalfDay;
     use greffe_models::deadlines::{Catalogue, EventType, Procedure, Residence};
+    use greffe_models::decision::Outcome;
     use greffe_models::dossier::Circuit;
+    use greffe_models::order::OrderKind;
     use greffe_models::registry::{DossierStatus, Nature, PartyRole, PublicationLevel, Solution};
+    use greffe_models::signature::SignatoryRole;
     let natures = codes(Nature::ALL.iter().map(|n| n.as_str()));
+    let outcomes = codes(Outcome::ALL.iter().map(|o| o.as_str()));
     let half_days = codes(HalfDay::ALL.iter().map(|h| h.as_str()));
     let residences = codes(Residence::ALL.iter().map(|r| r.as_str()));
     // The events a clerk records (`POST /dossiers/{id}/events`): procedural
@@ -510,6 +516,14 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
         ("ProposalRequest", "objective", codes(["default", "benchmark"])),
         ("DecisionInput", "formation", codes(greffe_store::decisions::FORMATIONS)),
         ("ImportRecord", "status", codes(DossierStatus::ALL.iter().map(|s| s.as_str()))),
+        // The texts of decisions, orders and work documents.
+        ("NamedParty", "role", codes(PartyRole::ALL.iter().map(|r| r.as_str()))),
+        ("DecisionContent", "formation", codes(greffe_models::FormationCode::ALL.iter().map(|f| f.as_str()))),
+        ("DecisionContent", "outcome", outcomes.clone()),
+        ("DecisionContent", "publication", codes(PublicationLevel::ALL.iter().map(|s| s.as_str()))),
+        ("PreventedSignatory", "role", codes(SignatoryRole::ALL.iter().map(|r| r.as_str()))),
+        ("WorkContent", "proposed", outcomes),
+        ("OrderContent", "kind", codes(OrderKind::ALL.iter().map(|k| k.as_str()))),
     ]
 }
 
@@ -551,9 +565,18 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
         }
     }
     for (schema, property, values) in fields {
-        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
-            && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else { continue };
+        // A list of codes: each item is one.
+        if let Some(RefOr::T(Schema::Array(list))) = object.properties.get_mut(property)
+            && let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut list.items
+            && let RefOr::T(Schema::Object(item)) = items.as_mut()
         {
+            item.enum_values = Some(values);
+            item.pattern = None;
+            item.min_length = None;
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property) {
             let mut values = values;
             field.min_length = None;
             // An optional field keeps null among its values.

@@ -98,8 +98,9 @@ pub async fn save_order(
     body: Bytes,
 ) -> Result<Response> {
     caller.require(Operation::DraftOrder)?;
-    let current = order_in_scope(&state, &caller, &id, None).await?;
+    // A write without the version read is refused as such (428), before any check of state (409).
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
+    let current = order_in_scope(&state, &caller, &id, None).await?;
     let save: OrderSave = json_body(&body)?;
     let saved = state.store.save_order(caller.id(), state.today(), current.dossier_id, expected, save).await?;
     Ok(tagged(StatusCode::OK, saved.version, &saved))
@@ -120,11 +121,12 @@ pub async fn sign_order(
     if_match: Option<IfMatch>,
 ) -> Result<Response> {
     caller.require(Operation::DraftOrder)?;
+    // A write without the version read is refused as such (428), before any check of state (409).
+    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let current = order_in_scope(&state, &caller, &id, None).await?;
     if roles_of(&caller.0, &current.content).is_empty() {
         return Err(Error::forbidden("l'ordonnance est signée par le président qui la rend et par le greffier"));
     }
-    let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     let signed = state.store.sign_order(&caller.0, state.today(), current.dossier_id, expected).await?;
     Ok(tagged(StatusCode::OK, signed.version, &signed))
 }

@@ -38,7 +38,7 @@ pub async fn notice_outbox(
 ) -> Result<Json<Vec<OutboxItem>>> {
     caller.require(Operation::ReadNotices)?;
     let id = numeric_id(&id, "tâche")?;
-    let (_, chamber) = state.store.notice_task(id).await?;
+    let chamber = state.store.notice_task(id).await?.chamber;
     if !caller.0.covers(&chamber) {
         return Err(Error::not_found(format!("tâche d'avis n° {id}")));
     }
@@ -53,8 +53,8 @@ pub async fn scoped(
     id: i64,
 ) -> Result<(OutboxItem, greffe_store::plans::NoticeTask)> {
     let item = state.store.outbox_item(id).await?;
-    let (task, chamber) = state.store.notice_task(item.task_id).await?;
-    if !caller.0.covers(&chamber) {
+    let task = state.store.notice_task(item.task_id).await?;
+    if !caller.0.covers(&task.chamber) {
         return Err(Error::not_found(format!("envoi n° {id}")));
     }
     Ok((item, task))

@@ -362,8 +362,10 @@ fn progress_stream<T: Serialize + Clone + Send + Sync + 'static>(
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
-/// Cancels a proposal job (its requester, or the chamber's president).
-#[utoipa::path(delete, path = "/plans/jobs/{id}", tag = "plans", security(("token" = [])),
+/// Cancels a proposal job (its requester, or the chamber's president). The
+/// job stays readable, cancelled: a cancellation is an act on it, not its
+/// deletion.
+#[utoipa::path(post, path = "/plans/jobs/{id}/cancel", tag = "plans", security(("token" = [])),
     params(("id" = i64, Path, description = "Job")), responses((status = 202, body = JobView), (status = 404, body = Problem)))]
 pub async fn cancel_job(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let view = job_for(&state, &caller, &id).await?;

@@ -138,8 +138,9 @@ pub async fn get(
 }
 
 /// Cancels a simulation: a queued one at once, a running one within a
-/// second (its worker reads the request from the row).
-#[utoipa::path(delete, path = "/simulations/{id}", tag = "simulations", security(("token" = [])),
+/// second (its worker reads the request from the row). The run stays
+/// readable, cancelled.
+#[utoipa::path(post, path = "/simulations/{id}/cancel", tag = "simulations", security(("token" = [])),
     params(("id" = i64, Path, description = "Run")), responses((status = 202, body = SimulationView), (status = 404, body = Problem)))]
 pub async fn cancel(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response> {
     let job = run_of(&state, &caller, &id).await?;

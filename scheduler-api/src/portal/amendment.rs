@@ -23,7 +23,7 @@ use greffe_store::plans::PlanSummary;
 use super::forms::Fields;
 use super::pages::date_fr;
 use super::planning::{board_refusal, readable_plan};
-use super::publication::{hearing_title, task_kind_fr};
+use super::publication::hearing_title;
 use super::session::Member;
 use crate::api::AppState;
 use crate::error::Error;
@@ -143,7 +143,7 @@ impl AmendmentPanel {
             .map(|t| TaskLine {
                 pourvoi: pourvoi(t.dossier.as_str()),
                 hearing: hearing(t.hearing.as_str()),
-                what: task_kind_fr(t.kind),
+                what: t.kind.label_fr(),
                 due: t.due.map_or_else(|| "—".to_owned(), |d| date_fr(&d.to_string())),
             })
             .collect();

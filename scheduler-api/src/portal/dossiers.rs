@@ -284,7 +284,7 @@ pub struct EntryView {
 pub struct NoticeView {
     id: i64,
     due: String,
-    hearing: String,
+    hearing: Option<String>,
     label: String,
 }
 
@@ -1370,8 +1370,8 @@ pub async fn notice_pdf(State(state): State<AppState>, member: Member, Path(file
         member.caller().require(Operation::ReadNotices)?;
         let raw = file.strip_suffix(".pdf").unwrap_or(&file);
         let id = crate::api::extract::numeric_id(raw, "tâche")?;
-        let (task, chamber) = state.store.notice_task(id).await?;
-        if !member.session.user.covers(&chamber) {
+        let task = state.store.notice_task(id).await?;
+        if !member.session.user.covers(&task.chamber) {
             return Err(Error::not_found(format!("tâche d'avis n° {id}")));
         }
         crate::documents::notice(&state, &task).await

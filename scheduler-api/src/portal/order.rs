@@ -14,6 +14,7 @@ use greffe_models::access::Operation;
 use greffe_models::court::Role;
 use greffe_models::order::{OrderContent, OrderKind, OrderStatus};
 use greffe_models::signature::{self, SignatoryRole};
+use greffe_store::decision_signatures::has_signed;
 use greffe_store::orders::{OrderSave, OrderWorkspace, roles_of};
 use serde::Deserialize;
 
@@ -183,14 +184,7 @@ async fn page_of(
     let mut problems = problems;
     problems.label_from_fields(&drawn);
     let user = &member.session.user;
-    let signed_by_me = |role: SignatoryRole| {
-        workspace.signatures.iter().any(|l| {
-            l.version == workspace.version
-                && l.void_reason.is_none()
-                && l.signature.role == role
-                && l.signature.signer == user.id
-        })
-    };
+    let signed_by_me = |role: SignatoryRole| has_signed(&workspace.signatures, workspace.version, role, &user.id);
     Ok(OrderPage {
         member: Some(HeaderMember::of(member, "/portail/dossiers")),
         csrf: member.session.csrf.clone(),

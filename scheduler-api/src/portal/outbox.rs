@@ -102,7 +102,10 @@ async fn page(
     // The address a resend by e-mail would use (store::outbox::outbox_resend).
     let record_email =
         greffe_models::record::Party::lawyer_email_of(&dossier.record.parties, &item.recipient).map(str::to_owned);
-    let hearing = state.store.hearing(&item.hearing_id).await?.hearing;
+    let hearing_day = match &item.hearing_id {
+        Some(hearing) => date_fr(&state.store.hearing(hearing).await?.hearing.date),
+        None => String::new(),
+    };
     let history = state
         .store
         .dossier_journal(item.dossier_id)
@@ -131,7 +134,7 @@ async fn page(
             Channel::Email => "courriel",
             Channel::Letter => "lettre",
         },
-        hearing_day: date_fr(&hearing.date),
+        hearing_day,
         sent_at: item.sent_at.as_deref().map(instant_fr).unwrap_or_default(),
         same_address: record_email.is_some() && record_email == item.address,
         record_email,

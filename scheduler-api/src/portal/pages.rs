@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use greffe_models::access::{Operation, UserRole, View, Visibility};
 use greffe_models::deadlines::DeadlineConfig;
+use greffe_models::diff::TaskKind;
 use greffe_models::plan_status::PlanStatus;
 use greffe_store::dossiers::DossierQuery;
 use greffe_store::sessions::{SignIn, random_hex};
@@ -288,8 +289,10 @@ pub struct NoticeRow {
     dossier_id: i64,
     pourvoi: String,
     due: String,
-    hearing: String,
+    hearing: Option<String>,
     label: String,
+    /// What its PDF is (« l'avis », « le rapport »…).
+    document: &'static str,
     /// Where each of its recipients stands (the outbox), in French.
     sending: Vec<Sending>,
 }
@@ -580,6 +583,7 @@ async fn home_page(state: &AppState, member: &Member) -> Result<HomePage, Error>
                     pourvoi: notice.pourvoi,
                     due: notice.due.as_deref().map(date_fr).unwrap_or_default(),
                     hearing: notice.hearing_id,
+                    document: TaskKind::parse(&notice.kind).map_or("document", TaskKind::label_fr),
                     label: notice.label,
                 });
             }

@@ -794,8 +794,9 @@ async fn notices_of(
         .map(|(task, done)| PlanNotice {
             id: task.id,
             pourvoi: task.pourvoi,
-            hearing: super::publication::hearing_title(doc, &task.hearing_id),
-            what: greffe_models::diff::TaskKind::parse(&task.kind).map_or("avis", super::publication::task_kind_fr),
+            hearing: task.hearing_id.as_deref().map(|h| super::publication::hearing_title(doc, h)).unwrap_or_default(),
+            what: greffe_models::diff::TaskKind::parse(&task.kind)
+                .map_or("avis", greffe_models::diff::TaskKind::label_fr),
             due: task.due.as_deref().map_or_else(|| "—".to_owned(), date_fr),
             done,
             late_reason: task.late_reason,

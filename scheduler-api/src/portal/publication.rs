@@ -13,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
-use greffe_models::diff::TaskKind;
 use greffe_models::errors::ErrorCode;
 use greffe_models::format::InstanceDoc;
 use greffe_models::plan_status::PlanStatus;
@@ -78,16 +77,6 @@ struct PublicationPage {
     problem: Option<String>,
 }
 
-/// What a notice task asks, in a word.
-pub fn task_kind_fr(kind: TaskKind) -> &'static str {
-    match kind {
-        TaskKind::SendNotice => "avis d'audience",
-        TaskKind::WithdrawNotice => "avis de retrait du rôle",
-        TaskKind::CompositionNotice => "avis de composition",
-        TaskKind::DecisionNotice => "notification de l'arrêt",
-    }
-}
-
 /// A hearing as the clerk names it: its day and half-day.
 pub fn hearing_title(doc: &InstanceDoc, id: &str) -> String {
     doc.hearings
@@ -113,7 +102,7 @@ fn page_of(
                 .get(n.task.dossier.as_str())
                 .map_or_else(|| n.task.dossier.to_string(), |p| (*p).to_owned()),
             hearing: hearing_title(doc, n.task.hearing.as_str()),
-            what: task_kind_fr(n.task.kind),
+            what: n.task.kind.label_fr(),
             due: n.task.due.map_or_else(|| "—".to_owned(), |d| date_fr(&d.to_string())),
             late: n.late,
         })

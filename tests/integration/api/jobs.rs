@@ -193,8 +193,9 @@ async fn a_queued_proposal_is_run_by_any_process(app: TestApp) {
 
     // This process runs no worker: a queued job is cancelled at once.
     let waiting = app.store.enqueue_job(queue(&request), PROPOSAL_QUEUE).await.expect("queued");
-    let cancelled =
-        app.call(axum::http::Method::DELETE, &format!("/plans/jobs/{}", waiting.id), Some(&president), &[], None).await;
+    let cancelled = app
+        .call(axum::http::Method::POST, &format!("/plans/jobs/{}/cancel", waiting.id), Some(&president), &[], None)
+        .await;
     assert_eq!(cancelled.status, axum::http::StatusCode::ACCEPTED, "{}", cancelled.json);
     assert_eq!(cancelled.json["status"], "cancelled");
 

@@ -135,6 +135,33 @@ async fn a_decheance_is_checked_signed_by_the_president_and_the_greffier_and_dec
     let again = app.write(Method::PUT, &path, &clerk, "\"3\"", json!({"content": content})).await;
     assert_eq!((again.status, again.code()), (StatusCode::CONFLICT, "forbidden_transition"), "{}", again.json);
 
+    // Its notification to the parties is queued at the last signature: a
+    // task of the chamber's greffe under no plan and no hearing, one row
+    // per recipient, and the order itself as the document they receive.
+    let notices = app.get("/notices?chamber=civ1", &clerk).await.json;
+    let notice = notices
+        .as_array()
+        .expect("notices")
+        .iter()
+        .find(|t| t["dossier_id"] == id && t["kind"] == "order_notice")
+        .unwrap_or_else(|| panic!("an order's notice: {notices}"))
+        .clone();
+    assert_eq!(
+        (&notice["plan_id"], &notice["hearing_id"], &notice["chamber"]),
+        (&Value::Null, &Value::Null, &json!("civ1"))
+    );
+    assert!(
+        notice["label"].as_str().unwrap_or("").contains("l'ordonnance de déchéance rendue le 01/12/2026"),
+        "{notice}"
+    );
+    let rows = app.get(&format!("/notices/{}/outbox", notice["id"]), &clerk).await.json;
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "one per lawyer: {rows:?}");
+    assert!(rows.iter().all(|r| r["document"] == "notification_ordonnance" && r["hearing_id"].is_null()), "{rows:?}");
+    let pdf = app.call(Method::GET, &format!("/notices/{}/avis.pdf", notice["id"]), Some(&clerk), &[], None).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.json);
+    assert!(pdf.bytes.starts_with(b"%PDF-"), "a PDF");
+
     // Offline: the signed order and the public keys verify; a tampered
     // copy does not.
     let bundle = app.get(&format!("{path}/signed"), &clerk).await;
@@ -226,7 +253,8 @@ async fn a_desistement_withdraws_the_dossier_and_each_defect_names_its_rule(app:
     let mut content = prefilled.json["content"].clone();
     content["kind"] = json!("decheance");
     let refused = app.write(Method::PUT, &path, &criminal_clerk, "\"0\"", json!({"content": content})).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
-    assert_eq!(refused.json["field"], "content.kind", "{}", refused.json);
+    // The body is well formed: the dossier's procedure refuses it (409).
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "forbidden_transition"), "{}", refused.json);
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("déchéance"), "{}", refused.json);
 }
 both_backends!(a_desistement_withdraws_the_dossier_and_each_defect_names_its_rule);

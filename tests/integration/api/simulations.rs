@@ -117,7 +117,7 @@ async fn a_running_simulation_is_cancelled_within_a_second(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let asked = Instant::now();
-    let cancelled = app.call(Method::DELETE, &format!("/simulations/{id}"), Some(&analyst), &[], None).await;
+    let cancelled = app.call(Method::POST, &format!("/simulations/{id}/cancel"), Some(&analyst), &[], None).await;
     assert_eq!(cancelled.status, StatusCode::ACCEPTED, "{}", cancelled.json);
     let ended = follow_to_end(&app, id, &analyst, Duration::from_secs(10)).await;
     let after = asked.elapsed();

@@ -117,6 +117,45 @@ async fn each_work_document_is_read_by_whom_the_law_allows(app: TestApp) {
         app.write(Method::PUT, &format!("{base}/avis_avocat_general/1"), &avocat_general, "\"0\"", conclusions).await;
     assert_eq!(ag.status, StatusCode::OK, "{}", ag.json);
 
+    // What the parties read is communicated to their lawyers as filed,
+    // version by version — the report's two, the avocat général's opinion —
+    // under no hearing, carrying the very PDF filed; never the
+    // rapporteur's opinion nor a draft.
+    let notices = app.get("/notices?chamber=civ1", &clerk).await.json;
+    let communicated: Vec<&Value> = notices
+        .as_array()
+        .expect("notices")
+        .iter()
+        .filter(|t| t["dossier_id"] == id && t["kind"] == "work_notice")
+        .collect();
+    let labels: Vec<&str> = communicated.iter().filter_map(|t| t["label"].as_str()).collect();
+    assert_eq!(labels.len(), 3, "{labels:?}");
+    for what in [
+        "rapport du conseiller rapporteur, version 1",
+        "rapport du conseiller rapporteur, version 2",
+        "avis de l'avocat général, version 1",
+    ] {
+        assert!(labels.iter().any(|l| l.contains(what)), "{what}: {labels:?}");
+    }
+    assert!(communicated.iter().all(|t| t["hearing_id"].is_null() && t["plan_id"].is_null()), "{communicated:?}");
+    let report_versions = app.get(&format!("{base}/rapport/1"), &rapporteur).await.json;
+    let last_pdf = report_versions["versions"][0]["pdf_sha256"].clone();
+    let task =
+        communicated.iter().find(|t| t["label"].as_str().unwrap_or("").contains("rapporteur, version 2")).expect("v2");
+    assert_eq!(task["document_sha256"], last_pdf, "the PDF filed: {task}");
+    let rows = app.get(&format!("/notices/{}/outbox", task["id"]), &clerk).await.json;
+    let rows = rows.as_array().expect("rows");
+    assert!(
+        !rows.is_empty()
+            && rows.iter().all(|r| r["document_sha256"] == last_pdf && r["document"] == "communication_travail"),
+        "{rows:?}"
+    );
+    let pdf = app.call(Method::GET, &format!("/notices/{}/avis.pdf", task["id"]), Some(&clerk), &[], None).await;
+    let filed_pdf =
+        app.call(Method::GET, &format!("{base}/rapport/1/versions/2/pdf"), Some(&rapporteur), &[], None).await;
+    assert_eq!((pdf.status, filed_pdf.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(pdf.bytes, filed_pdf.bytes, "the notice is the report as filed");
+
     // Who reads what: the formation everything; the avocat général, the
     // greffe, the report and the avocat général's opinion only; a
     // conseiller off the bench nothing; the analyst, the administrator and
