@@ -363,6 +363,7 @@ impl DecisionContent {
                 problems.push(RecordProblem::new(field, error.to_string(), error.fix()));
             }
         }
+        problems.extend(self.attacked.problems());
         let mut ids: Vec<(String, &String)> = vec![("president".into(), &self.president)];
         ids.extend(self.members.iter().enumerate().map(|(i, m)| (format!("members[{i}]"), m)));
         ids.extend(self.rapporteurs.iter().enumerate().map(|(i, m)| (format!("rapporteurs[{i}]"), m)));

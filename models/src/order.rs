@@ -159,6 +159,7 @@ impl OrderContent {
         if let Err(error) = parse_date(&self.date) {
             problems.push(RecordProblem::new("date", error.to_string(), error.fix()));
         }
+        problems.extend(self.attacked.problems());
         // No act is `null`, not an empty date.
         if let Some(act) = self.act_date.as_deref()
             && let Err(error) = parse_date(act)
@@ -312,6 +313,12 @@ mod tests {
         order.greffier = "Mme\u{7}Martin".into();
         let fields: Vec<String> = order.problems().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["greffier"]);
+        // The attacked decision is identified, its date a date.
+        let mut order = content();
+        order.attacked.docket = " ".into();
+        order.attacked.date = "hier".into();
+        let fields: Vec<String> = order.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["attacked.docket", "attacked.date"]);
     }
 
     #[test]

@@ -26,6 +26,30 @@ pub struct AttackedDecision {
     pub docket: String,
 }
 
+impl AttackedDecision {
+    /// Its blank identifying fields (court, docket), each named under
+    /// `attacked.`: the record, a decision and an order identify it by both.
+    pub fn blank_fields(&self) -> Vec<RecordProblem> {
+        [("attacked.court", &self.court), ("attacked.docket", &self.docket)]
+            .into_iter()
+            .filter(|(_, value)| value.trim().is_empty())
+            .map(|(field, _)| {
+                RecordProblem::new(field, "champ vide", "identifier la décision attaquée (juridiction et numéro RG)")
+            })
+            .collect()
+    }
+
+    /// What a decision's or an order's text says wrongly of the attacked
+    /// decision: a blank court or docket, a date that is none.
+    pub fn problems(&self) -> Vec<RecordProblem> {
+        let mut problems = self.blank_fields();
+        if let Err(error) = crate::dates::parse_date(&self.date) {
+            problems.push(RecordProblem::new("attacked.date", error.to_string(), error.fix()));
+        }
+        problems
+    }
+}
+
 /// A party and its lawyer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -220,15 +244,7 @@ pub fn check_record(input: &mut DossierInput) -> Vec<RecordProblem> {
             "vérifier les deux dates",
         ));
     }
-    for (field, value) in [("attacked.court", &input.attacked.court), ("attacked.docket", &input.attacked.docket)] {
-        if value.trim().is_empty() {
-            problems.push(RecordProblem::new(
-                field,
-                "champ vide",
-                "identifier la décision attaquée (juridiction et numéro RG)",
-            ));
-        }
-    }
+    problems.extend(input.attacked.blank_fields());
     if !input.parties.iter().any(|p| p.role == PartyRole::Demandeur) {
         problems.push(RecordProblem::new(
             "parties",

@@ -178,7 +178,17 @@ pub fn has_signed(lines: &[SignatureLine], version: i64, role: SignatoryRole, si
 /// The signatures `content` (version `version`) requires, each with
 /// whether it is given among `lines`.
 pub(crate) fn required_of(content: &DecisionContent, version: i64, lines: &[SignatureLine]) -> Vec<RequiredSignature> {
-    signature::required(content)
+    required_among(signature::required(content), version, lines)
+}
+
+/// The signatures `required` (role, who) of version `version`, each with
+/// whether it is given among `lines`: a decision's, an order's.
+pub(crate) fn required_among(
+    required: impl IntoIterator<Item = (SignatoryRole, String)>,
+    version: i64,
+    lines: &[SignatureLine],
+) -> Vec<RequiredSignature> {
+    required
         .into_iter()
         .map(|(role, who)| {
             let signed = lines.iter().any(|l| {
@@ -194,15 +204,20 @@ pub(crate) fn required_of(content: &DecisionContent, version: i64, lines: &[Sign
 pub fn roles_of(user: &User, content: &DecisionContent) -> Vec<SignatoryRole> {
     let mut roles = Vec::new();
     for (role, who) in signature::required(content) {
-        let mine = match role {
-            SignatoryRole::Greffier => user.role == UserRole::Greffier && user.name.trim() == who.trim(),
-            _ => user.magistrate.as_deref() == Some(who.as_str()),
-        };
-        if mine && !roles.contains(&role) {
+        if signs_as(user, role, &who) && !roles.contains(&role) {
             roles.push(role);
         }
     }
     roles
+}
+
+/// Whether `user` is `who`, the signatory in `role`: a magistrate by his
+/// id, the greffier by his name.
+pub(crate) fn signs_as(user: &User, role: SignatoryRole, who: &str) -> bool {
+    match role {
+        SignatoryRole::Greffier => user.role == UserRole::Greffier && user.name.trim() == who.trim(),
+        _ => user.magistrate.as_deref() == Some(who),
+    }
 }
 
 /// Voids the signatures of dossier `id`'s decision before `version`,

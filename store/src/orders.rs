@@ -10,7 +10,6 @@
 
 use greffe_checker::order::{DemandeurMemoire, OrderFacts, OrderingMagistrate, defects};
 use greffe_models::Date;
-use greffe_models::access::UserRole;
 use greffe_models::court::Role;
 use greffe_models::deadlines::{DeadlineConfig, DeadlineState, EventType};
 use greffe_models::decision::{Defect, NamedParty};
@@ -24,8 +23,8 @@ use utoipa::ToSchema;
 
 use super::decision_drafts::DecisionVersion;
 use super::decision_signatures::{
-    RequiredSignature, SignatureLine, Signed, has_signed, record_signature, signature_lines, signing_seed,
-    void_signatures,
+    RequiredSignature, SignatureLine, Signed, has_signed, record_signature, required_among, signature_lines,
+    signing_seed, signs_as, void_signatures,
 };
 use super::dossiers::{self, Dossier, EventInput};
 use super::journal::{self, NewEntry};
@@ -143,30 +142,13 @@ async fn prefilled(
 /// The signatures `content` (version `version`) requires, each with
 /// whether it is given among `lines`.
 fn required_of(content: &OrderContent, version: i64, lines: &[SignatureLine]) -> Vec<RequiredSignature> {
-    content
-        .signatories()
-        .into_iter()
-        .map(|(role, who)| {
-            let signed = lines.iter().any(|l| {
-                l.version == version && l.void_reason.is_none() && signature::fulfils(&l.signature, role, &who)
-            });
-            RequiredSignature { role, who, signed }
-        })
-        .collect()
+    required_among(content.signatories(), version, lines)
 }
 
 /// The roles in which `user` signs `content`: president by his magistrate,
 /// greffier by his name.
 pub fn roles_of(user: &User, content: &OrderContent) -> Vec<SignatoryRole> {
-    content
-        .signatories()
-        .into_iter()
-        .filter(|(role, who)| match role {
-            SignatoryRole::Greffier => user.role == UserRole::Greffier && user.name.trim() == who.trim(),
-            _ => user.magistrate.as_deref() == Some(who.as_str()),
-        })
-        .map(|(role, _)| role)
-        .collect()
+    content.signatories().into_iter().filter(|(role, who)| signs_as(user, *role, who)).map(|(role, _)| role).collect()
 }
 
 /// The demandeur's mémoire deadlines of dossier `id` on `today`: the
@@ -573,17 +555,8 @@ impl Store {
                 content.kind.title().to_lowercase(),
                 content.order_date().map_or_else(|| content.date.clone(), |d| d.format("%d/%m/%Y").to_string())
             );
-            let notice = crate::outbox::NewNotice {
-                kind: TaskKind::OrderNotice,
-                dossier_id: id,
-                chamber: &dossier.record.chamber,
-                plan_id: None,
-                hearing_id: None,
-                due: None,
-                label: &label,
-                late_reason: None,
-                document_sha256: None,
-            };
+            let notice =
+                crate::outbox::NewNotice::of_dossier(TaskKind::OrderNotice, id, &dossier.record.chamber, &label);
             crate::outbox::queue_notice(&mut write.tx, notice, &now()).await?;
         }
         let signed = workspace_in(&mut write.tx, today, id, None, "").await?;

@@ -277,6 +277,24 @@ pub(crate) struct NewNotice<'a> {
     pub document_sha256: Option<&'a str>,
 }
 
+impl<'a> NewNotice<'a> {
+    /// A notice of dossier `dossier_id` outside any plan and hearing, with
+    /// no last day (a filing's communication, an order's notification).
+    pub(crate) fn of_dossier(kind: TaskKind, dossier_id: i64, chamber: &'a str, label: &'a str) -> Self {
+        Self {
+            kind,
+            dossier_id,
+            chamber,
+            plan_id: None,
+            hearing_id: None,
+            due: None,
+            label,
+            late_reason: None,
+            document_sha256: None,
+        }
+    }
+}
+
 /// Queues `notice` within the caller's transaction: its task, and the
 /// rows that send it ([`enqueue_notice`]), at `at`. Returns the task's id.
 pub(crate) async fn queue_notice(connection: &mut AnyConnection, notice: NewNotice<'_>, at: &str) -> Result<i64> {

@@ -418,15 +418,8 @@ impl Store {
                 today.format("%d/%m/%Y")
             );
             let notice = crate::outbox::NewNotice {
-                kind: TaskKind::WorkNotice,
-                dossier_id: id,
-                chamber: &dossier.record.chamber,
-                plan_id: None,
-                hearing_id: None,
-                due: None,
-                label: &label,
-                late_reason: None,
                 document_sha256: Some(&pdf_sha256),
+                ..crate::outbox::NewNotice::of_dossier(TaskKind::WorkNotice, id, &dossier.record.chamber, &label)
             };
             crate::outbox::queue_notice(&mut write.tx, notice, &now()).await?;
         }
