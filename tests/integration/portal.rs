@@ -2299,5 +2299,11 @@ async fn the_greffe_prepares_a_decheance_the_president_and_the_greffier_sign_it_
     assert!(notices.contains("Notifier aux parties l'ordonnance de déchéance rendue le"), "{notices}");
     assert!(notices.contains("notification de l'ordonnance (PDF)"), "{notices}");
     look_at(&client, "accueil-greffier-ordonnance").await;
+    // A letter of it, as the clerk handles it: the order, no hearing.
+    click(&client, "#table-avis a[id^='envoi-']").await;
+    wait_for(&client, "h1").await;
+    let sending = text_of(&client, "main").await;
+    assert!(sending.contains("Notification de l'ordonnance") && !sending.contains("audience du"), "{sending}");
+    look_at(&client, "envoi-ordonnance").await;
     served.stop().await;
 }
