@@ -297,3 +297,74 @@ async fn a_worker_killed_mid_batch_resends_only_the_rows_in_flight_under_the_sam
     assert!(duplicates <= greffe_api::mail::IN_FLIGHT, "{duplicates} duplicates: at most the rows in flight");
     drop(sink);
 }
+
+#[tokio::test]
+async fn a_filed_report_reaches_the_lawyers_by_mail_as_filed() {
+    use greffe_models::work::{WorkContent, WorkKind, WorkSlot};
+    use greffe_store::work_documents::WorkFiling;
+    let served = Served::start(false).await;
+    let store = served.store.clone();
+    let today = greffe_models::dates::paris_date(chrono::Utc::now());
+    // A dossier being prepared, with a rapporteur and a lawyer reached by
+    // e-mail.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM dossiers WHERE chamber = 'civ1' AND status IN ('routed', 'in_instruction') ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("dossiers");
+    let mut chosen = None;
+    for id in ids {
+        let dossier = store.dossier(id).await.expect("dossier");
+        if let Some(rapporteur) = dossier.record.rapporteurs.first().cloned()
+            && dossier.record.parties.iter().any(|p| p.lawyer_email.is_some())
+            && dossier.decision.is_none()
+        {
+            chosen = Some((id, rapporteur));
+            break;
+        }
+    }
+    let (id, rapporteur) = chosen.expect("a dossier being prepared, with a rapporteur and a lawyer's address");
+    let pdf = b"%PDF-1.7\n% the report as its rapporteur filed it\n".to_vec();
+    let content =
+        WorkContent { title: "Rapport".into(), body: "Faits et procédure.".into(), ..WorkContent::default() };
+    let filing =
+        WorkFiling { slot: WorkSlot { kind: WorkKind::Rapport, number: 1 }, expected: 0, content, pdf: pdf.clone() };
+    store.file_work(&rapporteur, &rapporteur, today, id, filing).await.expect("filed");
+    let task = store
+        .notice_tasks("civ1")
+        .await
+        .expect("tasks")
+        .into_iter()
+        .find(|t| t.dossier_id == id && t.kind == "work_notice")
+        .expect("its communication queued");
+    assert_eq!((task.plan_id, task.hearing_id.as_deref()), (None, None));
+    let written = store.outbox_of_task(task.id).await.expect("rows");
+    let emails: Vec<&OutboxItem> = written.iter().filter(|r| r.channel == Channel::Email).collect();
+    assert!(!emails.is_empty(), "{written:?}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let Some(sink) = Sink::start(dir.path(), port, &[]) else {
+        return;
+    };
+    let mut state = AppState::new(store.clone());
+    state.pinned_day = Some(today);
+    let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), FROM).expect("settings");
+    let started = Instant::now();
+    while still_pending(&store, &written).await > 0 {
+        dispatch(&state, &mailer, "essai").await.expect("dispatch");
+        assert!(started.elapsed() < Duration::from_secs(60), "rows still pending");
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    let messages = sink.messages();
+    assert_eq!(messages.len(), emails.len(), "one message per lawyer's address");
+    for (summary, attached) in &messages {
+        let subject = summary["subject"].as_str().unwrap_or_default();
+        assert!(subject.starts_with("Communication aux avocats — pourvoi n°"), "{summary}");
+        assert!(!subject.contains("audience"), "no hearing: {summary}");
+        assert_eq!(attached, &pdf, "the report as filed, byte for byte");
+    }
+    drop(sink);
+    served.stop().await;
+}
