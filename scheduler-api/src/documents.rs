@@ -474,23 +474,27 @@ fn last_signature_day(signatures: &[DecisionSignature], today: Date) -> Date {
 pub async fn ordonnance(state: &AppState, signed: &SignedOrder) -> Result<Vec<u8>> {
     let content = &signed.content;
     let dossier = state.store.dossier(signed.dossier_id).await?;
-    let magistrates = state.store.magistrates(None).await?;
-    let president = magistrates.iter().find(|m| m.magistrate.id == content.president);
+    let president = match state.store.magistrate(&content.president).await {
+        Ok(record) => Some(record),
+        Err(greffe_store::Error::NotFound(_)) => None,
+        Err(error) => return Err(error.into()),
+    };
     let chambre = chamber_name(state, &dossier.record.chamber).await?;
-    let qualite_president = match president.map(|m| m.magistrate.role) {
+    let qualite_president = match president.as_ref().map(|m| m.magistrate.role) {
         Some(Role::PremierPresident) => "premier président de la Cour de cassation".to_owned(),
         _ => format!("président de la {chambre}"),
     };
     let day = |raw: &str, what: &str| parse_day(raw, what).map(date_long_fr);
+    let date = day(&content.date, "order")?;
     let data = json!({
-        "date_emission": day(&content.date, "order")?,
+        "date_emission": date,
         "titre": content.kind.title(),
         "chambre": chambre,
         "pourvoi": content.pourvoi,
-        "date": day(&content.date, "order")?,
+        "date": date,
         "parties": content.parties.iter().map(|p| json!({"qualite": p.role.label_fr().to_lowercase(), "nom": p.name, "avocat": p.lawyer})).collect::<Vec<_>>(),
         "attaque": {"juridiction": content.attacked.court, "date": day(&content.attacked.date, "attacked decision")?, "numero": content.attacked.docket},
-        "president": president.map_or_else(|| content.president.clone(), |m| m.magistrate.name.clone()),
+        "president": president.map_or_else(|| content.president.clone(), |m| m.magistrate.name),
         "qualite_president": qualite_president,
         "greffier": content.greffier,
         "motifs": content.reasons,

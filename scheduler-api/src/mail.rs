@@ -369,8 +369,8 @@ async fn send(
 /// document attached.
 async fn subject_and_text(state: &AppState, item: &OutboxItem) -> Result<(String, String), crate::error::Error> {
     use greffe_store::outbox::{
-        AVIS_CHANGEMENT_COMPOSITION, AVIS_RETRAIT, COMMUNICATION_TRAVAIL, NOTIFICATION_ARRET, NOTIFICATION_ORDONNANCE,
-        title_fr,
+        AVIS_CHANGEMENT_COMPOSITION, AVIS_RETRAIT, COMMUNICATION_LABEL, COMMUNICATION_TRAVAIL, NOTIFICATION_ARRET,
+        NOTIFICATION_ORDONNANCE, title_fr,
     };
     let title = title_fr(&item.document);
     let (pourvoi, parties) = (&item.pourvoi, &item.party);
@@ -379,7 +379,7 @@ async fn subject_and_text(state: &AppState, item: &OutboxItem) -> Result<(String
             // What is communicated, as the task names it (« rapport du
             // conseiller rapporteur, version 2 déposée le … »).
             let label = state.store.notice_task(item.task_id).await?.label;
-            let what = label.split_once(" : ").map_or(label.as_str(), |(_, what)| what).to_owned();
+            let what = label.strip_prefix(COMMUNICATION_LABEL).unwrap_or(&label).to_owned();
             return Ok((
                 format!("{title} — pourvoi n° {pourvoi}"),
                 format!(

@@ -57,6 +57,10 @@ pub const NOTIFICATION_ARRET: &str = "notification_arret";
 /// (the rapporteur's report, the avocat général's opinion) as filed,
 /// communicated to their lawyers.
 pub const COMMUNICATION_TRAVAIL: &str = "communication_travail";
+/// How the task of a [`COMMUNICATION_TRAVAIL`] begins; what follows says
+/// what is communicated (« rapport du conseiller rapporteur, version 2
+/// déposée le … »), which the e-mail repeats to the lawyers.
+pub const COMMUNICATION_LABEL: &str = "Communiquer aux avocats des parties : ";
 /// The document an outbox row carries: the president's order (déchéance,
 /// désistement) as signed, notified to the parties.
 pub const NOTIFICATION_ORDONNANCE: &str = "notification_ordonnance";

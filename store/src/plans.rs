@@ -45,7 +45,7 @@ pub struct NoticeTask {
     /// The chamber whose greffe sends it.
     pub chamber: String,
     /// `send_notice`, `withdraw_notice`, `composition_notice`,
-    /// `decision_notice`, `report_notice`, `order_notice`.
+    /// `decision_notice`, `work_notice`, `order_notice`.
     pub kind: String,
     /// Last day, for notices to send.
     pub due: Option<String>,

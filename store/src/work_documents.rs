@@ -413,7 +413,8 @@ impl Store {
         // PDF, in the outbox, in this transaction.
         if slot.kind.visibility().readers.contains(&Reader::Parties) {
             let label = format!(
-                "Communiquer aux avocats des parties : {}, version {version} déposée le {}",
+                "{}{}, version {version} déposée le {}",
+                crate::outbox::COMMUNICATION_LABEL,
                 slot.kind.label_fr(),
                 today.format("%d/%m/%Y")
             );

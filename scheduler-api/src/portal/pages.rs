@@ -291,7 +291,7 @@ pub struct NoticeRow {
     due: String,
     hearing: Option<String>,
     label: String,
-    /// What its PDF is (« l'avis », « le rapport »…).
+    /// What its PDF is (« avis d'audience », « communication aux avocats »…).
     document: &'static str,
     /// Where each of its recipients stands (the outbox), in French.
     sending: Vec<Sending>,
