@@ -42,6 +42,7 @@ pub mod registry;
 pub mod sections;
 pub mod signature;
 pub mod text;
+pub mod vocabulary;
 pub mod work;
 
 pub use court::{Chamber, Magistrate, Role};

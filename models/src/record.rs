@@ -50,6 +50,77 @@ impl AttackedDecision {
     }
 }
 
+/// What the attacked decision is, for the pourvoi: an appeal ruling, a
+/// ruling in last resort, or the ruling of the court a first cassation
+/// referred the case to — whose pourvoi on the same grounds the assemblée
+/// plénière must hear (L431-6 COJ, second paragraph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AttackedNature {
+    /// An appeal court's ruling (arrêt d'appel, chambre de l'instruction).
+    #[default]
+    Appel,
+    /// A ruling in first and last resort (jugement en dernier ressort).
+    DernierRessort,
+    /// The ruling of the court of referral after a cassation (arrêt de
+    /// renvoi après cassation): the record names the earlier pourvoi.
+    RenvoiApresCassation,
+}
+
+impl AttackedNature {
+    /// Every nature.
+    pub const ALL: [AttackedNature; 3] = [Self::Appel, Self::DernierRessort, Self::RenvoiApresCassation];
+
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Appel => "appel",
+            Self::DernierRessort => "dernier_ressort",
+            Self::RenvoiApresCassation => "renvoi_apres_cassation",
+        }
+    }
+
+    /// Parses the JSON spelling.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|nature| nature.as_str() == raw)
+    }
+
+    /// French label, for clerks.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Appel => "arrêt rendu en appel",
+            Self::DernierRessort => "décision rendue en dernier ressort",
+            Self::RenvoiApresCassation => "arrêt de la juridiction de renvoi après cassation",
+        }
+    }
+}
+
+/// One ground of the pourvoi (moyen de cassation), as the mémoire
+/// ampliatif states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Ground {
+    /// A short title (« Violation de l'article 1240 du code civil »).
+    pub title: String,
+    /// The branches (griefs), one paragraph each, in order.
+    #[serde(default)]
+    pub branches: Vec<String>,
+    /// The articles invoked (« article 1240 du code civil »).
+    #[serde(default)]
+    pub articles: Vec<String>,
+    /// The ground's text (free, several lines).
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The most grounds a record holds, and the longest text of one: a
+/// mémoire's grounds fit well within both.
+pub const MAX_GROUNDS: usize = 50;
+/// The longest text of one ground, in characters.
+pub const MAX_GROUND_TEXT: usize = 50_000;
+
 /// A party and its lawyer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -174,6 +245,30 @@ pub struct DossierInput {
     /// Joined group (jonction).
     #[serde(default)]
     pub joined_group: Option<String>,
+    /// The grounds of the pourvoi (moyens), in the mémoire's order.
+    #[serde(default)]
+    pub grounds: Vec<Ground>,
+    /// Keywords of the matter, codes of the controlled vocabulary
+    /// (`GET /vocabulary`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// What the attacked decision is (`appel`, `dernier_ressort`,
+    /// `renvoi_apres_cassation`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "appel"))]
+    pub attacked_nature: AttackedNature,
+    /// For a ruling of referral after cassation: the pourvoi number of the
+    /// cassation that referred the case (`Y 15-26.094`).
+    #[serde(default)]
+    pub earlier_pourvoi: Option<String>,
+    /// A question prioritaire de constitutionnalité is raised (ordonnance
+    /// 58-1067, art. 23-5).
+    #[serde(default)]
+    pub qpc: bool,
+    /// The parties' previous pourvois in the same litigation (pourvoi
+    /// numbers).
+    #[serde(default)]
+    pub previous_pourvois: Vec<String>,
 }
 
 /// A refused value of a record: the field (a JSON path), what is wrong and
@@ -292,7 +387,120 @@ pub fn check_record(input: &mut DossierInput) -> Vec<RecordProblem> {
             ));
         }
     }
+    check_description(input, &mut problems);
     problems
+}
+
+/// The checks of what the dossier says about itself: its grounds, its
+/// keywords (of the vocabulary), the attacked decision's nature and the
+/// earlier cassation it requires, the previous pourvois (canonical numbers,
+/// none the dossier's own).
+fn check_description(input: &mut DossierInput, problems: &mut Vec<RecordProblem>) {
+    if input.grounds.len() > MAX_GROUNDS {
+        problems.push(RecordProblem::new(
+            "grounds",
+            format!("{} moyens : au plus {MAX_GROUNDS}", input.grounds.len()),
+            "regrouper les moyens comme le mémoire ampliatif les présente",
+        ));
+    }
+    for (index, ground) in input.grounds.iter().enumerate() {
+        if ground.title.trim().is_empty() {
+            problems.push(RecordProblem::new(
+                format!("grounds[{index}].title"),
+                "intitulé du moyen vide",
+                "donner l'intitulé du moyen (par exemple « Violation de l'article 1240 du code civil »)",
+            ));
+        }
+        for (list, name, what) in [(&ground.branches, "branches", "branche"), (&ground.articles, "articles", "article")]
+        {
+            if let Some(blank) = list.iter().position(|item| item.trim().is_empty()) {
+                problems.push(RecordProblem::new(
+                    format!("grounds[{index}].{name}[{blank}]"),
+                    format!("{what} vide"),
+                    format!("retirer l'élément vide ou le compléter ({what})"),
+                ));
+            }
+        }
+        let length = ground.text.chars().count() + ground.branches.iter().map(|b| b.chars().count()).sum::<usize>();
+        if length > MAX_GROUND_TEXT {
+            problems.push(RecordProblem::new(
+                format!("grounds[{index}].text"),
+                format!("texte du moyen de {length} caractères : au plus {MAX_GROUND_TEXT}"),
+                "déposer le mémoire comme pièce et ne garder ici que le résumé du moyen",
+            ));
+        }
+    }
+    let vocabulary = crate::vocabulary::Vocabulary::embedded();
+    for (index, code) in input.keywords.iter().enumerate() {
+        let field = format!("keywords[{index}]");
+        if vocabulary.get(code).is_none() {
+            let closest: Vec<String> =
+                vocabulary.closest(code).iter().map(|k| format!("« {} » ({})", k.code, k.label)).collect();
+            let action = if closest.is_empty() {
+                "choisir un mot-clé du vocabulaire de la matière (GET /vocabulary)".to_owned()
+            } else {
+                format!("choisir un mot-clé du vocabulaire (GET /vocabulary) ; proches : {}", closest.join(", "))
+            };
+            problems.push(RecordProblem::new(field, format!("mot-clé « {code} » inconnu"), action));
+        } else if input.keywords[..index].contains(code) {
+            problems.push(RecordProblem::new(
+                field,
+                format!("mot-clé « {code} » en double"),
+                "ne le donner qu'une fois",
+            ));
+        }
+    }
+    let own = PourvoiNumber::parse_lenient(&input.pourvoi).ok().map(|n| n.to_string());
+    let pourvoi = |field: String, raw: &mut String, problems: &mut Vec<RecordProblem>| -> bool {
+        match PourvoiNumber::parse_lenient(raw) {
+            Ok(number) => {
+                *raw = number.to_string();
+                if own.as_deref() == Some(raw.as_str()) {
+                    problems.push(RecordProblem::new(
+                        field,
+                        format!("« {raw} » est le numéro de ce pourvoi-ci"),
+                        "donner le numéro d'un pourvoi antérieur",
+                    ));
+                    return false;
+                }
+                true
+            }
+            Err(error) => {
+                problems.push(RecordProblem::new(field, error.to_string(), "format attendu : Y 15-26.094"));
+                false
+            }
+        }
+    };
+    match (input.attacked_nature, input.earlier_pourvoi.as_mut()) {
+        (AttackedNature::RenvoiApresCassation, None) => problems.push(RecordProblem::new(
+            "earlier_pourvoi",
+            "arrêt de renvoi après cassation sans la cassation qui a renvoyé",
+            "donner le numéro du pourvoi dont la cassation a renvoyé l'affaire",
+        )),
+        (AttackedNature::RenvoiApresCassation, Some(earlier)) => {
+            pourvoi("earlier_pourvoi".to_owned(), earlier, problems);
+        }
+        (nature, Some(_)) => problems.push(RecordProblem::new(
+            "earlier_pourvoi",
+            format!("cassation antérieure donnée alors que la décision attaquée est un(e) {}", nature.label_fr()),
+            "choisir la nature « renvoi après cassation », ou retirer le numéro",
+        )),
+        (_, None) => {}
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (index, raw) in input.previous_pourvois.iter_mut().enumerate() {
+        let field = format!("previous_pourvois[{index}]");
+        if pourvoi(field.clone(), raw, problems) {
+            if seen.contains(raw) {
+                problems.push(RecordProblem::new(
+                    field,
+                    format!("pourvoi {raw} en double"),
+                    "ne le donner qu'une fois",
+                ));
+            }
+            seen.push(raw.clone());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -322,6 +530,17 @@ mod tests {
             avocat_general: None,
             recusals: Vec::new(),
             joined_group: None,
+            grounds: vec![Ground {
+                title: "Violation de l'article 1240 du code civil".into(),
+                branches: vec!["Alors que la faute n'était pas caractérisée".into()],
+                articles: vec!["article 1240 du code civil".into()],
+                text: String::new(),
+            }],
+            keywords: vec!["responsabilite-medicale".into()],
+            attacked_nature: AttackedNature::Appel,
+            earlier_pourvoi: None,
+            qpc: false,
+            previous_pourvois: Vec::new(),
         }
     }
 
@@ -346,6 +565,55 @@ mod tests {
             fields,
             ["pourvoi", "attacked.date", "parties", "parties[0].name", "recusals[0].ground", "recusals[0].magistrate"]
         );
+    }
+
+    #[test]
+    fn what_the_dossier_says_about_itself_is_checked_field_by_field() {
+        let mut input = record();
+        input.grounds[0].title = " ".into();
+        input.grounds[0].articles.push(String::new());
+        input.keywords =
+            vec!["bail-comercial".into(), "responsabilite-medicale".into(), "responsabilite-medicale".into()];
+        input.attacked_nature = AttackedNature::RenvoiApresCassation;
+        input.previous_pourvois = vec!["y1526094".into(), "A 20-10.001".into(), "a2010001".into(), "20-1".into()];
+        let problems = check_record(&mut input);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "grounds[0].title",
+                "grounds[0].articles[1]",
+                "keywords[0]",
+                "keywords[2]",
+                "earlier_pourvoi",
+                "previous_pourvois[0]",
+                "previous_pourvois[2]",
+                "previous_pourvois[3]"
+            ]
+        );
+        assert!(
+            problems[2].action.contains("bail-commercial"),
+            "the closest keyword is offered: {}",
+            problems[2].action
+        );
+        assert_eq!(input.previous_pourvois[1], "A 20-10.001", "normalised");
+
+        let mut input = record();
+        input.attacked_nature = AttackedNature::RenvoiApresCassation;
+        input.earlier_pourvoi = Some("a2010001".into());
+        assert!(check_record(&mut input).is_empty());
+        assert_eq!(input.earlier_pourvoi.as_deref(), Some("A 20-10.001"));
+        input.attacked_nature = AttackedNature::Appel;
+        assert_eq!(check_record(&mut input)[0].field, "earlier_pourvoi", "no earlier cassation for an appeal ruling");
+    }
+
+    #[test]
+    fn a_record_written_before_the_description_still_reads() {
+        let json = r#"{"pourvoi": "Y 15-26.094", "nature": "civil", "chamber": "civ1", "registered_on": "2026-10-01",
+            "attacked": {"court": "CA Lyon", "date": "2026-09-01", "docket": "1"}, "parties": []}"#;
+        let input: DossierInput = serde_json::from_str(json).expect("defaults");
+        assert!(input.grounds.is_empty() && input.keywords.is_empty() && !input.qpc);
+        assert_eq!(input.attacked_nature, AttackedNature::Appel);
     }
 
     #[test]

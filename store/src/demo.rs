@@ -8,6 +8,7 @@
 //! Everything goes through the store's own checks (the import path), so a
 //! demo store is a store a clerk could have built by hand.
 
+use greffe_fixtures::pourvois::{Question, Writer};
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::Date;
 use greffe_models::format::{DossierDoc, InstanceDoc};
@@ -17,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::Store;
 use crate::decisions::DecisionInput;
-use crate::dossiers::{AttackedDecision, DossierInput, EventInput, Party, RecusalInput};
+use crate::dossiers::{AttackedDecision, AttackedNature, DossierInput, EventInput, Party, RecusalInput};
 use crate::error::{Error, ErrorCode, Result};
 use crate::import::{FORMAT, ImportFile, ImportRecord, ImportReport};
 use crate::reference::{Absence, ChamberInput, HearingInput, MagistrateInput, Section};
@@ -266,6 +267,12 @@ fn from_generator(rng: &mut ChaCha8Rng, doc: &DossierDoc, today: Date) -> Result
             avocat_general: doc.avocat_general.clone(),
             recusals,
             joined_group: doc.joined_group.clone(),
+            grounds: Vec::new(),
+            keywords: Vec::new(),
+            attacked_nature: AttackedNature::Appel,
+            earlier_pourvoi: None,
+            qpc: false,
+            previous_pourvois: Vec::new(),
         },
         status: Some(status.to_owned()),
         events,
@@ -352,10 +359,102 @@ fn historical(rng: &mut ChaCha8Rng, index: usize, chamber: &str, today: Date) ->
             avocat_general: None,
             recusals: Vec::new(),
             joined_group: None,
+            grounds: Vec::new(),
+            keywords: Vec::new(),
+            attacked_nature: AttackedNature::Appel,
+            earlier_pourvoi: None,
+            qpc: false,
+            previous_pourvois: Vec::new(),
         },
         status: Some(status.to_owned()),
         events,
         decision,
+    }
+}
+
+/// Share of a chamber's dossiers in serial litigation.
+const SERIAL_SHARE: f64 = 0.08;
+/// Share of the pending dossiers that attack a ruling of referral after a
+/// cassation the stock holds.
+const REFERRAL_SHARE: f64 = 0.03;
+
+/// Writes what each dossier says about itself (`greffe_fixtures::pourvois`),
+/// from a random stream of its own so that the rest of the demo is the same
+/// seed's: serial litigation (groups of 6 to 12 dossiers of a chamber on one
+/// question), second pourvois after a cassation of the stock with referral
+/// (the same question in new words, the same parties), every other dossier
+/// on a question of its own.
+fn describe(dossiers: &mut [ImportRecord], seed: u64) {
+    let mut writer = Writer::new(seed ^ 0x6d6f_7965_6e73);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7365_7269_6573);
+    let mut chambers: Vec<String> = dossiers.iter().map(|d| d.dossier.chamber.clone()).collect();
+    chambers.sort();
+    chambers.dedup();
+    let mut questions: Vec<Option<Question>> = vec![None; dossiers.len()];
+    for chamber in &chambers {
+        let mut members: Vec<usize> =
+            (0..dossiers.len()).filter(|&i| &dossiers[i].dossier.chamber == chamber).collect();
+        rand::seq::SliceRandom::shuffle(members.as_mut_slice(), &mut rng);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        let serial = (members.len() as f64 * SERIAL_SHARE) as usize;
+        let mut taken = 0;
+        while taken + 6 <= serial {
+            let size = rng.random_range(6..=12).min(serial - taken);
+            let first = members[taken];
+            let question = writer.serial_question(chamber, dossiers[first].dossier.matter.as_deref());
+            for &member in &members[taken..taken + size] {
+                questions[member] = Some(question.clone());
+            }
+            taken += size;
+        }
+        for &member in &members[taken..] {
+            questions[member] = Some(writer.question(chamber, dossiers[member].dossier.matter.as_deref()));
+        }
+    }
+    // The cassations of the stock a referral may follow: (index, decided on).
+    let cassations: Vec<(usize, String)> = dossiers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            d.decision.as_ref().filter(|decision| decision.solution == "cassation").map(|x| (i, x.decided_on.clone()))
+        })
+        .collect();
+    for index in 0..dossiers.len() {
+        let Some(question) = questions[index].clone() else { continue };
+        let pending = dossiers[index].decision.is_none();
+        let registered = dossiers[index].dossier.registered_on.clone();
+        let earlier = (pending && question.particular.is_none() && rng.random_bool(REFERRAL_SHARE))
+            .then(|| {
+                // A cassation of the same chamber decided at least four
+                // months before this pourvoi was registered.
+                let chamber = &dossiers[index].dossier.chamber;
+                let fits: Vec<usize> = cassations
+                    .iter()
+                    .filter(|(i, decided)| {
+                        &dossiers[*i].dossier.chamber == chamber
+                            && parse(decided).ok().zip(parse(&registered).ok()).is_some_and(|(d, r)| days(d, 120) <= r)
+                    })
+                    .map(|(i, _)| *i)
+                    .collect();
+                rand::seq::IndexedRandom::choose(fits.as_slice(), &mut rng).copied()
+            })
+            .flatten();
+        let description = match earlier {
+            Some(earlier) => {
+                let question = questions[earlier].clone().unwrap_or(question);
+                let parties = dossiers[earlier].dossier.parties.clone();
+                dossiers[index].dossier.parties = parties;
+                writer.referral(&question, &dossiers[earlier].dossier.pourvoi.clone())
+            }
+            None => writer.write(&question),
+        };
+        let record = &mut dossiers[index].dossier;
+        record.grounds = description.grounds;
+        record.keywords = description.keywords;
+        record.attacked_nature = description.attacked_nature;
+        record.earlier_pourvoi = description.earlier_pourvoi;
+        record.qpc = description.qpc;
+        record.previous_pourvois = description.previous_pourvois;
     }
 }
 
@@ -377,6 +476,7 @@ pub fn import_file(doc: &InstanceDoc, config: &DemoConfig) -> Result<ImportFile>
         let chamber = chambers[index % chambers.len()];
         dossiers.push(historical(&mut rng, index, chamber, config.today));
     }
+    describe(&mut dossiers, config.seed);
     Ok(ImportFile { format: FORMAT.to_owned(), dossiers })
 }
 

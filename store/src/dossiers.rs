@@ -18,7 +18,7 @@ use super::journal::{self, JournalEntry, NewEntry};
 use super::{Store, deadlines, rows};
 use crate::error::{Error, ErrorCode, Result};
 
-pub use greffe_models::record::{AttackedDecision, DossierInput, Party, RecusalInput};
+pub use greffe_models::record::{AttackedDecision, AttackedNature, DossierInput, Ground, Party, RecusalInput};
 
 /// The decision recorded on a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -341,7 +341,7 @@ async fn checked(connection: &mut AnyConnection, mut input: DossierInput, today:
 const COLUMNS: &str =
     "id, pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
     attacked_court, attacked_date, attacked_docket, residence_demandeur, residence_defendeur, avocat_general,
-    joined_group, planning, version, created_at, updated_at";
+    joined_group, attacked_nature, earlier_pourvoi, qpc, planning, version, created_at, updated_at";
 
 /// The parties of dossier `id`, in the record's order.
 pub(crate) async fn parties_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<Party>> {
@@ -383,6 +383,33 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
             .iter()
             .map(|r| Ok(RecusalInput { magistrate: rows::text(r, "magistrate")?, ground: rows::text(r, "ground")? }))
             .collect::<Result<Vec<_>>>()?;
+    let grounds = sqlx::query(
+        "SELECT title, branches, articles, text FROM dossier_grounds WHERE dossier_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|g| {
+        Ok(Ground {
+            title: rows::text(g, "title")?,
+            branches: rows::json(g, "branches")?,
+            articles: rows::json(g, "articles")?,
+            text: rows::text(g, "text")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let list = async |connection: &mut AnyConnection, table: &str, column: &str| -> Result<Vec<String>> {
+        sqlx::query(&format!("SELECT {column} FROM {table} WHERE dossier_id = $1 ORDER BY position"))
+            .bind(id)
+            .fetch_all(&mut *connection)
+            .await?
+            .iter()
+            .map(|r| rows::text(r, column))
+            .collect()
+    };
+    let keywords = list(&mut *connection, "dossier_keywords", "keyword").await?;
+    let previous_pourvois = list(&mut *connection, "dossier_previous_pourvois", "pourvoi").await?;
     let decision = sqlx::query(
         "SELECT decided_on, solution, formation, publication, ecli, number FROM decisions WHERE dossier_id = $1",
     )
@@ -425,6 +452,12 @@ async fn load(connection: &mut AnyConnection, row: &AnyRow) -> Result<Dossier> {
             avocat_general: rows::opt_text(row, "avocat_general")?,
             recusals,
             joined_group: rows::opt_text(row, "joined_group")?,
+            grounds,
+            keywords,
+            attacked_nature: rows::parsed(row, "attacked_nature", AttackedNature::parse)?,
+            earlier_pourvoi: rows::opt_text(row, "earlier_pourvoi")?,
+            qpc: rows::int(row, "qpc")? != 0,
+            previous_pourvois,
         },
         status,
         status_label: status.label_fr().to_owned(),
@@ -452,7 +485,14 @@ pub async fn get_in(connection: &mut AnyConnection, id: i64) -> Result<Dossier> 
 
 /// Writes the child rows (parties, rapporteurs, recusals) of a record.
 async fn write_children(connection: &mut AnyConnection, id: i64, input: &DossierInput) -> Result<()> {
-    for table in ["dossier_parties", "dossier_rapporteurs", "dossier_recusals"] {
+    for table in [
+        "dossier_parties",
+        "dossier_rapporteurs",
+        "dossier_recusals",
+        "dossier_grounds",
+        "dossier_keywords",
+        "dossier_previous_pourvois",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE dossier_id = $1")).bind(id).execute(&mut *connection).await?;
     }
     for (position, party) in input.parties.iter().enumerate() {
@@ -498,6 +538,33 @@ async fn write_children(connection: &mut AnyConnection, id: i64, input: &Dossier
             .execute(&mut *connection)
             .await?;
     }
+    for (position, ground) in input.grounds.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO dossier_grounds (dossier_id, position, title, branches, articles, text)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(i64::try_from(position).map_err(Error::internal)?)
+        .bind(&ground.title)
+        .bind(serde_json::to_string(&ground.branches).map_err(Error::internal)?)
+        .bind(serde_json::to_string(&ground.articles).map_err(Error::internal)?)
+        .bind(&ground.text)
+        .execute(&mut *connection)
+        .await?;
+    }
+    for (table, column, values) in [
+        ("dossier_keywords", "keyword", &input.keywords),
+        ("dossier_previous_pourvois", "pourvoi", &input.previous_pourvois),
+    ] {
+        for (position, value) in values.iter().enumerate() {
+            sqlx::query(&format!("INSERT INTO {table} (dossier_id, position, {column}) VALUES ($1, $2, $3)"))
+                .bind(id)
+                .bind(i64::try_from(position).map_err(Error::internal)?)
+                .bind(value)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -527,8 +594,9 @@ pub async fn insert(
     let row = sqlx::query(
         "INSERT INTO dossiers (pourvoi, nature, procedure, chamber, section, matter, circuit, status, registered_on, urgent,
             attacked_court, attacked_date, attacked_docket, attacked_key, residence_demandeur, residence_defendeur,
-            avocat_general, joined_group, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)
+            avocat_general, joined_group, attacked_nature, earlier_pourvoi, qpc, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22,
+                 $22)
          RETURNING id",
     )
     .bind(&input.pourvoi)
@@ -549,6 +617,9 @@ pub async fn insert(
     .bind(input.residence_defendeur.as_str())
     .bind(&input.avocat_general)
     .bind(&input.joined_group)
+    .bind(input.attacked_nature.as_str())
+    .bind(&input.earlier_pourvoi)
+    .bind(i64::from(input.qpc))
     .bind(&now)
     .fetch_one(&mut *connection)
     .await?;
@@ -803,6 +874,23 @@ impl Store {
         Ok(dossier)
     }
 
+    /// The registered dossiers of pourvoi numbers `pourvois` (canonical
+    /// numbers): `(pourvoi, id)`, for those the registry holds.
+    pub async fn dossier_ids(&self, pourvois: &[String]) -> Result<Vec<(String, i64)>> {
+        let mut connection = self.pool().acquire().await?;
+        let mut found = Vec::new();
+        for pourvoi in pourvois {
+            let row = sqlx::query("SELECT id FROM dossiers WHERE pourvoi = $1")
+                .bind(pourvoi)
+                .fetch_optional(&mut *connection)
+                .await?;
+            if let Some(row) = row {
+                found.push((pourvoi.clone(), rows::int(&row, "id")?));
+            }
+        }
+        Ok(found)
+    }
+
     /// One dossier.
     pub async fn dossier(&self, id: i64) -> Result<Dossier> {
         let mut connection = self.pool().acquire().await?;
@@ -845,8 +933,9 @@ impl Store {
         sqlx::query(
             "UPDATE dossiers SET procedure = $1, chamber = $2, section = $3, matter = $4, circuit = $5, registered_on = $6,
                 urgent = $7, attacked_court = $8, attacked_date = $9, attacked_docket = $10, attacked_key = $11,
-                residence_demandeur = $12, residence_defendeur = $13, avocat_general = $14, joined_group = $15
-             WHERE id = $16",
+                residence_demandeur = $12, residence_defendeur = $13, avocat_general = $14, joined_group = $15,
+                attacked_nature = $16, earlier_pourvoi = $17, qpc = $18
+             WHERE id = $19",
         )
         .bind(&procedure)
         .bind(&input.chamber)
@@ -863,6 +952,9 @@ impl Store {
         .bind(input.residence_defendeur.as_str())
         .bind(&input.avocat_general)
         .bind(&input.joined_group)
+        .bind(input.attacked_nature.as_str())
+        .bind(&input.earlier_pourvoi)
+        .bind(i64::from(input.qpc))
         .bind(id)
         .execute(&mut *connection)
         .await?;

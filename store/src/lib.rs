@@ -500,6 +500,10 @@ mod tests {
             normalise(include_str!("../migrations/sqlite/0009_late_notices.sql")),
             normalise(include_str!("../migrations/postgres/0009_late_notices.sql"))
         );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0017_dossier_description.sql")),
+            normalise(include_str!("../migrations/postgres/0017_dossier_description.sql"))
+        );
         // Tables and their first counts are the same; the triggers that keep
         // them differ by backend (a statement list, a PL/pgSQL function).
         let shared = |text: &'static str| text.split("-- The triggers differ by backend").next().unwrap_or(text);

@@ -1139,6 +1139,12 @@ async fn registry_portal_store(backend: Backend) {
         avocat_general: None,
         recusals: Vec::new(),
         joined_group: None,
+        grounds: Vec::new(),
+        keywords: Vec::new(),
+        attacked_nature: Default::default(),
+        earlier_pourvoi: None,
+        qpc: false,
+        previous_pourvois: Vec::new(),
     };
     let by_number = |pourvoi: &str| DossierQuery { pourvoi: Some(pourvoi.into()), ..DossierQuery::default() };
 
@@ -2216,6 +2222,12 @@ async fn the_greffe_prepares_a_decheance_the_president_and_the_greffier_sign_it_
         avocat_general: None,
         recusals: Vec::new(),
         joined_group: None,
+        grounds: Vec::new(),
+        keywords: Vec::new(),
+        attacked_nature: Default::default(),
+        earlier_pourvoi: None,
+        qpc: false,
+        previous_pourvois: Vec::new(),
     };
     let declaration = EventInput {
         kind: "declaration_pourvoi".into(),
@@ -2305,5 +2317,91 @@ async fn the_greffe_prepares_a_decheance_the_president_and_the_greffier_sign_it_
     let sending = text_of(&client, "main").await;
     assert!(sending.contains("Notification de l'ordonnance") && !sending.contains("audience du"), "{sending}");
     look_at(&client, "envoi-ordonnance").await;
+    served.stop().await;
+}
+
+/// What a pourvoi raises, in a real browser: the greffe records on the
+/// record's form that the decision attacked was given on referral after a
+/// cassation — and is told beside the input which cassation is missing —,
+/// then the cassation, a ground and a keyword; the dossier's page shows
+/// them, the earlier pourvoi a link to its dossier.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_greffe_records_what_a_pourvoi_raises_in_a_real_browser() {
+    use greffe_store::dossiers::DossierQuery;
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    let civ1 = |status: &str| DossierQuery {
+        chamber: Some("civ1".into()),
+        status: Some(status.into()),
+        limit: Some(500),
+        ..DossierQuery::default()
+    };
+    let pending = store.search_dossiers(&civ1("in_instruction"), None).await.expect("search");
+    let decided = store.search_dossiers(&civ1("decided"), None).await.expect("search");
+    let earlier = decided.items.first().expect("a decided civ1 dossier");
+    // A dossier of the demonstration that attacks an appeal ruling.
+    let mut target = None;
+    for item in &pending.items {
+        let dossier = store.dossier(item.id).await.expect("dossier");
+        if dossier.record.earlier_pourvoi.is_none() {
+            target = Some(dossier);
+            break;
+        }
+    }
+    let target = target.expect("a pending civ1 dossier on an appeal ruling");
+    let grounds_before = target.record.grounds.len();
+    sign_in(&client, &base, "greffe-civ1").await;
+
+    client.goto(&format!("{base}/portail/dossiers/{}/modifier", target.id)).await.expect("goto");
+    wait_for(&client, "#groupe-matiere").await;
+    select(&client, "#champ-attacked_nature", "renvoi_apres_cassation").await;
+    click(&client, "#enregistrer").await;
+    let refusal = wait_for_text(&client, "#champ-earlier_pourvoi-erreur", "renvoi").await;
+    assert!(refusal.contains("donner le numéro du pourvoi"), "{refusal}");
+    look_at(&client, "fiche-renvoi-sans-cassation").await;
+    assert_eq!(store.dossier(target.id).await.expect("dossier").version, target.version, "nothing written");
+
+    fill(&client, "#champ-earlier_pourvoi", &earlier.pourvoi.replace([' ', '.'], "")).await;
+    let new = grounds_before;
+    fill(&client, &format!("#champ-grounds-{new}-title"), "Violation de l'article 1240 du code civil").await;
+    fill(
+        &client,
+        &format!("#champ-grounds-{new}-articles"),
+        "article 1240 du code civil ; article 455 du code de procédure civile",
+    )
+    .await;
+    fill(
+        &client,
+        &format!("#champ-grounds-{new}-branches"),
+        "Alors que la faute n'était pas caractérisée\nAlors que le lien de causalité faisait défaut",
+    )
+    .await;
+    let keyword_row = target.record.keywords.len();
+    select(&client, &format!("#champ-keywords-{keyword_row}"), "responsabilite-medicale").await;
+    click(&client, "#enregistrer").await;
+    wait_for(&client, "#moyens").await;
+
+    let stored = store.dossier(target.id).await.expect("dossier").record;
+    assert_eq!(stored.earlier_pourvoi.as_deref(), Some(earlier.pourvoi.as_str()), "canonical");
+    let ground = stored.grounds.last().expect("the new ground");
+    assert_eq!(ground.articles.len(), 2, "{:?}", ground.articles);
+    assert_eq!(ground.branches.len(), 2, "one branch per line: {:?}", ground.branches);
+    assert_eq!(stored.grounds.len(), grounds_before + 1, "the grounds shown kept");
+    assert_eq!(stored.keywords.last().map(String::as_str), Some("responsabilite-medicale"));
+
+    let tags = text_of(&client, "#mots-cles").await;
+    assert!(tags.contains("Responsabilité médicale"), "{tags}");
+    let nature = text_of(&client, "#nature-decision").await;
+    assert!(nature.contains("renvoi après cassation"), "{nature}");
+    assert_eq!(text_of(&client, "#pourvoi-anterieur").await, earlier.pourvoi);
+    let cards = client.find_all(Locator::Css("section[aria-labelledby=moyens] .moyen")).await.expect("grounds");
+    assert_eq!(cards.len(), grounds_before + 1);
+    let last = cards.last().expect("card").text().await.expect("text");
+    assert!(last.contains("Violation de l'article 1240 du code civil") && last.contains("lien de causalité"), "{last}");
+    look_at(&client, "dossier-moyens").await;
+    click(&client, "#pourvoi-anterieur").await;
+    let heading = wait_for_text(&client, "h1", &earlier.pourvoi).await;
+    assert!(heading.contains(&earlier.pourvoi), "{heading}");
     served.stop().await;
 }

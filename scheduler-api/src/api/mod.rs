@@ -183,6 +183,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(import)
         .routes(routes!(registry::verify_journal))
         .routes(routes!(reference::list_chambers, reference::create_chamber))
+        .routes(routes!(reference::vocabulary))
         .routes(routes!(reference::get_chamber, reference::update_chamber))
         .routes(routes!(reference::list_magistrates, reference::create_magistrate))
         .routes(routes!(reference::get_magistrate, reference::update_magistrate))
@@ -474,6 +475,7 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
     use greffe_models::decision::Outcome;
     use greffe_models::dossier::Circuit;
     use greffe_models::order::OrderKind;
+    use greffe_models::record::AttackedNature;
     use greffe_models::registry::{DossierStatus, Nature, PartyRole, PublicationLevel, Solution};
     use greffe_models::signature::SignatoryRole;
     let natures = codes(Nature::ALL.iter().map(|n| n.as_str()));
@@ -507,6 +509,12 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
         ("DossierInput", "nature", natures),
         ("DossierInput", "procedure", codes(Procedure::ALL.iter().map(|p| p.as_str()))),
         ("DossierInput", "circuit", codes(Circuit::ALL.iter().map(|c| c.as_str()))),
+        ("DossierInput", "attacked_nature", codes(AttackedNature::ALL.iter().map(|n| n.as_str()))),
+        (
+            "DossierInput",
+            "keywords",
+            codes(greffe_models::vocabulary::Vocabulary::embedded().keywords().iter().map(|k| k.code.as_str())),
+        ),
         ("DossierInput", "residence_demandeur", residences.clone()),
         ("DossierInput", "residence_defendeur", residences),
         ("Party", "role", codes(PartyRole::ALL.iter().map(|r| r.as_str()))),

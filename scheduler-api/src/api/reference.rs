@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use greffe_models::access::Operation;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Caller, IfMatch, Params, json_body, tagged};
 use super::{AppState, idempotent};
@@ -87,6 +87,25 @@ async fn admin_replace<T: serde::de::DeserializeOwned, R: serde::Serialize>(
     responses((status = 200, body = Vec<Chamber>), (status = 401, body = Problem)))]
 pub async fn list_chambers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Chamber>>> {
     Ok(Json(state.store.chambers().await?))
+}
+
+/// The controlled vocabulary of the matter, with its source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VocabularyView {
+    /// Where the lists come from; `confirmed` is false while they are to
+    /// confirm with the chambers.
+    pub source: greffe_models::vocabulary::VocabularySource,
+    /// Every keyword a record's `keywords` may hold.
+    pub keywords: Vec<greffe_models::vocabulary::Keyword>,
+}
+
+/// The keywords of the matter a record may carry (`DossierInput.keywords`),
+/// each with the chambers that judge it, the main one first.
+#[utoipa::path(get, path = "/vocabulary", tag = "référentiel", security(("token" = [])),
+    responses((status = 200, body = VocabularyView), (status = 401, body = Problem)))]
+pub async fn vocabulary(_caller: Caller) -> Json<VocabularyView> {
+    let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
+    Json(VocabularyView { source: vocabulary.source().clone(), keywords: vocabulary.keywords().to_vec() })
 }
 
 /// One chamber (ETag: its version).

@@ -17,7 +17,7 @@ use greffe_models::access::{Operation, View};
 use greffe_models::deadlines::{DeadlineConfig, DeadlineState, EventType, Severity};
 use greffe_models::registry::{DossierStatus, JournalKind, RegistryKind};
 use greffe_models::{Circuit, PourvoiNumber};
-use greffe_store::dossiers::{Dossier, DossierQuery, DossierSummary, EventInput};
+use greffe_store::dossiers::{Dossier, DossierInput, DossierQuery, DossierSummary, EventInput};
 use greffe_store::pieces::{KINDS, MAX_PIECE_BYTES, PieceInput};
 
 use super::forms::{Field, Fields, Group, Kind, Problems, choices};
@@ -297,6 +297,74 @@ pub struct Posted {
     conflict: Option<String>,
 }
 
+/// What the dossier says about itself (its grounds, keywords, the attacked
+/// decision's nature), as the dossier page shows it.
+struct DescriptionView {
+    /// `(code, label)` of each keyword.
+    keywords: Vec<(String, String)>,
+    attacked_nature: &'static str,
+    earlier: Option<PourvoiLink>,
+    qpc: bool,
+    previous: Vec<PourvoiLink>,
+    grounds: Vec<GroundView>,
+}
+
+impl DescriptionView {
+    fn is_empty(&self) -> bool {
+        self.keywords.is_empty() && self.grounds.is_empty() && self.earlier.is_none() && self.previous.is_empty()
+    }
+}
+
+/// A pourvoi number, linked to its dossier when the registry holds it.
+struct PourvoiLink {
+    number: String,
+    id: Option<i64>,
+}
+
+struct GroundView {
+    title: String,
+    articles: String,
+    branches: Vec<String>,
+    text: String,
+}
+
+async fn description_view(store: &greffe_store::Store, record: &DossierInput) -> Result<DescriptionView, Error> {
+    let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
+    let mut numbers: Vec<String> = record.previous_pourvois.clone();
+    numbers.extend(record.earlier_pourvoi.clone());
+    let ids = store.dossier_ids(&numbers).await?;
+    let link = |number: &String| PourvoiLink {
+        number: number.clone(),
+        id: ids.iter().find(|(n, _)| n == number).map(|(_, id)| *id),
+    };
+    Ok(DescriptionView {
+        keywords: record
+            .keywords
+            .iter()
+            .map(|code| (code.clone(), vocabulary.get(code).map_or_else(|| code.clone(), |k| k.label.clone())))
+            .collect(),
+        attacked_nature: record.attacked_nature.label_fr(),
+        earlier: record.earlier_pourvoi.as_ref().map(link),
+        qpc: record.qpc,
+        previous: record
+            .previous_pourvois
+            .iter()
+            .filter(|p| record.earlier_pourvoi.as_ref() != Some(*p))
+            .map(link)
+            .collect(),
+        grounds: record
+            .grounds
+            .iter()
+            .map(|g| GroundView {
+                title: g.title.clone(),
+                articles: g.articles.join(" ; "),
+                branches: g.branches.clone(),
+                text: g.text.clone(),
+            })
+            .collect(),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "dossier.html")]
 struct DossierPage {
@@ -322,6 +390,7 @@ struct DossierPage {
     avocat_general: String,
     recusals: Vec<String>,
     joined_group: String,
+    description: DescriptionView,
     decision: Option<String>,
     deadlines: Vec<DeadlineView>,
     alerts: Vec<AlertView>,
@@ -627,6 +696,7 @@ async fn dossier_page(
         avocat_general: record.avocat_general.as_deref().map_or_else(|| "pas encore désigné".to_owned(), name_of),
         recusals: record.recusals.iter().map(|r| format!("{} — {}", name_of(&r.magistrate), r.ground)).collect(),
         joined_group: record.joined_group.clone().unwrap_or_default(),
+        description: description_view(store, record).await?,
         decision: dossier.decision.as_ref().map(|d| {
             format!(
                 "Arrêt du {} : {} (formation {}, publication {}){}",

@@ -6,8 +6,9 @@
 
 use greffe_models::Circuit;
 use greffe_models::deadlines::{Procedure, Residence};
-use greffe_models::record::check_record;
+use greffe_models::record::{AttackedNature, Ground, check_record};
 use greffe_models::registry::{Nature, PartyRole};
+use greffe_models::vocabulary::Vocabulary;
 use greffe_store::dossiers::{AttackedDecision, DossierInput, EventInput, Party};
 
 use super::forms::{Choice, Field, Fields, Group, Kind, Problems, choices, field_id};
@@ -88,7 +89,55 @@ pub fn fields_of(record: &DossierInput) -> Fields {
         fields.push(format!("rapporteurs[{index}]"), rapporteur);
     }
     fields.push("avocat_general", record.avocat_general.clone().unwrap_or_default());
+    fields.push("attacked_nature", record.attacked_nature.as_str());
+    fields.push("earlier_pourvoi", record.earlier_pourvoi.clone().unwrap_or_default());
+    if record.qpc {
+        fields.push("qpc", "1");
+    }
+    fields.push("previous_pourvois", record.previous_pourvois.join(", "));
+    for (index, keyword) in record.keywords.iter().enumerate() {
+        fields.push(format!("keywords[{index}]"), keyword);
+    }
+    for (index, ground) in record.grounds.iter().enumerate() {
+        fields.push(format!("grounds[{index}].title"), &ground.title);
+        fields.push(format!("grounds[{index}].articles"), ground.articles.join(" ; "));
+        fields.push(format!("grounds[{index}].branches"), ground.branches.join("\n"));
+        fields.push(format!("grounds[{index}].text"), &ground.text);
+    }
     fields
+}
+
+/// The grounds a posted form gives: one per numbered row that is not
+/// blank; the articles separated by « ; », one branch per line.
+fn grounds_of(fields: &Fields) -> Vec<Ground> {
+    let split = |raw: &str, separator: &[char]| -> Vec<String> {
+        raw.split(separator).map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
+    };
+    (0..rows(fields, "grounds", ".title"))
+        .map(|index| Ground {
+            title: fields.get(&format!("grounds[{index}].title")).trim().to_owned(),
+            articles: split(fields.get(&format!("grounds[{index}].articles")), &[';']),
+            branches: split(fields.get(&format!("grounds[{index}].branches")), &['\n', '\r']),
+            text: fields.get(&format!("grounds[{index}].text")).trim().to_owned(),
+        })
+        .filter(|g| !(g.title.is_empty() && g.articles.is_empty() && g.branches.is_empty() && g.text.is_empty()))
+        .collect()
+}
+
+/// The input a problem of the record is shown beside: a list the form
+/// gives in one input (the articles, the branches, the previous pourvois)
+/// is named without the item's index.
+fn input_of_problem(field: &str) -> String {
+    match field.rfind('[') {
+        Some(open) if field.ends_with(']') => {
+            let list = &field[..open];
+            if list == "previous_pourvois" || list.ends_with(".articles") || list.ends_with(".branches") {
+                return list.to_owned();
+            }
+            field.to_owned()
+        }
+        _ => field.to_owned(),
+    }
 }
 
 /// How many numbered rows of `prefix` (`parties`) the fields hold.
@@ -152,6 +201,16 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
             problems,
         ),
     };
+    let attacked_nature = match fields.opt("attacked_nature") {
+        None => Some(AttackedNature::default()),
+        Some(raw) => parsed(
+            fields,
+            "attacked_nature",
+            |_| AttackedNature::parse(&raw),
+            &AttackedNature::ALL.map(AttackedNature::as_str).join(", "),
+            problems,
+        ),
+    };
     let residence_demandeur = residence("residence_demandeur", problems);
     let residence_defendeur = residence("residence_defendeur", problems);
     let mut parties = Vec::new();
@@ -173,7 +232,17 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
     }
     let rapporteurs: Vec<String> =
         (0..rows(fields, "rapporteurs", "")).filter_map(|index| fields.opt(&format!("rapporteurs[{index}]"))).collect();
-    let (nature, residence_demandeur, residence_defendeur) = (nature?, residence_demandeur?, residence_defendeur?);
+    let keywords: Vec<String> =
+        (0..rows(fields, "keywords", "")).filter_map(|index| fields.opt(&format!("keywords[{index}]"))).collect();
+    let previous_pourvois: Vec<String> = fields
+        .get("previous_pourvois")
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let (nature, residence_demandeur, residence_defendeur, attacked_nature) =
+        (nature?, residence_demandeur?, residence_defendeur?, attacked_nature?);
     let mut input = DossierInput {
         pourvoi: base.map_or_else(|| fields.get("pourvoi").trim().to_owned(), |b| b.pourvoi.clone()),
         nature,
@@ -196,12 +265,18 @@ pub fn input_of(fields: &Fields, base: Option<&DossierInput>, problems: &mut Pro
         avocat_general: fields.opt("avocat_general"),
         recusals: base.map(|b| b.recusals.clone()).unwrap_or_default(),
         joined_group: base.and_then(|b| b.joined_group.clone()),
+        grounds: grounds_of(fields),
+        keywords,
+        attacked_nature,
+        earlier_pourvoi: fields.opt("earlier_pourvoi"),
+        qpc: fields.has("qpc"),
+        previous_pourvois,
     };
     if input.chamber.is_empty() {
         problems.push("chamber", "chambre non choisie", "choisir la chambre destinataire");
     }
     for problem in check_record(&mut input) {
-        problems.push(problem.field, problem.message, problem.action);
+        problems.push(input_of_problem(&problem.field), problem.message, problem.action);
     }
     Some(input)
 }
@@ -257,6 +332,10 @@ pub fn groups(
     }
     pourvoi.push(field(Kind::Checkbox, "urgent", "Urgent").hint("Détention, délai légal pour statuer"));
     pourvoi.push(
+        field(Kind::Checkbox, "qpc", "Question prioritaire de constitutionnalité")
+            .hint("Une QPC est soulevée (ordonnance n° 58-1067, art. 23-5)"),
+    );
+    pourvoi.push(
         field(Kind::Select, "chamber", "Chambre")
             .choices(owned_choices(pairs(&choices_of.chambers), fields.get("chamber"), Some("Choisir une chambre")))
             .required(),
@@ -269,10 +348,19 @@ pub fn groups(
         Some("Pas encore orienté"),
     )));
 
+    let attacked_nature =
+        if fields.get("attacked_nature").is_empty() { "appel" } else { fields.get("attacked_nature") };
     let attacked = vec![
         field(Kind::Text, "attacked.court", "Juridiction").hint("Exemple : cour d'appel de Lyon").required(),
         field(Kind::Date, "attacked.date", "Date de la décision").required(),
         field(Kind::Text, "attacked.docket", "Numéro RG").required(),
+        field(Kind::Select, "attacked_nature", "Nature de la décision").choices(choices(
+            AttackedNature::ALL.iter().map(|n| (n.as_str(), n.label_fr())),
+            attacked_nature,
+            None,
+        )),
+        field(Kind::Text, "earlier_pourvoi", "Pourvoi dont la cassation a renvoyé l'affaire")
+            .hint("Pour un arrêt de renvoi après cassation seulement ; exemple : A 23-10.001"),
     ];
 
     let mut groups = vec![
@@ -337,6 +425,74 @@ pub fn groups(
         fields: magistrates,
         error: None,
     });
+    groups.extend(matter_groups(fields, problems));
+    groups
+}
+
+/// The matter and the grounds: a keyword per row (the vocabulary, the
+/// chosen chamber's topics first; one blank row more than filled), the
+/// parties' previous pourvois, then one group per ground and a blank one.
+fn matter_groups(fields: &Fields, problems: &Problems) -> Vec<Group> {
+    let field = |kind, name: &str, label: &str| Field::new(kind, name, label, fields.get(name), problems);
+    let vocabulary = Vocabulary::embedded();
+    let chamber = fields.get("chamber");
+    let mut ordered: Vec<(String, String)> =
+        vocabulary.of_chamber(chamber).into_iter().map(|k| (k.code.clone(), k.label.clone())).collect();
+    ordered.extend(
+        vocabulary
+            .keywords()
+            .iter()
+            .filter(|k| !k.judged_by(chamber))
+            .map(|k| (k.code.clone(), format!("{} ({})", k.label, k.chambers.join(", ")))),
+    );
+    let keyword_rows = rows(fields, "keywords", "") + 1;
+    let mut matter: Vec<Field> = (0..keyword_rows)
+        .map(|index| {
+            let name = format!("keywords[{index}]");
+            let label =
+                if index == 0 { "Mot-clé de la matière".to_owned() } else { format!("Mot-clé {}", index + 1) };
+            field(Kind::Select, &name, &label).choices(choices(
+                ordered.iter().map(|(code, label)| (code.as_str(), label.as_str())),
+                fields.get(&name),
+                Some("Aucun"),
+            ))
+        })
+        .collect();
+    if let Some(first) = matter.first_mut() {
+        first.hint = Some("Vocabulaire contrôlé de la matière : les thèmes de la chambre d'abord".into());
+    }
+    matter.push(
+        field(Kind::Text, "previous_pourvois", "Pourvois antérieurs des parties")
+            .hint("Numéros séparés par des virgules ; exemple : A 20-10.001, B 21-12.345"),
+    );
+    let mut groups =
+        vec![Group { legend: "Matière".into(), id: "groupe-matiere".into(), fields: matter, error: None }];
+    let filled = rows(fields, "grounds", ".title");
+    for index in 0..=filled {
+        let name = |part: &str| format!("grounds[{index}].{part}");
+        let branches = field(Kind::Textarea, &name("branches"), "Branches")
+            .hint("Une branche par ligne, dans l'ordre du mémoire")
+            .rows(4);
+        let text = field(Kind::Textarea, &name("text"), "Résumé du moyen").rows(2);
+        groups.push(Group {
+            legend: if index == filled {
+                format!("Moyen {} (nouveau)", index + 1)
+            } else {
+                format!("Moyen {}", index + 1)
+            },
+            id: field_id(&format!("grounds[{index}]")),
+            fields: vec![
+                field(Kind::Text, &name("title"), "Intitulé")
+                    .hint("Exemple : Violation de l'article 1240 du code civil"),
+                field(Kind::Text, &name("articles"), "Textes invoqués").hint(
+                    "Séparés par « ; », exemple : article 1240 du code civil ; article 455 du code de procédure civile",
+                ),
+                branches,
+                text,
+            ],
+            error: problems.of(&format!("grounds[{index}]")).cloned(),
+        });
+    }
     groups
 }
 

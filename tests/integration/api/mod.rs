@@ -29,7 +29,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 16, "0016_dossier_notices applied");
+    assert_eq!(reply.json["store"]["schema_version"], 17, "0017_dossier_description applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
@@ -862,3 +862,94 @@ async fn reference_data_at_a_version(app: TestApp) {
     assert_eq!(renamed.etag(), "\"2\"");
 }
 both_backends!(reference_data_at_a_version);
+
+/// What a dossier says about itself — grounds, keywords, the attacked
+/// decision's nature and the earlier cassation, a QPC, the previous
+/// pourvois — is stored as written (pourvoi numbers canonical), changed by a
+/// merge patch, journaled, and every wrong value refused by its field with
+/// nothing written.
+async fn a_dossier_says_what_it_raises(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe", "greffier", &["civ1"], None).await;
+    let vocabulary = app.get("/vocabulary", &clerk).await;
+    assert_eq!(vocabulary.status, StatusCode::OK);
+    assert_eq!(vocabulary.json["source"]["confirmed"], false, "the lists are to confirm");
+    let keywords = vocabulary.json["keywords"].as_array().expect("keywords");
+    assert!(keywords.iter().any(|k| k["code"] == "filiation" && k["chambers"][0] == "civ1"), "{keywords:?}");
+
+    let (earlier, _) = register(&app, &clerk, civil_dossier("A 25-10.001")).await;
+    let mut body = civil_dossier("B 26-10.002");
+    body["grounds"] = json!([{
+        "title": "Violation de l'article 310-3 du code civil",
+        "branches": ["Alors que l'expertise biologique est de droit en matière de filiation"],
+        "articles": ["article 310-3 du code civil"],
+        "text": "Le moyen fait grief à l'arrêt de rejeter la demande d'expertise.\nDeuxième ligne."
+    }]);
+    body["keywords"] = json!(["filiation", "prescription"]);
+    body["attacked_nature"] = json!("renvoi_apres_cassation");
+    body["earlier_pourvoi"] = json!("a2510001");
+    body["qpc"] = json!(true);
+    body["previous_pourvois"] = json!(["A 25-10.001", "c 24-12.345"]);
+    let (id, etag) = register(&app, &clerk, body).await;
+    let stored = app.get(&format!("/dossiers/{id}"), &clerk).await.json;
+    assert_eq!(
+        stored["grounds"][0]["branches"][0],
+        "Alors que l'expertise biologique est de droit en matière de filiation"
+    );
+    assert_eq!(
+        stored["grounds"][0]["text"],
+        "Le moyen fait grief à l'arrêt de rejeter la demande d'expertise.\nDeuxième ligne."
+    );
+    assert_eq!(stored["keywords"], json!(["filiation", "prescription"]), "in the record's order");
+    assert_eq!(stored["attacked_nature"], "renvoi_apres_cassation");
+    assert_eq!(stored["earlier_pourvoi"], "A 25-10.001", "canonical");
+    assert_eq!(stored["qpc"], true);
+    assert_eq!(stored["previous_pourvois"], json!(["A 25-10.001", "C 24-12.345"]));
+    let plain = app.get(&format!("/dossiers/{earlier}"), &clerk).await.json;
+    assert_eq!(plain["attacked_nature"], "appel", "a record that says nothing: an appeal ruling");
+    assert_eq!(plain["grounds"], json!([]));
+
+    let path = format!("/dossiers/{id}");
+    let before = app.journal_len().await;
+    let refusals = [
+        (json!({"keywords": ["filiaton"]}), "keywords[0]", "filiation"),
+        (json!({"keywords": ["filiation", "filiation"]}), "keywords[1]", "double"),
+        (json!({"attacked_nature": "appel"}), "earlier_pourvoi", "renvoi"),
+        (json!({"earlier_pourvoi": null}), "earlier_pourvoi", "cassation"),
+        (json!({"previous_pourvois": ["B 26-10.002"]}), "previous_pourvois[0]", "ce pourvoi-ci"),
+        (json!({"grounds": [{"title": " "}]}), "grounds[0].title", "intitulé"),
+        (json!({"grounds": [{"title": "x", "branches": ["a", ""]}]}), "grounds[0].branches[1]", "vide"),
+        (json!({"grounds": [{"title": "x\ny"}]}), "grounds[0].title", "U+000A"),
+    ];
+    for (patch, field, says) in refusals {
+        let refused = app.write(Method::PATCH, &path, &clerk, &etag, patch.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{patch}: {}", refused.json);
+        assert_eq!(refused.json["field"], field, "{patch}: {}", refused.json);
+        let text = format!("{} {}", refused.json["message"], refused.json["action"]);
+        assert!(text.contains(says), "{patch}: {text}");
+    }
+    assert_eq!(app.journal_len().await, before, "nothing written by a refusal");
+    assert_eq!(app.get(&path, &clerk).await.json, stored, "the record as it was");
+
+    let patched = app
+        .write(
+            Method::PATCH,
+            &path,
+            &clerk,
+            &etag,
+            json!({"keywords": ["autorite-parentale"], "qpc": false, "grounds": []}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.json);
+    assert_eq!(patched.json["keywords"], json!(["autorite-parentale"]));
+    assert_eq!(patched.json["grounds"], json!([]));
+    assert_eq!(patched.json["earlier_pourvoi"], "A 25-10.001", "what the patch does not name stays");
+    let journal = app.get(&format!("{path}/journal"), &clerk).await.json;
+    let registered = journal.as_array().and_then(|entries| entries.first()).expect("registration");
+    assert_eq!(
+        registered["payload"]["keywords"],
+        json!(["filiation", "prescription"]),
+        "the registration journaled as written"
+    );
+}
+both_backends!(a_dossier_says_what_it_raises);
