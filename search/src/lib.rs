@@ -568,15 +568,6 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let facet = |field: Field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_facet())
-                    .and_then(|p| p.rsplit('/').next())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
             let mut found_in = None;
             let mut snippet = Vec::new();
             for (generator, name) in &generators {
@@ -590,9 +581,9 @@ impl SearchIndex {
             }
             hits.push(Hit {
                 id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
-                pourvoi: text(f.pourvoi),
-                chamber: facet(f.chamber),
-                status: facet(f.status),
+                pourvoi: stored_text(&document, f.pourvoi).unwrap_or_default(),
+                chamber: stored_facet(&document, f.chamber),
+                status: stored_facet(&document, f.status),
                 score,
                 found_in,
                 snippet,
@@ -600,6 +591,21 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits, facets, ignored })
     }
+}
+
+/// The first text a document stores in `field`.
+fn stored_text(document: &TantivyDocument, field: Field) -> Option<String> {
+    document.get_first(field).and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+/// The value of the facet a document stores in `field` (its last part).
+fn stored_facet(document: &TantivyDocument, field: Field) -> String {
+    document
+        .get_first(field)
+        .and_then(|v| v.as_facet())
+        .and_then(|p| p.rsplit('/').next())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A fragment cut at its highlighted ranges.

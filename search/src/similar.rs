@@ -178,15 +178,8 @@ struct Profile {
 
 impl Profile {
     fn of(document: &TantivyDocument, f: &crate::Fields) -> Self {
-        let text = |field| document.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
-        let facet = |field| {
-            document
-                .get_first(field)
-                .and_then(|v| v.as_facet())
-                .and_then(|p| p.rsplit('/').next())
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let text = |field| crate::stored_text(document, field);
+        let facet = |field| crate::stored_facet(document, field);
         Profile {
             id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
             pourvoi: text(f.pourvoi).unwrap_or_default(),

@@ -448,13 +448,7 @@ fn describe(dossiers: &mut [ImportRecord], seed: u64) {
             }
             None => writer.write(&question),
         };
-        let record = &mut dossiers[index].dossier;
-        record.grounds = description.grounds;
-        record.keywords = description.keywords;
-        record.attacked_nature = description.attacked_nature;
-        record.earlier_pourvoi = description.earlier_pourvoi;
-        record.qpc = description.qpc;
-        record.previous_pourvois = description.previous_pourvois;
+        description.apply_to(&mut dossiers[index].dossier);
     }
 }
 
