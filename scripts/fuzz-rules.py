@@ -140,6 +140,34 @@ def dossier_record(record, partial=False):
     for party in parties if isinstance(parties, list) else []:
         if isinstance(party, MutableMapping) and party.get("lawyer_email") and not party.get("lawyer"):
             party["lawyer"] = "SCP Avocat"
+    # The earlier cassation goes with a ruling of referral, and only with
+    # it; the previous pourvois are each given once, none the dossier's own
+    # (models::record::check_description).
+    nature_given, earlier_given = "attacked_nature" in record, "earlier_pourvoi" in record
+    if partial and nature_given != earlier_given:
+        # One of the two is patched alone: the stored other is unknown here.
+        record.pop("attacked_nature", None)
+        record.pop("earlier_pourvoi", None)
+    elif record.get("attacked_nature") == "renvoi_apres_cassation":
+        if not record.get("earlier_pourvoi") or canonical(record["earlier_pourvoi"]) == canonical(record.get("pourvoi")):
+            record["earlier_pourvoi"] = "Z 10-10.001"
+    elif record.get("earlier_pourvoi") is not None:
+        record["earlier_pourvoi"] = None
+    previous = record.get("previous_pourvois")
+    if isinstance(previous, list):
+        seen, kept = {canonical(record.get("pourvoi"))} if not partial else set(), []
+        for number in previous:
+            if partial and "pourvoi" not in record:
+                # The stored number is unknown here: keep none.
+                break
+            key = canonical(number)
+            if key not in seen:
+                seen.add(key)
+                kept.append(number)
+        record["previous_pourvois"] = kept
+    keywords = record.get("keywords")
+    if isinstance(keywords, list):
+        record["keywords"] = list(dict.fromkeys(keywords))
     rapporteurs = record.get("rapporteurs")
     recusals = record.get("recusals")
     if isinstance(recusals, list) and isinstance(rapporteurs, list):
@@ -148,6 +176,13 @@ def dossier_record(record, partial=False):
         # Patched alone, either may meet the stored other.
         record.pop("recusals", None)
         record.pop("rapporteurs", None)
+
+
+def canonical(number):
+    """A pourvoi number as the store compares it: its letter and digits."""
+    if not isinstance(number, str):
+        return None
+    return "".join(c for c in number if c.isalnum()).upper()
 
 
 def import_record(record):

@@ -482,7 +482,10 @@ fn check_description(input: &mut DossierInput, problems: &mut Vec<RecordProblem>
         }
         (nature, Some(_)) => problems.push(RecordProblem::new(
             "earlier_pourvoi",
-            format!("cassation antérieure donnée alors que la décision attaquée est un(e) {}", nature.label_fr()),
+            format!(
+                "cassation antérieure donnée, mais la décision attaquée n'est pas un arrêt de renvoi ({})",
+                nature.label_fr()
+            ),
             "choisir la nature « renvoi après cassation », ou retirer le numéro",
         )),
         (_, None) => {}

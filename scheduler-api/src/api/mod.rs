@@ -630,6 +630,11 @@ fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
         ("NewUser", "chambers", Form::NotEmpty),
         ("TokenRequest", "label", Form::Pattern(&NON_BLANK_PATTERN, Some(greffe_store::users::TOKEN_LABEL_MAX))),
         ("DossierInput", "pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
+        ("DossierInput", "earlier_pourvoi", Form::Pattern(POURVOI_PATTERN, None)),
+        ("DossierInput", "previous_pourvois", Form::Pattern(POURVOI_PATTERN, None)),
+        ("Ground", "title", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("Ground", "branches", Form::Pattern(&NON_BLANK_PATTERN, None)),
+        ("Ground", "articles", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("Party", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("Party", "lawyer_email", Form::Pattern(EMAIL_PATTERN, Some(EMAIL_MAX))),
         ("AttackedDecision", "court", Form::Pattern(&NON_BLANK_PATTERN, None)),
@@ -729,6 +734,14 @@ fn declare_forms(document: &mut utoipa::openapi::OpenApi) {
                 apply(field, form);
             }
             Schema::Array(list) if matches!(form, Form::NotEmpty) => list.min_items = Some(1),
+            // A list of values of one form: each item has it.
+            Schema::Array(list) => {
+                if let utoipa::openapi::schema::ArrayItems::RefOrSchema(item) = &mut list.items
+                    && let RefOr::T(Schema::Object(item)) = item.as_mut()
+                {
+                    apply(item, form);
+                }
+            }
             _ => {}
         }
     }
