@@ -110,8 +110,10 @@ impl SearchIndex {
         let query = self.scoped(query, scope, &[]);
         let candidates = searcher.search(&query, &TopDocs::with_limit(weights.candidates.max(k)).order_by_score())?;
         // The dossier's rare terms and their weights (inverse frequency).
-        let terms = |document: &TantivyDocument| -> BTreeSet<String> {
-            let mut analyzer = crate::french_analyzer();
+        // One analyzer for the dossier and its candidates (building one
+        // builds its stop-word set).
+        let mut analyzer = crate::french_analyzer();
+        let mut terms = |document: &TantivyDocument| -> BTreeSet<String> {
             let mut found = BTreeSet::new();
             for value in document.get_all(f.grounds).filter_map(|v| v.as_str()) {
                 let mut stream = analyzer.token_stream(value);
