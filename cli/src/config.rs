@@ -40,7 +40,7 @@ impl LogFormat {
 pub(crate) struct CommonFlags {
     /// Settings file (TOML; keys as the long options, with `_`: database_url,
     /// bind, metrics_bind, log_format, planning_rules, templates, smtp_url,
-    /// mail_from, visibility, no_worker). A flag or an environment variable
+    /// mail_from, visibility, no_worker, search_index). A flag or an environment variable
     /// overrides the file.
     #[arg(long, env = "GREFFE_CONFIG")]
     config: Option<PathBuf>,
@@ -98,6 +98,11 @@ pub(crate) struct ServeFlags {
     /// worker` processes on the same database.
     #[arg(long, env = "GREFFE_NO_WORKER")]
     no_worker: bool,
+    /// The full-text index's directory (a cache of the registry, rebuilt
+    /// when missing; one per serving process) [default: beside a SQLite
+    /// file, `greffe.db.search`; in memory on PostgreSQL].
+    #[arg(long, env = "GREFFE_SEARCH_INDEX")]
+    search_index: Option<PathBuf>,
 }
 
 /// The settings file as written.
@@ -114,6 +119,7 @@ struct File {
     bind: Option<SocketAddr>,
     visibility: Option<PathBuf>,
     no_worker: Option<bool>,
+    search_index: Option<PathBuf>,
 }
 
 /// Where a setting's value comes from.
@@ -169,6 +175,7 @@ pub(crate) struct ServeSettings {
     pub(crate) bind: Setting<SocketAddr>,
     pub(crate) visibility: Setting<Option<PathBuf>>,
     pub(crate) no_worker: Setting<bool>,
+    pub(crate) search_index: Setting<Option<PathBuf>>,
 }
 
 /// The notices' sender when none is set.
@@ -230,7 +237,7 @@ fn read_file(path: &Path) -> Result<File, Failure> {
     let text = super::files::read_text(path)?;
     toml::from_str(&text).map_err(|error| {
         Failure::usage(format!(
-            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker)",
+            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker, search_index)",
             path.display(),
             error.message()
         ))
@@ -262,6 +269,7 @@ impl Settings {
                 (false, Some(value), Some(path)) => Setting { value, origin: Origin::File(path.to_owned()) },
                 _ => Setting { value: false, origin: Origin::Default },
             },
+            search_index: pick_opt(flags.search_index, file.search_index, path, "search-index", "GREFFE_SEARCH_INDEX"),
         });
         Ok(Self {
             database_url,
@@ -342,6 +350,14 @@ impl Settings {
                 None => line("# visibility", "(visibilité par défaut)".into(), &serve.visibility.origin),
             }
             line("no_worker", serve.no_worker.value.to_string(), &serve.no_worker.origin);
+            match path(&serve.search_index.value) {
+                Some(dir) => line("search_index", dir, &serve.search_index.origin),
+                None => line(
+                    "# search_index",
+                    "(à côté du fichier SQLite ; en mémoire sur PostgreSQL)".into(),
+                    &serve.search_index.origin,
+                ),
+            }
         }
         text
     }

@@ -147,7 +147,7 @@ pub(crate) enum DocumentCommand {
 }
 
 /// The service's error as the command line reports it.
-fn refused(error: &greffe_api::error::Error) -> Failure {
+pub(crate) fn refused(error: &greffe_api::error::Error) -> Failure {
     let (status, problem) = error.status_and_body();
     let message = match problem.action {
         Some(action) => format!("{} ; {action}", problem.message),

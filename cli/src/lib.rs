@@ -18,6 +18,7 @@ mod files;
 mod fixtures;
 mod instance;
 mod plan;
+mod search;
 mod service;
 mod simulate;
 
@@ -80,6 +81,9 @@ enum Command {
     /// Signed decisions: verify one offline.
     #[command(subcommand)]
     Decision(decision::DecisionCommand),
+    /// Full-text search of the registry, similar dossiers, and the index's rebuild.
+    #[command(subcommand)]
+    Search(search::SearchCommand),
 }
 
 /// A failure that ends the command with a message and an exit code.
@@ -133,6 +137,7 @@ where
         Command::Journal(command) => service::journal(command, &mut io),
         Command::User(command) => service::user(command, &mut io),
         Command::Document(command) => document::run(command, &mut io),
+        Command::Search(command) => search::run(command, &mut io),
     };
     match result {
         Ok(code) => code,

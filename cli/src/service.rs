@@ -446,6 +446,7 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         if serve.no_worker.value {
             state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
         }
+        state.search = std::sync::Arc::new(open_search(&store, serve.search_index.value.clone()).await?);
         serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::serve(listener, state, shutdown_signal())
             .await
@@ -459,6 +460,30 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     // lease runs out (store::jobs).
     runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
     served
+}
+
+/// The search index at `dir`, else beside the SQLite file, else in memory
+/// (said in the log: rebuilt at each start); opened now, so that a
+/// directory that cannot hold it stops the start with its reason.
+pub(crate) async fn open_search(store: &Store, dir: Option<PathBuf>) -> Result<greffe_api::search::Search, Failure> {
+    use greffe_api::search::{Location, Search};
+    let location = dir.map_or_else(|| Location::beside(store), Location::Directory);
+    if location == Location::Memory {
+        tracing::warn!(
+            "index de recherche en mémoire : reconstruit à chaque démarrage (--search-index DIR pour le garder)"
+        );
+    }
+    let search = Search::at(location);
+    search.open().await.map_err(|error| {
+        let where_ = match search.location() {
+            Location::Directory(dir) => format!(" « {} »", dir.display()),
+            Location::Memory => String::new(),
+        };
+        Failure::usage(format!(
+            "index de recherche{where_} inutilisable : {error} ; donner un répertoire accessible en écriture (--search-index), et un par processus"
+        ))
+    })?;
+    Ok(search)
 }
 
 /// How long a stopping service lets running solves finish.

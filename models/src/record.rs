@@ -434,14 +434,8 @@ fn check_description(input: &mut DossierInput, problems: &mut Vec<RecordProblem>
     for (index, code) in input.keywords.iter().enumerate() {
         let field = format!("keywords[{index}]");
         if vocabulary.get(code).is_none() {
-            let closest: Vec<String> =
-                vocabulary.closest(code).iter().map(|k| format!("« {} » ({})", k.code, k.label)).collect();
-            let action = if closest.is_empty() {
-                "choisir un mot-clé du vocabulaire de la matière (GET /vocabulary)".to_owned()
-            } else {
-                format!("choisir un mot-clé du vocabulaire (GET /vocabulary) ; proches : {}", closest.join(", "))
-            };
-            problems.push(RecordProblem::new(field, format!("mot-clé « {code} » inconnu"), action));
+            let (message, action) = vocabulary.refusal(code);
+            problems.push(RecordProblem::new(field, message, action));
         } else if input.keywords[..index].contains(code) {
             problems.push(RecordProblem::new(
                 field,

@@ -170,6 +170,18 @@ impl Vocabulary {
         let limit = wanted.chars().count() / 2 + 1;
         scored.into_iter().filter(|(distance, _)| *distance <= limit).take(3).map(|(_, k)| k).collect()
     }
+
+    /// Why `code` is refused and what to give instead (the closest
+    /// keywords), in French: for a record's keyword and a search's filter.
+    pub fn refusal(&self, code: &str) -> (String, String) {
+        let closest: Vec<String> = self.closest(code).iter().map(|k| format!("« {} » ({})", k.code, k.label)).collect();
+        let action = if closest.is_empty() {
+            "choisir un mot-clé du vocabulaire de la matière (GET /vocabulary)".to_owned()
+        } else {
+            format!("choisir un mot-clé du vocabulaire (GET /vocabulary) ; proches : {}", closest.join(", "))
+        };
+        (format!("mot-clé « {code} » inconnu"), action)
+    }
 }
 
 /// Lower case, accents and punctuation folded to hyphens.

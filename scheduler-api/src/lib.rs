@@ -16,6 +16,7 @@ pub mod error;
 pub mod mail;
 pub mod metrics;
 pub mod portal;
+pub mod search;
 pub mod worker;
 pub mod workflow;
 

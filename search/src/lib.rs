@@ -40,7 +40,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
-pub use similar::{RARE_DOCUMENTS, Similar, SimilarityWeights};
+pub use similar::{COMMON_FLOOR, RARE_DOCUMENTS, Similar, SimilarityWeights};
 
 /// The name of the French analyzer in the index's tokenizer manager.
 const FRENCH: &str = "greffe_fr";
@@ -75,6 +75,11 @@ pub struct SearchDoc {
     pub id: i64,
     /// Its pourvoi number.
     pub pourvoi: String,
+    /// How lists name it: the demandeurs « c/ » the défendeurs (shown, not
+    /// searched: the parties are).
+    pub title: String,
+    /// Its registration date (YYYY-MM-DD; shown).
+    pub registered_on: String,
     /// Its chamber (the scope of every query).
     pub chamber: String,
     /// Its matter code.
@@ -109,39 +114,67 @@ impl SearchDoc {
     /// parties and their lawyers. The earlier pourvoi and the previous
     /// pourvois are left out: they are links, not text.
     pub fn of_record(id: i64, record: &greffe_models::record::DossierInput, status: &str) -> Self {
-        let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
-        let mut grounds = String::new();
-        for ground in &record.grounds {
-            for part in std::iter::once(&ground.title).chain(&ground.articles).chain(&ground.branches) {
-                grounds.push_str(part);
-                grounds.push_str(". ");
-            }
-            grounds.push_str(&ground.text);
-            grounds.push('\n');
-        }
-        let year = record.registered_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default();
         SearchDoc {
             id,
             pourvoi: record.pourvoi.clone(),
+            title: Self::title_of(&record.parties),
+            registered_on: record.registered_on.clone(),
             chamber: record.chamber.clone(),
             matter: record.matter.clone(),
             circuit: record.circuit.map(|c| c.as_str().to_owned()),
             status: status.to_owned(),
-            year,
-            parties: record
-                .parties
-                .iter()
-                .flat_map(|p| std::iter::once(p.name.clone()).chain(p.lawyer().map(str::to_owned)))
-                .collect(),
-            grounds,
+            year: Self::year_of(&record.registered_on),
+            parties: Self::party_names(&record.parties),
+            grounds: Self::grounds_text(&record.grounds),
             keywords: record.keywords.clone(),
-            keyword_labels: record
-                .keywords
-                .iter()
-                .map(|code| vocabulary.get(code).map_or_else(|| code.clone(), |k| k.label.clone()))
-                .collect(),
+            keyword_labels: Self::keyword_labels(&record.keywords),
             ..SearchDoc::default()
         }
+    }
+
+    /// The parties' names and their lawyers', as searched.
+    pub fn party_names(parties: &[greffe_models::record::Party]) -> Vec<String> {
+        parties.iter().flat_map(|p| std::iter::once(p.name.clone()).chain(p.lawyer().map(str::to_owned))).collect()
+    }
+
+    /// The demandeurs « c/ » the défendeurs (interveners left out); one
+    /// side alone when the other has no party.
+    pub fn title_of(parties: &[greffe_models::record::Party]) -> String {
+        use greffe_models::registry::PartyRole;
+        let side =
+            |role| parties.iter().filter(|p| p.role == role).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+        match (side(PartyRole::Demandeur), side(PartyRole::Defendeur)) {
+            (demandeurs, defendeurs) if defendeurs.is_empty() => demandeurs,
+            (demandeurs, defendeurs) if demandeurs.is_empty() => defendeurs,
+            (demandeurs, defendeurs) => format!("{demandeurs} c/ {defendeurs}"),
+        }
+    }
+
+    /// The year of a date written YYYY-MM-DD (0 if it is not one).
+    pub fn year_of(date: &str) -> i32 {
+        date.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default()
+    }
+
+    /// The grounds as one text: each ground's title, articles and branches,
+    /// then its text, a ground a line.
+    pub fn grounds_text(grounds: &[greffe_models::record::Ground]) -> String {
+        let mut text = String::new();
+        for ground in grounds {
+            for part in std::iter::once(&ground.title).chain(&ground.articles).chain(&ground.branches) {
+                text.push_str(part);
+                text.push_str(". ");
+            }
+            text.push_str(&ground.text);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The labels of keyword codes (a code the vocabulary lacks stands for
+    /// itself).
+    pub fn keyword_labels(codes: &[String]) -> Vec<String> {
+        let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
+        codes.iter().map(|code| vocabulary.get(code).map_or_else(|| code.clone(), |k| k.label.clone())).collect()
     }
 }
 
@@ -151,6 +184,8 @@ struct Fields {
     id: Field,
     pourvoi: Field,
     pourvoi_text: Field,
+    title: Field,
+    registered_on: Field,
     chamber: Field,
     matter: Field,
     circuit: Field,
@@ -168,7 +203,7 @@ struct Fields {
 }
 
 /// The version of the schema below: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "greffe-search/1";
+const SCHEMA_VERSION: &str = "greffe-search/2";
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -190,6 +225,8 @@ fn schema() -> (Schema, Fields) {
         id: builder.add_i64_field("id", INDEXED | STORED | FAST),
         pourvoi: builder.add_text_field("pourvoi", STRING | STORED),
         pourvoi_text: builder.add_text_field("pourvoi_text", names.clone()),
+        title: builder.add_text_field("title", STORED),
+        registered_on: builder.add_text_field("registered_on", STORED),
         chamber: builder.add_facet_field("chamber", FacetOptions::default().set_stored()),
         matter: builder.add_facet_field("matter", FacetOptions::default()),
         circuit: builder.add_facet_field("circuit", FacetOptions::default()),
@@ -334,6 +371,10 @@ pub struct Hit {
     pub id: i64,
     /// Its pourvoi number.
     pub pourvoi: String,
+    /// The demandeurs « c/ » the défendeurs.
+    pub title: String,
+    /// Its registration date.
+    pub registered_on: String,
     /// Its chamber.
     pub chamber: String,
     /// Its status code.
@@ -440,6 +481,8 @@ impl SearchIndex {
                 f.id => d.id,
                 f.pourvoi => d.pourvoi.clone(),
                 f.pourvoi_text => d.pourvoi.clone(),
+                f.title => d.title.clone(),
+                f.registered_on => d.registered_on.clone(),
                 f.chamber => facet_path(&d.chamber),
                 f.status => facet_path(&d.status),
                 f.year => facet_path(&d.year.to_string()),
@@ -582,6 +625,8 @@ impl SearchIndex {
             hits.push(Hit {
                 id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
                 pourvoi: stored_text(&document, f.pourvoi).unwrap_or_default(),
+                title: stored_text(&document, f.title).unwrap_or_default(),
+                registered_on: stored_text(&document, f.registered_on).unwrap_or_default(),
                 chamber: stored_facet(&document, f.chamber),
                 status: stored_facet(&document, f.status),
                 score,

@@ -37,6 +37,14 @@ impl Default for SimilarityWeights {
     }
 }
 
+/// A term in more than a quarter of the dossiers says nothing of a case
+/// (« arrêt », « moyen »), unless the court is small: below this many
+/// dossiers a term is never left out for being common (a document
+/// frequency counts the versions an update replaced until segments merge,
+/// so a quarter of a dozen dossiers would leave out what two of them
+/// share).
+pub const COMMON_FLOOR: u64 = 50;
+
 /// A term in at most this many dossiers is the dossier's own (a sum, a
 /// place and a date together, a name): shared, it says the same case.
 pub const RARE_DOCUMENTS: u64 = 5;
@@ -48,6 +56,10 @@ pub struct Similar {
     pub id: i64,
     /// Its pourvoi number.
     pub pourvoi: String,
+    /// The demandeurs « c/ » the défendeurs.
+    pub title: String,
+    /// Its registration date.
+    pub registered_on: String,
     /// Its chamber.
     pub chamber: String,
     /// Its status code.
@@ -97,7 +109,7 @@ impl SearchIndex {
         let documents = searcher.num_docs();
         let like = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(2)
-            .with_max_doc_frequency((documents / 4).max(2))
+            .with_max_doc_frequency((documents / 4).max(COMMON_FLOOR))
             .with_min_term_frequency(1)
             .with_max_query_terms(120)
             .with_min_word_length(2)
@@ -152,6 +164,8 @@ impl SearchIndex {
             ranked.push(Similar {
                 id: profile.id,
                 pourvoi: profile.pourvoi,
+                title: profile.title,
+                registered_on: profile.registered_on,
                 chamber: profile.chamber,
                 status: profile.status,
                 score: text_score + weights.keywords * jaccard + same_chamber + weights.rare_terms * rare_shared,
@@ -171,6 +185,8 @@ impl SearchIndex {
 struct Profile {
     id: i64,
     pourvoi: String,
+    title: String,
+    registered_on: String,
     chamber: String,
     status: String,
     keywords: BTreeSet<String>,
@@ -185,6 +201,8 @@ impl Profile {
         Profile {
             id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
             pourvoi: text(f.pourvoi).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            registered_on: text(f.registered_on).unwrap_or_default(),
             chamber: facet(f.chamber),
             status: facet(f.status),
             keywords: document.get_all(f.keyword_codes).filter_map(|v| v.as_str()).map(str::to_owned).collect(),

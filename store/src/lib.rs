@@ -30,6 +30,7 @@ pub mod dossiers;
 pub mod error;
 pub mod idempotency;
 pub mod import;
+pub mod indexing;
 pub mod jobs;
 pub mod journal;
 pub mod orders;
@@ -262,6 +263,12 @@ impl Store {
     /// Where piece contents are kept.
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    /// The SQLite database file (`None` on PostgreSQL and in memory): what
+    /// the service keeps beside it (its search index).
+    pub fn database_file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
     }
 
     /// Starts a write transaction. Writes are serialised (every write

@@ -688,3 +688,32 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
     assert_eq!(code, Some(2));
     assert!(err.contains("expéditeur « greffe »"), "{err}");
 }
+
+/// `greffe search`: the index built again from the store, then searched
+/// and compared from the command line; a bad filter refused by name.
+#[test]
+fn search_reindexes_finds_and_compares_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let demo = greffe(&["demo", "--database-url", &url, "--stock", "200", "--weeks", "2", "--today", "2026-12-01"]);
+    assert_eq!(demo.code, 0, "{}", demo.err);
+    let reindex = greffe(&["search", "reindex", "--database-url", &url]);
+    assert_eq!(reindex.code, 0, "{}", reindex.err);
+    assert!(reindex.out.starts_with("index reconstruit : "), "{}", reindex.out);
+    assert!(dir.path().join("g.db.search").is_dir(), "beside the database file");
+    let found = greffe(&["search", "find", "--database-url", &url, "--json", "--limit", "3", "cour", "d'appel"]);
+    assert_eq!(found.code, 0, "{}", found.err);
+    let found: serde_json::Value = serde_json::from_str(&found.out).expect("JSON");
+    assert!(found["total"].as_u64().unwrap_or(0) > 0, "{found}");
+    assert_eq!(found["freshness"]["indexed_seq"], found["freshness"]["journal_seq"]);
+    let pourvoi = found["hits"][0]["pourvoi"].as_str().expect("a hit").to_owned();
+    let similar = greffe(&["search", "similar", "--database-url", &url, &pourvoi]);
+    assert_eq!(similar.code, 0, "{}", similar.err);
+    assert!(!similar.out.contains(&pourvoi), "itself left out: {}", similar.out);
+    let refused = greffe(&["search", "find", "--database-url", &url, "--keyword", "bial-commercial", "loyer"]);
+    assert_eq!(refused.code, 1, "{}", refused.err);
+    assert!(refused.err.contains("bail-commercial"), "the closest keyword offered: {}", refused.err);
+    let unknown = greffe(&["search", "similar", "--database-url", &url, "Z 99-99.999"]);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.err.contains("aucun dossier n° Z 99-99.999"), "{}", unknown.err);
+}

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod plans;
 pub mod reference;
 pub mod registry;
+pub mod search;
 pub mod simulations;
 pub mod work;
 
@@ -61,6 +62,9 @@ pub struct AppState {
     /// Where the outbox's e-mails go (`--smtp-url`, `--mail-from`); none:
     /// they wait in the outbox.
     pub mailer: Option<std::sync::Arc<crate::mail::Mailer>>,
+    /// The full-text index of this process (`--search-index`; in memory
+    /// by default), following the journal.
+    pub search: std::sync::Arc<crate::search::Search>,
 }
 
 impl AppState {
@@ -75,6 +79,7 @@ impl AppState {
             pinned_day: None,
             documents: std::sync::Arc::default(),
             mailer: None,
+            search: std::sync::Arc::default(),
         }
     }
 
@@ -191,6 +196,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::list_hearings, reference::create_hearing))
         .routes(routes!(reference::get_hearing, reference::update_hearing, reference::delete_hearing))
         .routes(routes!(dossiers::search_dossiers, dossiers::create_dossier))
+        .routes(routes!(search::search))
+        .routes(routes!(search::similar))
         .routes(routes!(dossiers::get_dossier, dossiers::update_dossier))
         .routes(routes!(dossiers::change_status))
         .routes(routes!(dossiers::dossier_journal))
@@ -1044,6 +1051,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     crate::worker::Worker::ensure_started(&state);
+    state.search.ensure_following(&state.store);
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 

@@ -9,6 +9,7 @@ mod orders;
 mod plans;
 mod properties;
 mod roles;
+mod search;
 mod simulations;
 mod work;
 

@@ -72,7 +72,7 @@ pub(super) async fn planning_court(app: &TestApp) -> Vec<i64> {
 }
 
 /// Starts a proposal and waits for its draft.
-async fn propose(app: &TestApp, token: &str) -> (i64, i64) {
+pub(super) async fn propose(app: &TestApp, token: &str) -> (i64, i64) {
     let reply = app
         .post(
             "/plans/jobs",
