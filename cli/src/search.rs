@@ -99,6 +99,17 @@ async fn state_of(
     Ok((state, owner))
 }
 
+/// The same, the index caught up with the whole journal first (rebuilt
+/// when empty, however large): a command runs once, nothing follows after.
+async fn caught_up(
+    database: &Database,
+    index: &IndexArg,
+) -> Result<(greffe_api::AppState, Option<std::fs::File>), Failure> {
+    let (state, owner) = state_of(database, index).await?;
+    state.search.catch_up(&state.store).await.map_err(|e| refused(&e))?;
+    Ok((state, owner))
+}
+
 fn refused(error: &greffe_api::error::Error) -> Failure {
     super::document::refused(error)
 }
@@ -126,7 +137,7 @@ pub(crate) fn run(command: SearchCommand, io: &mut Io<'_>) -> Result<u8, Failure
                 Ok(EXIT_OK)
             }
             SearchCommand::Find { database, index, words, chamber, keyword, status, circuit, year, limit, json } => {
-                let (state, _owner) = state_of(&database, &index).await?;
+                let (state, _owner) = caught_up(&database, &index).await?;
                 let params = SearchParams {
                     q: Some(words.join(" ")),
                     chamber,
@@ -166,7 +177,7 @@ pub(crate) fn run(command: SearchCommand, io: &mut Io<'_>) -> Result<u8, Failure
                 Ok(EXIT_OK)
             }
             SearchCommand::Similar { database, index, pourvoi, limit, decided, json } => {
-                let (state, _owner) = state_of(&database, &index).await?;
+                let (state, _owner) = caught_up(&database, &index).await?;
                 let canonical =
                     greffe_store::dossiers::canonical_pourvoi("pourvoi", &pourvoi).map_err(failure)?;
                 let ids = state.store.dossier_ids(std::slice::from_ref(&canonical)).await.map_err(failure)?;

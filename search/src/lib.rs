@@ -44,8 +44,9 @@ pub use similar::{COMMON_FLOOR, RARE_DOCUMENTS, Similar, SimilarityWeights};
 
 /// The name of the French analyzer in the index's tokenizer manager.
 const FRENCH: &str = "greffe_fr";
-/// The name of the analyzer of names (no stemming, no stop words).
+/// The name of the analyzer of names (French stop words, no stemming).
 const NAMES: &str = "greffe_names";
+
 /// Memory of the index writer (tantivy splits it among its threads).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The most hits a query returns at once.
@@ -183,7 +184,6 @@ impl SearchDoc {
 struct Fields {
     id: Field,
     pourvoi: Field,
-    pourvoi_text: Field,
     title: Field,
     registered_on: Field,
     chamber: Field,
@@ -203,7 +203,7 @@ struct Fields {
 }
 
 /// The version of the schema below: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "greffe-search/2";
+const SCHEMA_VERSION: &str = "greffe-search/3";
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -214,17 +214,18 @@ fn schema() -> (Schema, Fields) {
         let options = TextOptions::default().set_indexing_options(indexing);
         if stored { options.set_stored() } else { options }
     };
-    let names = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(NAMES)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    let plain = |tokenizer: &str| {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored()
+    };
     let fields = Fields {
         id: builder.add_i64_field("id", INDEXED | STORED | FAST),
         pourvoi: builder.add_text_field("pourvoi", STRING | STORED),
-        pourvoi_text: builder.add_text_field("pourvoi_text", names.clone()),
         title: builder.add_text_field("title", STORED),
         registered_on: builder.add_text_field("registered_on", STORED),
         chamber: builder.add_facet_field("chamber", FacetOptions::default().set_stored()),
@@ -235,7 +236,7 @@ fn schema() -> (Schema, Fields) {
         keyword: builder.add_facet_field("keyword", FacetOptions::default()),
         keyword_codes: builder.add_text_field("keyword_codes", STRING | STORED),
         keyword_text: builder.add_text_field("keyword_text", french(true)),
-        parties: builder.add_text_field("parties", names),
+        parties: builder.add_text_field("parties", plain(NAMES)),
         grounds: builder.add_text_field("grounds", french(true)),
         decision: builder.add_text_field("decision", french(true)),
         formation: builder.add_text_field("formation", STRING | STORED),
@@ -260,12 +261,18 @@ pub fn french_analyzer() -> TextAnalyzer {
     }
 }
 
+/// Names: words, lower case, French stop words, accents folded — no
+/// stemming (« Martin » is not « Martine »). The stop words go as in the
+/// text: every word of a query must be found in some field, so a word one
+/// field drops and another keeps (« de » in « Société de l'Ouest ») would
+/// otherwise be required of the parties.
 fn names_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    let builder =
+        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser);
+    match StopWordFilter::new(Language::French) {
+        Some(stop_words) => builder.filter(stop_words).filter(AsciiFoldingFilter).build(),
+        None => builder.filter(AsciiFoldingFilter).build(),
+    }
 }
 
 /// A facet value under its field (`/civ1`), any `/` in the value replaced.
@@ -480,7 +487,6 @@ impl SearchIndex {
             let mut document = doc!(
                 f.id => d.id,
                 f.pourvoi => d.pourvoi.clone(),
-                f.pourvoi_text => d.pourvoi.clone(),
                 f.title => d.title.clone(),
                 f.registered_on => d.registered_on.clone(),
                 f.chamber => facet_path(&d.chamber),
@@ -560,17 +566,34 @@ impl SearchIndex {
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let text_fields = [f.grounds, f.keyword_text, f.decision, f.pieces, f.parties, f.pourvoi_text];
+        let text_fields = [f.grounds, f.keyword_text, f.decision, f.pieces, f.parties];
         let mut parser = QueryParser::for_index(&self.index, text_fields.to_vec());
         parser.set_conjunction_by_default();
-        parser.set_field_boost(f.pourvoi_text, 4.0);
         parser.set_field_boost(f.keyword_text, 2.0);
-        let (text_query, errors): (Box<dyn Query>, _) = if query.text.trim().is_empty() {
+        let number = greffe_models::PourvoiNumber::parse_lenient(query.text.trim()).ok();
+        let (text_query, errors): (Box<dyn Query>, _) = if let Some(number) = number {
+            // A pourvoi number, however typed (`y1526094`): that dossier.
+            let term = Term::from_field_text(f.pourvoi, &number.to_string());
+            (Box::new(TermQuery::new(term, IndexRecordOption::Basic)), Vec::new())
+        } else if query.text.trim().is_empty() {
             (Box::new(tantivy::query::AllQuery), Vec::new())
         } else {
             parser.parse_query_lenient(&query.text)
         };
-        let ignored = errors.iter().map(|e| format!("partie de la requête ignorée : {e}")).collect();
+        let mut ignored: Vec<String> = errors.iter().map(|e| format!("partie de la requête ignorée : {e}")).collect();
+        let mut terms = 0;
+        text_query.query_terms(&mut |_, _| terms += 1);
+        if terms == 0 && number.is_none() && !query.text.trim().is_empty() {
+            // Only words too common to be indexed (« de », « la »): they
+            // select nothing, and nothing is what is found.
+            ignored.push(format!("« {} » : mots trop courants pour être cherchés", query.text.trim()));
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+                facets: Facet::ALL.into_iter().map(|facet| FacetCounts { facet, values: Vec::new() }).collect(),
+                ignored,
+            });
+        }
         let scoped = self.scoped(text_query.box_clone(), query.scope.as_deref(), &query.filters);
         let limit = query.limit.clamp(1, MAX_LIMIT);
         let mut facet_collectors = Vec::new();

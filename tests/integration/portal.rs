@@ -2405,3 +2405,86 @@ async fn the_greffe_records_what_a_pourvoi_raises_in_a_real_browser() {
     assert!(heading.contains(&earlier.pourvoi), "{heading}");
     served.stop().await;
 }
+
+/// A clerk searches the text of the dossiers from the Dossiers page:
+/// passages with the words found highlighted, facets that narrow the
+/// search and tags that widen it again, only his chambers; then a dossier's
+/// similar dossiers, loaded on its page; a bad filter refused in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searching_the_text_of_dossiers_in_a_real_browser() {
+    use greffe_store::dossiers::DossierQuery;
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    // A civ1 dossier of the demonstration that states its grounds: its
+    // first keyword's label is what the clerk looks for.
+    let pending = store
+        .search_dossiers(
+            &DossierQuery { chamber: Some("civ1".into()), limit: Some(500), ..DossierQuery::default() },
+            None,
+        )
+        .await
+        .expect("search");
+    let mut described = None;
+    for item in &pending.items {
+        let dossier = store.dossier(item.id).await.expect("dossier");
+        if !dossier.record.grounds.is_empty() && !dossier.record.keywords.is_empty() {
+            described = Some(dossier);
+            break;
+        }
+    }
+    let described = described.expect("a civ1 dossier with grounds and keywords");
+    let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
+    let keyword = vocabulary.get(&described.record.keywords[0]).expect("keyword");
+    let words = described.record.grounds[0].title.clone();
+    sign_in(&client, &base, "greffe-civ1").await;
+
+    client.goto(&format!("{base}/portail/dossiers")).await.expect("goto");
+    fill(&client, "#texte", &words).await;
+    click(&client, "#vers-recherche-texte button[type=submit]").await;
+    let summary = wait_for_text(&client, "#resume", "trouvé").await;
+    assert!(summary.contains(&format!("« {} »", words.trim())), "{summary}");
+    let hits = client.find_all(Locator::Css("#trouves .trouve")).await.expect("hits");
+    assert!(!hits.is_empty(), "{summary}");
+    for hit in &hits {
+        let text = hit.text().await.expect("text");
+        assert!(text.contains("civ1"), "only the clerk's chamber: {text}");
+    }
+    let marks = client.find_all(Locator::Css("#trouves mark")).await.expect("marks");
+    assert!(!marks.is_empty(), "the words found are highlighted");
+    look_at(&client, "recherche-texte").await;
+
+    // Narrow by the keyword's facet, then widen again from its tag.
+    let before = summary.clone();
+    let link = client
+        .find(Locator::XPath(&format!("//div[@id='facette-keyword']//a[normalize-space(.)=\"{}\"]", keyword.label)))
+        .await;
+    if let Ok(link) = link {
+        link.click().await.expect("narrow");
+        let tags = wait_for_text(&client, "#filtres", "Mot-clé").await;
+        assert!(tags.contains(&keyword.label), "{tags}");
+        let narrowed = text_of(&client, "#resume").await;
+        look_at(&client, "recherche-texte-filtre").await;
+        click(&client, "#filtres a.fr-tag").await;
+        wait_for(&client, "#facette-keyword").await;
+        assert_eq!(text_of(&client, "#resume").await, before, "the tag removed, the search as before ({narrowed})");
+    } else {
+        panic!("the keyword {} is among the facets of « {words} »", keyword.label);
+    }
+
+    // A dossier's page loads its similar dossiers after it is shown.
+    client.goto(&format!("{base}/portail/dossiers/{}", described.id)).await.expect("goto");
+    wait_for(&client, "#liste-semblables, #aucun-semblable").await;
+    let similar = client.find_all(Locator::Css("#liste-semblables tbody tr")).await.expect("rows");
+    assert!(!similar.is_empty(), "a demonstration dossier has neighbours");
+    let first = similar[0].text().await.expect("text");
+    assert!(!first.contains(&described.record.pourvoi), "itself left out: {first}");
+    look_at(&client, "dossier-semblables").await;
+
+    // A filter the vocabulary lacks is refused in words, nothing searched.
+    client.goto(&format!("{base}/portail/recherche?q=bail&keyword=bial-commercial")).await.expect("goto");
+    let refusal = wait_for_text(&client, "#q-erreur", "mot-clé").await;
+    assert!(refusal.contains("bail-commercial"), "the closest keyword offered: {refusal}");
+    assert!(client.find(Locator::Css("#trouves")).await.is_err(), "nothing searched");
+    served.stop().await;
+}

@@ -36,7 +36,7 @@ fn status_label(code: &str) -> String {
 }
 
 /// The DSFR badge of a status.
-fn status_badge(code: &str) -> &'static str {
+pub(crate) fn status_badge(code: &str) -> &'static str {
     match DossierStatus::parse(code) {
         Some(DossierStatus::Ready) => "fr-badge--success",
         Some(DossierStatus::Scheduled | DossierStatus::Heard) => "fr-badge--info",

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod planning;
 pub mod publication;
 pub mod record;
+pub mod search;
 pub mod session;
 pub mod simulations;
 pub mod stock;
@@ -111,6 +112,8 @@ pub fn router() -> Router<AppState> {
         .route("/portail/dossiers", get(dossiers::search))
         .route("/portail/dossiers/nouveau", get(dossiers::new_form).post(dossiers::create))
         .route("/portail/dossiers/{id}", get(dossiers::page))
+        .route("/portail/dossiers/{id}/semblables", get(search::similar))
+        .route(search::HOME, get(search::page))
         .route("/portail/dossiers/{id}/modifier", get(dossiers::edit_form).post(dossiers::update))
         .route("/portail/dossiers/{id}/evenements", post(dossiers::record_event))
         .route("/portail/dossiers/{id}/orientation", post(dossiers::route))
