@@ -1,5 +1,4 @@
 use greffe_fixtures::pourvois::{GeneratedPourvoi, court};
-use greffe_models::record::DossierInput;
 
 use super::*;
 
@@ -117,14 +116,7 @@ pub(crate) fn indexed(court: &[GeneratedPourvoi]) -> SearchIndex {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut record: DossierInput = serde_json::from_value(serde_json::json!({
-                "pourvoi": p.pourvoi, "nature": if p.chamber == "cr" { "penal" } else { "civil" }, "chamber": p.chamber,
-                "registered_on": "2026-01-05", "attacked": {"court": "CA", "date": "2025-12-01", "docket": "1"},
-                "parties": [{"name": format!("Partie {i}"), "role": "demandeur"}],
-            }))
-            .expect("record");
-            record.grounds = p.description.grounds.clone();
-            record.keywords = p.description.keywords.clone();
+            let record = p.record(i);
             let mut doc = SearchDoc::of_record(
                 i64::try_from(i).expect("id"),
                 &record,
@@ -254,4 +246,25 @@ fn query_latency_at_100000_dossiers() {
         let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
         eprintln!("{what}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms", at(0.5), at(0.95), at(1.0));
     }
+}
+
+#[test]
+fn small_words_numbers_and_names_are_read_as_a_clerk_types_them() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut tenant = doc(7, "civ3", "Le congé délivré au preneur du bail commercial.", &["bail-commercial"]);
+    tenant.parties = vec!["Société Immobilière de l'Ouest".into()];
+    index.apply(&[tenant, doc(8, "civ3", "La clause de non-concurrence.", &[])], &[], 2).expect("apply");
+    // « de », dropped from the text, is not required of the parties.
+    let found = index.search(&query("congé de preneur", None)).expect("search");
+    assert_eq!(found.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![7]);
+    assert_eq!(index.search(&query("Immobilière de l'Ouest", None)).expect("search").total, 1);
+    // A pourvoi number however typed: that dossier.
+    for typed in ["A 26-10.008", "a2610008", "A26-10008"] {
+        let found = index.search(&query(typed, None)).expect("search");
+        assert_eq!(found.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![8], "{typed}");
+    }
+    // Stop words alone select nothing, and say so.
+    let found = index.search(&query("de la", None)).expect("search");
+    assert_eq!(found.total, 0);
+    assert!(found.ignored.iter().any(|i| i.contains("trop courants")), "{:?}", found.ignored);
 }
