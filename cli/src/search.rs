@@ -160,7 +160,11 @@ pub(crate) fn run(command: SearchCommand, io: &mut Io<'_>) -> Result<u8, Failure
                     let _ = writeln!(
                         io.out,
                         "{}  {}  {}  {}  {}",
-                        hit.pourvoi, hit.chamber, hit.registered_on, hit.status_label, hit.title
+                        hit.dossier.pourvoi,
+                        hit.dossier.chamber,
+                        hit.dossier.registered_on,
+                        hit.dossier.status_label,
+                        hit.dossier.title
                     );
                     if !hit.snippet.is_empty() {
                         let passage: String = hit
@@ -199,17 +203,17 @@ pub(crate) fn run(command: SearchCommand, io: &mut Io<'_>) -> Result<u8, Failure
                 for similar in &found.similar {
                     let decided = match (&similar.solution_label, &similar.formation) {
                         (Some(solution), Some(formation)) => format!("{solution} ({formation})"),
-                        _ => similar.status_label.clone(),
+                        _ => similar.dossier.status_label.clone(),
                     };
                     let keywords: Vec<&str> = similar.shared_keywords.iter().map(|k| k.label.as_str()).collect();
                     let _ = writeln!(
                         io.out,
                         "{:.2}  {}  {}  {}  {}  [{}]",
                         similar.score,
-                        similar.pourvoi,
-                        similar.chamber,
+                        similar.dossier.pourvoi,
+                        similar.dossier.chamber,
                         decided,
-                        similar.title,
+                        similar.dossier.title,
                         keywords.join(", ")
                     );
                 }

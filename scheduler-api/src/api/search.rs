@@ -28,9 +28,9 @@ pub struct SegmentView {
     pub hit: bool,
 }
 
-/// A dossier found.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct HitView {
+/// A dossier as a list of found or similar dossiers names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DossierLine {
     /// Id.
     pub id: i64,
     /// Pourvoi number.
@@ -46,6 +46,20 @@ pub struct HitView {
     pub status: String,
     /// French label of the status.
     pub status_label: String,
+}
+
+impl DossierLine {
+    fn of(id: i64, pourvoi: String, title: String, registered_on: String, chamber: String, status: String) -> Self {
+        Self { id, pourvoi, title, registered_on, chamber, status_label: status_label(&status), status }
+    }
+}
+
+/// A dossier found.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HitView {
+    /// The dossier.
+    #[serde(flatten)]
+    pub dossier: DossierLine,
     /// Relevance (BM25; larger is better).
     pub score: f32,
     /// Where the words were found: `grounds`, `decision`, `pieces`,
@@ -96,21 +110,9 @@ pub struct SearchView {
 /// A dossier similar to another, with what they share and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SimilarView {
-    /// Id.
-    pub id: i64,
-    /// Pourvoi number.
-    pub pourvoi: String,
-    /// The demandeurs « c/ » the défendeurs.
-    pub title: String,
-    /// Registration date.
-    #[schema(format = Date)]
-    pub registered_on: String,
-    /// Chamber.
-    pub chamber: String,
-    /// Status code.
-    pub status: String,
-    /// French label of the status.
-    pub status_label: String,
+    /// The dossier.
+    #[serde(flatten)]
+    pub dossier: DossierLine,
     /// How close (text, keywords, chamber, the case's rare terms; larger is
     /// closer).
     pub score: f32,
@@ -207,13 +209,7 @@ pub async fn search_view(state: &AppState, scope: Option<&[String]>, params: &Se
             .hits
             .into_iter()
             .map(|hit| HitView {
-                id: hit.id,
-                status_label: status_label(&hit.status),
-                pourvoi: hit.pourvoi,
-                title: hit.title,
-                registered_on: hit.registered_on,
-                chamber: hit.chamber,
-                status: hit.status,
+                dossier: DossierLine::of(hit.id, hit.pourvoi, hit.title, hit.registered_on, hit.chamber, hit.status),
                 score: hit.score,
                 found_in: hit.found_in.map(str::to_owned),
                 snippet: hit.snippet.into_iter().map(|s| SegmentView { text: s.text, hit: s.hit }).collect(),
@@ -272,16 +268,10 @@ pub async fn similar_view(
         .filter(|s| !decided || s.solution.is_some())
         .take(limit)
         .map(|s| SimilarView {
-            id: s.id,
-            status_label: status_label(&s.status),
             solution_label: s.solution.as_deref().map(|code| {
                 Solution::parse(code).map_or_else(|| code.to_owned(), |solution| solution.label_fr().to_owned())
             }),
-            pourvoi: s.pourvoi,
-            title: s.title,
-            registered_on: s.registered_on,
-            chamber: s.chamber,
-            status: s.status,
+            dossier: DossierLine::of(s.id, s.pourvoi, s.title, s.registered_on, s.chamber, s.status),
             score: s.score,
             text_score: s.text_score,
             shared_keywords: s

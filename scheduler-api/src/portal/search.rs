@@ -226,14 +226,14 @@ pub async fn page(State(state): State<AppState>, member: Member, RawQuery(raw): 
         .hits
         .into_iter()
         .map(|hit| HitLine {
-            badge: super::dossiers::status_badge(&hit.status),
+            badge: super::dossiers::status_badge(&hit.dossier.status),
             found_in: found_label(hit.found_in.as_deref()),
-            id: hit.id,
-            pourvoi: hit.pourvoi,
-            title: hit.title,
-            chamber: hit.chamber,
-            registered_on: date_fr(&hit.registered_on),
-            status: hit.status_label,
+            id: hit.dossier.id,
+            pourvoi: hit.dossier.pourvoi,
+            title: hit.dossier.title,
+            chamber: hit.dossier.chamber,
+            registered_on: date_fr(&hit.dossier.registered_on),
+            status: hit.dossier.status_label,
             snippet: hit.snippet.into_iter().map(|s| (s.text, s.hit)).collect(),
         })
         .collect();
@@ -265,13 +265,13 @@ impl SimilarLine {
         let outcome = match (&similar.solution_label, &similar.formation) {
             (Some(solution), Some(formation)) => format!("{solution} ({})", formation.to_uppercase()),
             (Some(solution), None) => solution.clone(),
-            _ => similar.status_label.clone(),
+            _ => similar.dossier.status_label.clone(),
         };
         Self {
-            id: similar.id,
-            pourvoi: similar.pourvoi,
-            title: similar.title,
-            chamber: similar.chamber,
+            id: similar.dossier.id,
+            pourvoi: similar.dossier.pourvoi,
+            title: similar.dossier.title,
+            chamber: similar.dossier.chamber,
             outcome,
             decided,
             shared: similar.shared_keywords.into_iter().map(|k| k.label).collect::<Vec<_>>().join(", "),

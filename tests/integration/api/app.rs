@@ -288,6 +288,18 @@ pub(crate) fn civil_dossier(pourvoi: &str) -> Value {
     })
 }
 
+/// A criminal dossier of cr (the court's criminal chamber of [`TestApp::court`]).
+pub(crate) fn criminal_dossier(pourvoi: &str) -> Value {
+    let mut record = civil_dossier(pourvoi);
+    record["nature"] = json!("penal");
+    record["chamber"] = json!("cr");
+    record["section"] = json!("cr-s1");
+    record["rapporteurs"] = json!(["cr-c1"]);
+    record["avocat_general"] = json!("cr-ag");
+    record["recusals"] = json!([]);
+    record
+}
+
 /// Runs a test body on SQLite and on PostgreSQL.
 macro_rules! both_backends {
     ($name:ident) => {

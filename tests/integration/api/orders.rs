@@ -238,13 +238,7 @@ async fn a_desistement_withdraws_the_dossier_and_each_defect_names_its_rule(app:
     assert!(kinds.ends_with(&["order_signed", "order_signed", "desistement"]), "{kinds:?}");
 
     // A déchéance has no place in a criminal dossier: refused as such.
-    let mut record = civil_dossier("Y 26-80.001");
-    record["nature"] = json!("penal");
-    record["chamber"] = json!("cr");
-    record["section"] = json!("cr-s1");
-    record["rapporteurs"] = json!(["cr-c1"]);
-    record["avocat_general"] = json!("cr-ag");
-    record["recusals"] = json!([]);
+    let record = super::app::criminal_dossier("Y 26-80.001");
     let criminal = registered(&app, &criminal_clerk, record, "2026-03-10").await;
     let path = format!("/dossiers/{criminal}/order");
     let prefilled = app.get(&path, &criminal_clerk).await;

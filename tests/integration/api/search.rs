@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::app::{TestApp, both_backends, civil_dossier};
+use super::app::{TestApp, both_backends, civil_dossier, criminal_dossier};
 use super::register;
 
 fn with_ground(mut record: Value, title: &str, text: &str, keywords: &[&str]) -> Value {
@@ -16,13 +16,7 @@ fn with_ground(mut record: Value, title: &str, text: &str, keywords: &[&str]) ->
 }
 
 fn criminal(pourvoi: &str) -> Value {
-    let mut record = civil_dossier(pourvoi);
-    record["nature"] = json!("penal");
-    record["chamber"] = json!("cr");
-    record["section"] = json!("cr-s1");
-    record["rapporteurs"] = json!(["cr-c1"]);
-    record["avocat_general"] = json!("cr-ag");
-    record["recusals"] = json!([]);
+    let mut record = criminal_dossier(pourvoi);
     record["matter"] = json!("penal");
     record
 }
