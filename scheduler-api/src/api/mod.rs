@@ -542,6 +542,36 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
     ]
 }
 
+/// The filters of `GET /search` take the codes `SearchParams::query`
+/// accepts (the vocabulary's keywords, the court's six chambers, the
+/// circuits and statuses), and its words at most `MAX_QUERY_CHARS`.
+fn declare_search_codes(document: &mut utoipa::openapi::OpenApi) {
+    use greffe_models::dossier::Circuit;
+    use greffe_models::registry::DossierStatus;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let Some(operation) = document.paths.paths.get_mut("/search").and_then(|item| item.get.as_mut()) else { return };
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() else { continue };
+        let values = match parameter.name.as_str() {
+            "chamber" => codes(greffe_models::vocabulary::CHAMBERS),
+            "circuit" => codes(Circuit::ALL.iter().map(|c| c.as_str())),
+            "status" => codes(DossierStatus::ALL.iter().map(|s| s.as_str())),
+            "keyword" => {
+                codes(greffe_models::vocabulary::Vocabulary::embedded().keywords().iter().map(|k| k.code.as_str()))
+            }
+            "q" => {
+                object.max_length = Some(crate::search::MAX_QUERY_CHARS);
+                continue;
+            }
+            _ => continue,
+        };
+        object.enum_values = Some(values);
+        object.pattern = None;
+        object.min_length = None;
+    }
+}
+
 fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::schema::{Schema, SchemaType};
@@ -564,6 +594,7 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+    declare_search_codes(document);
     let Some(components) = document.components.as_mut() else { return };
     // The formation an edit sets, in the variant that has one.
     if let Some(RefOr::T(Schema::OneOf(edit))) = components.schemas.get_mut("Edit") {
