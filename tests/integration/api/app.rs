@@ -261,6 +261,20 @@ impl TestApp {
         }
     }
 
+    /// Moves dossier `id` (at `etag`) through routed and in instruction to
+    /// ready, as `clerk`; returns its ETag.
+    pub(crate) async fn make_ready(&self, clerk: &str, id: i64, etag: &str) -> String {
+        let mut etag = etag.to_owned();
+        for status in ["routed", "in_instruction", "ready"] {
+            let reply = self
+                .write(Method::POST, &format!("/dossiers/{id}/status"), clerk, &etag, json!({"status": status}))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{status}: {}", reply.json);
+            etag = reply.etag();
+        }
+        etag
+    }
+
     /// Number of journal entries.
     pub(crate) async fn journal_len(&self) -> i64 {
         self.store.health().await.expect("health").journal_entries

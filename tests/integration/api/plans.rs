@@ -59,13 +59,7 @@ pub(super) async fn planning_court(app: &TestApp) -> Vec<i64> {
             assert_eq!(reply.status, StatusCode::CREATED, "{kind}: {}", reply.json);
             etag = reply.etag();
         }
-        for status in ["routed", "in_instruction", "ready"] {
-            let reply = app
-                .write(Method::POST, &format!("/dossiers/{id}/status"), &clerk, &etag, json!({"status": status}))
-                .await;
-            assert_eq!(reply.status, StatusCode::OK, "{status}: {}", reply.json);
-            etag = reply.etag();
-        }
+        app.make_ready(&clerk, id, &etag).await;
         ids.push(id);
     }
     ids

@@ -196,14 +196,7 @@ async fn similar_dossiers_are_found_by_what_they_say(app: TestApp) {
     // Only those decided: none yet; then the second is, with its solution.
     let decided = app.get(&format!("/dossiers/{first}/similar?decided=true"), &clerk).await;
     assert_eq!(decided.json["similar"], json!([]), "{}", decided.json);
-    let mut etag = second_etag;
-    for next in ["routed", "in_instruction", "ready"] {
-        let moved = app
-            .write(Method::POST, &format!("/dossiers/{second}/status"), &clerk, &etag, json!({"status": next}))
-            .await;
-        assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
-        etag = moved.etag();
-    }
+    let etag = app.make_ready(&clerk, second, &second_etag).await;
     let ruled = app
         .write(
             Method::POST,
