@@ -66,7 +66,7 @@ pub(super) async fn planning_court(app: &TestApp) -> Vec<i64> {
 }
 
 /// Starts a proposal and waits for its draft.
-pub(super) async fn propose(app: &TestApp, token: &str) -> (i64, i64) {
+async fn propose(app: &TestApp, token: &str) -> (i64, i64) {
     let reply = app
         .post(
             "/plans/jobs",
@@ -560,16 +560,29 @@ pub(super) struct Published {
 
 pub(super) async fn published(app: &TestApp) -> Published {
     let dossiers = planning_court(app).await;
+    let (president, clerk) = planners(app).await;
+    let (plan, draft) = propose_and_publish(app, &president, &clerk).await;
+    Published { president, clerk, plan, draft, dossiers }
+}
+
+/// The civ1 president and a clerk who plan the court of [`planning_court`].
+pub(super) async fn planners(app: &TestApp) -> (String, String) {
     let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
     let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
-    let (_, plan) = propose(app, &president).await;
-    let draft = app.get(&format!("/plans/{plan}"), &president).await;
+    (president, clerk)
+}
+
+/// A plan proposed and validated by `president`, published by `clerk`:
+/// its id and the draft as validated.
+pub(super) async fn propose_and_publish(app: &TestApp, president: &str, clerk: &str) -> (i64, super::app::Reply) {
+    let (_, plan) = propose(app, president).await;
+    let draft = app.get(&format!("/plans/{plan}"), president).await;
     let validated =
-        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
+        app.write(Method::POST, &format!("/plans/{plan}/validate"), president, &draft.etag(), json!({})).await;
     let published =
-        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
+        app.write(Method::POST, &format!("/plans/{plan}/publish"), clerk, &validated.etag(), json!({})).await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.json);
-    Published { president, clerk, plan, draft, dossiers }
+    (plan, draft)
 }
 
 /// An absence that empties a seat: the avenant puts another magistrate on

@@ -230,17 +230,10 @@ both_backends!(similar_dossiers_are_found_by_what_they_say);
 /// their own: the index reads them again from the plan's entry.
 async fn a_publication_is_searched_as_it_stands(app: TestApp) {
     let dossiers = super::plans::planning_court(&app).await;
-    let president = app.user("pres-civ1", "president_chambre", &["civ1"], Some("civ1-p")).await;
-    let clerk = app.user("greffe2-civ1", "greffier", &["civ1"], None).await;
+    let (president, clerk) = super::plans::planners(&app).await;
     let ready = app.get("/search?status=ready&limit=100", &clerk).await;
     assert_eq!(ready.json["total"], dossiers.len(), "indexed before: {}", ready.json);
-    let (_, plan) = super::plans::propose(&app, &president).await;
-    let draft = app.get(&format!("/plans/{plan}"), &president).await;
-    let validated =
-        app.write(Method::POST, &format!("/plans/{plan}/validate"), &president, &draft.etag(), json!({})).await;
-    let published =
-        app.write(Method::POST, &format!("/plans/{plan}/publish"), &clerk, &validated.etag(), json!({})).await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.json);
+    super::plans::propose_and_publish(&app, &president, &clerk).await;
     let mut on_rolls = Vec::new();
     for id in &dossiers {
         if app.get(&format!("/dossiers/{id}"), &clerk).await.json["status"] == "scheduled" {
