@@ -175,11 +175,7 @@ impl Search {
     /// and the next poll tries again).
     async fn follow(&self, store: &Store) {
         loop {
-            let step = async {
-                let _guard = self.stepping.lock().await;
-                self.catch_up_locked(store, usize::MAX, usize::MAX).await
-            };
-            if let Err(error) = step.await {
+            if let Err(error) = self.catch_up_whole(store).await {
                 tracing::warn!(%error, "search index: catch-up failed; retrying");
             }
             tokio::time::sleep(POLL_EVERY).await;
@@ -209,11 +205,15 @@ impl Search {
 
     /// Catches up with the whole journal (`greffe search`, tests).
     pub async fn catch_up(&self, store: &Store) -> Result<Freshness> {
-        {
-            let _guard = self.stepping.lock().await;
-            self.catch_up_locked(store, usize::MAX, usize::MAX).await?;
-        }
+        self.catch_up_whole(store).await?;
         self.freshness(store).await
+    }
+
+    /// One catch-up with the whole journal, the stepping lock taken (the
+    /// follower's step).
+    async fn catch_up_whole(&self, store: &Store) -> Result<()> {
+        let _guard = self.stepping.lock().await;
+        self.catch_up_locked(store, usize::MAX, usize::MAX).await
     }
 
     /// Empties the index and indexes every dossier again
@@ -222,7 +222,10 @@ impl Search {
         let _guard = self.stepping.lock().await;
         let index = self.open().await?;
         blocking(&index, |index| index.clear()).await?;
-        let rebuilt = self.rebuild_locked(store, &index).await?;
+        // The head first: whatever is written after it is caught up after.
+        let head = store.journal_head().await?;
+        let ids = store.all_dossier_ids().await?;
+        let rebuilt = self.rebuild_locked(store, &index, head, ids).await?;
         // What was written during the rebuild.
         self.catch_up_locked(store, usize::MAX, usize::MAX).await?;
         Ok(rebuilt)
@@ -233,11 +236,13 @@ impl Search {
     /// journal is followed for at most `budget` entries.
     async fn catch_up_locked(&self, store: &Store, budget: usize, rebuild_limit: usize) -> Result<()> {
         let index = self.open().await?;
-        if index.last_seq() == 0 && store.journal_head().await? > 0 {
-            if store.all_dossier_ids().await?.len() > rebuild_limit {
+        let head = if index.last_seq() == 0 { store.journal_head().await? } else { 0 };
+        if head > 0 {
+            let ids = store.all_dossier_ids().await?;
+            if ids.len() > rebuild_limit {
                 return Ok(());
             }
-            self.rebuild_locked(store, &index).await?;
+            self.rebuild_locked(store, &index, head, ids).await?;
         }
         let mut read = 0;
         while read < budget {
@@ -259,14 +264,19 @@ impl Search {
         Ok(())
     }
 
-    /// Indexes every dossier as the store holds it at the journal's
-    /// current head, in batches (each committed with sequence number 0, so
-    /// that a rebuild cut short starts again), then records the head.
-    async fn rebuild_locked(&self, store: &Store, index: &Arc<SearchIndex>) -> Result<Rebuilt> {
+    /// Indexes the dossiers `ids` — every dossier, read by the caller
+    /// *after* the journal's `head` (so that a dossier created between the
+    /// two is in the entries past the head, caught up after) — in batches
+    /// (each committed with sequence number 0, so that a rebuild cut short
+    /// starts again), then records the head.
+    async fn rebuild_locked(
+        &self,
+        store: &Store,
+        index: &Arc<SearchIndex>,
+        head: i64,
+        ids: Vec<i64>,
+    ) -> Result<Rebuilt> {
         let started = Instant::now();
-        // The head first: whatever is written after it is caught up after.
-        let head = store.journal_head().await?;
-        let ids = store.all_dossier_ids().await?;
         tracing::info!(dossiers = ids.len(), head, "search index: rebuilding");
         self.set_rebuilding(Some(Rebuilding { done: 0, total: ids.len() }))?;
         let mut done = 0;
