@@ -115,6 +115,15 @@ pub enum Operation {
     /// Draft and sign a president's order (déchéance, désistement): the
     /// greffe drafts it, the president and the greffier sign it.
     DraftOrder,
+    /// Decide a dossier's orientation (chamber, section, circuit) and
+    /// decline a referral the rules point to: the chamber's president
+    /// (the pre-orientation cell proposes; the tool's suggestion is its
+    /// first pass).
+    Orient,
+    /// Record a referral to a chambre mixte or the assemblée plénière: the
+    /// president records the chamber's; the greffe records the premier
+    /// président's order and the procureur général's request (L431-7 COJ).
+    Refer,
 }
 
 impl Operation {
@@ -138,6 +147,8 @@ impl Operation {
             Self::ReadDecision | Self::DraftDecision | Self::ReadWork => &[Greffier, PresidentChambre, Magistrat],
             Self::FileWork => &[PresidentChambre, Magistrat],
             Self::DraftOrder => &[Greffier, PresidentChambre],
+            Self::Orient => &[PresidentChambre],
+            Self::Refer => &[PresidentChambre, Greffier],
         }
     }
 }

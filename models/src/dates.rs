@@ -134,6 +134,7 @@ pub const DATE_FIELDS: &[&str] = &[
     "from",
     "hearing_date",
     "new_due",
+    "ordered_on",
     "pronouncement",
     "publication",
     "registered_on",

@@ -32,6 +32,7 @@ pub mod ids;
 pub mod instance;
 pub mod multi;
 pub mod order;
+pub mod orientation;
 pub mod plan;
 pub mod plan_status;
 pub mod planning;

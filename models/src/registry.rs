@@ -273,6 +273,15 @@ vocabulary! {
         OrderSaved = "order_saved", "version du projet d'ordonnance";
         /// A signatory signed a version of the order.
         OrderSigned = "order_signed", "signature de l'ordonnance";
+        /// The chamber's president decided the dossier's orientation
+        /// (chamber, section, circuit), following the suggestion or saying
+        /// why not.
+        OrientationDecided = "orientation_decided", "décision d'orientation";
+        /// A referral to a chambre mixte or the assemblée plénière was
+        /// ordered (L431-5 to L431-7 COJ).
+        ReferralOrdered = "referral_ordered", "renvoi devant une chambre mixte ou l'assemblée plénière";
+        /// A referral the rules pointed to was declined, with its reason.
+        ReferralDeclined = "referral_declined", "renvoi écarté";
     }
 }
 

@@ -119,6 +119,16 @@ impl Error {
         self
     }
 
+    /// Names the field at fault `to` when it was `from` (a form's name for
+    /// an API field).
+    #[must_use]
+    pub fn rename_field(mut self, from: &str, to: &str) -> Self {
+        if let Some(problem) = self.problem_mut().filter(|p| p.field.as_deref() == Some(from)) {
+            problem.field = Some(to.to_owned());
+        }
+        self
+    }
+
     /// Says what to do.
     #[must_use]
     pub fn action(mut self, action: impl Into<String>) -> Self {

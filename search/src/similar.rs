@@ -109,7 +109,14 @@ impl SearchIndex {
         let documents = searcher.num_docs();
         let like = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(2)
-            .with_max_doc_frequency((documents / 4).max(COMMON_FLOOR))
+            // Never above the live documents: tantivy 0.27's more-like-this
+            // weighs a term by `idf(doc_freq, num_docs)`, which asserts
+            // `num_docs >= doc_freq` — but `doc_freq` still counts the
+            // versions an update deleted until segments merge, and
+            // `num_docs` does not (a small court panicked on it). A term
+            // in more documents than live ones is in all of them: it says
+            // nothing of a case anyway.
+            .with_max_doc_frequency((documents / 4).max(COMMON_FLOOR).min(documents))
             .with_min_term_frequency(1)
             .with_max_query_terms(120)
             .with_min_word_length(2)

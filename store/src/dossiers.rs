@@ -252,7 +252,11 @@ fn date_field(field: &str, raw: &str) -> Result<Date> {
 
 /// Checks a record against the reference data; returns it normalised
 /// (canonical pourvoi number, default procedure).
-async fn checked(connection: &mut AnyConnection, mut input: DossierInput, today: Date) -> Result<DossierInput> {
+pub(crate) async fn checked(
+    connection: &mut AnyConnection,
+    mut input: DossierInput,
+    today: Date,
+) -> Result<DossierInput> {
     // What the record says of itself (models::record); the first problem is
     // answered, the rest once it is fixed.
     if let Some(problem) = check_record(&mut input).into_iter().next() {
@@ -1070,68 +1074,6 @@ impl Store {
         Ok(dossier)
     }
 
-    /// Routes a dossier (orientation): its chamber and circuit, at version
-    /// `expected`; a dossier still only registered becomes routed. One
-    /// write: the record and the status change together, or nothing.
-    pub async fn route_dossier(
-        &self,
-        actor: &str,
-        id: i64,
-        expected: i64,
-        chamber: &str,
-        circuit: Option<Circuit>,
-    ) -> Result<Dossier> {
-        let today = self.today();
-        let (dossier, ()) = self
-            .write_dossier(id, expected, async |connection, current| {
-                let mut record = current.record.clone();
-                record.chamber = chamber.to_owned();
-                record.circuit = circuit;
-                if record.chamber != current.record.chamber {
-                    // A section belongs to the chamber left behind.
-                    record.section = None;
-                }
-                let record = checked(&mut *connection, record, today).await?;
-                sqlx::query("UPDATE dossiers SET chamber = $1, section = $2, circuit = $3 WHERE id = $4")
-                    .bind(&record.chamber)
-                    .bind(&record.section)
-                    .bind(record.circuit.map(Circuit::as_str))
-                    .bind(id)
-                    .execute(&mut *connection)
-                    .await?;
-                journal::append(
-                    &mut *connection,
-                    NewEntry::registry(
-                        actor.to_owned(),
-                        Some(id),
-                        RegistryKind::DossierUpdated,
-                        serde_json::json!({
-                            "route": {"chamber": record.chamber, "circuit": record.circuit.map(Circuit::as_str)},
-                            "from": {"chamber": current.record.chamber, "circuit": current.record.circuit.map(Circuit::as_str)},
-                            "version": expected + 1,
-                        }),
-                    ),
-                )
-                .await?;
-                if current.status == DossierStatus::Registered {
-                    set_status(&mut *connection, id, DossierStatus::Routed, None).await?;
-                    journal::append(
-                        &mut *connection,
-                        NewEntry::registry(
-                            actor.to_owned(),
-                            Some(id),
-                            RegistryKind::StatusChanged,
-                            serde_json::json!({"from": "registered", "to": "routed", "reason": "orientation"}),
-                        ),
-                    )
-                    .await?;
-                }
-                Ok(())
-            })
-            .await?;
-        Ok(dossier)
-    }
-
     /// Records a procedural event on a dossier at version `expected`.
     pub async fn record_event(
         &self,
@@ -1352,6 +1294,23 @@ fn immutable(fields: &[(&str, &str, &str)]) -> Result<()> {
         .field(*field)),
         None => Ok(()),
     }
+}
+
+/// Moves a dossier still only registered to routed, journaled: its
+/// orientation was decided.
+pub(crate) async fn routed(connection: &mut AnyConnection, actor: &str, id: i64) -> Result<()> {
+    set_status(&mut *connection, id, DossierStatus::Routed, None).await?;
+    journal::append(
+        &mut *connection,
+        NewEntry::registry(
+            actor.to_owned(),
+            Some(id),
+            RegistryKind::StatusChanged,
+            serde_json::json!({"from": "registered", "to": "routed", "reason": "orientation"}),
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

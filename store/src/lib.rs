@@ -34,6 +34,7 @@ pub mod indexing;
 pub mod jobs;
 pub mod journal;
 pub mod orders;
+pub mod orientation;
 pub mod outbox;
 pub mod pieces;
 pub mod planning;
@@ -510,6 +511,10 @@ mod tests {
         assert_eq!(
             normalise(include_str!("../migrations/sqlite/0017_dossier_description.sql")),
             normalise(include_str!("../migrations/postgres/0017_dossier_description.sql"))
+        );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0018_referrals.sql")),
+            normalise(include_str!("../migrations/postgres/0018_referrals.sql"))
         );
         // Tables and their first counts are the same; the triggers that keep
         // them differ by backend (a statement list, a PL/pgSQL function).

@@ -97,8 +97,8 @@ impl Store {
         let in_horizon: BTreeSet<&str> = hearings.iter().map(|h| h.id.as_str()).collect();
 
         let dossier_rows = sqlx::query(&format!(
-            "SELECT id, pourvoi, nature, matter, circuit, status, registered_on, urgent, avocat_general, joined_group,
-                    planning
+            "SELECT id, pourvoi, nature, section, matter, circuit, status, registered_on, urgent, avocat_general,
+                    joined_group, planning
              FROM dossiers WHERE chamber = $1 AND status IN ({PLANNABLE}) ORDER BY id"
         ))
         .bind(chamber)
@@ -141,6 +141,17 @@ impl Store {
                 *entry = (due, rule);
             }
         }
+        // Dossiers referred to a chambre mixte or the assemblée plénière are
+        // the formation's to hear, not the chamber's.
+        let mut referred: HashMap<i64, crate::orientation::ReferralRecord> = HashMap::new();
+        let referral_sql = format!(
+            "SELECT dossier_id, formation, article, ordered_by, from_chamber, chambers, mandatory, ordered_on, reason,
+                    journal_seq
+             FROM dossier_referrals WHERE dossier_id IN ({scope})"
+        );
+        for row in sqlx::query(&referral_sql).bind(chamber).fetch_all(pool).await? {
+            referred.insert(rows::int(&row, "dossier_id")?, crate::orientation::referral_of_row(&row)?);
+        }
         let mut journals: HashMap<i64, Vec<journal::JournalEntry>> = HashMap::new();
         for entry in journal::of_dossiers_in(pool, &scope, chamber).await? {
             if let Some(id) = entry.dossier_id {
@@ -156,6 +167,15 @@ impl Store {
             let pourvoi = rows::text(row, "pourvoi")?;
             let exclude =
                 |reason: &str| Excluded { dossier_id: id, pourvoi: pourvoi.clone(), reason: reason.to_owned() };
+            if let Some(referral) = referred.get(&id) {
+                excluded.push(exclude(&format!(
+                    "renvoyé devant la {} ({}, {}) : audiencé par cette formation",
+                    referral.formation.label_fr(),
+                    referral.article,
+                    referral.ordered_by.label_fr()
+                )));
+                continue;
+            }
             if let Some(hearing) = pinned.get(&id).filter(|h| !in_horizon.contains(h.as_str())) {
                 excluded.push(exclude(&format!("déjà au rôle publié de l'audience {hearing}, hors de la période")));
                 continue;
@@ -196,7 +216,9 @@ impl Store {
                 id: instance_id(id),
                 pourvoi,
                 chamber: chamber.to_owned(),
-                section: None,
+                // The orientation's section: the registry's hearings name
+                // none yet, so it does not narrow where the dossier is heard.
+                section: rows::opt_text(row, "section")?,
                 matter: matter.clone(),
                 circuit: Some(circuit.as_str().to_owned()),
                 formations: rules.formations_of(circuit, &overrides),

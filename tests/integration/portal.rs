@@ -1196,14 +1196,19 @@ async fn registry_portal_store(backend: Backend) {
     // Routing: chamber and circuit, registered → routed, one write; a
     // criminal chamber refused, nothing written; an old version refused.
     let routed = store
-        .route_dossier("test", dossier.id, dossier.version, "civ2", Some(greffe_models::Circuit::Court))
+        .decide_orientation("test", dossier.id, dossier.version, orientation("civ2", greffe_models::Circuit::Court))
         .await
         .expect("routed");
     assert_eq!((routed.record.chamber.as_str(), routed.status.as_str()), ("civ2", "routed"));
-    let wrong = store.route_dossier("test", dossier.id, routed.version, "cr", None).await.expect_err("criminal");
+    let wrong = store
+        .decide_orientation("test", dossier.id, routed.version, orientation("cr", greffe_models::Circuit::Court))
+        .await
+        .expect_err("criminal");
     assert_eq!(wrong.problem().and_then(|p| p.field.clone()).as_deref(), Some("chamber"));
     assert_eq!(store.dossier(dossier.id).await.expect("dossier").version, routed.version, "nothing written");
-    let stale = store.route_dossier("test", dossier.id, dossier.version, "civ1", None).await;
+    let stale = store
+        .decide_orientation("test", dossier.id, dossier.version, orientation("civ1", greffe_models::Circuit::Court))
+        .await;
     assert!(matches!(stale, Err(StoreError::VersionMismatch { .. })));
 
     // Journal verifications are recorded; the last one is read back.
@@ -2486,5 +2491,90 @@ async fn searching_the_text_of_dossiers_in_a_real_browser() {
     let refusal = wait_for_text(&client, "#q-erreur", "mot-clé").await;
     assert!(refusal.contains("bail-commercial"), "the closest keyword offered: {refusal}");
     assert!(client.find(Locator::Css("#trouves")).await.is_err(), "nothing searched");
+    served.stop().await;
+}
+
+/// An orientation decided without a suggestion (the store's own test).
+fn orientation(chamber: &str, circuit: greffe_models::Circuit) -> greffe_store::orientation::OrientationDecision {
+    greffe_store::orientation::OrientationDecision {
+        chamber: chamber.to_owned(),
+        section: None,
+        circuit,
+        suggested: None,
+        reason: None,
+    }
+}
+
+/// A chamber's president reads a second pourvoi after a cassation: the
+/// panel says the referral to the assemblée plénière is mandatory, with
+/// the rule, its article and the first pourvoi; declining it without a
+/// reason is refused beside the field, with one it is journaled and shown;
+/// then the orientation suggested is decided in one click.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orienting_a_dossier_in_a_real_browser() {
+    use greffe_store::dossiers::DossierQuery;
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    // A decided civ1 dossier that states its grounds: the first pourvoi.
+    let decided = store
+        .search_dossiers(
+            &DossierQuery {
+                chamber: Some("civ1".into()),
+                status: Some("decided".into()),
+                limit: Some(500),
+                ..DossierQuery::default()
+            },
+            None,
+        )
+        .await
+        .expect("search");
+    let mut first = None;
+    for item in &decided.items {
+        let dossier = store.dossier(item.id).await.expect("dossier");
+        if dossier.record.grounds.iter().any(|g| !g.articles.is_empty()) && !dossier.record.keywords.is_empty() {
+            first = Some(dossier);
+            break;
+        }
+    }
+    let first = first.expect("a decided civ1 dossier with grounds");
+    let mut second = first.record.clone();
+    second.pourvoi = "Z 26-19.999".into();
+    second.registered_on = "2026-11-02".into();
+    second.attacked_nature = greffe_models::record::AttackedNature::RenvoiApresCassation;
+    second.earlier_pourvoi = Some(first.record.pourvoi.clone());
+    second.previous_pourvois = vec![first.record.pourvoi.clone()];
+    second.circuit = None;
+    let second = store.create_dossier("test", second).await.expect("second pourvoi");
+    store.set_password("test", "president-civ1", PASSWORD).await.expect("password set");
+    sign_in(&client, &base, "president-civ1").await;
+
+    client.goto(&format!("{base}/portail/dossiers/{}#orientation", second.id)).await.expect("goto");
+    let alert = wait_for_text(&client, "#renvoi-suggere", "assemblée plénière").await;
+    assert!(alert.contains("obligatoire") && alert.contains("L431-6"), "{alert}");
+    let rules = text_of(&client, "#regles-orientation").await;
+    assert!(rules.contains(&first.record.pourvoi) && rules.contains("L431-6 al. 2 COJ"), "{rules}");
+    let suggested = text_of(&client, "#orientation-suggeree").await;
+    assert!(suggested.contains("AP") && suggested.contains("approfondi"), "{suggested}");
+    look_at(&client, "dossier-orientation").await;
+
+    // Declining a mandatory referral needs its reason.
+    click(&client, "#form-ecarter button[type=submit]").await;
+    let refusal = wait_for_text(&client, "#champ-decline_reason-erreur", "motif").await;
+    assert!(refusal.contains("obligatoire"), "{refusal}");
+    look_at(&client, "orientation-motif-requis").await;
+    let reason = "Le second pourvoi critique la seule procédure suivie devant la cour de renvoi.";
+    fill(&client, "#champ-decline_reason", reason).await;
+    click(&client, "#form-ecarter button[type=submit]").await;
+    let decisions = wait_for_text(&client, "#decisions-orientation", "écarté").await;
+    assert!(decisions.contains(reason) && decisions.contains("bien qu'obligatoire"), "{decisions}");
+    assert!(client.find(Locator::Css("#renvoi-suggere")).await.is_err(), "nothing awaits any more");
+
+    // The orientation suggested, decided as preselected: one click.
+    click(&client, "#form-orientation button[type=submit]").await;
+    let decisions = wait_for_text(&client, "#decisions-orientation", "conforme à la suggestion").await;
+    assert!(decisions.contains("circuit approfondi"), "{decisions}");
+    assert_eq!(text_of(&client, "#statut").await.to_lowercase(), "orienté");
+    look_at(&client, "orientation-decidee").await;
     served.stop().await;
 }

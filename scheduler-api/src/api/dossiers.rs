@@ -71,7 +71,18 @@ pub(crate) async fn readable(state: &AppState, caller: &Caller, raw_id: &str) ->
 /// Checks the caller may write the dossier; returns its id and the version
 /// the write applies to.
 async fn writable(state: &AppState, caller: &Caller, raw_id: &str, if_match: Option<IfMatch>) -> Result<(i64, i64)> {
-    caller.require(Operation::WriteDossier)?;
+    writable_as(state, caller, Operation::WriteDossier, raw_id, if_match).await
+}
+
+/// A dossier `caller` may write by `operation`, and the version named.
+async fn writable_as(
+    state: &AppState,
+    caller: &Caller,
+    operation: Operation,
+    raw_id: &str,
+    if_match: Option<IfMatch>,
+) -> Result<(i64, i64)> {
+    caller.require(operation)?;
     let id = readable(state, caller, raw_id).await?;
     let IfMatch(expected) = if_match.ok_or_else(Error::precondition_required)?;
     Ok((id, expected))
@@ -91,7 +102,24 @@ async fn post_on_dossier<T: serde::de::DeserializeOwned>(
     action: &str,
     write: impl AsyncFnOnce(i64, i64, T) -> Result<Response>,
 ) -> Result<Response> {
-    let (id, expected) = writable(state, caller, raw_id, if_match).await?;
+    post_on_dossier_as(state, caller, Operation::WriteDossier, raw_id, if_match, headers, body, action, write).await
+}
+
+/// [`post_on_dossier`] for whoever may do `operation` (a president's
+/// orientation, a referral) rather than a clerk's write.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn post_on_dossier_as<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    operation: Operation,
+    raw_id: &str,
+    if_match: Option<IfMatch>,
+    headers: &HeaderMap,
+    body: &[u8],
+    action: &str,
+    write: impl AsyncFnOnce(i64, i64, T) -> Result<Response>,
+) -> Result<Response> {
+    let (id, expected) = writable_as(state, caller, operation, raw_id, if_match).await?;
     let path = format!("/dossiers/{id}/{action}");
     idempotent(state, caller, headers, "POST", &path, body, async { write(id, expected, json_body(body)?).await }).await
 }

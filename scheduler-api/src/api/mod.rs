@@ -9,6 +9,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod extract;
 pub mod orders;
+pub mod orientation;
 pub mod outbox;
 pub mod plans;
 pub mod reference;
@@ -198,6 +199,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::search_dossiers, dossiers::create_dossier))
         .routes(routes!(search::search))
         .routes(routes!(search::similar))
+        .routes(routes!(orientation::get_orientation, orientation::decide_orientation))
+        .routes(routes!(orientation::order_referral))
+        .routes(routes!(orientation::decline_referral))
         .routes(routes!(dossiers::get_dossier, dossiers::update_dossier))
         .routes(routes!(dossiers::change_status))
         .routes(routes!(dossiers::dossier_journal))

@@ -291,9 +291,9 @@ pub struct NoticeView {
 /// Which of the page's forms was posted and refused.
 #[derive(Debug, Clone, Default)]
 pub struct Posted {
-    form: &'static str,
-    fields: Fields,
-    problems: Problems,
+    pub(super) form: &'static str,
+    pub(super) fields: Fields,
+    pub(super) problems: Problems,
     conflict: Option<String>,
 }
 
@@ -409,7 +409,8 @@ struct DossierPage {
     conflict: Option<String>,
     event_fields: Vec<Field>,
     piece_fields: Vec<Field>,
-    route_fields: Vec<Field>,
+    /// The orientation panel, or why it cannot be shown.
+    orientation: Result<super::orientation::OrientationPanel, String>,
     today: String,
     /// The magistrates' work documents the member reads, and what he
     /// files; `None` for a role that reads none.
@@ -426,7 +427,11 @@ fn flash(done: &str) -> Option<(&'static str, &'static str)> {
         "enregistre" => Some(("Pourvoi enregistré. Les délais qu'il ouvre sont calculés ci-dessous.", "delais")),
         "evenement" => Some(("Événement enregistré au journal ; les délais sont recalculés.", "delais")),
         "piece" => Some(("Pièce déposée et versée au journal.", "pieces")),
-        "orientation" => Some(("Dossier orienté.", "fiche")),
+        "orientation" => Some(("Orientation décidée et versée au journal.", "orientation")),
+        "renvoi" => {
+            Some(("Renvoi ordonné et versé au journal : le dossier sort du rôle de la chambre.", "orientation"))
+        }
+        "renvoi-ecarte" => Some(("Renvoi écarté ; le motif est versé au journal.", "orientation")),
         "modifie" => Some(("Fiche du dossier enregistrée.", "fiche")),
         "tache" => Some(("Tâche marquée comme faite.", "delais")),
         _ => None,
@@ -626,30 +631,20 @@ async fn dossier_page(
             .hint("Avocat, partie ou magistrat"),
         Field::new(Kind::Date, "filed_on", "Date de dépôt", &or_today(fields, "filed_on"), problems),
     ];
-    let (fields, problems) = form_fields("orientation");
     let chambers = store.chambers().await?;
-    let current_chamber = if fields.has("chamber") { fields.get("chamber") } else { record.chamber.as_str() };
-    let current_circuit =
-        if fields.has("circuit") { fields.get("circuit") } else { record.circuit.map_or("", Circuit::as_str) };
-    let caller = member.caller();
-    let route_fields = vec![
-        Field::new(Kind::Select, "chamber", "Chambre", current_chamber, problems).choices(choices(
-            chambers
-                .iter()
-                .filter(|c| c.chamber.nature == record.nature && caller.0.covers(&c.chamber.code))
-                .map(|c| (c.chamber.code.as_str(), c.chamber.name.as_str())),
-            current_chamber,
-            None,
-        )),
-        Field::new(Kind::Select, "circuit", "Circuit", current_circuit, problems).choices(choices(
-            Circuit::ALL.iter().map(|c| (c.as_str(), c.label_fr())),
-            current_circuit,
-            Some("Pas encore décidé"),
-        )),
-    ];
+    let orientation = match super::orientation::panel(state, member, &dossier, &posted).await {
+        Ok(panel) => Ok(panel),
+        // The rest of the page stands without the panel: say why.
+        Err(error) => Err(error.status_and_body().1.message),
+    };
     let mut problems = posted.problems.clone();
-    for fields in [&event_fields, &piece_fields, &route_fields] {
+    for fields in [&event_fields, &piece_fields] {
         problems.label_from_fields(fields);
+    }
+    if let Ok(panel) = &orientation {
+        for fields in [&panel.decide_fields, &panel.refer_fields, &panel.decline_fields] {
+            problems.label_from_fields(fields);
+        }
     }
     let chamber_name = chambers
         .iter()
@@ -785,7 +780,7 @@ async fn dossier_page(
         conflict: posted.conflict.clone(),
         event_fields,
         piece_fields,
-        route_fields,
+        orientation,
         today: today.format("%d/%m/%Y").to_string(),
         work: super::work::section(state, member, id).await?,
         order: super::order::section(state, member, &dossier).await?,
@@ -838,7 +833,19 @@ pub async fn page(
 /// member may write dossiers, the form is this session's, the dossier is in
 /// the member's chambers; then the version the form was read at.
 async fn writable(state: &AppState, member: &Member, raw_id: &str, fields: &Fields) -> Result<(Dossier, i64), Error> {
-    member.caller().require(Operation::WriteDossier)?;
+    writable_as(state, member, Operation::WriteDossier, raw_id, fields).await
+}
+
+/// The dossier `raw_id` and the version the form names, if `member` may do
+/// `operation` on it (role, chamber, the form's CSRF token).
+pub(super) async fn writable_as(
+    state: &AppState,
+    member: &Member,
+    operation: Operation,
+    raw_id: &str,
+    fields: &Fields,
+) -> Result<(Dossier, i64), Error> {
+    member.caller().require(operation)?;
     member.require_csrf(fields.get("csrf"))?;
     let dossier = readable(state, member, raw_id).await?;
     let version = fields.get("version").trim().parse::<i64>().map_err(|_| {
@@ -851,7 +858,7 @@ async fn writable(state: &AppState, member: &Member, raw_id: &str, fields: &Fiel
 /// problems beside their fields, or the news that someone else changed the
 /// dossier meanwhile (the page then shows the current dossier, and the
 /// form carries its version, so that a second submission is deliberate).
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     member: &Member,
     id: i64,
@@ -876,7 +883,7 @@ async fn refused(
     }
 }
 
-fn done(id: i64, what: &str) -> Response {
+pub(super) fn done(id: i64, what: &str) -> Response {
     Redirect::to(&format!("/portail/dossiers/{id}?fait={what}#{}", anchor_of(what))).into_response()
 }
 
@@ -1000,39 +1007,6 @@ pub async fn download(State(state): State<AppState>, member: Member, Path(raw_id
     }
     .await;
     result.unwrap_or_else(|error| failure_as(&member, &error))
-}
-
-/// `POST /portail/dossiers/{id}/orientation`: chamber and circuit.
-pub async fn route(State(state): State<AppState>, member: Member, Path(raw_id): Path<String>, body: Bytes) -> Response {
-    let fields = Fields::parse(&body);
-    let (dossier, version) = match writable(&state, &member, &raw_id, &fields).await {
-        Ok(found) => found,
-        Err(error) => return failure_as(&member, &error),
-    };
-    let chamber = fields.get("chamber").trim().to_owned();
-    if let Err(error) = member.caller().require_chamber(&chamber) {
-        return failure_as(&member, &error);
-    }
-    let circuit = match fields.opt("circuit") {
-        None => None,
-        Some(raw) => match Circuit::parse(&raw) {
-            Some(circuit) => Some(circuit),
-            None => {
-                let mut problems = Problems::default();
-                problems.push(
-                    "circuit",
-                    format!("circuit « {raw} » inconnu"),
-                    "choisir court, intermédiaire ou approfondi",
-                );
-                let posted = Posted { form: "orientation", fields, problems, conflict: None };
-                return show(&state, &member, dossier, None, posted).await;
-            }
-        },
-    };
-    match state.store.route_dossier(member.actor(), dossier.id, version, &chamber, circuit).await {
-        Ok(_) => done(dossier.id, "orientation"),
-        Err(error) => refused(&state, &member, dossier.id, "orientation", fields, error.into()).await,
-    }
 }
 
 /// The choices of the record form for the member: the chambers of the

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod hearings;
 pub mod magistrates;
 pub mod order;
+pub mod orientation;
 pub mod outbox;
 pub mod pages;
 pub mod planning;
@@ -116,7 +117,9 @@ pub fn router() -> Router<AppState> {
         .route(search::HOME, get(search::page))
         .route("/portail/dossiers/{id}/modifier", get(dossiers::edit_form).post(dossiers::update))
         .route("/portail/dossiers/{id}/evenements", post(dossiers::record_event))
-        .route("/portail/dossiers/{id}/orientation", post(dossiers::route))
+        .route("/portail/dossiers/{id}/orientation", post(orientation::decide))
+        .route("/portail/dossiers/{id}/renvoi", post(orientation::refer))
+        .route("/portail/dossiers/{id}/renvoi/ecarter", post(orientation::decline))
         .route(
             "/portail/dossiers/{id}/pieces",
             post(dossiers::add_piece).layer(DefaultBodyLimit::max(MAX_PIECE_BYTES + 1024 * 1024)),

@@ -6,6 +6,7 @@ mod hardening;
 mod jobs;
 mod operations;
 mod orders;
+mod orientation;
 mod plans;
 mod properties;
 mod roles;
@@ -30,7 +31,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 17, "0017_dossier_description applied");
+    assert_eq!(reply.json["store"]["schema_version"], 18, "0018_referrals applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
