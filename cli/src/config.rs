@@ -40,7 +40,7 @@ impl LogFormat {
 pub(crate) struct CommonFlags {
     /// Settings file (TOML; keys as the long options, with `_`: database_url,
     /// bind, metrics_bind, log_format, planning_rules, templates, smtp_url,
-    /// mail_from, visibility, no_worker, search_index). A flag or an environment variable
+    /// mail_from, visibility, no_worker, search_index, orientation_rules). A flag or an environment variable
     /// overrides the file.
     #[arg(long, env = "GREFFE_CONFIG")]
     config: Option<PathBuf>,
@@ -103,6 +103,11 @@ pub(crate) struct ServeFlags {
     /// file, `greffe.db.search`; in memory on PostgreSQL].
     #[arg(long, env = "GREFFE_SEARCH_INDEX")]
     search_index: Option<PathBuf>,
+    /// Orientation rules (TOML: the rules with their sources, the
+    /// thresholds flagged to confirm), checked at start [default: the
+    /// built-in rules, models/src/orientation/rules.toml].
+    #[arg(long, env = "GREFFE_ORIENTATION_RULES")]
+    orientation_rules: Option<PathBuf>,
 }
 
 /// The settings file as written.
@@ -120,6 +125,7 @@ struct File {
     visibility: Option<PathBuf>,
     no_worker: Option<bool>,
     search_index: Option<PathBuf>,
+    orientation_rules: Option<PathBuf>,
 }
 
 /// Where a setting's value comes from.
@@ -176,6 +182,7 @@ pub(crate) struct ServeSettings {
     pub(crate) visibility: Setting<Option<PathBuf>>,
     pub(crate) no_worker: Setting<bool>,
     pub(crate) search_index: Setting<Option<PathBuf>>,
+    pub(crate) orientation_rules: Setting<Option<PathBuf>>,
 }
 
 /// The notices' sender when none is set.
@@ -237,7 +244,7 @@ fn read_file(path: &Path) -> Result<File, Failure> {
     let text = super::files::read_text(path)?;
     toml::from_str(&text).map_err(|error| {
         Failure::usage(format!(
-            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker, search_index)",
+            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker, search_index, orientation_rules)",
             path.display(),
             error.message()
         ))
@@ -270,6 +277,13 @@ impl Settings {
                 _ => Setting { value: false, origin: Origin::Default },
             },
             search_index: pick_opt(flags.search_index, file.search_index, path, "search-index", "GREFFE_SEARCH_INDEX"),
+            orientation_rules: pick_opt(
+                flags.orientation_rules,
+                file.orientation_rules,
+                path,
+                "orientation-rules",
+                "GREFFE_ORIENTATION_RULES",
+            ),
         });
         Ok(Self {
             database_url,
@@ -357,6 +371,10 @@ impl Settings {
                     "(à côté du fichier SQLite ; en mémoire sur PostgreSQL)".into(),
                     &serve.search_index.origin,
                 ),
+            }
+            match path(&serve.orientation_rules.value) {
+                Some(file) => line("orientation_rules", file, &serve.orientation_rules.origin),
+                None => line("# orientation_rules", "(règles intégrées)".into(), &serve.orientation_rules.origin),
             }
         }
         text

@@ -310,6 +310,9 @@ fn check_config(settings: &Settings, command: &str, io: &mut Io<'_>) -> Result<u
     load_mailer(settings)?;
     if let Some(serve) = &settings.serve {
         load_visibility(serve.visibility.value.as_deref())?;
+        if let Some(file) = &serve.orientation_rules.value {
+            load_orientation_rules(file)?;
+        }
     }
     let _ = writeln!(io.out, "# réglages valides (la base n'a pas été ouverte)");
     Ok(EXIT_OK)
@@ -447,6 +450,9 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
             state.worker = std::sync::Arc::new(greffe_api::worker::Worker::disabled());
         }
         state.search = std::sync::Arc::new(open_search(&store, serve.search_index.value.clone()).await?);
+        if let Some(file) = &serve.orientation_rules.value {
+            state.orientation = std::sync::Arc::new(load_orientation_rules(file)?);
+        }
         serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::serve(listener, state, shutdown_signal())
             .await
@@ -460,6 +466,18 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     // lease runs out (store::jobs).
     runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
     served
+}
+
+/// The orientation rules of `file`, checked: a refused file stops the
+/// start with the rule and what is wrong.
+fn load_orientation_rules(file: &std::path::Path) -> Result<greffe_models::orientation::OrientationRules, Failure> {
+    let text = super::files::read_text(file)?;
+    greffe_models::orientation::OrientationRules::parse(&text).map_err(|error| {
+        Failure::usage(format!(
+            "« {} » : {error} ; partir des règles intégrées (models/src/orientation/rules.toml)",
+            file.display()
+        ))
+    })
 }
 
 /// The search index at `dir`, else beside the SQLite file, else in memory

@@ -8,11 +8,13 @@
 //! Everything goes through the store's own checks (the import path), so a
 //! demo store is a store a clerk could have built by hand.
 
+use std::collections::BTreeMap;
+
 use greffe_fixtures::pourvois::{Question, Writer};
 use greffe_fixtures::{GeneratorConfig, Scale, generate};
 use greffe_models::Date;
 use greffe_models::format::{DossierDoc, InstanceDoc};
-use greffe_models::registry::Nature;
+use greffe_models::registry::{Nature, PartyRole};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -378,13 +380,22 @@ const SERIAL_SHARE: f64 = 0.08;
 /// cassation the stock holds.
 const REFERRAL_SHARE: f64 = 0.03;
 
+/// Share of a chamber's decisions on a question of law that follow the
+/// chamber's answer to it (the rest: the case's own merits).
+const CASE_LAW_SHARE: f64 = 0.8;
+
 /// Writes what each dossier says about itself (`greffe_fixtures::pourvois`),
 /// from a random stream of its own so that the rest of the demo is the same
 /// seed's: serial litigation (groups of 6 to 12 dossiers of a chamber on one
-/// question), second pourvois after a cassation of the stock with referral
-/// (the same question in new words, the same parties), every other dossier
-/// on a question of its own.
-fn describe(dossiers: &mut [ImportRecord], seed: u64) {
+/// question, against one same party), second pourvois after a cassation of
+/// the stock with referral (the same question in new words, the same
+/// parties), every other dossier on a question of its own. Each chamber
+/// answers a question of law (a keyword and a facet) its own way — most of
+/// its decisions on it follow that answer — so that two chambers judging a
+/// shared topic may answer it differently (what the orientation reads as a
+/// divergence, L431-5 COJ). A dossier's section is its main keyword's in
+/// its chamber (sections share out the chamber's topics).
+fn describe(dossiers: &mut [ImportRecord], seed: u64, sections: &BTreeMap<String, Vec<String>>) {
     let mut writer = Writer::new(seed ^ 0x6d6f_7965_6e73);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7365_7269_6573);
     let mut chambers: Vec<String> = dossiers.iter().map(|d| d.dossier.chamber.clone()).collect();
@@ -402,13 +413,42 @@ fn describe(dossiers: &mut [ImportRecord], seed: u64) {
             let size = rng.random_range(6..=12).min(serial - taken);
             let first = members[taken];
             let question = writer.serial_question(chamber, dossiers[first].dossier.matter.as_deref());
+            // One adversary for the whole series (the employer, the bank).
+            let adversary = dossiers[first].dossier.parties.iter().find(|p| p.role == PartyRole::Defendeur).cloned();
             for &member in &members[taken..taken + size] {
                 questions[member] = Some(question.clone());
+                if let Some(adversary) = &adversary {
+                    let parties = &mut dossiers[member].dossier.parties;
+                    parties.retain(|p| p.role != PartyRole::Defendeur);
+                    parties.push(adversary.clone());
+                }
             }
             taken += size;
         }
         for &member in &members[taken..] {
             questions[member] = Some(writer.question(chamber, dossiers[member].dossier.matter.as_deref()));
+        }
+    }
+    // Each chamber's answer to each question of law, and the sections.
+    let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
+    let mut answers: BTreeMap<(String, &str, &str), &str> = BTreeMap::new();
+    for index in 0..dossiers.len() {
+        let Some(question) = &questions[index] else { continue };
+        let chamber = dossiers[index].dossier.chamber.clone();
+        if let Some(own) = sections.get(&chamber).filter(|s| !s.is_empty()) {
+            let topics = vocabulary.of_chamber(&chamber);
+            let position = topics.iter().position(|k| k.code == question.keyword).unwrap_or(0);
+            dossiers[index].dossier.section = Some(own[position % own.len()].clone());
+        }
+        let Some(decision) = dossiers[index].decision.as_mut() else { continue };
+        if !matches!(decision.solution.as_str(), "rejet" | "cassation") {
+            continue;
+        }
+        let answer = *answers
+            .entry((chamber, question.keyword, question.facet()))
+            .or_insert_with(|| if rng.random_bool(0.55) { "rejet" } else { "cassation" });
+        if rng.random_bool(CASE_LAW_SHARE) {
+            answer.clone_into(&mut decision.solution);
         }
     }
     // The cassations of the stock a referral may follow: (index, decided on).
@@ -470,7 +510,9 @@ pub fn import_file(doc: &InstanceDoc, config: &DemoConfig) -> Result<ImportFile>
         let chamber = chambers[index % chambers.len()];
         dossiers.push(historical(&mut rng, index, chamber, config.today));
     }
-    describe(&mut dossiers, config.seed);
+    let sections: BTreeMap<String, Vec<String>> =
+        doc.chambers.iter().map(|c| (c.id.clone(), c.sections.clone())).collect();
+    describe(&mut dossiers, config.seed, &sections);
     Ok(ImportFile { format: FORMAT.to_owned(), dossiers })
 }
 
@@ -604,6 +646,8 @@ pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -613,5 +657,65 @@ mod tests {
         for lawyer in LAWYERS {
             assert!(greffe_models::forms::is_email(&lawyer_email(lawyer)), "{lawyer}");
         }
+    }
+
+    /// What the orientation reads of the demonstration: every dossier in a
+    /// section of its chamber, serial litigation against one adversary, and
+    /// two chambers that answer a shared question differently.
+    #[test]
+    fn the_demonstration_court_gives_the_orientation_something_to_read() {
+        let config = DemoConfig { seed: 3, weeks: 4, stock: 6000, today: parse("2026-11-29").expect("date") };
+        let doc = court(&config).expect("court");
+        let file = import_file(&doc, &config).expect("import");
+        for record in &file.dossiers {
+            let chamber = doc.chambers.iter().find(|c| c.id == record.dossier.chamber).expect("chamber");
+            let section = record.dossier.section.as_ref().expect("a section");
+            assert!(chamber.sections.contains(section), "{section} of {}", chamber.id);
+        }
+        // Serial litigation: at least six open pourvois of one chamber on
+        // one first keyword against one défendeur.
+        let mut series: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        for record in file.dossiers.iter().filter(|r| r.decision.is_none()) {
+            let d = &record.dossier;
+            if let (Some(keyword), Some(adversary)) =
+                (d.keywords.first(), d.parties.iter().find(|p| p.role == PartyRole::Defendeur))
+            {
+                *series.entry((d.chamber.clone(), keyword.clone(), adversary.name.clone())).or_default() += 1;
+            }
+        }
+        assert!(series.values().any(|&n| n >= 6), "a series of six or more");
+        // Divergence: a first keyword and its first article, decided on the
+        // merits in two chambers whose majority answers differ.
+        let mut answers: BTreeMap<(String, String), BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+        for record in &file.dossiers {
+            let (Some(decision), Some(keyword)) = (&record.decision, record.dossier.keywords.first()) else { continue };
+            let Some(article) = record.dossier.grounds.first().and_then(|g| g.articles.first()) else { continue };
+            let counts = answers
+                .entry((keyword.clone(), article.clone()))
+                .or_default()
+                .entry(record.dossier.chamber.clone())
+                .or_default();
+            match decision.solution.as_str() {
+                "rejet" => counts.0 += 1,
+                "cassation" => counts.1 += 1,
+                _ => {}
+            }
+        }
+        // Case law: most decisions of a chamber on a question follow its
+        // majority answer (0.72 on this court; with no case law, 0.67).
+        let (mut agreeing, mut total) = (0, 0);
+        for counts in answers.values().flat_map(BTreeMap::values).filter(|(r, c)| r + c >= 3) {
+            agreeing += counts.0.max(counts.1);
+            total += counts.0 + counts.1;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let agreement = agreeing as f64 / total.max(1) as f64;
+        assert!(agreement >= 0.7, "a chamber answers a question its own way: {agreement:.2} of {total} decisions");
+        let divergent = answers.values().any(|by_chamber| {
+            let majorities: BTreeSet<bool> =
+                by_chamber.values().filter(|(r, c)| r + c >= 3).map(|(r, c)| r > c).collect();
+            majorities.len() == 2
+        });
+        assert!(divergent, "two chambers answer one question differently");
     }
 }

@@ -616,6 +616,7 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
             "GREFFE_LOG_FORMAT",
             "GREFFE_SMTP_URL",
             "GREFFE_MAIL_FROM",
+            "GREFFE_ORIENTATION_RULES",
         ] {
             command.env_remove(name);
         }
@@ -666,6 +667,24 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
     let (code, _, err) = run(&["serve", "--visibility", "absent.json", "--check-config"], &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("absent.json"), "{err}");
+
+    // The orientation's rules: the built-in ones by default; a court's
+    // file checked, a rule without its source refused by name.
+    let (_, out, _) = run(&["serve", "--check-config"], &[]);
+    assert!(out.contains("# orientation_rules") && out.contains("règles intégrées"), "{out}");
+    let rules = include_str!("../../models/src/orientation/rules.toml");
+    std::fs::write(dir.path().join("orientation.toml"), rules.replace("value = 3,", "value = 4,")).expect("write");
+    let (code, out, err) = run(&["serve", "--orientation-rules", "orientation.toml", "--check-config"], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(line(&out, "orientation_rules").ends_with("# option --orientation-rules"), "{out}");
+    let unsourced = rules.replacen("source = \"art. L431-5 al. 1 COJ\"", "source = \"\"", 1);
+    std::fs::write(dir.path().join("unsourced.toml"), unsourced).expect("write");
+    let (code, _, err) = run(&["serve", "--orientation-rules", "unsourced.toml", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("unsourced.toml") && err.contains("divergence-entre-chambres") && err.contains("source"),
+        "{err}"
+    );
 
     // The mail server: its password masked; none, said; a wrong URL or
     // sender refused naming which, before anything is sent.

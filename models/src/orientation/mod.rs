@@ -43,7 +43,7 @@ pub enum Signal {
     /// Precedents of several chambers answer the question differently.
     Divergence,
     /// The question belongs to several chambers: its keywords' main
-    /// chambers differ, or precedents come from several chambers.
+    /// chambers differ, or two chambers at least have each judged it twice.
     PlusieursChambres,
     /// Other pending pourvois between a same party on the same question.
     Serie,
@@ -517,7 +517,14 @@ pub fn suggest(
         .filter(|code| !every_chamber(code))
         .filter_map(|code| vocabulary.get(code).map(|k| k.main_chamber()))
         .collect();
-    let precedent_chambers: BTreeSet<&str> = precedents.iter().map(|&i| similar[i].chamber.as_str()).collect();
+    // Chambers with two precedents at least: one decision elsewhere is not
+    // yet the question's being of that chamber too.
+    let mut per_chamber: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in &precedents {
+        *per_chamber.entry(similar[i].chamber.as_str()).or_default() += 1;
+    }
+    let precedent_chambers: BTreeSet<&str> =
+        per_chamber.into_iter().filter(|&(_, n)| n >= 2).map(|(chamber, _)| chamber).collect();
     if mains.len() >= 2 || precedent_chambers.len() >= 2 {
         let (detail, cited) = if mains.len() >= 2 {
             (format!("mots-clés relevant de : {}", mains.iter().copied().collect::<Vec<_>>().join(", ")), Vec::new())

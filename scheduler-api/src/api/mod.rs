@@ -66,6 +66,9 @@ pub struct AppState {
     /// The full-text index of this process (`--search-index`; in memory
     /// by default), following the journal.
     pub search: std::sync::Arc<crate::search::Search>,
+    /// The orientation's rules (`--orientation-rules`; the built-in ones
+    /// by default).
+    pub orientation: std::sync::Arc<greffe_models::orientation::OrientationRules>,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
             store,
             worker: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
+            orientation: std::sync::Arc::new(greffe_models::orientation::OrientationRules::embedded().clone()),
             visibility: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             pinned_day: None,

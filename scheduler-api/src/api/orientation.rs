@@ -92,7 +92,7 @@ pub struct OrientationView {
 pub async fn orientation_view(state: &AppState, caller: &Caller, raw_id: &str) -> Result<OrientationView> {
     let id = readable(state, caller, raw_id).await?;
     let dossier = state.store.dossier(id).await?;
-    let rules = OrientationRules::embedded();
+    let rules = state.orientation.as_ref();
     let (facts, similar, freshness) = facts_of(state, &dossier, rules).await?;
     let suggestion = orientation::suggest(&facts, rules, Vocabulary::embedded(), &state.rules.formations.value);
     let referral = state.store.referral(id).await?;
@@ -201,9 +201,29 @@ async fn facts_of(
         attacked_nature: record.attacked_nature,
         earlier,
         similar: read.then(|| similar.clone()),
-        peers: state.store.serial_peers(dossier).await?,
+        peers: serial_peers(state, dossier).await?,
     };
     Ok((facts, similar, freshness))
+}
+
+/// Pourvois closest to one that share its first keyword: a serial
+/// litigation's are among them (one question, one adversary, in other
+/// words), a recurring party's other pourvois (a bank, an employer on
+/// another question) are not.
+const SERIAL_READ: usize = 20;
+
+/// The open pourvois between a same party on the same first keyword
+/// (`Store::serial_peers`) that are also among the [`SERIAL_READ`] closest
+/// by what they say: sharing a party and a topic is not yet a series.
+async fn serial_peers(state: &AppState, dossier: &Dossier) -> Result<Vec<Peer>> {
+    let peers = state.store.serial_peers(dossier).await?;
+    if peers.is_empty() {
+        return Ok(peers);
+    }
+    let params = SimilarParams { limit: Some(SERIAL_READ), decided: Some(false) };
+    let close: BTreeSet<i64> =
+        similar_view(state, None, dossier.id, &params).await?.similar.iter().map(|s| s.dossier.id).collect();
+    Ok(peers.into_iter().filter(|peer| close.contains(&peer.id)).collect())
 }
 
 /// What the orientation suggests for a dossier, with its evidence: the
