@@ -20,6 +20,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod decision;
 pub mod diff;
+pub mod distribution;
 pub mod dossier;
 pub mod edit;
 pub mod errors;

@@ -28,6 +28,7 @@ mod benches;
 mod bound;
 pub mod candidates;
 mod chamber;
+pub mod distribution;
 mod explain;
 mod greedy;
 mod lns;
