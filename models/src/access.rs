@@ -21,12 +21,22 @@ pub enum UserRole {
     Analyste,
     /// Administrator: reference data, users, import, journal verification.
     Admin,
+    /// Premier avocat général of a chamber's parquet général: designates
+    /// its dossiers' avocats généraux (the distribution proposes) and, as
+    /// an avocat général, works on the dossiers he concludes on.
+    PremierAvocatGeneral,
 }
 
 impl UserRole {
     /// Every role.
-    pub const ALL: [UserRole; 5] =
-        [Self::Greffier, Self::PresidentChambre, Self::Magistrat, Self::Analyste, Self::Admin];
+    pub const ALL: [UserRole; 6] = [
+        Self::Greffier,
+        Self::PresidentChambre,
+        Self::Magistrat,
+        Self::Analyste,
+        Self::Admin,
+        Self::PremierAvocatGeneral,
+    ];
 
     /// Stored code.
     pub fn as_str(self) -> &'static str {
@@ -36,6 +46,7 @@ impl UserRole {
             Self::Magistrat => "magistrat",
             Self::Analyste => "analyste",
             Self::Admin => "admin",
+            Self::PremierAvocatGeneral => "premier_avocat_general",
         }
     }
 
@@ -52,6 +63,7 @@ impl UserRole {
             Self::Magistrat => "magistrat",
             Self::Analyste => "analyste",
             Self::Admin => "administrateur",
+            Self::PremierAvocatGeneral => "premier avocat général",
         }
     }
 
@@ -124,19 +136,25 @@ pub enum Operation {
     /// president records the chamber's; the greffe records the premier
     /// président's order and the procureur général's request (L431-7 COJ).
     Refer,
+    /// See the distribution's proposal and designate the rapporteurs of a
+    /// batch (art. 1012 CPC: the president of the formation).
+    DesignateRapporteurs,
+    /// See the proposal and designate the avocats généraux of a batch (the
+    /// parquet général: its premier avocat général for the chamber).
+    DesignateAvocatsGeneraux,
 }
 
 impl Operation {
     /// The roles allowed: the one table of access.
     pub fn roles(self) -> &'static [UserRole] {
-        use UserRole::{Admin, Analyste, Greffier, Magistrat, PresidentChambre};
+        use UserRole::{Admin, Analyste, Greffier, Magistrat, PremierAvocatGeneral, PresidentChambre};
         match self {
             Self::ManageReference | Self::ManageUsers | Self::Import | Self::VerifyJournal | Self::ReadMetrics => {
                 &[Admin]
             }
             Self::WriteDossier | Self::AnswerCnp | Self::RecordAbsence => &[Greffier, Admin],
             Self::SetPlanning | Self::ValidatePlan => &[PresidentChambre],
-            Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, Admin],
+            Self::ReadTasks => &[Greffier, PresidentChambre, Magistrat, PremierAvocatGeneral, Admin],
             Self::ReadDashboard => &[Greffier, PresidentChambre, Analyste, Admin],
             Self::Plan => &[PresidentChambre, Greffier],
             // The administrator reads every registry record; notices are one.
@@ -144,11 +162,14 @@ impl Operation {
             Self::PublishPlan | Self::CompleteNotice => &[Greffier],
             Self::Simulate => &[Analyste, Admin],
             Self::RecordSitting => &[Greffier],
-            Self::ReadDecision | Self::DraftDecision | Self::ReadWork => &[Greffier, PresidentChambre, Magistrat],
-            Self::FileWork => &[PresidentChambre, Magistrat],
+            Self::ReadDecision | Self::DraftDecision => &[Greffier, PresidentChambre, Magistrat],
+            Self::ReadWork => &[Greffier, PresidentChambre, Magistrat, PremierAvocatGeneral],
+            Self::FileWork => &[PresidentChambre, Magistrat, PremierAvocatGeneral],
             Self::DraftOrder => &[Greffier, PresidentChambre],
             Self::Orient => &[PresidentChambre],
             Self::Refer => &[PresidentChambre, Greffier],
+            Self::DesignateRapporteurs => &[PresidentChambre],
+            Self::DesignateAvocatsGeneraux => &[PremierAvocatGeneral],
         }
     }
 }
@@ -208,10 +229,10 @@ pub struct Visibility {
 
 impl Default for Visibility {
     fn default() -> Self {
-        use UserRole::{Admin, Greffier, Magistrat, PresidentChambre};
+        use UserRole::{Admin, Greffier, Magistrat, PremierAvocatGeneral, PresidentChambre};
         Self {
             published: UserRole::ALL.to_vec(),
-            dossiers: vec![Greffier, PresidentChambre, Magistrat, Admin],
+            dossiers: vec![Greffier, PresidentChambre, Magistrat, PremierAvocatGeneral, Admin],
             drafts: vec![PresidentChambre, Magistrat, Greffier],
             agendas: vec![PresidentChambre, Greffier],
         }

@@ -187,6 +187,20 @@ pub fn iso_week(date: Date) -> IsoWeek {
     date.iso_week()
 }
 
+/// The Monday-to-Sunday range of an ISO week written `2026-W49`, or the
+/// French message that says how to write one.
+pub fn parse_iso_week(raw: &str) -> Result<DateRange, String> {
+    let refused = || format!("semaine « {raw} » illisible : l'écrire AAAA-Wnn, par exemple 2026-W49");
+    let (year, week) = raw.trim().split_once("-W").ok_or_else(refused)?;
+    let (year, week): (i32, u32) = (year.parse().map_err(|_| refused())?, week.parse().map_err(|_| refused())?);
+    let monday = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).ok_or_else(refused)?;
+    let sunday = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Sun).ok_or_else(refused)?;
+    if !within_calendar(monday) || !within_calendar(sunday) {
+        return Err(format!("semaine « {raw} » hors du calendrier de l'outil"));
+    }
+    DateRange::new(monday, sunday).map_err(|e| e.to_string())
+}
+
 /// An inclusive range of dates with `from <= to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "RawDateRange", into = "RawDateRange")]
@@ -352,6 +366,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn an_iso_week_is_its_monday_to_its_sunday() {
+        let week = parse_iso_week("2026-W49").expect("a week");
+        assert_eq!((week.from().to_string(), week.to().to_string()), ("2026-11-30".into(), "2026-12-06".into()));
+        // 2026 has 53 ISO weeks; 2025 has 52.
+        assert!(parse_iso_week("2026-W53").is_ok());
+        for refused in ["2025-W53", "2026-49", "2026-W", "W49", "2026-W0", "99999-W01"] {
+            let message = parse_iso_week(refused).expect_err(refused);
+            assert!(message.contains(refused), "{message}");
+        }
+    }
 
     #[test]
     fn a_body_date_outside_the_calendar_is_named_by_its_path() {

@@ -282,6 +282,9 @@ vocabulary! {
         ReferralOrdered = "referral_ordered", "renvoi devant une chambre mixte ou l'assemblée plénière";
         /// A referral the rules pointed to was declined, with its reason.
         ReferralDeclined = "referral_declined", "renvoi écarté";
+        /// The parquet général designated the dossier's avocat général
+        /// (the distribution's proposal, confirmed or departed from).
+        AvocatGeneralDesignated = "avocat_general_designated", "désignation de l'avocat général";
     }
 }
 

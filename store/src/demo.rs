@@ -562,6 +562,8 @@ pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
                         .map(|a| Absence { from: a.from.clone(), to: a.to.clone(), reason: None })
                         .collect(),
                     active: true,
+                    specialties: magistrate.specialties.clone(),
+                    interests: Vec::new(),
                 },
             )
             .await?;
@@ -624,6 +626,23 @@ pub async fn seed(store: &Store, config: &DemoConfig) -> Result<DemoReport> {
             president,
         )
         .await?;
+        // The chamber's premier avocat général: its avocat général of best
+        // rank.
+        let premier_avocat_general = doc
+            .magistrates
+            .iter()
+            .filter(|m| &m.chamber == code && m.role == "avocat_general")
+            .min_by_key(|m| (m.rank, m.id.clone()));
+        if let Some(pag) = premier_avocat_general {
+            add(
+                format!("pag-{code}"),
+                pag.name.clone().unwrap_or_else(|| pag.id.clone()),
+                UserRole::PremierAvocatGeneral,
+                vec![code.clone()],
+                Some(pag.id.clone()),
+            )
+            .await?;
+        }
     }
     if let Some(conseiller) = doc.magistrates.iter().find(|m| m.role == "conseiller") {
         add(

@@ -713,8 +713,8 @@ pub async fn event_in(
             | JournalKind::Registry(RegistryKind::Notification | RegistryKind::Jonction)),
         ) => kind,
         _ => {
-            let mut codes: Vec<&str> = EventType::ALL.iter().map(|e| e.as_str()).collect();
-            codes.retain(|c| *c != "arret");
+            let mut codes: Vec<&str> =
+                EventType::ALL.iter().filter(|e| e.recorded_by_hand()).map(|e| e.as_str()).collect();
             codes.extend(["notification", "jonction"]);
             return Err(Error::invalid(
                 "type",
@@ -723,6 +723,13 @@ pub async fn event_in(
             ));
         }
     };
+    if kind == JournalKind::Procedural(EventType::DesignationRapporteur) {
+        return Err(Error::invalid(
+            "type",
+            "la désignation du rapporteur s'enregistre par la distribution, avec le rapporteur désigné",
+            "utiliser la distribution de la chambre (POST /chambers/{code}/distribution)",
+        ));
+    }
     if kind == JournalKind::Procedural(EventType::Arret) {
         return Err(Error::invalid(
             "type",

@@ -26,6 +26,7 @@ pub mod decision_drafts;
 pub mod decision_signatures;
 pub mod decisions;
 pub mod demo;
+pub mod distribution;
 pub mod dossiers;
 pub mod error;
 pub mod idempotency;

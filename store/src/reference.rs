@@ -93,6 +93,14 @@ pub struct MagistrateInput {
     /// False once the magistrate has left the chamber.
     #[serde(default = "yes")]
     pub active: bool,
+    /// Matters he is competent in (codes of the dossiers' `matter`): the
+    /// distribution proposes him as rapporteur of those only.
+    #[serde(default)]
+    pub specialties: Vec<String>,
+    /// Parties (names) he declared an interest with: he is never designated
+    /// on their dossiers (L111-6 COJ).
+    #[serde(default)]
+    pub interests: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -176,6 +184,9 @@ fn check_chamber(input: &ChamberInput) -> Result<()> {
     Ok(())
 }
 
+/// Most specialities (declared interests) a magistrate lists.
+const MAX_DECLARED: usize = 50;
+
 fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()> {
     check_code("id", &input.id)?;
     if input.role == Role::PremierPresident {
@@ -213,6 +224,32 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
             format!("section « {section} » inconnue dans la chambre {}", input.chamber),
             "choisir une section de la chambre",
         ));
+    }
+    if input.specialties.len() > MAX_DECLARED || input.interests.len() > MAX_DECLARED {
+        return Err(Error::invalid(
+            if input.specialties.len() > MAX_DECLARED { "specialties" } else { "interests" },
+            "liste trop longue",
+            format!("au plus {MAX_DECLARED} éléments"),
+        ));
+    }
+    for (index, matter) in input.specialties.iter().enumerate() {
+        check_code(&format!("specialties[{index}]"), matter)?;
+        if input.specialties[..index].contains(matter) {
+            return Err(Error::invalid(
+                format!("specialties[{index}]"),
+                format!("spécialité « {matter} » en double"),
+                "donner chaque spécialité une seule fois",
+            ));
+        }
+    }
+    for (index, party) in input.interests.iter().enumerate() {
+        if party.trim().is_empty() || party.chars().count() > 200 {
+            return Err(Error::invalid(
+                format!("interests[{index}]"),
+                "nom de partie vide ou trop long",
+                "donner le nom de la partie, 1 à 200 caractères",
+            ));
+        }
     }
     for (index, absence) in input.absences.iter().enumerate() {
         let from = parse_date(&absence.from)
@@ -281,7 +318,7 @@ pub(crate) async fn magistrates_in(
     chamber: Option<&str>,
 ) -> Result<Vec<MagistrateRecord>> {
     let rows = sqlx::query(
-        "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, version FROM magistrates
+        "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, specialties, interests, version FROM magistrates
          WHERE ($1 IS NULL OR chamber = $1) ORDER BY chamber, rank, id",
     )
     .bind(chamber)
@@ -302,6 +339,8 @@ fn magistrate_of(row: &AnyRow) -> Result<MagistrateRecord> {
             weekly_cap: rows::opt_int(row, "weekly_cap")?,
             absences: rows::json(row, "absences")?,
             active: rows::int(row, "active")? != 0,
+            specialties: rows::json(row, "specialties")?,
+            interests: rows::json(row, "interests")?,
         },
         version: rows::int(row, "version")?,
     })
@@ -451,7 +490,7 @@ impl Store {
     /// One magistrate.
     pub async fn magistrate(&self, id: &str) -> Result<MagistrateRecord> {
         let row = sqlx::query(
-            "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, version FROM magistrates WHERE id = $1",
+            "SELECT id, name, role, chamber, section, rank, weekly_cap, absences, active, specialties, interests, version FROM magistrates WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -485,6 +524,8 @@ impl Store {
         let sections = Self::sections_of(&mut write.tx, &input.chamber).await?;
         check_magistrate(&input, &sections)?;
         let absences = serde_json::to_string(&input.absences).map_err(Error::internal)?;
+        let specialties = serde_json::to_string(&input.specialties).map_err(Error::internal)?;
+        let interests = serde_json::to_string(&input.interests).map_err(Error::internal)?;
         let current = current_version(&mut write.tx, "magistrates", "id", &input.id).await?;
         let exists = Error::conflict(
             ErrorCode::AlreadyExists,
@@ -495,24 +536,28 @@ impl Store {
         let version = next_version(current, expected, exists, "magistrat")?;
         if expected.is_none() {
             sqlx::query(
-                    "INSERT INTO magistrates (id, name, role, chamber, section, rank, weekly_cap, absences, active, version)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
-                )
-                .bind(&input.id)
-                .bind(&input.name)
-                .bind(input.role.as_str())
-                .bind(&input.chamber)
-                .bind(&input.section)
-                .bind(input.rank)
-                .bind(input.weekly_cap)
-                .bind(&absences)
-                .bind(i64::from(input.active))
-                .execute(&mut *write.tx)
-                .await?;
+                "INSERT INTO magistrates (id, name, role, chamber, section, rank, weekly_cap, absences, active,
+                                              specialties, interests, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
+            )
+            .bind(&input.id)
+            .bind(&input.name)
+            .bind(input.role.as_str())
+            .bind(&input.chamber)
+            .bind(&input.section)
+            .bind(input.rank)
+            .bind(input.weekly_cap)
+            .bind(&absences)
+            .bind(i64::from(input.active))
+            .bind(&specialties)
+            .bind(&interests)
+            .execute(&mut *write.tx)
+            .await?;
         } else {
             sqlx::query(
                 "UPDATE magistrates SET name = $1, role = $2, chamber = $3, section = $4, rank = $5, weekly_cap = $6,
-                     absences = $7, active = $8, version = version + 1 WHERE id = $9",
+                     absences = $7, active = $8, specialties = $9, interests = $10, version = version + 1
+                 WHERE id = $11",
             )
             .bind(&input.name)
             .bind(input.role.as_str())
@@ -522,6 +567,8 @@ impl Store {
             .bind(input.weekly_cap)
             .bind(&absences)
             .bind(i64::from(input.active))
+            .bind(&specialties)
+            .bind(&interests)
             .bind(&input.id)
             .execute(&mut *write.tx)
             .await?;

@@ -76,7 +76,9 @@ impl Store {
         let list = match user.role {
             UserRole::Greffier | UserRole::Admin => "délais des parties à surveiller par le greffe",
             UserRole::PresidentChambre => "délais de jugement de la Cour à tenir (échéance proche ou dépassée)",
-            UserRole::Magistrat => "dossiers dont vous êtes rapporteur ou avocat général",
+            UserRole::Magistrat | UserRole::PremierAvocatGeneral => {
+                "dossiers dont vous êtes rapporteur ou avocat général"
+            }
             UserRole::Analyste => {
                 return Err(Error::invalid(
                     "role",
@@ -96,7 +98,7 @@ impl Store {
             UserRole::PresidentChambre => {
                 sql.push("AND k.applies_to = 'court' AND k.due <= ").bind(horizon)?;
             }
-            UserRole::Magistrat => {
+            UserRole::Magistrat | UserRole::PremierAvocatGeneral => {
                 let magistrate = user.magistrate.clone().unwrap_or_default();
                 if magistrate.is_empty() {
                     return Err(Error::conflict(
@@ -112,7 +114,7 @@ impl Store {
                 sql.bind(magistrate)?.push("))");
             }
             UserRole::Greffier | UserRole::Admin | UserRole::Analyste => {
-                sql.push("AND k.applies_to <> 'court'");
+                sql.push("AND k.applies_to IN ('demandeur', 'defendeur')");
             }
         }
         sql.chamber_scope("d.chamber", (!user.covers_all()).then_some(user.chambers.as_slice()))?;

@@ -193,7 +193,7 @@ impl Store {
             UserRole::Greffier => {
                 ties.insert(Reader::Greffe);
             }
-            UserRole::PresidentChambre | UserRole::Magistrat => {
+            UserRole::PresidentChambre | UserRole::Magistrat | UserRole::PremierAvocatGeneral => {
                 let me = user.magistrate.as_deref();
                 if me.is_some() && dossier.record.avocat_general.as_deref() == me {
                     ties.insert(Reader::AvocatGeneral);

@@ -180,7 +180,8 @@ fn deadline_compute_refuses_bad_input_listing_the_choices() {
 fn deadline_rules_and_overrides() {
     let run = greffe(&["deadline", "rules"]);
     assert_eq!(run.code, 0);
-    assert_eq!(run.out.lines().count(), 15);
+    assert_eq!(run.out.lines().count(), 18, "{}", run.out);
+    assert!(run.out.contains("interne.rapport [à confirmer]"), "{}", run.out);
     assert!(run.out.contains("penal.mise_en_accusation.arret [à confirmer]"), "{}", run.out);
     assert!(run.out.contains("(actes avant le 2024-09-30)"), "{}", run.out);
     let dir = tempfile::tempdir().expect("tempdir");

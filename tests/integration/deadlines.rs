@@ -299,6 +299,36 @@ const TABLE: &[Row] = &[
         "2026-02-28",
         "3 months end on a Saturday: unextended",
     ),
+    (
+        "interne.rapport",
+        "2026-11-30",
+        Residence::Metropole,
+        "paris",
+        0,
+        "2027-02-28",
+        "2027-02-28",
+        "3 months from the designation end on a Sunday: an internal deadline is shown unextended",
+    ),
+    (
+        "interne.rapport_penal",
+        "2026-12-04",
+        Residence::Metropole,
+        "paris",
+        0,
+        "2027-02-04",
+        "2027-02-04",
+        "2 months, a Thursday",
+    ),
+    (
+        "interne.rapport_urgent",
+        "2026-12-04",
+        Residence::Metropole,
+        "paris",
+        0,
+        "2026-12-19",
+        "2026-12-19",
+        "15 days, the designation's day not counted, end on a Saturday: unextended",
+    ),
 ];
 
 #[test]
@@ -386,12 +416,27 @@ fn catalogue_holds_the_required_rules_with_citations_and_flags() {
         assert_eq!(rule.distance_extended, rule.id.starts_with("civil."), "{}", rule.id);
     }
     // The court's own ruling deadlines.
-    let court: Vec<&str> =
-        catalogue.rules().iter().filter(|r| r.kind == RuleKind::Court).map(|r| r.id.as_str()).collect();
+    let court: Vec<&str> = catalogue
+        .rules()
+        .iter()
+        .filter(|r| r.kind == RuleKind::Court && r.applies_to == Actor::Court)
+        .map(|r| r.id.as_str())
+        .collect();
     assert_eq!(
         court,
         ["penal.detention.arret", "penal.mise_en_accusation.arret", "penal.mae.arret", "qpc.transmission"]
     );
+    // The rapporteur's internal deadlines: the Cour's, unextended, started
+    // by his designation, met by his report, all to confirm.
+    let internal: Vec<&str> =
+        catalogue.rules().iter().filter(|r| r.applies_to == Actor::Rapporteur).map(|r| r.id.as_str()).collect();
+    assert_eq!(internal, ["interne.rapport", "interne.rapport_penal", "interne.rapport_urgent"]);
+    for id in internal {
+        let rule = catalogue.rule(id).expect("rule");
+        assert_eq!(rule.kind, RuleKind::Court, "{id}");
+        assert_eq!((rule.starts_on, rule.met_by), (EventType::DesignationRapporteur, EventType::DepotRapport), "{id}");
+        assert!(!rule.confirmed, "{id}: a convention of the chamber, to confirm");
+    }
 }
 
 #[test]

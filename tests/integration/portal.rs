@@ -2578,3 +2578,83 @@ async fn orienting_a_dossier_in_a_real_browser() {
     look_at(&client, "orientation-decidee").await;
     served.stop().await;
 }
+
+/// The distribution board in headless Chromium, as the civ1 president sees
+/// it: the batch of oriented dossiers with no rapporteur, the proposal for
+/// each with its reasons, the loads; a change of rapporteur without a
+/// reason is refused and nothing is designated; with the reason, the whole
+/// batch is designated in one click and journaled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distributing_a_batch_in_a_real_browser() {
+    use greffe_models::dossier::Circuit;
+    use greffe_store::dossiers::DossierQuery;
+    let Some((client, _driver)) = browser().await else { return };
+    let served = Served::start(false).await;
+    let (base, store) = (served.base.clone(), served.store.clone());
+    // Three new civ1 pourvois, oriented, modelled on a reported one.
+    let open = store
+        .search_dossiers(
+            &DossierQuery { chamber: Some("civ1".into()), limit: Some(200), ..DossierQuery::default() },
+            None,
+        )
+        .await
+        .expect("search");
+    let mut model = None;
+    for item in &open.items {
+        let dossier = store.dossier(item.id).await.expect("dossier");
+        if !dossier.record.rapporteurs.is_empty() && dossier.record.matter.is_some() && dossier.status.is_open() {
+            model = Some(dossier);
+            break;
+        }
+    }
+    let model = model.expect("a reported civ1 dossier with a matter");
+    let mut created = Vec::new();
+    for n in 1..=3 {
+        let mut record = model.record.clone();
+        record.pourvoi = format!("Y 26-19.90{n}");
+        record.registered_on = "2026-11-24".into();
+        record.rapporteurs = Vec::new();
+        record.avocat_general = None;
+        record.recusals = Vec::new();
+        record.circuit = Some(Circuit::Intermediaire);
+        created.push(store.create_dossier("test", record).await.expect("created"));
+    }
+    store.set_password("test", "president-civ1", PASSWORD).await.expect("password set");
+    sign_in(&client, &base, "president-civ1").await;
+
+    client.goto(&format!("{base}/portail/distribution?semaine=2026-W48")).await.expect("goto");
+    let summary = wait_for_text(&client, "#resume", "à distribuer").await;
+    assert!(summary.contains("optimale prouvée"), "{summary}");
+    let table = text_of(&client, "#table-distribution").await;
+    assert!(table.contains("Y 26-19.901") && table.contains("charge pondérée"), "{table}");
+    assert!(text_of(&client, "#table-charges").await.contains("Charge"));
+    look_at(&client, "distribution-proposition").await;
+
+    // The first line's row, then another rapporteur without a reason.
+    let row = client
+        .find(Locator::XPath("//table[@id='table-distribution']//tr[.//a[text()='Y 26-19.901']]"))
+        .await
+        .expect("row");
+    let index = row.attr("id").await.expect("id").expect("an id").trim_start_matches("ligne-").to_owned();
+    let select = client.find(Locator::Css(&format!("#m{index}"))).await.expect("select");
+    let options = select.find_all(Locator::Css("option")).await.expect("options");
+    assert!(options.len() >= 2, "someone else may report it");
+    let other = options[1].attr("value").await.expect("value").expect("a value");
+    select.select_by_value(&other).await.expect("chosen");
+    click(&client, "#confirmer").await;
+    let refusal = wait_for_text(&client, "#erreurs", "Rien n'a été désigné").await;
+    assert!(refusal.contains("sans motif") && refusal.contains("Y 26-19.901"), "{refusal}");
+    assert!(store.dossier(created[0].id).await.expect("dossier").record.rapporteurs.is_empty(), "nothing designated");
+    look_at(&client, "distribution-motif-requis").await;
+
+    fill(&client, &format!("#r{index}"), "Il a rapporté l'arrêt de principe sur cette question.").await;
+    click(&client, "#confirmer").await;
+    wait_for_text(&client, "#message", "Désignations enregistrées").await;
+    let designated = store.dossier(created[0].id).await.expect("dossier");
+    assert_eq!(designated.record.rapporteurs, vec![other.clone()]);
+    for dossier in &created[1..] {
+        assert_eq!(store.dossier(dossier.id).await.expect("dossier").record.rapporteurs.len(), 1);
+    }
+    look_at(&client, "distribution-confirmee").await;
+    served.stop().await;
+}

@@ -45,6 +45,9 @@ pub enum Actor {
     Defendeur,
     /// The Cour itself (its own ruling deadline).
     Court,
+    /// The dossier's rapporteur (the chamber's internal deadlines, counted
+    /// from his designation).
+    Rapporteur,
 }
 
 impl Actor {
@@ -54,6 +57,7 @@ impl Actor {
             Self::Demandeur => "demandeur",
             Self::Defendeur => "défendeur",
             Self::Court => "Cour",
+            Self::Rapporteur => "rapporteur",
         }
     }
 }
@@ -171,6 +175,9 @@ pub enum EventType {
     ReceptionQpc,
     /// The Cour decides on transmitting the QPC.
     DecisionQpc,
+    /// The rapporteur is designated (art. 1012 CPC): recorded by the
+    /// distribution, never by hand.
+    DesignationRapporteur,
     /// Report of the rapporteur filed.
     DepotRapport,
     /// Opinion of the avocat général filed.
@@ -201,6 +208,7 @@ impl EventType {
             Self::ProrogationMemoire => "prorogation du délai de mémoire (art. 567-2 CPP)",
             Self::ReceptionQpc => "réception de la question prioritaire de constitutionnalité",
             Self::DecisionQpc => "décision sur le renvoi de la QPC",
+            Self::DesignationRapporteur => "désignation du rapporteur (art. 1012 CPC)",
             Self::DepotRapport => "dépôt du rapport",
             Self::AvisAvocatGeneral => "avis de l'avocat général",
             Self::Desistement => "désistement",
@@ -209,7 +217,7 @@ impl EventType {
     }
 
     /// Every event type.
-    pub const ALL: [EventType; 20] = [
+    pub const ALL: [EventType; 21] = [
         Self::PrononceDecision,
         Self::SignificationDecision,
         Self::DeclarationPourvoi,
@@ -226,6 +234,7 @@ impl EventType {
         Self::ProrogationMemoire,
         Self::ReceptionQpc,
         Self::DecisionQpc,
+        Self::DesignationRapporteur,
         Self::DepotRapport,
         Self::AvisAvocatGeneral,
         Self::Desistement,
@@ -251,6 +260,7 @@ impl EventType {
             Self::ProrogationMemoire => "prorogation_memoire",
             Self::ReceptionQpc => "reception_qpc",
             Self::DecisionQpc => "decision_qpc",
+            Self::DesignationRapporteur => "designation_rapporteur",
             Self::DepotRapport => "depot_rapport",
             Self::AvisAvocatGeneral => "avis_avocat_general",
             Self::Desistement => "desistement",
@@ -261,6 +271,13 @@ impl EventType {
     /// Parses a journal code.
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|event| event.as_str() == raw)
+    }
+
+    /// Whether a clerk records it as an event (`POST /dossiers/{id}/events`):
+    /// not the decision (recorded with the decision) nor the rapporteur's
+    /// designation (recorded by the distribution, with the rapporteur).
+    pub fn recorded_by_hand(self) -> bool {
+        !matches!(self, Self::Arret | Self::DesignationRapporteur)
     }
 }
 
@@ -429,8 +446,11 @@ impl Catalogue {
                     }
                 }
             }
-            if (rule.kind == RuleKind::Court) != (rule.applies_to == Actor::Court) {
-                return Err(invalid(rule, "un délai de la Cour (kind = court) s'applique à la Cour, et seulement lui"));
+            if (rule.kind == RuleKind::Court) != matches!(rule.applies_to, Actor::Court | Actor::Rapporteur) {
+                return Err(invalid(
+                    rule,
+                    "un délai de la Cour (kind = court) s'applique à la Cour ou au rapporteur, et seulement eux",
+                ));
             }
         }
         for rule in &rules {

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::arithmetic::{self, NonWorkingCause};
-use super::catalogue::{Rule, RuleKind, RuleVersion, Unit};
+use super::catalogue::{Actor, Rule, RuleKind, RuleVersion, Unit};
 use crate::calendar::{self, Place};
 use crate::dates::Date;
 
@@ -142,6 +142,9 @@ pub struct Computed<'r> {
 pub const UNEXTENDED_REASON: &str = "délai imparti à la Cour pour statuer : affiché sans prorogation, car l'application \
      de l'art. 801 CPP à ce délai n'est pas établie et une mise en liberté ne doit jamais dépendre d'une prorogation";
 
+/// Why the rapporteur's internal deadlines are shown unextended.
+pub const INTERNAL_REASON: &str = "délai interne de la chambre : une échéance d'organisation, affichée sans prorogation (ni art. 642 CPC ni art. 801 CPP)";
+
 impl Computed<'_> {
     /// Why the due date was extended, in French (e.g. « 2025-03-15 est un
     /// samedi »), or `None`.
@@ -161,7 +164,11 @@ impl Computed<'_> {
 
     /// For the Cour's own deadlines, why no extension applies.
     pub fn unextended_reason(&self) -> Option<&'static str> {
-        (self.rule.kind == RuleKind::Court).then_some(UNEXTENDED_REASON)
+        match (self.rule.kind, self.rule.applies_to) {
+            (RuleKind::Court, Actor::Rapporteur) => Some(INTERNAL_REASON),
+            (RuleKind::Court, _) => Some(UNEXTENDED_REASON),
+            (RuleKind::Party, _) => None,
+        }
     }
 
     /// Article and code, e.g. `art. 978 CPC`.

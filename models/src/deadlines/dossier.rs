@@ -225,7 +225,7 @@ fn residence_of(context: DossierContext, actor: Actor) -> Residence {
     match actor {
         Actor::Demandeur => context.residence_demandeur,
         Actor::Defendeur => context.residence_defendeur,
-        Actor::Court => Residence::Metropole,
+        Actor::Court | Actor::Rapporteur => Residence::Metropole,
     }
 }
 
@@ -261,7 +261,7 @@ const RADIATION: Interruption = Interruption {
 /// What interrupts `rule`'s deadline.
 fn interruptions(rule: &Rule) -> &'static [Interruption] {
     match rule.applies_to {
-        Actor::Court => &[],
+        Actor::Court | Actor::Rapporteur => &[],
         Actor::Demandeur => &[LEGAL_AID],
         Actor::Defendeur => &[LEGAL_AID, RADIATION],
     }
@@ -362,6 +362,8 @@ pub enum Recipient {
     Greffe,
     /// The chamber and its president: the Cour's own ruling deadlines.
     Chambre,
+    /// The dossier's rapporteur: his internal deadlines, when near or past.
+    Rapporteur,
 }
 
 impl Recipient {
@@ -370,6 +372,7 @@ impl Recipient {
         match self {
             Self::Greffe => "greffe",
             Self::Chambre => "chambre",
+            Self::Rapporteur => "rapporteur",
         }
     }
 }
@@ -430,6 +433,18 @@ pub fn alerts(statuses: &[DeadlineStatus]) -> Vec<Alert> {
             let due = s.due.map_or("(suspendu)".to_owned(), |d| d.to_string());
             let (recipient, severity, message) = match (s.applies_to, s.state) {
                 (_, DeadlineState::Met | DeadlineState::Closed) => return None,
+                (Actor::Rapporteur, DeadlineState::Pending | DeadlineState::Interrupted) => return None,
+                (Actor::Rapporteur, state) => (
+                    Recipient::Rapporteur,
+                    if state == DeadlineState::Missed { Severity::Critical } else { Severity::Warning },
+                    format!(
+                        "{} au plus tard le {due} ({}){} — à défaut : {}",
+                        s.label,
+                        s.article,
+                        if state == DeadlineState::Missed { " : délai dépassé" } else { "" },
+                        s.consequence
+                    ),
+                ),
                 (Actor::Court, state) => (
                     Recipient::Chambre,
                     if state == DeadlineState::Pending { Severity::Warning } else { Severity::Critical },

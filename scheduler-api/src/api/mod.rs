@@ -5,6 +5,7 @@
 //! generated from the handlers.
 
 pub mod decisions;
+pub mod distribution;
 pub mod documents;
 pub mod dossiers;
 pub mod extract;
@@ -69,6 +70,9 @@ pub struct AppState {
     /// The orientation's rules (`--orientation-rules`; the built-in ones
     /// by default).
     pub orientation: std::sync::Arc<greffe_models::orientation::OrientationRules>,
+    /// The distribution's rules (`--distribution-rules`; the built-in ones
+    /// by default).
+    pub distribution: std::sync::Arc<greffe_models::distribution::DistributionRules>,
 }
 
 impl AppState {
@@ -79,6 +83,7 @@ impl AppState {
             worker: std::sync::Arc::default(),
             rules: std::sync::Arc::default(),
             orientation: std::sync::Arc::new(greffe_models::orientation::OrientationRules::embedded().clone()),
+            distribution: std::sync::Arc::new(greffe_models::distribution::DistributionRules::embedded().clone()),
             visibility: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             pinned_day: None,
@@ -206,6 +211,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orientation::get_orientation, orientation::decide_orientation))
         .routes(routes!(orientation::order_referral))
         .routes(routes!(orientation::decline_referral))
+        .routes(routes!(distribution::get_distribution, distribution::confirm_distribution))
         .routes(routes!(dossiers::get_dossier, dossiers::update_dossier))
         .routes(routes!(dossiers::change_status))
         .routes(routes!(dossiers::dossier_journal))
@@ -498,14 +504,10 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
     let half_days = codes(HalfDay::ALL.iter().map(|h| h.as_str()));
     let residences = codes(Residence::ALL.iter().map(|r| r.as_str()));
     // The events a clerk records (`POST /dossiers/{id}/events`): procedural
-    // ones but the decision, which has its own operation, and two of the
-    // registry's own.
+    // ones but the decision and the rapporteur's designation, which have
+    // their own operations, and two of the registry's own.
     let events = codes(
-        EventType::ALL
-            .iter()
-            .filter(|e| **e != EventType::Arret)
-            .map(|e| e.as_str())
-            .chain(["notification", "jonction"]),
+        EventType::ALL.iter().filter(|e| e.recorded_by_hand()).map(|e| e.as_str()).chain(["notification", "jonction"]),
     );
     vec![
         ("CnpInput", "nature", natures.clone()),

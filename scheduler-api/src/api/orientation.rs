@@ -215,7 +215,7 @@ const SERIAL_READ: usize = 20;
 /// The open pourvois between a same party on the same first keyword
 /// (`Store::serial_peers`) that are also among the [`SERIAL_READ`] closest
 /// by what they say: sharing a party and a topic is not yet a series.
-async fn serial_peers(state: &AppState, dossier: &Dossier) -> Result<Vec<Peer>> {
+pub(crate) async fn serial_peers(state: &AppState, dossier: &Dossier) -> Result<Vec<Peer>> {
     let peers = state.store.serial_peers(dossier).await?;
     if peers.is_empty() {
         return Ok(peers);

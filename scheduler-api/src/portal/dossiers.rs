@@ -488,7 +488,7 @@ fn detail_of(kind: &str, payload: &serde_json::Value) -> String {
 /// The event types a clerk records from the page (the decision apart).
 fn event_choices(current: &str) -> Vec<super::forms::Choice> {
     let mut pairs: Vec<(&str, &str)> =
-        EventType::ALL.iter().filter(|e| **e != EventType::Arret).map(|e| (e.as_str(), e.label_fr())).collect();
+        EventType::ALL.iter().filter(|e| e.recorded_by_hand()).map(|e| (e.as_str(), e.label_fr())).collect();
     pairs.push((RegistryKind::Notification.as_str(), RegistryKind::Notification.label_fr()));
     pairs.push((RegistryKind::Jonction.as_str(), RegistryKind::Jonction.label_fr()));
     choices(pairs, current, Some("Choisir un événement"))

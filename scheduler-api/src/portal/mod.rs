@@ -11,6 +11,7 @@ pub mod charts;
 pub mod cnp;
 pub mod compare;
 pub mod decision;
+pub mod distribution;
 pub mod dossiers;
 pub mod forms;
 pub mod hearings;
@@ -120,6 +121,8 @@ pub fn router() -> Router<AppState> {
         .route("/portail/dossiers/{id}/orientation", post(orientation::decide))
         .route("/portail/dossiers/{id}/renvoi", post(orientation::refer))
         .route("/portail/dossiers/{id}/renvoi/ecarter", post(orientation::decline))
+        .route(distribution::HOME, get(distribution::rapporteurs).post(distribution::confirm_board))
+        .route(distribution::AVOCATS_GENERAUX, get(distribution::avocats_generaux).post(distribution::confirm_board))
         .route(
             "/portail/dossiers/{id}/pieces",
             post(dossiers::add_piece).layer(DefaultBodyLimit::max(MAX_PIECE_BYTES + 1024 * 1024)),

@@ -59,7 +59,7 @@ impl HeaderMember {
         let role = session.user.role;
         let searches = visibility.allows(role, View::Dossiers);
         let calendar = visibility.allows(role, View::Published);
-        let entries: [(&'static str, &'static str, Option<Operation>); 10] = [
+        let entries: [(&'static str, &'static str, Option<Operation>); 12] = [
             ("/portail/", "Accueil", None),
             (super::decision::DUE_HOME, "Mes dossiers", Some(Operation::DraftDecision)),
             ("/portail/dossiers", "Dossiers", None),
@@ -67,6 +67,8 @@ impl HeaderMember {
             ("/portail/cnp", "Certificat de non-pourvoi", Some(Operation::AnswerCnp)),
             ("/portail/tableau-de-bord", "Tableau de bord", Some(Operation::ReadDashboard)),
             (super::calendar::HOME, "Calendrier", None),
+            (super::distribution::HOME, "Distribution", Some(Operation::DesignateRapporteurs)),
+            (super::distribution::AVOCATS_GENERAUX, "Avocats généraux", Some(Operation::DesignateAvocatsGeneraux)),
             (super::planning::HOME, "Audiencement", Some(Operation::Plan)),
             ("/portail/magistrats", "Magistrats", Some(Operation::RecordAbsence)),
             (super::simulations::HOME, "Simulations", Some(Operation::Simulate)),
@@ -483,6 +485,7 @@ fn who_fr(applies_to: &str) -> String {
         "demandeur" => "demandeur".to_owned(),
         "defendeur" => "défendeur".to_owned(),
         "court" => "la Cour".to_owned(),
+        "rapporteur" => "le rapporteur".to_owned(),
         other => other.to_owned(),
     }
 }
