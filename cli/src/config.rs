@@ -40,7 +40,8 @@ impl LogFormat {
 pub(crate) struct CommonFlags {
     /// Settings file (TOML; keys as the long options, with `_`: database_url,
     /// bind, metrics_bind, log_format, planning_rules, templates, smtp_url,
-    /// mail_from, visibility, no_worker, search_index, orientation_rules). A flag or an environment variable
+    /// mail_from, visibility, no_worker, search_index, orientation_rules,
+    /// distribution_rules). A flag or an environment variable
     /// overrides the file.
     #[arg(long, env = "GREFFE_CONFIG")]
     config: Option<PathBuf>,
@@ -108,6 +109,12 @@ pub(crate) struct ServeFlags {
     /// built-in rules, models/src/orientation/rules.toml].
     #[arg(long, env = "GREFFE_ORIENTATION_RULES")]
     orientation_rules: Option<PathBuf>,
+    /// Distribution rules (TOML: the weights of the work by circuit, the
+    /// roles' shares, the windows, each with its source, flagged to
+    /// confirm), checked at start [default: the built-in rules,
+    /// models/src/distribution/rules.toml].
+    #[arg(long, env = "GREFFE_DISTRIBUTION_RULES")]
+    distribution_rules: Option<PathBuf>,
 }
 
 /// The settings file as written.
@@ -126,6 +133,7 @@ struct File {
     no_worker: Option<bool>,
     search_index: Option<PathBuf>,
     orientation_rules: Option<PathBuf>,
+    distribution_rules: Option<PathBuf>,
 }
 
 /// Where a setting's value comes from.
@@ -183,6 +191,7 @@ pub(crate) struct ServeSettings {
     pub(crate) no_worker: Setting<bool>,
     pub(crate) search_index: Setting<Option<PathBuf>>,
     pub(crate) orientation_rules: Setting<Option<PathBuf>>,
+    pub(crate) distribution_rules: Setting<Option<PathBuf>>,
 }
 
 /// The notices' sender when none is set.
@@ -244,7 +253,7 @@ fn read_file(path: &Path) -> Result<File, Failure> {
     let text = super::files::read_text(path)?;
     toml::from_str(&text).map_err(|error| {
         Failure::usage(format!(
-            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker, search_index, orientation_rules)",
+            "« {} » : réglages illisibles — {} (clés admises : database_url, bind, metrics_bind, log_format, planning_rules, templates, smtp_url, mail_from, visibility, no_worker, search_index, orientation_rules, distribution_rules)",
             path.display(),
             error.message()
         ))
@@ -283,6 +292,13 @@ impl Settings {
                 path,
                 "orientation-rules",
                 "GREFFE_ORIENTATION_RULES",
+            ),
+            distribution_rules: pick_opt(
+                flags.distribution_rules,
+                file.distribution_rules,
+                path,
+                "distribution-rules",
+                "GREFFE_DISTRIBUTION_RULES",
             ),
         });
         Ok(Self {
@@ -375,6 +391,10 @@ impl Settings {
             match path(&serve.orientation_rules.value) {
                 Some(file) => line("orientation_rules", file, &serve.orientation_rules.origin),
                 None => line("# orientation_rules", "(règles intégrées)".into(), &serve.orientation_rules.origin),
+            }
+            match path(&serve.distribution_rules.value) {
+                Some(file) => line("distribution_rules", file, &serve.distribution_rules.origin),
+                None => line("# distribution_rules", "(règles intégrées)".into(), &serve.distribution_rules.origin),
             }
         }
         text

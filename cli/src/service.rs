@@ -313,6 +313,9 @@ fn check_config(settings: &Settings, command: &str, io: &mut Io<'_>) -> Result<u
         if let Some(file) = &serve.orientation_rules.value {
             load_orientation_rules(file)?;
         }
+        if let Some(file) = &serve.distribution_rules.value {
+            load_distribution_rules(file)?;
+        }
     }
     let _ = writeln!(io.out, "# réglages valides (la base n'a pas été ouverte)");
     Ok(EXIT_OK)
@@ -453,6 +456,9 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
         if let Some(file) = &serve.orientation_rules.value {
             state.orientation = std::sync::Arc::new(load_orientation_rules(file)?);
         }
+        if let Some(file) = &serve.distribution_rules.value {
+            state.distribution = std::sync::Arc::new(load_distribution_rules(file)?);
+        }
         serve_metrics(settings.metrics_bind.value, &state).await?;
         greffe_api::serve(listener, state, shutdown_signal())
             .await
@@ -466,6 +472,18 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
     // lease runs out (store::jobs).
     runtime.shutdown_timeout(SOLVES_AT_SHUTDOWN);
     served
+}
+
+/// The distribution rules of `file`, checked: a refused file stops the
+/// start with the value and what is wrong.
+fn load_distribution_rules(file: &std::path::Path) -> Result<greffe_models::distribution::DistributionRules, Failure> {
+    let text = super::files::read_text(file)?;
+    greffe_models::distribution::DistributionRules::parse(&text).map_err(|error| {
+        Failure::usage(format!(
+            "« {} » : {error} ; partir des règles intégrées (models/src/distribution/rules.toml)",
+            file.display()
+        ))
+    })
 }
 
 /// The orientation rules of `file`, checked: a refused file stops the

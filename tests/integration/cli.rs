@@ -618,6 +618,7 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
             "GREFFE_SMTP_URL",
             "GREFFE_MAIL_FROM",
             "GREFFE_ORIENTATION_RULES",
+            "GREFFE_DISTRIBUTION_RULES",
         ] {
             command.env_remove(name);
         }
@@ -686,6 +687,28 @@ fn service_settings_come_from_flags_environment_file_and_defaults() {
         err.contains("unsourced.toml") && err.contains("divergence-entre-chambres") && err.contains("source"),
         "{err}"
     );
+
+    // The distribution's rules likewise: a doyen's share changed is read; a
+    // filed report's share above one is refused by its field.
+    let (_, out, _) = run(&["serve", "--check-config"], &[]);
+    assert!(out.contains("# distribution_rules"), "{out}");
+    let rules = include_str!("../../models/src/distribution/rules.toml");
+    std::fs::write(
+        dir.path().join("distribution.toml"),
+        rules.replace("doyen = { value = 0.5", "doyen = { value = 0.6"),
+    )
+    .expect("write");
+    let (code, out, err) = run(&["serve", "--distribution-rules", "distribution.toml", "--check-config"], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(line(&out, "distribution_rules").ends_with("# option --distribution-rules"), "{out}");
+    std::fs::write(
+        dir.path().join("filed.toml"),
+        rules.replace("report_filed = { value = 0.25", "report_filed = { value = 2"),
+    )
+    .expect("write");
+    let (code, _, err) = run(&["serve", "--distribution-rules", "filed.toml", "--check-config"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("filed.toml") && err.contains("weights.report_filed"), "{err}");
 
     // The mail server: its password masked; none, said; a wrong URL or
     // sender refused naming which, before anything is sent.
