@@ -337,7 +337,7 @@ async fn series(state: &AppState, batch: &mut Batch, designating: Designating) -
 /// proposes nothing.
 #[utoipa::path(get, path = "/chambers/{code}/distribution", tag = "distribution", security(("token" = [])),
     params(("code" = String, Path, description = "Chamber code"), DistributionParams),
-    responses((status = 200, body = ProposalView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ProposalView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn get_distribution(
     State(state): State<AppState>,
     caller: Caller,
@@ -403,7 +403,7 @@ pub async fn confirm(state: &AppState, caller: &Caller, chamber: &str, input: Co
 #[utoipa::path(post, path = "/chambers/{code}/distribution", tag = "distribution", security(("token" = [])),
     request_body = Confirmation,
     params(("code" = String, Path, description = "Chamber code")),
-    responses((status = 200, body = Vec<Designated>), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<Designated>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn confirm_distribution(
     State(state): State<AppState>,
     caller: Caller,
