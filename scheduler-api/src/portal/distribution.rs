@@ -152,13 +152,23 @@ fn page_of(
             (AVOCATS_GENERAUX, "Désignation des avocats généraux", "avocat général", "avocat_general")
         }
     };
+    // What was posted, by dossier: the proposal read again may list the
+    // batch in another order (a dossier registered meanwhile).
+    let count: usize = fields.get("n").parse().unwrap_or(0);
+    let sent: std::collections::BTreeMap<String, (String, String)> = (0..count)
+        .map(|k| {
+            let value = |name: &str| fields.get(&format!("{name}{k}")).to_owned();
+            (value("d"), (value("m"), value("r")))
+        })
+        .collect();
     let lines = view
         .dossiers
         .iter()
         .enumerate()
         .map(|(index, d)| {
             let proposed = d.proposed.as_ref().map(|p| p.id.clone()).unwrap_or_default();
-            let chosen = if posted { fields.get(&format!("m{index}")).to_owned() } else { proposed.clone() };
+            let posted_here = sent.get(&d.dossier.to_string()).filter(|_| posted);
+            let chosen = posted_here.map_or_else(|| proposed.clone(), |(m, _)| m.clone());
             let load_of = |id: &str| {
                 view.magistrates
                     .iter()
@@ -198,7 +208,7 @@ fn page_of(
                 choices,
                 reasons: d.reasons.clone(),
                 refused: d.refused.iter().map(|r| format!("{} : {}", r.name, r.why)).collect(),
-                reason: if posted { fields.get(&format!("r{index}")).to_owned() } else { String::new() },
+                reason: posted_here.map(|(_, r)| r.clone()).unwrap_or_default(),
             }
         })
         .collect();
