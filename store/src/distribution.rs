@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 
-use greffe_models::Role;
 use greffe_models::dates::{Date, DateRange, parse_date};
 use greffe_models::deadlines::EventType;
 use greffe_models::distribution::{Batch, BatchDossier, Candidate, Designating, DistributionRules, Ineligible, Party};
@@ -27,7 +26,6 @@ use utoipa::ToSchema;
 
 use crate::dossiers::{self, Dossier, search_key};
 use crate::journal::{self, NewEntry};
-use crate::reference::Absence;
 use crate::tasks::open_statuses_sql;
 use crate::{Error, ErrorCode, Result, Store, deadlines, rows};
 
@@ -60,9 +58,6 @@ pub struct DesignationInput {
     #[serde(default)]
     pub reason: Option<String>,
 }
-
-/// The longest reason kept.
-const MAX_REASON: usize = 2_000;
 
 impl Store {
     /// The batch of `chamber` for `designating`: its open dossiers with a
@@ -254,25 +249,15 @@ impl Store {
                 // president's to weigh: journaled.
                 Some(why) => Some(why.label_fr()),
             };
+            // Checked as every journaled reason is (the orientation's too).
             let departs = input.proposed.as_deref() != Some(input.magistrate.as_str());
-            let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            if reason.is_some_and(|r| r.chars().count() > MAX_REASON) {
-                return Err(Error::invalid(
-                    field("reason"),
-                    "motif trop long",
-                    format!("au plus {MAX_REASON} caractères"),
-                ));
-            }
-            if departs && reason.is_none() {
-                return Err(Error::invalid(
-                    field("reason"),
-                    format!(
-                        "n° {pourvoi} : la désignation de {} s'écarte de la proposition sans motif",
-                        candidate.name
-                    ),
-                    "dire pourquoi (le motif est journalisé), ou reprendre le magistrat proposé",
-                ));
-            }
+            let why = format!(
+                "n° {pourvoi} : la désignation de {} s'écarte de la proposition sans motif — dire pourquoi (le motif est journalisé), ou reprendre le magistrat proposé",
+                candidate.name
+            );
+            let reason = greffe_models::orientation::check_reason(input.reason.as_deref(), departs, &why)
+                .map_err(|p| Error::invalid(field(&p.field), p.message, p.action))?;
+            let reason = reason.as_deref();
             let note = format!(
                 "{} désigné : {} ({}){}",
                 designating.label_fr(),
@@ -354,13 +339,7 @@ async fn candidates(
     chamber: &str,
     designating: Designating,
 ) -> Result<Vec<Candidate>> {
-    let rows = sqlx::query(
-        "SELECT id, name, role, section, rank, absences, specialties, interests FROM magistrates
-         WHERE chamber = $1 AND active = 1 ORDER BY rank, id",
-    )
-    .bind(chamber)
-    .fetch_all(&mut *connection)
-    .await?;
+    let magistrates = crate::reference::magistrates_in(&mut *connection, Some(chamber)).await?;
     let open = open_statuses_sql();
     let work = match designating {
         Designating::Rapporteur => format!(
@@ -383,32 +362,28 @@ async fn candidates(
         entry.0 += rules.weight(circuit, filed);
         entry.1 += usize::from(!filed);
     }
-    rows.iter()
-        .map(|row| {
-            let id = rows::text(row, "id")?;
-            let role_text = rows::text(row, "role")?;
-            let role = Role::parse(&role_text).ok_or_else(|| {
-                Error::internal(format!("magistrat {id} : fonction « {role_text} » illisible dans la base"))
-            })?;
-            let absences: Vec<Absence> = rows::json(row, "absences")?;
-            let absences = absences
-                .iter()
-                .filter_map(|a| DateRange::new(parse_date(&a.from).ok()?, parse_date(&a.to).ok()?).ok())
-                .collect();
-            let interests: Vec<String> = rows::json(row, "interests")?;
-            let (load, due) = loads.get(&id).copied().unwrap_or_default();
-            Ok(Candidate {
-                name: rows::text(row, "name")?,
-                role,
-                section: rows::opt_text(row, "section")?,
-                rank: u32::try_from(rows::int(row, "rank")?).unwrap_or(u32::MAX),
-                specialties: rows::json(row, "specialties")?,
-                interests: interests.iter().map(|name| search_key(name)).collect(),
-                absences,
+    Ok(magistrates
+        .into_iter()
+        .filter(|record| record.magistrate.active)
+        .map(|record| {
+            let m = record.magistrate;
+            let (load, due) = loads.get(&m.id).copied().unwrap_or_default();
+            Candidate {
+                name: m.name,
+                role: m.role,
+                section: m.section,
+                rank: u32::try_from(m.rank).unwrap_or(u32::MAX),
+                specialties: m.specialties,
+                interests: m.interests.iter().map(|name| search_key(name)).collect(),
+                absences: m
+                    .absences
+                    .iter()
+                    .filter_map(|a| DateRange::new(parse_date(&a.from).ok()?, parse_date(&a.to).ok()?).ok())
+                    .collect(),
                 load,
                 due,
-                id,
-            })
+                id: m.id,
+            }
         })
-        .collect()
+        .collect())
 }
