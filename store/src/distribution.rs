@@ -256,7 +256,7 @@ impl Store {
                 candidate.name
             );
             let reason = greffe_models::orientation::check_reason(input.reason.as_deref(), departs, &why)
-                .map_err(|p| Error::invalid(field(&p.field), p.message, p.action))?;
+                .map_err(|p| Error::invalid(field(p.field), p.message, p.action))?;
             let reason = reason.as_deref();
             let note = format!(
                 "{} désigné : {} ({}){}",
