@@ -429,6 +429,17 @@ fn describe(dossiers: &mut [ImportRecord], seed: u64, sections: &BTreeMap<String
             questions[member] = Some(writer.question(chamber, dossiers[member].dossier.matter.as_deref()));
         }
     }
+    // Joined dossiers are one case heard together (by one formation of one
+    // section): they share their first member's question, hence its
+    // section.
+    let mut first_of_group: BTreeMap<String, usize> = BTreeMap::new();
+    for index in 0..dossiers.len() {
+        let Some(group) = dossiers[index].dossier.joined_group.clone() else { continue };
+        let first = *first_of_group.entry(group).or_insert(index);
+        if first != index {
+            questions[index] = questions[first].clone();
+        }
+    }
     // Each chamber's answer to each question of law, and the sections.
     let vocabulary = greffe_models::vocabulary::Vocabulary::embedded();
     let mut answers: BTreeMap<(String, &str, &str), &str> = BTreeMap::new();
@@ -690,6 +701,17 @@ mod tests {
             let chamber = doc.chambers.iter().find(|c| c.id == record.dossier.chamber).expect("chamber");
             let section = record.dossier.section.as_ref().expect("a section");
             assert!(chamber.sections.contains(section), "{section} of {}", chamber.id);
+        }
+        // Joined dossiers are heard together, by one section's formation.
+        let mut joined: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for record in &file.dossiers {
+            if let (Some(group), Some(section)) = (&record.dossier.joined_group, &record.dossier.section) {
+                joined.entry(group).or_default().insert(section);
+            }
+        }
+        assert!(!joined.is_empty(), "the court has joined dossiers");
+        for (group, sections) in &joined {
+            assert_eq!(sections.len(), 1, "joined group {group} over {sections:?}");
         }
         // Serial litigation: at least six open pourvois of one chamber on
         // one first keyword against one défendeur.
