@@ -13,6 +13,7 @@ mod calendar;
 mod config;
 mod deadline;
 mod decision;
+mod distribute;
 mod document;
 mod files;
 mod fixtures;
@@ -81,6 +82,9 @@ enum Command {
     /// Signed decisions: verify one offline.
     #[command(subcommand)]
     Decision(decision::DecisionCommand),
+    /// A chamber's distribution: who reports each new dossier (or concludes
+    /// on it), proposed by load and competence; written with --confirm.
+    Distribute(distribute::DistributeArgs),
     /// Full-text search of the registry, similar dossiers, and the index's rebuild.
     #[command(subcommand)]
     Search(search::SearchCommand),
@@ -138,6 +142,7 @@ where
         Command::User(command) => service::user(command, &mut io),
         Command::Document(command) => document::run(command, &mut io),
         Command::Search(command) => search::run(command, &mut io),
+        Command::Distribute(args) => distribute::distribute(args, &mut io),
     };
     match result {
         Ok(code) => code,

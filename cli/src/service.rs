@@ -476,7 +476,9 @@ pub(crate) fn serve(args: ServeArgs, io: &mut Io<'_>) -> Result<u8, Failure> {
 
 /// The distribution rules of `file`, checked: a refused file stops the
 /// start with the value and what is wrong.
-fn load_distribution_rules(file: &std::path::Path) -> Result<greffe_models::distribution::DistributionRules, Failure> {
+pub(crate) fn load_distribution_rules(
+    file: &std::path::Path,
+) -> Result<greffe_models::distribution::DistributionRules, Failure> {
     let text = super::files::read_text(file)?;
     greffe_models::distribution::DistributionRules::parse(&text).map_err(|error| {
         Failure::usage(format!(

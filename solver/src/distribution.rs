@@ -350,15 +350,19 @@ fn explain(batch: &Batch, rules: &DistributionRules, problem: &Problem, solution
             let mut reasons = Vec::new();
             if item.pinned == Some(m) {
                 if let Some((_, pourvoi)) = &dossier.series_designee {
-                    reasons.push(format!("série : rapporte déjà le n° {pourvoi}"));
+                    reasons.push(format!("série : {} déjà le n° {pourvoi}", batch.designating.verb_fr()));
                 }
                 if let Some(Ineligible::Absent(range)) =
                     rules.ineligible(batch.designating, batch.today, candidate, dossier)
                 {
                     reasons.push(format!(
-                        "absent du {} au {} : la série lui reste, son rapport attendra son retour",
+                        "absent du {} au {} : la série lui reste, son {} attendra son retour",
                         range.from(),
-                        range.to()
+                        range.to(),
+                        match batch.designating {
+                            greffe_models::distribution::Designating::Rapporteur => "rapport",
+                            greffe_models::distribution::Designating::AvocatGeneral => "avis",
+                        }
                     ));
                 }
             } else if item.dossiers.len() > 1 {
@@ -381,7 +385,10 @@ fn explain(batch: &Batch, rules: &DistributionRules, problem: &Problem, solution
             ));
             if item.urgent {
                 if let Some(due) = dossier.ruling_due {
-                    reasons.push(format!("échéance légale le {due} : confié à un rapporteur peu chargé"));
+                    reasons.push(format!(
+                        "échéance légale le {due} : confié à un {} peu chargé",
+                        batch.designating.label_fr()
+                    ));
                 }
             }
             let refused: Vec<&Ineligible> = eligibility[d]

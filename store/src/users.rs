@@ -408,6 +408,16 @@ impl Store {
         rows.iter().map(User::of_row).collect()
     }
 
+    /// The active user `id`, if there is one (what a command of the
+    /// command line acting on someone's behalf checks).
+    pub async fn active_user(&self, id: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, name, role, chambers, magistrate FROM users WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(User::of_row).transpose()
+    }
+
     /// Whether any user exists (a new store has none).
     pub async fn has_users(&self) -> Result<bool> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(self.pool()).await?;

@@ -760,3 +760,58 @@ fn search_reindexes_finds_and_compares_from_the_command_line() {
     assert_eq!(unknown.code, 1);
     assert!(unknown.err.contains("aucun dossier n° Z 99-99.999"), "{}", unknown.err);
 }
+
+/// `greffe distribute`: the proposal printed and nothing written; with
+/// `--confirm` the whole batch designated and journaled; then nothing left
+/// to distribute. Whose decision it is (`--as`) is checked as over HTTP.
+#[test]
+fn distribute_proposes_then_confirms_a_chambers_batch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let demo = greffe(&["demo", "--database-url", &url, "--stock", "200", "--weeks", "2", "--today", "2026-12-01"]);
+    assert_eq!(demo.code, 0, "{}", demo.err);
+    let base = ["distribute", "--database-url", url.as_str(), "--chamber", "civ1"];
+    let with = |extra: &[&str]| greffe(&[&base[..], extra].concat());
+
+    let proposal = with(&["--as", "president-civ1", "--json"]);
+    assert_eq!(proposal.code, 0, "{}", proposal.err);
+    let proposal: serde_json::Value = serde_json::from_str(&proposal.out).expect("JSON");
+    let dossiers = proposal["dossiers"].as_array().expect("dossiers").len();
+    assert!(dossiers > 0, "the demonstration has dossiers to distribute: {proposal}");
+    assert_eq!(proposal["optimal"], true);
+    let printed = with(&["--as", "president-civ1"]);
+    assert_eq!(printed.code, 0, "{}", printed.err);
+    assert!(printed.out.contains("optimum prouvé"), "{}", printed.out);
+    assert!(printed.out.contains("Rien n'est écrit"), "{}", printed.out);
+    let again = with(&["--as", "president-civ1", "--json"]);
+    let again: serde_json::Value = serde_json::from_str(&again.out).expect("JSON");
+    assert_eq!(again["dossiers"].as_array().map(Vec::len), Some(dossiers), "a proposal writes nothing");
+
+    let greffier = with(&["--as", "greffe-civ1", "--confirm"]);
+    assert_eq!(greffier.code, 1);
+    assert!(greffier.err.contains("président de chambre"), "{}", greffier.err);
+    let stranger = with(&["--as", "personne", "--confirm"]);
+    assert_eq!(stranger.code, 1);
+    assert!(stranger.err.contains("aucun utilisateur actif « personne »"), "{}", stranger.err);
+    let week = with(&["--as", "president-civ1", "--week", "2026-49"]);
+    assert_eq!(week.code, 1);
+    assert!(week.err.contains("--week") && week.err.contains("2026-W49"), "{}", week.err);
+
+    let confirmed = with(&["--as", "president-civ1", "--confirm"]);
+    assert_eq!(confirmed.code, 0, "{}", confirmed.err);
+    assert!(
+        confirmed
+            .out
+            .contains(&format!("{dossiers} désignation(s) enregistrée(s) et journalisée(s) par president-civ1")),
+        "{}",
+        confirmed.out
+    );
+    let done = with(&["--as", "president-civ1"]);
+    assert_eq!(done.code, 0, "{}", done.err);
+    assert!(done.out.contains("Aucun dossier à distribuer"), "{}", done.out);
+    let ags = with(&["--as", "pag-civ1", "--avocats-generaux", "--confirm"]);
+    assert_eq!(ags.code, 0, "{}", ags.err);
+    assert!(ags.out.contains("Distribution des avocats généraux"), "{}", ags.out);
+    let verify = greffe(&["journal", "verify", "--database-url", &url]);
+    assert_eq!(verify.code, 0, "{}", verify.err);
+}

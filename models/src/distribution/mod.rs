@@ -192,6 +192,32 @@ impl Designating {
             Self::AvocatGeneral => "avocat général",
         }
     }
+
+    /// Whether a magistrate of `role` may be designated: a conseiller, a
+    /// référendaire or a doyen reports (art. 1012 CPC), an avocat général
+    /// concludes.
+    pub fn designates(self, role: Role) -> bool {
+        match self {
+            Self::Rapporteur => matches!(role, Role::Conseiller | Role::Referendaire | Role::Doyen),
+            Self::AvocatGeneral => role == Role::AvocatGeneral,
+        }
+    }
+
+    /// What the designee does, in French (« rapporte », « conclut »).
+    pub fn verb_fr(self) -> &'static str {
+        match self {
+            Self::Rapporteur => "rapporte",
+            Self::AvocatGeneral => "conclut sur",
+        }
+    }
+
+    /// The same, infinitive (« rapporter », « conclure sur »).
+    pub fn infinitive_fr(self) -> &'static str {
+        match self {
+            Self::Rapporteur => "rapporter",
+            Self::AvocatGeneral => "conclure sur",
+        }
+    }
 }
 
 /// A magistrate who might be designated, with the work he has.
@@ -327,13 +353,7 @@ impl DistributionRules {
         candidate: &Candidate,
         dossier: &BatchDossier,
     ) -> Option<Ineligible> {
-        let reports = match designating {
-            Designating::Rapporteur => {
-                matches!(candidate.role, Role::Conseiller | Role::Referendaire | Role::Doyen)
-            }
-            Designating::AvocatGeneral => candidate.role == Role::AvocatGeneral,
-        };
-        if !reports {
+        if !designating.designates(candidate.role) {
             return Some(Ineligible::Role(candidate.role));
         }
         if dossier.recused.contains(&candidate.id) {
@@ -466,7 +486,13 @@ impl Batch {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let shares: Vec<f64> = self.candidates.iter().map(|c| rules.share(c.role).unwrap_or(0.0)).collect();
+        // A share for whom this batch may designate only: the others' load
+        // is not this distribution's to balance.
+        let shares: Vec<f64> = self
+            .candidates
+            .iter()
+            .map(|c| if self.designating.designates(c.role) { rules.share(c.role).unwrap_or(0.0) } else { 0.0 })
+            .collect();
         let urgent_until = self.today + chrono::Duration::days(i64::from(rules.parameters.urgent_within_days.value));
         let mut items = Vec::new();
         let mut split_series = Vec::new();
@@ -511,8 +537,9 @@ impl Batch {
                 if group.len() > 1 {
                     let numbers: Vec<&str> = group.iter().map(|&d| self.dossiers[d].pourvoi.as_str()).collect();
                     split_series.push(format!(
-                        "série {} : aucun magistrat ne peut rapporter tous ses pourvois (récusations, sections ou spécialités) — chacun est proposé séparément",
-                        numbers.join(", ")
+                        "série {} : aucun magistrat ne peut {} tous ses pourvois (récusations, sections ou spécialités) — chacun est proposé séparément",
+                        numbers.join(", "),
+                        self.designating.infinitive_fr()
                     ));
                 }
                 for &d in &group {
@@ -522,8 +549,11 @@ impl Batch {
             }
             if let Some((id, pourvoi)) = designee {
                 split_series.push(format!(
-                    "série de n° {pourvoi} : {id}, qui en rapporte déjà un pourvoi, ne peut rapporter {} — un autre rapporteur est proposé",
-                    group.iter().map(|&d| self.dossiers[d].pourvoi.as_str()).collect::<Vec<_>>().join(", ")
+                    "série de n° {pourvoi} : {id}, qui en {} déjà un pourvoi, ne peut {} {} — un autre {} est proposé",
+                    self.designating.verb_fr(),
+                    self.designating.infinitive_fr(),
+                    group.iter().map(|&d| self.dossiers[d].pourvoi.as_str()).collect::<Vec<_>>().join(", "),
+                    self.designating.label_fr()
                 ));
             }
             items.push(self.item(rules, group, common, None, urgent_until));

@@ -211,3 +211,32 @@ fn an_urgent_dossier_is_one_whose_ruling_deadline_is_near() {
     assert!(problem.items[0].urgent);
     assert!(!problem.items[1].urgent);
 }
+
+/// A batch balances the load of whom it may designate only: the avocats
+/// généraux' batch gives no share to the conseillers (their load is the
+/// rapporteurs' distribution's), and its texts say « conclure ».
+#[test]
+fn a_batch_balances_only_whom_it_designates() {
+    let rules = DistributionRules::embedded();
+    let mut first = dossier(1, Some("s1"), None);
+    let mut second = dossier(2, Some("s1"), None);
+    first.series = Some("k".into());
+    second.series = Some("k".into());
+    first.recused = vec!["ag1".into()];
+    second.recused = vec!["ag2".into()];
+    let candidates = vec![
+        magistrate("c1", Role::Conseiller, Some("s1"), 3, &[]),
+        magistrate("ag1", Role::AvocatGeneral, None, 4, &[]),
+        magistrate("ag2", Role::AvocatGeneral, None, 5, &[]),
+    ];
+    let mut ags = batch(vec![first, second], candidates);
+    ags.designating = Designating::AvocatGeneral;
+    let problem = ags.check(rules).expect("distributable");
+    assert_eq!(problem.shares[0], 0.0, "a conseiller is not balanced by the avocats généraux' batch");
+    assert!(problem.shares[1] > 0.0 && problem.shares[2] > 0.0, "{:?}", problem.shares);
+    assert!(problem.split_series[0].contains("conclure sur tous ses pourvois"), "{:?}", problem.split_series);
+    ags.designating = Designating::Rapporteur;
+    let problem = ags.check(rules).expect("distributable");
+    assert_eq!((problem.shares[1], problem.shares[2]), (0.0, 0.0));
+    assert!(problem.shares[0] > 0.0);
+}

@@ -166,7 +166,10 @@ pub async fn proposal_view(
     let week = params
         .week
         .as_deref()
-        .map(|raw| parse_iso_week(raw).map_err(|message| Error::invalid("week", message, "par exemple 2026-W49")))
+        .map(|raw| {
+            parse_iso_week(raw)
+                .map_err(|message| Error::invalid("week", message, "ou l'omettre pour tout le lot encore à distribuer"))
+        })
         .transpose()?;
     let rules = state.distribution.as_ref();
     let today = state.today();
@@ -257,11 +260,7 @@ pub async fn proposal_view(
     }
     for (c, candidate) in batch.candidates.iter().enumerate() {
         let Some(share) = rules.share(candidate.role) else { continue };
-        let reports = match designating {
-            Designating::Rapporteur => candidate.role != greffe_models::Role::AvocatGeneral,
-            Designating::AvocatGeneral => candidate.role == greffe_models::Role::AvocatGeneral,
-        };
-        if !reports {
+        if !designating.designates(candidate.role) {
             continue;
         }
         view.magistrates.push(LoadView {
