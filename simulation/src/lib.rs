@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod designation;
 pub mod scenario;
 
 use std::collections::{BTreeMap, HashMap};
@@ -84,6 +85,19 @@ pub struct WeekRow {
     pub mean_load: f64,
     /// Most hearings attended by one magistrate.
     pub max_load: usize,
+    /// New pourvois whose rapporteur was designated this week (by the
+    /// scenario's `designation`).
+    pub designated: usize,
+    /// Of them, designated outside the rapporteur's section or speciality.
+    pub designated_outside_competence: usize,
+    /// New pourvois no one could be designated for (the model dossier's
+    /// rapporteur kept).
+    pub not_designated: usize,
+    /// Rapporteurs' weighted load per share at the end of the week: the
+    /// most loaded over his chamber's mean.
+    pub report_load_max_over_mean: f64,
+    /// The standard deviation of that ratio.
+    pub report_load_sd_over_mean: f64,
 }
 
 /// A magistrate's load over the whole simulation.
@@ -99,6 +113,8 @@ pub struct MagistrateLoad {
     pub hearings: usize,
     /// Most hearings attended in one week.
     pub max_per_week: usize,
+    /// New pourvois he was designated rapporteur of.
+    pub designated: usize,
 }
 
 /// A simulation's result.
@@ -139,6 +155,11 @@ impl Outcome {
             "deadline_breaches",
             "mean_load",
             "max_load",
+            "designated",
+            "designated_outside_competence",
+            "not_designated",
+            "report_load_max_over_mean",
+            "report_load_sd_over_mean",
         ];
         let rows = self.weeks.iter().map(|w| {
             vec![
@@ -160,6 +181,11 @@ impl Outcome {
                 w.deadline_breaches.to_string(),
                 format!("{:.2}", w.mean_load),
                 w.max_load.to_string(),
+                w.designated.to_string(),
+                w.designated_outside_competence.to_string(),
+                w.not_designated.to_string(),
+                format!("{:.3}", w.report_load_max_over_mean),
+                format!("{:.3}", w.report_load_sd_over_mean),
             ]
         });
         csv_text(&header, rows)
@@ -174,9 +200,10 @@ impl Outcome {
                 m.role.to_string(),
                 m.hearings.to_string(),
                 m.max_per_week.to_string(),
+                m.designated.to_string(),
             ]
         });
-        csv_text(&["magistrate", "chamber", "role", "hearings", "max_per_week"], rows)
+        csv_text(&["magistrate", "chamber", "role", "hearings", "max_per_week", "designated"], rows)
     }
 }
 
@@ -229,6 +256,9 @@ enum State {
 
 struct Simulated {
     doc: DossierDoc,
+    /// The section competent for it: its model rapporteur's (what the
+    /// designation requires; the planner's instance has no sections).
+    section: Option<String>,
     registration: Date,
     ready: Date,
     deadline: Option<Date>,
@@ -518,6 +548,138 @@ impl Simulation<'_> {
     }
 }
 
+/// Weeks between a report's filing and the judgment, in the rapporteurs'
+/// load (`designation::Desks`): the residual weight of a filed report
+/// counts that long.
+const REPORT_TO_JUDGMENT_WEEKS: u32 = 6;
+
+/// The section competent for `doc`: its model rapporteur's.
+fn section_of(base: &InstanceDoc, doc: &DossierDoc) -> Option<String> {
+    let rapporteur = doc.rapporteurs.first()?;
+    base.magistrates.iter().find(|m| &m.id == rapporteur)?.section.clone()
+}
+
+/// The rapporteurs of the simulated court: who may report in each chamber
+/// (the scenario's headcount and absences), their desks, and the policy
+/// that designates them.
+struct Reporting<'r> {
+    desks: designation::Desks<'r>,
+    candidates: BTreeMap<String, Vec<greffe_models::distribution::Candidate>>,
+    /// New pourvois designated to each magistrate.
+    designated: BTreeMap<String, usize>,
+}
+
+impl<'r> Reporting<'r> {
+    /// Each chamber's rate keeps its reports' stock steady at the
+    /// generated court's inflow and headcount: a scenario that changes
+    /// either changes the load.
+    fn new(
+        policy: designation::Designation,
+        rules: &'r greffe_models::distribution::DistributionRules,
+        base: &InstanceDoc,
+        court: &Court,
+    ) -> Self {
+        let mut rate = BTreeMap::new();
+        let mut candidates = BTreeMap::new();
+        for chamber in &court.chambers {
+            let weekly: f64 = base
+                .dossiers
+                .iter()
+                .filter(|d| d.chamber == chamber.id)
+                .map(|d| rules.weight(circuit_of(d), false))
+                .sum::<f64>()
+                / 52.0;
+            let staffed = designation::candidates(&base.magistrates, &chamber.id);
+            rate.insert(chamber.id.clone(), designation::Desks::steady_rate(rules, weekly, &staffed));
+            candidates.insert(chamber.id.clone(), designation::candidates(&court.magistrates, &chamber.id));
+        }
+        Self {
+            desks: designation::Desks::new(policy, rules, rate, REPORT_TO_JUDGMENT_WEEKS),
+            candidates,
+            designated: BTreeMap::new(),
+        }
+    }
+
+    /// Designates the rapporteur of each of `new`, registered the week of
+    /// `monday`, chamber by chamber; the designee becomes the dossier's
+    /// rapporteur (the one the planner seats).
+    fn designate(&mut self, new: &mut [Simulated], monday: Date) -> designation::Designated {
+        use greffe_models::distribution::{Batch, BatchDossier, Designating};
+        let mut batches = Vec::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut as_generated = Vec::new();
+        for (chamber, candidates) in &mut self.candidates {
+            let here: Vec<usize> = (0..new.len()).filter(|&i| &new[i].doc.chamber == chamber).collect();
+            if here.is_empty() {
+                continue;
+            }
+            self.desks.read_loads(candidates);
+            as_generated.push(
+                here.iter()
+                    .map(|&i| {
+                        let model = new[i].doc.rapporteurs.first();
+                        candidates.iter().position(|c| Some(&c.id) == model)
+                    })
+                    .collect(),
+            );
+            batches.push(Batch {
+                chamber: chamber.clone(),
+                designating: Designating::Rapporteur,
+                today: monday,
+                dossiers: here
+                    .iter()
+                    .map(|&i| BatchDossier {
+                        id: i64::try_from(i).unwrap_or(i64::MAX),
+                        pourvoi: new[i].doc.pourvoi.clone(),
+                        section: new[i].section.clone(),
+                        matter: new[i].doc.matter.clone(),
+                        circuit: circuit_of(&new[i].doc),
+                        parties: Vec::new(),
+                        recused: new[i].doc.recused.clone(),
+                        ruling_due: new[i].deadline,
+                        series: None,
+                        series_designee: None,
+                    })
+                    .collect(),
+                candidates: candidates.clone(),
+            });
+            members.push(here);
+        }
+        let designated = self.desks.designate(&batches, &as_generated);
+        for ((batch, here), chosen) in batches.iter().zip(&members).zip(&designated.chosen) {
+            for (&i, chosen) in here.iter().zip(chosen) {
+                let Some(c) = *chosen else { continue };
+                let id = &batch.candidates[c].id;
+                *self.designated.entry(id.clone()).or_default() += 1;
+                if new[i].doc.rapporteurs.first() != Some(id) {
+                    new[i].doc.rapporteurs = vec![id.clone()];
+                }
+            }
+        }
+        designated
+    }
+
+    /// A week of every chamber's rapporteurs' work.
+    fn work(&mut self, week: u32) {
+        for (chamber, candidates) in &self.candidates {
+            self.desks.work(week, chamber, candidates);
+        }
+    }
+
+    /// The spread of the rapporteurs' load now.
+    fn spread(&self) -> designation::Spread {
+        self.desks.spread(self.candidates.values().map(Vec::as_slice))
+    }
+}
+
+fn circuit_of(doc: &DossierDoc) -> greffe_models::dossier::Circuit {
+    match doc.circuit.as_deref() {
+        Some("court") => greffe_models::dossier::Circuit::Court,
+        Some("approfondi") => greffe_models::dossier::Circuit::Approfondi,
+        _ => greffe_models::dossier::Circuit::Intermediaire,
+    }
+}
+
 /// Runs `scenario`; `threads` workers per weekly solve (0: all cores);
 /// `progress` is told each week done.
 pub fn run(scenario: &Scenario, threads: usize, progress: &(dyn Fn(u32) + Sync)) -> Result<Outcome, SimulationError> {
@@ -539,6 +701,8 @@ pub fn run_until(
     // The inflow's stream; the court's draws have their own.
     let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed ^ 0x5151_0000);
     let court = court(scenario, &base);
+    let rules = greffe_models::distribution::DistributionRules::embedded();
+    let mut reporting = Reporting::new(scenario.designation, rules, &base, &court);
     let mut pourvoi_serial: BTreeMap<u8, u32> = BTreeMap::new();
     for dossier in &base.dossiers {
         if let Ok(number) = greffe_models::PourvoiNumber::parse(&dossier.pourvoi) {
@@ -557,6 +721,7 @@ pub fn run_until(
         let mut doc = doc.clone();
         doc.joined_group = None;
         dossiers.push(Simulated {
+            section: section_of(&base, &doc),
             registration,
             ready: date(&doc.ready_date),
             deadline: doc.deadline.as_deref().map(date),
@@ -591,6 +756,7 @@ pub fn run_until(
         let monday = simulation.monday(week);
         let sunday = monday + days(6);
         // New pourvois.
+        let first_new = simulation.dossiers.len();
         let mut registered = 0;
         for (chamber, pool) in &templates {
             let change = scenario.chambers.get(*chamber);
@@ -623,6 +789,7 @@ pub fn run_until(
                 doc.joined_group = None;
                 doc.pinned_hearing = None;
                 simulation.dossiers.push(Simulated {
+                    section: section_of(&base, template),
                     circuit_bonus: circuit_bonus(&doc),
                     doc,
                     registration,
@@ -634,6 +801,8 @@ pub fn run_until(
                 registered += 1;
             }
         }
+        // Their rapporteurs, by the scenario's policy.
+        let designated = reporting.designate(&mut simulation.dossiers[first_new..], monday);
         // This week's planning publishes the roll `lead` weeks ahead.
         simulation.plan(week + scenario.lead_weeks, monday)?;
         // Hearings of the week are held.
@@ -674,6 +843,9 @@ pub fn run_until(
                 breaches += 1;
             }
         }
+        // A week of the rapporteurs' work.
+        reporting.work(week);
+        let report_load = reporting.spread();
         waits.sort_unstable();
         let loads: Vec<usize> = simulation.attendance.values().filter_map(|weeks| weeks.get(&week).copied()).collect();
         let hearings_this_week: Vec<&HearingDoc> =
@@ -700,6 +872,11 @@ pub fn run_until(
             deadline_breaches: breaches,
             mean_load: if loads.is_empty() { 0.0 } else { loads.iter().sum::<usize>() as f64 / loads.len() as f64 },
             max_load: loads.iter().copied().max().unwrap_or(0),
+            designated: designated.designated,
+            designated_outside_competence: designated.outside_competence,
+            not_designated: designated.not_designated,
+            report_load_max_over_mean: report_load.max_over_mean,
+            report_load_sd_over_mean: report_load.sd_over_mean,
         });
         progress(week + 1);
     }
@@ -717,6 +894,7 @@ pub fn run_until(
                 hearings: weeks
                     .map_or(0, |w| w.iter().filter(|(week, _)| **week < scenario.weeks).map(|(_, n)| n).sum()),
                 max_per_week: weeks.and_then(|w| w.values().copied().max()).unwrap_or(0),
+                designated: reporting.designated.get(&m.id).copied().unwrap_or(0),
             }
         })
         .collect();

@@ -139,6 +139,11 @@ pub struct Scenario {
     /// Changes by chamber id.
     #[serde(default)]
     pub chambers: BTreeMap<String, ChamberScenario>,
+    /// How the rapporteurs of new pourvois are designated: `as_generated`
+    /// (default: the model dossier's), `optimised`, `section_only`,
+    /// `round_robin`.
+    #[serde(default)]
+    pub designation: crate::designation::Designation,
 }
 
 fn default_planning_weeks() -> u32 {

@@ -430,18 +430,12 @@ impl RoundRobin {
             let mut turn: Vec<usize> = (0..batch.candidates.len())
                 .filter(|&c| {
                     let candidate = &batch.candidates[c];
-                    rules.share(candidate.role).is_some()
-                        && match batch.designating {
-                            greffe_models::distribution::Designating::Rapporteur => {
-                                candidate.role != greffe_models::Role::AvocatGeneral
-                                    && (dossier.section.is_none()
-                                        || candidate.section.is_none()
-                                        || candidate.section == dossier.section)
-                            }
-                            greffe_models::distribution::Designating::AvocatGeneral => {
-                                candidate.role == greffe_models::Role::AvocatGeneral
-                            }
-                        }
+                    // The avocats généraux are not in sections.
+                    let in_section = batch.designating == greffe_models::distribution::Designating::AvocatGeneral
+                        || dossier.section.is_none()
+                        || candidate.section.is_none()
+                        || candidate.section == dossier.section;
+                    rules.share(candidate.role).is_some() && batch.designating.designates(candidate.role) && in_section
                 })
                 .collect();
             turn.sort_by(|&a, &b| {

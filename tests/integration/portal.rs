@@ -960,8 +960,9 @@ async fn each_role_has_its_home_in_a_real_browser() {
 /// The simulation studio, in a real browser: an analyst writes a scenario
 /// (a refused value is named beside its field), runs it and watches it; a
 /// second scenario made from the first (« Modifier et relancer », half the
-/// social chamber's hearings); both compared on one chart, the results
-/// downloaded. A clerk has no studio.
+/// social chamber's hearings, the rapporteurs designated by the round-robin
+/// by seniority); both compared on one chart, the results downloaded. A
+/// clerk has no studio.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     let Some((client, _driver)) = browser().await else { return };
@@ -998,10 +999,15 @@ async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     assert_eq!(value_of(&client, "#champ-weeks").await, "2", "the form holds the first scenario");
     fill(&client, "#champ-name", "moitié des audiences sociales").await;
     fill(&client, "#champ-chambers-soc-hearings_percent", "50").await;
+    select(&client, "#champ-designation", "round_robin").await;
     click(&client, "#lancer").await;
     wait_for(&client, "#simulation").await;
     wait_through_reloads(&client, "#resultats", Duration::from_secs(300), "the second run ends").await;
-    assert!(text_of(&client, "#parametres").await.contains("chambre soc : 50 % des audiences maintenues"));
+    let settings = text_of(&client, "#parametres").await;
+    assert!(settings.contains("chambre soc : 50 % des audiences maintenues"), "{settings}");
+    assert!(settings.contains("désignation des rapporteurs : tour de rôle par ancienneté"), "{settings}");
+    assert!(client.find(Locator::Css("#graphique-rapports svg[role=img]")).await.is_ok(), "the reports' load chart");
+    look_at(&client, "simulation-resultats-tour-de-role").await;
     // Both compared from the list.
     client.goto(&format!("{base}/portail/simulations")).await.expect("goto");
     wait_for(&client, "#table-simulations").await;
@@ -1015,6 +1021,7 @@ async fn an_analyst_runs_two_scenarios_and_compares_them_in_a_real_browser() {
     wait_for(&client, "#table-comparaison").await;
     let table = text_of(&client, "#table-comparaison").await;
     assert!(table.contains("référence") && table.contains("moitié des audiences sociales"), "{table}");
+    assert!(table.contains("Rapporteurs désignés hors section ou spécialité"), "{table}");
     let legend = text_of(&client, "#comparaison-stock .legende").await;
     assert!(legend.contains("référence") && legend.contains("moitié"), "one line per run: {legend}");
     look_at(&client, "simulations-comparaison").await;

@@ -60,6 +60,40 @@ fn what_a_scenario_does_not_change_is_drawn_the_same() {
     assert_eq!(civ1(&changed).len(), civ1(&reference).len(), "civ1's bench is untouched");
 }
 
+/// The simulation designates the new pourvois' rapporteurs by the
+/// scenario's policy, so that an analyst compares policies on the same
+/// court and inflow: the optimised proposal never designates outside the
+/// section or speciality and spreads the reports' load less than the
+/// round-robin by seniority; the designee is the rapporteur the planner
+/// seats; the same seed gives the same designations.
+#[test]
+fn the_designation_policy_is_the_scenarios_and_measured() {
+    let optimised = run(&scenario("designation = \"optimised\""), 2, &|_| {}).expect("runs");
+    let again = run(&scenario("designation = \"optimised\""), 1, &|_| {}).expect("runs");
+    assert_eq!(optimised, again, "the same designations whatever the threads");
+    let robin = run(&scenario("designation = \"round_robin\""), 2, &|_| {}).expect("runs");
+    let generated = run(&scenario(""), 2, &|_| {}).expect("runs");
+    let registered = |o: &greffe_simulation::Outcome| o.weeks.iter().map(|w| w.registered).collect::<Vec<_>>();
+    assert_eq!(registered(&optimised), registered(&robin), "the same inflow");
+    let sum = |o: &greffe_simulation::Outcome, f: fn(&greffe_simulation::WeekRow) -> usize| {
+        o.weeks.iter().map(f).sum::<usize>()
+    };
+    for outcome in [&optimised, &robin, &generated] {
+        assert_eq!(
+            sum(outcome, |w| w.designated) + sum(outcome, |w| w.not_designated),
+            sum(outcome, |w| w.registered),
+            "every new pourvoi designated or counted as not"
+        );
+    }
+    assert!(sum(&optimised, |w| w.designated) > 0);
+    assert_eq!(sum(&optimised, |w| w.designated_outside_competence), 0);
+    assert!(sum(&robin, |w| w.designated_outside_competence) > 0, "the round-robin does not read specialities");
+    let last = |o: &greffe_simulation::Outcome| o.weeks.last().expect("weeks").report_load_max_over_mean;
+    assert!(last(&optimised) < last(&robin), "{} vs {}", last(&optimised), last(&robin));
+    let rapporteurs = |o: &greffe_simulation::Outcome| o.magistrates.iter().map(|m| m.designated).sum::<usize>();
+    assert_eq!(rapporteurs(&optimised), sum(&optimised, |w| w.designated), "each designation counted once");
+}
+
 #[test]
 fn simulate_writes_series_charts_and_loads_and_refuses_a_bad_scenario() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -130,4 +164,19 @@ fn a_start_outside_the_admitted_years_is_refused_and_the_extremes_run() {
         let outcome = run(&scenario, 1, &|_| {}).expect("runs to its end");
         assert_eq!(outcome.weeks.len(), 1, "{start}");
     }
+}
+
+/// The example scenarios the README names parse and pass the checks.
+#[test]
+fn every_example_scenario_is_valid() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures/scenarios") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let scenario = Scenario::parse(&text, true).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        scenario.check().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen} scenarios");
 }

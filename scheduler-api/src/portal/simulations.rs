@@ -14,6 +14,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use greffe_models::access::Operation;
+use greffe_simulation::designation::Designation;
 use greffe_simulation::scenario::CHAMBERS;
 use greffe_simulation::{ChamberScenario, Outcome, Scenario};
 use greffe_store::jobs::{Job, JobKind, JobStatus};
@@ -97,6 +98,7 @@ pub struct LoadRow {
     role: String,
     hearings: usize,
     max_per_week: usize,
+    designated: usize,
 }
 
 #[derive(Template)]
@@ -271,6 +273,13 @@ fn scenario_from(fields: &Fields) -> Result<Scenario, Problems> {
             chambers.insert(code.to_owned(), chamber);
         }
     }
+    let designation = match fields.opt("designation") {
+        None => Designation::default(),
+        Some(raw) => Designation::parse(&raw).unwrap_or_else(|| {
+            problems.push("designation", format!("politique « {raw} » inconnue"), "choisir une politique de la liste");
+            Designation::default()
+        }),
+    };
     let narrow = |value: u64| u32::try_from(value).unwrap_or(u32::MAX);
     let scenario = Scenario {
         name,
@@ -284,6 +293,7 @@ fn scenario_from(fields: &Fields) -> Result<Scenario, Problems> {
         inflow_factor,
         readiness: greffe_simulation::Readiness::default(),
         chambers,
+        designation,
     };
     if problems.is_empty() {
         if let Err(error) = scenario.check() {
@@ -306,6 +316,7 @@ fn fields_of(scenario: &Scenario) -> Fields {
     fields.push("inflow_factor", number_fr(scenario.inflow_factor).replace('\u{202F}', ""));
     fields.push("planning_weeks", scenario.planning_weeks.to_string());
     fields.push("lead_weeks", scenario.lead_weeks.to_string());
+    fields.push("designation", scenario.designation.as_str().to_owned());
     for (code, chamber) in &scenario.chambers {
         let at = |field: &str| format!("chambers.{code}.{field}");
         if let Some(inflow) = chamber.inflow_per_week {
@@ -337,6 +348,7 @@ fn settings_of(scenario: &Scenario) -> Vec<String> {
             scenario.planning_weeks, scenario.lead_weeks, scenario.seed
         ),
     ];
+    lines.push(format!("désignation des rapporteurs : {}", scenario.designation.label_fr()));
     if (scenario.inflow_factor - 1.0).abs() > f64::EPSILON {
         lines.push(format!("entrées de toutes les chambres × {}", number_fr(scenario.inflow_factor)));
     }
@@ -415,6 +427,19 @@ async fn studio_page(
             .hint("de 2 à 8 : les avis partent 15 jours avant en matière civile"),
         Field::new(Kind::Text, "seed", "Graine des tirages", &value("seed", "1"), &problems)
             .hint("la même graine redonne les mêmes résultats"),
+        Field::new(
+            Kind::Select,
+            "designation",
+            "Désignation des rapporteurs",
+            &value("designation", Designation::default().as_str()),
+            &problems,
+        )
+        .hint("qui rapporte chaque nouveau pourvoi ; optimisée : section, spécialité, charge, séries")
+        .choices(super::forms::choices(
+            Designation::ALL.iter().map(|d| (d.as_str(), d.label_fr())),
+            &value("designation", Designation::default().as_str()),
+            None,
+        )),
     ];
     let mut chambers: Vec<ChamberFields> = CHAMBERS
         .iter()
@@ -628,6 +653,25 @@ fn run_charts(outcome: &Outcome) -> Vec<ChartView> {
                 series("la plus forte", count(|w| w.max_load)),
             ],
         ),
+        chart(
+            "graphique-rapports",
+            "Charge de rapports : le rapporteur le plus chargé et l'écart-type, rapportés à la moyenne de sa chambre",
+            "× moyenne",
+            vec![
+                series("le plus chargé", weeks.iter().map(|w| Some(w.report_load_max_over_mean))),
+                series("écart-type", weeks.iter().map(|w| Some(w.report_load_sd_over_mean))),
+            ],
+        ),
+        chart(
+            "graphique-designations",
+            "Désignations de la semaine",
+            "pourvois",
+            vec![
+                series("désignés", count(|w| w.designated)),
+                series("hors section ou spécialité", count(|w| w.designated_outside_competence)),
+                series("sans rapporteur possible", count(|w| w.not_designated)),
+            ],
+        ),
     ]
 }
 
@@ -653,6 +697,22 @@ fn figures(outcome: &Outcome) -> Vec<(String, String)> {
         (
             "Charge la plus forte (audiences dans une semaine)".to_owned(),
             whole(outcome.weeks.iter().map(|w| w.max_load).max().unwrap_or_default()),
+        ),
+        (
+            "Rapporteurs désignés hors section ou spécialité".to_owned(),
+            format!(
+                "{} sur {}",
+                whole(outcome.weeks.iter().map(|w| w.designated_outside_competence).sum()),
+                whole(outcome.weeks.iter().map(|w| w.designated).sum())
+            ),
+        ),
+        (
+            "Charge de rapports à la fin : le plus chargé / moyenne de sa chambre".to_owned(),
+            last.map_or_else(|| "—".to_owned(), |w| number_fr(w.report_load_max_over_mean)),
+        ),
+        (
+            "Charge de rapports à la fin : écart-type / moyenne".to_owned(),
+            last.map_or_else(|| "—".to_owned(), |w| number_fr(w.report_load_sd_over_mean)),
         ),
     ]
 }
@@ -702,6 +762,7 @@ pub async fn page(State(state): State<AppState>, member: Member, Path(raw_id): P
                     role: m.role,
                     hearings: m.hearings,
                     max_per_week: m.max_per_week,
+                    designated: m.designated,
                 })
                 .collect();
             page.others = runs(&state)
@@ -798,6 +859,18 @@ pub async fn compare(State(state): State<AppState>, member: Member, RawQuery(raw
             chart("comparaison-charge", "Charge moyenne des magistrats", "audiences par semaine", |w| {
                 Some(w.mean_load)
             }),
+            chart(
+                "comparaison-rapports",
+                "Charge de rapports du rapporteur le plus chargé, rapportée à la moyenne de sa chambre",
+                "× moyenne",
+                |w| Some(w.report_load_max_over_mean),
+            ),
+            chart(
+                "comparaison-hors-competence",
+                "Rapporteurs désignés hors section ou spécialité",
+                "pourvois par semaine",
+                |w| Some(w.designated_outside_competence as f64),
+            ),
         ];
         let per_run: Vec<Vec<(String, String)>> = runs.iter().map(|(_, _, o)| figures(o)).collect();
         let figures = per_run
