@@ -76,15 +76,16 @@ impl Designation {
     }
 }
 
-/// The magistrates of `chamber` who may report, as the distribution
-/// reads them (no load yet: [`Desks::read_loads`]).
-pub fn candidates(magistrates: &[MagistrateDoc], chamber: &str) -> Vec<Candidate> {
+/// The magistrates of `chamber` who may report (`designating`: or
+/// conclude), as the distribution reads them (no load yet:
+/// [`Desks::read_loads`]).
+pub fn candidates(magistrates: &[MagistrateDoc], chamber: &str, designating: Designating) -> Vec<Candidate> {
     magistrates
         .iter()
         .filter(|m| m.chamber == chamber)
         .filter_map(|m| {
             let role = Role::parse(&m.role)?;
-            Designating::Rapporteur.designates(role).then(|| Candidate {
+            designating.designates(role).then(|| Candidate {
                 id: m.id.clone(),
                 name: m.name.clone().unwrap_or_else(|| m.id.clone()),
                 role,
@@ -359,26 +360,31 @@ impl<'r> Desks<'r> {
     where
         C: IntoIterator<Item = &'c [Candidate]>,
     {
-        let mut ratios = Vec::new();
-        for candidates in by_chamber {
-            let per_share: Vec<f64> = candidates
-                .iter()
-                .filter_map(|c| self.rules.share(c.role).filter(|s| *s > 0.0).map(|s| load(&c.id) / s))
-                .collect();
-            if per_share.is_empty() {
-                continue;
-            }
-            let mean = per_share.iter().sum::<f64>() / per_share.len() as f64;
-            if mean > 0.0 {
-                ratios.extend(per_share.iter().map(|x| x / mean));
-            }
-        }
-        spread(&ratios)
+        spread_by_chamber(self.rules, by_chamber, load)
     }
 }
 
-/// Max and standard deviation of ratios whose mean is one per chamber.
-fn spread(ratios: &[f64]) -> Spread {
+/// The spread of `load` per share over the chambers' magistrates (those
+/// with a share), each against his chamber's mean: the max of the ratio
+/// and its standard deviation.
+pub fn spread_by_chamber<'c, C>(rules: &DistributionRules, by_chamber: C, load: impl Fn(&str) -> f64) -> Spread
+where
+    C: IntoIterator<Item = &'c [Candidate]>,
+{
+    let mut ratios = Vec::new();
+    for candidates in by_chamber {
+        let per_share: Vec<f64> = candidates
+            .iter()
+            .filter_map(|c| rules.share(c.role).filter(|s| *s > 0.0).map(|s| load(&c.id) / s))
+            .collect();
+        if per_share.is_empty() {
+            continue;
+        }
+        let mean = per_share.iter().sum::<f64>() / per_share.len() as f64;
+        if mean > 0.0 {
+            ratios.extend(per_share.iter().map(|x| x / mean));
+        }
+    }
     if ratios.is_empty() {
         return Spread::default();
     }

@@ -579,6 +579,7 @@ impl<'r> Reporting<'r> {
         base: &InstanceDoc,
         court: &Court,
     ) -> Self {
+        use greffe_models::distribution::Designating;
         let mut rate = BTreeMap::new();
         let mut candidates = BTreeMap::new();
         for chamber in &court.chambers {
@@ -589,9 +590,12 @@ impl<'r> Reporting<'r> {
                 .map(|d| rules.weight(circuit_of(d), false))
                 .sum::<f64>()
                 / 52.0;
-            let staffed = designation::candidates(&base.magistrates, &chamber.id);
+            let staffed = designation::candidates(&base.magistrates, &chamber.id, Designating::Rapporteur);
             rate.insert(chamber.id.clone(), designation::Desks::steady_rate(rules, weekly, &staffed));
-            candidates.insert(chamber.id.clone(), designation::candidates(&court.magistrates, &chamber.id));
+            candidates.insert(
+                chamber.id.clone(),
+                designation::candidates(&court.magistrates, &chamber.id, Designating::Rapporteur),
+            );
         }
         Self {
             desks: designation::Desks::new(policy, rules, rate, REPORT_TO_JUDGMENT_WEEKS),
