@@ -74,6 +74,8 @@ struct Outcome {
     unassigned: usize,
     times_ms: Vec<f64>,
     worst_gap: f64,
+    /// Why a series was split, as the proposal said it.
+    split_why: Vec<String>,
 }
 
 #[allow(clippy::cast_precision_loss)]
@@ -112,6 +114,7 @@ fn simulate(instance: &InstanceDoc, args: &Args, policy: Designation) -> Outcome
         unassigned: 0,
         times_ms: Vec::new(),
         worst_gap: 0.0,
+        split_why: Vec::new(),
     };
     for week in 0..weeks {
         let today = start + chrono::Duration::days(7 * week as i64);
@@ -138,6 +141,7 @@ fn simulate(instance: &InstanceDoc, args: &Args, policy: Designation) -> Outcome
         outcome.designated += designated.designated;
         outcome.incompetent += designated.outside_competence;
         outcome.unassigned += designated.not_designated;
+        outcome.split_why.extend(designated.split_series);
         for (chamber, candidates) in &pool {
             desks.work(u32::try_from(week).unwrap_or(u32::MAX), chamber, candidates);
         }
@@ -324,6 +328,9 @@ fn main() {
             outcome.series,
             outcome.unassigned
         );
+        for why in &outcome.split_why {
+            println!("  {}: {why}", policy.as_str());
+        }
     }
     let (times, worst, spread, unassigned) = avocats_generaux(&instance, &args);
     println!(

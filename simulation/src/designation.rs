@@ -145,6 +145,9 @@ pub struct Designated {
     pub solve_ms: Option<f64>,
     /// The worst relative gap of a chamber's proposal (optimised policies).
     pub worst_gap: Option<f64>,
+    /// The series the proposals could not keep together, and why, in
+    /// French (optimised policies).
+    pub split_series: Vec<String>,
 }
 
 /// The rapporteurs' desks of a court and the policy that fills them.
@@ -245,6 +248,7 @@ impl<'r> Desks<'r> {
                 let proposals = propose_court(solved, self.rules, self.settings);
                 out.solve_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                 let mut worst: f64 = 0.0;
+                let mut split = Vec::new();
                 let chosen = proposals
                     .into_iter()
                     .zip(batches)
@@ -254,6 +258,7 @@ impl<'r> Desks<'r> {
                         // to the chamber (none of it designated here).
                         if let Ok(proposal) = proposal {
                             worst = worst.max(proposal.solution.gap().unwrap_or(f64::INFINITY));
+                            split.extend(proposal.split_series);
                             for d in proposal.designations {
                                 chosen[d.dossier] = Some(d.candidate);
                             }
@@ -262,6 +267,7 @@ impl<'r> Desks<'r> {
                     })
                     .collect();
                 out.worst_gap = Some(worst);
+                out.split_series = split;
                 chosen
             }
         };

@@ -548,8 +548,22 @@ impl Batch {
                 continue;
             }
             if let Some((id, pourvoi)) = designee {
+                // Why he may not: the first of the law's or the
+                // organisation's reasons (an absence alone would keep him).
+                let why = match self.candidates.iter().position(|c| &c.id == id) {
+                    None => "n'est plus magistrat de la chambre".to_owned(),
+                    Some(c) => group
+                        .iter()
+                        .find_map(|&d| match &eligibility[d][c] {
+                            Err((_, why)) if !matches!(why, Ineligible::Absent(_)) => {
+                                Some(format!("{} : {}", self.dossiers[d].pourvoi, why.label_fr()))
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or_default(),
+                };
                 split_series.push(format!(
-                    "série de n° {pourvoi} : {id}, qui en {} déjà un pourvoi, ne peut {} {} — un autre {} est proposé",
+                    "série de n° {pourvoi} : {id}, qui en {} déjà un pourvoi, ne peut {} {} ({why}) — un autre {} est proposé",
                     self.designating.verb_fr(),
                     self.designating.infinitive_fr(),
                     group.iter().map(|&d| self.dossiers[d].pourvoi.as_str()).collect::<Vec<_>>().join(", "),

@@ -153,7 +153,12 @@ fn an_absence_does_not_split_a_series_a_recusal_does() {
     let problem = batch(vec![first], candidates).check(rules).expect("distributable");
     assert_eq!(problem.items[0].pinned, None);
     assert_eq!(problem.items[0].eligible, vec![0]);
-    assert!(problem.split_series[0].contains("m2, qui en rapporte déjà un pourvoi"), "{:?}", problem.split_series);
+    assert!(
+        problem.split_series[0]
+            .contains("m2, qui en rapporte déjà un pourvoi, ne peut rapporter A 26-10.001 (A 26-10.001 : récusé)"),
+        "the reason said: {:?}",
+        problem.split_series
+    );
 }
 
 #[test]
