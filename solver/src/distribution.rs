@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use good_lp::{Expression, ProblemVariables, SolverModel as _, Variable, variable};
-use greffe_models::distribution::{Batch, BatchProblem, DistributionRules, Ineligible, Item, Problem};
+use greffe_models::distribution::{Batch, BatchProblem, DistributionRules, Eligibility, Ineligible, Item, Problem};
 use rayon::prelude::*;
 
 /// How long HiGHS may search, and to which gap.
@@ -301,13 +301,17 @@ pub struct Proposal {
     pub solution: Solution,
     /// Series that could not be kept together.
     pub split_series: Vec<String>,
+    /// Who may take each dossier and why the others may not (computed
+    /// once for the check, the reasons and the caller's view).
+    pub eligibility: Eligibility,
 }
 
 /// Checks, solves and explains one batch.
 pub fn propose(batch: &Batch, rules: &DistributionRules, settings: Settings) -> Result<Proposal, DistributionError> {
-    let problem = batch.check(rules).map_err(DistributionError::Batch)?;
+    let eligibility = batch.eligibility(rules);
+    let problem = batch.check_with(rules, &eligibility).map_err(DistributionError::Batch)?;
     let solution = solve(&problem, settings)?;
-    Ok(explain(batch, rules, &problem, solution))
+    Ok(explain(batch, rules, &problem, solution, eligibility))
 }
 
 /// Checks, solves and explains each chamber's batch, in parallel.
@@ -330,12 +334,17 @@ fn number(value: f64) -> String {
     text.replace('.', ",")
 }
 
-fn explain(batch: &Batch, rules: &DistributionRules, problem: &Problem, solution: Solution) -> Proposal {
+fn explain(
+    batch: &Batch,
+    rules: &DistributionRules,
+    problem: &Problem,
+    solution: Solution,
+    eligibility: Eligibility,
+) -> Proposal {
     let mut after = problem.loads.clone();
     for (item, &m) in problem.items.iter().zip(&solution.assignment) {
         after[m] += item.weight;
     }
-    let eligibility = batch.eligibility(rules);
     let designated: Vec<usize> = (0..problem.loads.len()).filter(|&m| problem.shares[m] > 0.0).collect();
     let mean_after = if designated.is_empty() {
         0.0
@@ -409,6 +418,7 @@ fn explain(batch: &Batch, rules: &DistributionRules, problem: &Problem, solution
         loads: problem.loads.iter().copied().zip(after).collect(),
         solution,
         split_series: problem.split_series.clone(),
+        eligibility,
     }
 }
 

@@ -34,8 +34,9 @@ use crate::{Error, ErrorCode, Result, Store, deadlines, rows};
 pub struct StoredBatch {
     /// The batch.
     pub batch: Batch,
-    /// Per dossier of the batch: its version (the ETag a confirmation gives).
-    pub versions: Vec<i64>,
+    /// Per dossier of the batch: its record as read (its version is the
+    /// ETag a confirmation gives).
+    pub records: Vec<Dossier>,
 }
 
 /// One designation of a confirmed batch.
@@ -100,7 +101,7 @@ impl Store {
         }
         let rows = query.fetch_all(&mut *connection).await?;
         let mut dossiers = Vec::with_capacity(rows.len());
-        let mut versions = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
             let id = rows::int(row, "id")?;
             let dossier = dossiers::get_in(&mut connection, id).await?;
@@ -115,12 +116,12 @@ impl Store {
             read.ruling_due =
                 rows::opt_text(&due, "due")?.map(|d| parse_date(&d)).transpose().map_err(Error::internal)?;
             dossiers.push(read);
-            versions.push(dossier.version);
+            records.push(dossier);
         }
         let candidates = candidates(&mut connection, rules, chamber, designating).await?;
         Ok(StoredBatch {
             batch: Batch { chamber: chamber.to_owned(), designating, today, dossiers, candidates },
-            versions,
+            records,
         })
     }
 

@@ -441,9 +441,13 @@ pub enum BatchProblem {
     },
 }
 
+/// Per dossier of a batch, per candidate: `Ok(candidate)` when he may be
+/// designated, else `Err((candidate, why not))`.
+pub type Eligibility = Vec<Vec<Result<usize, (usize, Ineligible)>>>;
+
 impl Batch {
     /// Who may take each dossier and why the others may not.
-    pub fn eligibility(&self, rules: &DistributionRules) -> Vec<Vec<Result<usize, (usize, Ineligible)>>> {
+    pub fn eligibility(&self, rules: &DistributionRules) -> Eligibility {
         self.dossiers
             .iter()
             .map(|dossier| {
@@ -462,7 +466,16 @@ impl Batch {
     /// The solver's problem, or every reason the batch cannot be
     /// distributed (nothing is designated then).
     pub fn check(&self, rules: &DistributionRules) -> Result<Problem, Vec<BatchProblem>> {
-        let eligibility = self.eligibility(rules);
+        self.check_with(rules, &self.eligibility(rules))
+    }
+
+    /// [`Self::check`] with the batch's [`Self::eligibility`] already
+    /// computed.
+    pub fn check_with(
+        &self,
+        rules: &DistributionRules,
+        eligibility: &Eligibility,
+    ) -> Result<Problem, Vec<BatchProblem>> {
         let mut problems = Vec::new();
         let eligible: Vec<Vec<usize>> =
             eligibility.iter().map(|row| row.iter().filter_map(|r| r.as_ref().ok().copied()).collect()).collect();

@@ -175,11 +175,11 @@ pub async fn proposal_view(
     let today = state.today();
     let stored = state.store.distribution_batch(rules, chamber, designating, week, today).await?;
     let mut batch = stored.batch;
-    series(state, &mut batch, designating).await?;
+    series(state, &mut batch, &stored.records, designating).await?;
     let started = std::time::Instant::now();
     let outcome = propose(&batch, rules, Settings::default());
     let solve_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let eligibility = batch.eligibility(rules);
+    let mut eligibility = None;
     let name = |c: usize| MagistrateRef { id: batch.candidates[c].id.clone(), name: batch.candidates[c].name.clone() };
     let mut view = ProposalView {
         chamber: chamber.to_owned(),
@@ -201,6 +201,7 @@ pub async fn proposal_view(
             view.objective = Some(proposal.solution.objective);
             view.bound = proposal.solution.bound;
             view.optimal = proposal.solution.optimal;
+            eligibility = Some(proposal.eligibility);
             let mut by_dossier = BTreeMap::new();
             for d in proposal.designations {
                 by_dossier.insert(d.dossier, (d.candidate, d.reasons));
@@ -221,6 +222,7 @@ pub async fn proposal_view(
             series_of.entry(key).or_default().push(dossier.pourvoi.clone());
         }
     }
+    let eligibility = eligibility.unwrap_or_else(|| batch.eligibility(rules));
     let after: Vec<f64> = loads.iter().map(|l| l.1).collect();
     for (d, dossier) in batch.dossiers.iter().enumerate() {
         let chosen = designations.get(&d);
@@ -246,7 +248,7 @@ pub async fn proposal_view(
         view.dossiers.push(ProposedDesignation {
             dossier: dossier.id,
             pourvoi: dossier.pourvoi.clone(),
-            version: stored.versions[d],
+            version: stored.records[d].version,
             section: dossier.section.clone(),
             matter: dossier.matter.clone(),
             circuit: dossier.circuit.as_str().to_owned(),
@@ -282,7 +284,12 @@ pub async fn proposal_view(
 /// another, pending pourvois between a same party on the same question
 /// (`super::orientation::serial_peers`); and who already reports a
 /// pourvoi of the series outside the batch.
-async fn series(state: &AppState, batch: &mut Batch, designating: Designating) -> Result<()> {
+async fn series(
+    state: &AppState,
+    batch: &mut Batch,
+    records: &[greffe_store::dossiers::Dossier],
+    designating: Designating,
+) -> Result<()> {
     let index: BTreeMap<i64, usize> = batch.dossiers.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
     let mut parent: Vec<usize> = (0..batch.dossiers.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -295,8 +302,7 @@ async fn series(state: &AppState, batch: &mut Batch, designating: Designating) -
     let mut outside: Vec<Vec<i64>> = vec![Vec::new(); batch.dossiers.len()];
     let mut in_series = vec![false; batch.dossiers.len()];
     for i in 0..batch.dossiers.len() {
-        let dossier = state.store.dossier(batch.dossiers[i].id).await?;
-        for peer in super::orientation::serial_peers(state, &dossier).await? {
+        for peer in super::orientation::serial_peers(state, &records[i]).await? {
             if peer.chamber != batch.chamber {
                 continue;
             }
