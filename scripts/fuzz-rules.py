@@ -37,6 +37,17 @@ schemathesis.openapi.format(
 )
 
 
+def iso_week(date):
+    year, week, _ = date.isocalendar()
+    return f"{year}-W{week:02}"
+
+
+# ISO weeks of the same calendar (GET /chambers/{code}/distribution?week=):
+# the document's pattern admits a week 53 every year, the calendar only
+# some years; the weeks drawn are the calendar's own.
+schemathesis.openapi.format("iso-week", st.dates(dt.date(1900, 1, 8), dt.date(2200, 12, 20)).map(iso_week))
+
+
 def positive(case):
     return case.meta is None or case.meta.generation.mode.is_positive
 

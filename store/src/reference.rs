@@ -184,8 +184,11 @@ fn check_chamber(input: &ChamberInput) -> Result<()> {
     Ok(())
 }
 
+/// Longest party name a declared interest gives, in characters.
+pub const INTEREST_MAX: usize = 200;
+
 /// Most specialities (declared interests) a magistrate lists.
-const MAX_DECLARED: usize = 50;
+pub const MAX_DECLARED: usize = 50;
 
 fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()> {
     check_code("id", &input.id)?;
@@ -243,7 +246,7 @@ fn check_magistrate(input: &MagistrateInput, sections: &[Section]) -> Result<()>
         }
     }
     for (index, party) in input.interests.iter().enumerate() {
-        if party.trim().is_empty() || party.chars().count() > 200 {
+        if party.trim().is_empty() || party.chars().count() > INTEREST_MAX {
             return Err(Error::invalid(
                 format!("interests[{index}]"),
                 "nom de partie vide ou trop long",

@@ -549,7 +549,50 @@ fn input_codes() -> Vec<(&'static str, &'static str, Vec<serde_json::Value>)> {
         ("PreventedSignatory", "role", codes(SignatoryRole::ALL.iter().map(|r| r.as_str()))),
         ("WorkContent", "proposed", outcomes),
         ("OrderContent", "kind", codes(OrderKind::ALL.iter().map(|k| k.as_str()))),
+        ("Confirmation", "designating", designating_codes()),
     ]
+}
+
+/// What a distribution designates (`models::distribution::Designating`).
+fn designating_codes() -> Vec<serde_json::Value> {
+    use greffe_models::distribution::Designating;
+    codes([Designating::Rapporteur, Designating::AvocatGeneral].map(|d| match d {
+        Designating::Rapporteur => "rapporteur",
+        Designating::AvocatGeneral => "avocat_general",
+    }))
+}
+
+/// An ISO week as `GET /chambers/{code}/distribution` reads it
+/// (`models::dates::parse_iso_week`): its form, and the custom format
+/// `iso-week` the fuzzer draws from the calendar (a week 53 exists in
+/// some years only).
+pub const ISO_WEEK_PATTERN: &str = "^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$";
+
+/// The query of a distribution's proposal: what is designated, the week.
+fn declare_distribution(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{Schema, SchemaFormat};
+    let Some(operation) =
+        document.paths.paths.get_mut("/chambers/{code}/distribution").and_then(|item| item.get.as_mut())
+    else {
+        return;
+    };
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() else { continue };
+        match parameter.name.as_str() {
+            "designating" => {
+                object.enum_values = Some(designating_codes());
+                object.pattern = None;
+                object.min_length = None;
+            }
+            "week" => {
+                object.pattern = Some(ISO_WEEK_PATTERN.to_owned());
+                object.format = Some(SchemaFormat::Custom("iso-week".to_owned()));
+                object.min_length = None;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The filters of `GET /search` take the codes `SearchParams::query`
@@ -605,6 +648,7 @@ fn declare_codes(document: &mut utoipa::openapi::OpenApi) {
         }
     }
     declare_search_codes(document);
+    declare_distribution(document);
     let Some(components) = document.components.as_mut() else { return };
     // The formation an edit sets, in the variant that has one.
     if let Some(RefOr::T(Schema::OneOf(edit))) = components.schemas.get_mut("Edit") {
@@ -671,6 +715,12 @@ fn input_forms() -> Vec<(&'static str, &'static str, Form)> {
         ("MagistrateInput", "name", Form::Pattern(&NON_BLANK_PATTERN, None)),
         ("MagistrateInput", "rank", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
         ("MagistrateInput", "weekly_cap", Form::Range(0.0, MAX_SMALL_INTEGER as f64)),
+        ("MagistrateInput", "specialties", Form::Pattern(CODE_PATTERN, None)),
+        (
+            "MagistrateInput",
+            "interests",
+            Form::Pattern(&NON_BLANK_PATTERN, Some(greffe_store::reference::INTEREST_MAX)),
+        ),
         ("HearingInput", "id", Form::Pattern(CODE_PATTERN, None)),
         ("HearingInput", "capacity", Form::Range(1.0, MAX_SMALL_INTEGER as f64)),
         ("NewUser", "id", Form::Pattern(USER_ID_PATTERN, None)),
@@ -774,6 +824,15 @@ fn declare_forms(document: &mut utoipa::openapi::OpenApi) {
         }
     }
     let Some(components) = document.components.as_mut() else { return };
+    // A magistrate's declarations: at most so many, each speciality once.
+    if let Some(RefOr::T(Schema::Object(magistrate))) = components.schemas.get_mut("MagistrateInput") {
+        for (property, unique) in [("specialties", true), ("interests", false)] {
+            if let Some(RefOr::T(Schema::Array(list))) = magistrate.properties.get_mut(property) {
+                list.max_items = Some(greffe_store::reference::MAX_DECLARED);
+                list.unique_items = unique;
+            }
+        }
+    }
     for (schema, property, form) in &fields {
         let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else { continue };
         let Some(RefOr::T(field)) = object.properties.get_mut(*property) else { continue };

@@ -363,23 +363,15 @@ pub async fn refer(
     expected: i64,
     order: ReferralOrder,
 ) -> Result<(Dossier, ReferralRecord)> {
-    use greffe_models::access::UserRole;
-    let allowed: &[OrderedBy] = match caller.0.role {
-        UserRole::PresidentChambre => &[OrderedBy::Chambre],
-        UserRole::Greffier => &[OrderedBy::PremierPresident, OrderedBy::ProcureurGeneral],
-        _ => &[],
-    };
-    if !allowed.contains(&order.ordered_by) {
-        return Err(Error::invalid(
-            "ordered_by",
-            format!(
-                "le rôle {} n'enregistre pas un renvoi ordonné par {}",
-                caller.0.role.label_fr(),
-                order.ordered_by.label_fr()
-            ),
-            "le président enregistre le renvoi décidé par la chambre ; le greffe, l'ordonnance du premier président \
-             ou les réquisitions du procureur général",
-        ));
+    if !referral_authors(caller.0.role).contains(&order.ordered_by) {
+        // Who records which referral is a matter of role, not of form: the
+        // same request is the president's to make (403, not 422).
+        return Err(Error::forbidden(format!(
+            "le rôle {} n'enregistre pas un renvoi ordonné par {} : le président enregistre le renvoi décidé par la \
+             chambre ; le greffe, l'ordonnance du premier président ou les réquisitions du procureur général",
+            caller.0.role.label_fr(),
+            order.ordered_by.label_fr()
+        )));
     }
     let view = orientation_view(state, caller, &id.to_string()).await?;
     let mut order = order;
@@ -457,4 +449,16 @@ pub async fn decline(
         reason: input.reason,
     };
     Ok(state.store.decline_referral(caller.id(), id, expected, decline).await?)
+}
+
+/// Whose referrals a role records: the president the chamber's decision,
+/// the greffe the premier président's order or the procureur général's
+/// requisitions (L431-7 COJ).
+pub(crate) fn referral_authors(role: greffe_models::access::UserRole) -> &'static [OrderedBy] {
+    use greffe_models::access::UserRole;
+    match role {
+        UserRole::PresidentChambre => &[OrderedBy::Chambre],
+        UserRole::Greffier => &[OrderedBy::PremierPresident, OrderedBy::ProcureurGeneral],
+        _ => &[],
+    }
 }

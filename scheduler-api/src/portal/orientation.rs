@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use greffe_models::Circuit;
-use greffe_models::access::{Operation, UserRole};
+use greffe_models::access::Operation;
 use greffe_models::orientation::{OrderedBy, ReferralFormation, ReferralOrder};
 use greffe_models::vocabulary;
 use greffe_store::dossiers::Dossier;
@@ -148,11 +148,7 @@ pub(super) async fn panel(
     } else {
         suggested.map_or("", |r| r.formation.as_str()).to_owned()
     };
-    let authors: &[OrderedBy] = match member.caller().0.role {
-        UserRole::PresidentChambre => &[OrderedBy::Chambre],
-        UserRole::Greffier => &[OrderedBy::PremierPresident, OrderedBy::ProcureurGeneral],
-        _ => &[],
-    };
+    let authors = crate::api::orientation::referral_authors(member.caller().0.role);
     let ordered_by = fields.get("ordered_by").to_owned();
     let mut refer_fields = vec![
         Field::new(Kind::Select, "formation", "Formation", &formation, problems).choices(choices(

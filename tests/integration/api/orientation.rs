@@ -206,8 +206,12 @@ async fn a_referral_ordered_leaves_the_chambers_planning(app: TestApp) {
     reasoned["reason"] = json!("La question relève aussi de la chambre commerciale et de la troisième chambre civile.");
     // A clerk records the premier président's order, not the chamber's.
     let by_clerk = app.write(Method::POST, &path, &clerk, &etag, reasoned.clone()).await;
-    assert_eq!(by_clerk.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", by_clerk.json);
-    assert_eq!(by_clerk.json["field"], "ordered_by");
+    assert_eq!(by_clerk.status, StatusCode::FORBIDDEN, "a matter of role: {}", by_clerk.json);
+    assert!(
+        by_clerk.json["message"].as_str().unwrap_or("").contains("n'enregistre pas un renvoi ordonné par"),
+        "{}",
+        by_clerk.json
+    );
     let mut two = reasoned.clone();
     two["chambers"] = json!(["civ1", "comm"]);
     let too_few = app.write(Method::POST, &path, &president, &etag, two).await;
