@@ -434,6 +434,21 @@ def map_case(ctx, case):
                 monday = shift(monday, 7)
             body["start"] = monday.isoformat()
 
+    # Referrals (api::orientation, models::orientation::check_reason and
+    # check_chambers): a reason of at least ten characters unless a rule
+    # of the orientation suggests the referral; a chambre mixte of at least
+    # three chambers, the dossier's among them; the assemblée plénière with
+    # none named. Which rule fires and the dossier's chamber depend on the
+    # dossier: a positive case gives a reason, and every chamber to a CM.
+    if method == "POST" and path == "/dossiers/{id}/referral" and body is not None:
+        reason = body.get("reason")
+        if not isinstance(reason, str) or len(reason.strip()) < 10:
+            body["reason"] = "Renvoi ordonné pour les besoins de l'essai de l'API."
+        if body.get("formation") == "CM":
+            body["chambers"] = ["civ1", "civ2", "civ3", "comm", "soc", "cr"]
+        elif body.get("formation") == "AP":
+            body["chambers"] = []
+
     # Not rules of the API: the fuzz's own bounds on work, so that a run
     # stays within minutes on two cores (a year of simulated court or a ten
     # minute solve is valid, and measured by the benchmarks instead).
