@@ -537,31 +537,18 @@ impl Store {
         )
         .field("id");
         let version = next_version(current, expected, exists, "magistrat")?;
-        if expected.is_none() {
-            sqlx::query(
-                "INSERT INTO magistrates (id, name, role, chamber, section, rank, weekly_cap, absences, active,
-                                              specialties, interests, version)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
-            )
-            .bind(&input.id)
-            .bind(&input.name)
-            .bind(input.role.as_str())
-            .bind(&input.chamber)
-            .bind(&input.section)
-            .bind(input.rank)
-            .bind(input.weekly_cap)
-            .bind(&absences)
-            .bind(i64::from(input.active))
-            .bind(&specialties)
-            .bind(&interests)
-            .execute(&mut *write.tx)
-            .await?;
+        // One parameter order for both statements: the id first.
+        let statement = if expected.is_none() {
+            "INSERT INTO magistrates (id, name, role, chamber, section, rank, weekly_cap, absences, active,
+                                      specialties, interests, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)"
         } else {
-            sqlx::query(
-                "UPDATE magistrates SET name = $1, role = $2, chamber = $3, section = $4, rank = $5, weekly_cap = $6,
-                     absences = $7, active = $8, specialties = $9, interests = $10, version = version + 1
-                 WHERE id = $11",
-            )
+            "UPDATE magistrates SET name = $2, role = $3, chamber = $4, section = $5, rank = $6, weekly_cap = $7,
+                 absences = $8, active = $9, specialties = $10, interests = $11, version = version + 1
+             WHERE id = $1"
+        };
+        sqlx::query(statement)
+            .bind(&input.id)
             .bind(&input.name)
             .bind(input.role.as_str())
             .bind(&input.chamber)
@@ -572,10 +559,8 @@ impl Store {
             .bind(i64::from(input.active))
             .bind(&specialties)
             .bind(&interests)
-            .bind(&input.id)
             .execute(&mut *write.tx)
             .await?;
-        }
         journal_reference(&mut write.tx, actor, serde_json::json!({"magistrate": input, "version": version})).await?;
         write.commit().await?;
         Ok(MagistrateRecord { magistrate: input, version })
