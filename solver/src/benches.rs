@@ -4,10 +4,11 @@
 //! A member is available when present that day, not already on a bench of
 //! the same half-day, and below his weekly cap minus a reserve of one
 //! attendance for his own dossiers as rapporteur. Among the available, the
-//! heuristic prefers members who block no dossier at that hearing (recused,
-//! or rapporteur in a formation where he cannot also sit), then the least
-//! loaded; ties break by a seeded hash, then by precedence. A section's
-//! hearing takes its section's members (and the chamber's president)
+//! heuristic prefers members who block the least demand at that hearing
+//! (dossiers for which they are recused, or rapporteurs in a formation
+//! where they cannot also sit; each by its priority times its weight there,
+//! which the bound's LP gives), then the least loaded; ties break by a
+//! seeded hash, then by precedence. A section's hearing takes its section's members (and the chamber's president)
 //! first, whatever they block; members of other sections fill the seats
 //! left, by rank (R431-6 COJ).
 
@@ -31,8 +32,9 @@ pub(crate) struct BenchInput<'a> {
     /// Global indexes of the chamber's sitting magistrates eligible for benches.
     pub(crate) eligible: &'a [usize],
     /// Per chamber hearing, the global indexes of dossiers that could be
-    /// heard there (instance-level filters passed).
-    pub(crate) demand: &'a [Vec<usize>],
+    /// heard there (instance-level filters passed), each with its weight:
+    /// how much blocking it there counts, times its priority.
+    pub(crate) demand: &'a [Vec<(usize, f64)>],
     /// Per chamber hearing, dossiers pinned there (hard: never blocked).
     pub(crate) pinned: &'a [Vec<usize>],
     pub(crate) seed: u64,
@@ -51,13 +53,13 @@ fn seeded(seed: u64, a: usize, b: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Priority of the dossiers at hearing `h` that member `m` would block.
-fn blocked_priority(input: &BenchInput<'_>, hearing: &Hearing, dossiers: &[usize], m: usize) -> (bool, f64) {
+/// Weighted priority of the dossiers at hearing `h` that member `m` would block.
+fn blocked_priority(input: &BenchInput<'_>, hearing: &Hearing, dossiers: &[(usize, f64)], m: usize) -> (bool, f64) {
     let instance = input.instance;
     let id = &instance.magistrates()[m].id;
     let mut total = 0.0;
     let mut hard = false;
-    for &d in dossiers {
+    for &(d, weight) in dossiers {
         let dossier = &instance.dossiers()[d];
         let recused = dossier.is_recused(id);
         let reports = dossier.rapporteurs.contains(id);
@@ -75,7 +77,7 @@ fn blocked_priority(input: &BenchInput<'_>, hearing: &Hearing, dossiers: &[usize
             })
         };
         if blocks {
-            total += dossier.priority.max(0.01);
+            total += weight * dossier.priority.max(0.01);
             hard |= input.pinned.iter().any(|pinned| pinned.contains(&d));
         }
     }

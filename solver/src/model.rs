@@ -29,6 +29,12 @@ use crate::chamber::Chamber;
 /// does not, kept inside the planner's 3 % of a 10-s limit.
 pub(crate) const HIGHS_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// HiGHS's `mip_pool_soft_limit` (default 10,000): with 200, the court at
+/// 8 weeks, 10 s, seeds 1–5, went from 0.43–0.61 to 0.34–0.60 % from the
+/// bound (with the support's alternatives; 500 and 100 did less), and the
+/// default objective was unchanged (`docs/benchmarks.md`, « eighth »).
+const CUT_POOL_SOFT_LIMIT: i32 = 200;
+
 /// How a chamber's benches are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BenchMode {
@@ -79,6 +85,9 @@ pub(crate) struct MilpResult {
     pub(crate) improved: bool,
     /// With `relax`: the LP value of every pair, like `pairs`.
     pub(crate) lp_values: Option<Vec<Vec<f64>>>,
+    /// With `relax`: the reduced value of every pair (≤ 0 at the LP's
+    /// optimum for a pair at 0: what hearing it there would cost), like `pairs`.
+    pub(crate) lp_reduced: Option<Vec<Vec<f64>>>,
 }
 
 /// Lawful pairs of the model: per local dossier, (local hearing, value).
@@ -160,6 +169,7 @@ fn kept(input: &MilpInput<'_, '_>, status: String, dual_bound: Option<f64>, time
         time_limit_hit,
         improved: false,
         lp_values: None,
+        lp_reduced: None,
     }
 }
 
@@ -414,6 +424,11 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     // with sections (seed 2) it ran for minutes past the limit
     // (`docs/benchmarks.md`). Off; `solve_until` guards the other phases.
     model.set_option("mip_heuristic_run_rens", false);
+    // HiGHS's root keeps every cut it finds: on a restricted MILP of 954
+    // binaries (civil first chamber, seed 1) 2,869 cuts and 1.1 s before
+    // its first branch. A smaller pool leaves time to the heuristics that
+    // find the plans.
+    model.set_option("mip_pool_soft_limit", CUT_POOL_SOFT_LIMIT);
     if let Some(nodes) = settings.node_limit {
         model.set_option("mip_max_nodes", nodes.min(i32::MAX as u64) as i32);
     }
@@ -444,8 +459,12 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
     debug_assert_eq!(values.len(), n_columns);
     let value = |var: Variable| columns.index.get(&var).and_then(|&i| values.get(i)).copied().unwrap_or(0.0);
     if input.relax {
+        let reduced = solution.dual_columns();
+        let reduced_of =
+            |var: Variable| columns.index.get(&var).and_then(|&i| reduced.get(i)).copied().unwrap_or(f64::NEG_INFINITY);
         return MilpResult {
             lp_values: Some(x.iter().map(|row| row.iter().map(|(_, var)| value(*var)).collect()).collect()),
+            lp_reduced: Some(x.iter().map(|row| row.iter().map(|(_, var)| reduced_of(*var)).collect()).collect()),
             ..kept(input, status_text, Some(solved.objective_value()), time_limit_hit)
         };
     }
@@ -464,5 +483,14 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
             if members.is_empty() { input.benches[h].clone() } else { Some(members) }
         })
         .collect();
-    MilpResult { assigned, benches, dual_bound, status: status_text, time_limit_hit, improved: true, lp_values: None }
+    MilpResult {
+        assigned,
+        benches,
+        dual_bound,
+        status: status_text,
+        time_limit_hit,
+        improved: true,
+        lp_values: None,
+        lp_reduced: None,
+    }
 }
