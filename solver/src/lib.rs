@@ -6,12 +6,14 @@
 //! quality (objective, bound valid for every lawful plan, gap).
 //!
 //! How: chambers are independent in model v1, so each is solved on its own,
-//! in parallel (rayon). In a chamber, a bench heuristic gives every hearing a
-//! lawful bench; a greedy plan places the work; then a MILP (good_lp with
+//! in parallel (rayon). In a chamber, the bound's LP first; a bench heuristic
+//! gives every hearing a lawful bench, blocking least the dossiers that LP
+//! hears there; a greedy plan places the work; then a MILP (good_lp with
 //! HiGHS) improves it from that start — with the benches decided in the
 //! model too when the chamber is small enough (`full_model_max_pairs`), with
 //! them fixed otherwise. With fixed benches, the first plan is the MILP
-//! restricted to the LP's support; the time left then goes, a slice at a
+//! restricted to the LP's support and each dossier's best alternative by
+//! reduced value; the time left then goes, a slice at a
 //! time, to the chamber that may still gain most per second already
 //! searched, whose plan a large-neighbourhood search improves window of
 //! hearings by window of hearings (`lns`) — with the heuristic's benches
