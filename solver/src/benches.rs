@@ -8,9 +8,10 @@
 //! (dossiers for which they are recused, or rapporteurs in a formation
 //! where they cannot also sit; each by its priority times its weight there,
 //! which the bound's LP gives), then the least loaded; ties break by a
-//! seeded hash, then by precedence. A section's hearing takes its section's members (and the chamber's president)
-//! first, whatever they block; members of other sections fill the seats
-//! left, by rank (R431-6 COJ).
+//! seeded hash, then by precedence. A section's hearing takes its
+//! section's members (and the chamber's president) first, whatever they
+//! block; members of other sections fill the seats left, by rank (R431-6
+//! COJ).
 
 use std::collections::{BTreeMap, HashSet};
 

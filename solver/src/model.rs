@@ -83,11 +83,18 @@ pub(crate) struct MilpResult {
     pub(crate) time_limit_hit: bool,
     /// Whether the MILP's own solution was used (else the MIP start).
     pub(crate) improved: bool,
-    /// With `relax`: the LP value of every pair, like `pairs`.
-    pub(crate) lp_values: Option<Vec<Vec<f64>>>,
-    /// With `relax`: the reduced value of every pair (≤ 0 at the LP's
-    /// optimum for a pair at 0: what hearing it there would cost), like `pairs`.
-    pub(crate) lp_reduced: Option<Vec<Vec<f64>>>,
+    /// With `relax`: the LP's solution.
+    pub(crate) lp: Option<LpSolution>,
+}
+
+/// An LP's solution over a model's pairs, each laid out like `pairs`.
+#[derive(Debug, Clone)]
+pub(crate) struct LpSolution {
+    /// The value of every pair.
+    pub(crate) values: Vec<Vec<f64>>,
+    /// The reduced value of every pair (≤ 0 at the optimum for a pair at
+    /// 0: what hearing it there would cost).
+    pub(crate) reduced: Vec<Vec<f64>>,
 }
 
 /// Lawful pairs of the model: per local dossier, (local hearing, value).
@@ -168,8 +175,7 @@ fn kept(input: &MilpInput<'_, '_>, status: String, dual_bound: Option<f64>, time
         status,
         time_limit_hit,
         improved: false,
-        lp_values: None,
-        lp_reduced: None,
+        lp: None,
     }
 }
 
@@ -463,8 +469,10 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
         let reduced_of =
             |var: Variable| columns.index.get(&var).and_then(|&i| reduced.get(i)).copied().unwrap_or(f64::NEG_INFINITY);
         return MilpResult {
-            lp_values: Some(x.iter().map(|row| row.iter().map(|(_, var)| value(*var)).collect()).collect()),
-            lp_reduced: Some(x.iter().map(|row| row.iter().map(|(_, var)| reduced_of(*var)).collect()).collect()),
+            lp: Some(LpSolution {
+                values: x.iter().map(|row| row.iter().map(|(_, var)| value(*var)).collect()).collect(),
+                reduced: x.iter().map(|row| row.iter().map(|(_, var)| reduced_of(*var)).collect()).collect(),
+            }),
             ..kept(input, status_text, Some(solved.objective_value()), time_limit_hit)
         };
     }
@@ -483,14 +491,5 @@ pub(crate) fn solve(input: &MilpInput<'_, '_>, settings: MilpSettings<'_>) -> Mi
             if members.is_empty() { input.benches[h].clone() } else { Some(members) }
         })
         .collect();
-    MilpResult {
-        assigned,
-        benches,
-        dual_bound,
-        status: status_text,
-        time_limit_hit,
-        improved: true,
-        lp_values: None,
-        lp_reduced: None,
-    }
+    MilpResult { assigned, benches, dual_bound, status: status_text, time_limit_hit, improved: true, lp: None }
 }
