@@ -73,6 +73,11 @@ pub(crate) enum FixturesCommand {
         /// 2 doubles it (1–5).
         #[arg(long, default_value_t = 1)]
         deadline_factor: u32,
+        /// Multiplies every chamber's size: its magistrates, hearings a
+        /// week and so its dossiers (1–4; 2: the planner's scaling
+        /// benchmark).
+        #[arg(long, default_value_t = 1)]
+        chamber_factor: u32,
         /// Adds the chambre mixte and the assemblée plénière (premier
         /// président, designations, a hearing of each about every six
         /// weeks, referred dossiers).
@@ -94,11 +99,22 @@ pub(crate) enum FixturesCommand {
 }
 
 pub(crate) fn run(command: FixturesCommand, io: &mut Io<'_>) -> Result<u8, Failure> {
-    let FixturesCommand::Generate { scale, weeks, seed, start, deadline_factor, multi_chamber, sections, plenary, out } =
-        command;
+    let FixturesCommand::Generate {
+        scale,
+        weeks,
+        seed,
+        start,
+        deadline_factor,
+        chamber_factor,
+        multi_chamber,
+        sections,
+        plenary,
+        out,
+    } = command;
     let config = GeneratorConfig {
         start: start.unwrap_or_else(default_start),
         deadline_factor,
+        chamber_factor,
         multi_chamber,
         sections,
         plenary: plenary.map(Into::into),

@@ -104,6 +104,44 @@ fn bad_configurations_are_refused() {
         let config = GeneratorConfig { deadline_factor: factor, ..GeneratorConfig::new(Scale::Small, 2, 0) };
         assert_eq!(generate(&config), Err(GenerateError::DeadlineFactor(factor)));
     }
+    for factor in [0, 5] {
+        let config = GeneratorConfig { chamber_factor: factor, ..GeneratorConfig::new(Scale::Small, 2, 0) };
+        assert_eq!(generate(&config), Err(GenerateError::ChamberFactor(factor)));
+    }
+}
+
+/// The scaling variant (`--chamber-factor 2`): every chamber with twice its
+/// magistrates and hearings, so about twice its dossiers; a valid instance,
+/// the same chambers.
+#[test]
+fn the_chamber_factor_doubles_every_chamber() {
+    let summary = |factor: u32| {
+        let doc = generate(&GeneratorConfig { chamber_factor: factor, ..GeneratorConfig::new(Scale::Court, 4, 3) })
+            .expect("generate");
+        let instance = greffe_models::format::validate(&doc).expect("valid");
+        instance
+            .chambers()
+            .iter()
+            .map(|chamber| {
+                let id = chamber.id.as_str();
+                let magistrates = instance.magistrates().iter().filter(|m| m.chamber.as_str() == id).count();
+                let hearings = instance.hearings().iter().filter(|h| h.chamber.as_str() == id).count();
+                let dossiers = instance.dossiers().iter().filter(|d| d.chamber.as_str() == id).count();
+                (id.to_owned(), magistrates, hearings, dossiers)
+            })
+            .collect::<Vec<_>>()
+    };
+    let usual = summary(1);
+    let double = summary(2);
+    assert_eq!(usual.len(), 6);
+    assert_eq!(usual.iter().map(|c| &c.0).collect::<Vec<_>>(), double.iter().map(|c| &c.0).collect::<Vec<_>>());
+    for ((id, magistrates, hearings, dossiers), (_, magistrates2, hearings2, dossiers2)) in usual.iter().zip(&double) {
+        assert_eq!(*magistrates2, 2 * magistrates, "{id}: twice the magistrates");
+        // FP hearings come every 4 or 8 weeks from a drawn offset: within one.
+        assert!(hearings2.abs_diff(2 * hearings) <= 1, "{id}: twice the hearings ({hearings} → {hearings2})");
+        let ratio = *dossiers2 as f64 / *dossiers as f64;
+        assert!((1.8..=2.2).contains(&ratio), "{id}: about twice the dossiers ({dossiers} → {dossiers2})");
+    }
 }
 
 /// The deadline-heavy variant (`--deadline-factor 2`) about doubles the
