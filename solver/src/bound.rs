@@ -107,6 +107,8 @@ pub(crate) struct BoundSearch {
     best: Option<f64>,
     /// The LP's value of every pair at the last round solved.
     pair_values: Option<Vec<Vec<f64>>>,
+    /// The capacity rows' multipliers at the last round solved.
+    multipliers: Option<Multipliers>,
     /// Whether the LP is solved whole: `best` is its value.
     optimal: bool,
     /// Rounds solved.
@@ -181,6 +183,7 @@ impl BoundSearch {
             column_of,
             best: None,
             pair_values: None,
+            multipliers: None,
             optimal: false,
             rounds: 0,
         };
@@ -207,6 +210,26 @@ impl BoundSearch {
     /// The LP's value of every pair at the last round solved.
     pub(crate) fn pair_values(&self) -> Option<&[Vec<f64>]> {
         self.pair_values.as_deref()
+    }
+
+    /// What hearing each pair of `pairs` would gain the LP at the last
+    /// round solved: its value less what its hearing's capacity rows charge
+    /// (the dossier's own row left out: the same for all its pairs, so the
+    /// order of a dossier's pairs is the LP's), laid out like `pairs`.
+    pub(crate) fn pair_prices(&self, chamber: &Chamber<'_>, pairs: &Pairs) -> Option<Vec<Vec<f64>>> {
+        let multipliers = self.multipliers.as_ref()?;
+        Some(
+            pairs
+                .iter()
+                .enumerate()
+                .map(|(d, list)| {
+                    let weight = chamber.dossier(d).weight;
+                    list.iter()
+                        .map(|&(h, value)| value - multipliers.weight[h] * weight - multipliers.count[h])
+                        .collect()
+                })
+                .collect(),
+        )
     }
 
     /// Solves rounds until the LP is whole or `deadline` passes; the
@@ -268,6 +291,7 @@ impl BoundSearch {
                 improving.sort_by(|a, b| b.0.total_cmp(&a.0));
                 added.extend(improving.into_iter().take(COLUMNS_PER_ROUND).map(|(_, o)| (u, o)));
             }
+            self.multipliers = Some(multipliers);
             if added.is_empty() {
                 // No column would improve it: the LP is the whole one's.
                 let lp = solved.objective_value();

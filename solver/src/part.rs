@@ -112,13 +112,58 @@ const WIDE_SUPPORT_FROM: Duration = Duration::from_secs(8);
 /// bound (`docs/benchmarks.md`, « seventh »).
 const WINDOW_GAP: f64 = 1e-5;
 
-/// The most pairs for which the fixed-bench model's LP is solved, counted
-/// over the chamber's lawful pairs (before the benches, which come after
-/// the bound: the bound's share of time depends on it): on the court at 8
-/// weeks the largest (the criminal chamber, 44,000 pairs) ends in 1.3 s; at 26 weeks none of the chambers' (94,000 to 460,000 pairs)
-/// ended within its share of a 30-s run. Above, the bound's LP guides the
-/// rounding and the restricted MILP instead.
+/// The most pairs for which the whole fixed-bench model's LP is tried,
+/// counted over the chamber's lawful pairs (before the benches, which come
+/// after the bound: the bound's share of time depends on it): on the court
+/// at 8 weeks the largest (the criminal chamber, 44,000 pairs) ends in
+/// 1.3 s; at 26 weeks none of the chambers' (94,000 to 460,000 pairs)
+/// ended within its share of a 30-s run. Above, or when its share of time
+/// is too short for its size ([`WHOLE_LP_PAIRS_PER_SECOND`]) or it does
+/// not end in time, the chamber is *large*: its LP is solved over the bound's candidates
+/// ([`LP_CANDIDATES`]), its restricted MILP in blocks
+/// ([`RESTRICTED_BLOCK_PAIRS`]), its windows over candidates
+/// ([`WINDOW_CANDIDATES`]). Not below: at 8 weeks, 60 s, seeds 1–3, the
+/// three made the gap 0.20–0.23 % where it was 0.15–0.19 %
+/// (`docs/benchmarks.md`, « ninth »).
 const FIXED_LP_MAX_PAIRS: usize = 60_000;
+
+/// How many lawful pairs the whole fixed-bench LP is tried for per second
+/// of its share: it took 1.3 s for the criminal chamber's 44,000 at 8
+/// weeks (34,000 a second), and did not end in 1 s for a chamber twice
+/// its size with 33,000 (more magistrates, more rows); a failed try
+/// wastes its share (court with chambers twice their size, 20 s, seeds
+/// 1–3: 0.66–0.98 % from the bound when tried by pairs alone, 0.62–0.74 %
+/// never tried) (`docs/benchmarks.md`, « ninth »).
+const WHOLE_LP_PAIRS_PER_SECOND: f64 = 25_000.0;
+
+/// Pairs each dossier of a large chamber brings into its fixed-bench LP
+/// beyond its pairs in the bound LP's support and its start: its best
+/// others by the bound's prices ([`bound::BoundSearch::pair_prices`]),
+/// among those the benches allow. Before, the restricted MILP of a large
+/// chamber lived on the bound LP's support alone, which the benches cut:
+/// court with chambers twice their size, seed 1, 20 s, 1.63 → 1.19 % from
+/// the bound. With 4, that LP ends within 0.4 % of the bound in 0.4–1.3 s
+/// there (with 16, within 0.04 % but in 6.5 s, and no better plan)
+/// (`docs/benchmarks.md`, « ninth »).
+const LP_CANDIDATES: usize = 4;
+
+/// The most pairs of a large chamber's restricted MILP solved at once; a
+/// larger one is
+/// solved in blocks of consecutive hearings, each with the time left
+/// shared among the blocks left (the others' dossiers keep their hearing
+/// or move into the block). The criminal chamber twice its size (3,900
+/// restricted pairs) ended its 8-s MILP 0.9 % below its LP; in two blocks,
+/// 0.7 % (`docs/benchmarks.md`, « ninth »).
+const RESTRICTED_BLOCK_PAIRS: usize = 2_000;
+
+/// Pairs a large chamber's fixed-bench search window opens beyond the
+/// bound LP's support:
+/// each dossier's best others by the bound's prices. Opening every lawful
+/// pair of a window's hearings, its MILP grew with the chamber (a
+/// criminal chamber twice its size: 6,000–7,700 pairs for six hearings,
+/// 0.2–1 s each, 11 windows in a 20-s run); so, 1,600–1,800 pairs and
+/// 20 ms, 60 windows (`docs/benchmarks.md`, « ninth »).
+const WINDOW_CANDIDATES: usize = 4;
 
 /// The weight, in what a bench member would block, of a dossier the
 /// bound's LP does not hear at that hearing (the LP's value plus this
@@ -161,6 +206,21 @@ fn best_reduced(
         chosen.extend(outside.into_iter().take(k).map(|(_, h)| (d, h)));
     }
     chosen
+}
+
+/// `values`, laid out like `from`, laid out like `to` (`missing` where
+/// `from` lacks the pair).
+fn relayout(from: &Pairs, values: &[Vec<f64>], to: &Pairs, missing: f64) -> Vec<Vec<f64>> {
+    to.iter()
+        .enumerate()
+        .map(|(d, list)| {
+            list.iter()
+                .map(|&(h, _)| {
+                    from[d].iter().position(|p| p.0 == h).and_then(|i| values[d].get(i)).copied().unwrap_or(missing)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// What [`Part::run`] solves.
@@ -210,6 +270,26 @@ pub(crate) struct Part<'c, 'a> {
     spent: Duration,
     /// Of which in the search.
     searched: Duration,
+    /// Whether the whole fixed-bench LP was too large to end in time
+    /// ([`FIXED_LP_MAX_PAIRS`]).
+    large: bool,
+    /// The pairs a fixed-bench window may open ([`WINDOW_CANDIDATES`]),
+    /// with the bound's rounds they were drawn from.
+    window_candidates: Option<(usize, PairSet)>,
+}
+
+/// A set of (local dossier, local hearing) pairs.
+type PairSet = std::collections::HashSet<(usize, usize)>;
+
+/// The pairs of `pairs` in the bound LP's support (`values`, laid out like
+/// `pairs`), and each dossier's `k` best others by `prices`.
+fn bound_candidates(pairs: &Pairs, values: &[Vec<f64>], prices: &[Vec<f64>], k: usize) -> PairSet {
+    let mut set = best_reduced(pairs, values, prices, k);
+    for (d, list) in pairs.iter().enumerate() {
+        let support = list.iter().zip(&values[d]).filter(|(_, x)| **x > 1e-6);
+        set.extend(support.map(|(&(h, _), _)| (d, h)));
+    }
+    set
 }
 
 impl<'c, 'a> Part<'c, 'a> {
@@ -230,13 +310,13 @@ impl<'c, 'a> Part<'c, 'a> {
         let remaining = || budget.saturating_sub(started.elapsed());
         // Each stage gets a deadline, a share of the time left; building its
         // model counts against it. The bound first, within a quarter (half
-        // when the fixed-bench LP will be too large to solve: the bound's
-        // LP then guides the rounding).
+        // when the whole fixed-bench LP is too large to try: the bound's
+        // LP then chooses that LP's candidates).
         let deadline = |share: f64| Instant::now() + remaining().mul_f64(share);
         let stop = config.cancel.unwrap_or(&model::NEVER);
-        let fixed_lp = mode == BenchMode::Fixed && n_pairs <= FIXED_LP_MAX_PAIRS;
+        let full_lp = mode == BenchMode::Fixed && n_pairs <= FIXED_LP_MAX_PAIRS;
         let mut bound = bound::BoundSearch::new(chamber, &instance_pairs, extras.matter_group_cost);
-        bound.advance(chamber, &instance_pairs, deadline(if fixed_lp { 0.25 } else { 0.5 }), stop);
+        bound.advance(chamber, &instance_pairs, deadline(if full_lp { 0.25 } else { 0.5 }), stop);
         // The benches after the bound: what a member would block at a
         // hearing weighs the dossiers its LP hears there most
         // ([`DEMAND_FLOOR`]; all alike without it).
@@ -293,6 +373,8 @@ impl<'c, 'a> Part<'c, 'a> {
             search: lns::State::default(),
             spent: Duration::ZERO,
             searched: Duration::ZERO,
+            large: false,
+            window_candidates: None,
         };
         part.best.benches = part.heuristic_benches.clone();
         part.score = part.score_of(&start, &part.heuristic_benches);
@@ -301,24 +383,10 @@ impl<'c, 'a> Part<'c, 'a> {
             let result = part.run(config, &part.model_pairs, &start, &free, Solve::milp(config), deadline(0.95));
             part.keep(result);
         } else {
-            // The LP of the fixed-bench model when it is small enough to
-            // end in time, that LP and the bound's rounded, then the MILP
+            // The fixed-bench model's LP (the whole, else over the bound's
+            // candidates), that LP and the bound's rounded, then the MILP
             // restricted to the LP's support from the better start; the
             // search improves it afterwards.
-            let lp = if fixed_lp {
-                part.run(config, &part.model_pairs, &start, &free, Solve::Lp, deadline(0.4)).lp
-            } else {
-                None
-            };
-            // Without the grouping's rows, each dossier's best pair outside
-            // the LP's support joins it ([`SUPPORT_ALTERNATIVES`]).
-            let alternatives = match &lp {
-                Some(lp) if part.extras.matter_group_cost == 0.0 => {
-                    best_reduced(&part.model_pairs, &lp.values, &lp.reduced, SUPPORT_ALTERNATIVES)
-                }
-                _ => std::collections::HashSet::new(),
-            };
-            let lp_values = lp.map(|lp| lp.values);
             // The bound LP's values, laid out like the model's pairs.
             let bound_values: Option<Vec<Vec<f64>>> = part.bound.pair_values().map(|values| {
                 let of = |d: usize, h: usize| model::pair_value_of(&part.instance_pairs, values, d, h);
@@ -328,15 +396,42 @@ impl<'c, 'a> Part<'c, 'a> {
                     .map(|(d, list)| list.iter().map(|&(h, _)| of(d, h)).collect())
                     .collect()
             });
+            let lp_deadline = deadline(0.4);
+            let lp_time = lp_deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+            let whole = if full_lp && lp_time * WHOLE_LP_PAIRS_PER_SECOND >= n_pairs as f64 {
+                part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
+            } else {
+                None
+            };
+            part.large = whole.is_none();
+            let lp = whole.or_else(|| {
+                let prices = part.bound.pair_prices(chamber, &part.model_pairs)?;
+                let values = bound_values.as_ref()?;
+                let candidates = bound_candidates(&part.model_pairs, values, &prices, LP_CANDIDATES);
+                let pairs = filtered(&part.model_pairs, |d, h| start[d] == Some(h) || candidates.contains(&(d, h)));
+                let lp = part.run(config, &pairs, &start, &free, Solve::Lp, deadline(0.4)).lp?;
+                Some(model::LpSolution {
+                    values: relayout(&pairs, &lp.values, &part.model_pairs, 0.0),
+                    reduced: relayout(&pairs, &lp.reduced, &part.model_pairs, f64::NEG_INFINITY),
+                })
+            });
+            // Without the grouping's rows, each dossier's best pair outside
+            // the LP's support joins it ([`SUPPORT_ALTERNATIVES`]).
+            let alternatives = match &lp {
+                Some(lp) if part.extras.matter_group_cost == 0.0 => {
+                    best_reduced(&part.model_pairs, &lp.values, &lp.reduced, SUPPORT_ALTERNATIVES)
+                }
+                _ => PairSet::new(),
+            };
+            let lp_values = lp.map(|lp| lp.values);
             for values in [&lp_values, &bound_values].into_iter().flatten() {
                 let rounded = part.rounded(values);
                 part.keep(rounded);
             }
             let greedy_start = start;
             let start = part.best.assigned.clone();
-            // The support: the fixed-bench LP's, else (too large to solve,
-            // or not ended in time) the bound LP's pairs that the benches
-            // allow.
+            // The support: the fixed-bench LP's, else (not ended in time)
+            // the bound LP's pairs that the benches allow.
             let support_values = lp_values.as_ref().or(bound_values.as_ref());
             let support = |d: usize, h: usize| {
                 alternatives.contains(&(d, h))
@@ -346,15 +441,43 @@ impl<'c, 'a> Part<'c, 'a> {
             // plan's pairs the LP's lacks: a larger model, which the later
             // search lives on (docs/benchmarks.md, « fifth »).
             let restricted_deadline = deadline(0.95);
-            let wide = fixed_lp && restricted_deadline.saturating_duration_since(Instant::now()) >= WIDE_SUPPORT_FROM;
+            let wide =
+                !part.large && restricted_deadline.saturating_duration_since(Instant::now()) >= WIDE_SUPPORT_FROM;
             let restricted = filtered(&part.model_pairs, |d, h| {
                 start[d] == Some(h) || (wide && greedy_start[d] == Some(h)) || support(d, h)
             });
-            let result = part.run(config, &restricted, &start, &free, Solve::milp(config), restricted_deadline);
-            part.keep(result);
+            part.solve_restricted(config, &restricted, &free, restricted_deadline);
         }
         part.spent = started.elapsed();
         part
+    }
+
+    /// Solves the MILP restricted to `restricted` from the best plan by
+    /// `deadline`: at once, or, in a large chamber, in blocks of
+    /// consecutive hearings when it holds more than
+    /// [`RESTRICTED_BLOCK_PAIRS`] pairs.
+    fn solve_restricted(&mut self, config: &SolveConfig<'_>, restricted: &Pairs, free: &[bool], deadline: Instant) {
+        let n_pairs: usize = restricted.iter().map(Vec::len).sum();
+        let blocks = if self.large { n_pairs.div_ceil(RESTRICTED_BLOCK_PAIRS).max(1) } else { 1 };
+        if blocks == 1 {
+            let start = self.best.assigned.clone();
+            let result = self.run(config, restricted, &start, free, Solve::milp(config), deadline);
+            self.keep(result);
+            return;
+        }
+        let n_hearings = self.chamber.hearings.len();
+        for b in 0..blocks {
+            let block = b * n_hearings / blocks..(b + 1) * n_hearings / blocks;
+            let assigned = self.best.assigned.clone();
+            let pairs = filtered(restricted, |d, h| assigned[d] == Some(h) || block.contains(&h));
+            let left = deadline.saturating_duration_since(Instant::now());
+            let block_deadline = Instant::now() + left / (blocks - b) as u32;
+            // A block's gain is small beside the chamber's objective, which
+            // the planner's gap target is relative to: as a window's.
+            let gap = config.gap_target.min(WINDOW_GAP);
+            let result = self.run(config, &pairs, &assigned, free, Solve::Milp { gap }, block_deadline);
+            self.keep(result);
+        }
     }
 
     /// An LP rounded: the greedy again on the fixed benches, each dossier
@@ -540,6 +663,7 @@ impl<'c, 'a> Part<'c, 'a> {
             let stop = config.cancel.unwrap_or(&model::NEVER);
             self.bound.advance(chamber, &self.instance_pairs, until, stop);
         }
+        self.refresh_window_candidates();
         let mut state = std::mem::take(&mut self.search);
         let last = state.solved.saturating_add(most);
         while Instant::now() + Duration::from_millis(30) < until
@@ -569,13 +693,34 @@ impl<'c, 'a> Part<'c, 'a> {
         self.searched += started.elapsed();
     }
 
+    /// Draws the pairs fixed-bench windows may open from the bound's last
+    /// round, when it has solved one since they were drawn.
+    fn refresh_window_candidates(&mut self) {
+        let rounds = self.bound.rounds;
+        if !self.large {
+            return;
+        }
+        if self.window_candidates.as_ref().is_some_and(|(drawn, _)| *drawn == rounds) {
+            return;
+        }
+        let prices = self.bound.pair_prices(self.chamber, &self.instance_pairs);
+        if let (Some(values), Some(prices)) = (self.bound.pair_values(), prices) {
+            let set = bound_candidates(&self.instance_pairs, values, &prices, WINDOW_CANDIDATES);
+            self.window_candidates = Some((rounds, set));
+        }
+    }
+
     /// A neighbourhood's pairs: each dossier's current pair, and its pairs
     /// at the open hearings — every lawful one when their benches are
-    /// free, those their current benches allow otherwise.
+    /// free; otherwise those their current benches allow (in a large
+    /// chamber, among the bound's candidates, [`WINDOW_CANDIDATES`]).
     fn window_pairs(&self, open: &[bool], free_benches: bool) -> Pairs {
+        let candidate = |d: usize, h: usize| {
+            self.window_candidates.as_ref().is_none_or(|(_, set)| set.contains(&(d, h)))
+                && bench_allows(self.chamber, &self.best.benches, d, h)
+        };
         filtered(&self.instance_pairs, |d, h| {
-            self.best.assigned[d] == Some(h)
-                || (open[h] && (free_benches || bench_allows(self.chamber, &self.best.benches, d, h)))
+            self.best.assigned[d] == Some(h) || (open[h] && (free_benches || candidate(d, h)))
         })
     }
 
