@@ -403,8 +403,15 @@ impl<'c, 'a> Part<'c, 'a> {
             } else {
                 None
             };
-            part.large = whole.is_none();
+            // Candidates drawn from a bound LP cut short are poor (court at
+            // 26 weeks, 10 s, seed 1, no bound whole in time: objective
+            // 108,900–109,800 from them, 109,400–109,800 without): the
+            // support is then that LP's, as before.
+            part.large = whole.is_none() && part.bound.is_final();
             let lp = whole.or_else(|| {
+                if !part.large {
+                    return None;
+                }
                 let prices = part.bound.pair_prices(chamber, &part.model_pairs)?;
                 let values = bound_values.as_ref()?;
                 let candidates = bound_candidates(&part.model_pairs, values, &prices, LP_CANDIDATES);
@@ -834,5 +841,28 @@ mod tests {
         let two = best_reduced(&pairs, &values, &reduced, 2);
         assert_eq!(two, [(0, 5), (0, 7), (2, 4), (2, 3)].into_iter().collect());
         assert!(best_reduced(&pairs, &values, &reduced, 0).is_empty());
+    }
+
+    #[test]
+    fn the_bounds_candidates_are_its_support_and_each_dossiers_best_prices() {
+        // Dossier 0: heard at 2 by the bound's LP, 7 priced above 5.
+        // Dossier 1: unheard; 0 priced best. Dossier 2: half at 3, half at 4.
+        let pairs: Pairs =
+            vec![vec![(2, 10.0), (5, 9.0), (7, 8.0)], vec![(0, 5.0), (1, 5.0)], vec![(3, 4.0), (4, 4.0)]];
+        let values = vec![vec![1.0, 0.0, 0.0], vec![0.0, 0.0], vec![0.5, 0.5]];
+        let prices = vec![vec![3.0, -1.0, 0.5], vec![2.0, 1.0], vec![0.0, 0.0]];
+        let one = bound_candidates(&pairs, &values, &prices, 1);
+        assert_eq!(one, [(0, 2), (0, 7), (1, 0), (2, 3), (2, 4)].into_iter().collect());
+        let none = bound_candidates(&pairs, &values, &prices, 0);
+        assert_eq!(none, [(0, 2), (2, 3), (2, 4)].into_iter().collect(), "the support alone");
+    }
+
+    #[test]
+    fn values_follow_their_pairs_into_another_layout() {
+        let from: Pairs = vec![vec![(4, 1.0)], vec![(0, 1.0), (2, 1.0)]];
+        let to: Pairs = vec![vec![(1, 1.0), (4, 1.0)], vec![(2, 1.0), (0, 1.0), (3, 1.0)]];
+        let values = vec![vec![0.7], vec![0.25, 0.75]];
+        let moved = relayout(&from, &values, &to, -1.0);
+        assert_eq!(moved, vec![vec![-1.0, 0.7], vec![0.75, 0.25, -1.0]]);
     }
 }
