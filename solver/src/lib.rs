@@ -13,7 +13,9 @@
 //! model too when the chamber is small enough (`full_model_max_pairs`), with
 //! them fixed otherwise. With fixed benches, the first plan is the MILP
 //! restricted to the LP's support and each dossier's best alternative by
-//! reduced value; the time left then goes, a slice at a
+//! reduced value (in a chamber too large for the whole LP in its time, that
+//! LP, the restricted MILP — in blocks of hearings — and the windows are
+//! drawn from the bound's candidates); the time left then goes, a slice at a
 //! time, to the chamber that may still gain most per second already
 //! searched, whose plan a large-neighbourhood search improves window of
 //! hearings by window of hearings (`lns`) — with the heuristic's benches
