@@ -119,7 +119,8 @@ const WINDOW_GAP: f64 = 1e-5;
 /// 1.3 s; at 26 weeks none of the chambers' (94,000 to 460,000 pairs)
 /// ended within its share of a 30-s run. Above, or when its share of time
 /// is too short for its size ([`WHOLE_LP_PAIRS_PER_SECOND`]) or it does
-/// not end in time, the chamber is *large*: its LP is solved over the bound's candidates
+/// not end in time, and once its bound LP is whole (candidates from a
+/// bound cut short were poor), the chamber is *large*: its LP is solved over the bound's candidates
 /// ([`LP_CANDIDATES`]), its restricted MILP in blocks
 /// ([`RESTRICTED_BLOCK_PAIRS`]), its windows over candidates
 /// ([`WINDOW_CANDIDATES`]). Not below: at 8 weeks, 60 s, seeds 1–3, the
