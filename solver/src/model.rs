@@ -106,9 +106,24 @@ pub(crate) fn pair_value(pairs: &[Vec<(usize, f64)>], d: usize, h: usize) -> Opt
 }
 
 /// The entry of `values` (laid out like `pairs`) for local dossier `d` at
+/// local hearing `h`, when that is a pair.
+fn entry_of(pairs: &[Vec<(usize, f64)>], values: &[Vec<f64>], d: usize, h: usize) -> Option<f64> {
+    pairs[d].iter().position(|p| p.0 == h).and_then(|i| values[d].get(i)).copied()
+}
+
+/// The entry of `values` (laid out like `pairs`) for local dossier `d` at
 /// local hearing `h`; 0 when that is not a pair.
 pub(crate) fn pair_value_of(pairs: &[Vec<(usize, f64)>], values: &[Vec<f64>], d: usize, h: usize) -> f64 {
-    pairs[d].iter().position(|p| p.0 == h).and_then(|i| values[d].get(i)).copied().unwrap_or(0.0)
+    entry_of(pairs, values, d, h).unwrap_or(0.0)
+}
+
+/// `values`, laid out like `from`, laid out like `to` (`missing` where
+/// `from` lacks the pair).
+pub(crate) fn relayout(from: &Pairs, values: &[Vec<f64>], to: &Pairs, missing: f64) -> Vec<Vec<f64>> {
+    let row = |(d, list): (usize, &Vec<(usize, f64)>)| {
+        list.iter().map(|&(h, _)| entry_of(from, values, d, h).unwrap_or(missing)).collect()
+    };
+    to.iter().enumerate().map(row).collect()
 }
 
 /// Joined dossiers at the same hearing: each member's variable equals the

@@ -120,9 +120,9 @@ const WINDOW_GAP: f64 = 1e-5;
 /// ended within its share of a 30-s run. Above, or when its share of time
 /// is too short for its size ([`WHOLE_LP_PAIRS_PER_SECOND`]) or it does
 /// not end in time, and once its bound LP is whole (candidates from a
-/// bound cut short were poor), the chamber is *large*: its LP is solved over the bound's candidates
-/// ([`LP_CANDIDATES`]), its restricted MILP in blocks
-/// ([`RESTRICTED_BLOCK_PAIRS`]), its windows over candidates
+/// bound cut short were poor), the chamber is *large*: its LP is solved
+/// over the bound's candidates ([`LP_CANDIDATES`]), its restricted MILP in
+/// blocks ([`RESTRICTED_BLOCK_PAIRS`]), its windows over candidates
 /// ([`WINDOW_CANDIDATES`]). Not below: at 8 weeks, 60 s, seeds 1–3, the
 /// three made the gap 0.20–0.23 % where it was 0.15–0.19 %
 /// (`docs/benchmarks.md`, « ninth »).
@@ -149,17 +149,15 @@ const WHOLE_LP_PAIRS_PER_SECOND: f64 = 25_000.0;
 const LP_CANDIDATES: usize = 4;
 
 /// The most pairs of a large chamber's restricted MILP solved at once; a
-/// larger one is
-/// solved in blocks of consecutive hearings, each with the time left
-/// shared among the blocks left (the others' dossiers keep their hearing
+/// larger one is solved in blocks of consecutive hearings, each with the
+/// time left shared among the blocks left (the others' dossiers keep their hearing
 /// or move into the block). The criminal chamber twice its size (3,900
 /// restricted pairs) ended its 8-s MILP 0.9 % below its LP; in two blocks,
 /// 0.7 % (`docs/benchmarks.md`, « ninth »).
 const RESTRICTED_BLOCK_PAIRS: usize = 2_000;
 
 /// Pairs a large chamber's fixed-bench search window opens beyond the
-/// bound LP's support:
-/// each dossier's best others by the bound's prices. Opening every lawful
+/// bound LP's support: each dossier's best others by the bound's prices. Opening every lawful
 /// pair of a window's hearings, its MILP grew with the chamber (a
 /// criminal chamber twice its size: 6,000–7,700 pairs for six hearings,
 /// 0.2–1 s each, 11 windows in a 20-s run); so, 1,600–1,800 pairs and
@@ -209,21 +207,6 @@ fn best_reduced(
     chosen
 }
 
-/// `values`, laid out like `from`, laid out like `to` (`missing` where
-/// `from` lacks the pair).
-fn relayout(from: &Pairs, values: &[Vec<f64>], to: &Pairs, missing: f64) -> Vec<Vec<f64>> {
-    to.iter()
-        .enumerate()
-        .map(|(d, list)| {
-            list.iter()
-                .map(|&(h, _)| {
-                    from[d].iter().position(|p| p.0 == h).and_then(|i| values[d].get(i)).copied().unwrap_or(missing)
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// What [`Part::run`] solves.
 #[derive(Debug, Clone, Copy)]
 enum Solve {
@@ -271,12 +254,12 @@ pub(crate) struct Part<'c, 'a> {
     spent: Duration,
     /// Of which in the search.
     searched: Duration,
-    /// Whether the whole fixed-bench LP was too large to end in time
-    /// ([`FIXED_LP_MAX_PAIRS`]).
+    /// Whether the whole fixed-bench LP was not tried or did not end, with
+    /// the bound's LP whole ([`FIXED_LP_MAX_PAIRS`]).
     large: bool,
-    /// The pairs a fixed-bench window may open ([`WINDOW_CANDIDATES`]),
-    /// with the bound's rounds they were drawn from.
-    window_candidates: Option<(usize, PairSet)>,
+    /// In a large chamber, the pairs a fixed-bench window may open
+    /// ([`WINDOW_CANDIDATES`]).
+    window_candidates: Option<PairSet>,
 }
 
 /// A set of (local dossier, local hearing) pairs.
@@ -389,14 +372,10 @@ impl<'c, 'a> Part<'c, 'a> {
             // restricted to the LP's support from the better start; the
             // search improves it afterwards.
             // The bound LP's values, laid out like the model's pairs.
-            let bound_values: Option<Vec<Vec<f64>>> = part.bound.pair_values().map(|values| {
-                let of = |d: usize, h: usize| model::pair_value_of(&part.instance_pairs, values, d, h);
-                part.model_pairs
-                    .iter()
-                    .enumerate()
-                    .map(|(d, list)| list.iter().map(|&(h, _)| of(d, h)).collect())
-                    .collect()
-            });
+            let bound_values: Option<Vec<Vec<f64>>> = part
+                .bound
+                .pair_values()
+                .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
             let lp_time = lp_deadline.saturating_duration_since(Instant::now()).as_secs_f64();
             let whole = if full_lp && lp_time * WHOLE_LP_PAIRS_PER_SECOND >= n_pairs as f64 {
@@ -409,6 +388,15 @@ impl<'c, 'a> Part<'c, 'a> {
             // 108,900–109,800 from them, 109,400–109,800 without): the
             // support is then that LP's, as before.
             part.large = whole.is_none() && part.bound.is_final();
+            if part.large {
+                // The bound is whole: its candidates stay those of the
+                // search's windows.
+                let prices = part.bound.pair_prices(chamber, &part.instance_pairs);
+                part.window_candidates =
+                    part.bound.pair_values().zip(prices).map(|(values, prices)| {
+                        bound_candidates(&part.instance_pairs, values, &prices, WINDOW_CANDIDATES)
+                    });
+            }
             let lp = whole.or_else(|| {
                 if !part.large {
                     return None;
@@ -419,8 +407,8 @@ impl<'c, 'a> Part<'c, 'a> {
                 let pairs = filtered(&part.model_pairs, |d, h| start[d] == Some(h) || candidates.contains(&(d, h)));
                 let lp = part.run(config, &pairs, &start, &free, Solve::Lp, deadline(0.4)).lp?;
                 Some(model::LpSolution {
-                    values: relayout(&pairs, &lp.values, &part.model_pairs, 0.0),
-                    reduced: relayout(&pairs, &lp.reduced, &part.model_pairs, f64::NEG_INFINITY),
+                    values: model::relayout(&pairs, &lp.values, &part.model_pairs, 0.0),
+                    reduced: model::relayout(&pairs, &lp.reduced, &part.model_pairs, f64::NEG_INFINITY),
                 })
             });
             // Without the grouping's rows, each dossier's best pair outside
@@ -671,7 +659,6 @@ impl<'c, 'a> Part<'c, 'a> {
             let stop = config.cancel.unwrap_or(&model::NEVER);
             self.bound.advance(chamber, &self.instance_pairs, until, stop);
         }
-        self.refresh_window_candidates();
         let mut state = std::mem::take(&mut self.search);
         let last = state.solved.saturating_add(most);
         while Instant::now() + Duration::from_millis(30) < until
@@ -701,30 +688,13 @@ impl<'c, 'a> Part<'c, 'a> {
         self.searched += started.elapsed();
     }
 
-    /// Draws the pairs fixed-bench windows may open from the bound's last
-    /// round, when it has solved one since they were drawn.
-    fn refresh_window_candidates(&mut self) {
-        let rounds = self.bound.rounds;
-        if !self.large {
-            return;
-        }
-        if self.window_candidates.as_ref().is_some_and(|(drawn, _)| *drawn == rounds) {
-            return;
-        }
-        let prices = self.bound.pair_prices(self.chamber, &self.instance_pairs);
-        if let (Some(values), Some(prices)) = (self.bound.pair_values(), prices) {
-            let set = bound_candidates(&self.instance_pairs, values, &prices, WINDOW_CANDIDATES);
-            self.window_candidates = Some((rounds, set));
-        }
-    }
-
     /// A neighbourhood's pairs: each dossier's current pair, and its pairs
     /// at the open hearings — every lawful one when their benches are
     /// free; otherwise those their current benches allow (in a large
     /// chamber, among the bound's candidates, [`WINDOW_CANDIDATES`]).
     fn window_pairs(&self, open: &[bool], free_benches: bool) -> Pairs {
         let candidate = |d: usize, h: usize| {
-            self.window_candidates.as_ref().is_none_or(|(_, set)| set.contains(&(d, h)))
+            self.window_candidates.as_ref().is_none_or(|set| set.contains(&(d, h)))
                 && bench_allows(self.chamber, &self.best.benches, d, h)
         };
         filtered(&self.instance_pairs, |d, h| {
@@ -863,7 +833,7 @@ mod tests {
         let from: Pairs = vec![vec![(4, 1.0)], vec![(0, 1.0), (2, 1.0)]];
         let to: Pairs = vec![vec![(1, 1.0), (4, 1.0)], vec![(2, 1.0), (0, 1.0), (3, 1.0)]];
         let values = vec![vec![0.7], vec![0.25, 0.75]];
-        let moved = relayout(&from, &values, &to, -1.0);
+        let moved = model::relayout(&from, &values, &to, -1.0);
         assert_eq!(moved, vec![vec![-1.0, 0.7], vec![0.75, 0.25, -1.0]]);
     }
 }
