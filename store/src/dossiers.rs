@@ -628,6 +628,7 @@ pub async fn insert(
     .fetch_one(&mut *connection)
     .await?;
     let id = rows::int(&row, "id")?;
+    check_joined_group(&mut *connection, id, "joined_group").await?;
     write_children(connection, id, &input).await?;
     let registered_on = parse_date(&input.registered_on).ok();
     journal::append(
@@ -695,6 +696,56 @@ pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
         }
         (target, patch) => *target = patch.clone(),
     }
+}
+
+/// Refuses the dossier's joined group when another of its members is of
+/// another chamber or section: joined dossiers are heard together, by one
+/// formation (the planning instance refuses such a group too:
+/// `joined_group_spans_chambers`, `joined_group_spans_sections`). Read
+/// after the dossier's write, within the caller's transaction, which the
+/// refusal rolls back; `field` is the input that set the group.
+pub(crate) async fn check_joined_group(connection: &mut AnyConnection, id: i64, field: &str) -> Result<()> {
+    let row = sqlx::query("SELECT joined_group, chamber, section FROM dossiers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *connection)
+        .await?;
+    let Some(group) = rows::opt_text(&row, "joined_group")? else { return Ok(()) };
+    let chamber = rows::text(&row, "chamber")?;
+    let section = rows::opt_text(&row, "section")?;
+    let others =
+        sqlx::query("SELECT pourvoi, chamber, section FROM dossiers WHERE joined_group = $1 AND id <> $2 ORDER BY id")
+            .bind(&group)
+            .bind(id)
+            .fetch_all(&mut *connection)
+            .await?;
+    for other in &others {
+        let pourvoi = rows::text(other, "pourvoi")?;
+        let other_chamber = rows::text(other, "chamber")?;
+        if other_chamber != chamber {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, de la chambre {other_chamber} : \
+                     un dossier de la chambre {chamber} ne peut lui être joint"
+                ),
+                "des dossiers joints relèvent d'une même chambre : corriger la chambre ou choisir un autre groupe",
+            ));
+        }
+        if let (Some(mine), Some(theirs)) = (&section, rows::opt_text(other, "section")?)
+            && *mine != theirs
+        {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, de la section {theirs} : un \
+                     dossier de la section {mine} ne peut lui être joint"
+                ),
+                "des dossiers joints sont entendus ensemble par une formation : leur donner la même section ou \
+                 choisir un autre groupe",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks and appends a procedural event to `current`'s journal, with its
@@ -831,6 +882,7 @@ pub async fn event_in(
             .bind(id)
             .execute(&mut *connection)
             .await?;
+        check_joined_group(&mut *connection, id, "group").await?;
     }
     if kind == JournalKind::Procedural(EventType::Desistement) && current.status.may_become(DossierStatus::Withdrawn) {
         set_status(&mut *connection, id, DossierStatus::Withdrawn, None).await?;
@@ -969,6 +1021,7 @@ impl Store {
         .bind(id)
         .execute(&mut *connection)
         .await?;
+        check_joined_group(&mut *connection, id, "joined_group").await?;
         write_children(&mut *connection, id, &input).await?;
         journal::append(
             &mut *connection,

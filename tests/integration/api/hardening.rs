@@ -3,9 +3,9 @@
 //! SQLite and PostgreSQL, and nothing is written.
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::app::{TestApp, both_backends, civil_dossier};
+use super::app::{TestApp, both_backends, civil_dossier, criminal_dossier};
 use super::register;
 
 async fn numbers_out_of_bounds_are_refused_at_the_write(app: TestApp) {
@@ -519,3 +519,56 @@ async fn the_registry_refuses_what_would_break_its_own_records(app: TestApp) {
     assert_eq!(app.write(Method::PUT, "/chambers/civ1", &app.admin, &version, more).await.status, StatusCode::OK);
 }
 both_backends!(the_registry_refuses_what_would_break_its_own_records);
+
+async fn a_jonction_stays_within_one_chamber_and_one_section(app: TestApp) {
+    app.court().await;
+    let clerk = app.user("greffe-civ1-cr", "greffier", &["civ1", "cr"], None).await;
+    let (first, etag) = register(&app, &clerk, civil_dossier("S 26-10.080")).await;
+    let jonction = |group: &str| json!({"type": "jonction", "date": "2026-04-02", "group": group});
+    let joined = app.write(Method::POST, &format!("/dossiers/{first}/events"), &clerk, &etag, jonction("J-1")).await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.json);
+    // A criminal dossier into the civil group: refused, the field and the
+    // member of the other chamber named, nothing written.
+    let (criminal, etag) = register(&app, &clerk, criminal_dossier("S 26-10.081")).await;
+    let journal = app.journal_len().await;
+    let path = format!("/dossiers/{criminal}/events");
+    let refused = app.write(Method::POST, &path, &clerk, &etag, jonction("J-1")).await;
+    assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("group")));
+    let message = refused.json["message"].as_str().unwrap_or("");
+    assert!(message.contains("S 26-10.080") && message.contains("chambre civ1"), "{}", refused.json);
+    assert_eq!(app.journal_len().await, journal);
+    let unchanged = app.get(&format!("/dossiers/{criminal}"), &clerk).await;
+    assert_eq!((unchanged.json["joined_group"].clone(), unchanged.etag()), (Value::Null, etag));
+    // Registered straight into the group: the same chamber and section are
+    // accepted, another chamber is refused and nothing is registered.
+    let mut same = civil_dossier("S 26-10.082");
+    same["joined_group"] = json!("J-1");
+    assert_eq!(app.post("/dossiers", &clerk, same).await.status, StatusCode::CREATED);
+    let mut other = criminal_dossier("S 26-10.083");
+    other["joined_group"] = json!("J-1");
+    let journal = app.journal_len().await;
+    let refused = app.post("/dossiers", &clerk, other).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("joined_group")),
+        "{}",
+        refused.json
+    );
+    assert_eq!(app.journal_len().await, journal);
+    // Nothing was registered: the same pourvoi, out of the group, is new.
+    register(&app, &clerk, criminal_dossier("S 26-10.083")).await;
+    // Another section of the same chamber: refused too.
+    let chamber = app.get("/chambers/civ1", &app.admin).await;
+    let mut sections = chamber.json.clone();
+    sections.as_object_mut().expect("chamber").remove("version");
+    sections["sections"].as_array_mut().expect("sections").push(json!({"code": "civ1-s2", "name": "Section 2"}));
+    let saved = app.write(Method::PUT, "/chambers/civ1", &app.admin, &chamber.etag(), sections).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.json);
+    let mut apart = civil_dossier("S 26-10.084");
+    apart["section"] = json!("civ1-s2");
+    apart["joined_group"] = json!("J-1");
+    let refused = app.post("/dossiers", &clerk, apart).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("section civ1-s1"), "{}", refused.json);
+}
+both_backends!(a_jonction_stays_within_one_chamber_and_one_section);
