@@ -633,6 +633,36 @@ async fn a_clerks_day_in_a_real_browser() {
     assert!(text_of(&client, "#table-journal").await.contains("dépôt du mémoire du demandeur"));
     look_at(&client, "dossier-memoire").await;
 
+    // A jonction with a dossier of the criminal chamber: refused beside the
+    // group's field, in French, naming that dossier; nothing recorded.
+    let criminal = greffe_store::dossiers::DossierQuery { chamber: Some("cr".into()), ..Default::default() };
+    let criminal = store.search_dossiers(&criminal, None).await.expect("search").items;
+    let criminal = store.dossier(criminal.first().expect("a criminal dossier").id).await.expect("dossier");
+    let jonction = greffe_store::dossiers::EventInput {
+        kind: "jonction".into(),
+        date: "2026-11-02".into(),
+        party: None,
+        rule: None,
+        new_due: None,
+        group: Some("J-CR-1".into()),
+        corrects: None,
+        cancel: false,
+        note: None,
+    };
+    store.record_event("test", criminal.id, criminal.version, jonction).await.expect("the criminal dossier joined");
+    let journal_before = text_of(&client, "#table-journal").await;
+    select(&client, "#champ-type", "jonction").await;
+    fill(&client, "#champ-group", "J-CR-1").await;
+    click(&client, "#evenement button[type=submit]").await;
+    wait_for(&client, "#champ-group-erreur").await;
+    let refusal = text_of(&client, "#champ-group-erreur").await;
+    assert!(refusal.contains(&criminal.record.pourvoi) && refusal.contains("chambre cr"), "{refusal}");
+    assert_eq!(value_of(&client, "#champ-group").await, "J-CR-1", "what was typed is kept");
+    look_at(&client, "dossier-jonction-refusee").await;
+    client.goto(&format!("{base}{}", new_url.path())).await.expect("goto");
+    wait_for(&client, "#table-journal").await;
+    assert_eq!(text_of(&client, "#table-journal").await, journal_before, "nothing recorded");
+
     // Adding a piece, then downloading it back, byte for byte.
     let piece: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let piece_dir = tempfile::tempdir().expect("directory");
