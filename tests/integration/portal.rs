@@ -2595,6 +2595,15 @@ async fn orienting_a_dossier_in_a_real_browser() {
     assert!(suggested.contains("AP") && suggested.contains("approfondi"), "{suggested}");
     look_at(&client, "dossier-orientation").await;
 
+    // The assemblée plénière takes every chamber: the chambre mixte's boxes
+    // show only once the chambre mixte is chosen.
+    let boxes = client.find(Locator::Css("#renvoi-chambres")).await.expect("the chambers' boxes");
+    assert!(!boxes.is_displayed().await.expect("displayed"), "hidden while the assemblée plénière is chosen");
+    select(&client, "#form-renvoi select[name=formation]", "CM").await;
+    assert!(boxes.is_displayed().await.expect("displayed"), "shown for a chambre mixte");
+    assert!(text_of(&client, "#renvoi-chambres").await.contains("Première chambre civile (civ1)"));
+    look_at(&client, "renvoi-chambre-mixte").await;
+
     // Declining a mandatory referral needs its reason.
     click(&client, "#form-ecarter button[type=submit]").await;
     let refusal = wait_for_text(&client, "#champ-decline_reason-erreur", "motif").await;

@@ -642,7 +642,13 @@ async fn dossier_page(
         problems.label_from_fields(fields);
     }
     if let Ok(panel) = &orientation {
-        for fields in [&panel.decide_fields, &panel.refer_fields, &panel.decline_fields] {
+        for fields in [
+            &panel.decide_fields,
+            &panel.refer_fields,
+            &panel.refer_chambers,
+            &panel.refer_reason,
+            &panel.decline_fields,
+        ] {
             problems.label_from_fields(fields);
         }
     }

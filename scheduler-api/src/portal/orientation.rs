@@ -79,7 +79,13 @@ pub struct OrientationPanel {
     pub(crate) referral: Option<String>,
     pub(crate) decisions: Vec<DecisionRow>,
     pub(crate) decide_fields: Vec<Field>,
+    /// The referral's formation and author.
     pub(crate) refer_fields: Vec<Field>,
+    /// The chambre mixte's chambers, one box each (hidden while the
+    /// assemblée plénière is chosen: it takes every chamber).
+    pub(crate) refer_chambers: Vec<Field>,
+    /// The referral's reason.
+    pub(crate) refer_reason: Vec<Field>,
     pub(crate) decline_fields: Vec<Field>,
     pub(crate) may_decide: bool,
     pub(crate) may_refer: bool,
@@ -150,7 +156,7 @@ pub(super) async fn panel(
     };
     let authors = crate::api::orientation::referral_authors(member.caller().0.role);
     let ordered_by = fields.get("ordered_by").to_owned();
-    let mut refer_fields = vec![
+    let refer_fields = vec![
         Field::new(Kind::Select, "formation", "Formation", &formation, problems).choices(choices(
             [("CM", "Chambre mixte (L431-5 COJ)"), ("AP", "Assemblée plénière (L431-6 COJ)")],
             &formation,
@@ -163,25 +169,25 @@ pub(super) async fn panel(
         )),
     ];
     let cm_chambers: Vec<String> = suggested.map(|r| r.chambers.clone()).unwrap_or_default();
-    for code in vocabulary::CHAMBERS {
-        let name = format!("chamber_{code}");
-        let ticked = if fields.has("formation") { fields.has(&name) } else { cm_chambers.iter().any(|c| c == code) };
-        refer_fields.push(
-            Field::new(
-                Kind::Checkbox,
-                &name,
-                &format!("Chambre mixte : {code}"),
-                if ticked { "1" } else { "" },
-                problems,
-            )
-            .hint(if code == dossier.record.chamber { "chambre du dossier" } else { "" }),
-        );
-    }
-    refer_fields.push(
+    let refer_chambers = vocabulary::CHAMBERS
+        .iter()
+        .map(|&code| {
+            let name = format!("chamber_{code}");
+            let ticked =
+                if fields.has("formation") { fields.has(&name) } else { cm_chambers.iter().any(|c| c == code) };
+            let label = chambers
+                .iter()
+                .find(|c| c.chamber.code == code)
+                .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.chamber.name));
+            Field::new(Kind::Checkbox, &name, &label, if ticked { "1" } else { "" }, problems)
+                .hint(if code == dossier.record.chamber { "chambre du dossier" } else { "" })
+        })
+        .collect();
+    let refer_reason = vec![
         Field::new(Kind::Textarea, "referral_reason", "Motif", fields.get("referral_reason"), problems)
             .hint("Obligatoire si aucune règle ne suggère ce renvoi")
             .rows(2),
-    );
+    ];
     let (fields, problems) = form("ecarter");
     let decline_fields = vec![
         Field::new(Kind::Textarea, "decline_reason", "Motif", fields.get("decline_reason"), problems)
@@ -274,6 +280,8 @@ pub(super) async fn panel(
             .collect(),
         decide_fields,
         refer_fields,
+        refer_chambers,
+        refer_reason,
         decline_fields,
         may_decide: open && member.may(Operation::Orient),
         may_refer: open && view.referral.is_none() && !authors.is_empty() && member.may(Operation::Refer),
