@@ -517,6 +517,10 @@ mod tests {
             normalise(include_str!("../migrations/sqlite/0018_referrals.sql")),
             normalise(include_str!("../migrations/postgres/0018_referrals.sql"))
         );
+        assert_eq!(
+            normalise(include_str!("../migrations/sqlite/0020_joined_group_index.sql")),
+            normalise(include_str!("../migrations/postgres/0020_joined_group_index.sql"))
+        );
         // Tables and their first counts are the same; the triggers that keep
         // them differ by backend (a statement list, a PL/pgSQL function).
         let shared = |text: &'static str| text.split("-- The triggers differ by backend").next().unwrap_or(text);

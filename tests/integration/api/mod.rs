@@ -32,7 +32,7 @@ async fn register(app: &TestApp, token: &str, body: Value) -> (i64, String) {
 async fn health_reports_backend_and_schema(app: TestApp) {
     let reply = app.call(Method::GET, "/health", None, &[], None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json["store"]["schema_version"], 19, "0019_distribution applied");
+    assert_eq!(reply.json["store"]["schema_version"], 20, "0020_joined_group_index applied");
     let backend = reply.json["store"]["backend"].as_str().expect("backend");
     assert_eq!(backend, serde_json::to_value(app.store.backend()).expect("backend").as_str().expect("text"));
 }
