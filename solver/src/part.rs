@@ -150,18 +150,18 @@ const LP_CANDIDATES: usize = 4;
 
 /// The most pairs of a large chamber's restricted MILP solved at once; a
 /// larger one is solved in blocks of consecutive hearings, each with the
-/// time left shared among the blocks left (the others' dossiers keep their hearing
-/// or move into the block). The criminal chamber twice its size (3,900
-/// restricted pairs) ended its 8-s MILP 0.9 % below its LP; in two blocks,
-/// 0.7 % (`docs/benchmarks.md`, « ninth »).
+/// time left shared among the blocks left (the others' dossiers keep
+/// their hearing or move into the block). The criminal chamber twice its
+/// size (3,900 restricted pairs) ended its 8-s MILP 0.9 % below its LP;
+/// in two blocks, 0.7 % (`docs/benchmarks.md`, « ninth »).
 const RESTRICTED_BLOCK_PAIRS: usize = 2_000;
 
 /// Pairs a large chamber's fixed-bench search window opens beyond the
-/// bound LP's support: each dossier's best others by the bound's prices. Opening every lawful
-/// pair of a window's hearings, its MILP grew with the chamber (a
-/// criminal chamber twice its size: 6,000–7,700 pairs for six hearings,
-/// 0.2–1 s each, 11 windows in a 20-s run); so, 1,600–1,800 pairs and
-/// 20 ms, 60 windows (`docs/benchmarks.md`, « ninth »).
+/// bound LP's support: each dossier's best others by the bound's prices.
+/// Opening every lawful pair of a window's hearings, its MILP grew with
+/// the chamber (a criminal chamber twice its size: 6,000–7,700 pairs for
+/// six hearings, 0.2–1 s each, 11 windows in a 20-s run); so, 1,600–1,800
+/// pairs and 20 ms, 60 windows (`docs/benchmarks.md`, « ninth »).
 const WINDOW_CANDIDATES: usize = 4;
 
 /// The weight, in what a bench member would block, of a dossier the
