@@ -628,7 +628,7 @@ pub async fn insert(
     .fetch_one(&mut *connection)
     .await?;
     let id = rows::int(&row, "id")?;
-    check_joined_group(&mut *connection, id, "joined_group").await?;
+    check_joined_group(&mut *connection, id, &input, "joined_group").await?;
     write_children(connection, id, &input).await?;
     let registered_on = parse_date(&input.registered_on).ok();
     journal::append(
@@ -698,30 +698,31 @@ pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     }
 }
 
-/// Refuses the dossier's joined group when another of its members is of
-/// another chamber or section: joined dossiers are heard together, by one
-/// formation (the planning instance refuses such a group too:
-/// `joined_group_spans_chambers`, `joined_group_spans_sections`). Read
-/// after the dossier's write, within the caller's transaction, which the
-/// refusal rolls back; `field` is the input that set the group.
-pub(crate) async fn check_joined_group(connection: &mut AnyConnection, id: i64, field: &str) -> Result<()> {
-    let row = sqlx::query("SELECT joined_group, chamber, section FROM dossiers WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *connection)
-        .await?;
-    let Some(group) = rows::opt_text(&row, "joined_group")? else { return Ok(()) };
-    let chamber = rows::text(&row, "chamber")?;
-    let section = rows::opt_text(&row, "section")?;
+/// Refuses dossier `id`'s joined group (`record`: the record as written)
+/// when another of its members is of another chamber or section: joined
+/// dossiers are heard together, by one formation (the planning instance
+/// refuses such a group too: `joined_group_spans_chambers`,
+/// `joined_group_spans_sections`). Called within the write's transaction,
+/// which the refusal rolls back; `field` is the input that set the group
+/// or the route. Nothing is read for a dossier in no group.
+pub(crate) async fn check_joined_group(
+    connection: &mut AnyConnection,
+    id: i64,
+    record: &DossierInput,
+    field: &str,
+) -> Result<()> {
+    let Some(group) = &record.joined_group else { return Ok(()) };
+    let (chamber, section) = (&record.chamber, &record.section);
     let others =
         sqlx::query("SELECT pourvoi, chamber, section FROM dossiers WHERE joined_group = $1 AND id <> $2 ORDER BY id")
-            .bind(&group)
+            .bind(group)
             .bind(id)
             .fetch_all(&mut *connection)
             .await?;
     for other in &others {
         let pourvoi = rows::text(other, "pourvoi")?;
         let other_chamber = rows::text(other, "chamber")?;
-        if other_chamber != chamber {
+        if other_chamber != *chamber {
             return Err(Error::invalid(
                 field,
                 format!(
@@ -731,7 +732,7 @@ pub(crate) async fn check_joined_group(connection: &mut AnyConnection, id: i64, 
                 "des dossiers joints relèvent d'une même chambre : corriger la chambre ou choisir un autre groupe",
             ));
         }
-        if let (Some(mine), Some(theirs)) = (&section, rows::opt_text(other, "section")?)
+        if let (Some(mine), Some(theirs)) = (section, rows::opt_text(other, "section")?)
             && *mine != theirs
         {
             return Err(Error::invalid(
@@ -882,7 +883,8 @@ pub async fn event_in(
             .bind(id)
             .execute(&mut *connection)
             .await?;
-        check_joined_group(&mut *connection, id, "group").await?;
+        let joined = DossierInput { joined_group: event.group.clone(), ..current.record.clone() };
+        check_joined_group(&mut *connection, id, &joined, "group").await?;
     }
     if kind == JournalKind::Procedural(EventType::Desistement) && current.status.may_become(DossierStatus::Withdrawn) {
         set_status(&mut *connection, id, DossierStatus::Withdrawn, None).await?;
@@ -1021,7 +1023,7 @@ impl Store {
         .bind(id)
         .execute(&mut *connection)
         .await?;
-        check_joined_group(&mut *connection, id, "joined_group").await?;
+        check_joined_group(&mut *connection, id, &input, "joined_group").await?;
         write_children(&mut *connection, id, &input).await?;
         journal::append(
             &mut *connection,

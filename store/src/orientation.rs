@@ -237,7 +237,7 @@ impl Store {
                     .bind(id)
                     .execute(&mut *connection)
                     .await?;
-                crate::dossiers::check_joined_group(&mut *connection, id, "chamber").await?;
+                crate::dossiers::check_joined_group(&mut *connection, id, &record, "chamber").await?;
                 let route = |chamber: &str, section: &Option<String>, circuit: Option<Circuit>| {
                     serde_json::json!({"chamber": chamber, "section": section, "circuit": circuit.map(Circuit::as_str)})
                 };
