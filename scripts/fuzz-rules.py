@@ -176,6 +176,11 @@ def dossier_record(record, partial=False):
                 seen.add(key)
                 kept.append(number)
         record["previous_pourvois"] = kept
+    # A joined group holds dossiers of one chamber and section
+    # (store::dossiers::check_joined_group); a patch's is mended once the
+    # stored dossier is read (joined_together).
+    if not partial and record.get("joined_group") is not None:
+        record["joined_group"] = group_of(record["joined_group"], record.get("chamber"), record.get("section"))
     keywords = record.get("keywords")
     if isinstance(keywords, list):
         record["keywords"] = list(dict.fromkeys(keywords))
@@ -314,6 +319,44 @@ def decided_after_registration(case):
         body["decided_on"] = registered.isoformat()
 
 
+def group_of(group, chamber, section):
+    """The name of a joined group kept to one chamber and section
+    (store::dossiers::check_joined_group: joined dossiers are heard
+    together, by one formation): the drawn name, marked with them."""
+    if not isinstance(group, str) or not group.strip() or not isinstance(chamber, str):
+        return group
+    mark = f" · {chamber}" + (f"/{section}" if isinstance(section, str) else "")
+    return group if group.endswith(mark) else group + mark
+
+
+def joined_together(case):
+    """A jonction, a patch or an orientation leaves every joined group
+    within one chamber and section. The registration's own record is
+    mended by dossier_record; these three need the stored dossier, read
+    once the address is chosen."""
+    path, method = case.operation.path, case.method.upper()
+    body = case.body if isinstance(case.body, MutableMapping) else None
+    event = method == "POST" and path == "/dossiers/{id}/events"
+    patch = method == "PATCH" and path == "/dossiers/{id}"
+    orientation = method == "POST" and path == "/dossiers/{id}/orientation"
+    if body is None or not (event or patch or orientation):
+        return
+    status, _, stored = read("/dossiers/" + str((case.path_parameters or {}).get("id")))
+    if status != 200:
+        return
+    if event and body.get("type") == "jonction":
+        body["group"] = group_of(body.get("group"), stored.get("chamber"), stored.get("section"))
+    elif patch:
+        chamber = body.get("chamber", stored.get("chamber"))
+        section = body["section"] if "section" in body else stored.get("section")
+        group = body["joined_group"] if "joined_group" in body else stored.get("joined_group")
+        if group is not None:
+            body["joined_group"] = group_of(group, chamber, section)
+    elif orientation and stored.get("joined_group") is not None:
+        # Its group's other members stay where they are: so does it.
+        body["chamber"], body["section"] = stored.get("chamber"), stored.get("section")
+
+
 def same_address(case):
     """A replacement (PUT) names the resource of its address."""
     replaced = {"/chambers/{code}": ("code", "code"), "/hearings/{id}": ("id", "id"), "/magistrates/{id}": ("id", "id")}
@@ -336,6 +379,7 @@ def before_call(ctx, case, **kwargs):
         current_version(case)
         same_address(case)
         decided_after_registration(case)
+        joined_together(case)
 
 
 @schemathesis.hook

@@ -136,7 +136,9 @@ pub async fn search_dossiers(
     Ok(Json(state.store.search_dossiers(&query, caller.scope()).await?))
 }
 
-/// Registers a dossier (clerk of its chamber). Accepts `Idempotency-Key`.
+/// Registers a dossier (clerk of its chamber). A `joined_group` already
+/// holding dossiers of another chamber or section is refused (422).
+/// Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", security(("token" = [])), request_body = DossierInput,
     responses((status = 201, body = Dossier), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_dossier(
@@ -169,7 +171,10 @@ pub async fn get_dossier(State(state): State<AppState>, caller: Caller, Path(id)
 
 /// Updates a dossier's record: a JSON merge patch (RFC 7396) at the version
 /// given by `If-Match`. The pourvoi number is the dossier's identity: a
-/// patch may repeat it, never change it (422; register a new dossier).
+/// patch may repeat it, never change it (422; register a new dossier). A
+/// dossier stays of the chamber and section of its joined group's other
+/// members: a patch of `joined_group`, `chamber` or `section` that would
+/// part them is refused (422).
 #[utoipa::path(patch, path = "/dossiers/{id}", tag = "dossiers", security(("token" = [])),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields to change; null removes"),
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
@@ -232,7 +237,9 @@ pub async fn dossier_journal(
 }
 
 /// Records a procedural event (appended to the journal; a correction names
-/// the entry it corrects). Accepts `Idempotency-Key`.
+/// the entry it corrects). A jonction names its `group`; joined dossiers are
+/// heard together, so every member of a group is of the same chamber and
+/// section (422 naming a member of another one). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/dossiers/{id}/events", tag = "dossiers", security(("token" = [])), request_body = EventInput,
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\"); `*` is refused with 400: a write names the version it read")),
     responses((status = 201, body = JournalEntry), (status = 412, body = Problem), (status = 422, body = Problem)))]

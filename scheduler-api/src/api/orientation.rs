@@ -263,8 +263,9 @@ pub struct OrientationInput {
 
 /// Decides a dossier's orientation (its chamber's president): the
 /// suggestion is computed again and the decision journaled with it — a
-/// departure needs its reason (422 without). A registered dossier becomes
-/// routed.
+/// departure needs its reason (422 without). A dossier joined to others
+/// goes where they are: another chamber or section is refused (422). A
+/// registered dossier becomes routed.
 #[utoipa::path(post, path = "/dossiers/{id}/orientation", tag = "orientation", security(("token" = [])),
     request_body = OrientationInput,
     params(("id" = i64, Path, description = "Dossier id"), ("If-Match" = String, Header, description = "ETag read (for example \"3\")")),
