@@ -43,8 +43,10 @@ pub struct PieceInput {
     pub kind: String,
     /// Who filed it (lawyer, party, magistrate).
     pub filed_by: String,
-    /// Date of filing (YYYY-MM-DD).
-    #[param(format = Date)]
+    /// Date of filing (YYYY-MM-DD), in years 1900 to 2190: the filing is
+    /// an act of the journal, whose deadlines stay within the calendar
+    /// (`models::dates::parse_act_date`).
+    #[param(format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|2190)-[0-9]{2}-[0-9]{2}$")]
     pub filed_on: String,
     /// File name.
     pub filename: String,
@@ -103,7 +105,7 @@ impl Store {
                 format!("valeurs admises : {}", kinds.join(", ")),
             ));
         };
-        let filed_on = greffe_models::dates::parse_date(&input.filed_on)
+        let filed_on = greffe_models::dates::parse_act_date(&input.filed_on)
             .map_err(|e| Error::invalid("filed_on", e.to_string(), e.fix()))?;
         if !greffe_models::forms::is_file_name(&input.filename) {
             return Err(Error::invalid(

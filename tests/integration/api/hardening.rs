@@ -431,6 +431,16 @@ async fn dates_lie_in_the_calendar_the_rules_are_computed_on(app: TestApp) {
     assert_eq!(refused.json["field"], "date");
     assert!(refused.json["message"].as_str().unwrap_or("").contains("1900 à 2190"), "{}", refused.json);
     assert!(refused.json["action"].as_str().unwrap_or("").contains("2190-12-31"), "{}", refused.json);
+    // A piece's filing is an act of the journal too: the same years.
+    let path = format!("/dossiers/{id}/pieces?kind=autre&filed_by=X&filed_on=2200-12-08&filename=a.pdf");
+    let refused = app.raw(Method::POST, &path, Some(&clerk), &[("if-match", &etag)], b"%PDF".to_vec()).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("filed_on")),
+        "{}",
+        refused.json
+    );
+    assert!(refused.json["message"].as_str().unwrap_or("").contains("1900 à 2190"), "{}", refused.json);
     let absence = json!({"id": "civ1-c8", "name": "Magistrat", "role": "conseiller", "chamber": "civ1", "rank": 1,
         "weekly_cap": 2, "absences": [{"from": "2027-01-04", "to": "2201-01-01"}]});
     let refused = app.post("/magistrates", &app.admin, absence).await;

@@ -774,7 +774,7 @@ fn the_dates_of_the_document_are_the_dates_the_service_bounds() {
     for (name, patterns) in &found {
         for pattern in patterns {
             let narrower = (name == "start" && pattern == START_PATTERN)
-                || (name == "date" && pattern == greffe_models::dates::ACT_DATE_PATTERN);
+                || (["date", "filed_on"].contains(&name.as_str()) && pattern == greffe_models::dates::ACT_DATE_PATTERN);
             assert!(pattern == greffe_models::dates::CALENDAR_DATE_PATTERN || narrower, "{name}: {pattern}");
         }
     }
@@ -782,6 +782,10 @@ fn the_dates_of_the_document_are_the_dates_the_service_bounds() {
     // An event's date states the acts' years (models::dates::parse_act_date).
     let event = &document["components"]["schemas"]["EventInput"]["properties"]["date"]["pattern"];
     assert_eq!(event.as_str(), Some(greffe_models::dates::ACT_DATE_PATTERN));
+    // So does a piece's filing, an act of the journal (its query parameter).
+    let upload = &document["paths"]["/dossiers/{id}/pieces"]["post"]["parameters"];
+    let filed_on = upload.as_array().and_then(|p| p.iter().find(|p| p["name"] == "filed_on"));
+    assert_eq!(filed_on.map(|p| &p["schema"]["pattern"]), Some(&json!(greffe_models::dates::ACT_DATE_PATTERN)));
 }
 
 /// The demonstration court: seeded through the store's own checks, its
