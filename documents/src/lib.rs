@@ -540,7 +540,7 @@ impl Renderer {
             names,
             today: meta.date,
         };
-        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| world.error(&errors))?;
+        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| world.error(&errors, data))?;
         let date = Datetime::from_ymd(
             meta.date.year(),
             meta.date.month().try_into().unwrap_or(1),
@@ -555,13 +555,14 @@ impl Renderer {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| world.error(&errors))
+        typst_pdf::pdf(&document, &options).map_err(|errors| world.error(&errors, data))
     }
 }
 
 impl DocWorld<'_> {
-    /// The first error, placed in its template.
-    fn error(&self, errors: &[SourceDiagnostic]) -> DocumentError {
+    /// The first error, placed in its template; a text of `data` the fonts
+    /// draw no glyph for is the data's fault, named by its field.
+    fn error(&self, errors: &[SourceDiagnostic], data: &serde_json::Value) -> DocumentError {
         let Some(first) = errors.first() else {
             return DocumentError::plain(self.names.get(&self.main).copied().unwrap_or("?"), "erreur inconnue");
         };
@@ -577,7 +578,44 @@ impl DocWorld<'_> {
         for hint in &first.hints {
             message.push_str(&format!(" ({hint})"));
         }
+        if let Some(text) = undrawn_text(&first.message)
+            && let Some(field) = holding(data, "", text)
+        {
+            // What the registry holds, though every character passed
+            // `printable`: a cluster (a letter and its mark) no font draws.
+            return DocumentError {
+                template,
+                line: None,
+                field: Some(field),
+                message: format!(
+                    "le texte « {text} » ne peut pas être imprimé : aucune police du document ne le dessine"
+                ),
+                in_data: true,
+            };
+        }
         DocumentError { template, line, field: missing_key(&first.message), message, in_data: false }
+    }
+}
+
+/// The text of a PDF/A error for a missing glyph (``the text `"℟"` could
+/// not be displayed with font …``).
+fn undrawn_text(message: &str) -> Option<&str> {
+    let rest = message.split_once("the text `\"")?.1;
+    let (text, rest) = rest.split_once("\"`")?;
+    rest.trim_start().starts_with("could not be displayed").then_some(text)
+}
+
+/// The JSON path of the first string of `json` that holds `text`.
+fn holding(json: &serde_json::Value, path: &str, text: &str) -> Option<String> {
+    match json {
+        serde_json::Value::String(value) => value.contains(text).then(|| path.to_owned()),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| holding(item, &format!("{path}[{i}]"), text))
+        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, value)| {
+            holding(value, &if path.is_empty() { key.clone() } else { format!("{path}.{key}") }, text)
+        }),
+        _ => None,
     }
 }
 
@@ -585,17 +623,63 @@ impl DocWorld<'_> {
 mod tests {
     use super::*;
 
+    /// Renders `texts` as the parties of a certificate, one per line:
+    /// the PDF/A check refuses a glyph no font draws.
+    fn renders(texts: &[String]) -> bool {
+        let mut data = sample(Kind::CertificatNonPourvoi);
+        data["parties"] = serde_json::json!(texts);
+        Renderer::default().render(Kind::CertificatNonPourvoi, &data, &meta()).is_ok()
+    }
+
+    /// Those of `texts` that do not render (each tried alone when a batch
+    /// fails).
+    fn undrawn(texts: Vec<String>) -> Vec<String> {
+        texts
+            .chunks(2_000)
+            .filter(|batch| !renders(batch))
+            .flatten()
+            .filter(|t| !renders(&[(*t).clone()]))
+            .cloned()
+            .collect()
+    }
+
     #[test]
     fn the_fonts_print_every_character_the_registry_accepts() {
         // models::text::PRINTABLE is the rule every input obeys: a text the
-        // registry kept can always be printed.
-        let missing: Vec<String> = greffe_models::text::PRINTABLE
-            .iter()
-            .flat_map(|&(first, last)| first..=last)
-            .filter(|&c| !printable(c))
-            .map(|c| format!("U+{:04X}", u32::from(c)))
-            .collect();
-        assert!(missing.is_empty(), "no embedded font prints {missing:?}");
+        // registry kept can always be printed — drawn, not only listed in
+        // a font's coverage (the fonts list ⁁ or ℟ and draw nothing).
+        let accepted: Vec<char> = greffe_models::text::PRINTABLE.iter().flat_map(|&(a, b)| a..=b).collect();
+        let missing: Vec<String> =
+            accepted.iter().filter(|&&c| !printable(c)).map(|c| format!("U+{:04X}", u32::from(*c))).collect();
+        assert!(missing.is_empty(), "no embedded font covers {missing:?}");
+        let alone = undrawn(accepted.iter().map(|c| format!("a {c} b")).collect());
+        assert!(alone.is_empty(), "no embedded font draws {alone:?}");
+        // A combining mark typed after any letter (a name in decomposed
+        // form): every mark after a sample of every block's characters.
+        let marks =
+            accepted.iter().filter(|&&c| ('\u{300}'..='\u{36F}').contains(&c) || ('\u{483}'..='\u{489}').contains(&c));
+        let bases: Vec<char> = accepted.iter().copied().step_by(5).collect();
+        let pairs: Vec<String> = marks.flat_map(|&m| bases.iter().map(move |&b| format!("{b}{m}"))).collect();
+        assert!(pairs.len() > 30_000, "{}", pairs.len());
+        let clusters = undrawn(pairs);
+        assert!(
+            clusters.is_empty(),
+            "no embedded font draws {} clusters, first {:?}",
+            clusters.len(),
+            clusters.first()
+        );
+    }
+
+    #[test]
+    fn a_text_the_fonts_do_not_draw_is_named_with_its_field() {
+        // Kept before the character rule left ℟ out: refused as the
+        // data's fault, by field, not as a fault of the service.
+        let mut data = sample(Kind::CertificatNonPourvoi);
+        data["parties"] = serde_json::json!(["M. Jean Petit", "Société ℟"]);
+        let error = Renderer::default().render(Kind::CertificatNonPourvoi, &data, &meta()).expect_err("refused");
+        assert!(error.in_data, "{error:?}");
+        assert_eq!(error.field.as_deref(), Some("parties[1]"));
+        assert!(error.message_fr().contains("« ℟ »"), "{}", error.message_fr());
     }
 
     #[test]

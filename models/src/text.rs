@@ -27,6 +27,9 @@ pub const MULTILINE_FIELDS: &[&str] =
 
 /// The characters text may hold besides the line breaks of multi-line
 /// text, as inclusive ranges in ascending order (assigned code points only).
+/// Left out, because the documents' fonts draw no glyph for them though
+/// they list them (the documents crate renders every one to hold this):
+/// ⁁ ⁃ ⁓ ℟ ℡ ℣ ℥, and the Cyrillic combining marks U+0483–U+0489.
 pub const PRINTABLE: &[(char, char)] = &[
     (' ', '~'),             // Basic Latin, without controls
     ('\u{A0}', '\u{36F}'),  // Latin-1, Latin Extended-A and -B, IPA, modifiers, combining diacritics
@@ -36,20 +39,27 @@ pub const PRINTABLE: &[(char, char)] = &[
     ('\u{38C}', '\u{38C}'),
     ('\u{38E}', '\u{3A1}'),
     ('\u{3A3}', '\u{3FF}'),
-    ('\u{400}', '\u{477}'), // Cyrillic
-    ('\u{47A}', '\u{486}'),
-    ('\u{488}', '\u{4F9}'),
+    ('\u{400}', '\u{477}'), // Cyrillic, without its combining marks (titlo…)
+    ('\u{47A}', '\u{482}'),
+    ('\u{48A}', '\u{4F9}'),
     ('\u{4FC}', '\u{4FF}'),
     ('\u{1D30}', '\u{1D67}'), // modifier letters (Mᵉ, Mᵐᵉ)
     ('\u{1E00}', '\u{1EFF}'), // Latin Extended Additional
     ('\u{2000}', '\u{200A}'), // spaces
     ('\u{2010}', '\u{2027}'), // dashes, quotation marks, bullets, ellipsis
-    ('\u{202F}', '\u{205E}'), // narrow no-break space, per mille, primes, ‹ ›
+    ('\u{202F}', '\u{2040}'), // narrow no-break space, per mille, primes, ‹ ›
+    ('\u{2042}', '\u{2042}'),
+    ('\u{2044}', '\u{2052}'),
+    ('\u{2054}', '\u{205E}'),
     ('\u{2070}', '\u{2071}'), // superscripts and subscripts
     ('\u{2074}', '\u{208E}'),
     ('\u{2090}', '\u{209C}'),
     ('\u{20A0}', '\u{20C0}'), // currency (€)
-    ('\u{2100}', '\u{2151}'), // letterlike symbols and number forms (№, ½)
+    ('\u{2100}', '\u{211E}'), // letterlike symbols and number forms (№, ½)
+    ('\u{2120}', '\u{2120}'),
+    ('\u{2122}', '\u{2122}'),
+    ('\u{2124}', '\u{2124}'),
+    ('\u{2126}', '\u{2151}'),
     ('\u{2153}', '\u{2184}'),
     ('\u{2190}', '\u{21FF}'), // arrows
 ];
