@@ -723,11 +723,13 @@ pub(crate) async fn check_joined_group(
         let pourvoi = rows::text(other, "pourvoi")?;
         let other_chamber = rows::text(other, "chamber")?;
         if other_chamber != *chamber {
+            let theirs = route_name(connection, &other_chamber, None).await?;
+            let mine = route_name(connection, chamber, None).await?;
             return Err(Error::invalid(
                 field,
                 format!(
-                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, de la chambre {other_chamber} : \
-                     un dossier de la chambre {chamber} ne peut lui être joint"
+                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, {theirs} : un dossier {mine} ne \
+                     peut lui être joint"
                 ),
                 "des dossiers joints relèvent d'une même chambre : corriger la chambre ou choisir un autre groupe",
             ));
@@ -735,11 +737,13 @@ pub(crate) async fn check_joined_group(
         if let (Some(mine), Some(theirs)) = (section, rows::opt_text(other, "section")?)
             && *mine != theirs
         {
+            let theirs = route_name(connection, chamber, Some(&theirs)).await?;
+            let mine = route_name(connection, chamber, Some(mine)).await?;
             return Err(Error::invalid(
                 field,
                 format!(
-                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, de la section {theirs} : un \
-                     dossier de la section {mine} ne peut lui être joint"
+                    "le groupe de jonction « {group} » compte le pourvoi {pourvoi}, {theirs} : un dossier {mine} ne \
+                     peut lui être joint"
                 ),
                 "des dossiers joints sont entendus ensemble par une formation : leur donner la même section ou \
                  choisir un autre groupe",
@@ -747,6 +751,46 @@ pub(crate) async fn check_joined_group(
         }
     }
     Ok(())
+}
+
+/// How a message names a chamber, or one of its sections, as a complement
+/// (« de la première chambre civile », « de la section 2 (première chambre
+/// civile) », « de l'assemblée plénière »): by name, its first letter
+/// lowered, by code when unknown.
+async fn route_name(connection: &mut AnyConnection, chamber: &str, section: Option<&str>) -> Result<String> {
+    let row = sqlx::query("SELECT name, sections FROM chambers WHERE code = $1")
+        .bind(chamber)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let lowered = |name: &str| {
+        let mut letters = name.chars();
+        match (letters.next(), letters.next()) {
+            // A name, not an acronym: « Chambre sociale », not « CJUE ».
+            (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+                first.to_lowercase().chain(name.chars().skip(1)).collect()
+            }
+            _ => name.to_owned(),
+        }
+    };
+    let (chamber_name, sections) = match &row {
+        Some(row) => {
+            (lowered(&rows::text(row, "name")?), rows::json::<Vec<crate::reference::Section>>(row, "sections")?)
+        }
+        None => (format!("chambre {chamber}"), Vec::new()),
+    };
+    let name = match section {
+        None => chamber_name,
+        Some(code) => {
+            let name = sections
+                .iter()
+                .find(|s| s.code == code)
+                .map_or_else(|| format!("section {code}"), |s| lowered(&s.name));
+            format!("{name} ({chamber_name})")
+        }
+    };
+    let elided =
+        name.chars().next().is_some_and(|c| "aeiouyàâéèêëîïôûü".contains(c.to_lowercase().next().unwrap_or(c)));
+    Ok(if elided { format!("de l'{name}") } else { format!("de la {name}") })
 }
 
 /// Checks and appends a procedural event to `current`'s journal, with its

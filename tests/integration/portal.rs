@@ -656,7 +656,7 @@ async fn a_clerks_day_in_a_real_browser() {
     click(&client, "#evenement button[type=submit]").await;
     wait_for(&client, "#champ-group-erreur").await;
     let refusal = text_of(&client, "#champ-group-erreur").await;
-    assert!(refusal.contains(&criminal.record.pourvoi) && refusal.contains("chambre cr"), "{refusal}");
+    assert!(refusal.contains(&criminal.record.pourvoi) && refusal.contains("de la chambre criminelle"), "{refusal}");
     assert_eq!(value_of(&client, "#champ-group").await, "J-CR-1", "what was typed is kept");
     look_at(&client, "dossier-jonction-refusee").await;
     client.goto(&format!("{base}{}", new_url.path())).await.expect("goto");

@@ -545,7 +545,9 @@ async fn a_jonction_stays_within_one_chamber_and_one_section(app: TestApp) {
     let refused = app.write(Method::POST, &path, &clerk, &etag, jonction("J-1")).await;
     assert_eq!((refused.status, refused.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("group")));
     let message = refused.json["message"].as_str().unwrap_or("");
-    assert!(message.contains("S 26-10.080") && message.contains("chambre civ1"), "{}", refused.json);
+    // The chambers by their names, as the clerk knows them.
+    assert!(message.contains("S 26-10.080, de la première chambre civile"), "{}", refused.json);
+    assert!(message.contains("de la chambre criminelle ne peut"), "{}", refused.json);
     assert_eq!(app.journal_len().await, journal);
     let unchanged = app.get(&format!("/dossiers/{criminal}"), &clerk).await;
     assert_eq!((unchanged.json["joined_group"].clone(), unchanged.etag()), (Value::Null, etag));
@@ -579,6 +581,8 @@ async fn a_jonction_stays_within_one_chamber_and_one_section(app: TestApp) {
     apart["joined_group"] = json!("J-1");
     let refused = app.post("/dossiers", &clerk, apart).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
-    assert!(refused.json["message"].as_str().unwrap_or("").contains("section civ1-s1"), "{}", refused.json);
+    let message = refused.json["message"].as_str().unwrap_or("");
+    assert!(message.contains("de la section 1 (première chambre civile)"), "{}", refused.json);
+    assert!(message.contains("de la section 2 (première chambre civile) ne peut"), "{}", refused.json);
 }
 both_backends!(a_jonction_stays_within_one_chamber_and_one_section);
