@@ -52,6 +52,9 @@ pub(crate) struct Chamber<'a> {
     /// states one (`greffe_models::plenary`, without whoever the chambre
     /// mixte or the assemblée plénière takes that half-day).
     pub(crate) fixed: Vec<Option<Vec<usize>>>,
+    /// The magistrates its benches draw from, when not all the chamber's:
+    /// one half of a chamber split in two ([`crate::split`]).
+    pub(crate) members: Option<Vec<usize>>,
 }
 
 impl<'a> Chamber<'a> {
@@ -112,7 +115,28 @@ impl<'a> Chamber<'a> {
         }
         let reserved = reserved.only(|m| &instance.magistrates()[m].chamber == id);
         let fixed = hearings.iter().map(|&h| fixed_bench(instance, &instance.hearings()[h], &reserved)).collect();
-        Chamber { instance, id: id.clone(), hearings, dossiers, candidates, required, groups, reserved, fixed }
+        Chamber {
+            instance,
+            id: id.clone(),
+            hearings,
+            dossiers,
+            candidates,
+            required,
+            groups,
+            reserved,
+            fixed,
+            members: None,
+        }
+    }
+
+    /// The magistrates its benches may draw from: the chamber's bench
+    /// members ([`crate::benches::eligible`]), or the half's.
+    pub(crate) fn eligible(&self) -> Vec<usize> {
+        let mut all = crate::benches::eligible(self.instance, &self.id);
+        if let Some(members) = &self.members {
+            all.retain(|m| members.contains(m));
+        }
+        all
     }
 
     /// Whether the bench of local hearing `h` is given (locked or composed

@@ -42,6 +42,7 @@ mod part;
 mod reasons;
 pub mod repair;
 mod sections;
+mod split;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -144,6 +145,10 @@ pub struct SolveConfig<'a> {
     /// Chambers with at most this many lawful pairs decide their benches in
     /// the MILP (the full model); larger ones keep the heuristic's benches.
     pub full_model_max_pairs: usize,
+    /// Chambers without sections with at least this many bench members
+    /// are planned as two halves, their bound computed whole (`usize::MAX`:
+    /// never).
+    pub split_min_members: usize,
 }
 
 impl Default for SolveConfig<'_> {
@@ -160,6 +165,7 @@ impl Default for SolveConfig<'_> {
             cancel: None,
             progress: None,
             full_model_max_pairs: 2_000,
+            split_min_members: split::SPLIT_MIN_MEMBERS,
         }
     }
 }
@@ -235,6 +241,12 @@ const SLICE: Duration = Duration::from_millis(1_000);
 const DETERMINISTIC_NEIGHBOURHOODS: usize = 7;
 /// Shortest slice worth starting.
 const MIN_SLICE: Duration = Duration::from_millis(60);
+/// Most of the limit a split chamber's whole bound may take, before its
+/// halves are prepared: on the court whose chambers are twice their size,
+/// 20 s, seeds 1–3, both split chambers' bounds ended within it (equal to
+/// those of the chambers planned whole); cut short, the bound is the
+/// Lagrangian one, still valid (`bound::lp_bound`).
+const WHOLE_BOUND_SHARE: f64 = 0.15;
 
 /// Solves `instance`: a plan, its figures, and the checker's report.
 pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, SolveError> {
@@ -242,12 +254,23 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     // The chambre mixte and the assemblée plénière first: the law composes
     // their benches, and the chambers plan around who they take.
     let multi = multi::plan(instance, config);
-    let chambers: Vec<chamber::Chamber<'_>> = instance
-        .chambers()
-        .iter()
-        .filter(|c| !greffe_models::multi::is_multi_chamber_id(&c.id))
-        .map(|c| chamber::Chamber::build(instance, &c.id, config.allow_moving_pinned, &multi.reserved))
-        .collect();
+    // A chamber too large for one model is planned as two halves
+    // (`split`), each a unit of the scheduler below; its bound is computed
+    // on the whole chamber, kept in `wholes`.
+    let mut chambers: Vec<chamber::Chamber<'_>> = Vec::new();
+    let mut wholes: Vec<chamber::Chamber<'_>> = Vec::new();
+    for id in instance.chambers().iter().map(|c| &c.id).filter(|id| !greffe_models::multi::is_multi_chamber_id(id)) {
+        let chamber = chamber::Chamber::build(instance, id, config.allow_moving_pinned, &multi.reserved);
+        match split::halves(&chamber, config.split_min_members) {
+            Some(halves) => {
+                chambers.extend(halves);
+                wholes.push(chamber);
+            }
+            None => chambers.push(chamber),
+        }
+    }
+    let chamber_count = chambers.len() - wholes.len();
+    let whole_bounds: Vec<std::sync::Mutex<Option<f64>>> = wholes.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let threads =
         if config.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { config.threads };
     let sizes: Vec<usize> = chambers.iter().map(|c| c.candidates.iter().map(Vec::len).sum::<usize>().max(1)).collect();
@@ -263,7 +286,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         incumbent: 0.0,
         bound: None,
         chambers_done: 0,
-        chambers_total: chambers.len(),
+        chambers_total: chamber_count,
         elapsed_ms: started.elapsed().as_millis() as u64,
     });
     // Keep a margin for merging and checking the plan within the limit.
@@ -290,9 +313,29 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     let choosing = std::sync::Mutex::new(());
     let ready = std::sync::atomic::AtomicUsize::new(0);
     let lock = |c: usize| parts[c].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let next_whole = std::sync::atomic::AtomicUsize::new(0);
     pool.scope(|scope| {
         for _ in 0..threads.min(chambers.len()) {
             scope.spawn(|_| {
+                // The bound of each split chamber, whole, first: the halves'
+                // bounds do not add up to one for the chamber.
+                loop {
+                    let k = next_whole.fetch_add(1, Ordering::Relaxed);
+                    let Some(whole) = wholes.get(k) else { break };
+                    if cancelled() {
+                        return;
+                    }
+                    let remaining = solve_end.saturating_duration_since(Instant::now());
+                    let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
+                    let matter_cost = match config.objective {
+                        Objective::Benchmark => 0.0,
+                        Objective::Default(weights) => weights.matter_grouping,
+                    };
+                    let pairs = part::instance_pairs(whole, config);
+                    let bound =
+                        bound::lp_bound(whole, &pairs, matter_cost, deadline, config.cancel.unwrap_or(&model::NEVER));
+                    *whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = bound;
+                }
                 loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&c) = order.get(position) else { break };
@@ -318,15 +361,17 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         prepared.improve(config, until, DETERMINISTIC_NEIGHBOURHOODS);
                     }
                     let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    guard.0 += 1;
+                    // In halves of chambers: a split chamber is done with
+                    // its second half.
+                    guard.0 += if chambers[c].members.is_some() { 1 } else { 2 };
                     guard.1 += prepared.objective();
                     report(Progress {
                         phase: Phase::ChamberDone,
                         chamber: Some(chambers[c].id.to_string()),
                         incumbent: guard.1,
                         bound: prepared.bound(),
-                        chambers_done: guard.0,
-                        chambers_total: chambers.len(),
+                        chambers_done: guard.0 / 2,
+                        chambers_total: chamber_count,
                         elapsed_ms: started.elapsed().as_millis() as u64,
                     });
                     drop(guard);
@@ -385,6 +430,23 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     }
     let results: Vec<part::ChamberPlan> =
         pool.install(|| prepared.into_par_iter().map(|part| part.finish(config)).collect());
+    // A split chamber's halves (consecutive units) as one chamber, with the
+    // bound of the whole.
+    let mut results = results.into_iter().zip(&chambers).peekable();
+    let mut merged: Vec<part::ChamberPlan> = Vec::new();
+    let mut wholes_seen = 0;
+    while let Some((plan, unit)) = results.next() {
+        if unit.members.is_none() {
+            merged.push(plan);
+            continue;
+        }
+        let Some((other, _)) = results.next() else { return Err(SolveError::Cancelled) };
+        let bound =
+            whole_bounds.get(wholes_seen).and_then(|b| *b.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        wholes_seen += 1;
+        merged.push(part::ChamberPlan::joined(plan, other, bound));
+    }
+    let results = merged;
     let results: Vec<(usize, part::ChamberPlan)> = multi.parts.into_iter().chain(results).enumerate().collect();
     let plan = merge(instance, &results, started);
     let check = check(instance, &plan, CheckOptions { allow_moving_pinned: config.allow_moving_pinned });
@@ -394,8 +456,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         chamber: None,
         incumbent: plan.objective.unwrap_or(0.0),
         bound: plan.bound,
-        chambers_done: chambers.len(),
-        chambers_total: chambers.len(),
+        chambers_done: chamber_count,
+        chambers_total: chamber_count,
         elapsed_ms: started.elapsed().as_millis() as u64,
     });
     Ok(Solved { plan, parts: results.into_iter().map(|(_, p)| p.stats).collect(), check, undeclared })

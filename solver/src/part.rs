@@ -276,6 +276,37 @@ fn bound_candidates(pairs: &Pairs, values: &[Vec<f64>], prices: &[Vec<f64>], k: 
     set
 }
 
+impl ChamberPlan {
+    /// The plans of a split chamber's two halves as the chamber's, with
+    /// `bound`, computed on the whole chamber (`None`: none in time; the
+    /// halves' do not add up to one).
+    pub(crate) fn joined(mut first: ChamberPlan, second: ChamberPlan, bound: Option<f64>) -> ChamberPlan {
+        let (a, b) = (&first.stats, &second.stats);
+        let objective = a.objective + b.objective;
+        first.stats = PartStats {
+            chamber: a.chamber.clone(),
+            dossiers: a.dossiers + b.dossiers,
+            hearings: a.hearings + b.hearings,
+            pairs: a.pairs + b.pairs,
+            assigned: a.assigned + b.assigned,
+            objective,
+            benchmark: a.benchmark + b.benchmark,
+            bound: bound.map(|bound| bound.max(objective)),
+            model: if a.model == b.model { a.model } else { "fixed_benches" },
+            milp_status: format!("{} / {}", a.milp_status, b.milp_status),
+            milp_solution: a.milp_solution || b.milp_solution,
+            time_limit_hit: a.time_limit_hit || b.time_limit_hit,
+            neighbourhoods: a.neighbourhoods + b.neighbourhoods,
+            solve_ms: a.solve_ms + b.solve_ms,
+        };
+        first.assignments.extend(second.assignments);
+        first.benches.extend(second.benches);
+        first.unscheduled.extend(second.unscheduled);
+        first.broken.extend(second.broken);
+        first
+    }
+}
+
 impl<'c, 'a> Part<'c, 'a> {
     /// Benches, greedy start, bound, LP and a first MILP plan, within `budget`.
     pub(crate) fn prepare(chamber: &'c Chamber<'a>, config: &SolveConfig<'_>, budget: Duration) -> Self {
@@ -320,7 +351,7 @@ impl<'c, 'a> Part<'c, 'a> {
                 }
             }
         }
-        let eligible = benches::eligible(instance, &chamber.id);
+        let eligible = chamber.eligible();
         let heuristic_benches = benches::choose(&benches::BenchInput {
             instance,
             hearings: &chamber.hearings,

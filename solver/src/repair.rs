@@ -749,6 +749,7 @@ fn place(
         groups: work.chamber.groups.clone(),
         reserved: work.chamber.reserved.clone(),
         fixed: work.chamber.fixed.clone(),
+        members: work.chamber.members.clone(),
     };
     // Joined dossiers only where all of them can go.
     let mut pairs = pairs.clone();

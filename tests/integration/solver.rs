@@ -62,6 +62,37 @@ fn chamber_scale_plans_with_fixed_benches_pass_the_checker() {
     assert!(solved.plan.assignments.len() > instance.dossiers().len() / 2, "most of the work is heard");
 }
 
+/// A chamber over the split's size is planned as two halves: the plan is
+/// lawful, the chamber reported once, with the bound of the whole chamber
+/// (the same as when it is planned whole; the halves' would be lower).
+/// A chamber whose hearings carry sections is never split.
+#[test]
+fn a_large_chamber_is_planned_in_two_halves_under_its_whole_bound() {
+    let doc = generate(&GeneratorConfig::new(Scale::Chamber, 3, 4)).expect("generate");
+    let instance = validate(&doc).expect("valid");
+    let base = SolveConfig { full_model_max_pairs: 0, time_limit: Duration::from_secs(20), ..config() };
+    let whole = solve(&instance, &SolveConfig { split_min_members: usize::MAX, ..base }).expect("solves");
+    let split = solve(&instance, &SolveConfig { split_min_members: 1, ..base }).expect("solves");
+    assert_lawful(&instance, &split, "split");
+    assert!(split.check.violations.is_empty(), "{:?}", split.check.violations);
+    assert_eq!(split.parts.len(), 1, "one chamber, one line");
+    let part = &split.parts[0];
+    assert!(part.milp_status.contains(" / "), "planned as two halves: {}", part.milp_status);
+    assert_eq!(part.dossiers, instance.dossiers().len());
+    assert_eq!(part.hearings, instance.hearings().len());
+    assert!(!whole.parts[0].milp_status.contains(" / "), "not split: {}", whole.parts[0].milp_status);
+    let (split_bound, whole_bound) = (part.bound.expect("a bound"), whole.parts[0].bound.expect("a bound"));
+    assert!((split_bound - whole_bound).abs() <= 1e-6 * whole_bound.abs(), "{split_bound} vs {whole_bound}");
+    assert!(part.objective <= split_bound + 1e-6);
+    // With sections, the section rules span the chamber: not split.
+    let mut sectioned = GeneratorConfig::new(Scale::Chamber, 3, 4);
+    sectioned.sections = true;
+    let instance = validate(&generate(&sectioned).expect("generate")).expect("valid");
+    let solved = solve(&instance, &SolveConfig { split_min_members: 1, ..base }).expect("solves");
+    assert_lawful(&instance, &solved, "sections");
+    assert!(!solved.parts[0].milp_status.contains(" / "), "not split: {}", solved.parts[0].milp_status);
+}
+
 /// With fixed benches and time left, the search solves neighbourhoods and
 /// its plan stays lawful and within its bound; with a node limit it solves
 /// at most a fixed number of them and the plan is reproducible. (A gap
