@@ -369,7 +369,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         phase: Phase::ChamberDone,
                         chamber: Some(chambers[c].id.to_string()),
                         incumbent: guard.1,
-                        bound: prepared.bound(),
+                        // A half's bound is not one of its chamber.
+                        bound: if chambers[c].members.is_some() { None } else { prepared.bound() },
                         chambers_done: guard.0 / 2,
                         chambers_total: chamber_count,
                         elapsed_ms: started.elapsed().as_millis() as u64,
@@ -432,7 +433,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         pool.install(|| prepared.into_par_iter().map(|part| part.finish(config)).collect());
     // A split chamber's halves (consecutive units) as one chamber, with the
     // bound of the whole.
-    let mut results = results.into_iter().zip(&chambers).peekable();
+    let mut results = results.into_iter().zip(&chambers);
     let mut merged: Vec<part::ChamberPlan> = Vec::new();
     let mut wholes_seen = 0;
     while let Some((plan, unit)) = results.next() {
