@@ -458,21 +458,27 @@ fn printable(c: char) -> bool {
     c.is_whitespace() || FONTS.1.iter().any(|font| font.info().coverage.contains(c as u32))
 }
 
-/// The first character of the data that no embedded font prints, with the
-/// JSON path of its string: a document must not silently drop or replace
-/// what a name says.
-fn unprintable(json: &serde_json::Value, path: &str) -> Option<(String, char)> {
+/// The first string of `json` for which `find` answers, with its JSON path
+/// (`parties[1]`, `audience.date`).
+fn first_in_strings<T>(json: &serde_json::Value, path: &str, find: &impl Fn(&str) -> Option<T>) -> Option<(String, T)> {
     match json {
-        serde_json::Value::String(text) => text.chars().find(|&c| !printable(c)).map(|c| (path.to_owned(), c)),
+        serde_json::Value::String(text) => find(text).map(|found| (path.to_owned(), found)),
         serde_json::Value::Array(items) => {
-            items.iter().enumerate().find_map(|(i, item)| unprintable(item, &format!("{path}[{i}]")))
+            items.iter().enumerate().find_map(|(i, item)| first_in_strings(item, &format!("{path}[{i}]"), find))
         }
         serde_json::Value::Object(map) => map.iter().find_map(|(key, value)| {
             let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-            unprintable(value, &at)
+            first_in_strings(value, &at, find)
         }),
         _ => None,
     }
+}
+
+/// The first character of the data that no embedded font prints, with the
+/// JSON path of its string: a document must not silently drop or replace
+/// what a name says.
+fn unprintable(json: &serde_json::Value) -> Option<(String, char)> {
+    first_in_strings(json, "", &|text: &str| text.chars().find(|&c| !printable(c)))
 }
 
 /// JSON as a typst value.
@@ -519,7 +525,7 @@ impl Renderer {
             }
         }
         let main = main.ok_or_else(|| DocumentError::plain(main_name, "modèle absent"))?;
-        if let Some((field, c)) = unprintable(data, "") {
+        if let Some((field, c)) = unprintable(data) {
             return Err(DocumentError {
                 template: main_name.to_owned(),
                 line: None,
@@ -579,7 +585,7 @@ impl DocWorld<'_> {
             message.push_str(&format!(" ({hint})"));
         }
         if let Some(text) = undrawn_text(&first.message)
-            && let Some(field) = holding(data, "", text)
+            && let Some((field, ())) = first_in_strings(data, "", &|value: &str| value.contains(text).then_some(()))
         {
             // What the registry holds, though every character passed
             // `printable`: a cluster (a letter and its mark) no font draws.
@@ -603,20 +609,6 @@ fn undrawn_text(message: &str) -> Option<&str> {
     let rest = message.split_once("the text `\"")?.1;
     let (text, rest) = rest.split_once("\"`")?;
     rest.trim_start().starts_with("could not be displayed").then_some(text)
-}
-
-/// The JSON path of the first string of `json` that holds `text`.
-fn holding(json: &serde_json::Value, path: &str, text: &str) -> Option<String> {
-    match json {
-        serde_json::Value::String(value) => value.contains(text).then(|| path.to_owned()),
-        serde_json::Value::Array(items) => {
-            items.iter().enumerate().find_map(|(i, item)| holding(item, &format!("{path}[{i}]"), text))
-        }
-        serde_json::Value::Object(map) => map.iter().find_map(|(key, value)| {
-            holding(value, &if path.is_empty() { key.clone() } else { format!("{path}.{key}") }, text)
-        }),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -327,10 +327,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                     }
                     let remaining = solve_end.saturating_duration_since(Instant::now());
                     let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
-                    let matter_cost = match config.objective {
-                        Objective::Benchmark => 0.0,
-                        Objective::Default(weights) => weights.matter_grouping,
-                    };
+                    let matter_cost = model::Extras::of(config.objective).matter_group_cost;
                     let pairs = part::instance_pairs(whole, config);
                     let bound =
                         bound::lp_bound(whole, &pairs, matter_cost, deadline, config.cancel.unwrap_or(&model::NEVER));

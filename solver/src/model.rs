@@ -55,6 +55,19 @@ pub(crate) struct Extras {
     pub(crate) load_cost: f64,
 }
 
+impl Extras {
+    /// The terms `objective` adds to the pair values: none under the
+    /// benchmark objective, the grouping and load costs under the default.
+    pub(crate) fn of(objective: crate::Objective) -> Self {
+        match objective {
+            crate::Objective::Benchmark => Self::default(),
+            crate::Objective::Default(weights) => {
+                Self { matter_group_cost: weights.matter_grouping, load_cost: weights.load_balance }
+            }
+        }
+    }
+}
+
 /// A flag nobody raises, for the solves no caller can cancel.
 pub(crate) static NEVER: AtomicBool = AtomicBool::new(false);
 

@@ -338,10 +338,7 @@ impl State<'_, '_> {
         // Under the default objective, grouping by matter costs here too;
         // the load term is the chambers' (the law, not the planner, spreads
         // these sittings).
-        let grouping = match config.objective {
-            crate::Objective::Default(weights) => weights.matter_grouping,
-            crate::Objective::Benchmark => 0.0,
-        };
+        let grouping = crate::model::Extras::of(config.objective).matter_group_cost;
         let objective = crate::lns::value(pairs, assigned) - grouping * part::matter_groups(chamber, assigned) as f64;
         let deadline = Instant::now() + Duration::from_secs(1);
         let bound = bound::lp_bound(chamber, pairs, grouping, deadline, &NEVER).map(|lp| lp.max(objective));

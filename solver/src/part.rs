@@ -316,12 +316,7 @@ impl<'c, 'a> Part<'c, 'a> {
         let instance_pairs = instance_pairs(chamber, config);
         let n_pairs: usize = instance_pairs.iter().map(Vec::len).sum();
         let mode = if n_pairs <= config.full_model_max_pairs { BenchMode::Free } else { BenchMode::Fixed };
-        let extras = match config.objective {
-            Objective::Benchmark => Extras::default(),
-            Objective::Default(weights) => {
-                Extras { matter_group_cost: weights.matter_grouping, load_cost: weights.load_balance }
-            }
-        };
+        let extras = Extras::of(config.objective);
         let remaining = || budget.saturating_sub(started.elapsed());
         // Each stage gets a deadline, a share of the time left; building its
         // model counts against it. The bound first, within a quarter (half

@@ -114,7 +114,7 @@ pub(crate) fn halves<'a>(whole: &Chamber<'a>, min_members: usize) -> Option<[Cha
     }
     // Every magistrate of the chamber: the stayers first, a reporting one
     // with its group, the others alternately per role.
-    let mut alternate: BTreeMap<String, usize> = BTreeMap::new();
+    let mut alternate: BTreeMap<Role, usize> = BTreeMap::new();
     let mut members: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for m in (0..magistrates.len()).filter(|&m| magistrates[m].chamber == whole.id) {
         let side = if stays.contains(&m) {
@@ -123,7 +123,7 @@ pub(crate) fn halves<'a>(whole: &Chamber<'a>, min_members: usize) -> Option<[Cha
             let root = groups.find(m);
             side_of_root.get(&root).copied().unwrap_or(0)
         } else {
-            let turn = alternate.entry(format!("{:?}", magistrates[m].role)).or_default();
+            let turn = alternate.entry(magistrates[m].role).or_default();
             *turn += 1;
             (*turn + 1) % 2
         };
