@@ -94,6 +94,11 @@ pub const START_YEARS: std::ops::RangeInclusive<i32> = 2000..=2150;
 /// holds the two equal).
 pub const START_PATTERN: &str = r"^(20[0-9]{2}|21[0-4][0-9]|2150)-[0-9]{2}-[0-9]{2}$";
 
+/// The largest seed or node limit a scenario takes: a signed 64-bit
+/// integer's, as the OpenAPI document states it (`format: int64`) and as
+/// the databases keep the job's request.
+pub const MAX_WHOLE: u64 = i64::MAX as u64;
+
 /// A scenario as written.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,8 +106,10 @@ pub const START_PATTERN: &str = r"^(20[0-9]{2}|21[0-4][0-9]|2150)-[0-9]{2}-[0-9]
 pub struct Scenario {
     /// Name, used for the output folder.
     pub name: String,
-    /// Seed of every draw (court, inflow, absences, solver).
+    /// Seed of every draw (court, inflow, absences, solver), 0 to
+    /// 9223372036854775807 (a signed 64-bit integer).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64))]
     pub seed: u64,
     /// Weeks simulated, 1 to 52.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 52))]
@@ -121,8 +128,9 @@ pub struct Scenario {
     #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 8))]
     pub lead_weeks: u32,
     /// Deterministic work limit of each weekly solve: branch-and-bound
-    /// nodes per chamber MILP.
+    /// nodes per chamber MILP (0: none), 0 to 9223372036854775807.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64))]
     pub node_limit: u64,
     /// Dossiers offered to the planner per chamber and week, as a multiple
     /// of the horizon's capacity in dossiers (the most urgent first).
@@ -219,6 +227,11 @@ impl Scenario {
         let fail = |field: &str, message: String| Err(ScenarioError { field: field.into(), message });
         if !is_scenario_name(&self.name) {
             return fail("name", format!("nom « {} » invalide : donner un nom de dossier simple", self.name));
+        }
+        for (field, value) in [("seed", self.seed), ("node_limit", self.node_limit)] {
+            if value > MAX_WHOLE {
+                return fail(field, format!("{value} : donner un nombre entier de 0 à {MAX_WHOLE}"));
+            }
         }
         if !(1..=52).contains(&self.weeks) {
             return fail("weeks", format!("{} semaines : donner une durée de 1 à 52 semaines", self.weeks));
@@ -364,5 +377,14 @@ mod tests {
         assert!(error.message.contains("colour"), "{error}");
         let error = Scenario::parse(r#"{"name": "ref", "weeks": "four"}"#, false).expect_err("wrong type");
         assert!(error.message.contains("weeks"), "{error}");
+        // A seed or node limit beyond a signed 64-bit integer (the document's
+        // `int64`) is refused by name; the largest one is taken.
+        for field in ["seed", "node_limit"] {
+            let text = format!(r#"{{"name": "ref", "weeks": 4, "{field}": 9223372036854775808}}"#);
+            let error = Scenario::parse(&text, false).expect_err(&text);
+            assert_eq!(error.field, field, "{error}");
+            let text = format!(r#"{{"name": "ref", "weeks": 4, "{field}": 9223372036854775807}}"#);
+            Scenario::parse(&text, false).expect(&text);
+        }
     }
 }
