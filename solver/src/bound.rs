@@ -44,6 +44,9 @@ use crate::model::Pairs;
 /// Columns a unit starts with: its most valuable hearings (the values fall
 /// with the wait, so its earliest) …
 const FIRST_COLUMNS: usize = 2;
+/// … or, started from another search's prices, its best hearings at those
+/// prices …
+const PRICED_COLUMNS: usize = 4;
 /// … and hearings spread evenly over its candidates.
 const SPREAD_COLUMNS: usize = 12;
 /// Columns a unit may gain per round: its best pairs by reduced value.
@@ -89,12 +92,38 @@ struct Multipliers {
     group: Vec<f64>,
 }
 
+/// The capacity and grouping rows' multipliers of a bound search, keyed by
+/// the instance's hearing index (and matter): what another search over the
+/// same hearings may price its rows with ([`BoundSearch::price_with`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Prices {
+    /// Weight and count multipliers by instance hearing.
+    hearing: HashMap<usize, (f64, f64)>,
+    /// Grouping multipliers by (instance hearing, matter).
+    group: HashMap<(usize, String), f64>,
+}
+
+impl Prices {
+    /// Both searches' prices: theirs where `self` has none.
+    pub(crate) fn with(mut self, other: Prices) -> Prices {
+        for (h, price) in other.hearing {
+            self.hearing.entry(h).or_insert(price);
+        }
+        for (key, price) in other.group {
+            self.group.entry(key).or_insert(price);
+        }
+        self
+    }
+}
+
 /// A chamber's bound being computed by column generation; owned by the
 /// chamber's solve, advanced when it has time.
 pub(crate) struct BoundSearch {
     units: Vec<Unit>,
     /// Per grouping key: the most dossiers of its matter its hearing can hear.
     group_caps: Vec<usize>,
+    /// Per grouping key: its hearing (chamber-local) and matter.
+    group_keys: Vec<(usize, String)>,
     matter_group_cost: f64,
     rows: Rows,
     /// The master LP between rounds; `None` once final, or lost with a
@@ -135,7 +164,21 @@ impl BoundSearch {
     /// The first master LP: every row, the grouping columns, each unit's
     /// first columns.
     pub(crate) fn new(chamber: &Chamber<'_>, pairs: &Pairs, matter_group_cost: f64) -> Self {
-        let (units, group_caps) = units(chamber, pairs, matter_group_cost > 0.0);
+        Self::priced(chamber, pairs, matter_group_cost, None)
+    }
+
+    /// [`BoundSearch::new`], started from `prices` when given (those of
+    /// searches over parts of the chamber's hearings): each unit's first
+    /// columns are then its [`PRICED_COLUMNS`] best by reduced value at
+    /// those prices, and the bound starts at their Lagrangian value.
+    pub(crate) fn priced(
+        chamber: &Chamber<'_>,
+        pairs: &Pairs,
+        matter_group_cost: f64,
+        prices: Option<&Prices>,
+    ) -> Self {
+        let (units, group_caps, group_keys) = units(chamber, pairs, matter_group_cost > 0.0);
+        let start = prices.map(|prices| multipliers_of(chamber, &group_keys, prices));
         let n_hearings = chamber.hearings.len();
         let mut problem = ColProblem::default();
         let rows = Rows {
@@ -153,9 +196,19 @@ impl BoundSearch {
         for (u, unit) in units.iter().enumerate() {
             let n = unit.options.len();
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| unit.options[b].value.total_cmp(&unit.options[a].value));
+            let best = match &start {
+                Some(multipliers) => {
+                    let key: Vec<f64> = unit.options.iter().map(|option| reduced(option, unit, multipliers)).collect();
+                    order.sort_by(|&a, &b| key[b].total_cmp(&key[a]));
+                    PRICED_COLUMNS
+                }
+                None => {
+                    order.sort_by(|&a, &b| unit.options[b].value.total_cmp(&unit.options[a].value));
+                    FIRST_COLUMNS
+                }
+            };
             let spread = SPREAD_COLUMNS.min(n);
-            let first = order.into_iter().take(FIRST_COLUMNS).chain((0..spread).map(|i| i * n / spread));
+            let first = order.into_iter().take(best).chain((0..spread).map(|i| i * n / spread));
             for o in first {
                 if !in_model[u][o] {
                     let (cost, factors) = column(&rows, unit, u, o);
@@ -166,6 +219,7 @@ impl BoundSearch {
             }
         }
         let empty = units.iter().all(|unit| unit.options.is_empty());
+        let best = start.map(|m| lagrangian(chamber, &units, &group_caps, matter_group_cost, &m));
         let mut model = problem.optimise(Sense::Maximise);
         model.make_quiet();
         model.set_option("threads", 1);
@@ -176,12 +230,13 @@ impl BoundSearch {
         let mut search = BoundSearch {
             units,
             group_caps,
+            group_keys,
             matter_group_cost,
             rows,
             model: Some(Parked::new(model)),
             in_model,
             column_of,
-            best: None,
+            best,
             pair_values: None,
             multipliers: None,
             optimal: false,
@@ -205,6 +260,33 @@ impl BoundSearch {
     /// Whether the LP is solved whole (nothing left to advance).
     pub(crate) fn is_final(&self) -> bool {
         self.optimal || self.model.is_none()
+    }
+
+    /// The multipliers of the last round solved, keyed by instance hearing.
+    pub(crate) fn prices(&self, chamber: &Chamber<'_>) -> Option<Prices> {
+        let multipliers = self.multipliers.as_ref()?;
+        Some(Prices {
+            hearing: (0..chamber.hearings.len())
+                .map(|h| (chamber.hearings[h], (multipliers.weight[h], multipliers.count[h])))
+                .collect(),
+            group: self
+                .group_keys
+                .iter()
+                .zip(&multipliers.group)
+                .map(|((h, matter), &price)| ((chamber.hearings[*h], matter.clone()), price))
+                .collect(),
+        })
+    }
+
+    /// Lowers the bound to the Lagrangian value of `prices` (another
+    /// search's multipliers; a row they do not price is priced 0), when
+    /// lower: any multipliers ≥ 0 bound every lawful plan, so the bound
+    /// stays valid. A chamber planned in parts prices its whole LP so with
+    /// its parts' duals, at the cost of one pass over its pairs.
+    pub(crate) fn price_with(&mut self, chamber: &Chamber<'_>, prices: &Prices) {
+        let multipliers = multipliers_of(chamber, &self.group_keys, prices);
+        let value = lagrangian(chamber, &self.units, &self.group_caps, self.matter_group_cost, &multipliers);
+        self.best = Some(self.best.map_or(value, |best| best.min(value)));
     }
 
     /// The LP's value of every pair at the last round solved.
@@ -311,6 +393,22 @@ impl BoundSearch {
     }
 }
 
+/// `prices` as multipliers of `chamber`'s rows (0 where they price none).
+fn multipliers_of(chamber: &Chamber<'_>, group_keys: &[(usize, String)], prices: &Prices) -> Multipliers {
+    let hearing = |h: usize| prices.hearing.get(&chamber.hearings[h]).copied().unwrap_or((0.0, 0.0));
+    let n = chamber.hearings.len();
+    Multipliers {
+        weight: (0..n).map(|h| hearing(h).0.max(0.0)).collect(),
+        count: (0..n).map(|h| hearing(h).1.max(0.0)).collect(),
+        group: group_keys
+            .iter()
+            .map(|(h, matter)| {
+                prices.group.get(&(chamber.hearings[*h], matter.clone())).copied().unwrap_or(0.0).max(0.0)
+            })
+            .collect(),
+    }
+}
+
 /// The objective coefficient and row factors of unit `u`'s option `o`.
 fn column(rows: &Rows, unit: &Unit, u: usize, o: usize) -> (f64, Vec<(Row, f64)>) {
     let option = &unit.options[o];
@@ -372,9 +470,9 @@ fn pair_values(pairs: &Pairs, units: &[Unit], column_of: &[(usize, usize)], valu
 
 /// The chamber's units (each joined group, then every other dossier with a
 /// pair) with their options, and, when `grouping`, the most dossiers of
-/// each (hearing, matter) key the hearing can hear (the keys numbered as
-/// the options' `groups` refer to them).
-fn units(chamber: &Chamber<'_>, pairs: &Pairs, grouping: bool) -> (Vec<Unit>, Vec<usize>) {
+/// each (hearing, matter) key the hearing can hear and the keys themselves
+/// (numbered as the options' `groups` refer to them).
+fn units(chamber: &Chamber<'_>, pairs: &Pairs, grouping: bool) -> (Vec<Unit>, Vec<usize>, Vec<(usize, String)>) {
     let mut keys: HashMap<(usize, &str), usize> = HashMap::new();
     let mut key_weights: Vec<Vec<f64>> = Vec::new();
     if grouping {
@@ -429,10 +527,12 @@ fn units(chamber: &Chamber<'_>, pairs: &Pairs, grouping: bool) -> (Vec<Unit>, Ve
         })
         .collect();
     let mut caps = vec![0; key_weights.len()];
-    for (&(h, _), &k) in &keys {
+    let mut named = vec![(0, String::new()); key_weights.len()];
+    for (&(h, matter), &k) in &keys {
         caps[k] = most_heard(chamber.hearing(h), &mut key_weights[k]);
+        named[k] = (h, matter.to_owned());
     }
-    (units, caps)
+    (units, caps, named)
 }
 
 /// The most dossiers of weights `weights` that `hearing` can hear: its
@@ -623,13 +723,49 @@ mod tests {
     }
 
     #[test]
+    fn a_search_started_from_prices_bounds_from_them_and_ends_at_the_same_lp() {
+        let instance = real_instance();
+        let chambers = chambers_of(&instance);
+        let chamber = &chambers[0];
+        let pairs = crate::part::instance_pairs(chamber, &crate::SolveConfig::default());
+        let cost = 2.0;
+        let whole = whole_lp(chamber, &pairs, cost);
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let mut cold = BoundSearch::new(chamber, &pairs, cost);
+        cold.advance(chamber, &pairs, far, &crate::model::NEVER);
+        let prices = cold.prices(chamber).expect("the LP's duals");
+        // At the LP's own duals the Lagrangian is the LP's value: the
+        // search starts there, and ends there.
+        let mut warm = BoundSearch::priced(chamber, &pairs, cost, Some(&prices));
+        let start = warm.value().expect("a bound from the prices");
+        assert!((start - whole).abs() <= 1e-6 * whole.abs(), "{start} against the LP's {whole}");
+        warm.advance(chamber, &pairs, far, &crate::model::NEVER);
+        assert!(warm.is_final());
+        assert!((warm.value().expect("a bound") - whole).abs() <= 1e-6 * whole.abs());
+        // Prices of no row (another chamber's hearings'): a weaker bound,
+        // never one below the LP; pricing it lowers it to the LP's at the
+        // LP's duals, never raises it; the search started from it still
+        // ends at the LP.
+        let foreign = Prices::default();
+        let mut unpriced = BoundSearch::priced(chamber, &pairs, cost, Some(&foreign));
+        let loose = unpriced.value().expect("a bound");
+        assert!(loose > whole + 1e-6 * whole.abs(), "{loose} is the unpriced bound, above the LP's {whole}");
+        unpriced.price_with(chamber, &prices);
+        assert!((unpriced.value().expect("a bound") - whole).abs() <= 1e-6 * whole.abs(), "lowered to the LP's");
+        unpriced.price_with(chamber, &foreign);
+        assert!((unpriced.value().expect("a bound") - whole).abs() <= 1e-6 * whole.abs(), "never raised");
+        unpriced.advance(chamber, &pairs, far, &crate::model::NEVER);
+        assert!((unpriced.value().expect("a bound") - whole).abs() <= 1e-6 * whole.abs());
+    }
+
+    #[test]
     fn any_multipliers_bound_the_lp_from_above() {
         let instance = real_instance();
         let chamber = chambers_of(&instance).remove(0);
         let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
         let cost = 2.0;
         let whole = whole_lp(&chamber, &pairs, cost);
-        let (units, caps) = units(&chamber, &pairs, true);
+        let (units, caps, _) = units(&chamber, &pairs, true);
         let n = chamber.hearings.len();
         // No price at all: each unit at its best hearing.
         let zero = Multipliers { weight: vec![0.0; n], count: vec![0.0; n], group: vec![0.0; caps.len()] };

@@ -241,11 +241,18 @@ const SLICE: Duration = Duration::from_millis(1_000);
 const DETERMINISTIC_NEIGHBOURHOODS: usize = 7;
 /// Shortest slice worth starting.
 const MIN_SLICE: Duration = Duration::from_millis(60);
-/// Most of the limit a split chamber's whole bound may take, before its
-/// halves are prepared: on the court whose chambers are twice their size,
-/// 20 s, seeds 1–3, both split chambers' bounds ended within it (equal to
-/// those of the chambers planned whole); cut short, the bound is the
-/// Lagrangian one, still valid (`bound::lp_bound`).
+/// Most of the limit a split chamber's whole bound may take. It starts once
+/// both halves are prepared, from their bounds' prices
+/// (`bound::BoundSearch::priced`): the halves' hearings make up the
+/// chamber's, so their duals price every row of the whole LP, its first
+/// columns are the best at those prices and its first bound their
+/// Lagrangian value. Court with chambers twice their size, 20 s, seeds 1
+/// and 3 (`docs/benchmarks.md` « thirteenth »): the social chamber's LP
+/// whole in 1.2 s (2.2 s from a cold start), the criminal chamber's within
+/// 0.01 % of it in its 2.8 s, where the cold start was cut short 12 %
+/// above it. The halves' final prices price it once more at the end
+/// (`BoundSearch::price_with`). A deterministic solve searches it after
+/// its halves, within the same share of what the clock leaves.
 const WHOLE_BOUND_SHARE: f64 = 0.15;
 
 /// Solves `instance`: a plan, its figures, and the checker's report.
@@ -256,13 +263,16 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     let multi = multi::plan(instance, config);
     // A chamber too large for one model is planned as two halves
     // (`split`), each a unit of the scheduler below; its bound is computed
-    // on the whole chamber, kept in `wholes`.
+    // on the whole chamber, kept in `wholes`, from its halves' prices.
     let mut chambers: Vec<chamber::Chamber<'_>> = Vec::new();
     let mut wholes: Vec<chamber::Chamber<'_>> = Vec::new();
+    // Per whole: the unit of its first half (the second follows it).
+    let mut first_half: Vec<usize> = Vec::new();
     for id in instance.chambers().iter().map(|c| &c.id).filter(|id| !greffe_models::multi::is_multi_chamber_id(id)) {
         let chamber = chamber::Chamber::build(instance, id, config.allow_moving_pinned, &multi.reserved);
         match split::halves(&chamber, config.split_min_members) {
             Some(halves) => {
+                first_half.push(chambers.len());
                 chambers.extend(halves);
                 wholes.push(chamber);
             }
@@ -270,7 +280,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         }
     }
     let chamber_count = chambers.len() - wholes.len();
-    let whole_bounds: Vec<std::sync::Mutex<Option<f64>>> = wholes.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let whole_bounds: Vec<std::sync::Mutex<Option<bound::BoundSearch>>> =
+        wholes.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let threads =
         if config.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { config.threads };
     let sizes: Vec<usize> = chambers.iter().map(|c| c.candidates.iter().map(Vec::len).sum::<usize>().max(1)).collect();
@@ -313,26 +324,26 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     let choosing = std::sync::Mutex::new(());
     let ready = std::sync::atomic::AtomicUsize::new(0);
     let lock = |c: usize| parts[c].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let next_whole = std::sync::atomic::AtomicUsize::new(0);
+    let whole_claimed: Vec<AtomicBool> = wholes.iter().map(|_| AtomicBool::new(false)).collect();
+    // Each half's bound prices once prepared (set once; the halves may be
+    // busy searching when their whole's bound starts).
+    let prepared_prices: Vec<std::sync::OnceLock<Option<bound::Prices>>> =
+        chambers.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let halves_prices = |c: usize| -> Option<bound::Prices> {
+        let first = lock(c).as_ref().and_then(part::Part::prices)?;
+        let second = lock(c + 1).as_ref().and_then(part::Part::prices)?;
+        Some(first.with(second))
+    };
+    let whole_bound = |whole: &chamber::Chamber<'_>, prices: Option<&bound::Prices>, deadline: Instant| {
+        let matter_cost = model::Extras::of(config.objective).matter_group_cost;
+        let pairs = part::instance_pairs(whole, config);
+        let mut search = bound::BoundSearch::priced(whole, &pairs, matter_cost, prices);
+        search.advance(whole, &pairs, deadline, config.cancel.unwrap_or(&model::NEVER));
+        search
+    };
     pool.scope(|scope| {
         for _ in 0..threads.min(chambers.len()) {
             scope.spawn(|_| {
-                // The bound of each split chamber, whole, first: the halves'
-                // bounds do not add up to one for the chamber.
-                loop {
-                    let k = next_whole.fetch_add(1, Ordering::Relaxed);
-                    let Some(whole) = wholes.get(k) else { break };
-                    if cancelled() {
-                        return;
-                    }
-                    let remaining = solve_end.saturating_duration_since(Instant::now());
-                    let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
-                    let matter_cost = model::Extras::of(config.objective).matter_group_cost;
-                    let pairs = part::instance_pairs(whole, config);
-                    let bound =
-                        bound::lp_bound(whole, &pairs, matter_cost, deadline, config.cancel.unwrap_or(&model::NEVER));
-                    *whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = bound;
-                }
                 loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&c) = order.get(position) else { break };
@@ -373,6 +384,9 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         elapsed_ms: started.elapsed().as_millis() as u64,
                     });
                     drop(guard);
+                    if chambers[c].members.is_some() {
+                        let _ = prepared_prices[c].set(prepared.prices());
+                    }
                     *lock(c) = Some(prepared);
                     ready.fetch_add(1, Ordering::Relaxed);
                 }
@@ -382,6 +396,31 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                 loop {
                     if config.node_limit.is_some() || cancelled() || Instant::now() + MIN_SLICE >= solve_end {
                         break;
+                    }
+                    // A split chamber's bound, once both its halves are
+                    // prepared and idle: its column generation starts from
+                    // their prices.
+                    let claimed = {
+                        let _choosing = choosing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        (0..wholes.len())
+                            .find(|&k| {
+                                let c = first_half[k];
+                                !whole_claimed[k].load(Ordering::Relaxed)
+                                    && [c, c + 1].iter().all(|&c| prepared_prices[c].get().is_some())
+                            })
+                            .map(|k| {
+                                whole_claimed[k].store(true, Ordering::Relaxed);
+                                let c = first_half[k];
+                                let (first, second) = (prepared_prices[c].get(), prepared_prices[c + 1].get());
+                                (k, first.cloned().flatten().zip(second.cloned().flatten()).map(|(a, b)| a.with(b)))
+                            })
+                    };
+                    if let Some((k, prices)) = claimed {
+                        let remaining = solve_end.saturating_duration_since(Instant::now());
+                        let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
+                        let search = whole_bound(&wholes[k], prices.as_ref(), deadline);
+                        *whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(search);
+                        continue;
                     }
                     let chosen = {
                         let _choosing = choosing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -419,6 +458,25 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     if cancelled() {
         return Err(SolveError::Cancelled);
     }
+    // A split chamber's bound, priced also with its halves' multipliers
+    // (their hearings make up the chamber's): often lower than what its
+    // own column generation reached in its share of the limit.
+    for (k, whole) in wholes.iter().enumerate() {
+        let prices = halves_prices(first_half[k]);
+        let mut slot = whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match (slot.as_mut(), prices) {
+            (Some(search), Some(prices)) => search.price_with(whole, &prices),
+            // Not searched: a deterministic solve searches it now, within
+            // its share of what the clock leaves; with no time left, the
+            // halves' prices alone.
+            (None, prices) => {
+                let remaining = solve_end.saturating_duration_since(Instant::now());
+                let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
+                *slot = Some(whole_bound(whole, prices.as_ref(), deadline));
+            }
+            (Some(_), None) => {}
+        }
+    }
     let prepared: Vec<part::Part<'_, '_>> = parts
         .into_iter()
         .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
@@ -439,8 +497,9 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
             continue;
         }
         let Some((other, _)) = results.next() else { return Err(SolveError::Cancelled) };
-        let bound =
-            whole_bounds.get(wholes_seen).and_then(|b| *b.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let bound = whole_bounds.get(wholes_seen).and_then(|b| {
+            b.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().and_then(bound::BoundSearch::value)
+        });
         wholes_seen += 1;
         merged.push(part::ChamberPlan::joined(plan, other, bound));
     }

@@ -650,6 +650,11 @@ impl<'c, 'a> Part<'c, 'a> {
         self.bound.value()
     }
 
+    /// The bound search's last multipliers (see [`bound::Prices`]).
+    pub(crate) fn prices(&self) -> Option<bound::Prices> {
+        self.bound.prices(self.chamber)
+    }
+
     /// What the chamber may still gain: its bound less its score (0 once
     /// the search has nothing left to try). Without a bound (its LP did not
     /// end in time), an assumed 1 % of the score, so that it is searched.

@@ -13,7 +13,7 @@
 //! no magistrate sits in both and the halves are planned independently; a
 //! plan of the two is a plan of the chamber. Its bound is not the sum of
 //! the halves' (they plan a narrower problem): the caller computes it on
-//! the whole chamber.
+//! the whole chamber, starting from the halves' prices.
 //!
 //! Why (measured, `docs/benchmarks.md` « eleventh », « twelfth »): a
 //! chamber twice today's size planned whole stalls — the criminal chamber
