@@ -329,12 +329,12 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     // busy searching when their whole's bound starts).
     let prepared_prices: Vec<std::sync::OnceLock<Option<bound::Prices>>> =
         chambers.iter().map(|_| std::sync::OnceLock::new()).collect();
-    let halves_prices = |c: usize| -> Option<bound::Prices> {
-        let first = lock(c).as_ref().and_then(part::Part::prices)?;
-        let second = lock(c + 1).as_ref().and_then(part::Part::prices)?;
-        Some(first.with(second))
-    };
-    let whole_bound = |whole: &chamber::Chamber<'_>, prices: Option<&bound::Prices>, deadline: Instant| {
+    let both = |first: Option<bound::Prices>, second: Option<bound::Prices>| first.zip(second).map(|(a, b)| a.with(b));
+    // A whole chamber's bound search from its halves' prices, within its
+    // share of what the clock leaves.
+    let whole_bound = |whole: &chamber::Chamber<'_>, prices: Option<&bound::Prices>| {
+        let remaining = solve_end.saturating_duration_since(Instant::now());
+        let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
         let matter_cost = model::Extras::of(config.objective).matter_group_cost;
         let pairs = part::instance_pairs(whole, config);
         let mut search = bound::BoundSearch::priced(whole, &pairs, matter_cost, prices);
@@ -398,8 +398,8 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         break;
                     }
                     // A split chamber's bound, once both its halves are
-                    // prepared and idle: its column generation starts from
-                    // their prices.
+                    // prepared: its column generation starts from the
+                    // prices they were prepared with.
                     let claimed = {
                         let _choosing = choosing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                         (0..wholes.len())
@@ -411,14 +411,12 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                             .map(|k| {
                                 whole_claimed[k].store(true, Ordering::Relaxed);
                                 let c = first_half[k];
-                                let (first, second) = (prepared_prices[c].get(), prepared_prices[c + 1].get());
-                                (k, first.cloned().flatten().zip(second.cloned().flatten()).map(|(a, b)| a.with(b)))
+                                let prices = |c: usize| prepared_prices[c].get().cloned().flatten();
+                                (k, both(prices(c), prices(c + 1)))
                             })
                     };
                     if let Some((k, prices)) = claimed {
-                        let remaining = solve_end.saturating_duration_since(Instant::now());
-                        let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
-                        let search = whole_bound(&wholes[k], prices.as_ref(), deadline);
+                        let search = whole_bound(&wholes[k], prices.as_ref());
                         *whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(search);
                         continue;
                     }
@@ -462,18 +460,15 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
     // (their hearings make up the chamber's): often lower than what its
     // own column generation reached in its share of the limit.
     for (k, whole) in wholes.iter().enumerate() {
-        let prices = halves_prices(first_half[k]);
+        let prices = |c: usize| lock(c).as_ref().and_then(part::Part::prices);
+        let prices = both(prices(first_half[k]), prices(first_half[k] + 1));
         let mut slot = whole_bounds[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match (slot.as_mut(), prices) {
             (Some(search), Some(prices)) => search.price_with(whole, &prices),
             // Not searched: a deterministic solve searches it now, within
             // its share of what the clock leaves; with no time left, the
             // halves' prices alone.
-            (None, prices) => {
-                let remaining = solve_end.saturating_duration_since(Instant::now());
-                let deadline = Instant::now() + solve_limit.mul_f64(WHOLE_BOUND_SHARE).min(remaining);
-                *slot = Some(whole_bound(whole, prices.as_ref(), deadline));
-            }
+            (None, prices) => *slot = Some(whole_bound(whole, prices.as_ref())),
             (Some(_), None) => {}
         }
     }
