@@ -118,7 +118,7 @@ const WINDOW_GAP: f64 = 1e-5;
 /// at 8 weeks the largest (the criminal chamber, 44,000 pairs) ends in
 /// 1.3 s; at 26 weeks none of the chambers' (94,000 to 460,000 pairs)
 /// ended within its share of a 30-s run. Above, or when its share of time
-/// is too short for its size ([`WHOLE_LP_PAIRS_PER_SECOND`]) or it does
+/// is too short for its size ([`whole_lp_fits`]) or it does
 /// not end in time, and once its bound LP is whole (candidates from a
 /// bound cut short were poor), the chamber is *large*: its LP is solved
 /// over the bound's candidates ([`LP_CANDIDATES`]), its restricted MILP in
@@ -136,6 +136,37 @@ const FIXED_LP_MAX_PAIRS: usize = 60_000;
 /// 1–3: 0.66–0.98 % from the bound when tried by pairs alone, 0.62–0.74 %
 /// never tried) (`docs/benchmarks.md`, « ninth »).
 const WHOLE_LP_PAIRS_PER_SECOND: f64 = 25_000.0;
+
+/// How many times its own bound search the whole fixed-bench LP of a
+/// chamber of [`WHOLE_LP_REFERENCE_PAIRS`] lawful pairs takes, on any
+/// machine: the bound search, which ran just before on the same chamber,
+/// is the machine's measure. The rate above alone was fitted on one
+/// machine; on one about twice as slow, the criminal chamber's whole LP
+/// (46,000 pairs) was tried with 2.3 s and needed 2.6–2.8 s, so at 10 s
+/// it wasted a third of the chamber's share, and a court with chambers
+/// twice their size planned *worse* at 25 s than at 20 s (1.17–1.21 %
+/// against 0.90–1.01 % from the bound, seed 2: four chambers tried it and
+/// none ended). Measured there, whole LP over bound search: 1.6–1.9 at
+/// 8,700 pairs, 2.1–2.4 at 10,000–17,000, 2.5–3.5 at 22,000, 3.0 at
+/// 34,000, 3.8–5.0 at 44,000–53,000: this ratio times the square root of
+/// the pairs' share of the reference is at or above all of them but one
+/// (3.54 at 21,500 pairs, where it gives 3.42) (`docs/benchmarks.md`,
+/// « fourteenth »).
+const WHOLE_LP_PER_BOUND: f64 = 5.0;
+/// The chamber size at which the ratio [`WHOLE_LP_PER_BOUND`] holds.
+const WHOLE_LP_REFERENCE_PAIRS: f64 = 46_000.0;
+
+/// Whether the whole fixed-bench LP of `n_pairs` lawful pairs may end
+/// within `lp_time`, its bound search having taken `bound_took`: by the
+/// rate of [`WHOLE_LP_PAIRS_PER_SECOND`] and, but in a deterministic
+/// solve (whose choices do not depend on the clock's measures), by the
+/// bound search's time ([`WHOLE_LP_PER_BOUND`]).
+fn whole_lp_fits(n_pairs: usize, lp_time: Duration, bound_took: Duration, deterministic: bool) -> bool {
+    let pairs = n_pairs as f64;
+    let by_rate = lp_time.as_secs_f64() * WHOLE_LP_PAIRS_PER_SECOND >= pairs;
+    let expected = bound_took.as_secs_f64() * WHOLE_LP_PER_BOUND * (pairs / WHOLE_LP_REFERENCE_PAIRS).sqrt();
+    by_rate && (deterministic || lp_time.as_secs_f64() >= expected)
+}
 
 /// Pairs each dossier of a large chamber brings into its fixed-bench LP
 /// beyond its pairs in the bound LP's support and its start: its best
@@ -326,7 +357,9 @@ impl<'c, 'a> Part<'c, 'a> {
         let stop = config.cancel.unwrap_or(&model::NEVER);
         let full_lp = mode == BenchMode::Fixed && n_pairs <= FIXED_LP_MAX_PAIRS;
         let mut bound = bound::BoundSearch::new(chamber, &instance_pairs, extras.matter_group_cost);
+        let bound_started = Instant::now();
         bound.advance(chamber, &instance_pairs, deadline(if full_lp { 0.25 } else { 0.5 }), stop);
+        let bound_took = bound_started.elapsed();
         // The benches after the bound: what a member would block at a
         // hearing weighs the dossiers its LP hears there most
         // ([`DEMAND_FLOOR`]; all alike without it).
@@ -403,8 +436,9 @@ impl<'c, 'a> Part<'c, 'a> {
                 .pair_values()
                 .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
-            let lp_time = lp_deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-            let whole = if full_lp && lp_time * WHOLE_LP_PAIRS_PER_SECOND >= n_pairs as f64 {
+            let lp_time = lp_deadline.saturating_duration_since(Instant::now());
+            let deterministic = config.node_limit.is_some();
+            let whole = if full_lp && whole_lp_fits(n_pairs, lp_time, bound_took, deterministic) {
                 part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
             } else {
                 None
@@ -866,5 +900,24 @@ mod tests {
         let values = vec![vec![0.7], vec![0.25, 0.75]];
         let moved = model::relayout(&from, &values, &to, -1.0);
         assert_eq!(moved, vec![vec![-1.0, 0.7], vec![0.75, 0.25, -1.0]]);
+    }
+
+    #[test]
+    fn the_whole_lp_is_tried_when_the_bound_search_says_this_machine_can_end_it() {
+        let secs = Duration::from_secs_f64;
+        // The criminal chamber at 10 s (46,000 pairs, 2.3 s for its LP): on
+        // a machine whose bound search took 0.26 s (its LP ended in 1.3 s),
+        // tried; on one twice as slow (0.56 s; it needed 2.6–2.8 s), not.
+        assert!(whole_lp_fits(46_000, secs(2.3), secs(0.26), false));
+        assert!(!whole_lp_fits(46_000, secs(2.3), secs(0.56), false));
+        // Given the time, tried on the slower machine too (30 s: 7.5 s).
+        assert!(whole_lp_fits(46_000, secs(7.5), secs(0.56), false));
+        // A small chamber needs less of its bound search's time per pair.
+        assert!(whole_lp_fits(8_700, secs(0.44), secs(0.09), false));
+        // The rate alone still refuses what no bound search can excuse, and
+        // a deterministic solve does not read the clock's measures.
+        assert!(!whole_lp_fits(46_000, secs(1.0), secs(0.01), false));
+        assert!(whole_lp_fits(46_000, secs(2.3), secs(0.56), true));
+        assert!(!whole_lp_fits(46_000, secs(1.0), secs(0.01), true));
     }
 }
