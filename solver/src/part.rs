@@ -905,10 +905,11 @@ mod tests {
     #[test]
     fn the_whole_lp_is_tried_when_the_bound_search_says_this_machine_can_end_it() {
         let secs = Duration::from_secs_f64;
-        // The criminal chamber at 10 s (46,000 pairs, 2.3 s for its LP): on
-        // a machine whose bound search took 0.26 s (its LP ended in 1.3 s),
-        // tried; on one twice as slow (0.56 s; it needed 2.6–2.8 s), not.
-        assert!(whole_lp_fits(46_000, secs(2.3), secs(0.26), false));
+        // The criminal chamber at 10 s (46,000 pairs, 2.3 s for its LP):
+        // where its bound search took 0.56 s its LP needed 2.6–2.8 s, so
+        // not tried; on a machine twice as fast (bound search 0.28 s), tried
+        // (the earlier machine's LP ended in 1.3 s).
+        assert!(whole_lp_fits(46_000, secs(2.3), secs(0.28), false));
         assert!(!whole_lp_fits(46_000, secs(2.3), secs(0.56), false));
         // Given the time, tried on the slower machine too (30 s: 7.5 s).
         assert!(whole_lp_fits(46_000, secs(7.5), secs(0.56), false));

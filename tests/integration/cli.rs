@@ -788,10 +788,10 @@ fn distribute_proposes_then_confirms_a_chambers_batch() {
     assert_eq!(again["dossiers"].as_array().map(Vec::len), Some(dossiers), "a proposal writes nothing");
 
     let greffier = with(&["--as", "greffe-civ1", "--confirm"]);
-    assert_eq!(greffier.code, 1);
+    assert_eq!(greffier.code, 1, "{}", greffier.err);
     assert!(greffier.err.contains("président de chambre"), "{}", greffier.err);
     let stranger = with(&["--as", "personne", "--confirm"]);
-    assert_eq!(stranger.code, 1);
+    assert_eq!(stranger.code, 1, "{}", stranger.err);
     assert!(stranger.err.contains("aucun utilisateur actif « personne »"), "{}", stranger.err);
     let week = with(&["--as", "president-civ1", "--week", "2026-49"]);
     assert_eq!(week.code, 1);
