@@ -160,7 +160,8 @@ const WHOLE_LP_REFERENCE_PAIRS: f64 = 46_000.0;
 /// within `lp_time`, its bound search having taken `bound_took`: by the
 /// rate of [`WHOLE_LP_PAIRS_PER_SECOND`] and, but in a deterministic
 /// solve (whose choices do not depend on the clock's measures), by the
-/// bound search's time ([`WHOLE_LP_PER_BOUND`]).
+/// bound search's time ([`WHOLE_LP_PER_BOUND`]). A bound search cut short
+/// by its deadline understates the machine's time: the rate then decides.
 fn whole_lp_fits(n_pairs: usize, lp_time: Duration, bound_took: Duration, deterministic: bool) -> bool {
     let pairs = n_pairs as f64;
     let by_rate = lp_time.as_secs_f64() * WHOLE_LP_PAIRS_PER_SECOND >= pairs;
