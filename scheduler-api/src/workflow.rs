@@ -62,18 +62,41 @@ async fn recheck(
     plan: &Plan,
 ) -> Result<CheckReport> {
     let fresh = fresh_instance(store, rules, summary, draft).await?;
-    check_against(fresh, draft, plan)
+    let released = released_by_repair(store, summary).await?;
+    check_against(fresh, draft, plan, &released)
+}
+
+/// The published dossiers an amendment's repair moved or took off the
+/// roll, each for a reason the events give (its recorded diff): their
+/// published hearing no longer binds the amendment. Empty for any other
+/// plan.
+async fn released_by_repair(store: &Store, summary: &PlanSummary) -> Result<BTreeSet<String>> {
+    if summary.amends.is_none() {
+        return Ok(BTreeSet::new());
+    }
+    let diff = amendment_origin(store, summary).await?.diff;
+    let moved = diff.moved.iter().map(|m| m.dossier.to_string());
+    Ok(moved.chain(diff.dropped.iter().map(|p| p.dossier.to_string())).collect())
 }
 
 /// `plan` checked against `fresh` (the registry now) restricted to the
-/// dossiers of `draft`, with the draft's own hearing settings and pins.
-fn check_against(mut fresh: InstanceDoc, draft: &InstanceDoc, plan: &Plan) -> Result<CheckReport> {
+/// dossiers of `draft`, with the draft's own hearing settings and pins;
+/// the dossiers of `released` bound by no published hearing.
+fn check_against(
+    mut fresh: InstanceDoc,
+    draft: &InstanceDoc,
+    plan: &Plan,
+    released: &BTreeSet<String>,
+) -> Result<CheckReport> {
     fresh.dossiers.retain(|d| draft.dossiers.iter().any(|o| o.id == d.id));
     for dossier in &mut fresh.dossiers {
         if let Some(own) = draft.dossiers.iter().find(|o| o.id == dossier.id) {
             if own.pinned_hearing.is_some() {
                 dossier.pinned_hearing.clone_from(&own.pinned_hearing);
             }
+        }
+        if released.contains(&dossier.id) {
+            dossier.pinned_hearing = None;
         }
     }
     for hearing in &mut fresh.hearings {
@@ -138,7 +161,7 @@ pub async fn plan_in_force(store: &Store, rules: &PlanningRules, summary: &PlanS
     let (published, plan) = published_instance(store, summary).await?;
     let now = fresh_instance(store, rules, summary, &published).await?;
     let since = events_between(&published, &now);
-    let report = check_against(now, &published, &plan)?;
+    let report = check_against(now, &published, &plan, &BTreeSet::new())?;
     Ok(InForce { recheck: recheck_of(summary.id, report, &plan), since, published })
 }
 
@@ -493,6 +516,16 @@ struct AmendmentOrigin {
     diff: PlanDiff,
 }
 
+/// How the amendment `summary` was made, as its creation recorded it.
+async fn amendment_origin(store: &Store, summary: &PlanSummary) -> Result<AmendmentOrigin> {
+    let history = store.plan_history(summary.id).await?;
+    let Some(created) = history.iter().find(|h| h.action == "created") else {
+        return Err(Error::internal(format!("plan {}: no creation in its history", summary.id)));
+    };
+    serde_json::from_value(created.detail.clone())
+        .map_err(|error| Error::internal(format!("plan {}: recorded amendment unreadable: {error}", summary.id)))
+}
+
 /// An amendment (a draft that `amends` a published plan) next to the rolls
 /// published: the events it repairs, its changes each with its reason, the
 /// tasks publishing it will create, its disruption next to the minimum.
@@ -518,12 +551,7 @@ pub async fn amendment_view(store: &Store, summary: &PlanSummary) -> Result<Opti
     if summary.amends.is_none() {
         return Ok(None);
     }
-    let history = store.plan_history(summary.id).await?;
-    let Some(created) = history.iter().find(|h| h.action == "created") else {
-        return Err(Error::internal(format!("plan {}: no creation in its history", summary.id)));
-    };
-    let origin: AmendmentOrigin = serde_json::from_value(created.detail.clone())
-        .map_err(|error| Error::internal(format!("plan {}: recorded amendment unreadable: {error}", summary.id)))?;
+    let origin = amendment_origin(store, summary).await?;
     let (_, _, mut current, tasks) = publication_content(store, summary).await?;
     let bare = |diff: &PlanDiff| {
         let mut diff = diff.clone();

@@ -585,6 +585,40 @@ pub(super) async fn propose_and_publish(app: &TestApp, president: &str, clerk: &
     (plan, draft)
 }
 
+/// A published hearing cancelled: the avenant moves its dossiers (or takes
+/// them off the roll when no hearing has room), each for that reason, and
+/// the president validates it: the published hearing of a dossier the
+/// repair had to move no longer binds the avenant.
+async fn an_amendment_that_moves_published_dossiers_is_validated(app: TestApp) {
+    let Published { president, plan, draft, .. } = published(&app).await;
+    let at_h1 = draft.json["plan"]["assignments"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .filter(|a| a["hearing"] == "h1")
+        .count();
+    assert!(at_h1 > 0, "h1 hears dossiers: {}", draft.json["plan"]);
+    let amendment = app
+        .post(
+            &format!("/plans/{plan}/amend"),
+            &president,
+            json!({"events": [{"type": "hearing_cancelled", "hearing": "h1"}]}),
+        )
+        .await;
+    assert_eq!(amendment.status, StatusCode::CREATED, "{}", amendment.json);
+    let diff = &amendment.json["diff"];
+    let changed = diff["moved"].as_array().expect("moved").len() + diff["dropped"].as_array().expect("dropped").len();
+    assert_eq!(changed, at_h1, "every dossier of h1 moved or dropped: {diff}");
+    assert_eq!(amendment.json["disruption"]["published_changed"], at_h1);
+    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
+    let current = app.get(&format!("/plans/{amended}"), &president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    assert_eq!(validated.json["status"], "validated");
+}
+both_backends!(an_amendment_that_moves_published_dossiers_is_validated);
+
 /// An absence that empties a seat: the avenant puts another magistrate on
 /// the bench; its publication writes, for each dossier of that hearing, an
 /// avis de changement de composition to each lawyer (in the outbox, naming
