@@ -15,7 +15,8 @@
 //! restricted to the LP's support and each dossier's best alternative by
 //! reduced value (in a chamber too large for the whole LP in its time, that
 //! LP, the restricted MILP — in blocks of hearings — and the windows are
-//! drawn from the bound's candidates); the time left then goes, a slice at a
+//! drawn from the bound's candidates), its start and its plan polished by
+//! a local search of moves and ejections (`polish`); the time left then goes, a slice at a
 //! time, to the chamber that may still gain most per second already
 //! searched, whose plan a large-neighbourhood search improves window of
 //! hearings by window of hearings (`lns`) — with the heuristic's benches
@@ -39,6 +40,7 @@ mod lns;
 mod model;
 mod multi;
 mod part;
+mod polish;
 mod reasons;
 pub mod repair;
 mod sections;

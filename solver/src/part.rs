@@ -12,6 +12,7 @@ use crate::benches::{self, Benches};
 use crate::chamber::Chamber;
 use crate::lns;
 use crate::model::{self, BenchMode, Extras, MilpResult, Pairs};
+use crate::polish;
 use crate::sections;
 use crate::{Objective, PartStats, SolveConfig, bound, candidates, greedy, reasons};
 
@@ -198,6 +199,15 @@ const RESTRICTED_BLOCK_PAIRS: usize = 2_000;
 /// six hearings, 0.2–1 s each, 11 windows in a 20-s run); so, 1,600–1,800
 /// pairs and 20 ms, 60 windows (`docs/benchmarks.md`, « ninth »).
 const WINDOW_CANDIDATES: usize = 4;
+
+/// The share of a fixed-bench chamber's time left that the polish of its
+/// start ([`polish`], before the restricted MILP) may take: it ends on its
+/// own well before (0.1–1.2 s on a court with chambers twice their size,
+/// 180–470 moves). Cut at 0.05, as first tried, it stopped halfway, and
+/// that court at 20 s, seeds 1–3, ended 0.50–0.67 / 0.44–0.67 / 0.51–0.73 %
+/// from the bound over three runs; let end, 0.51 / 0.43–0.44 / 0.48 %
+/// (`docs/benchmarks.md`, « sixteenth »).
+const FIRST_POLISH_SHARE: f64 = 0.5;
 
 /// The weight, in what a bench member would block, of a dossier the
 /// bound's LP does not hear at that hearing (the LP's value plus this
@@ -489,6 +499,10 @@ impl<'c, 'a> Part<'c, 'a> {
                 part.keep(rounded);
             }
             let greedy_start = start;
+            // The better start polished: the restricted MILP, ended by the
+            // clock in a large chamber, starts from it, and the polish
+            // after it takes the moves its support lacks.
+            part.polish(config, deadline(FIRST_POLISH_SHARE));
             let start = part.best.assigned.clone();
             // The support: the fixed-bench LP's, else (not ended in time)
             // the bound LP's pairs that the benches allow.
@@ -507,6 +521,7 @@ impl<'c, 'a> Part<'c, 'a> {
                 start[d] == Some(h) || (wide && greedy_start[d] == Some(h)) || support(d, h)
             });
             part.solve_restricted(config, &restricted, &free, restricted_deadline);
+            part.polish(config, deadline(1.0));
         }
         part.spent = started.elapsed();
         part
@@ -538,6 +553,38 @@ impl<'c, 'a> Part<'c, 'a> {
             let result = self.run(config, &pairs, &assigned, free, Solve::Milp { gap }, block_deadline);
             self.keep(result);
         }
+    }
+
+    /// Improves the best plan by single moves and ejections on the
+    /// heuristic's benches ([`polish`]) until none gains or `deadline`.
+    /// Only in the preparation, where the plan keeps those benches.
+    fn polish(&mut self, config: &SolveConfig<'_>, deadline: Instant) {
+        debug_assert!(self.best.benches == self.heuristic_benches, "polished on the heuristic's benches");
+        let (pairs, benches) = (&self.model_pairs, &self.heuristic_benches);
+        let deadline = config.node_limit.is_none().then_some(deadline);
+        let stop = config.cancel.unwrap_or(&model::NEVER);
+        let Some(polished) = polish::polish(
+            self.chamber,
+            pairs,
+            benches,
+            &self.best.assigned,
+            self.extras,
+            self.penalty,
+            deadline,
+            stop,
+        ) else {
+            return;
+        };
+        let status = format!("{} + {} moves", self.best.status, polished.moves);
+        self.keep(MilpResult {
+            assigned: polished.assigned,
+            benches: benches.clone(),
+            dual_bound: None,
+            status,
+            time_limit_hit: false,
+            improved: true,
+            lp: None,
+        });
     }
 
     /// An LP rounded: the greedy again on the fixed benches, each dossier
