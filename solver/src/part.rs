@@ -202,7 +202,7 @@ const WINDOW_CANDIDATES: usize = 4;
 
 /// The share of a fixed-bench chamber's time left that the polish of its
 /// start ([`polish`], before the restricted MILP) may take: it ends on its
-/// own well before (0.1–1.2 s on a court with chambers twice their size,
+/// own well before (0.1–0.6 s on a court with chambers twice their size,
 /// 180–470 moves). Cut at 0.05, as first tried, it stopped halfway, and
 /// that court at 20 s, seeds 1–3, ended 0.50–0.67 / 0.44–0.67 / 0.51–0.73 %
 /// from the bound over three runs; let end, 0.51 / 0.43–0.44 / 0.48 %
