@@ -86,13 +86,13 @@ pub(crate) fn benchmark_part(chamber: &Chamber<'_>, assigned: &[Option<usize>]) 
 }
 
 /// The pairs that `keep(local dossier, local hearing)` accepts.
-fn filtered(pairs: &Pairs, keep: impl Fn(usize, usize) -> bool) -> Pairs {
+pub(crate) fn filtered(pairs: &Pairs, keep: impl Fn(usize, usize) -> bool) -> Pairs {
     pairs.iter().enumerate().map(|(d, list)| list.iter().copied().filter(|&(h, _)| keep(d, h)).collect()).collect()
 }
 
 /// Whether local hearing `h`'s bench in `benches` lets it hear local
 /// dossier `d` (no recused member, voices within bounds).
-fn bench_allows(chamber: &Chamber<'_>, benches: &Benches, d: usize, h: usize) -> bool {
+pub(crate) fn bench_allows(chamber: &Chamber<'_>, benches: &Benches, d: usize, h: usize) -> bool {
     candidates::bench_filter(chamber.instance, chamber.dossier(d), chamber.hearing(h), benches[h].as_deref()).is_none()
 }
 

@@ -514,11 +514,11 @@ pub(crate) fn polish(
     let n_weeks = state.week_of.iter().max().map_or(0, |w| w + 1);
     let mut week_changed = vec![0_usize; n_weeks];
     let mut tried: Vec<Option<usize>> = vec![None; state.units.len()];
-    loop {
+    'passes: loop {
         let mut gained = false;
         for (u, last_tried) in tried.iter_mut().enumerate() {
             if deadline.is_some_and(|deadline| Instant::now() >= deadline) || stop.load(Ordering::Relaxed) {
-                return (moves > 0).then(|| Polished { assigned: state.assigned(), moves });
+                break 'passes;
             }
             if let Some(at) = *last_tried {
                 if state.weeks_of_interest(u).all(|w| week_changed[w] <= at) {
@@ -549,8 +549,8 @@ mod tests {
     use super::*;
     use crate::multi::Reserved;
 
-    /// A generated chamber, the heuristic's benches, the pairs they allow
-    /// and the greedy plan on them.
+    /// A generated instance and its first chamber's benches by the
+    /// heuristic.
     fn setup(seed: u64) -> (greffe_models::Instance, Benches) {
         let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, seed);
         let instance =
@@ -578,32 +578,11 @@ mod tests {
         (instance, benches)
     }
 
-    /// The chamber's pairs that `benches` allow, with their values.
+    /// The chamber's pairs that `benches` allow, with their values (as the
+    /// preparation makes them).
     fn pairs(chamber: &Chamber<'_>, benches: &Benches) -> Pairs {
-        (0..chamber.dossiers.len())
-            .map(|d| {
-                chamber.candidates[d]
-                    .iter()
-                    .filter(|&&h| {
-                        crate::candidates::bench_filter(
-                            chamber.instance,
-                            chamber.dossier(d),
-                            chamber.hearing(h),
-                            benches[h].as_deref(),
-                        )
-                        .is_none()
-                    })
-                    .map(|&h| {
-                        let value = crate::candidates::benchmark_value(
-                            chamber.instance,
-                            chamber.dossier(d),
-                            chamber.hearing(h),
-                        );
-                        (h, value)
-                    })
-                    .collect()
-            })
-            .collect()
+        let all = crate::part::instance_pairs(chamber, &crate::SolveConfig::default());
+        crate::part::filtered(&all, |d, h| crate::part::bench_allows(chamber, benches, d, h))
     }
 
     /// Every rule the moves keep, counted afresh on `state`'s plan: room,
