@@ -628,10 +628,14 @@ mod tests {
             assert_lawful(&after, &polished.assigned);
             assert!(after.score > before.score + MIN_GAIN, "seed {seed}: {} → {}", before.score, after.score);
             let mut replayed = State::new(&chamber, &pairs, &benches, &start, extras, 1_000.0);
+            // Every unit off the roll first, then each at its place: the
+            // final plan is lawful, whereas one unit at a time could
+            // overfill a hearing a later unit leaves.
             for u in 0..replayed.units.len() {
-                let to = polished.assigned[replayed.units[u].members[0]];
                 replayed.remove(u);
-                if let Some(h) = to {
+            }
+            for u in 0..replayed.units.len() {
+                if let Some(h) = polished.assigned[replayed.units[u].members[0]] {
                     replayed.place(u, h);
                 }
             }
