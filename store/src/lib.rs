@@ -375,7 +375,20 @@ impl Store {
             .truncate(false)
             .open(&path)
             .map_err(|error| Error::internal(format!("{path}: {error}")))?;
-        match lock_exclusively(&file) {
+        // A lock can outlive its holder by a moment: a process that is
+        // ending, or a child forked by this one (a browser, a mail server
+        // in the tests) that holds a copy of the descriptor until its
+        // `exec` closes it. Half a second of retries tells these from a
+        // service that runs.
+        let mut locked = lock_exclusively(&file);
+        for _ in 0..OWNER_LOCK_RETRIES {
+            if !matches!(locked, Ok(false)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            locked = lock_exclusively(&file);
+        }
+        match locked {
             Ok(true) => {
                 file.set_len(0)
                     .and_then(|()| file.rewind())
@@ -407,6 +420,9 @@ impl Store {
         }
     }
 }
+
+/// Retries, 20 ms apart, before a held owner lock refuses the file.
+const OWNER_LOCK_RETRIES: u32 = 25;
 
 /// Takes an exclusive lock on `file` without waiting (`flock`: released
 /// when the file is closed or its process ends): false when another
