@@ -410,11 +410,7 @@ async fn plan_lifecycle(app: TestApp) {
     assert_eq!(amendment.json["diff"]["dropped"].as_array().expect("list").len(), 1);
     assert_eq!(amendment.json["disruption"]["changes"], 1);
     assert_eq!(amendment.json["plan"]["amends"], plan);
-    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
-    let current = app.get(&format!("/plans/{amended}"), &president).await;
-    let validated =
-        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
-    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let (amended, _, validated) = validate_amendment(&app, &amendment, &president).await;
     let published = app
         .write(
             Method::POST,
@@ -585,6 +581,22 @@ pub(super) async fn propose_and_publish(app: &TestApp, president: &str, clerk: &
     (plan, draft)
 }
 
+/// The amendment that `created` (its creation's reply) made, validated by
+/// `president` from its current version: its id, that version as read
+/// before, and the validation's reply (checked 200).
+async fn validate_amendment(
+    app: &TestApp,
+    created: &super::app::Reply,
+    president: &str,
+) -> (i64, super::app::Reply, super::app::Reply) {
+    let amended = created.json["plan"]["id"].as_i64().expect("id");
+    let current = app.get(&format!("/plans/{amended}"), president).await;
+    let validated =
+        app.write(Method::POST, &format!("/plans/{amended}/validate"), president, &current.etag(), json!({})).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    (amended, current, validated)
+}
+
 /// A published hearing cancelled: the avenant moves its dossiers (or takes
 /// them off the roll when no hearing has room), each for that reason, and
 /// the president validates it: the published hearing of a dossier the
@@ -610,11 +622,7 @@ async fn an_amendment_that_moves_published_dossiers_is_validated(app: TestApp) {
     let changed = diff["moved"].as_array().expect("moved").len() + diff["dropped"].as_array().expect("dropped").len();
     assert_eq!(changed, at_h1, "every dossier of h1 moved or dropped: {diff}");
     assert_eq!(amendment.json["disruption"]["published_changed"], at_h1);
-    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
-    let current = app.get(&format!("/plans/{amended}"), &president).await;
-    let validated =
-        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
-    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let (_, _, validated) = validate_amendment(&app, &amendment, &president).await;
     assert_eq!(validated.json["status"], "validated");
 }
 both_backends!(an_amendment_that_moves_published_dossiers_is_validated);
@@ -644,11 +652,7 @@ async fn a_change_of_bench_is_announced_to_the_lawyers_and_the_magistrates(app: 
         )
         .await;
     assert_eq!(amendment.status, StatusCode::CREATED, "{}", amendment.json);
-    let amended = amendment.json["plan"]["id"].as_i64().expect("id");
-    let current = app.get(&format!("/plans/{amended}"), &president).await;
-    let validated =
-        app.write(Method::POST, &format!("/plans/{amended}/validate"), &president, &current.etag(), json!({})).await;
-    assert_eq!(validated.status, StatusCode::OK, "{}", validated.json);
+    let (amended, current, validated) = validate_amendment(&app, &amendment, &president).await;
     let published = app
         .write(
             Method::POST,
