@@ -140,8 +140,8 @@ const FIXED_LP_MAX_PAIRS: usize = 60_000;
 /// the first machine's rate with a margin, it refused on the second
 /// every chamber twice its size that the bound's measure accepted and
 /// that then ended its LP in time (court with chambers twice their size,
-/// 20 s, seeds 1–5, two runs each: 0.30 / 0.28 % from the bound on
-/// average, 0.27 / 0.26 % with this cap) (`docs/benchmarks.md`,
+/// 20 s, seeds 1–5: 0.29 % from the bound on average over two runs,
+/// 0.26 % over four with this cap) (`docs/benchmarks.md`,
 /// « eighteenth »). A failed try wastes its share (court with chambers
 /// twice their size, 20 s, seeds 1–3: 0.66–0.98 % from the bound when
 /// tried by pairs alone, 0.62–0.74 % never tried, « ninth »).
