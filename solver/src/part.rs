@@ -136,10 +136,9 @@ const FIXED_LP_MAX_PAIRS: usize = 60_000;
 /// chamber's 44,000 at 8 weeks in 1.3 s) and at 36,000 on another (a
 /// commercial chamber twice its size, 43,000 pairs in 1.2 s); on the
 /// first, it did not end in 1 s for a chamber twice its size with 33,000
-/// (more magistrates, more rows). At 25,000,
-/// the first machine's rate with a margin, it refused on the second
-/// every chamber twice its size that the bound's measure accepted and
-/// that then ended its LP in time (court with chambers twice their size,
+/// (more magistrates, more rows). At 25,000, the first machine's rate
+/// with a margin, it refused on the second every chamber twice its size
+/// that the bound's measure accepted and that then ended its LP in time (court with chambers twice their size,
 /// 20 s, seeds 1–5: 0.29 % from the bound on average over two runs,
 /// 0.26 % over four with this cap) (`docs/benchmarks.md`,
 /// « eighteenth »). A failed try wastes its share (court with chambers
