@@ -402,6 +402,9 @@ impl<'c, 'a> Part<'c, 'a> {
             }
         }
         let eligible = chamber.eligible();
+        // What the bound's LP needs of each rapporteur: the benches keep
+        // him free for it where they can.
+        let needs = bound.pair_values().map(|values| benches::reporting_needs(chamber, values)).unwrap_or_default();
         let heuristic_benches = benches::choose(&benches::BenchInput {
             instance,
             hearings: &chamber.hearings,
@@ -411,6 +414,7 @@ impl<'c, 'a> Part<'c, 'a> {
             seed: config.seed,
             reserved: &chamber.reserved,
             fixed: &chamber.fixed,
+            needs: &needs,
         });
         let fixed_pairs = filtered(&instance_pairs, |d, h| bench_allows(chamber, &heuristic_benches, d, h));
         let start = greedy::greedy(chamber, &heuristic_benches, &fixed_pairs);

@@ -574,6 +574,7 @@ mod tests {
             seed,
             reserved: &chamber.reserved,
             fixed: &chamber.fixed,
+            needs: &crate::benches::Needs::default(),
         });
         (instance, benches)
     }
