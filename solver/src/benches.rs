@@ -328,6 +328,20 @@ pub(crate) fn eligible(instance: &Instance, chamber: &greffe_models::ChamberId) 
         .collect()
 }
 
+/// Every candidate of every hearing weighing alike (as without the bound's
+/// LP), for tests.
+#[cfg(test)]
+pub(crate) fn uniform_demand(chamber: &crate::chamber::Chamber<'_>) -> Vec<Vec<(usize, f64)>> {
+    (0..chamber.hearings.len())
+        .map(|h| {
+            (0..chamber.dossiers.len())
+                .filter(|&d| chamber.candidates[d].contains(&h))
+                .map(|d| (chamber.dossiers[d], 1.0))
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,14 +434,7 @@ mod tests {
             let instance = instance(seed);
             for chamber in instance.chambers() {
                 let chamber = Chamber::build(&instance, &chamber.id, false, &Reserved::default());
-                let demand: Vec<Vec<(usize, f64)>> = (0..chamber.hearings.len())
-                    .map(|h| {
-                        (0..chamber.dossiers.len())
-                            .filter(|&d| chamber.candidates[d].contains(&h))
-                            .map(|d| (chamber.dossiers[d], 1.0))
-                            .collect()
-                    })
-                    .collect();
+                let demand = uniform_demand(&chamber);
                 let plain = bench_of(&chamber, &demand, &Needs::default());
                 let slot = |h: usize| (chamber.hearing(h).date, chamber.hearing(h).half_day);
                 // A member seated at hearing `seat` who reports a dossier

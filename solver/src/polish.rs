@@ -557,14 +557,7 @@ mod tests {
             greffe_models::format::validate(&greffe_fixtures::generate(&config).expect("generated")).expect("valid");
         let id = instance.chambers()[0].id.clone();
         let chamber = Chamber::build(&instance, &id, false, &Reserved::default());
-        let demand: Vec<Vec<(usize, f64)>> = (0..chamber.hearings.len())
-            .map(|h| {
-                (0..chamber.dossiers.len())
-                    .filter(|&d| chamber.candidates[d].contains(&h))
-                    .map(|d| (chamber.dossiers[d], 1.0))
-                    .collect()
-            })
-            .collect();
+        let demand = crate::benches::uniform_demand(&chamber);
         let benches = crate::benches::choose(&crate::benches::BenchInput {
             instance: &instance,
             hearings: &chamber.hearings,
