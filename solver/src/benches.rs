@@ -60,8 +60,8 @@ pub(crate) struct BenchInput<'a> {
 /// ended 0.10 % below the bound (its formation plénière dossier lost: its
 /// rapporteur sat at another hearing of that half-day), and of the civil
 /// second chamber twice its size 0.14 % (an attendance a week too few);
-/// with it, 0.00 % and 0.02 %, and the court at 10 s, seeds 1–5, 0.14–0.15 %
-/// from the bound on average against 0.21–0.24 % (`docs/benchmarks.md`,
+/// with it, 0.00 % and 0.02 %, and the court at 10 s, seeds 1–5, 0.14–0.17 %
+/// from the bound on average against 0.19–0.24 % (`docs/benchmarks.md`,
 /// « nineteenth »).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Needs {
