@@ -141,17 +141,19 @@ const FIXED_LP_MAX_PAIRS: usize = 60_000;
 /// that the bound's measure accepted and that then ended its LP in time
 /// (court with chambers twice their size, 20 s, seeds 1–5: 0.29 % from
 /// the bound on average over two runs, 0.26 % over four with this cap)
-/// (`docs/benchmarks.md`, « eighteenth »). A failed try wastes its share (court with chambers
-/// twice their size, 20 s, seeds 1–3: 0.66–0.98 % from the bound when
-/// tried by pairs alone, 0.62–0.74 % never tried, « ninth »).
+/// (`docs/benchmarks.md`, « eighteenth »). A failed try wastes its share
+/// (court with chambers twice their size, 20 s, seeds 1–3: 0.66–0.98 %
+/// from the bound when tried by pairs alone, 0.62–0.74 % never tried,
+/// « ninth »).
 const WHOLE_LP_PAIRS_PER_SECOND: f64 = 50_000.0;
 
 /// How many times its own bound search the whole fixed-bench LP of a
 /// chamber of [`WHOLE_LP_REFERENCE_PAIRS`] lawful pairs takes, on any
 /// machine: the bound search, which ran just before on the same chamber,
 /// is the machine's measure. A rate alone (as first used: 25,000 pairs a
-/// second) was fitted on one machine; on one about twice as slow, the criminal chamber's whole LP
-/// (46,000 pairs) was tried with 2.3 s and needed 2.6–2.8 s, so at 10 s
+/// second) was fitted on one machine; on one about twice as slow, the
+/// criminal chamber's whole LP (46,000 pairs) was tried with 2.3 s and
+/// needed 2.6–2.8 s, so at 10 s
 /// it wasted a third of the chamber's share, and a court with chambers
 /// twice their size planned *worse* at 25 s than at 20 s (1.17–1.21 %
 /// against 0.90–1.01 % from the bound, seed 2: four chambers tried it and
