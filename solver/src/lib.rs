@@ -368,7 +368,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                         // in the chamber's own time, not what the clock
                         // leaves.
                         let until = Instant::now() + solve_limit.mul_f64(share).min(remaining).saturating_sub(budget);
-                        prepared.improve(config, until, DETERMINISTIC_NEIGHBOURHOODS);
+                        prepared.improve(config, until, until, DETERMINISTIC_NEIGHBOURHOODS);
                     }
                     let mut guard = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     // In halves of chambers: a split chamber is done with
@@ -448,7 +448,7 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
                     };
                     let until = solve_end.min(Instant::now() + SLICE);
                     if let Some(part) = lock(c).as_mut() {
-                        part.improve(config, until, usize::MAX);
+                        part.improve(config, until, solve_end, usize::MAX);
                     }
                     busy[c].store(false, Ordering::Relaxed);
                 }

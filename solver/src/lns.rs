@@ -5,7 +5,10 @@
 //! move within it or leave the roll, every other dossier keeps its hearing
 //! — and keep the result when it scores better.
 //!
-//! The search goes in stages. First the benches stay those of the plan
+//! The search goes in stages. First the *attendance* neighbourhood: every
+//! dossier may move to any hearing its rapporteurs already attend, across
+//! the whole horizon (solved in [`crate::part`]); it runs again after every
+//! pass that gains. Then the benches stay those of the plan
 //! (the bench heuristic's at the start): such a window is a MILP HiGHS
 //! closes in a fraction of a second. When a whole pass over the horizon
 //! gains nothing, a *targeted* pass opens pairs of distant blocks where the
@@ -36,7 +39,7 @@ const BLOCK: usize = 6;
 /// gaining and is run again: on the court at 8 weeks the first window
 /// often gains a few hundredths by reshuffling equal values, and the
 /// criminal chamber's whole pass repeated for it (1.3 s of its 10-s run).
-const PASS_GAIN: f64 = 1e-4;
+pub(crate) const PASS_GAIN: f64 = 1e-4;
 
 /// Sum of an assignment's pair values.
 pub(crate) fn value(pairs: &Pairs, assigned: &[Option<usize>]) -> f64 {
@@ -78,12 +81,17 @@ pub(crate) fn targeted(
     ranked.into_iter().map(|((a, b), _)| vec![a, b]).collect()
 }
 
-/// One neighbourhood: the open hearings, and whether their benches are
-/// decided with the dossiers.
+/// One neighbourhood.
 #[derive(Debug, Clone)]
-pub(crate) struct Window {
-    pub(crate) open: Vec<bool>,
-    pub(crate) free_benches: bool,
+pub(crate) enum Neighbourhood {
+    /// A window: the open hearings, and whether their benches are decided
+    /// with the dossiers.
+    Window { open: Vec<bool>, free_benches: bool },
+    /// Every dossier may move to any hearing its rapporteurs already attend
+    /// (on its bench or for another dossier), or join the roll there: the
+    /// LP of those moves chooses which dossiers move, the MILP where
+    /// ([`crate::part`]).
+    Attendance,
 }
 
 /// Where the search is: the stage, the window's width and first block, and
@@ -98,6 +106,12 @@ pub(crate) struct State {
     /// next one to solve; `None` outside that stage.
     targets: Option<Vec<Vec<usize>>>,
     target_next: usize,
+    /// Whether the attendance neighbourhood last gained nothing since the
+    /// plan last changed by a pass; it is solved first, and again after
+    /// every pass that gains.
+    attendance_settled: bool,
+    /// Whether the last neighbourhood given was the attendance one.
+    last_attendance: bool,
     /// Neighbourhoods solved.
     pub(crate) solved: usize,
     /// Whether every window up to the whole horizon gained nothing.
@@ -108,7 +122,11 @@ impl State {
     /// The next neighbourhood of a chamber's `n_hearings` hearings (in
     /// date order); `targets` gives the targeted pass's windows (block
     /// lists, best first) when that pass begins. `None` once exhausted.
-    pub(crate) fn next(&mut self, n_hearings: usize, targets: impl FnOnce() -> Vec<Vec<usize>>) -> Option<Window> {
+    pub(crate) fn next(
+        &mut self,
+        n_hearings: usize,
+        targets: impl FnOnce() -> Vec<Vec<usize>>,
+    ) -> Option<Neighbourhood> {
         let n_blocks = n_hearings.div_ceil(BLOCK);
         if self.width == 0 {
             self.width = 1;
@@ -116,6 +134,10 @@ impl State {
         if self.exhausted || n_blocks == 0 {
             self.exhausted = true;
             return None;
+        }
+        self.last_attendance = !self.attendance_settled;
+        if self.last_attendance {
+            return Some(Neighbourhood::Attendance);
         }
         let open_blocks =
             |blocks: &[usize]| -> Vec<bool> { (0..n_hearings).map(|h| blocks.contains(&(h / BLOCK))).collect() };
@@ -128,7 +150,7 @@ impl State {
         if let Some(list) = &self.targets {
             if let Some(blocks) = list.get(self.target_next) {
                 self.target_next += 1;
-                return Some(Window { open: open_blocks(blocks), free_benches: false });
+                return Some(Neighbourhood::Window { open: open_blocks(blocks), free_benches: false });
             }
             // The targeted pass is over (or had no window): when it
             // gained, the plan is searched again from the first stage;
@@ -136,32 +158,52 @@ impl State {
             self.targets = None;
             self.first = 0;
             self.free_benches = !self.gained;
-            self.gained = false;
+            if self.gained {
+                self.gained = false;
+                return self.attendance_again();
+            }
         }
         if self.first + self.width > n_blocks {
-            // A pass is over: when it gained, run again; a pass with free
-            // benches that gained nothing widens the window, or ends.
-            if !self.gained {
-                if self.width >= n_blocks {
-                    self.exhausted = true;
-                    return None;
-                }
-                self.width += 1;
-            }
             self.first = 0;
-            self.gained = false;
+            // A pass is over: when it gained, the attendance neighbourhood,
+            // then the pass again; a pass with free benches that gained
+            // nothing widens the window, or ends.
+            if std::mem::take(&mut self.gained) {
+                return self.attendance_again();
+            }
+            if self.width >= n_blocks {
+                self.exhausted = true;
+                return None;
+            }
+            self.width += 1;
         }
         let open = self.first * BLOCK..(self.first + self.width) * BLOCK;
         self.first += 1;
-        Some(Window { open: (0..n_hearings).map(|h| open.contains(&h)).collect(), free_benches: self.free_benches })
+        Some(Neighbourhood::Window {
+            open: (0..n_hearings).map(|h| open.contains(&h)).collect(),
+            free_benches: self.free_benches,
+        })
+    }
+
+    /// The attendance neighbourhood, due again: a pass changed the plan.
+    fn attendance_again(&mut self) -> Option<Neighbourhood> {
+        self.attendance_settled = false;
+        self.last_attendance = true;
+        Some(Neighbourhood::Attendance)
     }
 
     /// Records the outcome of the last neighbourhood: what it gained, and
     /// the score after it. A gain below [`PASS_GAIN`] of the score keeps
-    /// the plan but does not make the pass count as gaining.
+    /// the plan but does not make the pass count as gaining (nor the
+    /// attendance neighbourhood due again).
     pub(crate) fn record(&mut self, gain: f64, score: f64) {
         self.solved += 1;
-        self.gained |= gain > PASS_GAIN * score.abs().max(1.0);
+        let gained = gain > PASS_GAIN * score.abs().max(1.0);
+        if std::mem::take(&mut self.last_attendance) {
+            self.attendance_settled = !gained;
+        } else {
+            self.gained |= gained;
+        }
     }
 }
 
@@ -169,9 +211,29 @@ impl State {
 mod tests {
     use super::*;
 
-    /// The open hearings of a window, as a list.
-    fn open(window: &Window) -> Vec<usize> {
-        window.open.iter().enumerate().filter(|(_, o)| **o).map(|(h, _)| h).collect()
+    /// A window: its open hearings, as a list, and whether its benches
+    /// are free.
+    struct Window {
+        open: Vec<usize>,
+        free_benches: bool,
+    }
+
+    /// The next neighbourhood, which must be a window.
+    fn window(state: &mut State, n_hearings: usize, targets: impl FnOnce() -> Vec<Vec<usize>>) -> Window {
+        match state.next(n_hearings, targets).expect("a neighbourhood") {
+            Neighbourhood::Window { open, free_benches } => {
+                Window { open: open.iter().enumerate().filter(|(_, o)| **o).map(|(h, _)| h).collect(), free_benches }
+            }
+            Neighbourhood::Attendance => panic!("a window was due, not the attendance neighbourhood"),
+        }
+    }
+
+    /// The next neighbourhood, which must be the attendance one; records
+    /// `gain` for it.
+    fn attendance(state: &mut State, n_hearings: usize, gain: f64) {
+        let next = state.next(n_hearings, || panic!("no targets before a pass"));
+        assert!(matches!(next, Some(Neighbourhood::Attendance)), "the attendance neighbourhood was due: {next:?}");
+        state.record(gain, 1000.0);
     }
 
     #[test]
@@ -197,41 +259,58 @@ mod tests {
     }
 
     #[test]
-    fn stages_run_consecutive_then_targeted_then_free_benches() {
+    fn stages_run_attendance_consecutive_then_targeted_then_free_benches() {
         let n_hearings = 3 * BLOCK;
         let mut state = State::default();
         let fixed_pass = |state: &mut State, gain: f64| {
             for first in 0..3 {
-                let window = state.next(n_hearings, || panic!("no targets inside a pass")).expect("a window");
+                let window = window(state, n_hearings, || panic!("no targets inside a pass"));
                 assert!(!window.free_benches);
-                assert_eq!(open(&window), (first * BLOCK..(first + 1) * BLOCK).collect::<Vec<_>>());
+                assert_eq!(window.open, (first * BLOCK..(first + 1) * BLOCK).collect::<Vec<_>>());
                 state.record(gain, 1000.0);
             }
         };
+        // The attendance neighbourhood first, again while it gains.
+        attendance(&mut state, n_hearings, 5.0);
+        attendance(&mut state, n_hearings, 0.0);
         // A gain below PASS_GAIN does not repeat the pass.
         fixed_pass(&mut state, 0.05);
-        let window = state.next(n_hearings, || vec![vec![0, 2]]).expect("the targeted window");
-        assert!(!window.free_benches);
-        assert_eq!(open(&window), (0..BLOCK).chain(2 * BLOCK..3 * BLOCK).collect::<Vec<_>>());
-        // It gained: the consecutive pass again, then the targets again.
+        let targeted = window(&mut state, n_hearings, || vec![vec![0, 2]]);
+        assert!(!targeted.free_benches);
+        assert_eq!(targeted.open, (0..BLOCK).chain(2 * BLOCK..3 * BLOCK).collect::<Vec<_>>());
+        // It gained: the attendance neighbourhood, the consecutive pass
+        // again, then the targets again.
         state.record(5.0, 1005.0);
+        attendance(&mut state, n_hearings, 0.0);
         fixed_pass(&mut state, 0.0);
-        assert_eq!(open(&state.next(n_hearings, || vec![vec![0, 2]]).expect("targeted")).len(), 2 * BLOCK);
+        assert_eq!(window(&mut state, n_hearings, || vec![vec![0, 2]]).open.len(), 2 * BLOCK);
         state.record(0.0, 1005.0);
         // Nothing gained: the benches open, one block at a time.
-        let window = state.next(n_hearings, || panic!("targets are asked once per pass")).expect("a window");
-        assert!(window.free_benches);
-        assert_eq!(open(&window), (0..BLOCK).collect::<Vec<_>>());
-        assert_eq!(state.solved, 8);
+        let free = window(&mut state, n_hearings, || panic!("targets are asked once per pass"));
+        assert!(free.free_benches);
+        assert_eq!(free.open, (0..BLOCK).collect::<Vec<_>>());
+        state.record(0.0, 1005.0);
+        // A pass with free benches that gains: the attendance
+        // neighbourhood, then the same pass again.
+        for _ in 1..3 {
+            let _ = window(&mut state, n_hearings, || panic!("no targets with free benches"));
+            state.record(5.0, 1010.0);
+        }
+        attendance(&mut state, n_hearings, 0.0);
+        let again = window(&mut state, n_hearings, || panic!("no targets with free benches"));
+        assert!(again.free_benches);
+        assert_eq!(again.open, (0..BLOCK).collect::<Vec<_>>());
+        assert_eq!(state.solved, 15);
     }
 
     #[test]
     fn without_targets_the_benches_open_after_the_consecutive_pass() {
         let mut state = State::default();
+        attendance(&mut state, 2 * BLOCK, 0.0);
         for _ in 0..2 {
-            assert!(!state.next(2 * BLOCK, Vec::new).expect("a window").free_benches);
+            assert!(!window(&mut state, 2 * BLOCK, Vec::new).free_benches);
             state.record(0.0, 10.0);
         }
-        assert!(state.next(2 * BLOCK, Vec::new).expect("a window").free_benches);
+        assert!(window(&mut state, 2 * BLOCK, Vec::new).free_benches);
     }
 }

@@ -239,6 +239,28 @@ const DEMAND_FLOOR: f64 = 0.05;
 /// « eighth »).
 const SUPPORT_ALTERNATIVES: usize = 1;
 
+/// Pairs outside the attendance LP's support that each dossier it moves
+/// brings into the attendance MILP ([`Part::attendance_moves`]): its best
+/// by reduced value, as [`SUPPORT_ALTERNATIVES`] for the restricted MILP.
+/// With none, the MILP over the LP's support alone gained 0.4 on the civil
+/// first chamber twice its size (seed 5) where with one it gained 4.3 and
+/// with two 3.1 (`docs/benchmarks.md`, « twentieth »).
+const ATTENDANCE_ALTERNATIVES: usize = 1;
+
+/// The longest an attendance neighbourhood ([`Part::attendance_moves`]:
+/// its LP, MILP and polish) may run in the search, past the scheduler's
+/// slice if need be: its LP alone takes 0.1–0.3 s in a chamber twice its
+/// size, its MILP 0.1–2 s; cut by a slice of what is left of one second,
+/// it gained nothing.
+const ATTENDANCE_TIME: Duration = Duration::from_millis(2_000);
+
+/// The most attendance rounds a deterministic preparation runs (the
+/// others run while they gain, within the preparation's budget).
+const DETERMINISTIC_ATTENDANCE_ROUNDS: usize = 3;
+
+/// The least time left in a preparation for an attendance round.
+const MIN_ATTENDANCE_TIME: Duration = Duration::from_millis(50);
+
 /// Per dossier, its `k` pairs of best reduced value among those the LP
 /// (`values`, `reduced`: laid out like `pairs`) leaves at zero, as
 /// (local dossier, local hearing).
@@ -536,6 +558,20 @@ impl<'c, 'a> Part<'c, 'a> {
             });
             part.solve_restricted(config, &restricted, &free, restricted_deadline);
             part.polish(config, deadline(1.0));
+            // What is left of the budget (most of it when the restricted
+            // MILP ended early): the attendance neighbourhood, while it
+            // gains. A restricted MILP ended by the clock often returns its
+            // start, and the polish after it then finds nothing
+            // (`docs/benchmarks.md`, « twentieth »).
+            let end = started + budget;
+            for _ in 0..if deterministic { DETERMINISTIC_ATTENDANCE_ROUNDS } else { usize::MAX } {
+                if !deterministic && Instant::now() + MIN_ATTENDANCE_TIME >= end {
+                    break;
+                }
+                if part.attendance_moves(config, end) <= lns::PASS_GAIN * part.score.abs().max(1.0) {
+                    break;
+                }
+            }
         }
         part.spent = started.elapsed();
         part
@@ -569,12 +605,19 @@ impl<'c, 'a> Part<'c, 'a> {
         }
     }
 
-    /// Improves the best plan by single moves and ejections on the
-    /// heuristic's benches ([`polish`]) until none gains or `deadline`.
-    /// Only in the preparation, where the plan keeps those benches.
+    /// Improves the best plan by single moves and ejections on its benches
+    /// ([`polish`]) until none gains or `deadline`.
     fn polish(&mut self, config: &SolveConfig<'_>, deadline: Instant) {
-        debug_assert!(self.best.benches == self.heuristic_benches, "polished on the heuristic's benches");
-        let (pairs, benches) = (&self.model_pairs, &self.heuristic_benches);
+        let benches = &self.best.benches;
+        // The model's pairs are those the heuristic's benches allow; a
+        // search window may have re-decided some.
+        let allowed;
+        let pairs = if *benches == self.heuristic_benches {
+            &self.model_pairs
+        } else {
+            allowed = filtered(&self.instance_pairs, |d, h| bench_allows(self.chamber, benches, d, h));
+            &allowed
+        };
         let deadline = config.node_limit.is_none().then_some(deadline);
         let stop = config.cancel.unwrap_or(&model::NEVER);
         let Some(polished) = polish::polish(
@@ -775,8 +818,9 @@ impl<'c, 'a> Part<'c, 'a> {
     }
 
     /// Searches for a better plan until `until`, solving at most `most`
-    /// neighbourhoods.
-    pub(crate) fn improve(&mut self, config: &SolveConfig<'_>, until: Instant, most: usize) {
+    /// neighbourhoods; an attendance neighbourhood may run on until `end`
+    /// ([`ATTENDANCE_TIME`]).
+    pub(crate) fn improve(&mut self, config: &SolveConfig<'_>, until: Instant, end: Instant, most: usize) {
         if self.gain(config) <= 0.0 {
             return;
         }
@@ -800,14 +844,23 @@ impl<'c, 'a> Part<'c, 'a> {
                 Some(lp) => lns::targeted(&self.instance_pairs, lp, &self.best.assigned, chamber.hearings.len()),
                 None => Vec::new(),
             };
-            let Some(lns::Window { open, free_benches }) = state.next(chamber.hearings.len(), targets) else { break };
-            let window = self.window_pairs(&open, free_benches);
-            let free: Vec<bool> = open.iter().map(|&o| o && free_benches).collect();
-            // One neighbourhood gets at most a few seconds, so that one hard
-            // window does not take the slice.
-            let deadline = until.min(Instant::now() + Duration::from_secs(3));
-            let result = self.run(config, &window, &self.best.assigned, &free, Solve::Window, deadline);
-            let gain = self.keep(result);
+            let Some(neighbourhood) = state.next(chamber.hearings.len(), targets) else { break };
+            let now = Instant::now();
+            let gain = match neighbourhood {
+                lns::Neighbourhood::Window { open, free_benches } => {
+                    let window = self.window_pairs(&open, free_benches);
+                    let free: Vec<bool> = open.iter().map(|&o| o && free_benches).collect();
+                    // One window gets at most a few seconds, so that one
+                    // hard window does not take the slice.
+                    let deadline = until.min(now + Duration::from_secs(3));
+                    let result = self.run(config, &window, &self.best.assigned, &free, Solve::Window, deadline);
+                    self.keep(result)
+                }
+                lns::Neighbourhood::Attendance => {
+                    let deadline = end.min(now + ATTENDANCE_TIME.max(until.saturating_duration_since(now)));
+                    self.attendance_moves(config, deadline)
+                }
+            };
             state.record(gain, self.score);
             if config.cancel.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
                 break;
@@ -816,6 +869,65 @@ impl<'c, 'a> Part<'c, 'a> {
         self.search = state;
         self.spent += started.elapsed();
         self.searched += started.elapsed();
+    }
+
+    /// The attendance neighbourhood ([`lns::Neighbourhood::Attendance`]),
+    /// by `deadline`: the LP over every pair whose hearing the dossier's
+    /// rapporteurs already attend in the best plan (and whose bench allows
+    /// it); the MILP over the dossiers that LP does not leave where they
+    /// are, each with its pairs in the LP's support and its best
+    /// alternative ([`ATTENDANCE_ALTERNATIVES`]), every other dossier kept;
+    /// then the polish. Says what it gained.
+    ///
+    /// Why: the windows move dossiers among a few consecutive hearings,
+    /// where the plan is soon locally optimal; what is left is chains of
+    /// moves across the horizon — a dossier heard a week earlier, the one
+    /// it displaces later, a third into the room left (hearings fill by
+    /// weight, 0.5 to 4 against 12: a packing) — within the attendances
+    /// the plan already has. Court with chambers twice their size, seed
+    /// 5, after the preparation: that LP lies 0.15–0.55 % above the plan
+    /// and within 0.1 % of the bound; HiGHS on all its pairs (6,000–9,500)
+    /// gained nothing in 3 s, on the dossiers the LP moves (800–1,300
+    /// pairs) 0.1–0.2 % in 0.1–2 s, and the polish after it a few points
+    /// more (`docs/benchmarks.md`, « twentieth »).
+    fn attendance_moves(&mut self, config: &SolveConfig<'_>, deadline: Instant) -> f64 {
+        let before = self.score;
+        let start = self.best.assigned.clone();
+        let pairs = self.attendance_pairs(&start);
+        let free = vec![false; self.chamber.hearings.len()];
+        let Some(lp) = self.run(config, &pairs, &start, &free, Solve::Lp, deadline).lp else { return 0.0 };
+        let value = |d: usize, h: usize| model::pair_value_of(&pairs, &lp.values, d, h);
+        let kept = |d: usize| start[d].is_some_and(|h| value(d, h) >= 1.0 - 1e-3);
+        let alternatives = best_reduced(&pairs, &lp.values, &lp.reduced, ATTENDANCE_ALTERNATIVES);
+        let moved = filtered(&pairs, |d, h| {
+            start[d] == Some(h) || (!kept(d) && (value(d, h) > 1e-6 || alternatives.contains(&(d, h))))
+        });
+        let result = self.run(config, &moved, &start, &free, Solve::Window, deadline);
+        self.keep(result);
+        self.polish(config, deadline);
+        self.score - before
+    }
+
+    /// The pairs of the attendance neighbourhood: each dossier's current
+    /// pair, and those at hearings where each of its rapporteurs already
+    /// attends in `assigned` (on the bench, or as rapporteur of another
+    /// dossier there) and whose bench allows it.
+    fn attendance_pairs(&self, assigned: &[Option<usize>]) -> Pairs {
+        let chamber = self.chamber;
+        let rapporteurs =
+            |d: usize| chamber.dossier(d).rapporteurs.iter().map(|id| chamber.instance.magistrate_idx(id));
+        let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+        for (h, bench) in self.best.benches.iter().enumerate() {
+            attends.extend(bench.iter().flatten().map(|&m| (m, h)));
+        }
+        for (d, h) in assigned.iter().enumerate().filter_map(|(d, a)| Some((d, (*a)?))) {
+            attends.extend(rapporteurs(d).flatten().map(|m| (m, h)));
+        }
+        filtered(&self.instance_pairs, |d, h| {
+            assigned[d] == Some(h)
+                || (rapporteurs(d).all(|m| m.is_some_and(|m| attends.contains(&(m, h))))
+                    && bench_allows(chamber, &self.best.benches, d, h))
+        })
     }
 
     /// A neighbourhood's pairs: each dossier's current pair, and its pairs
@@ -965,6 +1077,51 @@ mod tests {
         let values = vec![vec![0.7], vec![0.25, 0.75]];
         let moved = model::relayout(&from, &values, &to, -1.0);
         assert_eq!(moved, vec![vec![-1.0, 0.7], vec![0.75, 0.25, -1.0]]);
+    }
+
+    #[test]
+    fn the_attendance_neighbourhood_moves_dossiers_where_their_rapporteurs_already_sit() {
+        let generator = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, 1);
+        let instance =
+            greffe_models::format::validate(&greffe_fixtures::generate(&generator).expect("generated")).expect("valid");
+        let id = instance.chambers()[0].id.clone();
+        let chamber = Chamber::build(&instance, &id, false, &crate::multi::Reserved::default());
+        let config = SolveConfig { node_limit: Some(2_000), full_model_max_pairs: 0, ..SolveConfig::default() };
+        let mut part = Part::prepare(&chamber, &config, Duration::from_secs(5));
+        // From the greedy plan on the heuristic's benches, far from the
+        // prepared one.
+        let start = greedy::greedy(&chamber, &part.heuristic_benches, &part.model_pairs);
+        part.best.assigned = start.clone();
+        part.best.benches = part.heuristic_benches.clone();
+        part.score = part.score_of(&start, &part.heuristic_benches);
+        // Where each magistrate sits in that plan: bench, or rapporteur.
+        let magistrates = |d: usize| -> Vec<usize> {
+            chamber.dossier(d).rapporteurs.iter().map(|id| instance.magistrate_idx(id).expect("known")).collect()
+        };
+        let sits = |m: usize, h: usize| {
+            part.best.benches[h].as_ref().is_some_and(|bench| bench.contains(&m))
+                || (0..start.len()).any(|d| start[d] == Some(h) && magistrates(d).contains(&m))
+        };
+        let pairs = part.attendance_pairs(&start);
+        let mut elsewhere = 0;
+        for (d, list) in pairs.iter().enumerate() {
+            for &(h, _) in list.iter().filter(|(h, _)| start[d] != Some(*h)) {
+                assert!(magistrates(d).iter().all(|&m| sits(m, h)), "dossier {d} offered hearing {h}");
+                assert!(bench_allows(&chamber, &part.best.benches, d, h));
+                elsewhere += 1;
+            }
+            if let Some(h) = start[d] {
+                assert!(list.iter().any(|p| p.0 == h), "dossier {d} keeps its pair");
+            }
+        }
+        let lawful: usize = part.instance_pairs.iter().map(Vec::len).sum();
+        assert!(elsewhere > 0 && elsewhere + start.len() < lawful, "{elsewhere} of {lawful} lawful pairs");
+        // It gains, and says what: the plan's score counted afresh.
+        let before = part.score;
+        let gain = part.attendance_moves(&config, Instant::now() + Duration::from_secs(30));
+        assert!(gain > 1e-6, "no gain from the greedy plan ({before})");
+        let counted = part.score_of(&part.best.assigned, &part.best.benches);
+        assert!((counted - (before + gain)).abs() < 1e-6, "{counted} against {before} + {gain}");
     }
 
     #[test]
