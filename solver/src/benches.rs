@@ -349,8 +349,7 @@ mod tests {
     use crate::multi::Reserved;
 
     fn instance(seed: u64) -> Instance {
-        let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, seed);
-        greffe_models::format::validate(&greffe_fixtures::generate(&config).expect("generated")).expect("valid")
+        crate::chamber::generated(seed)
     }
 
     /// The LP's values with `x` on each listed (local dossier, local

@@ -678,9 +678,7 @@ mod tests {
     }
 
     fn real_instance() -> greffe_models::Instance {
-        let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, 3);
-        let doc = greffe_fixtures::generate(&config).expect("generated");
-        validate(&doc).unwrap_or_else(|problems| panic!("invalid: {problems:?}"))
+        crate::chamber::generated(3)
     }
 
     #[test]

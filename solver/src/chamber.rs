@@ -183,3 +183,11 @@ pub(crate) fn fixed_bench(
         !magistrates[m].is_absent_on(hearing.date) && !reserved.at(m, hearing)
     })
 }
+
+/// The generated chamber at its real size over four weeks (`seed`), for
+/// tests.
+#[cfg(test)]
+pub(crate) fn generated(seed: u64) -> greffe_models::Instance {
+    let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, seed);
+    greffe_models::format::validate(&greffe_fixtures::generate(&config).expect("generated")).expect("valid")
+}

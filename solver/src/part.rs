@@ -1081,9 +1081,7 @@ mod tests {
 
     #[test]
     fn the_attendance_neighbourhood_moves_dossiers_where_their_rapporteurs_already_sit() {
-        let generator = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, 1);
-        let instance =
-            greffe_models::format::validate(&greffe_fixtures::generate(&generator).expect("generated")).expect("valid");
+        let instance = crate::chamber::generated(1);
         let id = instance.chambers()[0].id.clone();
         let chamber = Chamber::build(&instance, &id, false, &crate::multi::Reserved::default());
         let config = SolveConfig { node_limit: Some(2_000), full_model_max_pairs: 0, ..SolveConfig::default() };

@@ -552,9 +552,7 @@ mod tests {
     /// A generated instance and its first chamber's benches by the
     /// heuristic.
     fn setup(seed: u64) -> (greffe_models::Instance, Benches) {
-        let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, seed);
-        let instance =
-            greffe_models::format::validate(&greffe_fixtures::generate(&config).expect("generated")).expect("valid");
+        let instance = crate::chamber::generated(seed);
         let id = instance.chambers()[0].id.clone();
         let chamber = Chamber::build(&instance, &id, false, &Reserved::default());
         let demand = crate::benches::uniform_demand(&chamber);

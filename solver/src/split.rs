@@ -214,9 +214,7 @@ mod tests {
 
     #[test]
     fn the_halves_share_no_dossier_hearing_or_member_and_keep_groups_and_heads_together() {
-        let config = greffe_fixtures::GeneratorConfig::new(greffe_fixtures::Scale::Chamber, 4, 3);
-        let instance =
-            greffe_models::format::validate(&greffe_fixtures::generate(&config).expect("generated")).expect("valid");
+        let instance = crate::chamber::generated(3);
         let id = instance.chambers()[0].id.clone();
         let whole = Chamber::build(&instance, &id, false, &Reserved::default());
         assert!(halves(&whole, whole.eligible().len() + 1).is_none(), "under the size: whole");
