@@ -348,10 +348,6 @@ mod tests {
     use crate::chamber::Chamber;
     use crate::multi::Reserved;
 
-    fn instance(seed: u64) -> Instance {
-        crate::chamber::generated(seed)
-    }
-
     /// The LP's values with `x` on each listed (local dossier, local
     /// hearing) pair, 0 elsewhere, laid out like the chamber's candidates.
     fn values(chamber: &Chamber<'_>, set: &[(usize, usize, f64)]) -> Vec<Vec<f64>> {
@@ -383,7 +379,7 @@ mod tests {
 
     #[test]
     fn the_lp_needs_a_rapporteur_where_it_hears_half_a_dossier_of_his_or_more() {
-        let instance = instance(3);
+        let instance = crate::chamber::generated(3);
         let id = instance.chambers()[0].id.clone();
         let chamber = Chamber::build(&instance, &id, false, &Reserved::default());
         let same_week = |a: usize, b: usize| {
@@ -430,7 +426,7 @@ mod tests {
     #[test]
     fn a_member_needed_to_report_at_one_hearing_is_not_seated_at_another_of_its_half_day() {
         for seed in 1..=3 {
-            let instance = instance(seed);
+            let instance = crate::chamber::generated(seed);
             for chamber in instance.chambers() {
                 let chamber = Chamber::build(&instance, &chamber.id, false, &Reserved::default());
                 let demand = uniform_demand(&chamber);

@@ -677,13 +677,9 @@ mod tests {
         instance.chambers().iter().map(|c| Chamber::build(instance, &c.id, false, &Reserved::default())).collect()
     }
 
-    fn real_instance() -> greffe_models::Instance {
-        crate::chamber::generated(3)
-    }
-
     #[test]
     fn column_generation_ends_at_the_whole_lp_even_cut_short_and_resumed() {
-        let instance = real_instance();
+        let instance = crate::chamber::generated(3);
         for chamber in chambers_of(&instance) {
             let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
             assert!(pairs.iter().map(Vec::len).sum::<usize>() > 5_000, "a chamber worth generating columns for");
@@ -722,7 +718,7 @@ mod tests {
 
     #[test]
     fn a_search_started_from_prices_bounds_from_them_and_ends_at_the_same_lp() {
-        let instance = real_instance();
+        let instance = crate::chamber::generated(3);
         let chambers = chambers_of(&instance);
         let chamber = &chambers[0];
         let pairs = crate::part::instance_pairs(chamber, &crate::SolveConfig::default());
@@ -758,7 +754,7 @@ mod tests {
 
     #[test]
     fn any_multipliers_bound_the_lp_from_above() {
-        let instance = real_instance();
+        let instance = crate::chamber::generated(3);
         let chamber = chambers_of(&instance).remove(0);
         let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
         let cost = 2.0;

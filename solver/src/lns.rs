@@ -39,7 +39,13 @@ const BLOCK: usize = 6;
 /// gaining and is run again: on the court at 8 weeks the first window
 /// often gains a few hundredths by reshuffling equal values, and the
 /// criminal chamber's whole pass repeated for it (1.3 s of its 10-s run).
-pub(crate) const PASS_GAIN: f64 = 1e-4;
+const PASS_GAIN: f64 = 1e-4;
+
+/// Whether `gain`, on a plan now scoring `score`, counts as gaining (above
+/// [`PASS_GAIN`] of the score).
+pub(crate) fn gains(gain: f64, score: f64) -> bool {
+    gain > PASS_GAIN * score.abs().max(1.0)
+}
 
 /// Sum of an assignment's pair values.
 pub(crate) fn value(pairs: &Pairs, assigned: &[Option<usize>]) -> f64 {
@@ -198,7 +204,7 @@ impl State {
     /// attendance neighbourhood due again).
     pub(crate) fn record(&mut self, gain: f64, score: f64) {
         self.solved += 1;
-        let gained = gain > PASS_GAIN * score.abs().max(1.0);
+        let gained = gains(gain, score);
         if std::mem::take(&mut self.last_attendance) {
             self.attendance_settled = !gained;
         } else {

@@ -568,7 +568,8 @@ impl<'c, 'a> Part<'c, 'a> {
                 if !deterministic && Instant::now() + MIN_ATTENDANCE_TIME >= end {
                     break;
                 }
-                if part.attendance_moves(config, end) <= lns::PASS_GAIN * part.score.abs().max(1.0) {
+                let gain = part.attendance_moves(config, end);
+                if !lns::gains(gain, part.score) {
                     break;
                 }
             }
@@ -751,23 +752,8 @@ impl<'c, 'a> Part<'c, 'a> {
     /// (0 under the benchmark objective). `all_benches`: every listed bench
     /// counts (as fixed benches do in the model), else only used hearings'.
     fn load_cost(&self, assigned: &[Option<usize>], benches: &Benches, all_benches: bool) -> f64 {
-        let chamber = self.chamber;
         if self.extras.load_cost > 0.0 {
-            let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-            let counted = |h: usize| all_benches || assigned.contains(&Some(h));
-            for (h, bench) in benches.iter().enumerate().filter(|(h, _)| counted(*h)) {
-                for &m in bench.iter().flatten() {
-                    attends.insert((m, h));
-                }
-            }
-            for (d, a) in assigned.iter().enumerate() {
-                if let Some(h) = *a {
-                    for m in chamber.dossier(d).rapporteurs.iter().filter_map(|id| chamber.instance.magistrate_idx(id))
-                    {
-                        attends.insert((m, h));
-                    }
-                }
-            }
+            let attends = self.attendances(assigned, benches, |h| all_benches || assigned.contains(&Some(h)));
             let mut load: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
             for (m, _) in attends {
                 *load.entry(m).or_default() += 1;
@@ -775,6 +761,27 @@ impl<'c, 'a> Part<'c, 'a> {
             return self.extras.load_cost * load.values().copied().max().unwrap_or(0) as f64;
         }
         0.0
+    }
+
+    /// Who attends which hearing, as (local magistrate, local hearing): the
+    /// members of `benches` at the hearings `counted` keeps, and the
+    /// rapporteurs of every dossier `assigned` hears.
+    fn attendances(
+        &self,
+        assigned: &[Option<usize>],
+        benches: &Benches,
+        counted: impl Fn(usize) -> bool,
+    ) -> std::collections::HashSet<(usize, usize)> {
+        let chamber = self.chamber;
+        let mut attends = std::collections::HashSet::new();
+        for (h, bench) in benches.iter().enumerate().filter(|(h, _)| counted(*h)) {
+            attends.extend(bench.iter().flatten().map(|&m| (m, h)));
+        }
+        for (d, h) in assigned.iter().enumerate().filter_map(|(d, a)| Some((d, (*a)?))) {
+            let rapporteurs = chamber.dossier(d).rapporteurs.iter();
+            attends.extend(rapporteurs.filter_map(|id| chamber.instance.magistrate_idx(id)).map(|m| (m, h)));
+        }
+        attends
     }
 
     /// The objective of the best plan so far, as its plan lists it: pair
@@ -916,13 +923,7 @@ impl<'c, 'a> Part<'c, 'a> {
         let chamber = self.chamber;
         let rapporteurs =
             |d: usize| chamber.dossier(d).rapporteurs.iter().map(|id| chamber.instance.magistrate_idx(id));
-        let mut attends: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-        for (h, bench) in self.best.benches.iter().enumerate() {
-            attends.extend(bench.iter().flatten().map(|&m| (m, h)));
-        }
-        for (d, h) in assigned.iter().enumerate().filter_map(|(d, a)| Some((d, (*a)?))) {
-            attends.extend(rapporteurs(d).flatten().map(|m| (m, h)));
-        }
+        let attends = self.attendances(assigned, &self.best.benches, |_| true);
         filtered(&self.instance_pairs, |d, h| {
             assigned[d] == Some(h)
                 || (rapporteurs(d).all(|m| m.is_some_and(|m| attends.contains(&(m, h))))
