@@ -239,6 +239,20 @@ const DEMAND_FLOOR: f64 = 0.05;
 /// « eighth »).
 const SUPPORT_ALTERNATIVES: usize = 1;
 
+/// Pairs from which the restricted MILP (not given the time of
+/// [`WIDE_SUPPORT_FROM`]) gives a dossier its LP keeps where the start
+/// hears it that pair alone — no alternative — as the attendance MILP
+/// does. Below it HiGHS
+/// often ends the model in its time and the alternatives gain (today's
+/// civil first and third and commercial chambers, 810–1,070 pairs; no
+/// alternative anywhere: 0.171 % from the bound against 0.139 %); above
+/// it — every chamber twice its size, 1,450–2,600 pairs — it ends by the
+/// clock, and the leaner model gains: twice their size at 20 s, 0.192 /
+/// 0.193 % against 0.207–0.231 % in five runs without; today's size at 10
+/// s unchanged, 0.135 % against 0.136–0.139 % (`docs/benchmarks.md`, «
+/// twenty-first »).
+const LEAN_SUPPORT_FROM: usize = 1_400;
+
 /// Pairs outside the attendance LP's support that each dossier it moves
 /// brings into the attendance MILP ([`Part::attendance_moves`]): its best
 /// by reduced value, as [`SUPPORT_ALTERNATIVES`] for the restricted MILP.
@@ -282,6 +296,13 @@ fn best_reduced(
         chosen.extend(outside.into_iter().take(k).map(|(_, h)| (d, h)));
     }
     chosen
+}
+
+/// Whether an LP (`values`, laid out like `pairs`) keeps local dossier `d`
+/// where `assigned` hears it: a MILP that starts from `assigned` then
+/// gives it no other pair.
+fn kept_by_lp(pairs: &Pairs, values: &[Vec<f64>], assigned: &[Option<usize>], d: usize) -> bool {
+    assigned[d].is_some_and(|h| model::pair_value_of(pairs, values, d, h) >= 1.0 - 1e-3)
 }
 
 /// What [`Part::run`] solves.
@@ -556,6 +577,16 @@ impl<'c, 'a> Part<'c, 'a> {
             let restricted = filtered(&part.model_pairs, |d, h| {
                 start[d] == Some(h) || (wide && greedy_start[d] == Some(h)) || support(d, h)
             });
+            // A model too large for HiGHS to end in that time: the
+            // dossiers the LP keeps where the start hears them bring no
+            // alternative ([`LEAN_SUPPORT_FROM`]).
+            let n_restricted: usize = restricted.iter().map(Vec::len).sum();
+            let restricted = match support_values {
+                Some(values) if !wide && n_restricted > LEAN_SUPPORT_FROM => filtered(&restricted, |d, h| {
+                    start[d] == Some(h) || !kept_by_lp(&part.model_pairs, values, &start, d)
+                }),
+                _ => restricted,
+            };
             part.solve_restricted(config, &restricted, &free, restricted_deadline);
             part.polish(config, deadline(1.0));
             // What is left of the budget (most of it when the restricted
@@ -904,7 +935,7 @@ impl<'c, 'a> Part<'c, 'a> {
         let free = vec![false; self.chamber.hearings.len()];
         let Some(lp) = self.run(config, &pairs, &start, &free, Solve::Lp, deadline).lp else { return 0.0 };
         let value = |d: usize, h: usize| model::pair_value_of(&pairs, &lp.values, d, h);
-        let kept = |d: usize| start[d].is_some_and(|h| value(d, h) >= 1.0 - 1e-3);
+        let kept = |d: usize| kept_by_lp(&pairs, &lp.values, &start, d);
         let alternatives = best_reduced(&pairs, &lp.values, &lp.reduced, ATTENDANCE_ALTERNATIVES);
         let moved = filtered(&pairs, |d, h| {
             start[d] == Some(h) || (!kept(d) && (value(d, h) > 1e-6 || alternatives.contains(&(d, h))))
