@@ -242,15 +242,14 @@ const SUPPORT_ALTERNATIVES: usize = 1;
 /// Pairs from which the restricted MILP (not given the time of
 /// [`WIDE_SUPPORT_FROM`]) gives a dossier its LP keeps where the start
 /// hears it that pair alone — no alternative — as the attendance MILP
-/// does. Below it HiGHS
-/// often ends the model in its time and the alternatives gain (today's
-/// civil first and third and commercial chambers, 810–1,070 pairs; no
-/// alternative anywhere: 0.171 % from the bound against 0.139 %); above
-/// it — every chamber twice its size, 1,450–2,600 pairs — it ends by the
-/// clock, and the leaner model gains: twice their size at 20 s, 0.192 /
-/// 0.193 % against 0.207–0.231 % in five runs without; today's size at 10
-/// s unchanged, 0.135 % against 0.136–0.139 % (`docs/benchmarks.md`, «
-/// twenty-first »).
+/// does. Below it HiGHS often ends the model in its time and the
+/// alternatives gain (today's civil first and third and commercial
+/// chambers, 810–1,070 pairs; no alternative anywhere: 0.171 % from the
+/// bound against 0.139 %); above it — every chamber twice its size,
+/// 1,450–2,600 pairs — it ends by the clock, and the leaner model gains:
+/// twice their size at 20 s, 0.192 / 0.193 % against 0.207–0.231 % in
+/// five runs without; today's size at 10 s unchanged, 0.135 % against
+/// 0.136–0.139 % (`docs/benchmarks.md`, « twenty-first »).
 const LEAN_SUPPORT_FROM: usize = 1_400;
 
 /// Pairs outside the attendance LP's support that each dossier it moves
@@ -578,8 +577,8 @@ impl<'c, 'a> Part<'c, 'a> {
                 start[d] == Some(h) || (wide && greedy_start[d] == Some(h)) || support(d, h)
             });
             // A model too large for HiGHS to end in that time: the
-            // dossiers the LP keeps where the start hears them bring no
-            // alternative ([`LEAN_SUPPORT_FROM`]).
+            // dossiers the LP keeps where the start hears them bring that
+            // pair alone ([`LEAN_SUPPORT_FROM`]).
             let n_restricted: usize = restricted.iter().map(Vec::len).sum();
             let restricted = match support_values {
                 Some(values) if !wide && n_restricted > LEAN_SUPPORT_FROM => filtered(&restricted, |d, h| {
