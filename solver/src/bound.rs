@@ -30,6 +30,11 @@
 //! a weaker one, and may be resumed later ([`BoundSearch::advance`]). On
 //! the 26-week court the criminal chamber's LP (460,000 pairs) takes 26 s
 //! whole and 5 s so (`docs/benchmarks.md`).
+//!
+//! **Whole dossiers** ([`BoundSearch::tighten`], [`knapsack`]). The LP fills
+//! a hearing's weight with a fraction of a dossier; pricing each unit's row
+//! instead leaves a 0/1 knapsack per hearing, whose Lagrangian bound is
+//! valid for any prices and lies below the LP's from its duals on.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +45,8 @@ use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
 use crate::chamber::Chamber;
 use crate::model::Pairs;
+
+mod knapsack;
 
 /// Columns a unit starts with: its most valuable hearings (the values fall
 /// with the wait, so its earliest) …
@@ -53,6 +60,21 @@ const SPREAD_COLUMNS: usize = 12;
 /// (First 2, spread 12, 3 per round: 15 rounds and 5.1 s on the 26-week
 /// criminal chamber; 4/0/3 did not end in 16 s, 2/6/10 took 8.2 s.)
 const COLUMNS_PER_ROUND: usize = 3;
+
+/// Evaluations of the knapsack bound's descent ([`BoundSearch::tighten`]):
+/// most of what it gains is at the LP's own prices, the first
+/// (`docs/benchmarks.md`, « twenty-second »).
+pub(crate) const KNAPSACK_ITERATIONS: usize = 30;
+
+/// The share of a chamber's remaining preparation time the knapsack bound
+/// may take after the bound's LP (it stops there after a first
+/// evaluation).
+pub(crate) const KNAPSACK_SHARE: f64 = 0.05;
+
+/// Without a plan to aim at, the knapsack descent aims this far below the
+/// bound (relative): the LP's integrality gap on the court's chambers is
+/// 0.001–0.15 % (`docs/benchmarks.md`, « twenty-second »).
+const KNAPSACK_TARGET_BELOW: f64 = 2e-3;
 
 /// Reduced value below which a column would not improve the LP.
 const PRICING_TOLERANCE: f64 = 1e-7;
@@ -287,6 +309,46 @@ impl BoundSearch {
         let multipliers = multipliers_of(chamber, &self.group_keys, prices);
         let value = lagrangian(chamber, &self.units, &self.group_caps, self.matter_group_cost, &multipliers);
         self.best = Some(self.best.map_or(value, |best| best.min(value)));
+    }
+
+    /// Lowers the bound by filling each hearing with whole dossiers
+    /// ([`knapsack`]): a subgradient descent of at most `iterations`
+    /// evaluations from the prices of the last round solved, stopped at
+    /// `deadline` when given (at least one evaluation). `target` is a value
+    /// the bound cannot go below — the best plan's — if known. Nothing
+    /// before a first round.
+    pub(crate) fn tighten(
+        &mut self,
+        chamber: &Chamber<'_>,
+        target: Option<f64>,
+        iterations: usize,
+        deadline: Option<Instant>,
+        stop: &AtomicBool,
+    ) {
+        let (Some(multipliers), Some(best)) = (self.multipliers.as_ref(), self.best) else { return };
+        // The grouping rows stay priced at the LP's multipliers: their term,
+        // and what they charge each option.
+        let groups: f64 = self
+            .group_caps
+            .iter()
+            .zip(&multipliers.group)
+            .map(|(&most, &price)| (most as f64 * price - self.matter_group_cost).max(0.0))
+            .sum();
+        let charge = |_: &Unit, option: &UnitOption| {
+            option.groups.iter().map(|&(k, members)| multipliers.group[k] * members).sum::<f64>()
+        };
+        // Each unit's price: what its best option gains at these
+        // multipliers (the LP's own unit dual at its optimum).
+        let prices: Vec<f64> = self
+            .units
+            .iter()
+            .map(|unit| unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max))
+            .collect();
+        let knapsacks = knapsack::Knapsacks::new(chamber, &self.units, charge);
+        let target = target.unwrap_or(best - KNAPSACK_TARGET_BELOW * best.abs()) - groups;
+        if let Some(value) = knapsacks.descend(prices, target, iterations, deadline, stop) {
+            self.best = Some(best.min(value + groups));
+        }
     }
 
     /// The LP's value of every pair at the last round solved.
@@ -561,13 +623,19 @@ mod tests {
     /// One chamber, one FR hearing holding `capacity` dossiers; one dossier
     /// per matter in `matters`, each worth 10 at that hearing.
     fn instance(capacity: u32, matters: &[&str]) -> greffe_models::Instance {
-        let dossiers: Vec<String> = matters
+        let weighed: Vec<(&str, f64)> = matters.iter().map(|&matter| (matter, 1.0)).collect();
+        weighed_instance(capacity, &weighed)
+    }
+
+    /// [`instance`] with each dossier's weight given.
+    fn weighed_instance(capacity: u32, dossiers: &[(&str, f64)]) -> greffe_models::Instance {
+        let dossiers: Vec<String> = dossiers
             .iter()
             .enumerate()
-            .map(|(i, matter)| {
+            .map(|(i, (matter, weight))| {
                 format!(
                     r#"{{"id": "x{i}", "pourvoi": "A 26-10.{i:03}", "chamber": "a", "matter": "{matter}",
-                        "formations": ["FR"], "rapporteurs": ["c1"], "weight": 1.0, "priority": 10.0,
+                        "formations": ["FR"], "rapporteurs": ["c1"], "weight": {weight}, "priority": 10.0,
                         "ready_date": "2026-11-02", "notice_days": 15}}"#
                 )
             })
@@ -612,10 +680,70 @@ mod tests {
         assert!(bound(2, &["A", "B"], 15.0).abs() < 1e-6);
     }
 
+    #[test]
+    fn whole_dossiers_fill_a_hearing_where_the_lp_takes_a_fraction() {
+        // Capacity 10 in weight, three dossiers of weight 4 worth 10 each:
+        // the LP hears two and a half (25), a plan two at most (20).
+        let instance = weighed_instance(5, &[("A", 4.0), ("B", 4.0), ("C", 4.0)]);
+        let id = greffe_models::ChamberId::parse("a").expect("id");
+        let chamber = Chamber::build(&instance, &id, false, &Reserved::default());
+        let pairs: Pairs = (0..3).map(|_| vec![(0, 10.0)]).collect();
+        let far = Instant::now() + std::time::Duration::from_secs(5);
+        // With a group of each matter costing 3, each dossier nets 7: 17.5
+        // against 14.
+        for (cost, lp, whole) in [(0.0, 25.0, 20.0), (3.0, 17.5, 14.0)] {
+            let mut search = BoundSearch::new(&chamber, &pairs, cost);
+            search.advance(&chamber, &pairs, far, &crate::model::NEVER);
+            assert!((search.value().expect("the LP") - lp).abs() < 1e-6, "cost {cost}");
+            let values = search.pair_values().map(<[Vec<f64>]>::to_vec);
+            let prices = search.pair_prices(&chamber, &pairs);
+            search.tighten(&chamber, None, KNAPSACK_ITERATIONS, None, &crate::model::NEVER);
+            let value = search.value().expect("a bound");
+            assert!((value - whole).abs() < 1e-6, "cost {cost}: {value} against {whole}");
+            // The LP's values and prices, which the benches and the
+            // supports read, are the LP's still.
+            assert!(search.is_final());
+            assert_eq!(search.pair_values().map(<[Vec<f64>]>::to_vec), values);
+            assert_eq!(search.pair_prices(&chamber, &pairs), prices);
+        }
+    }
+
+    #[test]
+    fn the_knapsack_bound_stays_above_every_plan_and_below_the_lp() {
+        let instance = crate::chamber::generated(3);
+        let mut lowered = 0;
+        for chamber in chambers_of(&instance) {
+            let pairs = crate::part::instance_pairs(&chamber, &crate::SolveConfig::default());
+            for cost in [0.0, 2.0] {
+                let far = Instant::now() + std::time::Duration::from_secs(60);
+                let mut search = BoundSearch::new(&chamber, &pairs, cost);
+                search.advance(&chamber, &pairs, far, &crate::model::NEVER);
+                let lp = search.value().expect("the LP");
+                search.tighten(&chamber, None, KNAPSACK_ITERATIONS, None, &crate::model::NEVER);
+                let value = search.value().expect("a bound");
+                assert!(value <= lp + 1e-9, "never above the LP: {value} > {lp}");
+                // The best plan HiGHS finds in a few seconds of the same
+                // relaxation with whole dossiers: the bound stays above it.
+                let plan = whole_model(&chamber, &pairs, cost, true);
+                assert!(value >= plan - 1e-6 * plan.abs(), "cost {cost}: {value} below a plan's {plan}");
+                lowered += usize::from(value < lp - 1e-6);
+            }
+        }
+        assert!(lowered > 0, "whole dossiers lower the bound somewhere");
+    }
+
     /// The whole LP, every pair a column (`good_lp`), written apart from
     /// the column generation: the reference it must end at.
     fn whole_lp(chamber: &Chamber<'_>, pairs: &Pairs, cost: f64) -> f64 {
+        whole_model(chamber, pairs, cost, false)
+    }
+
+    /// The whole model of the bound (capacities, joined groups, grouping
+    /// rows), every pair a column: its LP's value, or with `integral` the
+    /// best plan HiGHS finds in a few seconds.
+    fn whole_model(chamber: &Chamber<'_>, pairs: &Pairs, cost: f64, integral: bool) -> f64 {
         use good_lp::{Expression, ProblemVariables, SolverModel, variable};
+        let kind = || if integral { variable().binary() } else { variable().min(0.0).max(1.0) };
         let mut vars = ProblemVariables::new();
         let mut objective = Expression::default();
         let mut at_hearing: Vec<Vec<(usize, good_lp::Variable)>> = vec![Vec::new(); chamber.hearings.len()];
@@ -624,7 +752,7 @@ mod tests {
             let row: Vec<(usize, good_lp::Variable)> = list
                 .iter()
                 .map(|&(h, value)| {
-                    let var = vars.add(variable().min(0.0).max(1.0));
+                    let var = vars.add(kind());
                     objective += value * var;
                     at_hearing[h].push((d, var));
                     (h, var)
@@ -649,7 +777,7 @@ mod tests {
             for members in by_matter.values().filter(|_| cost > 0.0) {
                 let mut weights: Vec<f64> = members.iter().map(|(d, _)| chamber.dossier(*d).weight).collect();
                 let most = most_heard(hearing, &mut weights);
-                let g = vars.add(variable().min(0.0).max(1.0));
+                let g = vars.add(kind());
                 objective -= cost * g;
                 let heard: Expression = members.iter().map(|(_, var)| *var).sum();
                 constraints.push((heard - most as f64 * g).leq(0.0));
@@ -666,8 +794,13 @@ mod tests {
         }
         let mut model = problem.into_inner();
         model.make_quiet();
+        if integral {
+            model.set_option("time_limit", 5.0);
+        }
         let solved = model.solve();
-        assert_eq!(solved.status(), HighsModelStatus::Optimal);
+        if !integral {
+            assert_eq!(solved.status(), HighsModelStatus::Optimal);
+        }
         solved.objective_value()
     }
 

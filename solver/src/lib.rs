@@ -21,8 +21,9 @@
 //! searched, whose plan a large-neighbourhood search improves window of
 //! hearings by window of hearings (`lns`) — with the heuristic's benches
 //! first, then re-deciding the window's benches. The bound is the LP
-//! relaxation of the assignment core. Every plan returned is re-verified by
-//! the independent checker.
+//! relaxation of the assignment core, lowered by filling each hearing with
+//! whole dossiers (a Lagrangian bound of per-hearing knapsacks). Every plan
+//! returned is re-verified by the independent checker.
 //!
 //! **Invariant: no I/O.** Everything the solver needs comes in
 //! [`SolveConfig`]; it reads no clock but its own elapsed time.
@@ -340,7 +341,9 @@ pub fn solve(instance: &Instance, config: &SolveConfig<'_>) -> Result<Solved, So
         let matter_cost = model::Extras::of(config.objective).matter_group_cost;
         let pairs = part::instance_pairs(whole, config);
         let mut search = bound::BoundSearch::priced(whole, &pairs, matter_cost, prices);
-        search.advance(whole, &pairs, deadline, config.cancel.unwrap_or(&model::NEVER));
+        let stop = config.cancel.unwrap_or(&model::NEVER);
+        search.advance(whole, &pairs, deadline, stop);
+        search.tighten(whole, None, bound::KNAPSACK_ITERATIONS, Some(deadline), stop);
         search
     };
     pool.scope(|scope| {

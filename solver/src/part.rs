@@ -426,6 +426,11 @@ impl<'c, 'a> Part<'c, 'a> {
         let bound_started = Instant::now();
         bound.advance(chamber, &instance_pairs, deadline(if full_lp { 0.25 } else { 0.5 }), stop);
         let bound_took = bound_started.elapsed();
+        // The bound lowered by hearings filled with whole dossiers; after
+        // `bound_took`, which measures the LP alone.
+        let deterministic = config.node_limit.is_some();
+        let knapsack_deadline = (!deterministic).then(|| deadline(bound::KNAPSACK_SHARE));
+        bound.tighten(chamber, None, bound::KNAPSACK_ITERATIONS, knapsack_deadline, stop);
         // The benches after the bound: what a member would block at a
         // hearing weighs the dossiers its LP hears there most
         // ([`DEMAND_FLOOR`]; all alike without it).
@@ -507,7 +512,6 @@ impl<'c, 'a> Part<'c, 'a> {
                 .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
             let lp_time = lp_deadline.saturating_duration_since(Instant::now());
-            let deterministic = config.node_limit.is_some();
             let whole = if full_lp && whole_lp_fits(n_pairs, lp_time, bound_took, deterministic) {
                 part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
             } else {
@@ -868,7 +872,12 @@ impl<'c, 'a> Part<'c, 'a> {
         // solve, whose search must not depend on the clock.)
         if !self.bound.is_final() && config.node_limit.is_none() {
             let stop = config.cancel.unwrap_or(&model::NEVER);
+            let rounds = self.bound.rounds;
             self.bound.advance(chamber, &self.instance_pairs, until, stop);
+            if self.bound.rounds > rounds {
+                let iterations = bound::KNAPSACK_ITERATIONS;
+                self.bound.tighten(chamber, Some(self.score), iterations, Some(until), stop);
+            }
         }
         let mut state = std::mem::take(&mut self.search);
         let last = state.solved.saturating_add(most);

@@ -1,0 +1,310 @@
+//! A bound below the LP's: each hearing filled with whole dossiers.
+//!
+//! The LP relaxation fills a hearing's weight capacity with a fraction of a
+//! dossier; no plan can. Relaxing instead each unit's "at most once" row
+//! with a price `π[u] ≥ 0` (and the grouping rows with the LP's own
+//! multipliers) leaves one 0/1 knapsack per hearing — the units whose value
+//! there, less their price, is positive, within its weight and count
+//! capacities — so that
+//!
+//! `L(π) = Σ_u π[u] + Σ_h knapsack_h(π) (+ the grouping rows' term)`
+//!
+//! bounds every lawful plan for **any** `π ≥ 0` (weak duality; benches,
+//! attendance and requirements are relaxed away as in the LP). At the LP's
+//! prices each knapsack is at most its own LP relaxation, so `L` starts at
+//! or below the LP's Lagrangian value; a subgradient descent on `π` lowers
+//! it further, towards the Lagrangian dual's optimum (the Dantzig–Wolfe
+//! bound of the hearings' compositions). Weights are counted in steps of a
+//! grid; a weight off the grid is rounded down, which only loosens a
+//! knapsack: the bound stays valid.
+//!
+//! Court twice its size, seed 5: the civil third chamber's bound falls from
+//! 8,277.6 (the LP) to 8,270.1, where HiGHS, given 150 s on the same
+//! relaxation with whole dossiers, proves 8,268.8 (`docs/benchmarks.md`,
+//! « twenty-second »).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use super::{Unit, UnitOption};
+use crate::chamber::Chamber;
+
+/// Grid steps tried for the weights, coarsest first: the first on which
+/// every weight and capacity falls exactly, within [`MAX_STEPS`] steps of
+/// capacity, is used; else the capacity's [`MAX_STEPS`]th part, weights
+/// rounded down.
+const GRIDS: [f64; 7] = [1.0, 0.5, 0.25, 0.2, 0.1, 0.05, 0.01];
+
+/// Most grid steps a hearing's weight capacity may span (a knapsack's work
+/// grows with it).
+const MAX_STEPS: u32 = 400;
+
+/// Descent steps without a lower `L` before the step is halved.
+const HALVE_AFTER: usize = 8;
+
+/// One unit's option at a hearing.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    unit: usize,
+    /// The option's value less what the grouping rows charge it.
+    value: f64,
+    /// In grid steps, rounded down.
+    weight: u32,
+    /// Dossiers.
+    count: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Knapsack {
+    items: Vec<Item>,
+    /// In grid steps, rounded down.
+    weight_cap: u32,
+    count_cap: u32,
+}
+
+/// The chamber's hearings as knapsacks over its units' options.
+#[derive(Debug, Clone)]
+pub(super) struct Knapsacks {
+    hearings: Vec<Knapsack>,
+    n_units: usize,
+}
+
+impl Knapsacks {
+    /// Every option of `units` at its hearing, its value less `charge` (what
+    /// the grouping rows' multipliers take of it).
+    pub(super) fn new(chamber: &Chamber<'_>, units: &[Unit], charge: impl Fn(&Unit, &UnitOption) -> f64) -> Self {
+        let capacities: Vec<f64> = (0..chamber.hearings.len()).map(|h| chamber.hearing(h).capacity_weight).collect();
+        let weights = || units.iter().flat_map(|unit| unit.options.iter().map(|o| o.weight));
+        let grid = grid(&capacities, weights);
+        let steps = |x: f64| (x / grid + 1e-9).floor().max(0.0) as u32;
+        let mut hearings: Vec<Knapsack> = (0..chamber.hearings.len())
+            .map(|h| Knapsack {
+                items: Vec::new(),
+                weight_cap: steps(capacities[h]),
+                count_cap: chamber.hearing(h).capacity_count,
+            })
+            .collect();
+        for (u, unit) in units.iter().enumerate() {
+            for option in &unit.options {
+                hearings[option.hearing].items.push(Item {
+                    unit: u,
+                    value: option.value - charge(unit, option),
+                    weight: steps(option.weight),
+                    count: unit.members.len() as u32,
+                });
+            }
+        }
+        Knapsacks { hearings, n_units: units.len() }
+    }
+
+    /// The least `L(π)` of a subgradient descent from `prices`, over at most
+    /// `iterations` evaluations (the first at `prices`), stopped at
+    /// `deadline` when given (at least one evaluation is made). `target`,
+    /// a value `L` cannot go below (the best plan's, or an estimate), sets
+    /// the steps (Polyak's rule).
+    pub(super) fn descend(
+        &self,
+        mut prices: Vec<f64>,
+        target: f64,
+        iterations: usize,
+        deadline: Option<Instant>,
+        stop: &AtomicBool,
+    ) -> Option<f64> {
+        let mut scratch = Scratch::default();
+        let mut best: Option<f64> = None;
+        let mut theta = 1.0;
+        let mut since_best = 0;
+        let mut taken = vec![0u32; self.n_units];
+        for _ in 0..iterations {
+            let late = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+            if best.is_some() && (late || stop.load(Ordering::Relaxed)) {
+                break;
+            }
+            taken.iter_mut().for_each(|t| *t = 0);
+            let value: f64 = prices.iter().sum::<f64>()
+                + self.hearings.iter().map(|knapsack| scratch.fill(knapsack, &prices, &mut taken)).sum::<f64>();
+            if best.is_none_or(|b| value < b) {
+                best = Some(value);
+                since_best = 0;
+            } else {
+                since_best += 1;
+                if since_best >= HALVE_AFTER {
+                    theta /= 2.0;
+                    since_best = 0;
+                }
+            }
+            // ∂L/∂π[u] = 1 − (knapsacks that took u); a price at 0 that
+            // would fall stays there, and does not count in the step.
+            let gradient = |u: usize| 1.0 - f64::from(taken[u]);
+            let norm: f64 =
+                (0..self.n_units).filter(|&u| prices[u] > 0.0 || gradient(u) < 0.0).map(|u| gradient(u).powi(2)).sum();
+            if norm == 0.0 {
+                break; // Each unit taken at most once, priced ones once: L is optimal.
+            }
+            let step = theta * (value - target).max(1e-9 * value.abs()) / norm;
+            for (u, price) in prices.iter_mut().enumerate() {
+                *price = (*price - step * gradient(u)).max(0.0);
+            }
+        }
+        best
+    }
+}
+
+/// The grid step for `capacities` and `weights` ([`GRIDS`]).
+fn grid<I: Iterator<Item = f64>>(capacities: &[f64], weights: impl Fn() -> I) -> f64 {
+    let on = |x: f64, grid: f64| ((x / grid).round() * grid - x).abs() <= 1e-9 * x.abs().max(1.0);
+    let largest = capacities.iter().copied().fold(0.0, f64::max);
+    GRIDS
+        .iter()
+        .copied()
+        .find(|&grid| {
+            largest / grid <= f64::from(MAX_STEPS)
+                && capacities.iter().all(|&c| on(c, grid))
+                && weights().all(|w| on(w, grid))
+        })
+        .unwrap_or_else(|| (largest / f64::from(MAX_STEPS)).max(1e-9))
+}
+
+/// Buffers reused by every knapsack.
+#[derive(Default)]
+struct Scratch {
+    /// Best profit within (count, weight), laid out count-major.
+    best: Vec<f64>,
+    /// Per item kept, per state: whether the item raised it.
+    took: Vec<bool>,
+    /// The items of positive profit, with it.
+    items: Vec<(Item, f64)>,
+}
+
+impl Scratch {
+    /// The best profit of `knapsack` at `prices` (0/1, by dynamic
+    /// programming over count and weight); each unit taken is counted in
+    /// `taken`.
+    fn fill(&mut self, knapsack: &Knapsack, prices: &[f64], taken: &mut [u32]) -> f64 {
+        let (weight_cap, count_cap) = (knapsack.weight_cap, knapsack.count_cap);
+        self.items.clear();
+        self.items.extend(
+            knapsack
+                .items
+                .iter()
+                .map(|item| (*item, item.value - prices[item.unit]))
+                .filter(|(item, profit)| *profit > 0.0 && item.count <= count_cap && item.weight <= weight_cap),
+        );
+        // Of items alike in weight and count, an optimal knapsack can take
+        // the most profitable first, and no more than the capacities hold:
+        // the others are dropped.
+        self.items
+            .sort_unstable_by(|a, b| (a.0.weight, a.0.count).cmp(&(b.0.weight, b.0.count)).then(b.1.total_cmp(&a.1)));
+        let mut kept = 0;
+        let mut first = 0;
+        while first < self.items.len() {
+            let class = (self.items[first].0.weight, self.items[first].0.count);
+            let end = first + self.items[first..].iter().take_while(|(i, _)| (i.weight, i.count) == class).count();
+            let room = (count_cap / class.1.max(1)).min(weight_cap.checked_div(class.0).unwrap_or(u32::MAX));
+            for i in first..end.min(first + room as usize) {
+                self.items[kept] = self.items[i];
+                kept += 1;
+            }
+            first = end;
+        }
+        self.items.truncate(kept);
+        if self.items.is_empty() {
+            return 0.0;
+        }
+        let counts = (count_cap as usize).min(self.items.iter().map(|(i, _)| i.count as usize).sum());
+        let weights = (weight_cap as usize).min(self.items.iter().map(|(i, _)| i.weight as usize).sum());
+        let width = weights + 1;
+        let states = (counts + 1) * width;
+        self.best.clear();
+        self.best.resize(states, 0.0);
+        self.took.clear();
+        self.took.resize(states * self.items.len(), false);
+        for (k, &(item, profit)) in self.items.iter().enumerate() {
+            let (c_item, w_item) = (item.count as usize, item.weight as usize);
+            let took = &mut self.took[k * states..(k + 1) * states];
+            for c in (c_item..=counts).rev() {
+                for w in (w_item..=weights).rev() {
+                    let with = self.best[(c - c_item) * width + (w - w_item)] + profit;
+                    if with > self.best[c * width + w] {
+                        self.best[c * width + w] = with;
+                        took[c * width + w] = true;
+                    }
+                }
+            }
+        }
+        // Back from the full state: the items taken.
+        let (mut c, mut w) = (counts, weights);
+        for k in (0..self.items.len()).rev() {
+            if self.took[k * states + c * width + w] {
+                let item = self.items[k].0;
+                taken[item.unit] += 1;
+                c -= item.count as usize;
+                w -= item.weight as usize;
+            }
+        }
+        self.best[states - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The best profit over every subset of `items` within the capacities.
+    fn brute_force(items: &[(Item, f64)], weight_cap: u32, count_cap: u32) -> f64 {
+        (0u32..1 << items.len())
+            .filter_map(|set| {
+                let chosen =
+                    || items.iter().enumerate().filter(move |(i, _)| set & (1 << i) != 0).map(|(_, item)| item);
+                let weight: u32 = chosen().map(|(i, _)| i.weight).sum();
+                let count: u32 = chosen().map(|(i, _)| i.count).sum();
+                (weight <= weight_cap && count <= count_cap).then(|| chosen().map(|(_, p)| p.max(0.0)).sum::<f64>())
+            })
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn each_knapsack_is_filled_as_well_as_by_enumeration_and_says_what_it_took() {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for case in 0..300 {
+            let n = 1 + next(12) as usize;
+            // Few weight classes, so that the dropped duplicates are tested.
+            let items: Vec<Item> = (0..n)
+                .map(|u| Item {
+                    unit: u,
+                    value: next(100) as f64 / 10.0,
+                    weight: 1 + next(4) as u32,
+                    count: 1 + u32::from(next(5) == 0),
+                })
+                .collect();
+            let prices: Vec<f64> = (0..n).map(|_| next(60) as f64 / 10.0).collect();
+            let knapsack = Knapsack { items: items.clone(), weight_cap: next(12) as u32, count_cap: next(6) as u32 };
+            let mut taken = vec![0; n];
+            let value = Scratch::default().fill(&knapsack, &prices, &mut taken);
+            let profits: Vec<(Item, f64)> = items.iter().map(|i| (*i, i.value - prices[i.unit])).collect();
+            let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap);
+            assert!((value - expected).abs() < 1e-9, "case {case}: {value} against {expected}");
+            // What it says it took is lawful and worth its value.
+            let chosen: Vec<&Item> = items.iter().filter(|i| taken[i.unit] == 1).collect();
+            assert!(taken.iter().all(|&t| t <= 1));
+            assert!(chosen.iter().map(|i| i.weight).sum::<u32>() <= knapsack.weight_cap, "case {case}");
+            assert!(chosen.iter().map(|i| i.count).sum::<u32>() <= knapsack.count_cap, "case {case}");
+            let worth: f64 = chosen.iter().map(|i| i.value - prices[i.unit]).sum();
+            assert!((worth - value).abs() < 1e-9, "case {case}: took {worth}, said {value}");
+        }
+    }
+
+    #[test]
+    fn weights_fall_on_the_coarsest_exact_grid_else_are_rounded_down() {
+        assert_eq!(grid(&[12.0, 8.0], || [0.5, 1.0, 1.5, 4.0].into_iter()), 0.5);
+        assert_eq!(grid(&[12.0], || [1.0, 3.0].into_iter()), 1.0);
+        assert_eq!(grid(&[10.0], || [0.3, 1.1].into_iter()), 0.1);
+        // Off every grid: the capacity's 400th part.
+        let step = grid(&[10.0], || [0.333_333_3].into_iter());
+        assert!((step - 10.0 / 400.0).abs() < 1e-12);
+    }
+}
