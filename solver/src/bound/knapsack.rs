@@ -18,6 +18,11 @@
 //! grid; a weight off the grid is rounded down, which only loosens a
 //! knapsack: the bound stays valid.
 //!
+//! Under the default objective each (hearing, matter) group heard costs
+//! the group cost: [`Knapsacks::grouped`] keeps that cost inside each
+//! knapsack instead of pricing the grouping rows — each matter's best
+//! fillings, combined, paying for each matter taken — at the LP's prices.
+//!
 //! Court twice its size, seed 5: the civil third chamber's bound falls from
 //! 8,277.6 (the LP) to 8,270.1, where HiGHS, given 150 s on the same
 //! relaxation with whole dossiers, proves 8,268.8 (`docs/benchmarks.md`,
@@ -52,6 +57,9 @@ struct Item {
     weight: u32,
     /// Dossiers.
     count: u32,
+    /// The grouping key (hearing, matter) it opens, if any: under the
+    /// default objective each key used costs the group cost.
+    key: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +99,9 @@ impl Knapsacks {
                     value: option.value - charge(unit, option),
                     weight: steps(option.weight),
                     count: unit.members.len() as u32,
+                    // A joined group spanning matters is charged one key
+                    // only: charging less keeps the bound valid.
+                    key: option.groups.first().map(|&(k, _)| k),
                 });
             }
         }
@@ -150,6 +161,18 @@ impl Knapsacks {
     }
 }
 
+impl Knapsacks {
+    /// `L(π)` with each grouping key a hearing uses costing `group_cost`
+    /// inside its knapsack (the grouping rows kept, not priced): the
+    /// knapsacks then choose among each matter's best fillings, paying for
+    /// each matter they take. One evaluation, at `prices`.
+    pub(super) fn grouped(&self, prices: &[f64], group_cost: f64) -> f64 {
+        let mut scratch = Scratch::default();
+        prices.iter().sum::<f64>()
+            + self.hearings.iter().map(|knapsack| scratch.fill_grouped(knapsack, prices, group_cost)).sum::<f64>()
+    }
+}
+
 /// The grid step for `capacities` and `weights` ([`GRIDS`]).
 fn grid<I: Iterator<Item = f64>>(capacities: &[f64], weights: impl Fn() -> I) -> f64 {
     let on = |x: f64, grid: f64| ((x / grid).round() * grid - x).abs() <= 1e-9 * x.abs().max(1.0);
@@ -181,6 +204,70 @@ impl Scratch {
     /// programming over count and weight); each unit taken is counted in
     /// `taken`.
     fn fill(&mut self, knapsack: &Knapsack, prices: &[f64], taken: &mut [u32]) -> f64 {
+        self.select(knapsack, prices);
+        let items = std::mem::take(&mut self.items);
+        let value = self.table(&items, knapsack, Some(taken));
+        self.items = items;
+        value
+    }
+
+    /// [`Scratch::fill`] with each grouping key taken costing `cost`: each
+    /// key's items filled apart (its table), then the keys combined, each
+    /// paying `cost` where it takes anything.
+    fn fill_grouped(&mut self, knapsack: &Knapsack, prices: &[f64], cost: f64) -> f64 {
+        self.select(knapsack, prices);
+        let mut items = std::mem::take(&mut self.items);
+        if items.is_empty() {
+            self.items = items;
+            return 0.0;
+        }
+        items.sort_by_key(|(item, _)| item.key);
+        let (counts, weights) = self.dimensions(&items, knapsack);
+        let width = weights + 1;
+        let states = (counts + 1) * width;
+        let mut total = vec![0.0; states];
+        let mut first = 0;
+        while first < items.len() {
+            let key = items[first].0.key;
+            let end = first + items[first..].iter().take_while(|(i, _)| i.key == key).count();
+            // The key's own table, on the dimensions its items reach.
+            let own = Knapsack { items: Vec::new(), weight_cap: weights as u32, count_cap: counts as u32 };
+            self.table(&items[first..end], &own, None);
+            let (key_counts, key_weights) = self.dimensions(&items[first..end], &own);
+            let key_width = key_weights + 1;
+            let table = std::mem::take(&mut self.best);
+            let setup = if key.is_some() { cost } else { 0.0 };
+            // Its corners: the least count and weight reaching each value.
+            let at = |c: usize, w: usize| table[c * key_width + w];
+            let corners: Vec<(usize, usize, f64)> = (0..=key_counts)
+                .flat_map(|c| (0..=key_weights).map(move |w| (c, w)))
+                .filter(|&(c, w)| (c == 0 || at(c, w) > at(c - 1, w)) && (w == 0 || at(c, w) > at(c, w - 1)))
+                .filter(|&(c, w)| at(c, w) > setup)
+                .map(|(c, w)| (c, w, at(c, w) - setup))
+                .collect();
+            let before = total.clone();
+            for &(cc, ww, gain) in &corners {
+                for c in cc..=counts {
+                    for w in ww..=weights {
+                        let with = before[(c - cc) * width + (w - ww)] + gain;
+                        if with > total[c * width + w] {
+                            total[c * width + w] = with;
+                        }
+                    }
+                }
+            }
+            self.best = table;
+            first = end;
+        }
+        self.items = items;
+        total[states - 1]
+    }
+
+    /// The items of `knapsack` of positive profit at `prices` that fit,
+    /// into `self.items`; of items alike in weight, count and key, an
+    /// optimal knapsack can take the most profitable first, and no more
+    /// than the capacities hold: the others are dropped.
+    fn select(&mut self, knapsack: &Knapsack, prices: &[f64]) {
         let (weight_cap, count_cap) = (knapsack.weight_cap, knapsack.count_cap);
         self.items.clear();
         self.items.extend(
@@ -190,17 +277,15 @@ impl Scratch {
                 .map(|item| (*item, item.value - prices[item.unit]))
                 .filter(|(item, profit)| *profit > 0.0 && item.count <= count_cap && item.weight <= weight_cap),
         );
-        // Of items alike in weight and count, an optimal knapsack can take
-        // the most profitable first, and no more than the capacities hold:
-        // the others are dropped.
-        self.items
-            .sort_unstable_by(|a, b| (a.0.weight, a.0.count).cmp(&(b.0.weight, b.0.count)).then(b.1.total_cmp(&a.1)));
+        let class = |item: &Item| (item.weight, item.count, item.key);
+        self.items.sort_unstable_by(|a, b| class(&a.0).cmp(&class(&b.0)).then(b.1.total_cmp(&a.1)));
         let mut kept = 0;
         let mut first = 0;
         while first < self.items.len() {
-            let class = (self.items[first].0.weight, self.items[first].0.count);
-            let end = first + self.items[first..].iter().take_while(|(i, _)| (i.weight, i.count) == class).count();
-            let room = (count_cap / class.1.max(1)).min(weight_cap.checked_div(class.0).unwrap_or(u32::MAX));
+            let alike = class(&self.items[first].0);
+            let end = first + self.items[first..].iter().take_while(|(i, _)| class(i) == alike).count();
+            let (weight, count, _) = alike;
+            let room = (count_cap / count.max(1)).min(weight_cap.checked_div(weight).unwrap_or(u32::MAX));
             for i in first..end.min(first + room as usize) {
                 self.items[kept] = self.items[i];
                 kept += 1;
@@ -208,18 +293,32 @@ impl Scratch {
             first = end;
         }
         self.items.truncate(kept);
-        if self.items.is_empty() {
+    }
+
+    /// The count and weight a knapsack of `items` can reach.
+    fn dimensions(&self, items: &[(Item, f64)], knapsack: &Knapsack) -> (usize, usize) {
+        let counts = (knapsack.count_cap as usize).min(items.iter().map(|(i, _)| i.count as usize).sum());
+        let weights = (knapsack.weight_cap as usize).min(items.iter().map(|(i, _)| i.weight as usize).sum());
+        (counts, weights)
+    }
+
+    /// The 0/1 knapsack of `items` within `knapsack`'s capacities: its
+    /// table of best profits by (count, weight) in `self.best`, count-major
+    /// over the dimensions `items` reach, and its best profit; the units
+    /// it takes counted in `taken` when given.
+    fn table(&mut self, items: &[(Item, f64)], knapsack: &Knapsack, taken: Option<&mut [u32]>) -> f64 {
+        self.best.clear();
+        if items.is_empty() {
+            self.best.push(0.0);
             return 0.0;
         }
-        let counts = (count_cap as usize).min(self.items.iter().map(|(i, _)| i.count as usize).sum());
-        let weights = (weight_cap as usize).min(self.items.iter().map(|(i, _)| i.weight as usize).sum());
+        let (counts, weights) = self.dimensions(items, knapsack);
         let width = weights + 1;
         let states = (counts + 1) * width;
-        self.best.clear();
         self.best.resize(states, 0.0);
         self.took.clear();
-        self.took.resize(states * self.items.len(), false);
-        for (k, &(item, profit)) in self.items.iter().enumerate() {
+        self.took.resize(states * items.len(), false);
+        for (k, &(item, profit)) in items.iter().enumerate() {
             let (c_item, w_item) = (item.count as usize, item.weight as usize);
             let took = &mut self.took[k * states..(k + 1) * states];
             for c in (c_item..=counts).rev() {
@@ -232,14 +331,16 @@ impl Scratch {
                 }
             }
         }
-        // Back from the full state: the items taken.
-        let (mut c, mut w) = (counts, weights);
-        for k in (0..self.items.len()).rev() {
-            if self.took[k * states + c * width + w] {
-                let item = self.items[k].0;
-                taken[item.unit] += 1;
-                c -= item.count as usize;
-                w -= item.weight as usize;
+        if let Some(taken) = taken {
+            // Back from the full state: the items taken.
+            let (mut c, mut w) = (counts, weights);
+            for k in (0..items.len()).rev() {
+                if self.took[k * states + c * width + w] {
+                    let item = items[k].0;
+                    taken[item.unit] += 1;
+                    c -= item.count as usize;
+                    w -= item.weight as usize;
+                }
             }
         }
         self.best[states - 1]
@@ -250,15 +351,20 @@ impl Scratch {
 mod tests {
     use super::*;
 
-    /// The best profit over every subset of `items` within the capacities.
-    fn brute_force(items: &[(Item, f64)], weight_cap: u32, count_cap: u32) -> f64 {
+    /// The best profit over every subset of `items` within the capacities,
+    /// each key taken costing `cost`.
+    fn brute_force(items: &[(Item, f64)], weight_cap: u32, count_cap: u32, cost: f64) -> f64 {
         (0u32..1 << items.len())
             .filter_map(|set| {
                 let chosen =
                     || items.iter().enumerate().filter(move |(i, _)| set & (1 << i) != 0).map(|(_, item)| item);
                 let weight: u32 = chosen().map(|(i, _)| i.weight).sum();
                 let count: u32 = chosen().map(|(i, _)| i.count).sum();
-                (weight <= weight_cap && count <= count_cap).then(|| chosen().map(|(_, p)| p.max(0.0)).sum::<f64>())
+                let mut keys: Vec<usize> = chosen().filter_map(|(i, _)| i.key).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let profit = chosen().map(|(_, p)| *p).sum::<f64>() - cost * keys.len() as f64;
+                (weight <= weight_cap && count <= count_cap).then_some(profit)
             })
             .fold(0.0, f64::max)
     }
@@ -279,6 +385,7 @@ mod tests {
                     value: next(100) as f64 / 10.0,
                     weight: 1 + next(4) as u32,
                     count: 1 + u32::from(next(5) == 0),
+                    key: [None, Some(0), Some(1), Some(2)][next(4) as usize],
                 })
                 .collect();
             let prices: Vec<f64> = (0..n).map(|_| next(60) as f64 / 10.0).collect();
@@ -286,8 +393,12 @@ mod tests {
             let mut taken = vec![0; n];
             let value = Scratch::default().fill(&knapsack, &prices, &mut taken);
             let profits: Vec<(Item, f64)> = items.iter().map(|i| (*i, i.value - prices[i.unit])).collect();
-            let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap);
+            let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap, 0.0);
             assert!((value - expected).abs() < 1e-9, "case {case}: {value} against {expected}");
+            // Each key taken costing 2.5: the grouped knapsack pays it.
+            let grouped = Scratch::default().fill_grouped(&knapsack, &prices, 2.5);
+            let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap, 2.5);
+            assert!((grouped - expected).abs() < 1e-9, "case {case}, grouped: {grouped} against {expected}");
             // What it says it took is lawful and worth its value.
             let chosen: Vec<&Item> = items.iter().filter(|i| taken[i.unit] == 1).collect();
             assert!(taken.iter().all(|&t| t <= 1));
