@@ -222,7 +222,7 @@ impl Scratch {
             return 0.0;
         }
         items.sort_by_key(|(item, _)| item.key);
-        let (counts, weights) = self.dimensions(&items, knapsack);
+        let (counts, weights) = Self::dimensions(&items, knapsack);
         let width = weights + 1;
         let states = (counts + 1) * width;
         let mut total = vec![0.0; states];
@@ -233,7 +233,7 @@ impl Scratch {
             // The key's own table, on the dimensions its items reach.
             let own = Knapsack { items: Vec::new(), weight_cap: weights as u32, count_cap: counts as u32 };
             self.table(&items[first..end], &own, None);
-            let (key_counts, key_weights) = self.dimensions(&items[first..end], &own);
+            let (key_counts, key_weights) = Self::dimensions(&items[first..end], &own);
             let key_width = key_weights + 1;
             let table = std::mem::take(&mut self.best);
             let setup = if key.is_some() { cost } else { 0.0 };
@@ -296,7 +296,7 @@ impl Scratch {
     }
 
     /// The count and weight a knapsack of `items` can reach.
-    fn dimensions(&self, items: &[(Item, f64)], knapsack: &Knapsack) -> (usize, usize) {
+    fn dimensions(items: &[(Item, f64)], knapsack: &Knapsack) -> (usize, usize) {
         let counts = (knapsack.count_cap as usize).min(items.iter().map(|(i, _)| i.count as usize).sum());
         let weights = (knapsack.weight_cap as usize).min(items.iter().map(|(i, _)| i.weight as usize).sum());
         (counts, weights)
@@ -312,21 +312,26 @@ impl Scratch {
             self.best.push(0.0);
             return 0.0;
         }
-        let (counts, weights) = self.dimensions(items, knapsack);
+        let (counts, weights) = Self::dimensions(items, knapsack);
         let width = weights + 1;
         let states = (counts + 1) * width;
         self.best.resize(states, 0.0);
+        // Which item raised which state, for the way back.
         self.took.clear();
-        self.took.resize(states * items.len(), false);
+        if taken.is_some() {
+            self.took.resize(states * items.len(), false);
+        }
+        let tracked = taken.is_some();
         for (k, &(item, profit)) in items.iter().enumerate() {
             let (c_item, w_item) = (item.count as usize, item.weight as usize);
-            let took = &mut self.took[k * states..(k + 1) * states];
             for c in (c_item..=counts).rev() {
                 for w in (w_item..=weights).rev() {
                     let with = self.best[(c - c_item) * width + (w - w_item)] + profit;
                     if with > self.best[c * width + w] {
                         self.best[c * width + w] = with;
-                        took[c * width + w] = true;
+                        if tracked {
+                            self.took[k * states + c * width + w] = true;
+                        }
                     }
                 }
             }
