@@ -344,17 +344,20 @@ impl BoundSearch {
             .iter()
             .map(|unit| unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max))
             .collect();
+        let target = target.unwrap_or(best - KNAPSACK_TARGET_BELOW * best.abs());
         let mut best = best;
         if self.matter_group_cost > 0.0 {
             // The grouping cost paid inside each knapsack instead, for
-            // each matter it hears: once, at the LP's prices.
-            let whole = knapsack::Knapsacks::new(chamber, &self.units, |_, _| 0.0);
-            best = best.min(whole.grouped(&prices, self.matter_group_cost));
-            self.best = Some(best);
+            // each matter it hears.
+            let grouped = knapsack::Knapsacks::new(chamber, &self.units, |_, _| 0.0);
+            let cost = Some(self.matter_group_cost);
+            if let Some(value) = grouped.descend(prices.clone(), cost, target, iterations, deadline, stop) {
+                best = best.min(value);
+                self.best = Some(best);
+            }
         }
         let knapsacks = knapsack::Knapsacks::new(chamber, &self.units, charge);
-        let target = target.unwrap_or(best - KNAPSACK_TARGET_BELOW * best.abs()) - groups;
-        if let Some(value) = knapsacks.descend(prices, target, iterations, deadline, stop) {
+        if let Some(value) = knapsacks.descend(prices, None, target - groups, iterations, deadline, stop) {
             self.best = Some(best.min(value + groups));
         }
     }

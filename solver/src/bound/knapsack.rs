@@ -19,9 +19,9 @@
 //! knapsack: the bound stays valid.
 //!
 //! Under the default objective each (hearing, matter) group heard costs
-//! the group cost: [`Knapsacks::grouped`] keeps that cost inside each
-//! knapsack instead of pricing the grouping rows — each matter's best
-//! fillings, combined, paying for each matter taken — at the LP's prices.
+//! the group cost: [`Knapsacks::descend`] given that cost keeps it inside
+//! each knapsack instead of pricing the grouping rows — each matter's best
+//! fillings, combined, paying for each matter taken.
 //!
 //! Court twice its size, seed 5: the civil third chamber's bound falls from
 //! 8,277.6 (the LP) to 8,270.1, where HiGHS, given 150 s on the same
@@ -112,10 +112,12 @@ impl Knapsacks {
     /// `iterations` evaluations (the first at `prices`), stopped at
     /// `deadline` when given (at least one evaluation is made). `target`,
     /// a value `L` cannot go below (the best plan's, or an estimate), sets
-    /// the steps (Polyak's rule).
+    /// the steps (Polyak's rule). With `group_cost`, each grouping key a
+    /// knapsack takes costs it that much ([`Scratch::fill_grouped`]).
     pub(super) fn descend(
         &self,
         mut prices: Vec<f64>,
+        group_cost: Option<f64>,
         target: f64,
         iterations: usize,
         deadline: Option<Instant>,
@@ -132,8 +134,12 @@ impl Knapsacks {
                 break;
             }
             taken.iter_mut().for_each(|t| *t = 0);
+            let fill = |scratch: &mut Scratch, knapsack: &Knapsack, taken: &mut [u32]| match group_cost {
+                Some(cost) => scratch.fill_grouped(knapsack, &prices, cost, Some(taken)),
+                None => scratch.fill(knapsack, &prices, taken),
+            };
             let value: f64 = prices.iter().sum::<f64>()
-                + self.hearings.iter().map(|knapsack| scratch.fill(knapsack, &prices, &mut taken)).sum::<f64>();
+                + self.hearings.iter().map(|knapsack| fill(&mut scratch, knapsack, &mut taken)).sum::<f64>();
             if best.is_none_or(|b| value < b) {
                 best = Some(value);
                 since_best = 0;
@@ -161,18 +167,6 @@ impl Knapsacks {
     }
 }
 
-impl Knapsacks {
-    /// `L(π)` with each grouping key a hearing uses costing `group_cost`
-    /// inside its knapsack (the grouping rows kept, not priced): the
-    /// knapsacks then choose among each matter's best fillings, paying for
-    /// each matter they take. One evaluation, at `prices`.
-    pub(super) fn grouped(&self, prices: &[f64], group_cost: f64) -> f64 {
-        let mut scratch = Scratch::default();
-        prices.iter().sum::<f64>()
-            + self.hearings.iter().map(|knapsack| scratch.fill_grouped(knapsack, prices, group_cost)).sum::<f64>()
-    }
-}
-
 /// The grid step for `capacities` and `weights` ([`GRIDS`]).
 fn grid<I: Iterator<Item = f64>>(capacities: &[f64], weights: impl Fn() -> I) -> f64 {
     let on = |x: f64, grid: f64| ((x / grid).round() * grid - x).abs() <= 1e-9 * x.abs().max(1.0);
@@ -186,6 +180,15 @@ fn grid<I: Iterator<Item = f64>>(capacities: &[f64], weights: impl Fn() -> I) ->
                 && weights().all(|w| on(w, grid))
         })
         .unwrap_or_else(|| (largest / f64::from(MAX_STEPS)).max(1e-9))
+}
+
+/// One grouping key's part of a grouped knapsack, kept for the way back.
+struct GroupStep {
+    items: std::ops::Range<usize>,
+    key_width: usize,
+    took: Vec<bool>,
+    corners: Vec<(usize, usize, f64)>,
+    choice: Vec<u32>,
 }
 
 /// Buffers reused by every knapsack.
@@ -206,15 +209,20 @@ impl Scratch {
     fn fill(&mut self, knapsack: &Knapsack, prices: &[f64], taken: &mut [u32]) -> f64 {
         self.select(knapsack, prices);
         let items = std::mem::take(&mut self.items);
-        let value = self.table(&items, knapsack, Some(taken));
+        let value = self.table(&items, knapsack, true);
+        if !items.is_empty() {
+            let (counts, weights) = Self::dimensions(&items, knapsack);
+            take_back(&items, &self.took, weights + 1, (counts, weights), taken);
+        }
         self.items = items;
         value
     }
 
     /// [`Scratch::fill`] with each grouping key taken costing `cost`: each
-    /// key's items filled apart (its table), then the keys combined, each
-    /// paying `cost` where it takes anything.
-    fn fill_grouped(&mut self, knapsack: &Knapsack, prices: &[f64], cost: f64) -> f64 {
+    /// key's items filled apart (its table), then the keys combined by the
+    /// corners of their tables, each paying `cost` where it takes anything;
+    /// the units taken counted in `taken` when given.
+    fn fill_grouped(&mut self, knapsack: &Knapsack, prices: &[f64], cost: f64, taken: Option<&mut [u32]>) -> f64 {
         self.select(knapsack, prices);
         let mut items = std::mem::take(&mut self.items);
         if items.is_empty() {
@@ -226,19 +234,23 @@ impl Scratch {
         let width = weights + 1;
         let states = (counts + 1) * width;
         let mut total = vec![0.0; states];
+        let tracked = taken.is_some();
+        // Per key: its items, its table's width, which item raised which
+        // of its states, its corners, and per state of the combination
+        // which corner (1-based; 0 none) raised it.
+        let mut steps: Vec<GroupStep> = Vec::new();
         let mut first = 0;
         while first < items.len() {
             let key = items[first].0.key;
             let end = first + items[first..].iter().take_while(|(i, _)| i.key == key).count();
-            // The key's own table, on the dimensions its items reach.
             let own = Knapsack { items: Vec::new(), weight_cap: weights as u32, count_cap: counts as u32 };
-            self.table(&items[first..end], &own, None);
+            self.table(&items[first..end], &own, tracked);
             let (key_counts, key_weights) = Self::dimensions(&items[first..end], &own);
             let key_width = key_weights + 1;
-            let table = std::mem::take(&mut self.best);
             let setup = if key.is_some() { cost } else { 0.0 };
-            // Its corners: the least count and weight reaching each value.
+            let table = &self.best;
             let at = |c: usize, w: usize| table[c * key_width + w];
+            // The least count and weight reaching each value of its table.
             let corners: Vec<(usize, usize, f64)> = (0..=key_counts)
                 .flat_map(|c| (0..=key_weights).map(move |w| (c, w)))
                 .filter(|&(c, w)| (c == 0 || at(c, w) > at(c - 1, w)) && (w == 0 || at(c, w) > at(c, w - 1)))
@@ -246,18 +258,38 @@ impl Scratch {
                 .map(|(c, w)| (c, w, at(c, w) - setup))
                 .collect();
             let before = total.clone();
-            for &(cc, ww, gain) in &corners {
+            let mut choice = if tracked { vec![0u32; states] } else { Vec::new() };
+            for (j, &(cc, ww, gain)) in corners.iter().enumerate() {
                 for c in cc..=counts {
                     for w in ww..=weights {
                         let with = before[(c - cc) * width + (w - ww)] + gain;
                         if with > total[c * width + w] {
                             total[c * width + w] = with;
+                            if tracked {
+                                choice[c * width + w] = j as u32 + 1;
+                            }
                         }
                     }
                 }
             }
-            self.best = table;
+            if tracked {
+                steps.push(GroupStep { items: first..end, key_width, took: self.took.clone(), corners, choice });
+            }
             first = end;
+        }
+        if let Some(taken) = taken {
+            // Back from the full state, key by key, then item by item.
+            let (mut c, mut w) = (counts, weights);
+            for step in steps.iter().rev() {
+                let j = step.choice[c * width + w];
+                if j == 0 {
+                    continue;
+                }
+                let (cc, ww, _) = step.corners[j as usize - 1];
+                c -= cc;
+                w -= ww;
+                take_back(&items[step.items.clone()], &step.took, step.key_width, (cc, ww), taken);
+            }
         }
         self.items = items;
         total[states - 1]
@@ -304,9 +336,10 @@ impl Scratch {
 
     /// The 0/1 knapsack of `items` within `knapsack`'s capacities: its
     /// table of best profits by (count, weight) in `self.best`, count-major
-    /// over the dimensions `items` reach, and its best profit; the units
-    /// it takes counted in `taken` when given.
-    fn table(&mut self, items: &[(Item, f64)], knapsack: &Knapsack, taken: Option<&mut [u32]>) -> f64 {
+    /// over the dimensions `items` reach, and its best profit; with
+    /// `track`, which item raised which state in `self.took`, for
+    /// [`take_back`].
+    fn table(&mut self, items: &[(Item, f64)], knapsack: &Knapsack, track: bool) -> f64 {
         self.best.clear();
         if items.is_empty() {
             self.best.push(0.0);
@@ -318,10 +351,9 @@ impl Scratch {
         self.best.resize(states, 0.0);
         // Which item raised which state, for the way back.
         self.took.clear();
-        if taken.is_some() {
+        if track {
             self.took.resize(states * items.len(), false);
         }
-        let tracked = taken.is_some();
         for (k, &(item, profit)) in items.iter().enumerate() {
             let (c_item, w_item) = (item.count as usize, item.weight as usize);
             for c in (c_item..=counts).rev() {
@@ -329,26 +361,30 @@ impl Scratch {
                     let with = self.best[(c - c_item) * width + (w - w_item)] + profit;
                     if with > self.best[c * width + w] {
                         self.best[c * width + w] = with;
-                        if tracked {
+                        if track {
                             self.took[k * states + c * width + w] = true;
                         }
                     }
                 }
             }
         }
-        if let Some(taken) = taken {
-            // Back from the full state: the items taken.
-            let (mut c, mut w) = (counts, weights);
-            for k in (0..items.len()).rev() {
-                if self.took[k * states + c * width + w] {
-                    let item = items[k].0;
-                    taken[item.unit] += 1;
-                    c -= item.count as usize;
-                    w -= item.weight as usize;
-                }
-            }
-        }
         self.best[states - 1]
+    }
+}
+
+/// Counts in `taken` the units of `items` a knapsack table took to reach
+/// state `from` (count, weight): `took` says which item raised which state
+/// ([`Scratch::table`], `width` its weights plus one).
+fn take_back(items: &[(Item, f64)], took: &[bool], width: usize, from: (usize, usize), taken: &mut [u32]) {
+    let states = took.len() / items.len();
+    let (mut c, mut w) = from;
+    for k in (0..items.len()).rev() {
+        if took[k * states + c * width + w] {
+            let item = items[k].0;
+            taken[item.unit] += 1;
+            c -= item.count as usize;
+            w -= item.weight as usize;
+        }
     }
 }
 
@@ -401,9 +437,20 @@ mod tests {
             let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap, 0.0);
             assert!((value - expected).abs() < 1e-9, "case {case}: {value} against {expected}");
             // Each key taken costing 2.5: the grouped knapsack pays it.
-            let grouped = Scratch::default().fill_grouped(&knapsack, &prices, 2.5);
+            let mut grouped_taken = vec![0; n];
+            let grouped = Scratch::default().fill_grouped(&knapsack, &prices, 2.5, Some(&mut grouped_taken));
             let expected = brute_force(&profits, knapsack.weight_cap, knapsack.count_cap, 2.5);
             assert!((grouped - expected).abs() < 1e-9, "case {case}, grouped: {grouped} against {expected}");
+            assert!(grouped_taken.iter().all(|&t| t <= 1));
+            let chosen: Vec<&Item> = items.iter().filter(|i| grouped_taken[i.unit] == 1).collect();
+            assert!(chosen.iter().map(|i| i.weight).sum::<u32>() <= knapsack.weight_cap, "case {case}");
+            assert!(chosen.iter().map(|i| i.count).sum::<u32>() <= knapsack.count_cap, "case {case}");
+            let mut keys: Vec<usize> = chosen.iter().filter_map(|i| i.key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let worth = chosen.iter().map(|i| i.value - prices[i.unit]).sum::<f64>() - 2.5 * keys.len() as f64;
+            assert!((worth - grouped).abs() < 1e-9, "case {case}: took {worth}, said {grouped}");
+            assert_eq!(Scratch::default().fill_grouped(&knapsack, &prices, 2.5, None), grouped);
             // What it says it took is lawful and worth its value.
             let chosen: Vec<&Item> = items.iter().filter(|i| taken[i.unit] == 1).collect();
             assert!(taken.iter().all(|&t| t <= 1));
