@@ -328,22 +328,13 @@ impl BoundSearch {
         let (Some(multipliers), Some(best)) = (self.multipliers.as_ref(), self.best) else { return };
         // The grouping rows stay priced at the LP's multipliers: their term,
         // and what they charge each option.
-        let groups: f64 = self
-            .group_caps
-            .iter()
-            .zip(&multipliers.group)
-            .map(|(&most, &price)| (most as f64 * price - self.matter_group_cost).max(0.0))
-            .sum();
+        let groups = grouping_term(&self.group_caps, self.matter_group_cost, multipliers);
         let charge = |_: &Unit, option: &UnitOption| {
             option.groups.iter().map(|&(k, members)| multipliers.group[k] * members).sum::<f64>()
         };
         // Each unit's price: what its best option gains at these
         // multipliers (the LP's own unit dual at its optimum).
-        let prices: Vec<f64> = self
-            .units
-            .iter()
-            .map(|unit| unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max))
-            .collect();
+        let prices: Vec<f64> = self.units.iter().map(|unit| best_reduced(unit, multipliers)).collect();
         let target = target.unwrap_or(best - KNAPSACK_TARGET_BELOW * best.abs());
         let mut best = best;
         if self.matter_group_cost > 0.0 {
@@ -519,14 +510,25 @@ fn lagrangian(
             multipliers.weight[h] * hearing.capacity_weight + multipliers.count[h] * f64::from(hearing.capacity_count)
         })
         .sum();
-    let groups: f64 = group_caps
+    let groups = grouping_term(group_caps, matter_group_cost, multipliers);
+    let placed: f64 = units.iter().map(|unit| best_reduced(unit, multipliers)).sum();
+    capacities + groups + placed
+}
+
+/// What the grouping rows' multipliers add to a Lagrangian bound: each
+/// key's `g` at 1 where its multiplier pays more than the group costs.
+fn grouping_term(group_caps: &[usize], matter_group_cost: f64, multipliers: &Multipliers) -> f64 {
+    group_caps
         .iter()
         .zip(&multipliers.group)
         .map(|(&most, &price)| (most as f64 * price - matter_group_cost).max(0.0))
-        .sum();
-    let placed: f64 =
-        units.iter().map(|unit| unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max)).sum();
-    capacities + groups + placed
+        .sum()
+}
+
+/// A unit at its best hearing at `multipliers`, or at none (0): its price
+/// in a Lagrangian bound, and its row's dual at the LP's optimum.
+fn best_reduced(unit: &Unit, multipliers: &Multipliers) -> f64 {
+    unit.options.iter().map(|o| reduced(o, unit, multipliers)).fold(0.0, f64::max)
 }
 
 /// The LP's value of every pair, read from the unit columns' values.

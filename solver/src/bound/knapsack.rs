@@ -240,12 +240,13 @@ impl Scratch {
         // which corner (1-based; 0 none) raised it.
         let mut steps: Vec<GroupStep> = Vec::new();
         let mut first = 0;
-        while first < items.len() {
-            let key = items[first].0.key;
-            let end = first + items[first..].iter().take_while(|(i, _)| i.key == key).count();
+        for run in items.chunk_by(|a, b| a.0.key == b.0.key) {
+            let key = run[0].0.key;
+            let range = first..first + run.len();
+            first = range.end;
             let own = Knapsack { items: Vec::new(), weight_cap: weights as u32, count_cap: counts as u32 };
-            self.table(&items[first..end], &own, tracked);
-            let (key_counts, key_weights) = Self::dimensions(&items[first..end], &own);
+            self.table(run, &own, tracked);
+            let (key_counts, key_weights) = Self::dimensions(run, &own);
             let key_width = key_weights + 1;
             let setup = if key.is_some() { cost } else { 0.0 };
             let table = &self.best;
@@ -273,9 +274,14 @@ impl Scratch {
                 }
             }
             if tracked {
-                steps.push(GroupStep { items: first..end, key_width, took: self.took.clone(), corners, choice });
+                steps.push(GroupStep {
+                    items: range,
+                    key_width,
+                    took: std::mem::take(&mut self.took),
+                    corners,
+                    choice,
+                });
             }
-            first = end;
         }
         if let Some(taken) = taken {
             // Back from the full state, key by key, then item by item.
