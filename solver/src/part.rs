@@ -126,7 +126,9 @@ const WINDOW_GAP: f64 = 1e-5;
 /// blocks ([`RESTRICTED_BLOCK_PAIRS`]), its windows over candidates
 /// ([`WINDOW_CANDIDATES`]). Not below: at 8 weeks, 60 s, seeds 1–3, the
 /// three made the gap 0.20–0.23 % where it was 0.15–0.19 %
-/// (`docs/benchmarks.md`, « ninth »).
+/// (`docs/benchmarks.md`, « ninth »). Where the whole LP would end but take
+/// most of its share, only its LP is solved over the candidates
+/// ([`WHOLE_LP_MAX_SHARE`]).
 const FIXED_LP_MAX_PAIRS: usize = 60_000;
 
 /// The most lawful pairs the whole fixed-bench LP is tried for per second
@@ -167,6 +169,52 @@ const WHOLE_LP_PER_BOUND: f64 = 5.0;
 /// The chamber size at which the ratio [`WHOLE_LP_PER_BOUND`] holds.
 const WHOLE_LP_REFERENCE_PAIRS: f64 = 46_000.0;
 
+/// The most of its share the whole fixed-bench LP may be expected to take
+/// ([`WHOLE_LP_PER_BOUND`]) for it to be solved: above, it would end, but
+/// leave the restricted MILP and the search too little, and the chamber's
+/// LP is solved over the bound's candidates ([`LP_CANDIDATES`]) instead,
+/// the chamber otherwise as it is (not *large*). In-process, mean gap
+/// from the bound: today's court at 5 s 0.178 → 0.127 % (seeds 1–5), at
+/// 10 s 0.080 → 0.082 % (seeds 0–9, which split), its chambers twice their
+/// size at 20 s 0.124 → 0.116 % (seeds 1–5). The whole LP took 20–45 % of
+/// its share at today's size at 10 s, 49–72 % twice their size at 20 s
+/// (`docs/benchmarks.md`, « twenty-fourth »).
+const WHOLE_LP_MAX_SHARE: f64 = 0.5;
+
+/// How the fixed-bench LP of a chamber small enough to try it whole
+/// ([`FIXED_LP_MAX_PAIRS`]) is solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WholeLp {
+    /// Whole, in its share of time.
+    Tried,
+    /// Over the bound's candidates: whole, it would take more than
+    /// [`WHOLE_LP_MAX_SHARE`] of its share.
+    Candidates,
+    /// Not at all in that share: the chamber is *large*.
+    Refused,
+}
+
+/// How the whole fixed-bench LP of `n_pairs` lawful pairs is solved in
+/// `lp_time`, its bound search having taken `bound_took`
+/// ([`whole_lp_fits`], then [`WHOLE_LP_MAX_SHARE`], which reads the
+/// clock's measure and so not in a deterministic solve).
+fn whole_lp(n_pairs: usize, lp_time: Duration, bound_took: Duration, deterministic: bool) -> WholeLp {
+    if !whole_lp_fits(n_pairs, lp_time, bound_took, deterministic) {
+        WholeLp::Refused
+    } else if !deterministic && expected_whole_lp(n_pairs, bound_took) > WHOLE_LP_MAX_SHARE * lp_time.as_secs_f64() {
+        WholeLp::Candidates
+    } else {
+        WholeLp::Tried
+    }
+}
+
+/// The time the whole fixed-bench LP of `n_pairs` lawful pairs is expected
+/// to take, in seconds, its bound search having taken `bound_took`
+/// ([`WHOLE_LP_PER_BOUND`]).
+fn expected_whole_lp(n_pairs: usize, bound_took: Duration) -> f64 {
+    bound_took.as_secs_f64() * WHOLE_LP_PER_BOUND * (n_pairs as f64 / WHOLE_LP_REFERENCE_PAIRS).sqrt()
+}
+
 /// Whether the whole fixed-bench LP of `n_pairs` lawful pairs may end
 /// within `lp_time`, its bound search having taken `bound_took`: by the
 /// rate of [`WHOLE_LP_PAIRS_PER_SECOND`] and, but in a deterministic
@@ -177,10 +225,8 @@ const WHOLE_LP_REFERENCE_PAIRS: f64 = 46_000.0;
 /// 2,650 pairs: the LP is not tried, as a chamber whose bound did not end
 /// in that time would not end its whole LP in less.
 fn whole_lp_fits(n_pairs: usize, lp_time: Duration, bound_took: Duration, deterministic: bool) -> bool {
-    let pairs = n_pairs as f64;
-    let by_rate = lp_time.as_secs_f64() * WHOLE_LP_PAIRS_PER_SECOND >= pairs;
-    let expected = bound_took.as_secs_f64() * WHOLE_LP_PER_BOUND * (pairs / WHOLE_LP_REFERENCE_PAIRS).sqrt();
-    by_rate && (deterministic || lp_time.as_secs_f64() >= expected)
+    let by_rate = lp_time.as_secs_f64() * WHOLE_LP_PAIRS_PER_SECOND >= n_pairs as f64;
+    by_rate && (deterministic || lp_time.as_secs_f64() >= expected_whole_lp(n_pairs, bound_took))
 }
 
 /// Pairs each dossier of a large chamber brings into its fixed-bench LP
@@ -512,7 +558,8 @@ impl<'c, 'a> Part<'c, 'a> {
                 .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
             let lp_time = lp_deadline.saturating_duration_since(Instant::now());
-            let whole = if full_lp && whole_lp_fits(n_pairs, lp_time, bound_took, deterministic) {
+            let how = if full_lp { whole_lp(n_pairs, lp_time, bound_took, deterministic) } else { WholeLp::Refused };
+            let whole = if how == WholeLp::Tried {
                 part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
             } else {
                 None
@@ -521,7 +568,8 @@ impl<'c, 'a> Part<'c, 'a> {
             // 26 weeks, 10 s, seed 1, no bound whole in time: objective
             // 108,900–109,800 from them, 109,400–109,800 without): the
             // support is then that LP's, as before.
-            part.large = whole.is_none() && part.bound.is_final();
+            let by_candidates = whole.is_none() && part.bound.is_final();
+            part.large = by_candidates && how != WholeLp::Candidates;
             if part.large {
                 // The bound is whole: its candidates stay those of the
                 // search's windows.
@@ -532,7 +580,7 @@ impl<'c, 'a> Part<'c, 'a> {
                     });
             }
             let lp = whole.or_else(|| {
-                if !part.large {
+                if !by_candidates {
                     return None;
                 }
                 let prices = part.bound.pair_prices(chamber, &part.model_pairs)?;
@@ -1184,5 +1232,24 @@ mod tests {
         assert!(!whole_lp_fits(46_000, secs(0.5), secs(0.01), false));
         assert!(whole_lp_fits(46_000, secs(2.3), secs(0.56), true));
         assert!(!whole_lp_fits(46_000, secs(0.5), secs(0.01), true));
+    }
+
+    #[test]
+    fn the_whole_lp_leaves_room_or_gives_way_to_the_bounds_candidates() {
+        let secs = Duration::from_secs_f64;
+        // Today's criminal chamber at 10 s (44,332 pairs, a share of 2.37
+        // s, its bound search 0.24 s): expected at 1.17 s, under half its
+        // share: solved whole.
+        assert_eq!(whole_lp(44_332, secs(2.37), secs(0.24), false), WholeLp::Tried);
+        // The commercial chamber twice its size at 20 s (43,965 pairs, a
+        // share of 1.58 s, its bound search 0.27 s): expected at 1.32 s, it
+        // would end, but take most of its share: over the candidates.
+        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), false), WholeLp::Candidates);
+        // Given twice the share, whole again.
+        assert_eq!(whole_lp(43_965, secs(3.16), secs(0.27), false), WholeLp::Tried);
+        // What `whole_lp_fits` refuses stays refused: the chamber is large.
+        assert_eq!(whole_lp(46_000, secs(2.3), secs(0.56), false), WholeLp::Refused);
+        // A deterministic solve does not read the clock's measure.
+        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), true), WholeLp::Tried);
     }
 }
