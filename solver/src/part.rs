@@ -558,7 +558,14 @@ impl<'c, 'a> Part<'c, 'a> {
                 .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
             let lp_time = lp_deadline.saturating_duration_since(Instant::now());
-            let how = if full_lp { whole_lp(n_pairs, lp_time, bound_took, deterministic) } else { WholeLp::Refused };
+            let how = match full_lp.then(|| whole_lp(n_pairs, lp_time, bound_took, deterministic)) {
+                // The candidates come from the bound's LP: cut short, it
+                // has none worth the name (below), and the whole LP is
+                // tried as it fits.
+                Some(WholeLp::Candidates) if !part.bound.is_final() => WholeLp::Tried,
+                Some(how) => how,
+                None => WholeLp::Refused,
+            };
             let whole = if how == WholeLp::Tried {
                 part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
             } else {
