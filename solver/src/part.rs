@@ -195,13 +195,24 @@ enum WholeLp {
 }
 
 /// How the whole fixed-bench LP of `n_pairs` lawful pairs is solved in
-/// `lp_time`, its bound search having taken `bound_took`
-/// ([`whole_lp_fits`], then [`WHOLE_LP_MAX_SHARE`], which reads the
-/// clock's measure and so not in a deterministic solve).
-fn whole_lp(n_pairs: usize, lp_time: Duration, bound_took: Duration, deterministic: bool) -> WholeLp {
+/// `lp_time`, its bound search having taken `bound_took` and ended
+/// (`bound_final`): [`whole_lp_fits`], then [`WHOLE_LP_MAX_SHARE`] — which
+/// reads the clock's measure, so not in a deterministic solve, and needs
+/// the candidates of a bound LP that ended (cut short, it has none worth
+/// the name: the whole LP is tried as it fits).
+fn whole_lp(
+    n_pairs: usize,
+    lp_time: Duration,
+    bound_took: Duration,
+    bound_final: bool,
+    deterministic: bool,
+) -> WholeLp {
     if !whole_lp_fits(n_pairs, lp_time, bound_took, deterministic) {
         WholeLp::Refused
-    } else if !deterministic && expected_whole_lp(n_pairs, bound_took) > WHOLE_LP_MAX_SHARE * lp_time.as_secs_f64() {
+    } else if bound_final
+        && !deterministic
+        && expected_whole_lp(n_pairs, bound_took) > WHOLE_LP_MAX_SHARE * lp_time.as_secs_f64()
+    {
         WholeLp::Candidates
     } else {
         WholeLp::Tried
@@ -558,13 +569,10 @@ impl<'c, 'a> Part<'c, 'a> {
                 .map(|values| model::relayout(&part.instance_pairs, values, &part.model_pairs, 0.0));
             let lp_deadline = deadline(0.4);
             let lp_time = lp_deadline.saturating_duration_since(Instant::now());
-            let how = match full_lp.then(|| whole_lp(n_pairs, lp_time, bound_took, deterministic)) {
-                // The candidates come from the bound's LP: cut short, it
-                // has none worth the name (below), and the whole LP is
-                // tried as it fits.
-                Some(WholeLp::Candidates) if !part.bound.is_final() => WholeLp::Tried,
-                Some(how) => how,
-                None => WholeLp::Refused,
+            let how = if full_lp {
+                whole_lp(n_pairs, lp_time, bound_took, part.bound.is_final(), deterministic)
+            } else {
+                WholeLp::Refused
             };
             let whole = if how == WholeLp::Tried {
                 part.run(config, &part.model_pairs, &start, &free, Solve::Lp, lp_deadline).lp
@@ -1247,16 +1255,18 @@ mod tests {
         // Today's criminal chamber at 10 s (44,332 pairs, a share of 2.37
         // s, its bound search 0.24 s): expected at 1.17 s, under half its
         // share: solved whole.
-        assert_eq!(whole_lp(44_332, secs(2.37), secs(0.24), false), WholeLp::Tried);
+        assert_eq!(whole_lp(44_332, secs(2.37), secs(0.24), true, false), WholeLp::Tried);
         // The commercial chamber twice its size at 20 s (43,965 pairs, a
         // share of 1.58 s, its bound search 0.27 s): expected at 1.32 s, it
         // would end, but take most of its share: over the candidates.
-        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), false), WholeLp::Candidates);
+        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), true, false), WholeLp::Candidates);
         // Given twice the share, whole again.
-        assert_eq!(whole_lp(43_965, secs(3.16), secs(0.27), false), WholeLp::Tried);
+        assert_eq!(whole_lp(43_965, secs(3.16), secs(0.27), true, false), WholeLp::Tried);
         // What `whole_lp_fits` refuses stays refused: the chamber is large.
-        assert_eq!(whole_lp(46_000, secs(2.3), secs(0.56), false), WholeLp::Refused);
+        assert_eq!(whole_lp(46_000, secs(2.3), secs(0.56), true, false), WholeLp::Refused);
         // A deterministic solve does not read the clock's measure.
-        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), true), WholeLp::Tried);
+        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), true, true), WholeLp::Tried);
+        // A bound LP cut short has no candidates to give: whole, as it fits.
+        assert_eq!(whole_lp(43_965, secs(1.58), secs(0.27), false, false), WholeLp::Tried);
     }
 }
