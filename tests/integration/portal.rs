@@ -1534,6 +1534,11 @@ async fn a_president_plans_her_chamber_on_the_board_in_a_real_browser() {
     let plan_url = client.current_url().await.expect("url").to_string();
     look_at(&client, "tableau").await;
     assert!(text_of(&client, "#violations").await.contains("Aucune règle enfreinte"));
+    // The computation's figures, each said for what it is, and that the
+    // board's edits leave them as computed.
+    let figures = text_of(&client, "#calcul").await;
+    assert!(figures.contains("borne") && figures.contains("aucun projet ne peut faire mieux"), "{figures}");
+    assert!(figures.contains("ne recalculent pas"), "{figures}");
 
     // Keyboard only: the card's « Déplacer », then the hearing's « Placer ici ».
     let link = client.find(Locator::Css(&format!("#deplacer-{}", dossier.id))).await.expect("the card can be moved");

@@ -502,6 +502,9 @@ struct BoardPage {
     period: String,
     status: &'static str,
     badge: &'static str,
+    /// The plan came of a computation, which gave its objective (and,
+    /// when it ended with one, its bound and gap).
+    computed: bool,
     objective: String,
     bound: String,
     gap: String,
@@ -707,6 +710,7 @@ fn board(
         period: format!("du {} au {}", date_fr(&summary.horizon_start), date_fr(&summary.horizon_end)),
         status,
         badge,
+        computed: plan.objective.is_some(),
         objective: number_fr(plan.objective),
         bound: number_fr(plan.bound),
         gap: gap_fr(plan.gap),
