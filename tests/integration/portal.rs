@@ -1471,6 +1471,12 @@ async fn an_amendment_is_proposed_from_the_published_board() {
         .into_iter()
         .find(|p| p.amends == Some(published.id))
         .expect("the amending draft");
+    // The amending draft's board: the repair's objective, and no bound
+    // said where the repair computed none.
+    let (_, html) = get(format!("/portail/plans/{}", amending.id)).await;
+    let figures = html.split("id=\"calcul\">").nth(1).and_then(|rest| rest.split("</p>").next());
+    let figures = figures.expect("the computation's figures");
+    assert!(figures.contains("objectif") && !figures.contains("borne"), "{figures}");
     // Back on the published board, the amendment in preparation is linked.
     let (_, html) = get(board).await;
     assert!(html.contains(&format!("href=\"/portail/plans/{}\" id=\"avenant-{}\"", amending.id, amending.id)));

@@ -502,9 +502,10 @@ struct BoardPage {
     period: String,
     status: &'static str,
     badge: &'static str,
-    /// The plan came of a computation, which gave its objective (and,
-    /// when it ended with one, its bound and gap).
+    /// The plan came of a computation, which gave its objective …
     computed: bool,
+    /// … and a bound, with its gap (a repair's plan has none).
+    bounded: bool,
     objective: String,
     bound: String,
     gap: String,
@@ -711,6 +712,7 @@ fn board(
         status,
         badge,
         computed: plan.objective.is_some(),
+        bounded: plan.bound.is_some(),
         objective: number_fr(plan.objective),
         bound: number_fr(plan.bound),
         gap: gap_fr(plan.gap),
