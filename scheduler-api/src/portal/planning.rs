@@ -502,12 +502,10 @@ struct BoardPage {
     period: String,
     status: &'static str,
     badge: &'static str,
-    /// The plan came of a computation, which gave its objective …
-    computed: bool,
-    /// … and a bound, with its gap (a repair's plan has none).
-    bounded: bool,
-    objective: String,
-    bound: String,
+    /// The computation's objective, when the plan came of one …
+    objective: Option<String>,
+    /// … and its bound, with the gap (a repair's plan has none).
+    bound: Option<String>,
     gap: String,
     heard: usize,
     total: usize,
@@ -711,10 +709,8 @@ fn board(
         period: format!("du {} au {}", date_fr(&summary.horizon_start), date_fr(&summary.horizon_end)),
         status,
         badge,
-        computed: plan.objective.is_some(),
-        bounded: plan.bound.is_some(),
-        objective: number_fr(plan.objective),
-        bound: number_fr(plan.bound),
+        objective: plan.objective.map(|v| number_fr(Some(v))),
+        bound: plan.bound.map(|v| number_fr(Some(v))),
         gap: gap_fr(plan.gap),
         heard,
         total: heard + plan.unscheduled.len(),
